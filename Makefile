@@ -1,0 +1,47 @@
+# Präventionsatlas – two commands on a fresh Debian machine with Python 3.11:
+#   make run    set everything up and start the app on the shipped demo workspace
+#   make test   set everything up (incl. Debian's Chromium) and run every test
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8501
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test setup setup-dev browser demo vendor bench clean
+
+run: setup
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+test: setup-dev browser
+	$(BIN)/python -m pytest
+
+setup: $(VENV)/.runtime
+
+setup-dev: $(VENV)/.dev
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV) || { $(SUDO) apt-get update && $(SUDO) apt-get install -y python3-venv && $(PYTHON) -m venv $(VENV); }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.runtime $@
+
+browser:
+	@[ -x $(CHROMIUM) ] || { $(SUDO) apt-get update && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+
+# Regenerate the shipped fictional demo workspace (deterministic).
+demo: setup
+	$(BIN)/python -m dashboard demo --out geodata/demo_city.gpkg
+
+# Re-fetch the pinned map libraries into static/vendor (needs npm).
+vendor: setup
+	$(BIN)/python -m dashboard vendor
+
+clean:
+	rm -rf $(VENV) tests/artifacts .pytest_cache

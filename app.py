@@ -1,0 +1,13 @@
+"""Präventionsatlas – entry script: `streamlit run app.py` (or `make run`)."""
+
+import streamlit as st
+
+from dashboard import ui
+
+st.set_page_config(page_title="Präventionsatlas", page_icon="🧭", layout="wide")
+ui.language_selector()
+pages = [
+    st.Page("pages/home.py", title=ui.t("page_home"), icon=":material/home:", url_path="home", default=True),
+    st.Page("pages/map.py", title=ui.t("page_map"), icon=":material/map:", url_path="map"),
+]
+ui.run_guarded(st.navigation(pages))

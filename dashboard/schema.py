@@ -1,0 +1,218 @@
+"""Workspace schema: layers, columns, types and controlled vocabularies.
+
+A workspace is one GeoPackage file. Spatial layers are stored in a metric CRS
+(default EPSG:25832, ETRS89 / UTM 32N); lists (life phases, sectors, languages, ...)
+are stored as text joined with ``;`` so the file stays readable in QGIS.
+See README.md, section "Workspace schema", for the documented version of this module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SCHEMA_VERSION = "1.0"
+DEFAULT_CRS = "EPSG:25832"
+DISPLAY_CRS = "EPSG:4326"
+LIST_SEPARATOR = ";"
+# A point this far outside the union of districts (metres) is reported as outside.
+OUTSIDE_TOLERANCE_M = 50.0
+
+SECTORS = (
+    "Gesundheit",
+    "Bildung",
+    "Kinder- und Jugendhilfe",
+    "Soziales",
+    "Integration",
+    "Stadtentwicklung",
+)
+CATEGORIES = (
+    "Beratung",
+    "Gruppenangebot",
+    "Hausbesuch/aufsuchend",
+    "Kurs",
+    "Lotsendienst",
+    "Treffpunkt",
+    "Betreuung",
+)
+AUDIENCES = ("Kinder", "Jugendliche", "Eltern", "Familien", "Fachkräfte", "Erwachsene", "Senioren")
+LEGAL_DOMAINS = ("SGB VIII", "SGB V", "SGB II", "SGB III", "SGB IX", "SGB XII", "Schule", "Sonstige")
+# Service area value meaning "the whole municipality".
+CITY_WIDE = "city"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: ``kind`` is str, int, float, bool, date or list; ``vocab`` names a
+    controlled vocabulary checked on load ('life_phases', 'sectors', ...)."""
+
+    name: str
+    kind: str = "str"
+    required: bool = True
+    nullable: bool = False
+    vocab: str | None = None
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One layer: ``geometry`` is None (plain table), 'Polygon' (also MultiPolygon) or
+    'Point'; ``geometry_optional`` allows rows without geometry (outreach offers)."""
+
+    name: str
+    columns: tuple[Column, ...]
+    geometry: str | None = None
+    id_column: str | None = None
+    required: bool = True
+    geometry_optional: bool = False
+
+
+C = Column
+LAYERS: dict[str, Layer] = {
+    layer.name: layer
+    for layer in (
+        Layer("meta", (C("key"), C("value", nullable=True))),
+        Layer(
+            "districts",
+            (
+                C("district_id"),
+                C("name"),
+                C("parent_id", required=False, nullable=True),
+                C("parent_name", required=False, nullable=True),
+            ),
+            geometry="Polygon",
+            id_column="district_id",
+        ),
+        Layer(
+            "life_phases",
+            (
+                C("phase_id"),
+                C("position", "int"),
+                C("label_de"),
+                C("label_en"),
+                C("age_from", "float"),
+                C("age_to", "float", nullable=True),
+                C("colour"),
+                C("target_note", required=False, nullable=True),
+            ),
+            id_column="phase_id",
+        ),
+        Layer(
+            "age_bands",
+            (C("column"), C("age_from", "float"), C("age_to", "float", nullable=True)),
+            id_column="column",
+            required=False,
+        ),
+        Layer("population_cells", (C("cell_id"),), geometry="Polygon", id_column="cell_id", required=False),
+        Layer("population_districts", (C("district_id"),), id_column="district_id", required=False),
+        Layer(
+            "indicator_catalogue",
+            (
+                C("indicator"),
+                C("label_de"),
+                C("label_en"),
+                C("unit"),
+                C("category"),
+                C("higher_is_need", "bool"),
+                C("source"),
+            ),
+            id_column="indicator",
+            required=False,
+        ),
+        Layer(
+            "indicators",
+            (C("district_id"), C("year", "int"), C("indicator"), C("value", "float", nullable=True)),
+            required=False,
+        ),
+        Layer(
+            "offers",
+            (
+                C("offer_id"),
+                C("name"),
+                C("provider"),
+                C("category", vocab="categories"),
+                C("sectors", "list", vocab="sectors"),
+                C("life_phases", "list", vocab="life_phases"),
+                C("audience", "list", vocab="audiences"),
+                C("service_area", "list", nullable=True),
+                C("capacity", "int", nullable=True),
+                C("cost_free", "bool"),
+                C("barrier_free", "bool"),
+                C("languages", "list", nullable=True),
+                C("valid_from", "date", nullable=True),
+                C("valid_to", "date", nullable=True),
+                C("last_updated", "date"),
+                C("address", nullable=True),
+                C("description", required=False, nullable=True),
+                C("contact_public", required=False, nullable=True),
+                C("contact_person", required=False, nullable=True),
+                C("contact_email", required=False, nullable=True),
+                C("contact_phone", required=False, nullable=True),
+            ),
+            geometry="Point",
+            id_column="offer_id",
+            geometry_optional=True,
+        ),
+        Layer(
+            "family_centres",
+            (
+                C("centre_id"),
+                C("name"),
+                C("provider"),
+                C("address", nullable=True),
+                C("life_phases", "list", required=False, nullable=True, vocab="life_phases"),
+                C("contact_public", required=False, nullable=True),
+                C("contact_person", required=False, nullable=True),
+                C("contact_email", required=False, nullable=True),
+                C("contact_phone", required=False, nullable=True),
+            ),
+            geometry="Point",
+            id_column="centre_id",
+            required=False,
+        ),
+        Layer(
+            "partners",
+            (
+                C("partner_id"),
+                C("organisation"),
+                C("sector", vocab="sectors"),
+                C("legal_domain", vocab="legal_domains"),
+                C("address", nullable=True),
+                C("contact_public", required=False, nullable=True),
+                C("contact_person", required=False, nullable=True),
+                C("contact_email", required=False, nullable=True),
+                C("contact_phone", required=False, nullable=True),
+            ),
+            geometry="Point",
+            id_column="partner_id",
+            required=False,
+        ),
+        Layer(
+            "networks",
+            (
+                C("network_id"),
+                C("name"),
+                C("life_phases", "list", vocab="life_phases"),
+                C("coordinator", nullable=True),
+            ),
+            id_column="network_id",
+            required=False,
+        ),
+        Layer(
+            "memberships",
+            (C("network_id"), C("partner_id"), C("role", required=False, nullable=True)),
+            required=False,
+        ),
+    )
+}
+
+# (layer, column) -> (target layer, target id column): checked on load.
+REFERENCES = {
+    ("indicators", "district_id"): ("districts", "district_id"),
+    ("indicators", "indicator"): ("indicator_catalogue", "indicator"),
+    ("population_districts", "district_id"): ("districts", "district_id"),
+    ("memberships", "network_id"): ("networks", "network_id"),
+    ("memberships", "partner_id"): ("partners", "partner_id"),
+    ("networks", "coordinator"): ("partners", "partner_id"),
+}
+
+META_KEYS = ("schema_version", "municipality_name", "ags", "crs", "data_stand", "sources", "licences")
+PERSONAL_CONTACT_COLUMNS = ("contact_person", "contact_email", "contact_phone")

@@ -1,0 +1,123 @@
+"""Streamlit glue shared by the pages: settings, language, cached workspace, offline map.
+
+The only module of the package that imports Streamlit; the analysis stays plain library
+code that tests and the CLI call directly.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import datetime
+from pathlib import Path
+
+import streamlit as st
+
+from . import i18n, maps, offline
+from ._errors import Problem
+from .settings import Settings, from_env
+from .workspace import Workspace, WorkspaceError, content_hash, read_workspace
+
+log = logging.getLogger("praeventionsatlas")
+LANG_KEY = "lang"
+
+
+def settings() -> Settings:
+    """Settings from the environment; an invalid value stops the page with a German message."""
+    try:
+        return from_env()
+    except ValueError as exc:
+        st.error(i18n.t("settings_error", lang(), detail=str(exc)))
+        st.stop()
+
+
+def lang() -> str:
+    """The UI language of this session: 'de' (default) or 'en'."""
+    value = st.session_state.get(LANG_KEY) or st.query_params.get(LANG_KEY)
+    if value not in i18n.LANGUAGES:
+        value = os.environ.get("PRAEVENTIONSATLAS_LANG", "de")
+    return value if value in i18n.LANGUAGES else "de"
+
+
+def t(key: str, **params) -> str:
+    return i18n.t(key, lang(), **params)
+
+
+def language_selector() -> str:
+    """Sidebar switch Deutsch/English, kept in the URL (?lang=en)."""
+    current = lang()
+    choice = st.sidebar.radio(
+        "Sprache / Language", list(i18n.LANGUAGES), index=list(i18n.LANGUAGES).index(current),
+        format_func=i18n.LANGUAGES.get, horizontal=True, key="lang_widget",
+    )
+    st.session_state[LANG_KEY] = choice
+    if choice != "de":
+        st.query_params[LANG_KEY] = choice
+    elif LANG_KEY in st.query_params:
+        del st.query_params[LANG_KEY]
+    return choice
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _digest(path: str, mtime_ns: int, size: int) -> str:
+    return content_hash(path)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _load(path: str, digest: str) -> Workspace:
+    return read_workspace(path)
+
+
+def workspace() -> Workspace:
+    """The configured workspace, loaded once per file content and shared (treat as read-only).
+
+    A missing or invalid file stops the page with every problem listed in the UI language.
+    """
+    path = Path(settings().workspace)
+    try:
+        stat = path.stat()
+        return _load(str(path), _digest(str(path), stat.st_mtime_ns, stat.st_size))
+    except FileNotFoundError:
+        error = WorkspaceError([Problem(path.name, None, None, None, "file_missing")])
+    except WorkspaceError as exc:
+        error = exc
+    st.error(t("workspace_error"))
+    st.code(error.report(lang(), limit=200), language=None)
+    st.info(t("workspace_hint"))
+    st.stop()
+
+
+@st.cache_resource(show_spinner=False)
+def _asset_problems() -> list[str]:
+    return offline.check_assets()
+
+
+def show_map(m, *, key: str, height: int = 620, **kwargs):
+    """Render a folium map with st_folium after checking nothing is loaded from outside."""
+    from streamlit_folium import st_folium
+
+    problems = _asset_problems()
+    if problems:
+        st.error(t("assets_missing", detail="; ".join(problems[:3])))
+        return None
+    groups = kwargs.get("feature_group_to_add") or []
+    groups = groups if isinstance(groups, list) else [groups]
+    external = maps.external_urls(m) + [u for g in groups for u in maps.external_urls(g)]
+    if external:
+        raise RuntimeError(f"map would load external resources: {external}")
+    return st_folium(m, key=key, height=height, use_container_width=True, **kwargs)
+
+
+def fictional_banner(ws: Workspace) -> None:
+    if ws.is_fictional:
+        st.warning(t("fictional", label=ws.meta.get("fictional_label", "")))
+
+
+def run_guarded(page) -> None:
+    """Run a page; an unexpected exception is logged and shown as a short message, never a traceback."""
+    try:
+        page.run()
+    except Exception:  # noqa: BLE001 - last line of defence, Streamlit control flow is BaseException
+        when = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+        log.exception("unexpected error at %s", when)
+        st.error(t("unexpected_error", when=when))

@@ -1,0 +1,58 @@
+"""Landing page: what is loaded, and where to go."""
+
+import html
+
+import streamlit as st
+
+from dashboard import ui
+from dashboard.life_phases import phase_labels
+
+ws = ui.workspace()
+lang = ui.lang()
+meta = ws.meta
+
+st.title(ui.t("app_title"))
+st.write(ui.t("tagline"))
+ui.fictional_banner(ws)
+
+st.subheader(ui.t("loaded_workspace"))
+left, right = st.columns(2)
+left.markdown(
+    f"**{ui.t('municipality')}:** {html.escape(str(meta.get('municipality_name', '')))}  \n"
+    f"**{ui.t('ags')}:** {html.escape(str(meta.get('ags', '')))}  \n"
+    f"**{ui.t('data_stand')}:** {html.escape(str(meta.get('data_stand', '')))}"
+)
+right.markdown(
+    f"**{ui.t('file')}:** `{ws.path.name if ws.path else '–'}`  \n"
+    f"**{ui.t('crs')}:** {html.escape(ws.crs.to_string())}"
+)
+
+counts = ws.counts()
+cols = st.columns(4)
+cols[0].metric(ui.t("count_population"), f"{ws.total_population():,.0f}".replace(",", "."))
+cols[1].metric(ui.t("count_districts"), counts["districts"])
+cols[2].metric(ui.t("count_offers"), counts["offers"])
+cols[3].metric(ui.t("count_family_centres"), counts["family_centres"])
+cols = st.columns(4)
+cols[0].metric(ui.t("count_partners"), counts["partners"])
+cols[1].metric(ui.t("count_networks"), counts["networks"])
+cols[2].metric(ui.t("count_indicators"), counts["indicators"])
+cols[3].metric(ui.t("count_cells"), counts["population_cells"])
+
+st.subheader(ui.t("life_chain"))
+labels = phase_labels(ws.life_phases, lang)
+colours = dict(zip(ws.life_phases["phase_id"], ws.life_phases["colour"]))
+strip = "".join(
+    f'<span style="display:inline-block;margin:2px;padding:4px 8px;border-radius:4px;'
+    f'border-left:8px solid {html.escape(colours[pid])};background:#f3f3f3">{html.escape(label)}</span>'
+    for pid, label in labels.items()
+)
+st.markdown(strip, unsafe_allow_html=True)
+
+st.subheader(ui.t("pages"))
+st.page_link("pages/map.py", label=ui.t("goto_map"), icon=":material/map:")
+
+st.caption(
+    f"{ui.t('sources')}: {html.escape(str(meta.get('sources', '')))} · "
+    f"{ui.t('licences')}: {html.escape(str(meta.get('licences', '')))}"
+)

@@ -1,0 +1,226 @@
+"""Every kind of bad input is reported with file, layer, row and field; nothing is written."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+
+import numpy as np
+import pyogrio
+import pytest
+import shapely
+
+from dashboard import schema
+from dashboard.workspace import WorkspaceError, read_workspace, write_workspace
+
+
+def digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def ws(demo_ws):
+    return copy.deepcopy(demo_ws)
+
+
+def save_fails(ws, target):
+    """write_workspace must raise and leave ``target`` byte-identical; returns the problems."""
+    before = digest(target)
+    with pytest.raises(WorkspaceError) as info:
+        write_workspace(ws, target)
+    assert digest(target) == before
+    assert not [p for p in target.parent.iterdir() if p.name.startswith(".")], "temporary file left behind"
+    return info.value.problems
+
+
+def write_raw(ws, path, change=None):
+    """Write the workspace's tables without validation (as a foreign tool might)."""
+    tables = ws.tables()
+    if change:
+        change(tables)
+    for layer, frame in tables.items():
+        pyogrio.write_dataframe(frame, path, layer=layer, driver="GPKG")
+    return path
+
+
+def only(problems, code):
+    found = [p for p in problems if p.code == code]
+    assert found, [p.message() for p in problems]
+    return found
+
+
+def test_demo_workspace_is_valid(demo_ws):
+    assert len(demo_ws.districts) == 14
+
+
+def test_missing_column(ws, workspace_copy):
+    ws.offers = ws.offers.drop(columns=["provider"])
+    (p,) = only(save_fails(ws, workspace_copy), "column_missing")
+    assert (p.file, p.layer, p.field) == ("stadt.gpkg", "offers", "provider")
+    assert "stadt.gpkg" in p.message("de") and "Feld 'provider'" in p.message("de")
+
+
+def test_invalid_geometry(ws, workspace_copy):
+    bowtie = shapely.Polygon([(0, 0), (10, 10), (10, 0), (0, 10)])
+    bowtie = shapely.affinity.translate(bowtie, *ws.districts.geometry.iloc[2].centroid.coords[0])
+    ws.districts.loc[2, "geometry"] = bowtie
+    (p,) = only(save_fails(ws, workspace_copy), "geometry_invalid")
+    assert (p.layer, p.row, p.field, p.record_id) == ("districts", 3, "geometry", "SR03")
+    assert "Zeile 3 (Kennung SR03)" in p.message("de")
+    assert "Self-intersection" in p.message("en")
+
+
+def test_empty_geometry(ws, workspace_copy):
+    ws.family_centres.loc[4, "geometry"] = shapely.Point()
+    (p,) = only(save_fails(ws, workspace_copy), "geometry_empty")
+    assert (p.layer, p.row, p.field) == ("family_centres", 5, "geometry")
+
+
+def test_missing_geometry_where_required(ws, workspace_copy):
+    ws.partners.loc[0, "geometry"] = None
+    (p,) = only(save_fails(ws, workspace_copy), "geometry_missing")
+    assert (p.layer, p.row, p.record_id) == ("partners", 1, "P001")
+
+
+def test_missing_crs_in_file(ws, tmp_path):
+    def drop_crs(tables):
+        tables["partners"] = tables["partners"].set_crs(None, allow_override=True)
+
+    path = write_raw(ws, tmp_path / "ohne_crs.gpkg", drop_crs)
+    before = digest(path)
+    with pytest.raises(WorkspaceError) as info:
+        read_workspace(path)
+    (p,) = only(info.value.problems, "crs_missing")
+    assert (p.file, p.layer, p.field) == ("ohne_crs.gpkg", "partners", "geometry")
+    assert digest(path) == before
+
+
+def test_geographic_crs_is_rejected(ws, workspace_copy):
+    ws.districts = ws.districts.to_crs(4326)
+    problems = save_fails(ws, workspace_copy)
+    (p,) = only(problems, "crs_not_metric")
+    assert p.layer == "districts" and "EPSG:4326" in p.message("en")
+
+
+def test_duplicate_ids(ws, workspace_copy):
+    ws.offers.loc[9, "offer_id"] = ws.offers.loc[4, "offer_id"]
+    (p,) = only(save_fails(ws, workspace_copy), "duplicate_id")
+    assert (p.layer, p.row, p.field) == ("offers", 10, "offer_id")
+    assert p.params["other"] == 5
+    assert "auch in Zeile 5" in p.message("de")
+
+
+def test_unknown_life_phase(ws, workspace_copy):
+    ws.offers.at[7, "life_phases"] = ("kita", "U3-Betreuung")
+    (p,) = only(save_fails(ws, workspace_copy), "unknown_life_phase")
+    assert (p.layer, p.row, p.field) == ("offers", 8, "life_phases")
+    assert "'U3-Betreuung'" in p.message("de") and "early_childhood" in p.message("de")
+
+
+def test_unknown_sector(ws, workspace_copy):
+    ws.partners.at[3, "sector"] = "Kultur"
+    (p,) = only(save_fails(ws, workspace_copy), "unknown_value")
+    assert (p.layer, p.row, p.field) == ("partners", 4, "sector")
+
+
+def test_point_outside_municipality(ws, workspace_copy):
+    xy = shapely.get_coordinates(ws.districts.union_all())
+    east = xy[xy[:, 0].argmax()]  # the easternmost boundary point: 5 km east of it is 5 km away
+    ws.offers.loc[0, "geometry"] = shapely.Point(east[0] + 5000, east[1])
+    (p,) = only(save_fails(ws, workspace_copy), "outside_municipality")
+    assert (p.layer, p.row, p.field) == ("offers", 1, "geometry")
+    assert p.params["distance"] == pytest.approx(5000, abs=1)
+
+
+def test_negative_count(ws, workspace_copy):
+    ws.population_cells.loc[11, "age_3_6"] = -4
+    (p,) = only(save_fails(ws, workspace_copy), "negative_count")
+    assert (p.layer, p.row, p.field) == ("population_cells", 12, "age_3_6")
+
+
+def test_not_a_number_and_not_a_date(ws, tmp_path):
+    def spoil(tables):
+        tables["indicators"]["value"] = tables["indicators"]["value"].astype(object)
+        tables["indicators"].loc[2, "value"] = "zwölf"
+        tables["offers"].loc[5, "last_updated"] = "31.12.2025"
+
+    path = write_raw(ws, tmp_path / "typen.gpkg", spoil)
+    with pytest.raises(WorkspaceError) as info:
+        read_workspace(path)
+    (num,) = only(info.value.problems, "not_a_number")
+    assert (num.layer, num.row, num.field) == ("indicators", 3, "value")
+    (date,) = only(info.value.problems, "not_a_date")
+    assert (date.layer, date.row, date.field) == ("offers", 6, "last_updated")
+
+
+def test_unknown_reference(ws, workspace_copy):
+    ws.memberships.loc[0, "partner_id"] = "P999"
+    (p,) = only(save_fails(ws, workspace_copy), "unknown_reference")
+    assert (p.layer, p.row, p.field) == ("memberships", 1, "partner_id")
+
+
+def test_offer_without_location_or_service_area(ws, workspace_copy):
+    ws.offers.loc[2, "geometry"] = None
+    (p,) = only(save_fails(ws, workspace_copy), "no_location")
+    assert (p.layer, p.row) == ("offers", 3)
+
+
+def test_missing_layer_in_file(ws, tmp_path):
+    path = tmp_path / "ohne_angebote.gpkg"
+    write_raw(ws, path, lambda tables: tables.pop("offers"))
+    with pytest.raises(WorkspaceError) as info:
+        read_workspace(path)
+    (p,) = only(info.value.problems, "layer_missing")
+    assert p.layer == "offers" and "Pflicht-Ebene fehlt" in p.message("de")
+
+
+def test_not_a_geopackage(tmp_path):
+    path = tmp_path / "kaputt.gpkg"
+    path.write_text("kein GeoPackage")
+    with pytest.raises(WorkspaceError) as info:
+        read_workspace(path)
+    assert info.value.problems[0].code == "file_unreadable"
+    assert path.read_text() == "kein GeoPackage"
+
+
+def test_all_problems_are_reported_at_once(ws, workspace_copy):
+    ws.offers.loc[9, "offer_id"] = ws.offers.loc[4, "offer_id"]
+    ws.offers.at[7, "life_phases"] = ("nope",)
+    ws.population_cells.loc[0, "age_0_1"] = -1
+    ws.partners = ws.partners.drop(columns=["organisation"])
+    codes = {p.code for p in save_fails(ws, workspace_copy)}
+    assert {"duplicate_id", "unknown_life_phase", "negative_count", "column_missing"} <= codes
+
+
+def test_report_lists_every_problem_in_both_languages(ws, workspace_copy):
+    ws.offers.loc[[1, 2, 3], "category"] = "Fest"
+    with pytest.raises(WorkspaceError) as info:
+        write_workspace(ws, workspace_copy)
+    de = info.value.report("de")
+    assert de.startswith("3 Problem(e) gefunden:")
+    for row in (2, 3, 4):
+        assert f"Zeile {row}" in de
+    assert "row 2" in info.value.report("en")
+    assert str(info.value) == info.value.report("en")
+
+
+def test_withheld_values_stay_missing_not_zero(demo_ws, tmp_path):
+    cells = demo_ws.population_cells
+    withheld = cells["age_30_50"].isna()
+    assert withheld.any()
+    out = write_workspace(demo_ws, tmp_path / "rund.gpkg")
+    again = read_workspace(out)
+    assert again.population_cells["age_30_50"].isna().sum() == withheld.sum()
+    ind = demo_ws.indicators
+    assert ind["value"].isna().sum() == 3 and (ind["value"] == 0).sum() == 0
+
+
+def test_roundtrip_keeps_types(demo_ws, tmp_path):
+    again = read_workspace(write_workspace(demo_ws, tmp_path / "rund.gpkg"))
+    assert again.offers["life_phases"].map(type).eq(tuple).all()
+    assert str(again.offers["last_updated"].dtype).startswith("datetime64")
+    assert again.offers["cost_free"].dtype == bool
+    assert np.array_equal(again.offers.geometry.isna(), demo_ws.offers.geometry.isna())
+    assert again.crs.to_epsg() == 25832
+    assert list(again.life_phases["phase_id"]) == list(demo_ws.life_phases["phase_id"])
+    assert schema.SCHEMA_VERSION == again.meta["schema_version"]
