@@ -169,13 +169,48 @@ def _outline(rng) -> shapely.Polygon:
     return shapely.Polygon(np.round(xy, 1))
 
 
-def _districts(outline) -> gpd.GeoDataFrame:
+def _merge_enclaves(parts: list, share: float = 0.2) -> list:
+    """Give every detached piece smaller than ``share`` of its district to the neighbour
+    with which it shares the longest edge (few pieces: a plain loop is fine)."""
+    parts = list(parts)
+    for k, geom in enumerate(parts):
+        pieces = sorted(shapely.get_parts(geom), key=lambda g: -g.area)
+        for piece in pieces[1:]:
+            if piece.area >= share * pieces[0].area:
+                continue
+            edges = [0.0 if j == k else piece.boundary.intersection(other).length for j, other in enumerate(parts)]
+            target = int(np.argmax(edges))
+            if edges[target] > 0:
+                parts[target] = shapely.coverage_union(parts[target], piece)
+                parts[k] = parts[k].difference(piece)
+    return parts
+
+
+def _districts(outline, rng) -> gpd.GeoDataFrame:
+    """Sozialräume as an organic partition of the outline: nearest seed under a smooth
+    distortion of distance (long-wave noise), dissolved from a 50 m raster, then
+    simplified as one coverage (shared edges stay shared, no gaps or overlaps)."""
+    step = 50.0
+    minx, miny, maxx, maxy = outline.buffer(step * 2).bounds
+    xs = np.arange(minx, maxx, step) + step / 2
+    ys = np.arange(miny, maxy, step) + step / 2
+    gx, gy = (a.ravel() for a in np.meshgrid(xs, ys))
+    keep = shapely.intersects_xy(outline.buffer(step * 2), gx, gy)
+    gx, gy = gx[keep], gy[keep]
     seeds = np.array([(CENTRE[0] + dx, CENTRE[1] + dy) for _, _, _, (dx, dy), _ in DISTRICTS])
-    cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(seeds), extend_to=outline))
-    polys = []
-    for x, y in seeds:
-        cell = next(c for c in cells if c.contains(shapely.Point(x, y)))
-        polys.append(shapely.set_precision(cell.intersection(outline), 0.1))
+    scale = np.array([{"core": 0.8, "suburb": 1.0, "village": 1.1}[d[2]] for d in DISTRICTS])
+    noise = np.zeros((len(gx), len(seeds)))
+    for _ in range(4):
+        kx, ky = rng.normal(0, 1 / 4000, 2)
+        phase = rng.uniform(0, 2 * np.pi, len(seeds))
+        noise += 170 * np.sin(kx * gx[:, None] * 2 * np.pi + ky * gy[:, None] * 2 * np.pi + phase)
+    dist = np.hypot(gx[:, None] - seeds[:, 0], gy[:, None] - seeds[:, 1]) * scale + noise
+    owner = dist.argmin(axis=1)
+    boxes = shapely.box(gx - step / 2, gy - step / 2, gx + step / 2, gy + step / 2)
+    parts = [shapely.coverage_union_all(boxes[owner == k]) for k in range(len(seeds))]
+    parts = _merge_enclaves(parts)
+    parts = shapely.coverage_simplify(np.array(parts), 120.0)
+    polys = [shapely.set_precision(shapely.make_valid(p.intersection(outline)), 0.1) for p in parts]
     parents = {"Mitte": "B1", "Nord-West": "B2", "Ost": "B3", "Süd": "B4"}
     return gpd.GeoDataFrame(
         {
@@ -480,7 +515,7 @@ def generate_demo_workspace(seed: int = SEED) -> Workspace:
     """Build the fictional demo city (same seed, same data)."""
     rng = np.random.default_rng(seed)
     outline = _outline(rng)
-    districts = _districts(outline)
+    districts = _districts(outline, rng)
     cells = _population(rng, outline, districts)
     catalogue = INDICATORS[["indicator", "label_de", "label_en", "unit", "category", "higher_is_need", "source"]]
     partners = _partners(rng, districts, cells)

@@ -15,7 +15,7 @@ def _default_workspace(monkeypatch):
     monkeypatch.delenv("PRAEVENTIONSATLAS_LANG", raising=False)
 
 
-def test_landing_page_says_what_is_loaded():
+def test_landing_page_says_what_is_loaded(demo_ws):
     at = run_app()
     assert not at.exception
     text = " ".join(m.value for m in at.markdown)
@@ -24,7 +24,9 @@ def test_landing_page_says_what_is_loaded():
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Sozialräume"] == "14"
     assert metrics["Familienzentren"] == "12"
-    assert metrics["Einwohnerinnen und Einwohner"] == "74.945"
+    expected = f"{demo_ws.total_population():,.0f}".replace(",", ".")
+    assert metrics["Einwohnerinnen und Einwohner"] == expected
+    assert 70_000 < demo_ws.total_population() < 80_000
     assert any("Fiktive Demodaten" in w.value for w in at.warning)
     assert at.title[0].value == "Präventionsatlas"
 
