@@ -146,13 +146,25 @@ OFFERS_PER_PHASE = {"pregnancy": 18, "early_childhood": 32, "kita": 24, "primary
 # Deliberate gaps: no site-based offers of these phases in these districts.
 GAPS = {"Westfeld": {"pregnancy", "early_childhood"}, "Hohe Heide": {"youth", "transition"},
         "Am Kanal": {"seniors"}}
-PROVIDERS = [
-    "Stadt Lindenbrück – Jugendamt", "Kreisgesundheitsamt (fiktiv)", "AWO Ortsverein Lindenbrück",
-    "Caritasverband Lindenbrück", "Diakonie Lindenbrück", "DRK Ortsverein Lindenbrück",
-    "Familienbildungsstätte Lindenbrück", "Volkshochschule Lindenbrück", "Kinderschutzbund Lindenbrück",
-    "Jobcenter Lindenbrück", "Ev. Kirchengemeinde Lindenbrück", "Kath. Pfarrei St. Lambertus",
-    "TuS Lindenbrück 1899", "Verein Miteinander e. V.", "Pro Familia Beratungsstelle",
+# Providers (Träger) of offers; they are network partners too: name, sector, Rechtskreis.
+PROVIDER_PARTNERS = [
+    ("Stadt Lindenbrück – Jugendamt", "Kinder- und Jugendhilfe", "SGB VIII"),
+    ("Kreisgesundheitsamt (fiktiv)", "Gesundheit", "Sonstige"),
+    ("AWO Ortsverein Lindenbrück", "Soziales", "Sonstige"),
+    ("Caritasverband Lindenbrück", "Soziales", "Sonstige"),
+    ("Diakonie Lindenbrück", "Soziales", "Sonstige"),
+    ("DRK Ortsverein Lindenbrück", "Gesundheit", "Sonstige"),
+    ("Familienbildungsstätte Lindenbrück", "Bildung", "SGB VIII"),
+    ("Volkshochschule Lindenbrück", "Bildung", "Sonstige"),
+    ("Kinderschutzbund Lindenbrück", "Kinder- und Jugendhilfe", "SGB VIII"),
+    ("Jobcenter Lindenbrück", "Soziales", "SGB II"),
+    ("Ev. Kirchengemeinde Lindenbrück", "Soziales", "Sonstige"),
+    ("Kath. Pfarrei St. Lambertus", "Soziales", "Sonstige"),
+    ("TuS Lindenbrück 1899", "Gesundheit", "Sonstige"),
+    ("Verein Miteinander e. V.", "Integration", "Sonstige"),
+    ("Pro Familia Beratungsstelle", "Gesundheit", "Sonstige"),
 ]
+PROVIDERS = [p[0] for p in PROVIDER_PARTNERS]
 LANGUAGES = ["Türkisch", "Arabisch", "Russisch", "Ukrainisch", "Polnisch", "Englisch"]
 STREETS = ["Lindenstraße", "Marktplatz", "Bahnhofstraße", "Kirchweg", "Schulstraße", "Am Wall",
            "Mühlenweg", "Gartenstraße", "Birkenallee", "Kanalufer", "Heideweg", "Hauptstraße",
@@ -375,6 +387,7 @@ def _offer_row(rng, k, name, provider, category, sectors, phases, audience, area
         "offer_id": f"A{k + 1:04d}",
         "name": label,
         "provider": provider,
+        "partner_id": f"P{PROVIDERS.index(provider) + 1:03d}",
         "category": category,
         "sectors": sectors,
         "life_phases": phases,
@@ -404,41 +417,49 @@ FAMILY_CENTRE_NAMES = ["Sonnenschein", "Regenbogen", "Pusteblume", "Kunterbunt",
 
 # organisation stem, sector, legal domain, count
 PARTNER_KINDS = [
-    ("Kita", "Kinder- und Jugendhilfe", "SGB VIII", 10),
-    ("Grundschule", "Bildung", "Schule", 8),
+    ("Kita", "Kinder- und Jugendhilfe", "SGB VIII", 7),
+    ("Grundschule", "Bildung", "Schule", 6),
     ("Gesamtschule", "Bildung", "Schule", 2),
     ("Realschule", "Bildung", "Schule", 1),
     ("Gymnasium", "Bildung", "Schule", 1),
-    ("Kinderarztpraxis", "Gesundheit", "SGB V", 5),
-    ("Hebammenpraxis", "Gesundheit", "SGB V", 3),
+    ("Kinderarztpraxis", "Gesundheit", "SGB V", 3),
+    ("Hebammenpraxis", "Gesundheit", "SGB V", 2),
     ("Erziehungsberatungsstelle", "Kinder- und Jugendhilfe", "SGB VIII", 2),
-    ("Jugendzentrum", "Kinder- und Jugendhilfe", "SGB VIII", 4),
+    ("Jugendzentrum", "Kinder- und Jugendhilfe", "SGB VIII", 3),
     ("Jobcenter-Team", "Soziales", "SGB II", 2),
     ("Agentur für Arbeit – Berufsberatung", "Bildung", "SGB III", 1),
     ("Frühförderstelle", "Gesundheit", "SGB IX", 1),
-    ("Integrationsagentur", "Integration", "Sonstige", 3),
+    ("Integrationsagentur", "Integration", "Sonstige", 2),
     ("Quartiersmanagement", "Stadtentwicklung", "Sonstige", 2),
-    ("Seniorenbüro", "Soziales", "SGB XII", 3),
+    ("Seniorenbüro", "Soziales", "SGB XII", 2),
     ("Sozialamt – Beratung", "Soziales", "SGB XII", 1),
-    ("Jugendamt – Bezirkssozialdienst", "Kinder- und Jugendhilfe", "SGB VIII", 3),
-    ("Sportverein", "Gesundheit", "Sonstige", 4),
-    ("Kirchengemeinde", "Soziales", "Sonstige", 3),
+    ("Jugendamt – Bezirkssozialdienst", "Kinder- und Jugendhilfe", "SGB VIII", 2),
+    ("Sportverein", "Gesundheit", "Sonstige", 2),
+    ("Kirchengemeinde", "Soziales", "Sonstige", 2),
     ("Migrantenselbstorganisation", "Integration", "Sonstige", 1),
 ]
 NETWORKS = [
     ("N1", "Schwangerschaft & Frühe Kindheit", "pregnancy;early_childhood",
-     {"Hebammenpraxis", "Kinderarztpraxis", "Frühförderstelle", "Jugendamt – Bezirkssozialdienst", "Kita"}),
-    ("N2", "Kita–Grundschule", "kita;primary", {"Kita", "Grundschule", "Frühförderstelle"}),
+     {"Hebammenpraxis", "Kinderarztpraxis", "Frühförderstelle", "Jugendamt – Bezirkssozialdienst", "Kita"},
+     ("Stadt Lindenbrück – Jugendamt", "Kreisgesundheitsamt (fiktiv)", "Pro Familia Beratungsstelle",
+      "Familienbildungsstätte Lindenbrück")),
+    ("N2", "Kita–Grundschule", "kita;primary", {"Kita", "Grundschule", "Frühförderstelle"},
+     ("Stadt Lindenbrück – Jugendamt",)),
     ("N3", "Übergang Schule–Beruf", "youth;transition",
      {"Gesamtschule", "Realschule", "Gymnasium", "Jobcenter-Team", "Agentur für Arbeit – Berufsberatung",
-      "Jugendzentrum"}),
-    ("N4", "Älter werden im Quartier", "seniors", {"Seniorenbüro", "Kirchengemeinde", "Quartiersmanagement"}),
+      "Jugendzentrum"}, ("Jobcenter Lindenbrück", "Volkshochschule Lindenbrück")),
+    ("N4", "Älter werden im Quartier", "seniors", {"Seniorenbüro", "Kirchengemeinde", "Quartiersmanagement"},
+     ("AWO Ortsverein Lindenbrück", "Caritasverband Lindenbrück", "Diakonie Lindenbrück")),
     ("N5", "Netzwerk Kinderschutz", "early_childhood;kita;primary;youth",
-     {"Jugendamt – Bezirkssozialdienst", "Erziehungsberatungsstelle", "Kinderarztpraxis", "Grundschule"}),
+     {"Jugendamt – Bezirkssozialdienst", "Erziehungsberatungsstelle", "Kinderarztpraxis", "Grundschule"},
+     ("Stadt Lindenbrück – Jugendamt", "Kinderschutzbund Lindenbrück")),
     ("N6", "Integration & Vielfalt", "transition;adults",
-     {"Integrationsagentur", "Migrantenselbstorganisation", "Jobcenter-Team"}),
-    ("N7", "Gesund aufwachsen", "early_childhood;kita;primary", {"Kinderarztpraxis", "Sportverein", "Kita"}),
-    ("N8", "Jugend im Quartier Nordstadt", "youth", {"Jugendzentrum", "Quartiersmanagement", "Sportverein"}),
+     {"Integrationsagentur", "Migrantenselbstorganisation", "Jobcenter-Team"},
+     ("Verein Miteinander e. V.", "Volkshochschule Lindenbrück", "Caritasverband Lindenbrück")),
+    ("N7", "Gesund aufwachsen", "early_childhood;kita;primary", {"Kinderarztpraxis", "Sportverein", "Kita"},
+     ("TuS Lindenbrück 1899", "Kreisgesundheitsamt (fiktiv)")),
+    ("N8", "Jugend im Quartier Nordstadt", "youth", {"Jugendzentrum", "Quartiersmanagement", "Sportverein"},
+     ("Stadt Lindenbrück – Jugendamt", "Verein Miteinander e. V.")),
 ]
 
 
@@ -479,6 +500,16 @@ def _partners(rng, districts, cells) -> gpd.GeoDataFrame:
     names = list(districts["name"])
     rows, where = [], []
     k = 0
+    for organisation, sector, legal in PROVIDER_PARTNERS:
+        where.append(names[k % 4])  # head offices in the core
+        person, email, phone = _contact(rng, 700 + k)
+        rows.append({
+            "partner_id": f"P{k + 1:03d}", "organisation": organisation, "sector": sector, "legal_domain": legal,
+            "address": f"{STREETS[(k * 3) % len(STREETS)]} {k % 40 + 1}, Lindenbrück",
+            "contact_public": f"01234 3{k:03d}",
+            "contact_person": person, "contact_email": email, "contact_phone": phone, "stem": "Träger",
+        })
+        k += 1
     for stem, sector, legal, count in PARTNER_KINDS:
         for j in range(count):
             district = names[(k * 5 + j) % len(names)] if stem not in ("Kita", "Grundschule") else names[k % 9]
@@ -500,10 +531,11 @@ def _partners(rng, districts, cells) -> gpd.GeoDataFrame:
 
 def _networks(rng, partners):
     nets, members = [], []
-    for network_id, name, phases, stems in NETWORKS:
+    for network_id, name, phases, stems, providers in NETWORKS:
         candidates = partners[partners["stem"].isin(stems)]
-        chosen = candidates.sample(frac=0.75, random_state=int(rng.integers(1 << 31))).sort_values("partner_id")
-        coordinator = chosen["partner_id"].iloc[0]
+        chosen = candidates.sample(frac=0.75, random_state=int(rng.integers(1 << 31)))
+        chosen = pd.concat([partners[partners["organisation"].isin(providers)], chosen]).sort_values("partner_id")
+        coordinator = partners.loc[partners["organisation"] == providers[0], "partner_id"].iloc[0]
         nets.append((network_id, f"Netzwerk {name}", phases, coordinator))
         members += [(network_id, pid, "Koordination" if pid == coordinator else "Mitglied")
                     for pid in chosen["partner_id"]]

@@ -8,14 +8,19 @@ it reaches a tooltip or popup.
 from __future__ import annotations
 
 import html
+import json
 
 import folium
 import geopandas as gpd
 import numpy as np
+import pandas as pd
+import shapely
 from branca.element import MacroElement
+from folium.map import Layer
 from jinja2 import Template
 
 from . import offline, schema
+from .classify import NO_DATA_COLOUR
 
 
 class _ImagePath(MacroElement):
@@ -31,6 +36,21 @@ class _ImagePath(MacroElement):
         self.path = path
 
 
+class _Css(MacroElement):
+    """Small CSS rules for the map document (no files, no requests)."""
+
+    _template = Template("{% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}")
+
+    def __init__(self, css: str):
+        super().__init__()
+        self._name = "Css"
+        self.css = css
+
+
+MAP_CSS = (".leaflet-interactive:focus{outline:none}"
+           ".pa-popup{font:13px/1.4 sans-serif}.pa-icon{background:none;border:none}")
+
+
 class OfflineMap(folium.Map):
     """A folium Map whose JS/CSS are the local Leaflet copies only.
 
@@ -44,6 +64,7 @@ class OfflineMap(folium.Map):
         self.default_js = [("leaflet", offline.static_url(offline.LEAFLET_JS, base_url_path))]
         self.default_css = [("leaflet_css", offline.static_url(offline.LEAFLET_CSS, base_url_path))]
         self.add_child(_ImagePath(offline.static_url(offline.LEAFLET_IMAGES, base_url_path)))
+        self.add_child(_Css(MAP_CSS))
         if tile_url:
             folium.TileLayer(tiles=tile_url, attr=tile_attribution or " ", max_zoom=18, name="Hintergrund",
                              overlay=False, control=False).add_to(self)
@@ -116,3 +137,206 @@ def base_map(districts: gpd.GeoDataFrame, *, base_url_path: str = "", tile_url: 
                    tile_attribution=tile_attribution)
     m.fit_bounds(bounds)
     return m
+
+
+# ---------------------------------------------------------------------------------------
+# Layers: one compact GeoJSON per layer, styles and escaped texts in the properties.
+# ---------------------------------------------------------------------------------------
+
+
+def _script_json(data) -> str:
+    """JSON safe to embed in a <script> (no '<', '>' or '&' characters)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+class GeoJsonLayer(Layer):
+    """A GeoJSON layer whose features carry their own style (``_style``) and escaped texts.
+
+    Hover shows ``_tooltip`` (or the ``popup`` spec's title field); a click opens ``_popup``
+    HTML or, more compactly, a popup built in the browser from the feature's (escaped)
+    properties after ``popup``: {"title": key, "rows": [[label, key], ...], "yes": .., "no": ..,
+    "labels": {id: label}} – booleans become yes/no, lists are mapped through ``labels``.
+    Styles: per feature ``_style``, or shared ``styles[properties[style_key]]`` (compact).
+    Points are circle markers (``points='circle'``, on a canvas when ``canvas``) or
+    CSS-shaped div icons (``points='icon'``). Clicks on points do not reach the map.
+    """
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = (function() {
+    var spec = {{ this.popup_json }};
+    var renderer = {% if this.canvas %}L.canvas({padding: 0.3}){% else %}undefined{% endif %};
+    function popup(p) {
+        if (p._popup) { return p._popup; }
+        var h = "<div class='pa-popup'><b>" + p[spec.title] + "</b>";
+        spec.rows.forEach(function(r) {
+            var v = p[r[1]];
+            if (v === undefined || v === null || v === "" || (Array.isArray(v) && !v.length)) { return; }
+            if (v === true || v === false) { v = v ? spec.yes : spec.no; }
+            else if (Array.isArray(v)) { v = v.map(function(x) { return spec.labels[x] || x; }).join(", "); }
+            h += "<br><b>" + r[0] + ":</b> " + v;
+        });
+        return h + "</div>";
+    }
+    return L.geoJSON({{ this.data_json }}, {
+        {%- if this.canvas %}renderer: renderer,{% endif %}
+        interactive: {{ this.interactive|tojson }},
+        pointToLayer: function(f, latlng) {
+            var s = f.properties._style || spec.styles[f.properties[spec.style_key]] || {};
+            {%- if this.points == "icon" %}
+            return L.marker(latlng, {bubblingMouseEvents: false, keyboard: false, icon: L.divIcon({
+                className: "pa-icon", html: s.html, iconSize: [s.size, s.size], iconAnchor: [s.size / 2, s.size / 2]})});
+            {%- else %}
+            return L.circleMarker(latlng, Object.assign({bubblingMouseEvents: false, renderer: renderer}, s));
+            {%- endif %}
+        },
+        style: function(f) { return f.properties._style || spec.styles[f.properties[spec.style_key]]; },
+        onEachFeature: function(f, layer) {
+            var p = f.properties, tip = p._tooltip || (spec.title && p[spec.title]);
+            if (tip) { layer.bindTooltip(tip, {sticky: true}); }
+            if (p._popup || spec.rows.length) { layer.bindPopup(function() { return popup(p); }, {maxWidth: 340}); }
+        }
+    });
+})();
+{%- if this.show %}
+{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+{%- endif %}
+{% endmacro %}
+""")
+
+    def __init__(self, features: list[dict], name: str | None = None, *, points: str = "circle",
+                 canvas: bool = False, interactive: bool = True, overlay: bool = True,
+                 control: bool = True, show: bool = True, popup: dict | None = None,
+                 styles: dict | None = None, style_key: str | None = None):
+        super().__init__(name=name, overlay=overlay, control=control, show=show)
+        self._name = "GeoJsonLayer"
+        self.features = features
+        self.points, self.canvas, self.interactive = points, canvas, interactive
+        self.popup = {"title": None, "rows": [], "yes": "", "no": "", "labels": {}, **(popup or {}),
+                      "styles": styles or {}, "style_key": style_key}
+
+    @property
+    def data_json(self) -> str:
+        return _script_json({"type": "FeatureCollection", "features": self.features})
+
+    @property
+    def popup_json(self) -> str:
+        return _script_json(self.popup)
+
+
+class Legend(MacroElement):
+    """A Leaflet control (bottom right) showing the given, already escaped HTML."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.control({position: "bottomright"});
+{{ this.get_name() }}.onAdd = function() {
+    var div = L.DomUtil.create("div", "pa-legend leaflet-control");
+    div.style.cssText = "background:rgba(255,255,255,0.9);padding:5px 7px;border-radius:4px;"
+        + "font:11px/1.3 sans-serif;max-width:230px;max-height:60vh;overflow:auto;"
+        + "box-shadow:0 1px 4px rgba(0,0,0,.3)";
+    div.innerHTML = {{ this.html_json }};
+    L.DomEvent.disableClickPropagation(div);
+    return div;
+};
+{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+{% endmacro %}
+""")
+
+    def __init__(self, html_text: str):
+        super().__init__()
+        self._name = "Legend"
+        self.html_text = html_text
+
+    @property
+    def html_json(self) -> str:
+        return _script_json(self.html_text)
+
+
+def _clean(value):
+    """JSON-friendly value: NaN/NA → None, numpy scalars → Python."""
+    if isinstance(value, (list, tuple, dict, str, bool)) or value is None:
+        return value
+    if pd.isna(value):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def point_features(frame: gpd.GeoDataFrame, properties: dict, styles=None) -> list[dict]:
+    """GeoJSON point features (WGS84) with the given property columns and optional
+    per-row ``_style`` dicts (a Series aligned with ``frame``)."""
+    shown = frame[frame.geometry.notna()]
+    if shown.empty:
+        return []
+    lonlat = to_display(shown[["geometry"]]).geometry.get_coordinates().to_numpy().round(6)
+    cols = {k: [_clean(v) for v in pd.Series(v).loc[shown.index]] for k, v in properties.items()}
+    if styles is not None:
+        cols["_style"] = list(styles.loc[shown.index])
+    keys = list(cols)
+    return [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [float(x), float(y)]},
+         "properties": {k: cols[k][i] for k in keys}}
+        for i, (x, y) in enumerate(lonlat)
+    ]
+
+
+def area_features(geoms, properties: dict, styles) -> list[dict]:
+    """GeoJSON polygon features (WGS84) from metric geometries (a GeoSeries)."""
+    shown = gpd.GeoSeries(geoms).to_crs(schema.DISPLAY_CRS)
+    shown = gpd.GeoSeries(shapely.transform(shown.to_numpy(), lambda xy: np.round(xy, 6)), crs=shown.crs)
+    mapping = json.loads(shown.to_json(drop_id=True))["features"]
+    style_list = list(styles) if not isinstance(styles, dict) else [styles] * len(mapping)
+    keys = list(properties)
+    cols = {k: list(v) for k, v in properties.items()}
+    return [{"type": "Feature", "geometry": feat["geometry"],
+             "properties": {**{k: cols[k][i] for k in keys}, "_style": style_list[i]}}
+            for i, feat in enumerate(mapping)]
+
+
+def square_icon(colour: str, size: int = 14) -> dict:
+    """Style of a square symbol (Familienzentrum)."""
+    return {"size": size, "html": f'<div style="width:{size - 4}px;height:{size - 4}px;background:{colour};'
+                                  f'border:2px solid #fff;box-shadow:0 0 0 1px #333"></div>'}
+
+
+def diamond_icon(colour: str, size: int = 14) -> dict:
+    """Style of a diamond symbol (network partner)."""
+    inner = size - 6
+    return {"size": size, "html": f'<div style="width:{inner}px;height:{inner}px;margin:3px;background:{colour};'
+                                  f'border:1px solid #fff;box-shadow:0 0 0 1px #333;transform:rotate(45deg)"></div>'}
+
+
+FAMILY_CENTRE_COLOUR = "#7B3294"
+PARTNER_COLOUR = "#1B7837"
+
+
+def legend_html(title_lines: list[str], classes: list[tuple[str, str]], symbols: list[tuple[str, str]],
+                symbols_title: str = "Symbole") -> str:
+    """Legend HTML from escaped parts: title lines, (colour, label) classes and, folded
+    under ``symbols_title``, (swatch HTML, label) symbols of the overlays."""
+    parts = [f"<div><b>{title_lines[0]}</b></div>"] + [f'<div style="color:#444">{line}</div>' for line in title_lines[1:]]
+    for colour, label in classes:
+        parts.append(f'<div class="pa-class"><span style="display:inline-block;width:14px;height:11px;'
+                     f'background:{colour};border:1px solid #777;margin-right:5px;vertical-align:middle"></span>'
+                     f'{label}</div>')
+    if symbols:
+        parts.append(f'<details style="margin-top:4px"><summary style="cursor:pointer">{symbols_title}</summary>')
+        for swatch, label in symbols:
+            parts.append(f'<div><span style="display:inline-block;width:16px;margin-right:4px;'
+                         f'vertical-align:middle">{swatch}</span>{label}</div>')
+        parts.append("</details>")
+    return "".join(parts)
+
+
+def circle_swatch(colour: str) -> str:
+    return (f'<span style="display:inline-block;width:10px;height:10px;border-radius:50%;background:{colour};'
+            f'border:1px solid #333"></span>')
+
+
+def choropleth_style(colours: pd.Series) -> list[dict]:
+    """Polygon styles from fill colours (missing → grey, hatched look via dash)."""
+    return [{"color": "#444444", "weight": 1, "fillColor": c if isinstance(c, str) else NO_DATA_COLOUR,
+             "fillOpacity": 0.75 if isinstance(c, str) else 0.45,
+             "dashArray": None if isinstance(c, str) else "4 3"} for c in colours]
+

@@ -128,6 +128,7 @@ LAYERS: dict[str, Layer] = {
                 C("offer_id"),
                 C("name"),
                 C("provider"),
+                C("partner_id", required=False, nullable=True),
                 C("category", vocab="categories"),
                 C("sectors", "list", vocab="sectors"),
                 C("life_phases", "list", vocab="life_phases"),
@@ -212,6 +213,7 @@ REFERENCES = {
     ("memberships", "network_id"): ("networks", "network_id"),
     ("memberships", "partner_id"): ("partners", "partner_id"),
     ("networks", "coordinator"): ("partners", "partner_id"),
+    ("offers", "partner_id"): ("partners", "partner_id"),
 }
 
 META_KEYS = ("schema_version", "municipality_name", "ags", "crs", "data_stand", "sources", "licences")

@@ -121,3 +121,120 @@ def run_guarded(page) -> None:
         when = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
         log.exception("unexpected error at %s", when)
         st.error(t("unexpected_error", when=when))
+
+
+# ---------------------------------------------------------------------------------------
+# Cached analysis per workspace content (keyed on the file digest, not on the object).
+# ---------------------------------------------------------------------------------------
+def workspace_key(ws: Workspace) -> str:
+    """The content digest of the loaded workspace file (cache key for derived data)."""
+    stat = ws.path.stat()
+    return _digest(str(ws.path), stat.st_mtime_ns, stat.st_size)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _target_population(key: str, _ws: Workspace):
+    from .population import target_population
+
+    return target_population(_ws)
+
+
+def target_population(ws: Workspace):
+    """Target population per district and phase, computed once per workspace content."""
+    return _target_population(workspace_key(ws), ws)
+
+
+def role() -> str:
+    """The current user's role. Without configured authentication the app is a read-only
+    viewer (no personal contact data)."""
+    return st.session_state.get("role", "viewer")
+
+
+def may_see_personal_contacts() -> bool:
+    from .roles import can_see_personal_contacts
+
+    return can_see_personal_contacts(role())
+
+
+# ---------------------------------------------------------------------------------------
+# Shareable page state: widget values <-> URL query parameters.
+# ---------------------------------------------------------------------------------------
+def _parse(kind, raw, allowed):
+    from datetime import date
+
+    try:
+        if kind == "list":
+            values = [v for v in str(raw).split(",") if v]
+            return [v for v in values if allowed is None or v in allowed]
+        if kind == "bool":
+            return str(raw) in ("1", "true")
+        if kind == "int":
+            value = int(raw)
+            return value if allowed is None or value in allowed else None
+        if kind == "date":
+            return date.fromisoformat(str(raw))
+        return raw if allowed is None or raw in allowed else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _unparse(kind, value):
+    if kind == "list":
+        return ",".join(value)
+    if kind == "bool":
+        return "1" if value else ""
+    if kind == "date":
+        return value.isoformat() if value else ""
+    return "" if value is None else str(value)
+
+
+def init_state_from_url(spec: dict) -> None:
+    """Before widgets are drawn: fill missing widget state from the URL, else the default.
+
+    ``spec``: session key -> (query parameter, kind 'list'|'bool'|'int'|'date'|'str',
+    default, allowed values or None). Invalid URL values are ignored.
+    """
+    for key, (param, kind, default, allowed) in spec.items():
+        if key in st.session_state:
+            continue
+        value = _parse(kind, st.query_params[param], allowed) if param in st.query_params else None
+        st.session_state[key] = default if value is None else value
+
+
+def sync_state_to_url(spec: dict) -> None:
+    """After widgets are drawn: write every non-default value to the URL (defaults removed)."""
+    for key, (param, kind, default, _allowed) in spec.items():
+        value = st.session_state.get(key, default)
+        text = _unparse(kind, value)
+        if value == default or not text:
+            if param in st.query_params:
+                del st.query_params[param]
+        elif st.query_params.get(param) != text:
+            st.query_params[param] = text
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _choropleth(key: str, spec, threshold: int, lang: str, _ws: Workspace):
+    from . import mapview
+
+    layer, title, classes, _ = mapview.choropleth(_ws, spec, target_population(_ws), threshold, lang)
+    return layer.features, layer.layer_name, title, classes
+
+
+def choropleth(ws: Workspace, spec, threshold: int, lang: str):
+    """(fresh GeoJsonLayer, legend title lines, legend classes); the features are cached."""
+    features, name, title, classes = _choropleth(workspace_key(ws), spec, threshold, lang, ws)
+    return maps.GeoJsonLayer(features, name=name, control=False), title, classes, None
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _grid(key: str, phase: str, threshold: int, lang: str, _ws: Workspace):
+    from . import mapview
+
+    layer = mapview.grid_layer(_ws, phase, threshold, lang)
+    return layer.features, layer.layer_name
+
+
+def grid_layer(ws: Workspace, phase: str, threshold: int, lang: str):
+    features, name = _grid(workspace_key(ws), phase, threshold, lang, ws)
+    return maps.GeoJsonLayer(features, name=name, canvas=True)

@@ -1,17 +1,184 @@
-"""Map page: the Sozialräume (more layers follow with the map issue)."""
+"""Map page: indicator or target-population choropleth with offers, Familienzentren and
+partners on top, sidebar filters, district focus and a shareable URL."""
+
+from datetime import date
 
 import streamlit as st
 
-from dashboard import maps, ui
+from dashboard import classify, district, filters, maps, mapview, ui
+from dashboard.indicators import indicator_years
+from dashboard.life_phases import phase_labels
 
 ws = ui.workspace()
 cfg = ui.settings()
+lang = ui.lang()
+tp = ui.target_population(ws)
+opts = filters.options(ws)
+phase_label = phase_labels(ws.life_phases, lang)
+indicator_ids = list(ws.indicator_catalogue["indicator"])
+indicator_label = dict(zip(ws.indicator_catalogue["indicator"],
+                           ws.indicator_catalogue["label_de" if lang == "de" else "label_en"]))
+network_label = dict(zip(ws.networks["network_id"], ws.networks["name"]))
+district_ids = list(ws.districts["district_id"])
+district_label = dict(zip(ws.districts["district_id"], ws.districts["name"]))
+
+STATE = {
+    "f_phases": ("phases", "list", [], opts["life_phases"]),
+    "f_sectors": ("sectors", "list", [], opts["sectors"]),
+    "f_cats": ("cats", "list", [], opts["categories"]),
+    "f_nets": ("nets", "list", [], opts["networks"]),
+    "f_prov": ("prov", "list", [], opts["providers"]),
+    "f_langs": ("langs", "list", [], opts["languages"]),
+    "f_free": ("free", "bool", False, None),
+    "f_bf": ("bf", "bool", False, None),
+    "f_valid": ("valid", "date", None, None),
+    "c_kind": ("kind", "str", "indicator" if indicator_ids else "population", ("indicator", "population")),
+    "c_ind": ("ind", "str", indicator_ids[0] if indicator_ids else None, indicator_ids),
+    "c_year": ("year", "int", indicator_years(ws, indicator_ids[0])[-1] if indicator_ids else None, None),
+    "c_phase": ("phase", "str", opts["life_phases"][1 if len(opts["life_phases"]) > 1 else 0],
+                opts["life_phases"]),
+    "c_measure": ("measure", "str", "absolute", mapview.MEASURES),
+    "c_scheme": ("cls", "str", "quantiles", tuple(classify.SCHEMES)),
+    "c_k": ("k", "int", 5, range(3, 8)),
+    "c_pal": ("pal", "str", "YlGnBu", classify.PALETTES),
+    "c_grid": ("grid", "bool", False, None),
+    "district": ("d", "str", "", [""] + district_ids),
+}
+if "_pending_district" in st.session_state:
+    st.session_state["district"] = st.session_state.pop("_pending_district")
+ui.init_state_from_url(STATE)
+if not indicator_ids:
+    st.session_state["c_kind"] = "population"
+
+# ---- sidebar: filters ---------------------------------------------------------------
+sb = st.sidebar
+sb.header(ui.t("filters"))
+sb.multiselect(ui.t("life_phases"), opts["life_phases"], format_func=phase_label.get, key="f_phases",
+               placeholder=ui.t("all"))
+sb.multiselect(ui.t("sectors"), opts["sectors"], key="f_sectors", placeholder=ui.t("all"))
+sb.multiselect(ui.t("categories"), opts["categories"], key="f_cats", placeholder=ui.t("all"))
+sb.multiselect(ui.t("networks"), opts["networks"], format_func=network_label.get, key="f_nets",
+               placeholder=ui.t("all"))
+sb.multiselect(ui.t("providers"), opts["providers"], key="f_prov", placeholder=ui.t("all"))
+sb.multiselect(ui.t("languages"), opts["languages"], key="f_langs", placeholder=ui.t("all"))
+sb.checkbox(ui.t("only_cost_free"), key="f_free")
+sb.checkbox(ui.t("only_barrier_free"), key="f_bf")
+use_date = sb.checkbox(ui.t("valid_at"), value=st.session_state["f_valid"] is not None, key="f_valid_on")
+if use_date:
+    if st.session_state["f_valid"] is None:
+        st.session_state["f_valid"] = date.today()
+    sb.date_input(ui.t("date"), key="f_valid", format="DD.MM.YYYY" if lang == "de" else "YYYY-MM-DD")
+else:
+    st.session_state["f_valid"] = None
+
+offer_filter = filters.OfferFilter(
+    life_phases=tuple(st.session_state["f_phases"]), sectors=tuple(st.session_state["f_sectors"]),
+    categories=tuple(st.session_state["f_cats"]), networks=tuple(st.session_state["f_nets"]),
+    providers=tuple(st.session_state["f_prov"]), languages=tuple(st.session_state["f_langs"]),
+    cost_free=st.session_state["f_free"], barrier_free=st.session_state["f_bf"],
+    valid_on=st.session_state["f_valid"],
+)
+
+# ---- main: choropleth controls --------------------------------------------------------
 st.title(ui.t("page_map"))
 ui.fictional_banner(ws)
+with st.container(border=True):
+    c1, c2, c3, c4 = st.columns([2, 3, 2, 2])
+    c1.radio(ui.t("map_theme"), ["indicator", "population"], key="c_kind",
+             format_func=lambda k: ui.t("theme_indicator" if k == "indicator" else "theme_population"))
+    if st.session_state["c_kind"] == "indicator" and indicator_ids:
+        c2.selectbox(ui.t("indicator"), indicator_ids, format_func=indicator_label.get, key="c_ind")
+        years = indicator_years(ws, st.session_state["c_ind"])
+        if st.session_state["c_year"] not in years:
+            st.session_state["c_year"] = years[-1]
+        c2.selectbox(ui.t("year"), years, key="c_year")
+    else:
+        c2.selectbox(ui.t("phase"), opts["life_phases"], format_func=phase_label.get, key="c_phase")
+        c2.radio(ui.t("measure"), list(mapview.MEASURES), key="c_measure", horizontal=True,
+                 format_func=lambda m: ui.t(f"measure_{m}"))
+    c3.selectbox(ui.t("scheme"), list(classify.SCHEMES), key="c_scheme",
+                 format_func=lambda s: classify.SCHEME_LABELS[s][0 if lang == "de" else 1])
+    c3.slider(ui.t("n_classes"), 3, 7, key="c_k")
+    c4.selectbox(ui.t("palette"), list(classify.PALETTES), key="c_pal")
+    c4.checkbox(ui.t("show_grid"), key="c_grid", disabled=ws.population_cells is None)
 
-m = maps.base_map(ws.districts, base_url_path=st.get_option("server.baseUrlPath") or "",
-                  tile_url=cfg.tile_url, tile_attribution=cfg.tile_attribution)
-maps.district_layer(ws.districts, ui.t("map_districts"), ui.t("district")).add_to(m)
-ui.show_map(m, key="district_map", returned_objects=[])
-st.caption(ui.t("map_caption", n=len(ws.districts),
-                background=cfg.tile_url and cfg.tile_attribution or ui.t("no_background")))
+spec = mapview.ChoroplethSpec(
+    kind=st.session_state["c_kind"], indicator=st.session_state["c_ind"], year=st.session_state["c_year"],
+    phase=st.session_state["c_phase"], measure=st.session_state["c_measure"],
+    scheme=st.session_state["c_scheme"], k=st.session_state["c_k"], palette=st.session_state["c_pal"],
+)
+st.selectbox(ui.t("focus"), [""] + district_ids, key="district",
+             format_func=lambda d: district_label.get(d, ui.t("whole_city_option")))
+ui.sync_state_to_url(STATE)
+focus = st.session_state["district"] or None
+
+# ---- map --------------------------------------------------------------------------------
+offers = filters.filter_offers(ws, offer_filter)
+centres = filters.filter_family_centres(ws, offer_filter)
+partners = filters.filter_partners(ws, offer_filter)
+personal = ui.may_see_personal_contacts()
+
+left, right = st.columns([5, 3], gap="medium")
+with left:
+    m = maps.base_map(ws.districts, base_url_path=st.get_option("server.baseUrlPath") or "",
+                      tile_url=cfg.tile_url, tile_attribution=cfg.tile_attribution)
+    shading, title, legend_classes, _ = ui.choropleth(ws, spec, cfg.disclosure_threshold, lang)
+    shading.add_to(m)
+    maps.Legend(maps.legend_html(title, legend_classes, mapview.overlay_symbols(ws, lang),
+                                 ui.t("legend_symbols"))).add_to(m)
+
+    points, areas = mapview.offer_layers(ws, offers, offer_filter.life_phases, lang, personal)
+    groups = [
+        mapview.feature_group(points, ui.t("layer_offers")),
+        mapview.feature_group(areas, ui.t("layer_outreach")),
+        mapview.feature_group(mapview.family_centre_layer(ws, centres, lang, personal), ui.t("layer_family_centres")),
+        mapview.feature_group(mapview.partner_layer(ws, partners, lang, personal), ui.t("layer_partners")),
+    ]
+    if st.session_state["c_grid"] and ws.population_cells is not None:
+        grid_phase = spec.phase if spec.kind == "population" else (offer_filter.life_phases or [spec.phase])[0]
+        groups.insert(0, mapview.feature_group(ui.grid_layer(ws, grid_phase, cfg.disclosure_threshold, lang),
+                                               ui.t("layer_grid") + ": " + phase_label[grid_phase]))
+    if focus:
+        groups.append(mapview.feature_group(mapview.focus_layer(ws, focus, lang), ui.t("layer_focus")))
+    centre, zoom = mapview.view_of(ws, focus, width_px=600, height_px=650)
+    result = ui.show_map(m, key="atlas_map", height=680, feature_group_to_add=groups, center=centre, zoom=zoom,
+                         layer_control=maps.folium.LayerControl(collapsed=True, position="topright"),
+                         returned_objects=["last_clicked"])
+    st.caption(ui.t("shown_counts", offers=len(offers), offers_total=len(ws.offers),
+                    outreach=int(offers.geometry.isna().sum()), centres=len(centres),
+                    centres_total=len(ws.family_centres), partners=len(partners),
+                    partners_total=len(ws.partners)))
+    st.caption(ui.t("click_hint") + " " + ui.t("share_link"))
+
+# st_folium's value; AppTest (no JavaScript) fakes a click through the map key's session state.
+clicked = (result or {}).get("last_clicked") or (st.session_state.get("atlas_map") or {}).get("last_clicked")
+if clicked and clicked != st.session_state.get("_last_click"):
+    st.session_state["_last_click"] = clicked
+    hit = mapview.district_at(ws, clicked["lat"], clicked["lng"])
+    if hit and hit != focus:
+        st.session_state["_pending_district"] = hit
+        st.rerun()
+
+# ---- district panel ---------------------------------------------------------------------
+with right:
+    if not focus:
+        st.info(ui.t("panel_pick"))
+    else:
+        st.subheader(district_label[focus])
+        parent = ws.districts.loc[ws.districts["district_id"] == focus, "parent_name"].iloc[0]
+        if parent:
+            st.caption(f"{ui.t('parent')}: {parent}")
+        st.markdown(f"**{ui.t('panel_population')}**")
+        st.dataframe(district.population_table(ws, tp, focus, cfg.disclosure_threshold, lang),
+                     hide_index=True, use_container_width=True)
+        st.markdown(f"**{ui.t('panel_indicators')}**")
+        st.dataframe(district.indicator_table(ws, tp, focus, lang), hide_index=True, use_container_width=True)
+        st.markdown(f"**{ui.t('panel_offers')}**")
+        st.dataframe(district.offers_per_phase(ws, offers, focus, lang), hide_index=True,
+                     use_container_width=True)
+        st.markdown(f"**{ui.t('panel_sites')}**")
+        local_centres = district.sites_in_district(ws, ws.family_centres, focus)
+        local_partners = district.sites_in_district(ws, ws.partners, focus)
+        st.markdown(f"*{ui.t('layer_family_centres')}:* " + (", ".join(local_centres["name"]) or ui.t("panel_none")))
+        st.markdown(f"*{ui.t('layer_partners')}:* " + (", ".join(local_partners["organisation"]) or ui.t("panel_none")))
+        st.caption(ui.t("panel_profile"))

@@ -123,7 +123,9 @@ class PageWatch:
 def page(browser, app_url):
     from urllib.parse import urlparse
 
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    # Tall enough that the map needs no scrolling: Playwright's clicks into an iframe inside
+    # Streamlit's scrolled main container land off by the scroll distance.
+    context = browser.new_context(viewport={"width": 1400, "height": 1700})
     pg = context.new_page()
     watch = PageWatch(pg, urlparse(app_url).netloc)
     pg.watch = watch

@@ -15,22 +15,94 @@ def test_landing_page_names_the_workspace(page, app_url):
     assert page.watch.console_errors == []
 
 
-def test_map_page_draws_districts_offline(page, app_url):
-    # Enter at the root and navigate like a person: a deep link (/map) makes Streamlit's
-    # frontend probe /map/_stcore/health first, a 404 it logs to the console by design.
+LAYER_COUNTS = """() => window.feature_group.map(g => {
+    let n = 0; g.eachLayer(l => { n += l.getLayers ? l.getLayers().length : 1; }); return n; })"""
+
+
+def open_map(page, app_url):
+    """Enter at the root and navigate like a person: a deep link (/map) makes Streamlit's
+    frontend probe /map/_stcore/health first, a 404 it logs to the console by design."""
     page.goto(app_url)
     page.get_by_role("link", name="Karte").first.click()
     frame = wait_for_map(page)
+    frame.wait_for_function("window.feature_group && window.feature_group.length >= 4", timeout=30_000)
+    return frame
+
+
+def test_map_page_renders_all_layers_offline(page, app_url, demo_ws):
+    frame = open_map(page, app_url)
     paths = frame.eval_on_selector_all(".leaflet-overlay-pane path", "els => els.length")
-    assert paths >= 14  # one outline per Sozialraum
+    assert paths >= 14  # one shaded polygon per Sozialraum (+ outreach outlines)
+    offers, outreach, centres, partners = frame.evaluate(LAYER_COUNTS)
+    assert offers == demo_ws.offers.geometry.notna().sum()
+    assert outreach >= 2
+    assert centres == len(demo_ws.family_centres) and partners == len(demo_ws.partners)
+    assert frame.query_selector(".leaflet-overlay-pane canvas") is not None  # offers drawn on canvas
+    legend = frame.query_selector(".pa-legend")
+    assert legend.is_visible() and "SGB-II-Quote" in legend.inner_text()
+    assert len(frame.query_selector_all(".pa-legend .pa-class")) >= 3
     box = page.query_selector('iframe[data-testid="stCustomComponentV1"]').bounding_box()
-    assert box["height"] > 300
+    assert box["height"] > 500
     page.wait_for_timeout(500)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "map_page.png"), full_page=True)
     assert page.watch.external == [], page.watch.external
     assert page.watch.failed == [], page.watch.failed
     assert page.watch.console_errors == [], page.watch.console_errors
+
+
+def test_clicking_a_district_opens_its_panel(page, app_url, demo_ws):
+    import shapely
+
+    district = demo_ws.districts.iloc[12]  # Rodenberg, a village district
+    spot = district.geometry.representative_point()
+    sites = [demo_ws.offers.geometry.dropna(), demo_ws.family_centres.geometry, demo_ws.partners.geometry]
+    assert min(s.distance(spot).min() for s in sites) > 400, "click spot must not hit a marker"
+    lonlat = shapely.get_coordinates(demo_ws.districts.to_crs(4326).geometry.iloc[12].representative_point())[0]
+    frame = open_map(page, app_url)
+    page.wait_for_timeout(1000)  # st_folium applies the page's centre/zoom after the first paint
+    point = frame.evaluate(f"() => window.map.latLngToContainerPoint([{lonlat[1]}, {lonlat[0]}])")
+    frame.locator("#map_div").click(position={"x": point["x"], "y": point["y"]})
+    page.wait_for_selector(f"h3:has-text('{district['name']}')", timeout=20_000)
+    assert "d=SR13" in page.url
+    assert page.get_by_text("Bevölkerung nach Lebensphase").is_visible()
+    frame = wait_for_map(page)
+    frame.wait_for_function("window.feature_group && window.feature_group.length >= 5", timeout=20_000)
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(ARTIFACTS / "map_district_panel.png"), full_page=True)
+    assert page.watch.external == [] and page.watch.console_errors == [], page.watch.console_errors
+
+
+def test_popups_show_escaped_text_and_run_no_script(browser, demo_ws, tmp_path):
+    from conftest import PageWatch, start_app
+    from test_map_page import evil_workspace
+
+    proc, url = start_app(evil_workspace(demo_ws, tmp_path))
+    try:
+        context = browser.new_context(viewport={"width": 1400, "height": 1700})
+        page = context.new_page()
+        dialogs = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        from urllib.parse import urlparse
+
+        watch = PageWatch(page, urlparse(url).netloc)
+        frame = open_map(page, url)
+        popup = frame.evaluate("""() => {
+            let hit = null;
+            window.feature_group.forEach(g => g.eachLayer(l => l.eachLayer && l.eachLayer(x => {
+                if (x.feature && x.feature.properties.offer_id === 'EVIL') { hit = x; } })));
+            hit.openPopup();
+            const el = document.querySelector('.leaflet-popup-content');
+            return {text: el.innerText, scripts: el.querySelectorAll('script, img, iframe').length};
+        }""")
+        assert "<script>alert(1)</script>" in popup["text"]
+        assert '<img src=x onerror="alert(2)">' in popup["text"]
+        assert popup["scripts"] == 0
+        page.wait_for_timeout(500)
+        assert dialogs == [] and watch.console_errors == []
+        context.close()
+    finally:
+        proc.terminate()
 
 
 def test_switch_to_english(page, app_url):

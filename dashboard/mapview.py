@@ -1,0 +1,338 @@
+"""The map page's content as plain functions: choropleth values, overlay layers, popups.
+
+Everything a planner sees on the map is computed here (no Streamlit), so tests, the CLI
+and the page share it. Texts from the data are HTML-escaped before they reach the map.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from . import classify as cls
+from . import filters, maps, schema
+from .i18n import t
+from .indicators import catalogue_entry, indicator_values
+from .life_phases import phase_labels
+from .population import TargetPopulation, cell_phase_population
+from .secrecy import format_count, format_number, suppress
+
+MEASURES = ("absolute", "share", "density")
+
+
+@dataclass(frozen=True)
+class ChoroplethSpec:
+    """What the district colours show.
+
+    ``kind='indicator'``: ``indicator`` in ``year``; ``kind='population'``: target
+    population of ``phase`` as ``measure`` (absolute persons, share of all persons in %,
+    or persons per km²). Classes: ``scheme`` (quantiles, natural_breaks, equal_interval),
+    ``k`` 3–7, sequential ``palette``.
+    """
+
+    kind: str = "indicator"
+    indicator: str | None = None
+    year: int | None = None
+    phase: str | None = None
+    measure: str = "absolute"
+    scheme: str = "quantiles"
+    k: int = 5
+    palette: str = "YlGnBu"
+
+
+def choropleth_values(ws, spec: ChoroplethSpec, tp: TargetPopulation, threshold: int = 3, lang: str = "de"):
+    """(values per district_id, legend facts dict: title, unit, year, source, reverse).
+
+    Population counts below ``threshold`` are withheld (NaN → "keine Angabe"); shares and
+    densities of a withheld count are withheld too.
+    """
+    if spec.kind == "indicator":
+        entry = catalogue_entry(ws, spec.indicator)
+        values = indicator_values(ws, spec.indicator, spec.year)
+        return values, {
+            "title": entry["label_de" if lang == "de" else "label_en"], "unit": entry["unit"],
+            "year": str(spec.year), "source": entry["source"], "reverse": not bool(entry["higher_is_need"]),
+            "decimals": 1,
+        }
+    if spec.measure not in MEASURES:
+        raise ValueError(f"measure must be one of {MEASURES}, got {spec.measure!r}")
+    persons = suppress(tp.persons[spec.phase], threshold)
+    if spec.measure == "absolute":
+        values, unit, decimals = persons, t("persons", lang), 0
+    elif spec.measure == "share":
+        values = persons / tp.total.replace(0, np.nan) * 100
+        unit, decimals = t("share_of_population", lang), 1
+    else:
+        area = pd.Series(ws.districts.area.to_numpy() / 1e6, index=ws.districts["district_id"].to_numpy())
+        values, unit, decimals = persons / area.reindex(persons.index), t("per_km2", lang), 1
+    label = phase_labels(ws.life_phases, lang)[spec.phase]
+    return values, {
+        "title": f"{t('target_population', lang)}: {label}", "unit": unit,
+        "year": str(ws.meta.get("data_stand", "")), "source": t("population_register", lang),
+        "reverse": False, "decimals": decimals,
+        "estimated": bool(tp.estimated[spec.phase].any()),
+    }
+
+
+def _range_label(lo, hi, decimals, lang):
+    return f"{format_number(lo, decimals, lang)} – {format_number(hi, decimals, lang)}"
+
+
+def choropleth(ws, spec: ChoroplethSpec, tp: TargetPopulation, threshold: int = 3, lang: str = "de"):
+    """(GeoJsonLayer of the districts coloured by class, legend HTML, classification)."""
+    values, facts = choropleth_values(ws, spec, tp, threshold, lang)
+    classes = cls.classify(values, spec.scheme, spec.k)
+    colours_k = cls.palette(spec.palette, max(classes.k, 1), reverse=facts["reverse"]) if classes.k else []
+    colour = classes.classes.map(lambda i: colours_k[i] if i >= 0 else None)
+    d = facts["decimals"]
+    names = ws.districts["name"].map(lambda v: html.escape(str(v))).to_numpy()
+    shown = [format_number(v, d, lang) if not np.isnan(v) else t("keine_angabe", lang) for v in values.to_numpy()]
+    unit = html.escape(str(facts["unit"]))
+    tooltips = [f"<b>{n}</b><br>{html.escape(s)} {unit if s[0].isdigit() else ''}" for n, s in zip(names, shown)]
+    geoms = ws.districts.geometry.simplify(2.0)
+    layer = maps.GeoJsonLayer(
+        maps.area_features(geoms, {"district_id": list(ws.districts["district_id"]), "_tooltip": tooltips},
+                           maps.choropleth_style(colour)),
+        name=html.escape(facts["title"]), control=False,
+    )
+    legend_classes = [(c, _range_label(classes.edges[i], classes.edges[i + 1], d, lang))
+                      for i, c in enumerate(colours_k)]
+    if values.isna().any():
+        legend_classes.append((cls.NO_DATA_COLOUR, t("keine_angabe", lang)))
+    title = [html.escape(facts["title"]), f"{unit} · {t('year', lang)} {html.escape(facts['year'])}",
+             f"{t('source', lang)}: {html.escape(str(facts['source']))}",
+             f"{t('classes', lang)}: {html.escape(cls.SCHEME_LABELS[spec.scheme][0 if lang == 'de' else 1])}"]
+    if facts.get("estimated"):
+        title.append(t("estimated", lang))
+    return layer, title, legend_classes, classes
+
+
+def overlay_symbols(ws, lang: str = "de") -> list[tuple[str, str]]:
+    """Legend entries of the overlays: one circle per life phase, FZ square, partner diamond, outreach."""
+    labels = phase_labels(ws.life_phases, lang)
+    colours = dict(zip(ws.life_phases["phase_id"], ws.life_phases["colour"]))
+    items = [(maps.circle_swatch(colours[p]), html.escape(label)) for p, label in labels.items()]
+    items.append((maps.square_icon(maps.FAMILY_CENTRE_COLOUR, 12)["html"], t("layer_family_centres", lang)))
+    items.append((maps.diamond_icon(maps.PARTNER_COLOUR, 12)["html"], t("layer_partners", lang)))
+    items.append(('<span style="display:inline-block;width:14px;height:9px;border:2px dashed #555"></span>',
+                  t("layer_outreach", lang)))
+    return items
+
+
+def _esc(series: pd.Series) -> pd.Series:
+    return series.map(lambda v: html.escape(maps._display(v)))
+
+
+def _esc_list(series: pd.Series) -> pd.Series:
+    return series.map(lambda items: [html.escape(str(x)) for x in items])
+
+
+def _yes_no(series: pd.Series, lang: str) -> pd.Series:
+    return series.map(lambda v: t("yes", lang) if bool(v) else t("no", lang))
+
+
+OFFER_ROWS = [("provider", "p"), ("life_phases", "ph"), ("sectors", "s"), ("category", "c"), ("audience", "a"),
+              ("cost_free", "f"), ("barrier_free", "b"), ("languages", "l"), ("service_area", "sa"),
+              ("address", "ad"), ("capacity", "cap"), ("contact", "ct"), ("contact_person", "cp"),
+              ("last_updated", "u")]
+
+
+def popup_spec(ws, rows, lang: str, title: str = "n") -> dict:
+    """Labels for popups built in the browser (escaped), incl. life-phase and district names."""
+    labels = {html.escape(k): html.escape(v) for k, v in phase_labels(ws.life_phases, lang).items()}
+    labels.update({html.escape(str(k)): html.escape(str(v))
+                   for k, v in zip(ws.districts["district_id"], ws.districts["name"])})
+    labels[schema.CITY_WIDE] = t("whole_city", lang)
+    return {"title": title, "rows": [[t(label, lang), key] for label, key in rows], "yes": t("yes", lang),
+            "no": t("no", lang), "labels": labels}
+
+
+def _personal(frame: pd.DataFrame, show_personal: bool) -> pd.Series:
+    if not show_personal:
+        return pd.Series(None, index=frame.index, dtype=object)
+    cols = [c for c in schema.PERSONAL_CONTACT_COLUMNS if c in frame]
+    joined = frame[cols].apply(lambda r: " · ".join(str(v) for v in r if isinstance(v, str) and v), axis=1)
+    return joined.map(html.escape)
+
+
+def offer_properties(ws, offers: pd.DataFrame, lang: str = "de", show_personal: bool = False) -> dict:
+    """Compact, escaped popup properties per offer (see :data:`OFFER_ROWS`). Personal
+    contact data only when ``show_personal`` (the role may see it)."""
+    updated = offers["last_updated"].dt.strftime("%d.%m.%Y" if lang == "de" else "%Y-%m-%d").fillna("")
+    capacity = offers["capacity"].map(lambda v: "" if pd.isna(v) else str(int(v)))
+    return {
+        "offer_id": offers["offer_id"], "n": _esc(offers["name"]), "p": _esc(offers["provider"]),
+        "ph": _esc_list(offers["life_phases"]), "s": _esc(offers["sectors"]), "c": _esc(offers["category"]),
+        "a": _esc(offers["audience"]), "f": offers["cost_free"].astype(bool), "b": offers["barrier_free"].astype(bool),
+        "l": _esc(offers["languages"]), "sa": _esc_list(offers["service_area"]), "ad": _esc(offers["address"]),
+        "cap": capacity, "ct": _esc(offers.get("contact_public", pd.Series("", index=offers.index))),
+        "cp": _personal(offers, show_personal), "u": updated,
+    }
+
+
+def offer_popups(ws, offers: pd.DataFrame, lang: str = "de", show_personal: bool = False) -> pd.Series:
+    """Full popup HTML per offer (escaped), as the browser would build it; used for the
+    combined popups of outreach areas and for tests."""
+    spec = popup_spec(ws, OFFER_ROWS, lang)
+    props = pd.DataFrame(offer_properties(ws, offers, lang, show_personal))
+
+    def build(p):
+        h = f"<div class='pa-popup'><b>{p['n']}</b>"
+        for label, key in spec["rows"]:
+            v = p[key]
+            if v is None or (isinstance(v, float) and np.isnan(v)) or v == "" or (isinstance(v, list) and not v):
+                continue
+            if isinstance(v, (bool, np.bool_)):
+                v = spec["yes"] if v else spec["no"]
+            elif isinstance(v, list):
+                v = ", ".join(spec["labels"].get(x, x) for x in v)
+            h += f"<br><b>{label}:</b> {v}"
+        return h + "</div>"
+
+    return props.apply(build, axis=1)
+
+
+def offer_layers(ws, offers: pd.DataFrame, chosen_phases=(), lang="de", show_personal=False):
+    """(points layer, outreach-areas layer) for the given (filtered) offers.
+
+    Points are circle markers coloured by the earliest chosen phase of each offer;
+    outreach offers (no point) are dashed outlines of their service area.
+    """
+    chain = list(ws.life_phases["phase_id"])
+    colours = dict(zip(ws.life_phases["phase_id"], ws.life_phases["colour"]))
+    phase = filters.first_phase(offers["life_phases"], chain, chosen_phases)
+    sited = offers.geometry.notna().to_numpy()
+    props = offer_properties(ws, offers[sited], lang, show_personal)
+    props["phase"] = phase[sited]
+    circles = {p: {"radius": 6, "color": "#222222", "weight": 1, "fillOpacity": 0.9, "fillColor": c}
+               for p, c in colours.items()}
+    points = maps.GeoJsonLayer(maps.point_features(offers[sited], props), name=t("layer_offers", lang),
+                               canvas=True, popup=popup_spec(ws, OFFER_ROWS, lang), styles=circles,
+                               style_key="phase")
+    outreach = offers[~sited]
+    popups = offer_popups(ws, outreach, lang, show_personal) if len(outreach) else pd.Series(dtype=object)
+    area_layer = maps.GeoJsonLayer(_outreach_features(ws, outreach, phase[~sited], popups, colours, lang),
+                                   name=t("layer_outreach", lang))
+    return points, area_layer
+
+
+def _outreach_features(ws, outreach, phase, popups, colours, lang) -> list[dict]:
+    """One dashed outline per distinct service area, listing every outreach offer serving it."""
+    if outreach.empty:
+        return []
+    key = outreach["service_area"].map(lambda a: tuple(sorted(a)))
+    groups = pd.DataFrame({"key": key, "offer_id": outreach["offer_id"], "phase": phase, "popup": popups,
+                           "name": _esc(outreach["name"])}).groupby("key", sort=True)
+    keys, offer_ids, tips, pops, styles = [], [], [], [], []
+    for area, rows in groups:
+        keys.append(area)
+        offer_ids.append(list(rows["offer_id"]))
+        phases = set(rows["phase"])
+        colour = colours.get(next(iter(phases)), "#555555") if len(phases) == 1 else "#555555"
+        # outline only: a filled area would catch every click meant for the district below
+        styles.append({"color": colour, "weight": 3, "dashArray": "6 4", "fill": False})
+        tips.append(f"<b>{len(rows)} × {t('layer_outreach', lang)}</b><br>" + "<br>".join(rows["name"]))
+        pops.append("<div style='max-height:260px;overflow:auto'>" + "<hr>".join(rows["popup"]) + "</div>")
+    areas = service_areas(ws, pd.Series(keys))
+    return maps.area_features(areas, {"offer_ids": offer_ids, "_tooltip": tips, "_popup": pops}, styles)
+
+
+def service_areas(ws, areas: pd.Series) -> gpd.GeoSeries:
+    """Geometry (metric CRS) of each service area: union of its districts, or the whole city."""
+    polys = dict(zip(ws.districts["district_id"], ws.districts.geometry.simplify(5.0)))
+    city = shapely.union_all(list(polys.values()))
+    cache: dict[tuple, object] = {}
+
+    def geom(area):
+        if area not in cache:
+            cache[area] = city if schema.CITY_WIDE in area else shapely.union_all([polys[d] for d in area if d in polys])
+        return cache[area]
+
+    return gpd.GeoSeries([geom(tuple(a)) for a in areas], index=areas.index, crs=ws.crs)
+
+
+SITE_ROWS = [("provider", "p"), ("sector", "s"), ("legal_domain", "r"), ("life_phases", "ph"), ("address", "ad"),
+             ("contact", "ct"), ("contact_person", "cp")]
+
+
+def _site_properties(frame, id_col, title_col, show_personal) -> dict:
+    get = lambda col: _esc(frame[col]) if col in frame else pd.Series("", index=frame.index)  # noqa: E731
+    return {
+        id_col: frame[id_col], "n": _esc(frame[title_col]), "p": get("provider"), "s": get("sector"),
+        "r": get("legal_domain"), "ad": get("address"), "ct": get("contact_public"),
+        "ph": _esc_list(frame["life_phases"]) if "life_phases" in frame else pd.Series([[]] * len(frame),
+                                                                                          index=frame.index),
+        "cp": _personal(frame, show_personal), "_": pd.Series("", index=frame.index),
+    }
+
+
+def family_centre_layer(ws, centres, lang="de", show_personal=False):
+    """Familienzentren as purple squares."""
+    props = _site_properties(centres, "centre_id", "name", show_personal)
+    return maps.GeoJsonLayer(maps.point_features(centres, props), name=t("layer_family_centres", lang),
+                             points="icon", popup=popup_spec(ws, SITE_ROWS, lang),
+                             styles={"": maps.square_icon(maps.FAMILY_CENTRE_COLOUR)}, style_key="_")
+
+
+def partner_layer(ws, partners, lang="de", show_personal=False):
+    """Network partners as green diamonds."""
+    props = _site_properties(partners, "partner_id", "organisation", show_personal)
+    return maps.GeoJsonLayer(maps.point_features(partners, props), name=t("layer_partners", lang),
+                             points="icon", popup=popup_spec(ws, SITE_ROWS, lang),
+                             styles={"": maps.diamond_icon(maps.PARTNER_COLOUR)}, style_key="_")
+
+
+def grid_layer(ws, phase: str, threshold: int = 3, lang: str = "de", palette: str = "YlOrRd"):
+    """Population grid cells of one phase, 5 quantile classes; withheld/small values grey."""
+    cells = ws.population_cells
+    values = suppress(cell_phase_population(ws)[phase], threshold)
+    values = values.where(values > 0)  # empty cells are not drawn
+    drawn = values.notna() | cells[ws.band_columns].isna().any(axis=1)
+    classes = cls.classify(values[drawn], "quantiles", 5) if values.notna().sum() >= 5 else None
+    colours = cls.palette(palette, classes.k) if classes is not None and classes.k else []
+    colour = classes.classes.map(lambda i: colours[i] if i >= 0 else None) if classes is not None else \
+        pd.Series(None, index=values[drawn].index)
+    style = [{"stroke": False, "fillColor": c if isinstance(c, str) else cls.NO_DATA_COLOUR,
+              "fillOpacity": 0.7 if isinstance(c, str) else 0.35} for c in colour]
+    tips = [format_count(v, threshold, lang) for v in values[drawn]]
+    return maps.GeoJsonLayer(maps.area_features(cells.geometry[drawn], {"_tooltip": tips}, style),
+                             name=t("layer_grid", lang), canvas=True)
+
+
+def focus_layer(ws, district_id: str, lang: str = "de"):
+    """The selected district as a thick outline (not clickable)."""
+    row = ws.districts[ws.districts["district_id"] == district_id]
+    return maps.GeoJsonLayer(
+        maps.area_features(row.geometry, {"district_id": list(row["district_id"])},
+                           {"color": "#d7191c", "weight": 4, "fill": False}),
+        name=t("layer_focus", lang), interactive=False, control=False)
+
+
+def feature_group(layer: maps.GeoJsonLayer, name: str, show: bool = True) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name=name, show=show)
+    layer.add_to(group)
+    return group
+
+
+def district_at(ws, lat: float, lon: float) -> str | None:
+    """The district_id at a WGS84 point (e.g. a map click), or None outside."""
+    point = gpd.GeoSeries([shapely.Point(lon, lat)], crs=schema.DISPLAY_CRS).to_crs(ws.crs).iloc[0]
+    hit = ws.districts.sindex.query(point, predicate="intersects")
+    return str(ws.districts["district_id"].iloc[hit[0]]) if len(hit) else None
+
+
+def view_of(ws, district_id: str | None, width_px: int = 900, height_px: int = 620):
+    """(centre [lat, lon], zoom) that frames a district, or the whole city for None."""
+    frame = ws.districts if district_id is None else ws.districts[ws.districts["district_id"] == district_id]
+    minx, miny, maxx, maxy = frame.to_crs(schema.DISPLAY_CRS).total_bounds
+    lat = (miny + maxy) / 2
+    lon_span = max(maxx - minx, 1e-6)
+    lat_span = max((maxy - miny) / np.cos(np.radians(lat)), 1e-6)
+    zoom = np.log2(min(360 * width_px / (256 * lon_span), 360 * height_px / (256 * lat_span)) * 0.85)
+    return [float(lat), float((minx + maxx) / 2)], int(np.clip(np.floor(zoom), 8, 17))

@@ -1,0 +1,132 @@
+"""Target population (Zielgruppe) of each life phase, per district and per grid cell.
+
+Assumptions (documented for planners):
+
+* An age band that straddles a phase boundary is split in proportion to the years it
+  shares with the phase (persons spread evenly over the band's years); such figures are
+  flagged *estimated*. An open top band (e.g. 80+) is taken as 20 years wide.
+* A grid cell cut by a district boundary is split by area share (persons spread evenly
+  over the cell); shares are normalised over the districts the cell touches, so people
+  in cells that stick out of the municipality are not lost.
+* Withheld cell values (missing) count as 0 in sums; districts containing withheld
+  values are flagged *incomplete* (their figure is a lower bound).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+OPEN_BAND_YEARS = 20.0
+
+
+def phase_band_weights(age_bands: pd.DataFrame, life_phases: pd.DataFrame) -> pd.DataFrame:
+    """Share of each age band (rows, by ``column``) that belongs to each phase (columns).
+
+    Share = overlap in years / band width; e.g. band 25–<30 and phase 18–<27 → 2/5.
+    """
+    lo = age_bands["age_from"].to_numpy(float)
+    hi = age_bands["age_to"].to_numpy(float)
+    hi = np.where(np.isnan(hi), lo + OPEN_BAND_YEARS, hi)
+    p_lo = life_phases["age_from"].to_numpy(float)
+    p_hi = life_phases["age_to"].to_numpy(float)
+    p_hi = np.where(np.isnan(p_hi), np.inf, p_hi)
+    overlap = np.clip(np.minimum(hi[:, None], p_hi[None, :]) - np.maximum(lo[:, None], p_lo[None, :]), 0, None)
+    return pd.DataFrame(overlap / (hi - lo)[:, None], index=list(age_bands["column"]),
+                        columns=list(life_phases["phase_id"]))
+
+
+def cell_district_shares(cells: gpd.GeoDataFrame, districts: gpd.GeoDataFrame):
+    """Sparse cell→district allocation: (cell index, district index, share), shares per cell sum to 1.
+
+    Cells touching no district are left out. Indices are positions (0-based).
+    """
+    cell_geoms = cells.geometry.to_numpy()
+    district_geoms = districts.geometry.to_numpy()
+    cell_idx, district_idx = districts.sindex.query(cell_geoms, predicate="intersects")
+    share = np.ones(len(cell_idx))
+    per_cell = np.bincount(cell_idx, minlength=len(cells))
+    split = per_cell[cell_idx] > 1
+    if split.any():
+        area = shapely.area(shapely.intersection(cell_geoms[cell_idx[split]], district_geoms[district_idx[split]]))
+        total = np.bincount(cell_idx[split], weights=area, minlength=len(cells))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share[split] = np.where(total[cell_idx[split]] > 0, area / total[cell_idx[split]], 0.0)
+    keep = share > 0
+    return cell_idx[keep], district_idx[keep], share[keep]
+
+
+@dataclass(frozen=True)
+class TargetPopulation:
+    """Persons per district (rows, ``district_id``) and phase (columns, ``phase_id``).
+
+    ``estimated``: figure relies on splitting an age band; ``incomplete``: district holds
+    withheld values (figure is a lower bound); ``total``: all persons per district.
+    """
+
+    persons: pd.DataFrame
+    estimated: pd.DataFrame
+    incomplete: pd.Series
+    total: pd.Series
+
+    def share(self) -> pd.DataFrame:
+        """Phase population as a share of the district's population (0–1)."""
+        return self.persons.div(self.total.replace(0, np.nan), axis=0)
+
+    def density(self, districts: gpd.GeoDataFrame) -> pd.DataFrame:
+        """Persons per km² of district area."""
+        area_km2 = pd.Series(districts.area.to_numpy() / 1e6, index=districts["district_id"].to_numpy())
+        return self.persons.div(area_km2.reindex(self.persons.index), axis=0)
+
+    def city(self) -> pd.Series:
+        """City-wide persons per phase."""
+        return self.persons.sum(axis=0)
+
+
+def cell_phase_population(ws) -> pd.DataFrame:
+    """Persons per grid cell (rows in cell order) and phase; NaN where any band used is withheld."""
+    cells = ws.population_cells
+    weights = phase_band_weights(ws.age_bands, ws.life_phases)
+    bands = cells[list(weights.index)].to_numpy(float)
+    w = weights.to_numpy()
+    values = np.nan_to_num(bands) @ w
+    withheld = np.isnan(bands).astype(float) @ (w > 0).astype(float) > 0
+    values[withheld] = np.nan
+    return pd.DataFrame(values, columns=weights.columns, index=cells.index)
+
+
+def target_population(ws) -> TargetPopulation:
+    """Target population of every phase in every district (see module doc for the rules)."""
+    weights = phase_band_weights(ws.age_bands, ws.life_phases)
+    w = weights.to_numpy()
+    partial = ((w > 0) & (w < 1 - 1e-12))
+    ids = ws.districts["district_id"].to_numpy()
+    phases = list(weights.columns)
+    if ws.population_districts is not None and len(ws.population_districts):
+        table = ws.population_districts.set_index("district_id").reindex(ids)
+        bands = table[list(weights.index)].to_numpy(float)
+        band_totals = np.nan_to_num(bands)
+        incomplete = np.isnan(bands).any(axis=1)
+    else:
+        cells = ws.population_cells
+        bands_cells = cells[list(weights.index)].to_numpy(float)
+        cell_idx, district_idx, share = cell_district_shares(cells, ws.districts)
+        band_totals = np.zeros((len(ids), w.shape[0]))
+        np.add.at(band_totals, district_idx, np.nan_to_num(bands_cells[cell_idx]) * share[:, None])
+        withheld_cell = np.isnan(bands_cells).any(axis=1)
+        incomplete = np.bincount(district_idx, weights=withheld_cell[cell_idx].astype(float),
+                                 minlength=len(ids)) > 0
+        bands = band_totals
+    persons = band_totals @ w
+    # estimated where a partially shared band contributes persons
+    estimated = (band_totals > 0).astype(float) @ partial.astype(float) > 0
+    return TargetPopulation(
+        persons=pd.DataFrame(persons, index=ids, columns=phases),
+        estimated=pd.DataFrame(estimated, index=ids, columns=phases),
+        incomplete=pd.Series(incomplete, index=ids),
+        total=pd.Series(band_totals.sum(axis=1), index=ids),
+    )

@@ -1,0 +1,167 @@
+"""Library functions behind the map, on hand-made cases."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from dashboard import classify, filters, mapview, secrecy
+from dashboard.indicators import city_value
+from dashboard.population import cell_district_shares, phase_band_weights, target_population
+
+
+def test_phase_band_weights_split_straddling_bands():
+    bands = pd.DataFrame({"column": ["a0_6", "a6_18", "a25_30", "a80"], "age_from": [0, 6, 25, 80],
+                          "age_to": [6, 18, 30, np.nan]})
+    phases = pd.DataFrame({"phase_id": ["u3", "kita", "transition", "seniors"], "age_from": [0, 3, 18, 65],
+                           "age_to": [3, 6, 27, np.nan]})
+    w = phase_band_weights(bands, phases)
+    assert w.loc["a0_6", "u3"] == pytest.approx(0.5)
+    assert w.loc["a0_6", "kita"] == pytest.approx(0.5)
+    assert w.loc["a25_30", "transition"] == pytest.approx(2 / 5)
+    assert w.loc["a80", "seniors"] == 1.0
+    assert w.loc["a6_18"].sum() == 0.0
+
+
+def test_cells_cut_by_a_boundary_are_split_by_area():
+    districts = gpd.GeoDataFrame({"district_id": ["W", "E"]},
+                                 geometry=[shapely.box(0, 0, 100, 200), shapely.box(100, 0, 200, 200)], crs=25832)
+    cells = gpd.GeoDataFrame({"cell_id": ["c1", "c2"]},
+                             geometry=[shapely.box(70, 0, 170, 100), shapely.box(0, 100, 100, 200)], crs=25832)
+    cell, district, share = cell_district_shares(cells, districts)
+    got = {(int(c), int(d)): s for c, d, s in zip(cell, district, share)}
+    assert got[(0, 0)] == pytest.approx(0.3) and got[(0, 1)] == pytest.approx(0.7)
+    assert got[(1, 0)] == pytest.approx(1.0) and (1, 1) not in got
+
+
+def small_workspace(demo_ws):
+    """Two districts, two cells (one withheld), age bands straddling phases."""
+    ws = copy.deepcopy(demo_ws)
+    ws.districts = gpd.GeoDataFrame({"district_id": ["W", "E"], "name": ["West", "Ost"],
+                                     "parent_id": [None, None], "parent_name": [None, None]},
+                                    geometry=[shapely.box(0, 0, 100, 200), shapely.box(100, 0, 200, 200)],
+                                    crs=25832)
+    ws.age_bands = pd.DataFrame({"column": ["a0_6", "a6_65", "a65"], "age_from": [0.0, 6.0, 65.0],
+                                 "age_to": [6.0, 65.0, np.nan]})
+    ws.population_cells = gpd.GeoDataFrame(
+        {"cell_id": ["c1", "c2"], "a0_6": [60.0, np.nan], "a6_65": [100.0, 50.0], "a65": [10.0, 0.0]},
+        geometry=[shapely.box(70, 0, 170, 100), shapely.box(0, 100, 100, 200)], crs=25832)
+    return ws
+
+
+def test_target_population_by_hand(demo_ws):
+    ws = small_workspace(demo_ws)
+    tp = target_population(ws)
+    # cell 1: 30 % West, 70 % East; 60 persons aged 0-6 -> early_childhood (0-3) gets half
+    assert tp.persons.loc["W", "early_childhood"] == pytest.approx(0.3 * 30)
+    assert tp.persons.loc["E", "early_childhood"] == pytest.approx(0.7 * 30)
+    assert tp.persons.loc["E", "seniors"] == pytest.approx(7)
+    assert tp.estimated.loc["E", "early_childhood"] and not tp.estimated.loc["E", "seniors"]
+    # cell 2 (withheld 0-6) lies in West only: West is incomplete, East is not
+    assert tp.incomplete.loc["W"] and not tp.incomplete.loc["E"]
+    assert tp.total.loc["W"] == pytest.approx(0.3 * 170 + 50)
+    assert tp.density(ws.districts).loc["E", "seniors"] == pytest.approx(7 / 0.02)
+
+
+def test_secrecy_hides_small_counts():
+    values = pd.Series([0.0, 1.0, 2.9, 3.0, np.nan])
+    out = secrecy.suppress(values, 3)
+    assert out.tolist()[0] == 0.0 and np.isnan(out[1]) and np.isnan(out[2]) and out[3] == 3.0
+    assert secrecy.format_count(2, 3) == "< 3"
+    assert secrecy.format_count(1234.4, 3) == "1.234" and secrecy.format_count(1234, 3, "en") == "1,234"
+    assert secrecy.format_count(np.nan) == "keine Angabe"
+    assert secrecy.format_number(1234.56, 1) == "1.234,6"
+
+
+def test_classify_schemes():
+    values = pd.Series([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, np.nan], index=list("abcdefg"))
+    q = classify.classify(values, "quantiles", 3)
+    assert q.edges == pytest.approx((1.0, 1 + 5 / 3, 1 + 10 / 3, 6.0))  # linear-interpolated tertiles
+    assert q.classes.tolist() == [0, 0, 1, 1, 2, 2, -1]
+    e = classify.classify(values, "equal_interval", 5)
+    assert e.edges[-1] == 6.0 and e.k == 5
+    n = classify.classify(pd.Series([1.0, 1.1, 1.2, 9.0, 9.1, 9.2]), "natural_breaks", 3)
+    assert n.classes.tolist()[:3] == [0, 0, 0] and n.classes.tolist()[3] >= 1
+    assert classify.classify(pd.Series([2.0, 2.0]), "quantiles", 5).k == 1
+    assert classify.classify(pd.Series([np.nan]), "quantiles", 5).k == 0
+    with pytest.raises(ValueError):
+        classify.classify(values, "quantiles", 9)
+
+
+def test_palettes_are_sequential_and_reversible():
+    p = classify.palette("YlGnBu", 5)
+    assert len(p) == 5 and p == classify.palette("YlGnBu", 5, reverse=True)[::-1]
+    assert len(set(classify.palette("viridis", 7))) == 7
+
+
+def test_city_value_is_weighted_and_skips_withheld():
+    values = pd.Series([10.0, 20.0, np.nan], index=["a", "b", "c"])
+    weights = pd.Series([100.0, 300.0, 1000.0], index=["a", "b", "c"])
+    assert city_value(values, weights) == pytest.approx(17.5)
+
+
+def test_filters(demo_ws):
+    ws = demo_ws
+    everything = filters.filter_offers(ws, filters.OfferFilter())
+    assert len(everything) == len(ws.offers)
+    kita = filters.filter_offers(ws, filters.OfferFilter(life_phases=("kita",)))
+    assert kita["life_phases"].map(lambda p: "kita" in p).all()
+    assert len(kita) == ws.offers["life_phases"].map(lambda p: "kita" in p).sum()
+    day = date(2025, 12, 1)
+    valid = filters.filter_offers(ws, filters.OfferFilter(valid_on=day))
+    expired = ws.offers["valid_to"].notna() & (ws.offers["valid_to"] < pd.Timestamp(day))
+    future = ws.offers["valid_from"] > pd.Timestamp(day)
+    assert len(valid) == len(ws.offers) - (expired | future).sum() and expired.any() and future.any()
+    net = filters.filter_offers(ws, filters.OfferFilter(networks=("N4",)))
+    members = set(ws.memberships.loc[ws.memberships["network_id"] == "N4", "partner_id"])
+    assert len(net) > 0 and set(net["partner_id"]) <= members
+    partners = filters.filter_partners(ws, filters.OfferFilter(networks=("N4",)))
+    assert set(partners["partner_id"]) == members
+
+
+def test_first_phase_follows_the_life_chain():
+    chain = ["pregnancy", "early_childhood", "kita"]
+    lists = pd.Series([("kita", "pregnancy"), ("kita",), ()])
+    first = filters.first_phase(lists, chain)
+    assert first.tolist()[:2] == ["pregnancy", "kita"] and pd.isna(first.iloc[2])
+    assert filters.first_phase(lists, chain, ("kita",)).tolist()[:2] == ["kita", "kita"]
+
+
+def test_offer_popup_escapes_and_respects_roles(demo_ws):
+    offers = demo_ws.offers.iloc[:3].copy()
+    offers.loc[offers.index[0], "name"] = "<script>alert(1)</script>"
+    public = mapview.offer_popups(demo_ws, offers, "de", show_personal=False)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in public.iloc[0] and "<script>" not in public.iloc[0]
+    assert offers["contact_email"].iloc[0] not in public.iloc[0]
+    assert "Träger:" in public.iloc[0] and "Stand:" in public.iloc[0]
+    personal = mapview.offer_popups(demo_ws, offers, "de", show_personal=True)
+    assert offers["contact_email"].iloc[0] in personal.iloc[0]
+
+
+def test_district_at_and_view(demo_ws):
+    point = demo_ws.districts.to_crs(4326).geometry.iloc[0].representative_point()
+    assert mapview.district_at(demo_ws, point.y, point.x) == "SR01"
+    assert mapview.district_at(demo_ws, 0.0, 0.0) is None
+    (lat, lon), zoom_city = mapview.view_of(demo_ws, None)
+    _, zoom_core = mapview.view_of(demo_ws, "SR01")
+    assert zoom_core > zoom_city and 51 < lat < 52
+
+
+def test_choropleth_population_share_and_secrecy(demo_ws):
+    tp = target_population(demo_ws)
+    spec = mapview.ChoroplethSpec(kind="population", phase="kita", measure="share", k=4)
+    values, facts = mapview.choropleth_values(demo_ws, spec, tp)
+    expected = tp.persons["kita"] / tp.total * 100
+    assert np.allclose(values, expected)
+    assert facts["unit"] == "% der Bevölkerung"
+    tp_small = type(tp)(tp.persons.assign(kita=2.0), tp.estimated, tp.incomplete, tp.total)
+    values, _ = mapview.choropleth_values(demo_ws, spec, tp_small, threshold=3)
+    assert values.isna().all()  # 2 persons are below the threshold: withheld, not 0
+    layer, title, classes, _ = mapview.choropleth(demo_ws, spec, tp_small)
+    assert classes == [(classify.NO_DATA_COLOUR, "keine Angabe")]

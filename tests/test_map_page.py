@@ -1,0 +1,208 @@
+"""The map page with AppTest: filters, payload, URL state, escaping, roles, district focus."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+import shapely
+
+from apptest_util import map_args, run_app
+from dashboard import filters
+from dashboard.workspace import write_workspace
+
+PAGE = "pages/map.py"
+
+
+@pytest.fixture(autouse=True)
+def _default_workspace(monkeypatch):
+    monkeypatch.delenv("PRAEVENTIONSATLAS_WORKSPACE", raising=False)
+
+
+def layers(at) -> dict[str, list[dict]]:
+    """The GeoJSON feature collections sent as dynamic feature groups, by first property."""
+    fg = map_args(at)["feature_group"]
+    out = {}
+    for match in re.finditer(r"return L\.geoJSON\((\{.*?\}), \{", fg, flags=re.S):
+        features = json.loads(match.group(1))["features"]
+        if features:
+            key = next(iter(features[0]["properties"]))
+            out[key] = features
+        else:
+            out.setdefault("empty", []).append(features)
+    return out
+
+
+def test_map_page_shows_all_offers_by_default(demo_ws):
+    at = run_app(PAGE)
+    assert not at.exception
+    found = layers(at)
+    sited = demo_ws.offers.geometry.notna().sum()
+    assert len(found["offer_id"]) == sited
+    assert sum(len(f["properties"]["offer_ids"]) for f in found["offer_ids"]) == len(demo_ws.offers) - sited
+    assert len(found["centre_id"]) == len(demo_ws.family_centres)
+    assert len(found["partner_id"]) == len(demo_ws.partners)
+    assert f"{len(demo_ws.offers)} von {len(demo_ws.offers)} Angeboten" in at.caption[0].value
+    assert "Fiktive Demodaten" in at.warning[0].value
+
+
+def test_phase_filter_changes_counts_and_payload(demo_ws):
+    at = run_app(PAGE)
+    at.sidebar.multiselect(key="f_phases").set_value(["kita"]).run()
+    assert not at.exception
+    expected = filters.filter_offers(demo_ws, filters.OfferFilter(life_phases=("kita",)))
+    offer_features = layers(at)["offer_id"]
+    assert len(offer_features) == expected.geometry.notna().sum() < demo_ws.offers.geometry.notna().sum()
+    assert all("kita" in f["properties"]["ph"] for f in offer_features)
+    assert all(f["properties"]["phase"] == "kita" for f in offer_features)
+    assert f"{len(expected)} von {len(demo_ws.offers)} Angeboten" in at.caption[0].value
+    assert at.query_params["phases"] in ("kita", ["kita"])
+
+
+def test_more_filters_reduce_the_offers(demo_ws):
+    at = run_app(PAGE)
+    at.sidebar.checkbox(key="f_free").check().run()
+    at.sidebar.multiselect(key="f_sectors").set_value(["Gesundheit"]).run()
+    expected = filters.filter_offers(demo_ws, filters.OfferFilter(sectors=("Gesundheit",), cost_free=True))
+    assert f"{len(expected)} von" in at.caption[0].value
+    assert {f["properties"]["offer_id"] for f in layers(at)["offer_id"]} == \
+        set(expected.loc[expected.geometry.notna(), "offer_id"])
+    partners = layers(at)["partner_id"]
+    assert {p["properties"]["s"] for p in partners} == {"Gesundheit"}
+
+
+def test_url_restores_the_view(demo_ws):
+    query = {"phases": "early_childhood,kita", "free": "1", "kind": "population", "phase": "kita",
+             "measure": "share", "cls": "equal_interval", "k": "4", "pal": "viridis", "d": "SR03"}
+    at = run_app(PAGE, query=query)
+    assert not at.exception
+    assert at.sidebar.multiselect(key="f_phases").value == ["early_childhood", "kita"]
+    assert at.sidebar.checkbox(key="f_free").value is True
+    assert at.radio(key="c_kind").value == "population"
+    assert at.selectbox(key="c_phase").value == "kita"
+    assert at.radio(key="c_measure").value == "share"
+    assert at.selectbox(key="c_scheme").value == "equal_interval"
+    assert at.slider(key="c_k").value == 4
+    assert at.selectbox(key="district").value == "SR03"
+    assert at.subheader[0].value == "Nordstadt"
+    script = map_args(at)["script"]
+    assert "Kita-Alter" in script and "% der Bevölkerung" in script  # legend of the chosen theme
+    expected = filters.filter_offers(demo_ws, filters.OfferFilter(life_phases=("early_childhood", "kita"),
+                                                                  cost_free=True))
+    assert f"{len(expected)} von" in at.caption[0].value
+
+
+def test_invalid_url_values_are_ignored():
+    at = run_app(PAGE, query={"phases": "nope,kita", "k": "99", "d": "XX", "kind": "<b>"})
+    assert not at.exception
+    assert at.sidebar.multiselect(key="f_phases").value == ["kita"]
+    assert at.slider(key="c_k").value == 5
+    assert at.selectbox(key="district").value == ""
+
+
+def test_clicking_a_district_opens_its_panel(demo_ws):
+    at = run_app(PAGE)
+    centre = demo_ws.districts.to_crs(4326).geometry.iloc[6].representative_point()
+    at.session_state["atlas_map"] = {"last_clicked": {"lat": centre.y, "lng": centre.x}}
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="district").value == "SR07"
+    assert at.subheader[0].value == "Westfeld"
+    tables = [t.value for t in at.dataframe]
+    assert len(tables) == 3
+    assert "Frühe Kindheit (0–<3)" in list(tables[0].iloc[:, 0])
+    assert at.query_params["d"] in ("SR07", ["SR07"])
+    fg = map_args(at)["feature_group"]
+    assert '"district_id":"SR07"' in fg and "#d7191c" in fg  # highlighted outline
+
+
+def test_indicator_year_and_classes_in_legend():
+    at = run_app(PAGE)
+    at.selectbox(key="c_year").set_value(2024).run()
+    at.slider(key="c_k").set_value(3).run()
+    script = map_args(at)["script"]
+    assert "Jahr 2024" in script and "Quelle: Fiktiv: Jobcenter (Demo)" in script
+    assert script.count("pa-class") == 3  # no value is withheld in 2024
+
+
+def test_withheld_indicator_is_drawn_as_no_data():
+    at = run_app(PAGE, query={"ind": "single_parent", "year": "2025"})
+    script = map_args(at)["script"]
+    assert "keine Angabe" in script and "#bdbdbd" in script
+
+
+def test_grid_layer_can_be_shown():
+    at = run_app(PAGE, query={"kind": "population", "phase": "early_childhood", "grid": "1"})
+    assert not at.exception
+    args = map_args(at)
+    assert "Bev\\u00f6lkerungsraster: Fr\\u00fche Kindheit" in args["layer_control"]
+    assert args["feature_group"].count("L.canvas") == 2  # offers and grid drawn on canvas
+
+
+def evil_workspace(ws, tmp_path):
+    offers = ws.offers.copy()
+    offers.loc[0, "name"] = "<script>alert(1)</script>"
+    offers.loc[0, "provider"] = '<img src=x onerror="alert(2)">'
+    offers.loc[0, "offer_id"] = "EVIL"
+    outreach = offers.index[offers.geometry.isna()][0]
+    offers.loc[outreach, "name"] = "<b onmouseover=alert(3)>Streetwork</b>"
+    centres = ws.family_centres.copy()
+    centres.loc[0, "name"] = "<iframe src=javascript:alert(4)>"
+    ws2 = type(ws)(**{**ws.__dict__, "offers": offers, "family_centres": centres})
+    return write_workspace(ws2, tmp_path / "evil.gpkg")
+
+
+def test_names_from_the_data_are_escaped(demo_ws, tmp_path, monkeypatch):
+    monkeypatch.setenv("PRAEVENTIONSATLAS_WORKSPACE", str(evil_workspace(demo_ws, tmp_path)))
+    at = run_app(PAGE)
+    assert not at.exception
+    args = map_args(at)
+    payload = args["script"] + args["feature_group"]
+    for raw in ("<script>alert(1)</script>", "<img src=x", "<b onmouseover", "<iframe"):
+        assert raw not in payload
+    # escaped, then made script-safe: &lt;script&gt; is sent as \\u0026lt;script\\u0026gt;
+    assert "\\u0026lt;script\\u0026gt;alert(1)\\u0026lt;/script\\u0026gt;" in payload
+    assert "\\u0026lt;iframe" in payload
+
+
+def test_viewer_sees_no_personal_contacts(demo_ws):
+    at = run_app(PAGE)
+    person = demo_ws.offers["contact_email"].iloc[0]
+    assert person not in map_args(at)["feature_group"]
+
+
+def test_planner_sees_personal_contacts(demo_ws):
+    at = run_app(PAGE, session={"role": "planner"})
+    fg = map_args(at)["feature_group"]
+    assert demo_ws.offers["contact_email"].iloc[0] in fg
+    assert demo_ws.partners["contact_person"].iloc[0] in fg
+
+
+def test_english_map_page():
+    at = run_app(PAGE, query={"lang": "en"})
+    assert not at.exception
+    assert at.title[0].value == "Map"
+    assert "Shown:" in at.caption[0].value
+    assert "Source: " in map_args(at)["script"]
+
+
+def test_outreach_areas_are_not_points(demo_ws):
+    at = run_app(PAGE)
+    areas = layers(at)["offer_ids"]
+    assert all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in areas)
+    assert all(f["properties"]["_style"]["dashArray"] for f in areas)
+
+
+def test_empty_filter_result_still_renders():
+    at = run_app(PAGE, query={"langs": "Ukrainisch", "prov": "Jobcenter Lindenbrück", "free": "1", "bf": "1"})
+    assert not at.exception
+    assert at.caption[0].value.startswith("Angezeigt:")
+
+
+def test_point_on_no_district_is_ignored():
+    at = run_app(PAGE)
+    at.session_state["atlas_map"] = {"last_clicked": {"lat": 10.0, "lng": 10.0}}
+    at.run()
+    assert not at.exception and at.selectbox(key="district").value == ""
+    assert shapely  # imported for parity with other tests
