@@ -7,6 +7,7 @@ it reaches a tooltip or popup.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 
@@ -15,7 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from folium.map import Layer
 from jinja2 import Template
 
@@ -23,7 +24,40 @@ from . import offline, schema
 from .classify import NO_DATA_COLOUR
 
 
-class _ImagePath(MacroElement):
+class _Raw(Element):
+    """Already rendered text. branca would compile every element's output as a Jinja
+    template again: slow for megabytes of GeoJSON, and a template injection for any
+    '{{ ... }}' in the data. Our elements hand over their output as it is."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "Raw"
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class RawMacroElement(MacroElement):
+    """A MacroElement whose header/html/script output is not re-templated (see _Raw)."""
+
+    def render(self, **kwargs):
+        figure = self.get_root()
+        for part, target in (("header", figure.header), ("html", figure.html), ("script", figure.script)):
+            macro = self._template.module.__dict__.get(part)
+            if macro is not None:
+                target.add_child(_Raw(macro(self, kwargs)), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+def safe_label(text) -> str:
+    """A label from the data for folium's own templates (layer names): HTML-escaped and
+    without Jinja delimiters."""
+    return html.escape(str(text)).replace("{", "&#123;").replace("}", "&#125;")
+
+
+class _ImagePath(RawMacroElement):
     """Tell Leaflet where its marker images are (it cannot guess it inside st_folium)."""
 
     _template = Template(
@@ -36,7 +70,7 @@ class _ImagePath(MacroElement):
         self.path = path
 
 
-class _Css(MacroElement):
+class _Css(RawMacroElement):
     """Small CSS rules for the map document (no files, no requests)."""
 
     _template = Template("{% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}")
@@ -147,7 +181,10 @@ def base_map(districts: gpd.GeoDataFrame, *, base_url_path: str = "", tile_url: 
 def _script_json(data) -> str:
     """JSON safe to embed in a <script> (no '<', '>' or '&' characters)."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    # Compact JSON never forms '{{', '{%' or '{#' outside strings, so these only occur inside
+    # string values, where the escape is equivalent: no Jinja delimiter survives.
+    return text.replace("{{", "{\\u007b").replace("{%", "{\\u0025").replace("{#", "{\\u0023")
 
 
 class GeoJsonLayer(Layer):
@@ -216,7 +253,9 @@ var {{ this.get_name() }} = (function() {
         self.popup = {"title": None, "rows": [], "yes": "", "no": "", "labels": {}, **(popup or {}),
                       "styles": styles or {}, "style_key": style_key}
 
-    @property
+    render = RawMacroElement.render  # our template adds the layer to its parent itself
+
+    @functools.cached_property
     def data_json(self) -> str:
         return _script_json({"type": "FeatureCollection", "features": self.features})
 
@@ -225,7 +264,118 @@ var {{ this.get_name() }} = (function() {
         return _script_json(self.popup)
 
 
-class Legend(MacroElement):
+class PointTableLayer(Layer):
+    """Many points as one compact, column-wise table (no per-feature GeoJSON objects):
+    ``lon``/``lat`` arrays and property columns, repeated values dictionary-encoded.
+    Drawn as circle markers on a canvas; tooltips and popups are created on first hover
+    or click only. Properties must already be HTML-escaped; ``popup`` and ``styles`` as
+    in :class:`GeoJsonLayer`.
+    """
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = (function() {
+    var spec = {{ this.popup_json }}, data = {{ this.data_json }};
+    var renderer = L.canvas({padding: 0.3}), group = L.featureGroup();
+    function val(key, i) {
+        var c = data.cols[key];
+        if (c === undefined) { return undefined; }
+        return c.dict ? c.dict[c.idx[i]] : c[i];
+    }
+    function popup(i) {
+        var h = "<div class='pa-popup'><b>" + val(spec.title, i) + "</b>";
+        spec.rows.forEach(function(r) {
+            var v = val(r[1], i);
+            if (v === undefined || v === null || v === "" || (Array.isArray(v) && !v.length)) { return; }
+            if (v === true || v === false) { v = v ? spec.yes : spec.no; }
+            else if (Array.isArray(v)) { v = v.map(function(x) { return spec.labels[x] || x; }).join(", "); }
+            h += "<br><b>" + r[0] + ":</b> " + v;
+        });
+        return h + "</div>";
+    }
+    for (var i = 0; i < data.lat.length; i++) {
+        var s = spec.styles[val(spec.style_key, i)] || {};
+        var m = L.circleMarker([data.lat[i], data.lon[i]],
+            Object.assign({bubblingMouseEvents: false, renderer: renderer}, s));
+        m.pa_row = i;
+        group.addLayer(m);
+    }
+    group.on("mouseover", function(e) {
+        var m = e.layer;
+        if (!m.getTooltip()) { m.bindTooltip(val(spec.title, m.pa_row), {sticky: true}); m.openTooltip(e.latlng); }
+    });
+    group.on("click", function(e) {
+        var m = e.layer;
+        if (!m.getPopup()) { m.bindPopup(popup(m.pa_row), {maxWidth: 340}); m.openPopup(e.latlng); }
+    });
+    group.paValue = val;  // row values for tests and debugging
+    return group;
+})();
+{%- if this.show %}
+{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+{%- endif %}
+{% endmacro %}
+""")
+
+    render = RawMacroElement.render
+
+    def __init__(self, data: dict, name: str | None = None, *, popup: dict | None = None,
+                 styles: dict | None = None, style_key: str | None = None, show: bool = True):
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "PointTableLayer"
+        self.data = data  # as made by ColumnTable.take
+        self.popup = {"title": None, "rows": [], "yes": "", "no": "", "labels": {}, **(popup or {}),
+                      "styles": styles or {}, "style_key": style_key}
+
+    @property
+    def popup_json(self) -> str:
+        return _script_json(self.popup)
+
+    @functools.cached_property
+    def data_json(self) -> str:
+        return _script_json(self.data)
+
+
+class ColumnTable:
+    """Point rows encoded column-wise once (WGS84 lon/lat, property columns; repeated
+    values dictionary-encoded), so that any subset is cut out cheaply for the browser."""
+
+    def __init__(self, frame: pd.DataFrame, lon, lat, id_column: str):
+        self.index = pd.Index(frame[id_column].to_numpy())
+        self.lon = np.round(np.asarray(lon, float), 5)
+        self.lat = np.round(np.asarray(lat, float), 5)
+        self.columns: dict[str, tuple] = {}
+        for name in frame.columns:
+            values = [list(v) if isinstance(v, tuple) else v for v in _column_values(frame[name])]
+            hashable = pd.Series([tuple(v) if isinstance(v, list) else v for v in values], dtype=object)
+            codes, uniques = pd.factorize(hashable, use_na_sentinel=False)
+            if len(uniques) * 2 < len(values):
+                lookup = [list(u) if isinstance(u, tuple) else (None if u is None or u is np.nan else u)
+                          for u in uniques]
+                self.columns[name] = ("dict", lookup, codes)
+            else:
+                self.columns[name] = ("plain", values, None)
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def take(self, ids, extra: dict | None = None) -> dict:
+        """JSON-ready {'lon', 'lat', 'cols'} of the rows with these ids (in that order);
+        ``extra`` adds columns given as lists aligned with ``ids``."""
+        ids = list(ids)
+        pos = self.index.get_indexer(ids)
+        if (pos < 0).any():
+            raise KeyError(f"unknown ids: {[i for i, p in zip(ids, pos) if p < 0][:5]}")
+        cols = {}
+        for name, (kind, values, codes) in self.columns.items():
+            cols[name] = {"dict": values, "idx": codes[pos].tolist()} if kind == "dict" else [values[i] for i in pos]
+        for name, values in (extra or {}).items():
+            codes, uniques = pd.factorize(pd.Series(list(values), dtype=object), use_na_sentinel=False)
+            cols[name] = {"dict": [None if pd.isna(u) else u for u in uniques], "idx": codes.tolist()}
+        return {"lon": self.lon[pos].tolist(), "lat": self.lat[pos].tolist(), "cols": cols}
+
+
+class Legend(RawMacroElement):
     """A Leaflet control (bottom right) showing the given, already escaped HTML."""
 
     _template = Template("""
@@ -254,31 +404,27 @@ var {{ this.get_name() }} = L.control({position: "bottomright"});
         return _script_json(self.html_text)
 
 
-def _clean(value):
-    """JSON-friendly value: NaN/NA → None, numpy scalars → Python."""
-    if isinstance(value, (list, tuple, dict, str, bool)) or value is None:
-        return value
-    if pd.isna(value):
-        return None
-    return value.item() if hasattr(value, "item") else value
+def _column_values(series: pd.Series) -> list:
+    """A column as JSON-friendly Python values (missing → None)."""
+    values = series.astype(object)
+    return values.where(series.notna(), None).tolist() if series.dtype != object else [
+        None if (v is None or (isinstance(v, float) and np.isnan(v))) else v for v in values]
 
 
 def point_features(frame: gpd.GeoDataFrame, properties: dict, styles=None) -> list[dict]:
-    """GeoJSON point features (WGS84) with the given property columns and optional
-    per-row ``_style`` dicts (a Series aligned with ``frame``)."""
+    """GeoJSON point features (WGS84) with the given property columns (Series aligned with
+    ``frame``) and optional per-row ``_style`` dicts."""
     shown = frame[frame.geometry.notna()]
     if shown.empty:
         return []
-    lonlat = to_display(shown[["geometry"]]).geometry.get_coordinates().to_numpy().round(6)
-    cols = {k: [_clean(v) for v in pd.Series(v).loc[shown.index]] for k, v in properties.items()}
+    lonlat = to_display(shown[["geometry"]]).geometry.get_coordinates().to_numpy().round(6).tolist()
+    cols = {k: _column_values(pd.Series(v).loc[shown.index]) for k, v in properties.items()}
     if styles is not None:
         cols["_style"] = list(styles.loc[shown.index])
     keys = list(cols)
-    return [
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [float(x), float(y)]},
-         "properties": {k: cols[k][i] for k in keys}}
-        for i, (x, y) in enumerate(lonlat)
-    ]
+    rows = zip(*(cols[k] for k in keys))
+    return [{"type": "Feature", "geometry": {"type": "Point", "coordinates": xy}, "properties": dict(zip(keys, row))}
+            for xy, row in zip(lonlat, rows)]
 
 
 def area_features(geoms, properties: dict, styles) -> list[dict]:

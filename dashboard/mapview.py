@@ -125,8 +125,15 @@ def overlay_symbols(ws, lang: str = "de") -> list[tuple[str, str]]:
     return items
 
 
+_HTML_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;"))
+
+
 def _esc(series: pd.Series) -> pd.Series:
-    return series.map(lambda v: html.escape(maps._display(v)))
+    """Display text of every value, HTML-escaped like :func:`html.escape` (vectorised)."""
+    text = pd.Series([maps._display(v) for v in series], index=series.index, dtype="str")
+    for raw, entity in _HTML_ESCAPES:
+        text = text.str.replace(raw, entity, regex=False)
+    return text
 
 
 def _esc_list(series: pd.Series) -> pd.Series:
@@ -198,23 +205,33 @@ def offer_popups(ws, offers: pd.DataFrame, lang: str = "de", show_personal: bool
     return props.apply(build, axis=1)
 
 
-def offer_layers(ws, offers: pd.DataFrame, chosen_phases=(), lang="de", show_personal=False):
+def offer_point_table(ws, offers: pd.DataFrame, lang: str = "de", show_personal: bool = False) -> maps.ColumnTable:
+    """Map table of the sited offers (by offer_id): WGS84 position and the escaped popup
+    properties (see :data:`OFFER_ROWS`). Independent of filters: the map page builds it
+    once per workspace, language and role."""
+    sited = offers[offers.geometry.notna()]
+    lonlat = maps.to_display(sited[["geometry"]]).geometry.get_coordinates()
+    props = pd.DataFrame(offer_properties(ws, sited, lang, show_personal))
+    return maps.ColumnTable(props, lonlat["x"], lonlat["y"], "offer_id")
+
+
+def offer_layers(ws, offers: pd.DataFrame, chosen_phases=(), lang="de", show_personal=False, point_table=None):
     """(points layer, outreach-areas layer) for the given (filtered) offers.
 
     Points are circle markers coloured by the earliest chosen phase of each offer;
-    outreach offers (no point) are dashed outlines of their service area.
+    outreach offers (no point) are dashed outlines of their service area. ``point_table``
+    (from :func:`offer_point_table` over all offers) saves rebuilding the properties.
     """
     chain = list(ws.life_phases["phase_id"])
     colours = dict(zip(ws.life_phases["phase_id"], ws.life_phases["colour"]))
     phase = filters.first_phase(offers["life_phases"], chain, chosen_phases)
     sited = offers.geometry.notna().to_numpy()
-    props = offer_properties(ws, offers[sited], lang, show_personal)
-    props["phase"] = phase[sited]
+    table = point_table if point_table is not None else offer_point_table(ws, offers[sited], lang, show_personal)
+    shown = table.take(offers["offer_id"][sited], extra={"phase": list(phase[sited])})
     circles = {p: {"radius": 6, "color": "#222222", "weight": 1, "fillOpacity": 0.9, "fillColor": c}
                for p, c in colours.items()}
-    points = maps.GeoJsonLayer(maps.point_features(offers[sited], props), name=t("layer_offers", lang),
-                               canvas=True, popup=popup_spec(ws, OFFER_ROWS, lang), styles=circles,
-                               style_key="phase")
+    points = maps.PointTableLayer(shown, name=t("layer_offers", lang), popup=popup_spec(ws, OFFER_ROWS, lang),
+                                  styles=circles, style_key="phase")
     outreach = offers[~sited]
     popups = offer_popups(ws, outreach, lang, show_personal) if len(outreach) else pd.Series(dtype=object)
     area_layer = maps.GeoJsonLayer(_outreach_features(ws, outreach, phase[~sited], popups, colours, lang),

@@ -238,3 +238,16 @@ def _grid(key: str, phase: str, threshold: int, lang: str, _ws: Workspace):
 def grid_layer(ws: Workspace, phase: str, threshold: int, lang: str):
     features, name = _grid(workspace_key(ws), phase, threshold, lang, ws)
     return maps.GeoJsonLayer(features, name=name, canvas=True)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _offer_points(key: str, lang: str, personal: bool, _ws: Workspace):
+    from . import mapview
+
+    return mapview.offer_point_table(_ws, _ws.offers, lang, personal)
+
+
+def offer_point_table(ws: Workspace, lang: str, personal: bool):
+    """Map table of all sited offers, built once per workspace/language/role (shared and
+    read-only; filters pick rows from it)."""
+    return _offer_points(workspace_key(ws), lang, personal, ws)

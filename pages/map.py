@@ -127,7 +127,8 @@ with left:
     maps.Legend(maps.legend_html(title, legend_classes, mapview.overlay_symbols(ws, lang),
                                  ui.t("legend_symbols"))).add_to(m)
 
-    points, areas = mapview.offer_layers(ws, offers, offer_filter.life_phases, lang, personal)
+    points, areas = mapview.offer_layers(ws, offers, offer_filter.life_phases, lang, personal,
+                                         point_table=ui.offer_point_table(ws, lang, personal))
     groups = [
         mapview.feature_group(points, ui.t("layer_offers")),
         mapview.feature_group(areas, ui.t("layer_outreach")),
@@ -137,7 +138,7 @@ with left:
     if st.session_state["c_grid"] and ws.population_cells is not None:
         grid_phase = spec.phase if spec.kind == "population" else (offer_filter.life_phases or [spec.phase])[0]
         groups.insert(0, mapview.feature_group(ui.grid_layer(ws, grid_phase, cfg.disclosure_threshold, lang),
-                                               ui.t("layer_grid") + ": " + phase_label[grid_phase]))
+                                               ui.t("layer_grid") + ": " + maps.safe_label(phase_label[grid_phase])))
     if focus:
         groups.append(mapview.feature_group(mapview.focus_layer(ws, focus, lang), ui.t("layer_focus")))
     centre, zoom = mapview.view_of(ws, focus, width_px=600, height_px=650)

@@ -89,9 +89,9 @@ def test_popups_show_escaped_text_and_run_no_script(browser, demo_ws, tmp_path):
         frame = open_map(page, url)
         popup = frame.evaluate("""() => {
             let hit = null;
-            window.feature_group.forEach(g => g.eachLayer(l => l.eachLayer && l.eachLayer(x => {
-                if (x.feature && x.feature.properties.offer_id === 'EVIL') { hit = x; } })));
-            hit.openPopup();
+            window.feature_group.forEach(g => g.eachLayer(l => l.paValue && l.eachLayer(x => {
+                if (l.paValue('offer_id', x.pa_row) === 'EVIL') { hit = x; } })));
+            hit.fire('click', {latlng: hit.getLatLng()}, true);  // propagate to the layer's group
             const el = document.querySelector('.leaflet-popup-content');
             return {text: el.innerText, scripts: el.querySelectorAll('script, img, iframe').length};
         }""")

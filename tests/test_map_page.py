@@ -20,17 +20,25 @@ def _default_workspace(monkeypatch):
     monkeypatch.delenv("PRAEVENTIONSATLAS_WORKSPACE", raising=False)
 
 
+def _rows(data: dict) -> list[dict]:
+    """Features of a column-wise point table (PointTableLayer) as GeoJSON-like dicts."""
+    def value(col, i):
+        return col["dict"][col["idx"][i]] if isinstance(col, dict) else col[i]
+
+    return [{"geometry": {"type": "Point", "coordinates": [data["lon"][i], data["lat"][i]]},
+             "properties": {k: value(c, i) for k, c in data["cols"].items()}} for i in range(len(data["lat"]))]
+
+
 def layers(at) -> dict[str, list[dict]]:
-    """The GeoJSON feature collections sent as dynamic feature groups, by first property."""
+    """The features sent as dynamic feature groups, keyed by their first property."""
     fg = map_args(at)["feature_group"]
+    collections = [json.loads(m.group(1))["features"]
+                   for m in re.finditer(r"return L\.geoJSON\((\{.*?\}), \{", fg, flags=re.S)]
+    collections += [_rows(json.loads(m.group(1))) for m in re.finditer(r", data = (\{.*?\});\n", fg, flags=re.S)]
     out = {}
-    for match in re.finditer(r"return L\.geoJSON\((\{.*?\}), \{", fg, flags=re.S):
-        features = json.loads(match.group(1))["features"]
-        if features:
-            key = next(iter(features[0]["properties"]))
-            out[key] = features
-        else:
-            out.setdefault("empty", []).append(features)
+    for features in collections:
+        key = next(iter(features[0]["properties"])) if features else "empty"
+        out.setdefault(key, []).extend(features)
     return out
 
 

@@ -1,0 +1,162 @@
+"""Map benchmark: prints figures, asserts nothing.
+
+    .venv/bin/python benchmarks/bench_map.py [--offers 5000] [--districts 300] [--no-browser]
+
+1. synthetic workspace (default 5,000 offers, 300 districts): Python time to build the
+   map (base map + overlays rendered to the strings st_folium sends), payload bytes,
+   server time of the map page (AppTest: first run, filter change), and the time from
+   navigation to a painted map in headless Chromium;
+2. demo city: server time of a filter change (AppTest rerun).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+
+def build_map_strings(ws, lang="de", point_table=None):
+    """What the map page builds and st_folium serialises; returns (seconds, payload bytes).
+
+    Without ``point_table`` the offers' map features are built too (first view); with it
+    (as on every later rerun of the page) they are reused."""
+    import folium
+    from streamlit_folium import _get_feature_group_string, _get_layer_control_string, _get_map_string
+
+    from dashboard import filters, maps, mapview
+    from dashboard.population import target_population
+
+    tp = target_population(ws)
+    t0 = time.perf_counter()
+    spec = mapview.ChoroplethSpec(indicator="sgb2_u15", year=2025)
+    m = maps.base_map(ws.districts)
+    shading, title, classes, _ = mapview.choropleth(ws, spec, tp, 3, lang)
+    shading.add_to(m)
+    maps.Legend(maps.legend_html(title, classes, mapview.overlay_symbols(ws, lang))).add_to(m)
+    offers = filters.filter_offers(ws, filters.OfferFilter())
+    points, areas = mapview.offer_layers(ws, offers, (), lang, point_table=point_table)
+    groups = [mapview.feature_group(points, "Angebote"), mapview.feature_group(areas, "Aufsuchend"),
+              mapview.feature_group(mapview.family_centre_layer(ws, ws.family_centres, lang), "FZ"),
+              mapview.feature_group(mapview.partner_layer(ws, ws.partners, lang), "Partner")]
+    m.get_root().render()
+    script = _get_map_string(m)
+    fg = "".join(_get_feature_group_string(g, m, i) for i, g in enumerate(groups))
+    control = _get_layer_control_string(folium.LayerControl(), m)
+    return time.perf_counter() - t0, len(script.encode()) + len(fg.encode()) + len(control.encode())
+
+
+def apptest_times(workspace: Path, runs: int = 3):
+    """(first run s, median filter-change rerun s) of the map page for a workspace."""
+    os.environ["PRAEVENTIONSATLAS_WORKSPACE"] = str(workspace)
+    from apptest_util import run_app
+
+    t0 = time.perf_counter()
+    at = run_app("pages/map.py")
+    first = time.perf_counter() - t0
+    assert not at.exception, at.exception
+    times = []
+    choices = [["kita"], ["youth", "transition"], ["seniors"], []]
+    for i in range(runs):
+        t0 = time.perf_counter()
+        at.sidebar.multiselect(key="f_phases").set_value(choices[i % len(choices)]).run()
+        times.append(time.perf_counter() - t0)
+    return first, statistics.median(times)
+
+
+def browser_time(workspace: Path, expected_offers: int, repeats: int = 3):
+    """Median seconds from clicking 'Karte' to all offers drawn (and from a deep link)."""
+    from urllib.parse import urlparse
+
+    from playwright.sync_api import sync_playwright
+
+    from conftest import CHROMIUM, CHROMIUM_ARGS, PageWatch, start_app
+
+    proc, url = start_app(workspace)
+    js_count = """(n) => window.feature_group && window.feature_group.length >= 4 &&
+        window.feature_group[0].getLayers()[0].getLayers().length >= n &&
+        document.querySelector('.leaflet-overlay-pane canvas') !== null"""
+    nav, deep = [], []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for _ in range(repeats):
+                page = browser.new_page(viewport={"width": 1400, "height": 1700})
+                watch = PageWatch(page, urlparse(url).netloc)
+                page.goto(url)
+                page.wait_for_selector("text=Präventionsatlas", timeout=60_000)
+                t0 = time.perf_counter()
+                page.get_by_role("link", name="Karte").first.click()
+                page.wait_for_selector('iframe[data-testid="stCustomComponentV1"]', timeout=60_000)
+                frame = page.query_selector('iframe[data-testid="stCustomComponentV1"]').content_frame()
+                frame.wait_for_function(js_count, arg=expected_offers, timeout=60_000, polling=50)
+                page.evaluate("() => new Promise(r => requestAnimationFrame(() => r()))")
+                nav.append(time.perf_counter() - t0)
+                assert not watch.external, watch.external
+                page.close()
+                page = browser.new_page(viewport={"width": 1400, "height": 1700})
+                t0 = time.perf_counter()
+                page.goto(f"{url}/map")
+                page.wait_for_selector('iframe[data-testid="stCustomComponentV1"]', timeout=60_000)
+                frame = page.query_selector('iframe[data-testid="stCustomComponentV1"]').content_frame()
+                frame.wait_for_function(js_count, arg=expected_offers, timeout=60_000, polling=50)
+                deep.append(time.perf_counter() - t0)
+                page.close()
+            browser.close()
+    finally:
+        proc.terminate()
+    return statistics.median(nav), statistics.median(deep)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--offers", type=int, default=5000)
+    parser.add_argument("--districts", type=int, default=300)
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args()
+
+    from dashboard.synthetic import generate_synthetic_workspace
+    from dashboard.workspace import read_workspace, write_workspace
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "synthetic.gpkg"
+        t0 = time.perf_counter()
+        write_workspace(generate_synthetic_workspace(args.districts, args.offers), path)
+        print(f"synthetic workspace: {args.districts} districts, {args.offers} offers "
+              f"(written in {time.perf_counter() - t0:.1f} s, {path.stat().st_size / 1e6:.1f} MB)")
+        t0 = time.perf_counter()
+        ws = read_workspace(path)
+        print(f"  load + validate:                      {time.perf_counter() - t0:6.2f} s")
+        from dashboard import mapview
+
+        build = [build_map_strings(ws) for _ in range(3)]
+        table = mapview.offer_point_table(ws, ws.offers)
+        warm = [build_map_strings(ws, point_table=table)[0] for _ in range(3)]
+        print(f"  Python time to build the map (cold):  {statistics.median(b[0] for b in build):6.2f} s")
+        print(f"  ... with cached offer features:       {statistics.median(warm):6.2f} s")
+        print(f"  payload to the browser:               {build[0][1] / 1e6:6.2f} MB")
+        first, rerun = apptest_times(path)
+        print(f"  map page server time, first run:      {first:6.2f} s (incl. loading the workspace)")
+        print(f"  map page server time, filter change:  {rerun:6.2f} s")
+        if not args.no_browser:
+            sited = int(ws.offers.geometry.notna().sum())
+            nav, deep = browser_time(path, sited)
+            print(f"  Chromium: click 'Karte' -> painted:   {nav:6.2f} s (median of 3, {sited} offer points)")
+            print(f"  Chromium: deep link /map -> painted:  {deep:6.2f} s (incl. Streamlit start-up)")
+
+    demo = ROOT / "geodata" / "demo_city.gpkg"
+    first, rerun = apptest_times(demo, runs=5)
+    print("demo city:")
+    print(f"  map page server time, first run:      {first:6.2f} s")
+    print(f"  map page server time, filter change:  {rerun:6.2f} s (median of 5)")
+
+
+if __name__ == "__main__":
+    main()
