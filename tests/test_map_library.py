@@ -165,3 +165,25 @@ def test_choropleth_population_share_and_secrecy(demo_ws):
     assert values.isna().all()  # 2 persons are below the threshold: withheld, not 0
     layer, title, classes, _ = mapview.choropleth(demo_ws, spec, tp_small)
     assert classes == [(classify.NO_DATA_COLOUR, "keine Angabe")]
+
+
+def test_template_syntax_in_data_is_inert(demo_ws):
+    """folium re-renders element output as a Jinja template; data must never be evaluated."""
+    from dashboard import maps
+    from dashboard.population import target_population
+
+    offers = demo_ws.offers.copy()
+    offers.loc[offers.index[0], "name"] = "{{ 7*7 }} {% if true %}x{% endif %} {# c #}"
+    districts = demo_ws.districts.copy()
+    districts.loc[0, "name"] = "{{ ''.__class__ }}"
+    ws = type(demo_ws)(**{**demo_ws.__dict__, "offers": offers, "districts": districts})
+    m = maps.base_map(ws.districts)
+    layer, title, classes, _ = mapview.choropleth(ws, mapview.ChoroplethSpec(indicator="sgb2_u15", year=2025),
+                                                  target_population(ws))
+    layer.add_to(m)
+    points, areas = mapview.offer_layers(ws, offers)
+    mapview.feature_group(points, "Angebote").add_to(m)
+    html = m.get_root().render()  # raised TemplateSyntaxError / evaluated before the fix
+    assert "{\\u007b 7*7 }}" in html and "{\\u0025 if true %}" in html
+    assert "{\\u007b \\u0026#x27;\\u0026#x27;.__class__ }}" in html and "<class" not in html
+    assert maps.safe_label("{{ x }}") == "&#123;&#123; x &#125;&#125;"
