@@ -333,9 +333,10 @@ def _offers(rng, districts, cells) -> gpd.GeoDataFrame:
             provider = PROVIDERS[rng.integers(len(PROVIDERS))]
             phases = ";".join([phase] + [p for p in extra.split(";") if p])
             geometry, area, district = None, None, None
-            if outreach:
-                area = schema.CITY_WIDE if j % 2 == 0 else ";".join(
-                    ids[i] for i in sorted(rng.choice(len(ids), 3, replace=False)))
+            if outreach:  # visiting services city-wide; others in a few districts, never in a gap
+                allowed = [i for i, nm in enumerate(names) if not set(phases.split(";")) & GAPS.get(nm, set())]
+                area = schema.CITY_WIDE if name == "Besuchsdienst" else ";".join(
+                    ids[i] for i in sorted(rng.choice(allowed, 2 + j % 2, replace=False)))
             else:
                 weight = district_pop ** 0.8 * (1 + depriv) * np.array(
                     [0.25 if k == "village" and phase != "seniors" else 1.0 for k in kinds])

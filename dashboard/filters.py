@@ -41,6 +41,19 @@ def any_of(lists: pd.Series, wanted) -> np.ndarray:
     return hit.groupby(level=0, sort=False).any().reindex(lists.index, fill_value=False).to_numpy()
 
 
+def membership_matrix(lists: pd.Series, values) -> np.ndarray:
+    """Boolean (rows × values): row's list contains the value (one explode for all values)."""
+    values = list(values)
+    out = np.zeros((len(lists), len(values)), bool)
+    if len(lists) == 0:
+        return out
+    exploded = lists.reset_index(drop=True).explode()
+    col = pd.Index(values).get_indexer(exploded.to_numpy())
+    ok = col >= 0
+    out[exploded.index.to_numpy()[ok], col[ok]] = True
+    return out
+
+
 def network_members(ws, networks) -> set[str]:
     m = ws.memberships
     return set(m.loc[m["network_id"].isin(list(networks)), "partner_id"])

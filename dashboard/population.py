@@ -99,8 +99,10 @@ def cell_phase_population(ws) -> pd.DataFrame:
     return pd.DataFrame(values, columns=weights.columns, index=cells.index)
 
 
-def target_population(ws) -> TargetPopulation:
-    """Target population of every phase in every district (see module doc for the rules)."""
+def target_population(ws, shares=None) -> TargetPopulation:
+    """Target population of every phase in every district (see module doc for the rules).
+
+    ``shares``: the result of :func:`cell_district_shares` if already computed."""
     weights = phase_band_weights(ws.age_bands, ws.life_phases)
     w = weights.to_numpy()
     partial = ((w > 0) & (w < 1 - 1e-12))
@@ -114,7 +116,7 @@ def target_population(ws) -> TargetPopulation:
     else:
         cells = ws.population_cells
         bands_cells = cells[list(weights.index)].to_numpy(float)
-        cell_idx, district_idx, share = cell_district_shares(cells, ws.districts)
+        cell_idx, district_idx, share = shares if shares is not None else cell_district_shares(cells, ws.districts)
         band_totals = np.zeros((len(ids), w.shape[0]))
         np.add.at(band_totals, district_idx, np.nan_to_num(bands_cells[cell_idx]) * share[:, None])
         withheld_cell = np.isnan(bands_cells).any(axis=1)

@@ -1,0 +1,1 @@
+"""Coverage analytics along the life chain: accessibility, reach, need, gaps."""

@@ -1,0 +1,370 @@
+"""Coverage of every district and life phase: supply, ratios, reach, 2SFCA, gaps,
+duplicates (Parallelstrukturen) and broken transitions (Übergänge).
+
+Rules (documented for planners):
+
+* Supply: a sited offer serves the district it lies in; an outreach offer every district
+  of its service area. Offers not valid on ``valid_on`` (if given) are left out.
+* Ratios: offers and places (capacity) per 1,000 persons of the phase's target population.
+* Reach: share of the target population living within ``radius_m`` (default 1,000 m) of a
+  matching sited offer, distance = straight line × ``detour`` (default 1.3), i.e. within
+  radius_m / detour in a straight line; everyone in a district served by a matching
+  outreach offer counts as reached. Distances from the centre of each population cell.
+* Accessibility: 2SFCA (see :mod:`dashboard.analysis.accessibility`) per population cell,
+  offers (or places) per 1,000 persons, averaged over a district weighted by persons.
+  Outreach offers have no site and do not enter 2SFCA.
+* Gaps: district × phase with a target population and reach below ``min_reach`` (or offers
+  per 1,000 below ``min_offers_per_1000``), ranked by priority = unreached persons × need
+  weight (see :func:`dashboard.analysis.need.need_weight`).
+* Duplicates: two sited offers of the same phase and category whose catchments share at
+  least ``overlap`` of the smaller catchment's target population.
+* Broken transitions: in a district, a phase that is served (reach ≥ min_reach) followed in
+  the life chain by one that is not, or whose reach is ``reach_drop`` lower.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
+
+from .. import filters, schema
+from ..district import offer_districts
+from ..life_phases import phase_labels, phase_words
+from ..population import cell_district_shares, cell_phase_population, target_population
+from ..secrecy import format_count
+from . import accessibility as acc
+from .need import need_index, need_weight
+
+MEASURES = {
+    "reach_share": ("Erreichte Zielgruppe (%)", "Target population reached (%)"),
+    "offers_per_1000": ("Angebote je 1.000", "Offers per 1,000"),
+    "places_per_1000": ("Plätze je 1.000", "Places per 1,000"),
+    "access_2sfca": ("Erreichbarkeit (2SFCA, Angebote je 1.000)", "Accessibility (2SFCA, offers per 1,000)"),
+    "offers": ("Angebote (Anzahl)", "Offers (count)"),
+    "target_population": ("Zielgruppe (Personen)", "Target population (persons)"),
+}
+
+
+@dataclass(frozen=True)
+class CoverageParams:
+    """Thresholds and distances (metres, shares 0–1)."""
+
+    radius_m: float = 1000.0
+    detour: float = 1.3
+    min_reach: float = 0.5
+    min_offers_per_1000: float = 0.0
+    overlap: float = 0.8
+    reach_drop: float = 0.4
+    need_weighted: bool = False
+    supply: str = "offers"  # or "capacity"
+    valid_on: date | None = None
+
+    def __post_init__(self):
+        if self.radius_m <= 0 or self.detour < 1:
+            raise ValueError(f"radius_m must be > 0 and detour >= 1, got {self.radius_m}, {self.detour}")
+        if self.supply not in ("offers", "capacity"):
+            raise ValueError(f"supply must be 'offers' or 'capacity', got {self.supply!r}")
+
+    @property
+    def straight_m(self) -> float:
+        """Straight-line catchment radius in metres."""
+        return self.radius_m / self.detour
+
+
+@dataclass
+class Demand:
+    """Population prepared once per workspace: cell centres (m), persons per cell and phase,
+    cell→district shares, and the grid the cells lie on (if any)."""
+
+    xy: np.ndarray
+    persons: np.ndarray  # (cells, phases), withheld as 0
+    phases: list
+    cell_idx: np.ndarray
+    district_idx: np.ndarray
+    share: np.ndarray
+    lattice: acc.Lattice | None
+    n_districts: int
+    target: object  # TargetPopulation of the workspace
+
+    def per_district(self, values: np.ndarray) -> np.ndarray:
+        """Sum a per-cell quantity (cells,) or (cells, k) over districts by area share."""
+        v = values[self.cell_idx] * (self.share if values.ndim == 1 else self.share[:, None])
+        if values.ndim == 1:
+            return np.bincount(self.district_idx, weights=v, minlength=self.n_districts)
+        out = np.zeros((self.n_districts, values.shape[1]))
+        np.add.at(out, self.district_idx, v)
+        return out
+
+
+def prepare_demand(ws) -> Demand:
+    """Demand locations for the analysis: population cell centres, or, for workspaces with
+    district tables only, one point per district (its representative point)."""
+    phases = list(ws.life_phases["phase_id"])
+    if ws.population_cells is not None and len(ws.population_cells):
+        cells = ws.population_cells
+        centres = cells.geometry.centroid
+        xy = np.column_stack([centres.x.to_numpy(), centres.y.to_numpy()])
+        persons = np.nan_to_num(cell_phase_population(ws)[phases].to_numpy(float))
+        cell_idx, district_idx, share = cell_district_shares(cells, ws.districts)
+        lattice = acc.detect_lattice(xy)
+        tp = target_population(ws, shares=(cell_idx, district_idx, share))
+    else:
+        tp = target_population(ws)
+        points = ws.districts.geometry.representative_point()
+        xy = np.column_stack([points.x.to_numpy(), points.y.to_numpy()])
+        persons = tp.persons[phases].to_numpy(float)
+        cell_idx = district_idx = np.arange(len(ws.districts))
+        share = np.ones(len(ws.districts))
+        lattice = None
+    return Demand(xy, persons, phases, cell_idx, district_idx, share, lattice, len(ws.districts), tp)
+
+
+@dataclass
+class Coverage:
+    """Results: ``table`` long form (district × phase), ``city`` per phase, ``need`` per
+    district, ``cell_reached`` / ``cell_access`` (cells × phases) for maps."""
+
+    table: pd.DataFrame
+    city: pd.DataFrame
+    need: pd.DataFrame
+    cell_reached: np.ndarray
+    cell_access: np.ndarray
+    params: CoverageParams
+
+    def matrix(self, measure: str) -> pd.DataFrame:
+        """District × phase matrix of one measure (rows in district order, columns in chain order)."""
+        return self.table.pivot(index="district_id", columns="phase_id", values=measure).reindex(
+            index=self.table["district_id"].unique(), columns=self.table["phase_id"].unique())
+
+
+def _valid_offers(ws, params: CoverageParams):
+    return filters.filter_offers(ws, filters.OfferFilter(valid_on=params.valid_on))
+
+
+def coverage(ws, params: CoverageParams = CoverageParams(), demand: Demand | None = None,
+             need: pd.DataFrame | None = None) -> Coverage:
+    """Every measure for every district and phase (see the module doc for the rules)."""
+    demand = demand or prepare_demand(ws)
+    need = need if need is not None else need_index(ws)
+    from_tables = ws.population_cells is None or not len(ws.population_cells)
+    ids = ws.districts["district_id"].to_numpy()
+    offers = _valid_offers(ws, params)
+    served = offer_districts(ws, offers)
+    phase_of = offers.set_index("offer_id")["life_phases"]
+    capacity = offers.set_index("offer_id")["capacity"].astype(float)
+    served = served.assign(phase_id=phase_of.loc[served["offer_id"]].to_numpy(),
+                           capacity=capacity.loc[served["offer_id"]].to_numpy()).explode("phase_id")
+    counts = served.groupby(["district_id", "phase_id"]).agg(
+        offers=("offer_id", "size"), outreach_offers=("outreach", "sum"), capacity=("capacity", "sum"))
+
+    sited = offers[offers.geometry.notna()]
+    sited_xy = np.column_stack([sited.geometry.x.to_numpy(), sited.geometry.y.to_numpy()]) if len(sited) \
+        else np.zeros((0, 2))
+    district_weight = need_weight(need["score"].reindex(ids).to_numpy()) if params.need_weighted else None
+    cell_weight = np.ones(len(demand.xy))
+    if district_weight is not None:  # a cell takes the need weight of the district holding most of it
+        main = pd.DataFrame({"c": demand.cell_idx, "d": demand.district_idx, "s": demand.share}) \
+            .sort_values("s").drop_duplicates("c", keep="last")
+        cell_weight[main["c"].to_numpy()] = district_weight[main["d"].to_numpy()]
+
+    P = len(demand.phases)
+    cell_reached = np.zeros((len(demand.xy), P), bool)
+    cell_access = np.zeros((len(demand.xy), P))
+    target = demand.target.persons[demand.phases].to_numpy(float)
+    sited_phase = filters.membership_matrix(sited["life_phases"], demand.phases)
+    reached = np.zeros((len(ids), P))
+    access = np.zeros((len(ids), P))
+    outreach_area = served[served["outreach"]]
+    for k, phase in enumerate(demand.phases):
+        has = sited_phase[:, k]
+        xy = sited_xy[has]
+        cell_reached[:, k] = acc.covered(demand.xy, xy, params.straight_m, lattice=demand.lattice)
+        supply = np.ones(len(xy)) if params.supply == "offers" else \
+            np.nan_to_num(sited["capacity"].to_numpy(float)[has], nan=0.0)
+        cell_access[:, k] = acc.two_step_fca(demand.xy, demand.persons[:, k] * cell_weight, xy, supply,
+                                             params.straight_m, lattice=demand.lattice) * 1000.0
+        pop = demand.persons[:, k]
+        by_outreach = np.isin(ids, outreach_area.loc[outreach_area["phase_id"] == phase, "district_id"])
+        reached_d = demand.per_district(pop * cell_reached[:, k])
+        reached[:, k] = np.where(by_outreach, demand.per_district(pop), reached_d)
+        weighted = demand.per_district(pop * cell_access[:, k])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            access[:, k] = np.where(demand.per_district(pop) > 0, weighted / demand.per_district(pop), np.nan)
+    if from_tables:  # district tables: reached persons follow the table's target population
+        with np.errstate(invalid="ignore", divide="ignore"):
+            reached = np.where(demand.per_district(demand.persons) > 0,
+                               reached / demand.per_district(demand.persons) * target, 0.0)
+
+    reached = np.minimum(reached, target)  # rounding: reached never exceeds the target population
+    table = pd.DataFrame({
+        "district_id": np.repeat(ids, P),
+        "district": np.repeat(ws.districts["name"].to_numpy(), P),
+        "phase_id": np.tile(demand.phases, len(ids)),
+        "target_population": target.ravel(),
+        "reached": reached.ravel(),
+        "access_2sfca": access.ravel(),
+    })
+    table = table.join(counts, on=["district_id", "phase_id"])
+    table[["offers", "outreach_offers"]] = table[["offers", "outreach_offers"]].fillna(0).astype(int)
+    table["capacity"] = table["capacity"].fillna(0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_1000 = 1000.0 / table["target_population"].where(table["target_population"] > 0)
+        table["offers_per_1000"] = table["offers"] * per_1000
+        table["places_per_1000"] = table["capacity"] * per_1000
+        table["reach_share"] = table["reached"] / table["target_population"].where(table["target_population"] > 0)
+    tp_flags = demand.target
+    table["estimated"] = [bool(tp_flags.estimated.at[d, p]) for d, p in zip(table["district_id"], table["phase_id"])]
+    table["incomplete"] = table["district_id"].map(tp_flags.incomplete).astype(bool)
+    table = table.join(need[["score", "rank", "need_class"]].rename(
+        columns={"score": "need_score", "rank": "need_rank"}), on="district_id")
+
+    city = _city(ws, table, offers, demand, cell_access)
+    return Coverage(table, city, need, cell_reached, cell_access, params)
+
+
+def _city(ws, table, offers, demand, cell_access) -> pd.DataFrame:
+    rows = []
+    offer_phase = filters.membership_matrix(offers["life_phases"], demand.phases)
+    for k, phase in enumerate(demand.phases):
+        part = table[table["phase_id"] == phase]
+        has = offer_phase[:, k]
+        target = part["target_population"].sum()
+        pop = demand.persons[:, k]
+        rows.append({
+            "phase_id": phase, "target_population": target, "reached": part["reached"].sum(),
+            "offers": int(has.sum()), "capacity": float(np.nansum(offers.loc[has, "capacity"].to_numpy(float))),
+            "reach_share": part["reached"].sum() / target if target > 0 else np.nan,
+            "offers_per_1000": has.sum() / target * 1000 if target > 0 else np.nan,
+            "places_per_1000": np.nansum(offers.loc[has, "capacity"].to_numpy(float)) / target * 1000
+            if target > 0 else np.nan,
+            "access_2sfca": float(np.sum(pop * cell_access[:, k]) / pop.sum()) if pop.sum() > 0 else np.nan,
+        })
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------
+# Gaps, duplicates, broken transitions
+# ---------------------------------------------------------------------------------------
+def _pct(x) -> str:
+    return "–" if pd.isna(x) else f"{100 * x:.0f}"
+
+
+def _distance_text(params: CoverageParams, lang: str) -> str:
+    km = params.radius_m / 1000
+    return (f"{km:g} km".replace(".", ",") if lang == "de" else f"{km:g} km") if params.radius_m >= 1000 \
+        else f"{params.radius_m:.0f} m"
+
+
+def gaps(cov: Coverage, ws, lang: str = "de", threshold: int = 3) -> pd.DataFrame:
+    """District × phase below the thresholds, ranked by priority, each with a sentence, e.g.
+    'Westfeld: nur 32 % der 0- bis unter 3-Jährigen (118 Personen) erreichen ein Angebot der
+    Frühen Hilfen in 1 km; Bedarfsindex Rang 2 von 14'."""
+    p = cov.params
+    t = cov.table
+    low_reach = t["reach_share"] < p.min_reach
+    low_ratio = (t["offers_per_1000"] < p.min_offers_per_1000) if p.min_offers_per_1000 > 0 else False
+    found = t[(t["target_population"] >= threshold) & (low_reach | low_ratio)].copy()
+    found["unreached"] = found["target_population"] - found["reached"]
+    found["priority"] = found["unreached"] * need_weight(found["need_score"].to_numpy())
+    found = found.sort_values(["priority", "need_rank"], ascending=[False, True]).reset_index(drop=True)
+    words = phase_words(ws.life_phases, lang)
+    n = len(ws.districts)
+    dist = _distance_text(p, lang)
+    sentences = []
+    for row in found.itertuples():  # one sentence per gap found (a short list)
+        group, offer = words[row.phase_id]
+        reached = format_count(row.reached, threshold, lang)
+        total = format_count(row.target_population, threshold, lang)
+        if lang == "de":
+            sentences.append(f"{row.district}: nur {_pct(row.reach_share)} % der {group} ({reached} von {total} "
+                             f"Personen) erreichen ein {offer} in {dist}; Bedarfsindex Rang {row.need_rank} von {n}")
+        else:
+            sentences.append(f"{row.district}: only {_pct(row.reach_share)} % of {group} ({reached} of {total} "
+                             f"persons) reach an {offer} within {dist}; need index rank {row.need_rank} of {n}")
+    found["sentence"] = sentences
+    return found
+
+
+def duplicates(ws, params: CoverageParams = CoverageParams(), demand: Demand | None = None,
+               lang: str = "de") -> pd.DataFrame:
+    """Pairs of sited offers with the same phase and category whose catchments share at
+    least ``params.overlap`` of the smaller catchment's target population, with the shared
+    persons, the overlap share, the distance and a cluster id (connected pairs)."""
+    demand = demand or prepare_demand(ws)
+    offers = _valid_offers(ws, params)
+    sited = offers[offers.geometry.notna()].reset_index(drop=True)
+    labels = phase_labels(ws.life_phases, lang)
+    rows = []
+    sited_phase = filters.membership_matrix(sited["life_phases"], demand.phases)
+    for k, phase in enumerate(demand.phases):
+        part = sited[sited_phase[:, k]]
+        if len(part) < 2:
+            continue
+        xy = np.column_stack([part.geometry.x.to_numpy(), part.geometry.y.to_numpy()])
+        pop = demand.persons[:, k]
+        d_parts, s_parts = [], []
+        for d_idx, s_idx, _ in acc.iter_pairs(demand.xy, xy, params.straight_m, demand.lattice):
+            d_parts.append(d_idx)
+            s_parts.append(s_idx)
+        if not d_parts:
+            continue
+        d_idx, s_idx = np.concatenate(d_parts), np.concatenate(s_parts)
+        member = sp.csr_matrix((np.ones(len(d_idx)), (s_idx, d_idx)), shape=(len(part), len(demand.xy)))
+        shared = (member.multiply(pop[None, :]) @ member.T).tocoo()
+        own = np.asarray(member @ pop).ravel()
+        a, b, v = shared.row, shared.col, shared.data
+        category = part["category"].to_numpy()
+        keep = (a < b) & (category[a] == category[b])
+        a, b, v = a[keep], b[keep], v[keep]
+        smaller = np.minimum(own[a], own[b])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(smaller > 0, v / smaller, 0.0)
+        keep = share >= params.overlap
+        for i, j, persons, s in zip(a[keep], b[keep], v[keep], share[keep]):
+            rows.append({
+                "phase_id": phase, "phase": labels[phase], "category": category[i],
+                "offer_a": part["offer_id"].iat[i], "name_a": part["name"].iat[i], "provider_a": part["provider"].iat[i],
+                "offer_b": part["offer_id"].iat[j], "name_b": part["name"].iat[j], "provider_b": part["provider"].iat[j],
+                "distance_m": float(np.hypot(*(xy[i] - xy[j]))), "shared_persons": float(persons), "overlap": float(s),
+            })
+    out = pd.DataFrame(rows, columns=["phase_id", "phase", "category", "offer_a", "name_a", "provider_a", "offer_b",
+                                      "name_b", "provider_b", "distance_m", "shared_persons", "overlap"])
+    if out.empty:
+        return out.assign(cluster=pd.Series(dtype=int))
+    ids = pd.Index(pd.unique(pd.concat([out["offer_a"], out["offer_b"]])))
+    graph = sp.coo_matrix((np.ones(len(out)), (ids.get_indexer(out["offer_a"]), ids.get_indexer(out["offer_b"]))),
+                          shape=(len(ids), len(ids)))
+    _, comp = connected_components(graph, directed=False)
+    out["cluster"] = comp[ids.get_indexer(out["offer_a"])] + 1
+    return out.sort_values(["overlap", "shared_persons"], ascending=False).reset_index(drop=True)
+
+
+def broken_transitions(cov: Coverage, ws, lang: str = "de") -> pd.DataFrame:
+    """Per district, adjacent phases of the life chain where the first is served (reach ≥
+    min_reach) and the next is not, or where reach drops by at least ``reach_drop``."""
+    p = cov.params
+    chain = list(ws.life_phases["phase_id"])
+    labels = phase_labels(ws.life_phases, lang)
+    reach = cov.matrix("reach_share").reindex(columns=chain)
+    target = cov.matrix("target_population").reindex(columns=chain)
+    names = dict(zip(ws.districts["district_id"], ws.districts["name"]))
+    rows = []
+    for before, after in zip(chain, chain[1:]):
+        r0, r1 = reach[before], reach[after]
+        served = r0 >= p.min_reach
+        broken = served & ((r1 < p.min_reach) | (r0 - r1 >= p.reach_drop)) & (target[after] > 0)
+        for district in reach.index[broken.fillna(False).to_numpy()]:
+            a, b = r0[district], r1[district]
+            text = (f"{names[district]}: Übergang {labels[before]} → {labels[after]} bricht ab "
+                    f"(Erreichung {_pct(a)} % → {_pct(b)} %)" if lang == "de" else
+                    f"{names[district]}: transition {labels[before]} → {labels[after]} breaks "
+                    f"(reach {_pct(a)} % → {_pct(b)} %)")
+            rows.append({"district_id": district, "district": names[district], "from_phase": before,
+                         "to_phase": after, "reach_from": a, "reach_to": b, "sentence": text})
+    return pd.DataFrame(rows, columns=["district_id", "district", "from_phase", "to_phase", "reach_from",
+                                       "reach_to", "sentence"])

@@ -1,0 +1,208 @@
+"""Coverage measures on a tiny hand-made town whose answers can be checked by hand."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from dashboard.analysis import coverage as C
+from dashboard.analysis.need import need_index, need_weight
+from dashboard.life_phases import default_life_phases
+from dashboard.workspace import Workspace
+
+CRS = "EPSG:25832"
+X0, Y0 = 400_000.0, 5_700_000.0
+
+
+def offer(offer_id, phases, x=None, y=None, category="Beratung", area=None, capacity=10.0, name=None):
+    return {"offer_id": offer_id, "name": name or offer_id, "provider": "Träger", "category": category,
+            "life_phases": tuple(phases), "service_area": tuple(area or ()), "capacity": capacity,
+            "cost_free": True, "barrier_free": True, "valid_from": pd.NaT, "valid_to": pd.NaT,
+            "sectors": ("Soziales",), "geometry": None if x is None else shapely.Point(X0 + x, Y0 + y)}
+
+
+def tiny(offers, empty_district=True, withheld=False):
+    """West (0–1 km) and Ost (1–2 km) with 100 m cells of 4 persons aged 0–<3, 10 aged
+    3–<65 and 2 aged 65+; optionally a third district 'Wald' (2–3 km) where nobody lives."""
+    boxes = [shapely.box(X0, Y0, X0 + 1000, Y0 + 1000), shapely.box(X0 + 1000, Y0, X0 + 2000, Y0 + 1000)]
+    names = ["West", "Ost"]
+    if empty_district:
+        boxes.append(shapely.box(X0 + 2000, Y0, X0 + 3000, Y0 + 1000))
+        names.append("Wald")
+    districts = gpd.GeoDataFrame({"district_id": [f"D{i}" for i in range(len(boxes))], "name": names,
+                                  "parent_id": None, "parent_name": None}, geometry=boxes, crs=CRS)
+    gx, gy = np.meshgrid(np.arange(20) * 100.0, np.arange(10) * 100.0)
+    gx, gy = gx.ravel() + X0, gy.ravel() + Y0
+    young = np.full(len(gx), 4.0)
+    if withheld:
+        young[0] = np.nan
+    cells = gpd.GeoDataFrame({"cell_id": [f"c{i}" for i in range(len(gx))], "age_0_3": young,
+                              "age_3_65": 10.0, "age_65": 2.0},
+                             geometry=shapely.box(gx, gy, gx + 100, gy + 100), crs=CRS)
+    bands = pd.DataFrame({"column": ["age_0_3", "age_3_65", "age_65"], "age_from": [0.0, 3.0, 65.0],
+                          "age_to": [3.0, 65.0, np.nan]})
+    ids = list(districts["district_id"])
+    catalogue = pd.DataFrame({"indicator": ["poverty"], "label_de": ["Armut"], "label_en": ["Poverty"],
+                              "unit": ["%"], "category": ["x"], "higher_is_need": [True], "source": ["test"]})
+    indicators = pd.DataFrame({"district_id": ids, "year": 2025, "indicator": "poverty",
+                               "value": [30.0, 10.0, 20.0][:len(ids)]})
+    frame = pd.DataFrame(offers)
+    geoms = frame.pop("geometry")
+    return Workspace(meta={"schema_version": "1.0"}, districts=districts, life_phases=default_life_phases(),
+                     offers=gpd.GeoDataFrame(frame, geometry=list(geoms), crs=CRS), age_bands=bands,
+                     population_cells=cells, indicator_catalogue=catalogue, indicators=indicators)
+
+
+def brute_reached(ws, x, y, radius):
+    """Independent reference: cells whose centre is within ``radius`` metres (brute force)."""
+    centres = ws.population_cells.geometry.centroid
+    return (np.hypot(centres.x - (X0 + x), centres.y - (Y0 + y)) <= radius).to_numpy()
+
+
+def cell(table, district, phase, column):
+    return table.set_index(["district_id", "phase_id"]).loc[(district, phase), column]
+
+
+def test_reach_ratio_and_supply_by_hand():
+    ws = tiny([offer("A", ["early_childhood"], 500, 500, capacity=12.0)])
+    cov = C.coverage(ws, C.CoverageParams(radius_m=390.0, detour=1.3))  # 300 m straight line
+    inside = brute_reached(ws, 500, 500, 300.0)
+    # centres at 50 + 100 k m: offsets (±50|±150|±250)² within 300 m → 4 + 8 + 8 + 4 + 8 = 32 cells
+    assert inside.sum() == 32  # all in West, 4 persons aged 0-<3 each
+    t = cov.table
+    assert cell(t, "D0", "early_childhood", "target_population") == pytest.approx(400)
+    assert cell(t, "D0", "early_childhood", "reached") == pytest.approx(32 * 4)
+    assert cell(t, "D0", "early_childhood", "reach_share") == pytest.approx(0.32)
+    assert cell(t, "D0", "early_childhood", "offers") == 1
+    assert cell(t, "D0", "early_childhood", "capacity") == 12.0
+    assert cell(t, "D0", "early_childhood", "offers_per_1000") == pytest.approx(1 / 400 * 1000)
+    assert cell(t, "D0", "early_childhood", "places_per_1000") == pytest.approx(12 / 400 * 1000)
+    assert cell(t, "D1", "early_childhood", "reached") == 0 and cell(t, "D1", "early_childhood", "offers") == 0
+    city = cov.city.set_index("phase_id").loc["early_childhood"]
+    assert city["reach_share"] == pytest.approx(128 / 800) and city["offers"] == 1
+
+
+def test_2sfca_per_district_is_the_population_weighted_mean():
+    ws = tiny([offer("A", ["seniors"], 500, 500)])
+    cov = C.coverage(ws, C.CoverageParams(radius_m=300.0, detour=1.0))
+    inside = brute_reached(ws, 500, 500, 300.0)
+    per_cell = np.where(inside, 1 / (2 * inside.sum()), 0.0) * 1000  # 1 offer for 32 cells × 2 persons
+    west = per_cell.reshape(10, 20)[:, :10].mean()
+    assert cell(cov.table, "D0", "seniors", "access_2sfca") == pytest.approx(west)
+    assert cov.city.set_index("phase_id").loc["seniors", "access_2sfca"] == pytest.approx(per_cell.mean())
+
+
+def test_outreach_offer_reaches_its_whole_service_area():
+    ws = tiny([offer("H", ["early_childhood"], area=["D1"], category="Hausbesuch/aufsuchend")])
+    t = C.coverage(ws).table
+    assert cell(t, "D1", "early_childhood", "reach_share") == 1.0
+    assert cell(t, "D1", "early_childhood", "outreach_offers") == 1
+    assert cell(t, "D0", "early_childhood", "reach_share") == 0.0
+
+
+def test_empty_phase_and_district_without_population():
+    ws = tiny([offer("A", ["seniors"], 500, 500)])
+    cov = C.coverage(ws)
+    t = cov.table
+    assert cell(t, "D0", "kita", "offers") == 0 and cell(t, "D0", "kita", "reach_share") == 0.0
+    assert cell(t, "D2", "seniors", "target_population") == 0
+    assert np.isnan(cell(t, "D2", "seniors", "reach_share"))
+    assert np.isnan(cell(t, "D2", "seniors", "offers_per_1000"))
+    assert "Wald" not in set(C.gaps(cov, ws)["district"])  # nobody lives there: no gap
+
+
+def test_withheld_cell_flags_the_district_incomplete():
+    ws = tiny([offer("A", ["early_childhood"], 500, 500)], withheld=True)
+    t = C.coverage(ws).table
+    assert cell(t, "D0", "early_childhood", "incomplete")
+    assert cell(t, "D0", "early_childhood", "target_population") == pytest.approx(99 * 4)
+    assert not cell(t, "D1", "early_childhood", "incomplete")
+
+
+def test_gaps_are_ranked_and_written_out():
+    ws = tiny([offer("A", ["early_childhood"], 500, 500)], empty_district=False)
+    cov = C.coverage(ws, C.CoverageParams(radius_m=390.0, detour=1.3, min_reach=0.5))
+    found = C.gaps(cov, ws)
+    early = found[found["phase_id"] == "early_childhood"]
+    assert set(early["district"]) == {"West", "Ost"}
+    west = early[early["district"] == "West"].iloc[0]
+    assert west["sentence"] == ("West: nur 32 % der 0- bis unter 3-Jährigen (128 von 400 Personen) erreichen "
+                                "ein Angebot der Frühen Hilfen in 390 m; Bedarfsindex Rang 1 von 2")
+    # priority = unreached persons × need weight: West 272 × e^(1/2) = 448 before Ost 400 × e^(-1/2) = 243
+    assert list(early["district"]) == ["West", "Ost"]
+    assert (found["priority"].diff().dropna() <= 0).all()
+    en = " ".join(C.gaps(cov, ws, lang="en")["sentence"])
+    assert "only 32 % of children aged 0 to under 3 (128 of 400 persons)" in en
+
+
+def test_gap_sentence_hides_small_counts():
+    ws = tiny([offer("A", ["seniors"], 50, 50)], empty_district=False)
+    cov = C.coverage(ws, C.CoverageParams(radius_m=10.0, detour=1.0, min_reach=0.5))
+    west = C.gaps(cov, ws).query("district == 'West' and phase_id == 'seniors'").iloc[0]
+    assert "(< 3 von 200 Personen)" in west["sentence"]  # 2 persons reached: below the threshold
+
+
+def test_duplicates_same_phase_and_category_only():
+    ws = tiny([offer("A", ["kita"], 500, 500), offer("B", ["kita"], 520, 500),
+               offer("C", ["kita"], 510, 500, category="Kurs"), offer("D", ["kita"], 1900, 900)])
+    found = C.duplicates(ws, C.CoverageParams(radius_m=300.0, detour=1.0, overlap=0.8))
+    assert list(zip(found["offer_a"], found["offer_b"])) == [("A", "B")]
+    row = found.iloc[0]
+    both = brute_reached(ws, 500, 500, 300) & brute_reached(ws, 520, 500, 300)
+    kita_per_cell = 10 * 3 / 62  # band 3-<65 split by years
+    assert row["shared_persons"] == pytest.approx(both.sum() * kita_per_cell)
+    assert row["overlap"] > 0.9 and row["distance_m"] == pytest.approx(20.0) and row["cluster"] == 1
+
+
+def test_broken_transition():
+    ws = tiny([offer("A", ["early_childhood"], area=["D0"]), offer("B", ["kita"], area=["D1"]),
+               offer("K", ["kita"], area=["D0"]), offer("E", ["primary"], area=["D0", "D1"])],
+              empty_district=False)
+    found = C.broken_transitions(C.coverage(ws, C.CoverageParams(min_reach=0.5)), ws)
+    pairs = set(zip(found["district"], found["from_phase"], found["to_phase"]))
+    assert ("West", "primary", "youth") in pairs  # primary served, youth not
+    assert ("West", "early_childhood", "kita") not in pairs  # both served
+    assert ("Ost", "pregnancy", "early_childhood") not in pairs  # nothing served before: nothing breaks
+    assert any("Übergang Grundschulalter (6–<10) → Kinder & Jugendliche (10–<18) bricht ab" in s
+               for s in found["sentence"])
+
+
+def test_need_index_by_hand():
+    ws = tiny([offer("A", ["kita"], 500, 500)])
+    need = need_index(ws)
+    z = (np.array([30.0, 10.0, 20.0]) - 20.0) / np.std([30.0, 10.0, 20.0])
+    assert need["score"].to_numpy() == pytest.approx(z)
+    assert need["rank"].tolist() == [1, 3, 2]
+    ws.indicator_catalogue.loc[0, "higher_is_need"] = False
+    assert need_index(ws)["rank"].tolist() == [3, 1, 2]
+    ws.indicators.loc[1, "value"] = np.nan
+    imputed = need_index(ws)
+    assert imputed.loc["D1", "imputed"] == 1 and imputed.loc["D1", "score"] == 0.0
+    assert need_weight([0.0, 2.0]) == pytest.approx([1.0, np.e])
+    with pytest.raises(ValueError, match="unknown indicators"):
+        need_index(ws, indicators=["nope"])
+
+
+def test_need_weighting_changes_access():
+    ws = tiny([offer("A", ["seniors"], 1000, 500)], empty_district=False)
+    plain = C.coverage(ws, C.CoverageParams(radius_m=600, detour=1.0)).table
+    weighted = C.coverage(ws, C.CoverageParams(radius_m=600, detour=1.0, need_weighted=True)).table
+    a, b = cell(plain, "D0", "seniors", "access_2sfca"), cell(weighted, "D0", "seniors", "access_2sfca")
+    assert a > 0 and b != pytest.approx(a)
+
+
+def test_demo_city_all_measures(demo_ws):
+    demand = C.prepare_demand(demo_ws)
+    cov = C.coverage(demo_ws, demand=demand)
+    assert len(cov.table) == len(demo_ws.districts) * len(demo_ws.life_phases)
+    assert cov.table["reach_share"].between(0, 1).all()
+    westfeld = cov.table.set_index(["district", "phase_id"]).loc[("Westfeld", "early_childhood")]
+    assert westfeld["reach_share"] < 0.5  # the deliberate gap
+    found = C.gaps(cov, demo_ws)
+    assert ((found["district"] == "Westfeld") & (found["phase_id"] == "early_childhood")).any()
+    dup = C.duplicates(demo_ws, demand=demand)
+    names = set(dup["name_a"]) | set(dup["name_b"])
+    assert {"Babymassage-Kurs Altstadt", "Seniorentreff Lindenhof"} <= names
