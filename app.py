@@ -9,5 +9,7 @@ ui.language_selector()
 pages = [
     st.Page("pages/home.py", title=ui.t("page_home"), icon=":material/home:", url_path="home", default=True),
     st.Page("pages/map.py", title=ui.t("page_map"), icon=":material/map:", url_path="map"),
+    st.Page("pages/chain.py", title=ui.t("page_chain"), icon=":material/timeline:", url_path="chain"),
+    st.Page("pages/gaps.py", title=ui.t("page_gaps"), icon=":material/troubleshoot:", url_path="gaps"),
 ]
 ui.run_guarded(st.navigation(pages))

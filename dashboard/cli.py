@@ -3,6 +3,8 @@
     demo     [--out FILE] [--seed N]   write the fictional demo workspace
     validate WORKSPACE                 check a workspace, list every problem
     info     WORKSPACE                 summary of a workspace
+    coverage WORKSPACE [--radius M] [--detour F] [--measure NAME] [--format csv|xlsx] [--out FILE]
+                                       district × phase coverage table
     vendor                             re-fetch the pinned map libraries (npm)
 
 Messages are in English; the exit code is 0 on success, 1 on problems, 2 on usage errors.
@@ -14,6 +16,8 @@ import argparse
 import sys
 
 from . import offline
+
+MEASURE_NAMES = ("reach_share", "offers_per_1000", "places_per_1000", "access_2sfca", "offers", "target_population")
 from .settings import DEMO_WORKSPACE
 from .workspace import WorkspaceError, read_workspace, write_workspace
 
@@ -42,6 +46,45 @@ def _info(args) -> int:
     return 0
 
 
+def _coverage(args) -> int:
+    from pathlib import Path
+
+    from .analysis import coverage as cov_mod
+    from .export import to_csv, to_xlsx
+
+    ws = read_workspace(args.workspace)
+    params = cov_mod.CoverageParams(radius_m=args.radius, detour=args.detour, min_reach=args.min_reach)
+    demand = cov_mod.prepare_demand(ws)
+    result = cov_mod.coverage(ws, params, demand=demand)
+    shown = cov_mod.public_table(result.table, args.threshold)
+    if args.measure == "all":
+        table = shown
+    else:
+        table = shown.pivot(index="district_id", columns="phase_id", values=args.measure).reindex(
+            index=result.table["district_id"].unique(), columns=result.table["phase_id"].unique()).reset_index()
+    fmt = args.format or (Path(args.out).suffix.lstrip(".").lower() if args.out else "csv")
+    if fmt not in ("csv", "xlsx"):
+        print(f"error: unknown format {fmt!r} (csv or xlsx)", file=sys.stderr)
+        return 2
+    if fmt == "csv":
+        data = to_csv(table)
+    else:
+        data = to_xlsx({"coverage": table, "city": cov_mod.public_table(result.city, args.threshold),
+                        "need_index": result.need.reset_index(),
+                        "gaps": cov_mod.public_table(cov_mod.gaps(result, ws, "en", args.threshold), args.threshold),
+                        "duplicates": cov_mod.duplicates(ws, params, demand=demand, lang="en"),
+                        "transitions": cov_mod.broken_transitions(result, ws, lang="en")})
+    if args.out:
+        Path(args.out).write_bytes(data)
+        print(f"wrote {len(table)} rows ({args.measure}) to {args.out}")
+    elif fmt == "csv":
+        sys.stdout.write(data.decode("utf-8-sig"))
+    else:
+        print("error: --out FILE is needed for xlsx", file=sys.stderr)
+        return 2
+    return 0
+
+
 def _vendor(args) -> int:
     for target in offline.fetch_assets():
         print(f"fetched static/{target}")
@@ -59,6 +102,17 @@ def main(argv=None) -> int:
         p = sub.add_parser(name, help=f"{name} a workspace")
         p.add_argument("workspace")
         p.set_defaults(func=func)
+    p = sub.add_parser("coverage", help="district × phase coverage table")
+    p.add_argument("workspace")
+    p.add_argument("--radius", type=float, default=1000.0, help="walking distance in metres (default 1000)")
+    p.add_argument("--detour", type=float, default=1.3, help="network/straight-line factor (default 1.3)")
+    p.add_argument("--min-reach", type=float, default=0.5, help="gap threshold, share reached 0-1 (default 0.5)")
+    p.add_argument("--measure", default="all", choices=["all", *MEASURE_NAMES],
+                   help="one measure as a district × phase matrix, or all measures in long form")
+    p.add_argument("--format", choices=["csv", "xlsx"], help="default: from --out, else csv")
+    p.add_argument("--threshold", type=int, default=3, help="smallest person count shown (default 3)")
+    p.add_argument("--out", help="output file (default: CSV to standard output)")
+    p.set_defaults(func=_coverage)
     sub.add_parser("vendor", help="re-fetch the pinned map libraries").set_defaults(func=_vendor)
     args = parser.parse_args(argv)
     try:
@@ -66,6 +120,6 @@ def main(argv=None) -> int:
     except WorkspaceError as exc:
         print(exc.report("en"), file=sys.stderr)
         return 1
-    except (RuntimeError, OSError) as exc:
+    except (RuntimeError, OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

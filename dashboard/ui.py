@@ -251,3 +251,85 @@ def offer_point_table(ws: Workspace, lang: str, personal: bool):
     """Map table of all sited offers, built once per workspace/language/role (shared and
     read-only; filters pick rows from it)."""
     return _offer_points(workspace_key(ws), lang, personal, ws)
+
+
+# ---------------------------------------------------------------------------------------
+# Coverage analytics, cached per workspace content and parameters.
+# ---------------------------------------------------------------------------------------
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _demand(key: str, _ws: Workspace):
+    from .analysis.coverage import prepare_demand
+
+    return prepare_demand(_ws)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _coverage(key: str, params, _ws: Workspace):
+    from .analysis.coverage import coverage as run
+
+    return run(_ws, params, demand=_demand(key, _ws))
+
+
+def coverage(ws: Workspace, params):
+    """All coverage measures (shared, read-only), computed once per workspace and parameters."""
+    return _coverage(workspace_key(ws), params, ws)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _duplicates(key: str, params, lang: str, _ws: Workspace):
+    from .analysis.coverage import duplicates as run
+
+    return run(_ws, params, demand=_demand(key, _ws), lang=lang)
+
+
+def duplicates(ws: Workspace, params, lang: str):
+    return _duplicates(workspace_key(ws), params, lang, ws)
+
+
+def coverage_controls(prefix: str, container, extra: bool = False):
+    """Sliders for the coverage parameters (keys ``<prefix>_radius`` …); returns the state spec
+    for URL sync and a function building CoverageParams from the session state."""
+    from .analysis.coverage import CoverageParams
+
+    spec = {
+        f"{prefix}_radius": ("radius", "int", 1000, range(100, 5001)),
+        f"{prefix}_detour": ("detour", "str", "1.3", ("1.0", "1.1", "1.2", "1.3", "1.4", "1.5")),
+        f"{prefix}_reach": ("minreach", "int", 50, range(0, 101)),
+        f"{prefix}_need": ("needw", "bool", False, None),
+    }
+    if extra:
+        spec.update({
+            f"{prefix}_ratio": ("minratio", "str", "0", ("0", "0.5", "1", "2", "5", "10")),
+            f"{prefix}_overlap": ("overlap", "int", 80, range(50, 101)),
+            f"{prefix}_drop": ("drop", "int", 40, range(10, 101)),
+        })
+    init_state_from_url(spec)
+    container.slider(t("cov_radius"), 250, 3000, step=50, key=f"{prefix}_radius")
+    container.select_slider(t("cov_detour"), ("1.0", "1.1", "1.2", "1.3", "1.4", "1.5"), key=f"{prefix}_detour")
+    container.slider(t("cov_min_reach"), 0, 100, step=5, key=f"{prefix}_reach")
+    if extra:
+        container.select_slider(t("cov_min_ratio"), ("0", "0.5", "1", "2", "5", "10"), key=f"{prefix}_ratio")
+        container.slider(t("cov_overlap"), 50, 100, step=5, key=f"{prefix}_overlap")
+        container.slider(t("cov_drop"), 10, 100, step=5, key=f"{prefix}_drop")
+    container.checkbox(t("cov_need_weighted"), key=f"{prefix}_need")
+
+    def params():
+        s = st.session_state
+        return CoverageParams(
+            radius_m=float(s[f"{prefix}_radius"]), detour=float(s[f"{prefix}_detour"]),
+            min_reach=s[f"{prefix}_reach"] / 100, need_weighted=bool(s[f"{prefix}_need"]),
+            min_offers_per_1000=float(s.get(f"{prefix}_ratio", "0")),
+            overlap=s.get(f"{prefix}_overlap", 80) / 100, reach_drop=s.get(f"{prefix}_drop", 40) / 100,
+        )
+
+    return spec, params
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _cell_persons(key: str, _ws: Workspace):
+    return _demand(key, _ws).persons
+
+
+def cell_persons(ws: Workspace):
+    """Persons per population cell and phase (cells × phases; withheld as 0), cached."""
+    return _cell_persons(workspace_key(ws), ws)

@@ -51,6 +51,8 @@ st.markdown(strip, unsafe_allow_html=True)
 
 st.subheader(ui.t("pages"))
 st.page_link("pages/map.py", label=ui.t("goto_map"), icon=":material/map:")
+st.page_link("pages/chain.py", label=ui.t("goto_chain"), icon=":material/timeline:")
+st.page_link("pages/gaps.py", label=ui.t("goto_gaps"), icon=":material/troubleshoot:")
 
 st.caption(
     f"{ui.t('sources')}: {html.escape(str(meta.get('sources', '')))} · "

@@ -171,12 +171,12 @@ with right:
             st.caption(f"{ui.t('parent')}: {parent}")
         st.markdown(f"**{ui.t('panel_population')}**")
         st.dataframe(district.population_table(ws, tp, focus, cfg.disclosure_threshold, lang),
-                     hide_index=True, use_container_width=True)
+                     hide_index=True, width="stretch")
         st.markdown(f"**{ui.t('panel_indicators')}**")
-        st.dataframe(district.indicator_table(ws, tp, focus, lang), hide_index=True, use_container_width=True)
+        st.dataframe(district.indicator_table(ws, tp, focus, lang), hide_index=True, width="stretch")
         st.markdown(f"**{ui.t('panel_offers')}**")
         st.dataframe(district.offers_per_phase(ws, offers, focus, lang), hide_index=True,
-                     use_container_width=True)
+                     width="stretch")
         st.markdown(f"**{ui.t('panel_sites')}**")
         local_centres = district.sites_in_district(ws, ws.family_centres, focus)
         local_partners = district.sites_in_district(ws, ws.partners, focus)

@@ -123,3 +123,22 @@ def test_gaussian_decay_equals_pysal_e2sfca():
     ours = two_step_fca(demand_xy, demand, supply_xy, supply, 900.0, weight=gaussian(450.0))
     ref = access_reference(demand_xy, demand, supply_xy, supply, 900.0, weight_fn=weights.gaussian(450.0))
     np.testing.assert_allclose(ours, ref, rtol=1e-9, atol=0)
+
+
+def test_grid_method_equals_tree_method_on_boundary_cases():
+    rng = np.random.default_rng(8)
+    demand_xy = grid(30, 25)[rng.random(750) < 0.75]
+    demand = rng.integers(0, 30, len(demand_xy)).astype(float)
+    supply_xy = rng.uniform(0, 1, (40, 2)) * [3000, 2500] + [350_000, 5_600_000]
+    supply_xy[0] = demand_xy[5]  # on a cell centre
+    supply_xy[1] = demand_xy[50] + [0.0, 600.0]  # cells exactly 600 m away (3-4-5 and straight)
+    supply_xy[2] = demand_xy[60] + [360.0, 480.0]
+    supply_xy[3] = [349_000.0, 5_599_000.0]  # outside the grid, nothing in reach
+    supply = rng.integers(1, 4, len(supply_xy)).astype(float)
+    lat = detect_lattice(demand_xy)
+    fast = two_step_fca(demand_xy, demand, supply_xy, supply, 600.0, lattice=lat)
+    tree = two_step_fca(demand_xy, demand, supply_xy, supply, 600.0, lattice=None)
+    np.testing.assert_allclose(fast, tree, rtol=1e-12, atol=0)
+    assert ((fast == 0) == (tree == 0)).all()
+    assert (covered(demand_xy, supply_xy, 600.0, lattice=lat) == covered(demand_xy, supply_xy, 600.0,
+                                                                           lattice=None)).all()

@@ -113,3 +113,16 @@ def test_switch_to_english(page, app_url):
     assert "lang=en" in page.url
     assert page.get_by_role("link", name="Map").first.is_visible()
     assert page.watch.external == [] and page.watch.console_errors == []
+
+
+def test_chain_page_renders_matrix_and_cell_map(page, app_url):
+    page.goto(app_url)
+    page.get_by_role("link", name="Lebenskette").first.click()
+    page.wait_for_selector("h3:has-text('Altstadt · Frühe Kindheit')", timeout=30_000)
+    frame = wait_for_map(page)
+    frame.wait_for_function("window.feature_group && window.feature_group.length >= 4", timeout=30_000)
+    assert page.query_selector('[data-testid="stDataFrame"]') is not None
+    assert frame.query_selector(".pa-legend").is_visible()
+    page.screenshot(path=str(ARTIFACTS / "chain_page.png"), full_page=True)
+    assert page.watch.external == [] and page.watch.failed == []
+    assert page.watch.console_errors == [], page.watch.console_errors

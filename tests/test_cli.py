@@ -38,3 +38,36 @@ def test_validate_reports_problems_in_english(demo_ws, tmp_path):
 def test_missing_file(tmp_path):
     result = cli("validate", str(tmp_path / "none.gpkg"))
     assert result.returncode == 1 and "File not found" in result.stderr
+
+
+def test_coverage_writes_the_district_phase_table(demo_ws, tmp_path):
+    import openpyxl
+    import pandas as pd
+
+    from dashboard.analysis import coverage as C
+
+    out = tmp_path / "coverage.csv"
+    result = cli("coverage", "geodata/demo_city.gpkg", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    table = pd.read_csv(out, sep=";", decimal=",", encoding="utf-8-sig")
+    expected = C.coverage(demo_ws).table
+    assert len(table) == len(demo_ws.districts) * len(demo_ws.life_phases)
+    assert list(table["district_id"].unique()) == list(demo_ws.districts["district_id"])
+    merged = table.merge(expected, on=["district_id", "phase_id"], suffixes=("", "_lib"))
+    assert (merged["reach_share"] - merged["reach_share_lib"]).abs().max() < 1e-4
+    assert (merged["offers"] == merged["offers_lib"]).all()
+
+    matrix = cli("coverage", "geodata/demo_city.gpkg", "--measure", "offers_per_1000", "--radius", "500")
+    header = matrix.stdout.splitlines()[0].split(";")
+    assert header == ["district_id", *demo_ws.life_phases["phase_id"]]
+
+    xlsx = tmp_path / "coverage.xlsx"
+    assert cli("coverage", "geodata/demo_city.gpkg", "--out", str(xlsx)).returncode == 0
+    book = openpyxl.load_workbook(xlsx)
+    assert book.sheetnames == ["coverage", "city", "need_index", "gaps", "duplicates", "transitions"]
+    assert book["coverage"]["A1"].value == "district_id" and book["coverage"].max_row == len(table) + 1
+
+
+def test_coverage_rejects_bad_parameters():
+    result = cli("coverage", "geodata/demo_city.gpkg", "--radius", "-5")
+    assert result.returncode == 1 and "radius_m must be > 0" in result.stderr and "Traceback" not in result.stderr

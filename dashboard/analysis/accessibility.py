@@ -14,6 +14,13 @@ Pairs (i, j) with d_ij ≤ r come either from a KD-tree (any demand locations) o
 demand locations lie on a regular square grid (e.g. 100 m population cells), from a fixed
 stencil of grid offsets around each site: no tree, no search, one vectorised pass over
 sites in chunks, so memory stays bounded for millions of cells.
+
+On a grid the unweighted 2SFCA needs no pair list at all: a catchment is a stack of row
+runs (one contiguous range of cells per grid row, from the circle equation). Step 1 reads
+two row-prefix-sum values per run; step 2 writes +R_j / −R_j at the ends of each run into
+a difference array whose running sum along the rows is the accessibility of every cell.
+That is O(sites × rows) instead of O(sites × cells in reach). Cells within a rounding
+margin of the radius are decided on their actual coordinates, like the KD-tree path.
 """
 
 from __future__ import annotations
@@ -42,28 +49,36 @@ class Lattice:
 
 
 def detect_lattice(xy: np.ndarray, rtol: float = 1e-9, max_cells: int = 400_000_000) -> Lattice | None:
-    """The square grid the points lie on, or None (too few points, irregular, or too sparse)."""
+    """The square grid the points lie on, or None (too few points, irregular, duplicated or
+    too sparse). The spacing is guessed from a sample and verified on every point."""
     xy = np.asarray(xy, float)
     if len(xy) < 4:
         return None
-    ux, uy = np.unique(xy[:, 0]), np.unique(xy[:, 1])
-    if len(ux) < 2 or len(uy) < 2:
-        return None
-    h = min(np.diff(ux).min(), np.diff(uy).min())
-    if h <= 0:
-        return None
-    x0, y0 = ux[0], uy[0]
+    x0, y0 = xy[:, 0].min(), xy[:, 1].min()
+    sample = xy[:: max(1, len(xy) // 4096)]
+    for candidate in (sample, xy):
+        ux, uy = np.unique(candidate[:, 0]), np.unique(candidate[:, 1])
+        diffs = np.concatenate([np.diff(ux), np.diff(uy)])
+        diffs = diffs[diffs > 0]
+        if not len(diffs):
+            continue
+        lattice = _on_lattice(xy, float(x0), float(y0), float(diffs.min()), rtol, max_cells)
+        if lattice is not None:
+            return lattice
+    return None
+
+
+def _on_lattice(xy, x0, y0, h, rtol, max_cells) -> Lattice | None:
     fx, fy = (xy[:, 0] - x0) / h, (xy[:, 1] - y0) / h
     ix, iy = np.rint(fx), np.rint(fy)
-    tol = rtol * max(1.0, np.abs(fx).max(), np.abs(fy).max())
+    tol = rtol * max(1.0, ix.max(), iy.max())
     if np.abs(fx - ix).max() > tol or np.abs(fy - iy).max() > tol:
         return None
     if (ix.max() + 1) * (iy.max() + 1) > max_cells:
         return None
-    lattice = Lattice(float(x0), float(y0), float(h), ix.astype(np.int64), iy.astype(np.int64))
-    grid = np.full(lattice.shape, -1, dtype=np.int64)
-    grid[lattice.iy, lattice.ix] = np.arange(len(xy))
-    if (grid >= 0).sum() != len(xy):  # duplicate locations: not a plain grid
+    lattice = Lattice(x0, y0, h, ix.astype(np.int64), iy.astype(np.int64))
+    flat = lattice.iy * (int(ix.max()) + 1) + lattice.ix
+    if np.bincount(flat).max() > 1:  # duplicate locations: not a plain grid
         return None
     return lattice
 
@@ -128,6 +143,122 @@ def _stencil_pairs(demand_xy, supply_xy, radius, lat: Lattice):
         yield d_idx[keep], s_idx[keep], dist[keep]
 
 
+# ---------------------------------------------------------------------------------------
+# Grid path without pairs (see module doc)
+# ---------------------------------------------------------------------------------------
+@dataclass
+class _Runs:
+    """Each site's catchment on the padded demand grid as one run of cells per grid row.
+
+    Grid arrays use the layout (rows, cols + 1). ``start``/``stop`` are flat indices of a
+    run's first cell and of the cell after its last; ``run_site`` says whose run it is;
+    ``cell`` is the flat index of every demand location."""
+
+    shape: tuple[int, int]
+    sites: np.ndarray
+    start: np.ndarray
+    stop: np.ndarray
+    run_site: np.ndarray
+    cell: np.ndarray
+
+
+def _grid_runs(lat: Lattice, demand_xy, supply_xy, radius: float) -> _Runs:
+    h = lat.h
+    reach = int(np.ceil(radius / h))
+    pad = reach + 2
+    ny, nx = lat.shape
+    ny, nx = ny + 2 * pad, nx + 2 * pad
+    width = nx + 1
+    fx = (supply_xy[:, 0] - lat.x0) / h + pad  # site position in (padded) cell units
+    fy = (supply_xy[:, 1] - lat.y0) / h + pad
+    node_y = np.rint(fy)
+    usable = (fx >= reach + 1) & (fx < nx - reach - 1) & (node_y >= reach + 1) & (node_y < ny - reach - 1)
+    sites = np.flatnonzero(usable)
+    fxs, fys = fx[sites, None], fy[sites, None]
+    y = node_y[sites, None] + np.arange(-reach, reach + 1)[None, :]
+    dy2 = (y - fys) ** 2
+    rr = (radius / h) ** 2
+    half = np.sqrt(np.maximum(rr - dy2, 0.0))
+    left = fxs - half  # exact run ends in cell units; cells are inside for lo..hi
+    right = fxs + half
+    lo, hi = np.ceil(left), np.floor(right)
+    hi[dy2 > rr] = -1.0  # rows out of reach hold no run
+    # run ends within rounding of a cell centre: decide on the actual coordinates (rare)
+    eps = 1e-7
+    for end_, bound in ((left, lo), (right, hi)):
+        gap = np.abs(end_ - np.rint(end_))
+        k, m = np.nonzero((gap < eps) & (dy2 <= rr * (1 + 1e-9)))
+        if len(k):
+            _settle_ends(lat, demand_xy, supply_xy[sites[k]], y[k, m], np.rint(end_[k, m]), pad, radius,
+                         bound, k, m, is_left=end_ is left)
+    full = lo <= hi
+    run_site = np.broadcast_to(np.arange(len(sites))[:, None], y.shape)[full]
+    base = y[full].astype(np.int64) * width
+    return _Runs((ny, width), sites, base + lo[full].astype(np.int64), base + hi[full].astype(np.int64) + 1,
+                 run_site, (lat.iy + pad) * width + lat.ix + pad)
+
+
+def _settle_ends(lat, demand_xy, site_xy, rows, cols, pad, radius, bound, k, m, is_left):
+    """Set the run end (``bound``) for cells whose centre lies on the radius up to rounding,
+    using the actual coordinates (those of the demand location where there is one)."""
+    lookup = {(int(iy), int(ix)): i for i, (iy, ix) in enumerate(zip(lat.iy + pad, lat.ix + pad))} \
+        if len(k) > 64 else None
+    for j in range(len(k)):  # a handful of cells at most
+        key = (int(rows[j]), int(cols[j]))
+        if lookup is not None:
+            hit = lookup.get(key)
+        else:
+            match = np.flatnonzero((lat.iy + pad == key[0]) & (lat.ix + pad == key[1]))
+            hit = int(match[0]) if len(match) else None
+        if hit is not None:
+            ex, ey = demand_xy[hit]
+        else:
+            ex, ey = lat.x0 + (key[1] - pad) * lat.h, lat.y0 + (key[0] - pad) * lat.h
+        inside = np.hypot(ex - site_xy[j, 0], ey - site_xy[j, 1]) <= radius
+        if is_left:
+            bound[k[j], m[j]] = cols[j] if inside else cols[j] + 1
+        else:
+            bound[k[j], m[j]] = cols[j] if inside else cols[j] - 1
+
+
+def _sum_over_runs(runs: _Runs, values: np.ndarray) -> np.ndarray:
+    """Σ of a per-location quantity over each site's runs (two prefix-sum reads per run)."""
+    shifted = np.zeros(runs.shape[0] * runs.shape[1])
+    shifted[runs.cell + 1] = values  # prefix layout: column x holds the sum of cells before x
+    prefix = np.cumsum(shifted.reshape(runs.shape), axis=1).ravel()
+    return np.bincount(runs.run_site, weights=prefix[runs.stop] - prefix[runs.start], minlength=len(runs.sites))
+
+
+def _spread_over_runs(runs: _Runs, values: np.ndarray | None) -> np.ndarray:
+    """Per demand location: Σ ``values`` of the sites whose runs contain it (difference
+    array, one running sum); ``values=None`` counts the runs exactly (integers)."""
+    size = runs.shape[0] * runs.shape[1]
+    weights = None if values is None else values[runs.run_site]
+    diff = np.bincount(runs.start, weights=weights, minlength=size) - \
+        np.bincount(runs.stop, weights=weights, minlength=size)
+    return np.cumsum(diff.reshape(runs.shape), axis=1).ravel()[runs.cell]
+
+
+def _grid_two_step_fca(lat, demand_xy, demand, supply_xy, supply, radius) -> np.ndarray:
+    runs = _grid_runs(lat, demand_xy, supply_xy, radius)
+    if len(runs.sites) == 0:
+        return np.zeros(len(demand_xy))
+    total = _sum_over_runs(runs, demand)  # step 1: demand within reach of each site
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(total > 0, supply[runs.sites] / total, 0.0)
+    score = _spread_over_runs(runs, ratio)  # step 2
+    # cancellation in the running sums may leave ~1e-19 where no site reaches: exact zeros there
+    score[_spread_over_runs(runs, None) == 0] = 0.0
+    return score
+
+
+def _grid_covered(lat, demand_xy, supply_xy, radius) -> np.ndarray:
+    runs = _grid_runs(lat, demand_xy, supply_xy, radius)
+    if len(runs.sites) == 0:
+        return np.zeros(len(demand_xy), bool)
+    return _spread_over_runs(runs, None) > 0
+
+
 def gaussian(sigma: float):
     """Distance-decay weight w(d) = exp(-d² / (2σ²)), σ in metres (as access.weights.gaussian)."""
     if sigma <= 0:
@@ -155,6 +286,8 @@ def two_step_fca(demand_xy, demand, supply_xy, supply, radius, weight=None, latt
     if not radius > 0:
         raise ValueError(f"radius must be positive (metres), got {radius!r}")
     lat = detect_lattice(demand_xy) if isinstance(lattice, str) and lattice == "auto" else lattice
+    if lat is not None and weight is None:
+        return _grid_two_step_fca(lat, demand_xy, demand, supply_xy, supply, float(radius))
     score = np.zeros(len(demand_xy))
     for d_idx, s_idx, dist in iter_pairs(demand_xy, supply_xy, radius, lat):
         w = weight(dist) if weight is not None else 1.0
@@ -180,9 +313,7 @@ def covered(demand_xy, supply_xy, radius, lattice="auto") -> np.ndarray:
         dist, _ = cKDTree(supply_xy).query(demand_xy, k=1, distance_upper_bound=radius * (1 + 1e-12))
         exact = np.isfinite(dist)
         return exact & (dist <= radius)
-    for d_idx, _, _ in iter_pairs(demand_xy, supply_xy, radius, lattice):
-        out[d_idx] = True
-    return out
+    return _grid_covered(lattice, demand_xy, supply_xy, float(radius))
 
 
 def _as_xy(xy, name):

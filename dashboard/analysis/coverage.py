@@ -107,8 +107,7 @@ def prepare_demand(ws) -> Demand:
     phases = list(ws.life_phases["phase_id"])
     if ws.population_cells is not None and len(ws.population_cells):
         cells = ws.population_cells
-        centres = cells.geometry.centroid
-        xy = np.column_stack([centres.x.to_numpy(), centres.y.to_numpy()])
+        xy = _cell_centres(cells.geometry.to_numpy())
         persons = np.nan_to_num(cell_phase_population(ws)[phases].to_numpy(float))
         cell_idx, district_idx, share = cell_district_shares(cells, ws.districts)
         lattice = acc.detect_lattice(xy)
@@ -122,6 +121,20 @@ def prepare_demand(ws) -> Demand:
         share = np.ones(len(ws.districts))
         lattice = None
     return Demand(xy, persons, phases, cell_idx, district_idx, share, lattice, len(ws.districts), tp)
+
+
+def _cell_centres(geoms) -> np.ndarray:
+    """Centres of population cells (metres): the middle of the bounds for axis-aligned boxes
+    (grid cells: cheap), the centroid otherwise."""
+    import shapely
+
+    b = shapely.bounds(geoms)
+    xy = np.column_stack([(b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2])
+    box_area = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
+    other = ~np.isclose(shapely.area(geoms), box_area, rtol=1e-9)
+    if other.any():
+        xy[other] = shapely.get_coordinates(shapely.centroid(geoms[other]))
+    return xy
 
 
 @dataclass
@@ -179,7 +192,7 @@ def coverage(ws, params: CoverageParams = CoverageParams(), demand: Demand | Non
     sited_phase = filters.membership_matrix(sited["life_phases"], demand.phases)
     reached = np.zeros((len(ids), P))
     access = np.zeros((len(ids), P))
-    outreach_area = served[served["outreach"]]
+    outreach_area = served.loc[served["outreach"], ["phase_id", "district_id"]].drop_duplicates()
     for k, phase in enumerate(demand.phases):
         has = sited_phase[:, k]
         xy = sited_xy[has]
@@ -245,6 +258,20 @@ def _city(ws, table, offers, demand, cell_access) -> pd.DataFrame:
             "access_2sfca": float(np.sum(pop * cell_access[:, k]) / pop.sum()) if pop.sum() > 0 else np.nan,
         })
     return pd.DataFrame(rows)
+
+
+def public_table(table: pd.DataFrame, threshold: int = 3) -> pd.DataFrame:
+    """Copy for people to see: person counts below the disclosure threshold withheld, and
+    the reach share withheld where it would reveal a withheld count."""
+    from ..secrecy import suppress
+
+    out = table.copy()
+    for col in ("target_population", "reached", "shared_persons", "unreached"):
+        if col in out:
+            out[col] = suppress(out[col], threshold)
+    if "reach_share" in out and "reached" in out:
+        out.loc[out["reached"].isna() | out["target_population"].isna(), "reach_share"] = np.nan
+    return out
 
 
 # ---------------------------------------------------------------------------------------

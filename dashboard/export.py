@@ -1,0 +1,61 @@
+"""Tables for download: CSV (UTF-8 with BOM, for Excel) and XLSX with one sheet per table,
+bold headers, frozen header row, sensible column widths and number formats."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+PERCENT_COLUMNS = ("reach_share", "overlap", "reach_from", "reach_to")
+
+
+def to_csv(table: pd.DataFrame, sep: str = ";", decimal: str = ",") -> bytes:
+    """CSV bytes as German Excel opens them (';' separated, decimal comma, UTF-8 BOM)."""
+    return table.to_csv(index=False, sep=sep, decimal=decimal, float_format="%.4f").encode("utf-8-sig")
+
+
+def _excel_value(v):
+    if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA or v is pd.NaT:
+        return None
+    if isinstance(v, (tuple, list)):
+        return ", ".join(map(str, v))
+    if isinstance(v, np.generic):
+        return v.item()
+    if isinstance(v, pd.Timestamp):
+        return v.to_pydatetime()
+    return v
+
+
+def to_xlsx(sheets: dict[str, pd.DataFrame], headers: dict[str, str] | None = None) -> bytes:
+    """XLSX bytes, one sheet per table (sheet names cut to 31 characters). ``headers`` maps
+    column names to display headers. Shares (0–1) get a percent format, other floats 0.0."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    headers = headers or {}
+    for name, table in sheets.items():
+        ws = wb.create_sheet(title=str(name)[:31])
+        columns = list(table.columns)
+        ws.append([headers.get(c, c) for c in columns])
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for row in table.itertuples(index=False, name=None):
+            ws.append([_excel_value(v) for v in row])
+        for j, col in enumerate(columns, start=1):
+            letter = get_column_letter(j)
+            dtype = table[col].dtype
+            fmt = "0.0%" if col in PERCENT_COLUMNS else ("#,##0.0" if pd.api.types.is_float_dtype(dtype) else
+                                                        ("#,##0" if pd.api.types.is_integer_dtype(dtype) else None))
+            if fmt:
+                for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
+                    cell.number_format = fmt
+            width = max([len(str(headers.get(col, col)))] + [len(str(v)) for v in table[col].head(200)])
+            ws.column_dimensions[letter].width = min(60, max(8, width + 2))
+        ws.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

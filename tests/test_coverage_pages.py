@@ -1,0 +1,87 @@
+"""The Lebenskette and Lücken & Parallelstrukturen pages with AppTest."""
+
+from __future__ import annotations
+
+import pytest
+
+from apptest_util import map_args, run_app
+from dashboard.analysis import coverage as C
+
+
+@pytest.fixture(autouse=True)
+def _default_workspace(monkeypatch):
+    monkeypatch.delenv("PRAEVENTIONSATLAS_WORKSPACE", raising=False)
+
+
+@pytest.fixture(scope="module")
+def demo_coverage(demo_ws):
+    return C.coverage(demo_ws)
+
+
+def test_chain_matrix_shows_the_measure(demo_ws, demo_coverage):
+    at = run_app("pages/chain.py")
+    assert not at.exception
+    matrix = at.dataframe[0].value.data if hasattr(at.dataframe[0].value, "data") else at.dataframe[0].value
+    assert list(matrix.index[:-1]) == list(demo_ws.districts["name"])
+    assert matrix.index[-1] == "Stadt gesamt"
+    westfeld = demo_coverage.table.set_index(["district", "phase_id"]).loc[("Westfeld", "early_childhood")]
+    assert matrix.loc["Westfeld", "early_childhood"] == f"{100 * westfeld['reach_share']:.0f} %"
+
+
+def test_chain_other_measure_and_radius_from_url(demo_ws):
+    at = run_app("pages/chain.py", query={"measure": "offers", "radius": "500", "d": "SR07", "p": "kita"})
+    assert not at.exception
+    assert at.selectbox(key="chain_measure").value == "offers"
+    assert at.sidebar.slider(key="chain_radius").value == 500
+    assert at.subheader[0].value == "Westfeld · Kita-Alter (3–<6)"
+    expected = C.coverage(demo_ws, C.CoverageParams(radius_m=500)).table
+    row = expected.set_index(["district_id", "phase_id"]).loc[("SR07", "kita")]
+    facts = next(d.value for d in at.dataframe if "Wert" in d.value.columns)
+    assert facts.iloc[2, 1] == f"{100 * row['reach_share']:.0f} %"
+    assert facts.iloc[3, 1] == f"{int(row['offers'])} ({int(row['outreach_offers'])})"
+
+
+def test_clicking_a_matrix_cell_opens_it():
+    at = run_app("pages/chain.py")
+    at.session_state["chain_matrix"] = {"selection": {"rows": [], "columns": [], "cells": [[6, "kita"]]}}
+    at.run()
+    assert not at.exception
+    assert at.subheader[0].value == "Westfeld · Kita-Alter (3–<6)"
+    assert at.query_params["d"] in ("SR07", ["SR07"]) and at.query_params["p"] in ("kita", ["kita"])
+    fg = map_args(at)["feature_group"]
+    assert "#f46d43" in fg or "#1a9850" in fg  # cells coloured reached / not reached
+
+
+def test_gaps_page_lists_and_offers_downloads(demo_ws, demo_coverage):
+    at = run_app("pages/gaps.py")
+    assert not at.exception
+    expected = C.gaps(demo_coverage, demo_ws)
+    assert at.markdown[0].value == f"{len(expected)} Lücken (nach Priorität: nicht erreichte Personen × Bedarfsgewicht)"
+    assert expected["sentence"].iloc[0] in at.markdown[1].value
+    labels = [b.label for b in at.get("download_button")]
+    assert "Alle Tabellen als Excel (XLSX)" in labels and labels.count("CSV herunterladen") == 3
+
+
+def test_gaps_threshold_and_phase_filter():
+    at = run_app("pages/gaps.py", query={"minreach": "90", "phases": "early_childhood"})
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert set(table["Lebensphase"]) == {"Frühe Kindheit (0–<3)"}
+    assert (table["Erreichung"].dropna() < 0.9).all()
+    low = run_app("pages/gaps.py", query={"minreach": "10", "phases": "early_childhood"})
+    assert len(low.dataframe[0].value) < len(table)
+
+
+def test_duplicates_tab_and_map(demo_ws):
+    at = run_app("pages/gaps.py", query={"overlap": "95"})
+    dup = at.dataframe[1].value
+    assert (dup["Überschneidung"] >= 0.95).all()
+    assert len(dup) < len(run_app("pages/gaps.py").dataframe[1].value)
+    assert "Parallelstrukturen" in map_args(at)["layer_control"]
+
+
+def test_gaps_page_in_english():
+    at = run_app("pages/gaps.py", query={"lang": "en"})
+    assert not at.exception
+    assert at.title[0].value == "Gaps & duplicates"
+    assert "only" in at.markdown[1].value
