@@ -32,8 +32,10 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.runtime $@
 
+# Debian's Chromium for the browser tests and poppler-utils (pdftoppm) for the PDF tests.
 browser:
-	@[ -x $(CHROMIUM) ] || { $(SUDO) apt-get update && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+	@{ [ -x $(CHROMIUM) ] && command -v pdftoppm >/dev/null; } || { $(SUDO) apt-get update && \
+		$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y chromium poppler-utils; }
 
 # Regenerate the shipped fictional demo workspace (deterministic).
 demo: setup

@@ -148,6 +148,7 @@ class Coverage:
     cell_reached: np.ndarray
     cell_access: np.ndarray
     params: CoverageParams
+    totals: pd.Series  # all persons per district (index district_id)
 
     def matrix(self, measure: str) -> pd.DataFrame:
         """District × phase matrix of one measure (rows in district order, columns in chain order)."""
@@ -237,7 +238,7 @@ def coverage(ws, params: CoverageParams = CoverageParams(), demand: Demand | Non
         columns={"score": "need_score", "rank": "need_rank"}), on="district_id")
 
     city = _city(ws, table, offers, demand, cell_access)
-    return Coverage(table, city, need, cell_reached, cell_access, params)
+    return Coverage(table, city, need, cell_reached, cell_access, params, demand.target.total)
 
 
 def _city(ws, table, offers, demand, cell_access) -> pd.DataFrame:

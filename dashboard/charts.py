@@ -1,0 +1,183 @@
+"""Static images for reports and downloads (matplotlib, no browser, no network): the map
+with legend, scale bar, north arrow and attribution, and the profile charts."""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib import patheffects  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+
+from . import classify, maps  # noqa: E402
+from .life_phases import phase_labels  # noqa: E402
+from .secrecy import format_number  # noqa: E402
+
+HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+
+STATUS_COLOURS = {"ok": "#1a9850", "gap": "#d73027", "none": "#bdbdbd"}
+plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 9, "svg.fonttype": "none"})
+
+
+def to_bytes(fig, fmt: str = "png", dpi: int = 150) -> bytes:
+    """The figure as PNG, JPEG or SVG bytes (the figure is closed). Layout is fixed by the
+    figure itself (no 'tight' bounding box, which would draw everything twice)."""
+    buffer = io.BytesIO()
+    options = {"pil_kwargs": {"quality": 90}} if fmt in ("jpg", "jpeg") else {}
+    fig.savefig(buffer, format=fmt, dpi=dpi, facecolor="white", **options)
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def _nice_length(span_m: float) -> float:
+    """A round scale-bar length of about a fifth of the map width (metres)."""
+    target = span_m / 5
+    magnitude = 10 ** np.floor(np.log10(target))
+    for step in (1, 2, 5, 10):
+        if step * magnitude >= target:
+            return step * magnitude
+    return 10 * magnitude
+
+
+def _scale_bar_and_north(ax, bounds, lang):
+    minx, miny, maxx, maxy = bounds
+    length = _nice_length(maxx - minx)
+    x0, y0 = minx + (maxx - minx) * 0.04, miny + (maxy - miny) * 0.05
+    ax.plot([x0, x0 + length], [y0, y0], color="black", lw=3, solid_capstyle="butt")
+    label = f"{length / 1000:g} km" if length >= 1000 else f"{length:.0f} m"
+    ax.text(x0 + length / 2, y0 + (maxy - miny) * 0.015, label.replace(".", ",") if lang == "de" else label,
+            ha="center", va="bottom", fontsize=8)
+    nx, ny = maxx - (maxx - minx) * 0.05, maxy - (maxy - miny) * 0.12
+    ax.annotate("N", xy=(nx, ny + (maxy - miny) * 0.07), xytext=(nx, ny), ha="center", va="center",
+                fontsize=10, fontweight="bold", arrowprops={"arrowstyle": "-|>", "color": "black", "lw": 1.5})
+
+
+def static_map(ws, *, district_id: str | None = None, shading: pd.Series | None = None,
+               shading_title: str = "", palette: str = "YlGnBu", k: int = 5, offers=None,
+               family_centres=None, partners=None, lang: str = "de", attribution: str = "",
+               size=(7.5, 6.0)):
+    """A printable map (matplotlib Figure, EPSG of the workspace, metres): districts shaded
+    by ``shading`` (per district_id, quantile classes) or plain, the focus district outlined,
+    offers coloured by life phase, Familienzentren (squares), partners (diamonds); legend,
+    scale bar, north arrow and attribution."""
+    fig, ax = plt.subplots(figsize=size)
+    fig.subplots_adjust(left=0.01, right=0.64, top=0.98, bottom=0.05)
+    districts = ws.districts
+    handles = []
+    if shading is not None:
+        values = shading.reindex(districts["district_id"]).astype(float)
+        classes = classify.classify(pd.Series(values.to_numpy()), "quantiles", k)
+        colours = classify.palette(palette, max(classes.k, 1)) if classes.k else []
+        fill = [colours[c] if c >= 0 else classify.NO_DATA_COLOUR for c in classes.classes]
+        for i, colour in enumerate(colours):
+            lo, hi = classes.edges[i], classes.edges[i + 1]
+            handles.append(Patch(facecolor=colour, edgecolor="#777777",
+                                 label=f"{format_number(lo, 1, lang)} – {format_number(hi, 1, lang)}"))
+        if values.isna().any():
+            handles.append(Patch(facecolor=classify.NO_DATA_COLOUR, edgecolor="#777777",
+                                 label="keine Angabe" if lang == "de" else "not disclosed"))
+    else:
+        fill = ["#eeeeee"] * len(districts)
+    districts.plot(ax=ax, color=fill, edgecolor="#555555", linewidth=0.6)
+    if district_id is not None:
+        focus = districts[districts["district_id"] == district_id]
+        focus.boundary.plot(ax=ax, color="#d7191c", linewidth=2.2)
+        bounds = focus.total_bounds
+        pad = max(bounds[2] - bounds[0], bounds[3] - bounds[1]) * 0.15
+        bounds = (bounds[0] - pad, bounds[1] - pad, bounds[2] + pad, bounds[3] + pad)
+        for row in districts.itertuples():  # names of the neighbours in view (a few)
+            p = row.geometry.representative_point()
+            if bounds[0] < p.x < bounds[2] and bounds[1] < p.y < bounds[3]:
+                ax.text(p.x, p.y, row.name, fontsize=7, ha="center", color="#222222", path_effects=HALO,
+                        fontweight="bold" if row.district_id == district_id else "normal")
+    else:
+        bounds = tuple(districts.total_bounds)
+        for row in districts.itertuples():
+            p = row.geometry.representative_point()
+            ax.text(p.x, p.y, row.name, fontsize=6.5, ha="center", color="#222222", path_effects=HALO)
+    labels = phase_labels(ws.life_phases, lang)
+    colours = dict(zip(ws.life_phases["phase_id"], ws.life_phases["colour"]))
+    if offers is not None and len(offers):
+        sited = offers[offers.geometry.notna()]
+        first = sited["life_phases"].map(lambda ps: next((p for p in labels if p in ps), None))
+        ax.scatter(sited.geometry.x, sited.geometry.y, s=22, c=[colours.get(p, "#999999") for p in first],
+                   edgecolors="#222222", linewidths=0.5, zorder=3)
+        for p in labels:
+            if (first == p).any():
+                handles.append(Line2D([], [], marker="o", ls="", markerfacecolor=colours[p], markeredgecolor="#222222",
+                                      label=labels[p]))
+    if family_centres is not None and len(family_centres):
+        ax.scatter(family_centres.geometry.x, family_centres.geometry.y, s=40, marker="s",
+                   c=maps.FAMILY_CENTRE_COLOUR, edgecolors="white", linewidths=0.8, zorder=4)
+        handles.append(Line2D([], [], marker="s", ls="", markerfacecolor=maps.FAMILY_CENTRE_COLOUR,
+                              markeredgecolor="white", label="Familienzentrum" if lang == "de" else "Family centre"))
+    if partners is not None and len(partners):
+        ax.scatter(partners.geometry.x, partners.geometry.y, s=30, marker="D", c=maps.PARTNER_COLOUR,
+                   edgecolors="white", linewidths=0.6, zorder=4)
+        handles.append(Line2D([], [], marker="D", ls="", markerfacecolor=maps.PARTNER_COLOUR, markeredgecolor="white",
+                              label="Netzwerkpartner" if lang == "de" else "Network partner"))
+    ax.set_xlim(bounds[0], bounds[2])
+    ax.set_ylim(bounds[1], bounds[3])
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    _scale_bar_and_north(ax, bounds, lang)
+    if handles:
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7.5, frameon=False,
+                  title=shading_title or None, title_fontsize=8)
+    crs = ws.crs.to_string() if ws.crs is not None else ""
+    ax.text(1.0, -0.02, f"{attribution} · {crs}".strip(" ·"), transform=ax.transAxes, ha="right", va="top",
+            fontsize=6.5, color="#555555")
+    return fig
+
+
+def population_chart(profile, lang: str = "de"):
+    """Horizontal bars: share of each life phase in the district beside the city share (%)."""
+    pop = profile.population
+    share = pop["share"].map(_to_float)
+    city = pop["city_share"].map(_to_float)
+    y = np.arange(len(pop))
+    fig, ax = plt.subplots(figsize=(6.5, 2.8), layout="constrained")
+    ax.barh(y - 0.2, share, height=0.38, color="#2c7fb8", label=profile.name)
+    ax.barh(y + 0.2, city, height=0.38, color="#bdbdbd", label="Stadt" if lang == "de" else "City")
+    ax.set_yticks(y, pop["phase"])
+    ax.invert_yaxis()
+    ax.set_xlabel("% der Bevölkerung" if lang == "de" else "% of population")
+    ax.legend(fontsize=7, frameon=False, loc="lower right")
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
+
+def chain_strip(profile, lang: str = "de"):
+    """The district's life chain as a strip of phases coloured by coverage (reach)."""
+    chain = profile.chain
+    fig, ax = plt.subplots(figsize=(7.5, 1.5))
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.98, bottom=0.02)
+    for i, row in enumerate(chain.itertuples()):
+        ax.add_patch(plt.Rectangle((i, 0), 0.95, 1, color=STATUS_COLOURS[row.status]))
+        reach = "–" if pd.isna(row.reach_share) else f"{100 * row.reach_share:.0f} %"
+        ax.text(i + 0.475, 0.72, reach, ha="center", va="center", color="white", fontsize=10, fontweight="bold")
+        ax.text(i + 0.475, 0.32, _short(row.phase), ha="center", va="center", color="white", fontsize=6)
+    ax.set_xlim(0, len(chain))
+    ax.set_ylim(0, 1)
+    ax.set_axis_off()
+    return fig
+
+
+def _short(label: str) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(label, 15, break_long_words=False))
+
+
+def _to_float(text) -> float:
+    try:
+        return float(str(text).replace(".", "").replace(",", "."))
+    except ValueError:
+        return np.nan

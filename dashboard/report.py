@@ -1,0 +1,253 @@
+"""Printable A4 PDF reports (fpdf2, server-side, no browser, no network): one Sozialraumprofil
+or a whole-city report with a summary and one chapter per district.
+
+Fonts are the DejaVu fonts shipped with matplotlib (full Unicode: umlauts, ß, –, →).
+Every figure comes from :mod:`dashboard.profile` / :mod:`dashboard.analysis`, withheld as
+on screen.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import matplotlib
+import pandas as pd
+from fpdf import FPDF
+
+from . import charts
+from .analysis import coverage as C
+from .indicators import indicator_values, indicator_years
+from .life_phases import phase_labels
+from .profile import Profile, district_profile
+from .secrecy import format_count, format_number
+
+FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+TEXT = {
+    "de": {
+        "profile": "Sozialraumprofil", "city_report": "Sozialraumbericht", "page": "Seite", "of": "von",
+        "created": "erstellt am", "borough": "Stadtbezirk", "need": "Bedarfsindex: Rang {r} von {n}",
+        "population": "Bevölkerung nach Lebensphase", "phase": "Lebensphase", "persons": "Personen",
+        "share": "Anteil %", "city_share": "Stadt %", "indicators": "Sozialindikatoren", "indicator": "Indikator",
+        "value": "Wert", "previous": "Vorjahr", "change": "Veränderung", "city": "Stadt", "unit": "Einheit",
+        "chain": "Lebenskette: Erreichung der Zielgruppe", "gaps": "Lücken", "duplicates": "Parallelstrukturen",
+        "transitions": "Abbrechende Übergänge", "none": "keine", "offers": "Angebote nach Lebensphase",
+        "offer": "Angebot", "provider": "Träger", "category": "Kategorie", "where": "Ort",
+        "centres": "Familienzentren", "partners": "Netzwerkpartner", "sources": "Quellen und Datenstand",
+        "data_stand": "Datenstand", "licences": "Lizenzen", "summary": "Zusammenfassung",
+        "city_chain": "Lebenskette der Stadt", "target": "Zielgruppe", "reach": "Erreichung",
+        "offers_n": "Angebote", "per_1000": "je 1.000", "top_gaps": "Wichtigste Lücken",
+        "rules": "Erreichung: Anteil der Zielgruppe, die in {d} m Fußweg (Luftlinie × {f}) ein passendes Angebot "
+                 "hat oder in einem Sozialraum wohnt, den ein aufsuchendes Angebot abdeckt. Zahlen unter {t} "
+                 "Personen werden nicht ausgewiesen (Geheimhaltung).",
+        "districts": "Sozialräume", "map_title": "Bedarfsindex",
+    },
+    "en": {
+        "profile": "District profile", "city_report": "District report", "page": "Page", "of": "of",
+        "created": "created", "borough": "Borough", "need": "Need index: rank {r} of {n}",
+        "population": "Population by life phase", "phase": "Life phase", "persons": "Persons",
+        "share": "Share %", "city_share": "City %", "indicators": "Social indicators", "indicator": "Indicator",
+        "value": "Value", "previous": "Previous year", "change": "Change", "city": "City", "unit": "Unit",
+        "chain": "Life chain: target population reached", "gaps": "Gaps", "duplicates": "Duplicate offers",
+        "transitions": "Broken transitions", "none": "none", "offers": "Offers by life phase",
+        "offer": "Offer", "provider": "Provider", "category": "Category", "where": "Where",
+        "centres": "Family centres", "partners": "Network partners", "sources": "Sources and data stand",
+        "data_stand": "Data as of", "licences": "Licences", "summary": "Summary",
+        "city_chain": "Life chain of the city", "target": "Target group", "reach": "Reach",
+        "offers_n": "Offers", "per_1000": "per 1,000", "top_gaps": "Main gaps",
+        "rules": "Reach: share of the target group within {d} m on foot (straight line × {f}) of a matching offer "
+                 "or living in a district covered by an outreach offer. Counts below {t} persons are withheld.",
+        "districts": "Districts", "map_title": "Need index",
+    },
+}
+
+
+class _Document(FPDF):
+    def __init__(self, title: str, fictional: str | None, lang: str):
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.words = TEXT["de" if lang == "de" else "en"]
+        self.doc_title, self.fictional, self.lang = title, fictional, lang
+        self.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
+        self.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+        self.set_font("DejaVu", size=9)
+        self.set_auto_page_break(True, margin=18)
+        self.set_margins(15, 15, 15)
+        self.set_title(title)
+        self.set_creator("Präventionsatlas")
+        self.created = date.today().strftime("%d.%m.%Y" if lang == "de" else "%Y-%m-%d")
+
+    def header(self):
+        self.set_font("DejaVu", size=7)
+        self.set_text_color(110)
+        self.cell(0, 4, f"Präventionsatlas · {self.doc_title}", new_x="LMARGIN", new_y="NEXT")
+        if self.fictional:
+            self.set_text_color(170, 60, 0)
+            self.cell(0, 4, self.fictional, new_x="LMARGIN", new_y="NEXT")
+        self.set_text_color(0)
+        self.ln(2)
+
+    def footer(self):
+        self.set_y(-12)
+        self.set_font("DejaVu", size=7)
+        self.set_text_color(110)
+        self.cell(0, 5, f"{self.words['created']} {self.created}", align="L")
+        self.set_x(self.l_margin)
+        self.cell(0, 5, f"{self.words['page']} {self.page_no()} {self.words['of']} {{nb}}", align="R")
+        self.set_text_color(0)
+
+    def h1(self, text):
+        self.set_font("DejaVu", "B", 16)
+        self.multi_cell(0, 8, text, new_x="LMARGIN", new_y="NEXT")
+        self.set_font("DejaVu", size=9)
+
+    def h2(self, text):
+        if self.get_y() > 255:
+            self.add_page()
+        self.ln(2)
+        self.set_font("DejaVu", "B", 11)
+        self.cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
+        self.set_font("DejaVu", size=9)
+
+    def para(self, text, size=9):
+        self.set_font("DejaVu", size=size)
+        self.multi_cell(0, 4.5, text, new_x="LMARGIN", new_y="NEXT")
+
+    def bullets(self, lines):
+        if not lines:
+            self.para(f"– {self.words['none']}")
+        for line in lines:
+            self.multi_cell(0, 4.5, f"• {line}", new_x="LMARGIN", new_y="NEXT")
+
+    def image_bytes(self, data: bytes, width: float):
+        if self.get_y() + width * 0.5 > 270:
+            self.add_page()
+        self.image(io.BytesIO(data), w=width)
+
+    def grid(self, header, rows, widths, align=None):
+        """A table of one line per row (text shortened with … to fit its column)."""
+        align = align or ["LEFT"] * len(widths)
+        align = [a[0] for a in align]  # L / R
+        self.set_font("DejaVu", "B", 8)
+        self.set_fill_color(235, 235, 235)
+        for h, w, a in zip(header, widths, align):
+            self.cell(w, 5, self._fit(str(h), w), border="B", align=a, fill=True)
+        self.ln(5)
+        self.set_font("DejaVu", size=8)
+        self.set_draw_color(220)
+        for values in rows:
+            if self.get_y() > 272:
+                self.add_page()
+            for v, w, a in zip(values, widths, align):
+                text = "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
+                self.cell(w, 4.6, self._fit(text, w), border="B", align=a)
+            self.ln(4.6)
+        self.set_draw_color(0)
+        self.set_font("DejaVu", size=9)
+
+    def _fit(self, text: str, width: float) -> str:
+        room = width - 1.5
+        if self.get_string_width(text) <= room:
+            return text
+        while text and self.get_string_width(text + "…") > room:
+            text = text[:-1]
+        return text + "…"
+
+
+def _profile_chapter(pdf: _Document, ws, profile: Profile, cov, lang: str, threshold: int):
+    w = pdf.words
+    pdf.add_page()
+    pdf.h1(f"{w['profile']} {profile.name}")
+    bits = [f"{w['borough']}: {profile.parent}"] if profile.parent else []
+    bits.append(w["need"].format(r=profile.need_rank, n=profile.need_of))
+    pdf.para(" · ".join(bits))
+    years = indicator_years(ws, "sgb2_u15") if "sgb2_u15" in set(ws.indicator_catalogue["indicator"]) else []
+    shading = indicator_values(ws, "sgb2_u15", years[-1]) if years else cov.need["score"]
+    title = (f"SGB-II-Quote u15 (%) {years[-1]}" if years else w["map_title"])
+    fig = charts.static_map(ws, district_id=profile.district_id, shading=shading, shading_title=title,
+                            offers=_offers_of(ws, profile), family_centres=ws.family_centres, partners=ws.partners,
+                            lang=lang, attribution=profile.fictional_label or "")
+    pdf.image_bytes(charts.to_bytes(fig, "jpeg", dpi=130), 180)
+    pdf.h2(w["population"])
+    pdf.grid([w["phase"], w["persons"], w["share"], w["city_share"]],
+             profile.population[["phase", "persons", "share", "city_share"]].itertuples(index=False),
+             (70, 35, 35, 35), ("LEFT", "RIGHT", "RIGHT", "RIGHT"))
+    pdf.image_bytes(charts.to_bytes(charts.population_chart(profile, lang), "jpeg", dpi=130), 150)
+    pdf.h2(w["chain"])
+    pdf.image_bytes(charts.to_bytes(charts.chain_strip(profile, lang), "jpeg", dpi=130), 180)
+    pdf.para(w["rules"].format(d=int(cov.params.radius_m), f=cov.params.detour, t=threshold), size=7)
+    for key, lines in (("gaps", profile.gaps), ("duplicates", profile.duplicates),
+                       ("transitions", profile.transitions)):
+        pdf.h2(w[key])
+        pdf.bullets(lines)
+    pdf.h2(w["indicators"])
+    pdf.grid([w["indicator"], w["value"], w["previous"], w["change"], w["city"], w["unit"]],
+             [(r.indicator, r.value, r.previous, f"{r.change} {r.arrow}", r.city, r.unit)
+              for r in profile.indicators.itertuples()], (55, 18, 20, 25, 18, 44),
+             ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "LEFT"))
+    pdf.h2(f"{w['offers']} ({len(profile.offers)})")
+    pdf.grid([w["phase"], w["offer"], w["provider"], w["category"], w["where"]],
+             profile.offers[["phase", "name", "provider", "category", "where"]].itertuples(index=False),
+             (34, 46, 40, 26, 34))
+    pdf.h2(w["centres"])
+    pdf.para(", ".join(profile.family_centres) or w["none"])
+    pdf.h2(w["partners"])
+    pdf.para(", ".join(profile.partners) or w["none"])
+    pdf.h2(w["sources"])
+    pdf.para(f"{w['data_stand']}: {profile.data_stand}. {profile.sources} {w['licences']}: {profile.licences}",
+             size=7.5)
+
+
+def _offers_of(ws, profile: Profile):
+    from .district import offer_districts
+
+    served = offer_districts(ws, ws.offers)
+    return ws.offers[ws.offers["offer_id"].isin(served.loc[served["district_id"] == profile.district_id, "offer_id"])]
+
+
+def _city_summary(pdf: _Document, ws, cov, lang: str, threshold: int):
+    w = pdf.words
+    labels = phase_labels(ws.life_phases, lang)
+    pdf.add_page()
+    pdf.h1(f"{w['city_report']} {ws.meta.get('municipality_name', '')}")
+    pdf.para(f"{w['data_stand']}: {ws.meta.get('data_stand', '')} · {len(ws.districts)} {w['districts']}")
+    fig = charts.static_map(ws, shading=cov.need["score"], shading_title=w["map_title"], palette="YlOrRd",
+                            family_centres=ws.family_centres, lang=lang,
+                            attribution=ws.meta.get("fictional_label", "") if ws.is_fictional else "")
+    pdf.image_bytes(charts.to_bytes(fig, "jpeg", dpi=130), 175)
+    pdf.h2(w["city_chain"])
+    city = C.public_table(cov.city, threshold)
+    pdf.grid([w["phase"], w["target"], w["reach"], w["offers_n"], f"{w['offers_n']} {w['per_1000']}"],
+             [(labels[r.phase_id], format_count(r.target_population, threshold, lang),
+               "–" if pd.isna(r.reach_share) else f"{100 * r.reach_share:.0f} %", int(r.offers),
+               format_number(r.offers_per_1000, 1, lang)) for r in city.itertuples()],
+             (70, 30, 25, 25, 30), ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"))
+    pdf.para(w["rules"].format(d=int(cov.params.radius_m), f=cov.params.detour, t=threshold), size=7)
+    pdf.h2(w["top_gaps"])
+    pdf.bullets(list(C.gaps(cov, ws, lang, threshold)["sentence"].head(10)))
+
+
+def report_pdf(ws, district_ids=None, *, cov=None, lang: str = "de", threshold: int = 3,
+               city_summary: bool | None = None, demand=None) -> bytes:
+    """PDF bytes: the profiles of ``district_ids`` (default: all), preceded by the city
+    summary when ``city_summary`` (default: when more than one district is reported)."""
+    demand = demand or C.prepare_demand(ws)
+    cov = cov or C.coverage(ws, demand=demand)
+    ids = list(ws.districts["district_id"]) if not district_ids else list(district_ids)
+    unknown = [d for d in ids if d not in set(ws.districts["district_id"])]
+    if unknown:
+        raise ValueError(f"unknown district ids: {', '.join(unknown)}")
+    names = dict(zip(ws.districts["district_id"], ws.districts["name"]))
+    city_summary = len(ids) > 1 if city_summary is None else city_summary
+    words = TEXT["de" if lang == "de" else "en"]
+    title = (f"{words['city_report']} {ws.meta.get('municipality_name', '')}" if city_summary
+             else f"{words['profile']} {names[ids[0]]}")
+    fictional = ws.meta.get("fictional_label", "Fiktive Demodaten") if ws.is_fictional else None
+    pdf = _Document(title, fictional, lang)
+    duplicates = C.duplicates(ws, cov.params, demand=demand, lang=lang)
+    if city_summary:
+        _city_summary(pdf, ws, cov, lang, threshold)
+    for district_id in ids:
+        profile = district_profile(ws, district_id, cov, lang=lang, threshold=threshold, duplicates=duplicates)
+        _profile_chapter(pdf, ws, profile, cov, lang, threshold)
+    return bytes(pdf.output())
