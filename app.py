@@ -11,5 +11,7 @@ pages = [
     st.Page("pages/map.py", title=ui.t("page_map"), icon=":material/map:", url_path="map"),
     st.Page("pages/chain.py", title=ui.t("page_chain"), icon=":material/timeline:", url_path="chain"),
     st.Page("pages/gaps.py", title=ui.t("page_gaps"), icon=":material/troubleshoot:", url_path="gaps"),
+    st.Page("pages/profile.py", title=ui.t("page_profile"), icon=":material/description:", url_path="profile"),
+    st.Page("pages/present.py", title=ui.t("page_present"), icon=":material/slideshow:", url_path="present"),
 ]
 ui.run_guarded(st.navigation(pages))

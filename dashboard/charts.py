@@ -181,3 +181,25 @@ def _to_float(text) -> float:
         return float(str(text).replace(".", "").replace(",", "."))
     except ValueError:
         return np.nan
+
+
+def chain_matrix(cov, ws, lang: str = "de", measure: str = "reach_share"):
+    """Heat matrix districts × life phases of a coverage measure (reach in %), gaps framed."""
+    labels = phase_labels(ws.life_phases, lang)
+    names = dict(zip(ws.districts["district_id"], ws.districts["name"]))
+    matrix = cov.matrix(measure).reindex(index=list(names), columns=list(labels))
+    values = matrix.to_numpy(float) * (100 if measure == "reach_share" else 1)
+    fig, ax = plt.subplots(figsize=(11, 0.42 * len(names) + 1.6), layout="constrained")
+    image = ax.imshow(np.ma.masked_invalid(values), cmap="YlGnBu", aspect="auto", vmin=0,
+                      vmax=100 if measure == "reach_share" else None)
+    for (i, j), v in np.ndenumerate(values):
+        text = "–" if np.isnan(v) else f"{v:.0f}"
+        ax.text(j, i, text, ha="center", va="center", fontsize=9, color="white" if v > 60 else "#222222")
+        if measure == "reach_share" and not np.isnan(v) and v < 100 * cov.params.min_reach:
+            ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="#d73027", lw=2))
+    ax.set_xticks(range(len(labels)), ["\n".join(__import__("textwrap").wrap(v, 16)) for v in labels.values()],
+                  fontsize=8)
+    ax.set_yticks(range(len(names)), list(names.values()), fontsize=9)
+    ax.xaxis.tick_top()
+    fig.colorbar(image, ax=ax, shrink=0.6, label="% erreicht" if lang == "de" else "% reached")
+    return fig

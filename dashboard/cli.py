@@ -5,6 +5,8 @@
     info     WORKSPACE                 summary of a workspace
     coverage WORKSPACE [--radius M] [--detour F] [--measure NAME] [--format csv|xlsx] [--out FILE]
                                        district × phase coverage table
+    report   WORKSPACE [--district ID ...] --out FILE.pdf [--lang de|en]
+                                       Sozialraumprofil(e) as PDF; without --district the whole city
     vendor                             re-fetch the pinned map libraries (npm)
 
 Messages are in English; the exit code is 0 on success, 1 on problems, 2 on usage errors.
@@ -85,6 +87,21 @@ def _coverage(args) -> int:
     return 0
 
 
+def _report(args) -> int:
+    import time
+    from pathlib import Path
+
+    from .report import report_pdf
+
+    started = time.perf_counter()
+    ws = read_workspace(args.workspace)
+    pdf = report_pdf(ws, args.district or None, lang=args.lang, threshold=args.threshold)
+    Path(args.out).write_bytes(pdf)
+    what = f"{len(args.district)} district(s)" if args.district else f"whole city ({len(ws.districts)} districts)"
+    print(f"wrote {what} to {args.out} ({len(pdf) / 1e6:.1f} MB, {time.perf_counter() - started:.1f} s)")
+    return 0
+
+
 def _vendor(args) -> int:
     for target in offline.fetch_assets():
         print(f"fetched static/{target}")
@@ -113,6 +130,13 @@ def main(argv=None) -> int:
     p.add_argument("--threshold", type=int, default=3, help="smallest person count shown (default 3)")
     p.add_argument("--out", help="output file (default: CSV to standard output)")
     p.set_defaults(func=_coverage)
+    p = sub.add_parser("report", help="Sozialraumprofil PDF (one or more districts, or the whole city)")
+    p.add_argument("workspace")
+    p.add_argument("--district", action="append", help="district id (repeatable); default: whole city")
+    p.add_argument("--out", required=True, help="PDF file to write")
+    p.add_argument("--lang", choices=["de", "en"], default="de")
+    p.add_argument("--threshold", type=int, default=3, help="smallest person count shown (default 3)")
+    p.set_defaults(func=_report)
     sub.add_parser("vendor", help="re-fetch the pinned map libraries").set_defaults(func=_vendor)
     args = parser.parse_args(argv)
     try:

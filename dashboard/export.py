@@ -59,3 +59,27 @@ def to_xlsx(sheets: dict[str, pd.DataFrame], headers: dict[str, str] | None = No
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def offers_for_download(offers, show_personal: bool = False):
+    """The (filtered) offers as a plain table for CSV/GeoJSON: lists joined with '; ',
+    dates as YYYY-MM-DD, personal contact columns only when ``show_personal``."""
+    from .schema import PERSONAL_CONTACT_COLUMNS
+
+    out = offers.copy()
+    if not show_personal:
+        out = out.drop(columns=[c for c in PERSONAL_CONTACT_COLUMNS if c in out.columns])
+    for col in out.columns:
+        if col == "geometry":
+            continue
+        if out[col].map(lambda v: isinstance(v, (tuple, list))).any():
+            out[col] = out[col].map(lambda v: "; ".join(v) if isinstance(v, (tuple, list)) else v)
+        elif pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = out[col].dt.strftime("%Y-%m-%d")
+    return out
+
+
+def to_geojson(frame) -> bytes:
+    """GeoJSON bytes in WGS84 (EPSG:4326) of the rows that have a geometry."""
+    shown = frame[frame.geometry.notna()].to_crs(4326)
+    return shown.to_json(drop_id=True, ensure_ascii=False).encode("utf-8")

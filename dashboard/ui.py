@@ -333,3 +333,45 @@ def _cell_persons(key: str, _ws: Workspace):
 def cell_persons(ws: Workspace):
     """Persons per population cell and phase (cells × phases; withheld as 0), cached."""
     return _cell_persons(workspace_key(ws), ws)
+
+
+
+# ---------------------------------------------------------------------------------------
+# Profile, reports
+# ---------------------------------------------------------------------------------------
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _offer_districts(key: str, _ws: Workspace):
+    from .district import offer_districts as run
+
+    return run(_ws, _ws.offers)
+
+
+def offer_districts(ws: Workspace):
+    """Which districts each offer serves (cached; see dashboard.district.offer_districts)."""
+    return _offer_districts(workspace_key(ws), ws)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _district_profile(key: str, district_id: str, params, lang: str, threshold: int, _ws: Workspace):
+    from .profile import district_profile as run
+
+    cov = _coverage(key, params, _ws)
+    return run(_ws, district_id, cov, lang=lang, threshold=threshold, duplicates=_duplicates(key, params, lang, _ws))
+
+
+def district_profile(ws: Workspace, district_id: str, cov, lang: str, threshold: int):
+    return _district_profile(workspace_key(ws), district_id, cov.params, lang, threshold, ws)
+
+
+def report_pdf(ws: Workspace, district_ids, cov, lang: str, threshold: int) -> bytes:
+    from .report import report_pdf as run
+
+    key = workspace_key(ws)
+    with st.spinner(t("pdf_wait")):
+        return run(ws, district_ids, cov=cov, lang=lang, threshold=threshold, demand=_demand(key, ws))
+
+
+def fmt_count(value) -> str:
+    from .secrecy import format_count
+
+    return format_count(value, settings().disclosure_threshold, lang())

@@ -53,6 +53,8 @@ st.subheader(ui.t("pages"))
 st.page_link("pages/map.py", label=ui.t("goto_map"), icon=":material/map:")
 st.page_link("pages/chain.py", label=ui.t("goto_chain"), icon=":material/timeline:")
 st.page_link("pages/gaps.py", label=ui.t("goto_gaps"), icon=":material/troubleshoot:")
+st.page_link("pages/profile.py", label=ui.t("goto_profile"), icon=":material/description:")
+st.page_link("pages/present.py", label=ui.t("page_present"), icon=":material/slideshow:")
 
 st.caption(
     f"{ui.t('sources')}: {html.escape(str(meta.get('sources', '')))} · "

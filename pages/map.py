@@ -5,7 +5,7 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import classify, district, filters, maps, mapview, ui
+from dashboard import charts, classify, district, export, filters, maps, mapview, ui
 from dashboard.indicators import indicator_years
 from dashboard.life_phases import phase_labels
 
@@ -150,6 +150,23 @@ with left:
                     centres_total=len(ws.family_centres), partners=len(partners),
                     partners_total=len(ws.partners)))
     st.caption(ui.t("click_hint") + " " + ui.t("share_link"))
+    table = export.offers_for_download(offers, personal)
+    b1, b2, b3 = st.columns(3)
+    b1.download_button(ui.t("download_offers_csv"), export.to_csv(table.drop(columns="geometry")), "angebote.csv",
+                       "text/csv", key="dl_offers_csv")
+    b2.download_button(ui.t("download_offers_geojson"), export.to_geojson(table), "angebote.geojson",
+                       "application/geo+json", key="dl_offers_geojson")
+    if b3.button(ui.t("download_map_view_png"), key="make_map_png"):
+        values, facts = mapview.choropleth_values(ws, spec, tp, cfg.disclosure_threshold, lang)
+        fig = charts.static_map(ws, district_id=focus, shading=values, palette=spec.palette, k=spec.k,
+                                shading_title=f"{facts['title']} ({facts['unit']}, {facts['year']})",
+                                offers=offers, family_centres=centres, partners=partners, lang=lang,
+                                attribution=ws.meta.get("fictional_label", "") if ws.is_fictional
+                                else (cfg.tile_attribution or ""), size=(11, 8))
+        st.session_state["_map_png"] = charts.to_bytes(fig, dpi=200)
+    if "_map_png" in st.session_state:
+        b3.download_button(ui.t("download_png"), st.session_state["_map_png"], "karte.png",
+                           "image/png", key="dl_map_view_png")
 
 # st_folium's value; AppTest (no JavaScript) fakes a click through the map key's session state.
 clicked = (result or {}).get("last_clicked") or (st.session_state.get("atlas_map") or {}).get("last_clicked")
@@ -182,4 +199,5 @@ with right:
         local_partners = district.sites_in_district(ws, ws.partners, focus)
         st.markdown(f"*{ui.t('layer_family_centres')}:* " + (", ".join(local_centres["name"]) or ui.t("panel_none")))
         st.markdown(f"*{ui.t('layer_partners')}:* " + (", ".join(local_partners["organisation"]) or ui.t("panel_none")))
-        st.caption(ui.t("panel_profile"))
+        st.page_link("pages/profile.py", label=ui.t("open_profile"), icon=":material/description:",
+                     query_params={"d": focus})

@@ -126,3 +126,24 @@ def test_chain_page_renders_matrix_and_cell_map(page, app_url):
     page.screenshot(path=str(ARTIFACTS / "chain_page.png"), full_page=True)
     assert page.watch.external == [] and page.watch.failed == []
     assert page.watch.console_errors == [], page.watch.console_errors
+
+
+def test_download_profile_pdf_from_the_page(page, app_url, tmp_path):
+    page.goto(app_url)
+    page.get_by_role("link", name="Sozialraumprofil").first.click()
+    page.wait_for_selector("h1:has-text('Sozialraumprofil: Altstadt')", timeout=30_000)
+    page.get_by_role("button", name="PDF dieses Sozialraums erzeugen").click()
+    button = page.get_by_role("button", name="PDF herunterladen")
+    button.wait_for(timeout=60_000)
+    with page.expect_download(timeout=30_000) as info:
+        button.click()
+    path = tmp_path / "profil.pdf"
+    info.value.save_as(path)
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF")
+    from pypdf import PdfReader
+
+    text = " ".join(p.extract_text() for p in PdfReader(path).pages)
+    assert "Sozialraumprofil Altstadt" in " ".join(text.split())
+    page.screenshot(path=str(ARTIFACTS / "profile_page.png"), full_page=True)
+    assert page.watch.external == [] and page.watch.console_errors == [], page.watch.console_errors

@@ -1,0 +1,110 @@
+"""Presentation mode: full-screen slides for the council (city overview, life chain, top
+gaps, chosen districts) with next/previous; the sidebar and controls are hidden."""
+
+import html
+
+import streamlit as st
+
+from dashboard import charts, ui
+from dashboard.analysis import coverage as C
+
+ws = ui.workspace()
+cfg = ui.settings()
+lang = ui.lang()
+names = dict(zip(ws.districts["district_id"], ws.districts["name"]))
+ids = list(names)
+
+STATE = {
+    "present_on": ("present", "bool", False, None),
+    "present_ids": ("slides", "list", [], ids),
+    "present_slide": ("slide", "int", 0, range(0, 1000)),
+}
+ui.init_state_from_url(STATE)
+params = C.CoverageParams()
+cov = ui.coverage(ws, params)
+
+
+def slides():
+    chosen = st.session_state["present_ids"] or ids[:3]
+    return ["city", "chain", "gaps"] + [f"district:{d}" for d in chosen]
+
+
+def step(delta):
+    n = len(slides())
+    st.session_state["present_slide"] = (st.session_state["present_slide"] + delta) % n
+
+
+def stop():
+    st.session_state["present_on"] = False
+    st.session_state["present_slide"] = 0
+
+
+if not st.session_state["present_on"]:
+    st.title(ui.t("page_present"))
+    ui.fictional_banner(ws)
+    st.write(ui.t("present_hint"))
+    if "present_pick" not in st.session_state:
+        st.session_state["present_pick"] = list(st.session_state["present_ids"])
+    st.multiselect(ui.t("present_districts"), ids, key="present_pick", format_func=names.get,
+                   placeholder=", ".join(names[d] for d in ids[:3]))
+    st.session_state["present_ids"] = list(st.session_state["present_pick"])  # kept while the widget is hidden
+    st.button(ui.t("present_on"), key="present_start", type="primary",
+              on_click=lambda: st.session_state.update(present_on=True, present_slide=0))
+    ui.sync_state_to_url(STATE)
+    st.stop()
+
+# ---- presenting ---------------------------------------------------------------------------
+st.markdown(
+    """<style>
+    [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
+    [data-testid="stToolbar"] {display: none !important;}
+    .block-container {padding-top: 1rem; max-width: 100%;}
+    .pa-slide h1 {font-size: 3rem;} .pa-slide li, .pa-slide p {font-size: 1.6rem; line-height: 1.5;}
+    </style>""",
+    unsafe_allow_html=True,
+)
+all_slides = slides()
+current = min(st.session_state["present_slide"], len(all_slides) - 1)
+st.session_state["present_slide"] = current
+ui.sync_state_to_url(STATE)
+nav = st.columns([1, 1, 6, 1])
+nav[0].button(ui.t("present_prev"), key="present_prev", on_click=step, args=(-1,))
+nav[1].button(ui.t("present_next"), key="present_next", on_click=step, args=(1,))
+nav[2].markdown(f"<div style='text-align:center;padding-top:.4rem'>"
+                f"{ui.t('slide_of', i=current + 1, n=len(all_slides))}</div>", unsafe_allow_html=True)
+nav[3].button(ui.t("present_off"), key="present_stop", on_click=stop)
+
+kind = all_slides[current]
+fictional = ws.meta.get("fictional_label", "") if ws.is_fictional else ""
+if kind == "city":
+    title = ui.t("slide_city", city=ws.meta.get("municipality_name", ""))
+    st.markdown(f"<div class='pa-slide'><h1>{html.escape(title)}</h1></div>", unsafe_allow_html=True)
+    fig = charts.static_map(ws, shading=cov.need["score"], shading_title=ui.t("need_rank"), palette="YlOrRd",
+                            family_centres=ws.family_centres, offers=ws.offers, lang=lang, attribution=fictional,
+                            size=(13, 8.5))
+    st.image(charts.to_bytes(fig, dpi=110), width="stretch")
+elif kind == "chain":
+    st.markdown(f"<div class='pa-slide'><h1>{html.escape(ui.t('slide_chain'))}</h1></div>", unsafe_allow_html=True)
+    st.image(charts.to_bytes(charts.chain_matrix(cov, ws, lang), dpi=110), width="stretch")
+elif kind == "gaps":
+    gaps = C.gaps(cov, ws, lang, cfg.disclosure_threshold)["sentence"].head(8)
+    items = "".join(f"<li>{html.escape(s)}</li>" for s in gaps)
+    st.markdown(f"<div class='pa-slide'><h1>{html.escape(ui.t('slide_gaps'))}</h1><ol>{items}</ol></div>",
+                unsafe_allow_html=True)
+else:
+    district_id = kind.split(":", 1)[1]
+    profile = ui.district_profile(ws, district_id, cov, lang, cfg.disclosure_threshold)
+    st.markdown(f"<div class='pa-slide'><h1>{html.escape(profile.name)}</h1><p>"
+                f"{html.escape(ui.t('need_rank_of', rank=profile.need_rank, of=profile.need_of))}</p></div>",
+                unsafe_allow_html=True)
+    left, right = st.columns([3, 2])
+    served = ws.offers[ws.offers["offer_id"].isin(ui.offer_districts(ws).query("district_id == @district_id")["offer_id"])]
+    fig = charts.static_map(ws, district_id=district_id, shading=cov.need["score"], shading_title=ui.t("need_rank"),
+                            palette="YlOrRd", offers=served, family_centres=ws.family_centres, lang=lang,
+                            attribution=fictional, size=(10, 7.5))
+    left.image(charts.to_bytes(fig, dpi=110), width="stretch")
+    right.image(charts.to_bytes(charts.chain_strip(profile, lang), dpi=110), width="stretch")
+    items = "".join(f"<li>{html.escape(s)}</li>" for s in (profile.gaps + profile.transitions)[:5])
+    right.markdown(f"<div class='pa-slide'><ul>{items}</ul></div>", unsafe_allow_html=True)
+if fictional:
+    st.caption(fictional)

@@ -1,0 +1,124 @@
+"""Sozialraumprofil: one district's story, with PDF, images and tables to download."""
+
+import html
+
+import streamlit as st
+
+from dashboard import charts, maps, mapview, ui
+from dashboard.analysis import coverage as C
+from dashboard.export import to_xlsx
+from dashboard.indicators import indicator_values, indicator_years
+
+ws = ui.workspace()
+cfg = ui.settings()
+lang = ui.lang()
+de = lang == "de"
+names = dict(zip(ws.districts["district_id"], ws.districts["name"]))
+ids = list(names)
+
+STATE = {"profile_district": ("d", "str", ids[0], ids)}
+ui.init_state_from_url(STATE)
+st.sidebar.selectbox(ui.t("district"), ids, key="profile_district", format_func=names.get)
+with st.sidebar.expander(ui.t("cov_settings")):
+    param_state, read_params = ui.coverage_controls("profile", st)
+ui.sync_state_to_url({**STATE, **param_state})
+focus = st.session_state["profile_district"]
+cov = ui.coverage(ws, read_params())
+profile = ui.district_profile(ws, focus, cov, lang, cfg.disclosure_threshold)
+
+st.title(f"{ui.t('page_profile')}: {profile.name}")
+ui.fictional_banner(ws)
+facts = [f"{ui.t('parent')}: {profile.parent}"] if profile.parent else []
+facts.append(ui.t("need_rank_of", rank=profile.need_rank, of=profile.need_of))
+facts.append(f"{ui.t('count_population')}: {ui.fmt_count(profile.total_population)}")
+st.markdown(" · ".join(html.escape(f) for f in facts))
+
+left, right = st.columns([3, 2], gap="medium")
+with left:
+    served = ws.offers[ws.offers["offer_id"].isin(
+        ui.offer_districts(ws).query("district_id == @focus")["offer_id"])]
+    personal = ui.may_see_personal_contacts()
+    m = maps.base_map(ws.districts[ws.districts["district_id"] == focus],
+                      base_url_path=st.get_option("server.baseUrlPath") or "",
+                      tile_url=cfg.tile_url, tile_attribution=cfg.tile_attribution)
+    points, areas = mapview.offer_layers(ws, served, (), lang, personal)
+    layers = [points, areas, mapview.family_centre_layer(ws, ws.family_centres, lang, personal),
+              mapview.partner_layer(ws, ws.partners, lang, personal), mapview.focus_layer(ws, focus, lang)]
+    maps.Legend(maps.legend_html([html.escape(profile.name)], [], mapview.overlay_symbols(ws, lang),
+                                 ui.t("legend_symbols"))).add_to(m)
+    ui.show_map(m, key="profile_map", height=430,
+                feature_group_to_add=[mapview.feature_group(layer, layer.layer_name) for layer in layers],
+                returned_objects=[])
+with right:
+    st.markdown(f"**{ui.t('panel_population')}**")
+    st.dataframe(profile.population[["phase", "persons", "share", "city_share"]].rename(columns={
+        "phase": ui.t("phase"), "persons": ui.t("col_persons"), "share": ui.t("col_share"),
+        "city_share": ui.t("col_city_share")}), hide_index=True, width="stretch")
+    population_png = charts.to_bytes(charts.population_chart(profile, lang))
+    st.image(population_png)
+
+st.subheader(ui.t("life_chain"))
+strip_png = charts.to_bytes(charts.chain_strip(profile, lang))
+st.image(strip_png)
+c1, c2, c3 = st.columns(3)
+for column, title, lines in ((c1, ui.t("tab_gaps"), profile.gaps), (c2, ui.t("tab_duplicates"), profile.duplicates),
+                             (c3, ui.t("tab_transitions"), profile.transitions)):
+    column.markdown(f"**{title}**")
+    column.markdown("\n".join(f"- {html.escape(line)}" for line in lines) if lines else ui.t("panel_none"))
+
+st.subheader(ui.t("indicators_title"))
+st.dataframe(profile.indicators.assign(change=profile.indicators["change"] + " " + profile.indicators["arrow"])[
+    ["indicator", "value", "previous", "change", "city", "unit", "year"]].rename(columns={
+        "indicator": ui.t("indicator"), "value": ui.t("col_value"), "previous": ui.t("col_previous"),
+        "change": ui.t("col_change"), "city": ui.t("col_city"), "unit": ui.t("col_unit"), "year": ui.t("year")}),
+    hide_index=True, width="stretch")
+
+st.subheader(f"{ui.t('offers_by_phase')} ({len(profile.offers)})")
+st.dataframe(profile.offers.rename(columns={
+    "phase": ui.t("phase"), "name": ui.t("col_offer"), "provider": ui.t("provider"), "category": ui.t("category"),
+    "where": ui.t("col_where")}), hide_index=True, width="stretch")
+st.markdown(f"**{ui.t('layer_family_centres')}:** " + html.escape(", ".join(profile.family_centres)
+                                                                  or ui.t("panel_none")))
+st.markdown(f"**{ui.t('layer_partners')}:** " + html.escape(", ".join(profile.partners) or ui.t("panel_none")))
+
+# ---- downloads -----------------------------------------------------------------------------
+st.subheader(ui.t("downloads"))
+d1, d2, d3 = st.columns(3)
+if d1.button(ui.t("make_pdf"), key="make_pdf"):
+    st.session_state["_profile_pdf"] = (focus, ui.report_pdf(ws, [focus], cov, lang, cfg.disclosure_threshold))
+if st.session_state.get("_profile_pdf", (None,))[0] == focus:
+    d1.download_button(ui.t("download_pdf"), st.session_state["_profile_pdf"][1], f"sozialraumprofil_{focus}.pdf",
+                       "application/pdf", key="dl_pdf")
+if d1.button(ui.t("make_city_pdf"), key="make_city_pdf"):
+    st.session_state["_city_pdf"] = ui.report_pdf(ws, None, cov, lang, cfg.disclosure_threshold)
+if "_city_pdf" in st.session_state:
+    d1.download_button(ui.t("download_city_pdf"), st.session_state["_city_pdf"], "sozialraumbericht.pdf",
+                       "application/pdf", key="dl_city_pdf")
+years = indicator_years(ws, "sgb2_u15") if "sgb2_u15" in set(ws.indicator_catalogue["indicator"]) else []
+map_png = charts.to_bytes(charts.static_map(
+    ws, district_id=focus, shading=indicator_values(ws, "sgb2_u15", years[-1]) if years else cov.need["score"],
+    shading_title=f"SGB-II-Quote u15 (%) {years[-1]}" if years else ui.t("need_rank"), offers=served,
+    family_centres=ws.family_centres, partners=ws.partners, lang=lang,
+    attribution=ws.meta.get("fictional_label", "") if ws.is_fictional else (cfg.tile_attribution or "")), dpi=200)
+d2.download_button(ui.t("download_map_png"), map_png, f"karte_{focus}.png", "image/png", key="dl_map_png")
+d2.download_button(ui.t("download_chart_png"), population_png, f"bevoelkerung_{focus}.png", "image/png",
+                   key="dl_pop_png")
+d2.download_button(ui.t("download_chart_svg"), charts.to_bytes(charts.population_chart(profile, lang), "svg"),
+                   f"bevoelkerung_{focus}.svg", "image/svg+xml", key="dl_pop_svg")
+d2.download_button(ui.t("download_chain_png"), strip_png, f"lebenskette_{focus}.png", "image/png", key="dl_strip")
+shown = C.public_table(cov.table, cfg.disclosure_threshold)
+gaps = C.public_table(C.gaps(cov, ws, lang, cfg.disclosure_threshold), cfg.disclosure_threshold)
+workbook = to_xlsx({
+    ui.t("sheet_population"): profile.population.drop(columns=["persons_value"]),
+    ui.t("sheet_indicators"): profile.indicators,
+    ui.t("sheet_coverage"): shown.pivot(index="district", columns="phase_id", values="reach_share").reindex(
+        index=list(names.values())).reset_index(),
+    ui.t("sheet_gaps"): gaps[["district", "phase_id", "target_population", "reached", "reach_share", "need_rank",
+                              "sentence"]],
+    ui.t("sheet_offers"): profile.offers,
+})
+d3.download_button(ui.t("download_xlsx_profile"), workbook, f"sozialraumprofil_{focus}.xlsx",
+                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dl_profile_xlsx")
+
+st.caption(f"{ui.t('data_stand')}: {html.escape(profile.data_stand)} · {ui.t('sources')}: "
+           f"{html.escape(profile.sources)} · {ui.t('licences')}: {html.escape(profile.licences)}")
