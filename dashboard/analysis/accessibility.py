@@ -174,51 +174,45 @@ def _grid_runs(lat: Lattice, demand_xy, supply_xy, radius: float) -> _Runs:
     node_y = np.rint(fy)
     usable = (fx >= reach + 1) & (fx < nx - reach - 1) & (node_y >= reach + 1) & (node_y < ny - reach - 1)
     sites = np.flatnonzero(usable)
-    fxs, fys = fx[sites, None], fy[sites, None]
-    y = node_y[sites, None] + np.arange(-reach, reach + 1)[None, :]
-    dy2 = (y - fys) ** 2
+    fxs, fys, node = fx[sites], fy[sites], node_y[sites]
     rr = (radius / h) ** 2
-    half = np.sqrt(np.maximum(rr - dy2, 0.0))
-    left = fxs - half  # exact run ends in cell units; cells are inside for lo..hi
-    right = fxs + half
-    lo, hi = np.ceil(left), np.floor(right)
-    hi[dy2 > rr] = -1.0  # rows out of reach hold no run
-    # run ends within rounding of a cell centre: decide on the actual coordinates (rare)
     eps = 1e-7
-    for end_, bound in ((left, lo), (right, hi)):
-        gap = np.abs(end_ - np.rint(end_))
-        k, m = np.nonzero((gap < eps) & (dy2 <= rr * (1 + 1e-9)))
-        if len(k):
-            _settle_ends(lat, demand_xy, supply_xy[sites[k]], y[k, m], np.rint(end_[k, m]), pad, radius,
-                         bound, k, m, is_left=end_ is left)
-    full = lo <= hi
-    run_site = np.broadcast_to(np.arange(len(sites))[:, None], y.shape)[full]
-    base = y[full].astype(np.int64) * width
-    return _Runs((ny, width), sites, base + lo[full].astype(np.int64), base + hi[full].astype(np.int64) + 1,
-                 run_site, (lat.iy + pad) * width + lat.ix + pad)
+    order = np.arange(len(sites))
+    starts, stops, owners = [], [], []
+    for dy in range(-reach, reach + 1):  # one grid row offset at a time: small arrays, no big temporaries
+        y = node + dy
+        dy2 = (y - fys) ** 2
+        inside = dy2 <= rr
+        if not inside.any():
+            continue
+        half = np.sqrt(rr - dy2[inside])
+        left, right = fxs[inside] - half, fxs[inside] + half
+        lo, hi = np.ceil(left), np.floor(right)
+        rows = y[inside]
+        owner = order[inside]
+        for end_, bound, is_left in ((left, lo, True), (right, hi, False)):
+            near = np.flatnonzero(np.abs(end_ - np.rint(end_)) < eps)
+            if len(near):  # run end within rounding of a cell centre: decide on actual coordinates
+                _settle_ends(lat, demand_xy, supply_xy[sites[owner[near]]], rows[near], np.rint(end_[near]), pad,
+                             radius, bound, near, is_left)
+        full = lo <= hi
+        base = rows[full].astype(np.int64) * width
+        starts.append(base + lo[full].astype(np.int64))
+        stops.append(base + hi[full].astype(np.int64) + 1)
+        owners.append(owner[full])
+    cat = (lambda parts: np.concatenate(parts) if parts else np.zeros(0, np.int64))
+    return _Runs((ny, width), sites, cat(starts), cat(stops), cat(owners), (lat.iy + pad) * width + lat.ix + pad)
 
 
-def _settle_ends(lat, demand_xy, site_xy, rows, cols, pad, radius, bound, k, m, is_left):
-    """Set the run end (``bound``) for cells whose centre lies on the radius up to rounding,
-    using the actual coordinates (those of the demand location where there is one)."""
-    lookup = {(int(iy), int(ix)): i for i, (iy, ix) in enumerate(zip(lat.iy + pad, lat.ix + pad))} \
-        if len(k) > 64 else None
-    for j in range(len(k)):  # a handful of cells at most
-        key = (int(rows[j]), int(cols[j]))
-        if lookup is not None:
-            hit = lookup.get(key)
-        else:
-            match = np.flatnonzero((lat.iy + pad == key[0]) & (lat.ix + pad == key[1]))
-            hit = int(match[0]) if len(match) else None
-        if hit is not None:
-            ex, ey = demand_xy[hit]
-        else:
-            ex, ey = lat.x0 + (key[1] - pad) * lat.h, lat.y0 + (key[0] - pad) * lat.h
+def _settle_ends(lat, demand_xy, site_xy, rows, cols, pad, radius, bound, positions, is_left):
+    """Set run ends (``bound[positions]``) for cells whose centre lies on the radius up to
+    rounding, using the actual coordinates (those of the demand location where there is one)."""
+    for j, pos in enumerate(positions):  # a handful of cells at most
+        iy, ix = int(rows[j]) - pad, int(cols[j]) - pad
+        match = np.flatnonzero((lat.iy == iy) & (lat.ix == ix))
+        ex, ey = demand_xy[match[0]] if len(match) else (lat.x0 + ix * lat.h, lat.y0 + iy * lat.h)
         inside = np.hypot(ex - site_xy[j, 0], ey - site_xy[j, 1]) <= radius
-        if is_left:
-            bound[k[j], m[j]] = cols[j] if inside else cols[j] + 1
-        else:
-            bound[k[j], m[j]] = cols[j] if inside else cols[j] - 1
+        bound[pos] = cols[j] + (0 if inside else (1 if is_left else -1))
 
 
 def _sum_over_runs(runs: _Runs, values: np.ndarray) -> np.ndarray:

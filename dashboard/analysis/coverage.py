@@ -152,8 +152,12 @@ class Coverage:
 
     def matrix(self, measure: str) -> pd.DataFrame:
         """District × phase matrix of one measure (rows in district order, columns in chain order)."""
-        return self.table.pivot(index="district_id", columns="phase_id", values=measure).reindex(
-            index=self.table["district_id"].unique(), columns=self.table["phase_id"].unique())
+        districts = pd.unique(self.table["district_id"])
+        phases = pd.unique(self.table["phase_id"])
+        if not np.array_equal(self.table["phase_id"].to_numpy(), np.tile(phases, len(districts))):
+            raise ValueError("coverage table is not in district × phase order")
+        return pd.DataFrame(self.table[measure].to_numpy().reshape(len(districts), len(phases)),
+                            index=pd.Index(districts, name="district_id"), columns=pd.Index(phases, name="phase_id"))
 
 
 def _valid_offers(ws, params: CoverageParams):
@@ -242,23 +246,21 @@ def coverage(ws, params: CoverageParams = CoverageParams(), demand: Demand | Non
 
 
 def _city(ws, table, offers, demand, cell_access) -> pd.DataFrame:
-    rows = []
     offer_phase = filters.membership_matrix(offers["life_phases"], demand.phases)
-    for k, phase in enumerate(demand.phases):
-        part = table[table["phase_id"] == phase]
-        has = offer_phase[:, k]
-        target = part["target_population"].sum()
-        pop = demand.persons[:, k]
-        rows.append({
-            "phase_id": phase, "target_population": target, "reached": part["reached"].sum(),
-            "offers": int(has.sum()), "capacity": float(np.nansum(offers.loc[has, "capacity"].to_numpy(float))),
-            "reach_share": part["reached"].sum() / target if target > 0 else np.nan,
-            "offers_per_1000": has.sum() / target * 1000 if target > 0 else np.nan,
-            "places_per_1000": np.nansum(offers.loc[has, "capacity"].to_numpy(float)) / target * 1000
-            if target > 0 else np.nan,
-            "access_2sfca": float(np.sum(pop * cell_access[:, k]) / pop.sum()) if pop.sum() > 0 else np.nan,
+    capacity = np.nan_to_num(offers["capacity"].to_numpy(float))
+    sums = table.groupby("phase_id", sort=False)[["target_population", "reached"]].sum().reindex(demand.phases)
+    target = sums["target_population"].to_numpy()
+    pop_total = demand.persons.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_1000 = np.where(target > 0, 1000.0 / target, np.nan)
+        return pd.DataFrame({
+            "phase_id": demand.phases, "target_population": target, "reached": sums["reached"].to_numpy(),
+            "offers": offer_phase.sum(axis=0).astype(int), "capacity": capacity @ offer_phase,
+            "reach_share": np.where(target > 0, sums["reached"].to_numpy() / target, np.nan),
+            "offers_per_1000": offer_phase.sum(axis=0) * per_1000,
+            "places_per_1000": (capacity @ offer_phase) * per_1000,
+            "access_2sfca": np.where(pop_total > 0, (demand.persons * cell_access).sum(axis=0) / pop_total, np.nan),
         })
-    return pd.DataFrame(rows)
 
 
 def public_table(table: pd.DataFrame, threshold: int = 3) -> pd.DataFrame:
@@ -329,11 +331,14 @@ def duplicates(ws, params: CoverageParams = CoverageParams(), demand: Demand | N
     labels = phase_labels(ws.life_phases, lang)
     rows = []
     sited_phase = filters.membership_matrix(sited["life_phases"], demand.phases)
+    all_xy = np.column_stack([sited.geometry.x.to_numpy(), sited.geometry.y.to_numpy()]) if len(sited) \
+        else np.zeros((0, 2))
+    cols = {c: sited[c].to_numpy() for c in ("offer_id", "name", "provider", "category")}
     for k, phase in enumerate(demand.phases):
-        part = sited[sited_phase[:, k]]
-        if len(part) < 2:
+        members = np.flatnonzero(sited_phase[:, k])
+        if len(members) < 2:
             continue
-        xy = np.column_stack([part.geometry.x.to_numpy(), part.geometry.y.to_numpy()])
+        xy = all_xy[members]
         pop = demand.persons[:, k]
         d_parts, s_parts = [], []
         for d_idx, s_idx, _ in acc.iter_pairs(demand.xy, xy, params.straight_m, demand.lattice):
@@ -342,26 +347,28 @@ def duplicates(ws, params: CoverageParams = CoverageParams(), demand: Demand | N
         if not d_parts:
             continue
         d_idx, s_idx = np.concatenate(d_parts), np.concatenate(s_parts)
-        member = sp.csr_matrix((np.ones(len(d_idx)), (s_idx, d_idx)), shape=(len(part), len(demand.xy)))
+        member = sp.csr_matrix((np.ones(len(d_idx)), (s_idx, d_idx)), shape=(len(members), len(demand.xy)))
         shared = (member.multiply(pop[None, :]) @ member.T).tocoo()
         own = np.asarray(member @ pop).ravel()
         a, b, v = shared.row, shared.col, shared.data
-        category = part["category"].to_numpy()
+        category = cols["category"][members]
         keep = (a < b) & (category[a] == category[b])
         a, b, v = a[keep], b[keep], v[keep]
         smaller = np.minimum(own[a], own[b])
         with np.errstate(invalid="ignore", divide="ignore"):
             share = np.where(smaller > 0, v / smaller, 0.0)
         keep = share >= params.overlap
-        for i, j, persons, s in zip(a[keep], b[keep], v[keep], share[keep]):
-            rows.append({
-                "phase_id": phase, "phase": labels[phase], "category": category[i],
-                "offer_a": part["offer_id"].iat[i], "name_a": part["name"].iat[i], "provider_a": part["provider"].iat[i],
-                "offer_b": part["offer_id"].iat[j], "name_b": part["name"].iat[j], "provider_b": part["provider"].iat[j],
-                "distance_m": float(np.hypot(*(xy[i] - xy[j]))), "shared_persons": float(persons), "overlap": float(s),
-            })
-    out = pd.DataFrame(rows, columns=["phase_id", "phase", "category", "offer_a", "name_a", "provider_a", "offer_b",
-                                      "name_b", "provider_b", "distance_m", "shared_persons", "overlap"])
+        i, j = members[a[keep]], members[b[keep]]
+        rows.append(pd.DataFrame({
+            "phase_id": phase, "phase": labels[phase], "category": cols["category"][i],
+            "offer_a": cols["offer_id"][i], "name_a": cols["name"][i], "provider_a": cols["provider"][i],
+            "offer_b": cols["offer_id"][j], "name_b": cols["name"][j], "provider_b": cols["provider"][j],
+            "distance_m": np.hypot(*(all_xy[i] - all_xy[j]).T), "shared_persons": v[keep], "overlap": share[keep],
+        }))
+    columns = ["phase_id", "phase", "category", "offer_a", "name_a", "provider_a", "offer_b",
+               "name_b", "provider_b", "distance_m", "shared_persons", "overlap"]
+    rows = [pd.concat(rows, ignore_index=True)] if rows else []
+    out = rows[0][columns] if rows else pd.DataFrame(columns=columns)
     if out.empty:
         return out.assign(cluster=pd.Series(dtype=int))
     ids = pd.Index(pd.unique(pd.concat([out["offer_a"], out["offer_b"]])))

@@ -13,7 +13,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..indicators import indicator_values, indicator_years
 
 CLASS_LABELS = {
     "de": ["sehr niedrig", "niedrig", "mittel", "hoch", "sehr hoch"],
@@ -40,12 +39,21 @@ def need_index(ws, indicators=None, weights: dict | None = None, year: int | Non
         raise ValueError("weights must add up to a positive number")
     score = np.zeros(len(ids))
     imputed = np.zeros(len(ids), dtype=int)
+    table = ws.indicators
+    names = table["indicator"].to_numpy()
+    years_all = table["year"].to_numpy()
+    where = pd.Index(ids).get_indexer(table["district_id"].to_numpy())
+    raw = table["value"].to_numpy(float)
     for ind in chosen:
-        years = indicator_years(ws, ind)
+        rows = names == ind
+        years = sorted(int(y) for y in pd.unique(years_all[rows]))
         if not years:
             continue
-        values = indicator_values(ws, ind, year if year in years else years[-1]).to_numpy(float)
-        mean, sd = np.nanmean(values), np.nanstd(values)
+        use = year if year in years else years[-1]
+        pick = rows & (years_all == use) & (where >= 0)
+        values = np.full(len(ids), np.nan)
+        values[where[pick]] = raw[pick]
+        mean, sd = (np.nanmean(values), np.nanstd(values)) if np.isfinite(values).any() else (np.nan, np.nan)
         z = np.zeros(len(ids)) if not sd > 0 else (values - mean) / sd
         if not bool(catalogue.at[ind, "higher_is_need"]):
             z = -z
