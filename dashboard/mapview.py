@@ -189,20 +189,29 @@ def offer_popups(ws, offers: pd.DataFrame, lang: str = "de", show_personal: bool
     spec = popup_spec(ws, OFFER_ROWS, lang)
     props = pd.DataFrame(offer_properties(ws, offers, lang, show_personal))
 
-    def build(p):
-        h = f"<div class='pa-popup'><b>{p['n']}</b>"
-        for label, key in spec["rows"]:
-            v = p[key]
-            if v is None or (isinstance(v, float) and np.isnan(v)) or v == "" or (isinstance(v, list) and not v):
-                continue
-            if isinstance(v, (bool, np.bool_)):
-                v = spec["yes"] if v else spec["no"]
-            elif isinstance(v, list):
-                v = ", ".join(spec["labels"].get(x, x) for x in v)
-            h += f"<br><b>{label}:</b> {v}"
-        return h + "</div>"
+    labels = spec["labels"]
 
-    return props.apply(build, axis=1)
+    def show(v):
+        if v is None or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, str) and not v) or \
+                (isinstance(v, list) and not v):
+            return None
+        if isinstance(v, (bool, np.bool_)):
+            return spec["yes"] if v else spec["no"]
+        if isinstance(v, list):
+            return ", ".join(labels.get(x, x) for x in v)
+        return v
+
+    keys = [key for _, key in spec["rows"]]
+    columns = [props[key].tolist() for key in keys]
+    out = []
+    for i, title in enumerate(props["n"].tolist()):
+        parts = [f"<div class='pa-popup'><b>{title}</b>"]
+        for (label, _), col in zip(spec["rows"], columns):
+            value = show(col[i])
+            if value is not None:
+                parts.append(f"<br><b>{label}:</b> {value}")
+        out.append("".join(parts) + "</div>")
+    return pd.Series(out, index=offers.index, dtype=object)
 
 
 def offer_point_table(ws, offers: pd.DataFrame, lang: str = "de", show_personal: bool = False) -> maps.ColumnTable:
@@ -215,12 +224,14 @@ def offer_point_table(ws, offers: pd.DataFrame, lang: str = "de", show_personal:
     return maps.ColumnTable(props, lonlat["x"], lonlat["y"], "offer_id")
 
 
-def offer_layers(ws, offers: pd.DataFrame, chosen_phases=(), lang="de", show_personal=False, point_table=None):
+def offer_layers(ws, offers: pd.DataFrame, chosen_phases=(), lang="de", show_personal=False, point_table=None,
+                 outreach_popups: pd.Series | None = None):
     """(points layer, outreach-areas layer) for the given (filtered) offers.
 
     Points are circle markers coloured by the earliest chosen phase of each offer;
     outreach offers (no point) are dashed outlines of their service area. ``point_table``
-    (from :func:`offer_point_table` over all offers) saves rebuilding the properties.
+    (from :func:`offer_point_table` over all offers) and ``outreach_popups`` (from
+    :func:`offer_popups` of all outreach offers, indexed by offer_id) save rebuilding them.
     """
     chain = list(ws.life_phases["phase_id"])
     colours = dict(zip(ws.life_phases["phase_id"], ws.life_phases["colour"]))
@@ -233,7 +244,10 @@ def offer_layers(ws, offers: pd.DataFrame, chosen_phases=(), lang="de", show_per
     points = maps.PointTableLayer(shown, name=t("layer_offers", lang), popup=popup_spec(ws, OFFER_ROWS, lang),
                                   styles=circles, style_key="phase")
     outreach = offers[~sited]
-    popups = offer_popups(ws, outreach, lang, show_personal) if len(outreach) else pd.Series(dtype=object)
+    if outreach_popups is not None:
+        popups = pd.Series(outreach_popups.reindex(outreach["offer_id"]).to_numpy(), index=outreach.index)
+    else:
+        popups = offer_popups(ws, outreach, lang, show_personal) if len(outreach) else pd.Series(dtype=object)
     area_layer = maps.GeoJsonLayer(_outreach_features(ws, outreach, phase[~sited], popups, colours, lang),
                                    name=t("layer_outreach", lang))
     return points, area_layer

@@ -247,6 +247,31 @@ def _offer_points(key: str, lang: str, personal: bool, _ws: Workspace):
     return mapview.offer_point_table(_ws, _ws.offers, lang, personal)
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _outreach_popups(key: str, lang: str, personal: bool, _ws: Workspace):
+    from . import mapview
+
+    outreach = _ws.offers[_ws.offers.geometry.isna()]
+    return mapview.offer_popups(_ws, outreach, lang, personal).set_axis(outreach["offer_id"].to_numpy())
+
+
+def outreach_popups(ws: Workspace, lang: str, personal: bool):
+    """Popup HTML of every outreach offer (by offer_id), built once per workspace/language/role."""
+    return _outreach_popups(workspace_key(ws), lang, personal, ws)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _filter_options(key: str, _ws: Workspace):
+    from .filters import options
+
+    return options(_ws)
+
+
+def filter_options(ws: Workspace) -> dict:
+    """The values offered in the filter widgets (cached per workspace)."""
+    return _filter_options(workspace_key(ws), ws)
+
+
 def offer_point_table(ws: Workspace, lang: str, personal: bool):
     """Map table of all sited offers, built once per workspace/language/role (shared and
     read-only; filters pick rows from it)."""
@@ -363,12 +388,9 @@ def district_profile(ws: Workspace, district_id: str, cov, lang: str, threshold:
     return _district_profile(workspace_key(ws), district_id, cov.params, lang, threshold, ws)
 
 
-def report_pdf(ws: Workspace, district_ids, cov, lang: str, threshold: int) -> bytes:
-    from .report import report_pdf as run
-
-    key = workspace_key(ws)
-    with st.spinner(t("pdf_wait")):
-        return run(ws, district_ids, cov=cov, lang=lang, threshold=threshold, demand=_demand(key, ws))
+def demand(ws: Workspace):
+    """The prepared population of the workspace (cached)."""
+    return _demand(workspace_key(ws), ws)
 
 
 def fmt_count(value) -> str:

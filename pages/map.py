@@ -13,7 +13,7 @@ ws = ui.workspace()
 cfg = ui.settings()
 lang = ui.lang()
 tp = ui.target_population(ws)
-opts = filters.options(ws)
+opts = ui.filter_options(ws)
 phase_label = phase_labels(ws.life_phases, lang)
 indicator_ids = list(ws.indicator_catalogue["indicator"])
 indicator_label = dict(zip(ws.indicator_catalogue["indicator"],
@@ -128,7 +128,8 @@ with left:
                                  ui.t("legend_symbols"))).add_to(m)
 
     points, areas = mapview.offer_layers(ws, offers, offer_filter.life_phases, lang, personal,
-                                         point_table=ui.offer_point_table(ws, lang, personal))
+                                         point_table=ui.offer_point_table(ws, lang, personal),
+                                         outreach_popups=ui.outreach_popups(ws, lang, personal))
     groups = [
         mapview.feature_group(points, ui.t("layer_offers")),
         mapview.feature_group(areas, ui.t("layer_outreach")),
@@ -150,25 +151,26 @@ with left:
                     centres_total=len(ws.family_centres), partners=len(partners),
                     partners_total=len(ws.partners)))
     st.caption(ui.t("click_hint") + " " + ui.t("share_link"))
-    table = export.offers_for_download(offers, personal)
     b1, b2, b3 = st.columns(3)
-    b1.download_button(ui.t("download_offers_csv"), export.to_csv(table.drop(columns="geometry")), "angebote.csv",
-                       "text/csv", key="dl_offers_csv")
-    b2.download_button(ui.t("download_offers_geojson"), export.to_geojson(table), "angebote.geojson",
-                       "application/geo+json", key="dl_offers_geojson")
-    if b3.button(ui.t("download_map_view_png"), key="make_map_png"):
-        values, facts = mapview.choropleth_values(ws, spec, tp, cfg.disclosure_threshold, lang)
-        fig = charts.static_map(ws, district_id=focus, shading=values, palette=spec.palette, k=spec.k,
+    # deferred downloads: the files are made only when someone clicks
+    b1.download_button(ui.t("download_offers_csv"), lambda: export.to_csv(
+        export.offers_for_download(offers, personal).drop(columns="geometry")), "angebote.csv", "text/csv",
+        key="dl_offers_csv")
+    b2.download_button(ui.t("download_offers_geojson"), lambda: export.to_geojson(
+        export.offers_for_download(offers, personal)), "angebote.geojson", "application/geo+json",
+        key="dl_offers_geojson")
+    attribution = ws.meta.get("fictional_label", "") if ws.is_fictional else (cfg.tile_attribution or "")
+
+    def map_png():
+        shading, facts = mapview.choropleth_values(ws, spec, tp, cfg.disclosure_threshold, lang)
+        fig = charts.static_map(ws, district_id=focus, shading=shading, palette=spec.palette, k=spec.k,
                                 shading_title=f"{facts['title']} ({facts['unit']}, {facts['year']})",
                                 offers=offers, family_centres=centres, partners=partners, lang=lang,
-                                attribution=ws.meta.get("fictional_label", "") if ws.is_fictional
-                                else (cfg.tile_attribution or ""), size=(11, 8))
-        st.session_state["_map_png"] = charts.to_bytes(fig, dpi=200)
-    if "_map_png" in st.session_state:
-        b3.download_button(ui.t("download_png"), st.session_state["_map_png"], "karte.png",
-                           "image/png", key="dl_map_view_png")
+                                attribution=attribution, size=(11, 8))
+        return charts.to_bytes(fig, dpi=200)
 
-# st_folium's value; AppTest (no JavaScript) fakes a click through the map key's session state.
+    b3.download_button(ui.t("download_map_view_png"), map_png, "karte.png", "image/png", key="dl_map_view_png")
+
 clicked = (result or {}).get("last_clicked") or (st.session_state.get("atlas_map") or {}).get("last_clicked")
 if clicked and clicked != st.session_state.get("_last_click"):
     st.session_state["_last_click"] = clicked

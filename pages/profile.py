@@ -4,7 +4,7 @@ import html
 
 import streamlit as st
 
-from dashboard import charts, maps, mapview, ui
+from dashboard import charts, maps, mapview, report, ui
 from dashboard.analysis import coverage as C
 from dashboard.export import to_xlsx
 from dashboard.indicators import indicator_values, indicator_years
@@ -84,39 +84,46 @@ st.markdown(f"**{ui.t('layer_partners')}:** " + html.escape(", ".join(profile.pa
 # ---- downloads -----------------------------------------------------------------------------
 st.subheader(ui.t("downloads"))
 d1, d2, d3 = st.columns(3)
-if d1.button(ui.t("make_pdf"), key="make_pdf"):
-    st.session_state["_profile_pdf"] = (focus, ui.report_pdf(ws, [focus], cov, lang, cfg.disclosure_threshold))
-if st.session_state.get("_profile_pdf", (None,))[0] == focus:
-    d1.download_button(ui.t("download_pdf"), st.session_state["_profile_pdf"][1], f"sozialraumprofil_{focus}.pdf",
-                       "application/pdf", key="dl_pdf")
-if d1.button(ui.t("make_city_pdf"), key="make_city_pdf"):
-    st.session_state["_city_pdf"] = ui.report_pdf(ws, None, cov, lang, cfg.disclosure_threshold)
-if "_city_pdf" in st.session_state:
-    d1.download_button(ui.t("download_city_pdf"), st.session_state["_city_pdf"], "sozialraumbericht.pdf",
-                       "application/pdf", key="dl_city_pdf")
+# deferred downloads: each file is made only when someone clicks
+demand = ui.demand(ws)
+d1.download_button(ui.t("download_pdf"), lambda: report.report_pdf(
+    ws, [focus], cov=cov, lang=lang, threshold=cfg.disclosure_threshold, demand=demand),
+    f"sozialraumprofil_{focus}.pdf", "application/pdf", key="dl_pdf")
+d1.download_button(ui.t("download_city_pdf"), lambda: report.report_pdf(
+    ws, None, cov=cov, lang=lang, threshold=cfg.disclosure_threshold, demand=demand),
+    "sozialraumbericht.pdf", "application/pdf", key="dl_city_pdf")
 years = indicator_years(ws, "sgb2_u15") if "sgb2_u15" in set(ws.indicator_catalogue["indicator"]) else []
-map_png = charts.to_bytes(charts.static_map(
-    ws, district_id=focus, shading=indicator_values(ws, "sgb2_u15", years[-1]) if years else cov.need["score"],
-    shading_title=f"SGB-II-Quote u15 (%) {years[-1]}" if years else ui.t("need_rank"), offers=served,
-    family_centres=ws.family_centres, partners=ws.partners, lang=lang,
-    attribution=ws.meta.get("fictional_label", "") if ws.is_fictional else (cfg.tile_attribution or "")), dpi=200)
+
+
+def map_png():
+    fig = charts.static_map(
+        ws, district_id=focus, shading=indicator_values(ws, "sgb2_u15", years[-1]) if years else cov.need["score"],
+        shading_title=f"SGB-II-Quote u15 (%) {years[-1]}" if years else ui.t("need_rank"), offers=served,
+        family_centres=ws.family_centres, partners=ws.partners, lang=lang,
+        attribution=ws.meta.get("fictional_label", "") if ws.is_fictional else (cfg.tile_attribution or ""))
+    return charts.to_bytes(fig, dpi=200)
+
+
+def workbook():
+    shown = C.public_table(cov.table, cfg.disclosure_threshold)
+    gaps = C.public_table(C.gaps(cov, ws, lang, cfg.disclosure_threshold), cfg.disclosure_threshold)
+    return to_xlsx({
+        ui.t("sheet_population"): profile.population.drop(columns=["persons_value"]),
+        ui.t("sheet_indicators"): profile.indicators,
+        ui.t("sheet_coverage"): shown.pivot(index="district", columns="phase_id", values="reach_share").reindex(
+            index=list(names.values())).reset_index(),
+        ui.t("sheet_gaps"): gaps[["district", "phase_id", "target_population", "reached", "reach_share",
+                                  "need_rank", "sentence"]],
+        ui.t("sheet_offers"): profile.offers,
+    })
+
+
 d2.download_button(ui.t("download_map_png"), map_png, f"karte_{focus}.png", "image/png", key="dl_map_png")
 d2.download_button(ui.t("download_chart_png"), population_png, f"bevoelkerung_{focus}.png", "image/png",
                    key="dl_pop_png")
-d2.download_button(ui.t("download_chart_svg"), charts.to_bytes(charts.population_chart(profile, lang), "svg"),
+d2.download_button(ui.t("download_chart_svg"), lambda: charts.to_bytes(charts.population_chart(profile, lang), "svg"),
                    f"bevoelkerung_{focus}.svg", "image/svg+xml", key="dl_pop_svg")
 d2.download_button(ui.t("download_chain_png"), strip_png, f"lebenskette_{focus}.png", "image/png", key="dl_strip")
-shown = C.public_table(cov.table, cfg.disclosure_threshold)
-gaps = C.public_table(C.gaps(cov, ws, lang, cfg.disclosure_threshold), cfg.disclosure_threshold)
-workbook = to_xlsx({
-    ui.t("sheet_population"): profile.population.drop(columns=["persons_value"]),
-    ui.t("sheet_indicators"): profile.indicators,
-    ui.t("sheet_coverage"): shown.pivot(index="district", columns="phase_id", values="reach_share").reindex(
-        index=list(names.values())).reset_index(),
-    ui.t("sheet_gaps"): gaps[["district", "phase_id", "target_population", "reached", "reach_share", "need_rank",
-                              "sentence"]],
-    ui.t("sheet_offers"): profile.offers,
-})
 d3.download_button(ui.t("download_xlsx_profile"), workbook, f"sozialraumprofil_{focus}.xlsx",
                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dl_profile_xlsx")
 

@@ -31,6 +31,16 @@ def _default_workspace_and_media(monkeypatch):
         return file_id
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    original_deferred = MediaFileManager.add_deferred
+
+    def keep_deferred(self, data_callable, *args, **kwargs):
+        file_id = original_deferred(self, data_callable, *args, **kwargs)
+        MEDIA[file_id] = data_callable
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep_deferred)
 
 
 def downloads(at) -> dict:
@@ -38,8 +48,12 @@ def downloads(at) -> dict:
 
 
 def download_data(button) -> bytes:
-    """The bytes behind a download button (its URL ends in the media file id)."""
-    data = MEDIA[button.proto.url.rsplit("/", 1)[-1].split(".")[0]]
+    """The bytes behind a download button: its media file, or its deferred callable called
+    as a click would (the files are made on demand)."""
+    if button.proto.deferred_file_id:
+        data = MEDIA[button.proto.deferred_file_id]()
+    else:
+        data = MEDIA[button.proto.url.rsplit("/", 1)[-1].split(".")[0]]
     return data.encode("utf-8") if isinstance(data, str) else bytes(data)
 
 
@@ -59,7 +73,8 @@ def test_profile_page_tells_the_story(demo_ws):
     indicators = next(d.value for d in at.dataframe if "Vorjahr" in d.value.columns)
     assert indicators["Veränderung"].str.contains("↑|↓|→").all()
     assert "Fiktive Demodaten" in at.warning[0].value
-    assert {"Karte als PNG (Präsentation)", "Diagramm Bevölkerung (SVG)", "Tables as Excel (XLSX)"} & set(downloads(at))
+    assert {"Karte als PNG (Präsentation)", "Diagramm Bevölkerung (SVG)", "Tabellen als Excel (XLSX)",
+            "PDF dieses Sozialraums", "Gesamtbericht der Stadt (PDF, etwa 15 s)"} <= set(downloads(at))
 
 
 def test_profile_xlsx_has_the_tables(demo_ws):
@@ -77,10 +92,13 @@ def test_profile_xlsx_has_the_tables(demo_ws):
 
 def test_profile_pdf_on_demand():
     at = run_app("pages/profile.py", query={"d": "SR03"})
-    at.button(key="make_pdf").click().run()
     assert not at.exception
-    pdf = download_data(downloads(at)["PDF herunterladen"])
+    pdf = download_data(downloads(at)["PDF dieses Sozialraums"])
     assert pdf.startswith(b"%PDF") and len(pdf) > 20_000
+    png = download_data(downloads(at)["Karte als PNG (Präsentation)"])
+    assert png.startswith(b"\x89PNG")
+    svg = download_data(downloads(at)["Diagramm Bevölkerung (SVG)"])
+    assert b"<svg" in svg[:500]
 
 
 def test_map_page_offers_downloads_respect_roles(demo_ws):
@@ -91,6 +109,7 @@ def test_map_page_offers_downloads_respect_roles(demo_ws):
     assert all("kita" in f["properties"]["life_phases"] for f in geo["features"])
     planner = run_app("pages/map.py", query={"phases": "kita"}, session={"role": "planner"})
     assert "contact_email" in download_data(downloads(planner)["Gefilterte Angebote (CSV)"]).decode("utf-8-sig")
+    assert download_data(downloads(at)["Kartenansicht als PNG"]).startswith(b"\x89PNG")
 
 
 def test_presentation_mode_steps_through_slides():
