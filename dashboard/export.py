@@ -62,7 +62,7 @@ def to_xlsx(sheets: dict[str, pd.DataFrame], headers: dict[str, str] | None = No
 
 
 def offers_for_download(offers, show_personal: bool = False):
-    """The (filtered) offers as a plain table for CSV/GeoJSON: lists joined with '; ',
+    """A (filtered) layer – offers, Familienzentren or partners – as a plain table for CSV/GeoJSON: lists joined with '; ',
     dates as YYYY-MM-DD, personal contact columns only when ``show_personal``."""
     from .schema import PERSONAL_CONTACT_COLUMNS
 

@@ -182,8 +182,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "sheet_coverage": ("Abdeckung (Erreichung)", "Coverage (reach)"),
     "sheet_gaps": ("Lücken", "Gaps"),
     "sheet_offers": ("Angebote", "Offers"),
-    "download_offers_csv": ("Gefilterte Angebote (CSV)", "Filtered offers (CSV)"),
-    "download_offers_geojson": ("Gefilterte Angebote (GeoJSON)", "Filtered offers (GeoJSON)"),
+    "download_layer": ("Ebene zum Herunterladen", "Layer to download"),
+    "download_layer_csv": ("Gefilterte Ebene (CSV)", "Filtered layer (CSV)"),
+    "download_layer_geojson": ("Gefilterte Ebene (GeoJSON)", "Filtered layer (GeoJSON)"),
     "download_map_view_png": ("Kartenansicht als PNG", "Map view as PNG"),
     "download_png": ("PNG herunterladen", "Download PNG"),
     # presentation

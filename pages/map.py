@@ -152,13 +152,18 @@ with left:
                     partners_total=len(ws.partners)))
     st.caption(ui.t("click_hint") + " " + ui.t("share_link"))
     b1, b2, b3 = st.columns(3)
+    layer_tables = {"offers": offers, "family_centres": centres, "partners": partners}
+    layer_names = {"offers": ui.t("layer_offers"), "family_centres": ui.t("layer_family_centres"),
+                   "partners": ui.t("layer_partners")}
+    chosen_layer = b1.selectbox(ui.t("download_layer"), list(layer_tables), format_func=layer_names.get,
+                                key="dl_layer", label_visibility="collapsed")
     # deferred downloads: the files are made only when someone clicks
-    b1.download_button(ui.t("download_offers_csv"), lambda: export.to_csv(
-        export.offers_for_download(offers, personal).drop(columns="geometry")), "angebote.csv", "text/csv",
-        key="dl_offers_csv")
-    b2.download_button(ui.t("download_offers_geojson"), lambda: export.to_geojson(
-        export.offers_for_download(offers, personal)), "angebote.geojson", "application/geo+json",
-        key="dl_offers_geojson")
+    b1.download_button(ui.t("download_layer_csv"), lambda: export.to_csv(
+        export.offers_for_download(layer_tables[chosen_layer], personal).drop(columns="geometry")),
+        f"{chosen_layer}.csv", "text/csv", key="dl_offers_csv")
+    b2.download_button(ui.t("download_layer_geojson"), lambda: export.to_geojson(
+        export.offers_for_download(layer_tables[chosen_layer], personal)), f"{chosen_layer}.geojson",
+        "application/geo+json", key="dl_offers_geojson")
     attribution = ws.meta.get("fictional_label", "") if ws.is_fictional else (cfg.tile_attribution or "")
 
     def map_png():

@@ -103,12 +103,15 @@ def test_profile_pdf_on_demand():
 
 def test_map_page_offers_downloads_respect_roles(demo_ws):
     at = run_app("pages/map.py", query={"phases": "kita"})
-    csv = download_data(downloads(at)["Gefilterte Angebote (CSV)"]).decode("utf-8-sig")
+    csv = download_data(downloads(at)["Gefilterte Ebene (CSV)"]).decode("utf-8-sig")
     assert "contact_email" not in csv and "Sprachförderung" in csv
-    geo = json.loads(download_data(downloads(at)["Gefilterte Angebote (GeoJSON)"]))
+    geo = json.loads(download_data(downloads(at)["Gefilterte Ebene (GeoJSON)"]))
     assert all("kita" in f["properties"]["life_phases"] for f in geo["features"])
     planner = run_app("pages/map.py", query={"phases": "kita"}, session={"role": "planner"})
-    assert "contact_email" in download_data(downloads(planner)["Gefilterte Angebote (CSV)"]).decode("utf-8-sig")
+    assert "contact_email" in download_data(downloads(planner)["Gefilterte Ebene (CSV)"]).decode("utf-8-sig")
+    at.selectbox(key="dl_layer").set_value("partners").run()
+    partners = download_data(downloads(at)["Gefilterte Ebene (CSV)"]).decode("utf-8-sig")
+    assert "organisation" in partners and "contact_person" not in partners
     assert download_data(downloads(at)["Kartenansicht als PNG"]).startswith(b"\x89PNG")
 
 
