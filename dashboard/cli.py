@@ -7,6 +7,7 @@
                                        district × phase coverage table
     report   WORKSPACE [--district ID ...] --out FILE.pdf [--lang de|en]
                                        Sozialraumprofil(e) as PDF; without --district the whole city
+    build    RECIPE.toml --out WORKSPACE.gpkg   build a workspace from a municipality's own files
     vendor                             re-fetch the pinned map libraries (npm)
 
 Messages are in English; the exit code is 0 on success, 1 on problems, 2 on usage errors.
@@ -102,6 +103,18 @@ def _report(args) -> int:
     return 0
 
 
+def _build(args) -> int:
+    from .build import build
+
+    report = build(args.recipe, args.out)
+    for name, rows in report.rows.items():
+        print(f"read {rows} rows from {name}")
+    for note in report.notes:
+        print(note)
+    print(f"wrote workspace to {args.out}")
+    return 0
+
+
 def _vendor(args) -> int:
     for target in offline.fetch_assets():
         print(f"fetched static/{target}")
@@ -130,6 +143,10 @@ def main(argv=None) -> int:
     p.add_argument("--threshold", type=int, default=3, help="smallest person count shown (default 3)")
     p.add_argument("--out", help="output file (default: CSV to standard output)")
     p.set_defaults(func=_coverage)
+    p = sub.add_parser("build", help="build a workspace from the sources named in a TOML recipe")
+    p.add_argument("recipe")
+    p.add_argument("--out", required=True, help="workspace GeoPackage to write")
+    p.set_defaults(func=_build)
     p = sub.add_parser("report", help="Sozialraumprofil PDF (one or more districts, or the whole city)")
     p.add_argument("workspace")
     p.add_argument("--district", action="append", help="district id (repeatable); default: whole city")

@@ -105,8 +105,10 @@ LAYERS: dict[str, Layer] = {
             id_column="column",
             required=False,
         ),
-        Layer("population_cells", (C("cell_id"),), geometry="Polygon", id_column="cell_id", required=False),
-        Layer("population_districts", (C("district_id"),), id_column="district_id", required=False),
+        Layer("population_cells", (C("cell_id"), C("persons_total", "float", required=False, nullable=True)),
+              geometry="Polygon", id_column="cell_id", required=False),
+        Layer("population_districts", (C("district_id"), C("persons_total", "float", required=False, nullable=True)),
+              id_column="district_id", required=False),
         Layer(
             "indicator_catalogue",
             (

@@ -82,10 +82,13 @@ class Workspace:
         return list(self.age_bands.sort_values("age_from")["column"])
 
     def total_population(self) -> float:
-        """Persons over all bands (withheld values count as 0 here: a lower bound)."""
+        """Persons: the source's all-ages total (``persons_total``) where given, else the sum
+        of the age bands (withheld values count as 0 there: a lower bound)."""
         table = self.population_cells if self.population_cells is not None else self.population_districts
         if table is None:
             return 0.0
+        if "persons_total" in table.columns and table["persons_total"].notna().any():
+            return float(np.nansum(table["persons_total"].to_numpy(dtype=float)))
         return float(np.nansum(table[self.band_columns].to_numpy(dtype=float)))
 
     def counts(self) -> dict[str, int]:

@@ -1,0 +1,184 @@
+"""Building workspaces from real open data (../shared/data) and from German-format files."""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from conftest import ROOT, SHARED
+from dashboard.analysis import coverage as C
+from dashboard.build import build, build_workspace, to_number
+from dashboard.workspace import WorkspaceError, read_workspace
+
+RECIPES = ROOT / "tests" / "recipes"
+pytestmark = pytest.mark.skipif(not SHARED.exists(), reason="needs ../shared/data beside the checkout")
+
+
+def test_arnsberg_1km_totals_match_attribution(tmp_path):
+    out = tmp_path / "arnsberg.gpkg"
+    build(RECIPES / "arnsberg_1km.toml", out)
+    ws = read_workspace(out)
+    assert ws.total_population() == 74_175  # ATTRIBUTION.md: the 1 km cells sum to 74,175
+    assert list(ws.districts["name"]) == ["Arnsberg"] and ws.districts["district_id"].iloc[0] == "05958004"
+    assert len(ws.offers) == 33 and ws.crs.to_epsg() == 25832
+    cells = ws.population_cells
+    bands = cells[ws.band_columns].to_numpy(float)
+    assert np.isnan(bands).any() and (np.nan_to_num(bands) >= 0).all()  # -1/-9 withheld, never 0 or negative
+    raw = pd.read_csv(SHARED / "arnsberg" / "zensus2011_grid_1km.csv")
+    withheld = (raw["unter18_A"] < 0).sum()
+    assert np.isnan(cells["age_0_18"]).sum() >= withheld
+    primary = ws.offers[ws.offers["life_phases"].map(lambda p: "primary" in p)]
+    assert len(primary) == (pd.read_csv(SHARED / "arnsberg" / "schools_nrw_2021.csv", sep=";",
+                                        dtype=str)["Schulform"].isin(["02", "14", "08"])).sum()
+    cov = C.coverage(ws)
+    assert cov.table.loc[cov.table["phase_id"] == "primary", "offers"].iloc[0] == len(primary)
+
+
+def test_arnsberg_100m_coarse_bands(tmp_path):
+    out = tmp_path / "arnsberg100.gpkg"
+    build(RECIPES / "arnsberg_100m.toml", out)
+    ws = read_workspace(out)
+    under10 = pd.read_csv(SHARED / "arnsberg" / "zensus2011_grid_100m_under10.csv")["value"].sum()
+    plus80 = pd.read_csv(SHARED / "arnsberg" / "zensus2011_grid_100m_80plus.csv")["value"].sum()
+    assert np.nansum(ws.population_cells["age_0_10"]) == under10 == 6141
+    assert np.nansum(ws.population_cells["age_80_plus"]) == plus80 == 4207
+    assert np.allclose(np.sqrt(ws.population_cells.area), 100.0, rtol=1e-3)  # EPSG:3035 cells in EPSG:25832
+    tp = C.prepare_demand(ws).target
+    assert tp.estimated.loc["05958004", "early_childhood"]  # 0-<10 split over phases
+    assert tp.persons.loc["05958004", "primary"] == pytest.approx(under10 * 4 / 10, rel=1e-6)
+
+
+def test_viersen_five_municipalities(tmp_path):
+    out = tmp_path / "viersen.gpkg"
+    build(RECIPES / "viersen_1km.toml", out)
+    ws = read_workspace(out)
+    assert sorted(ws.districts["name"]) == ["Brüggen", "Grefrath", "Niederkrüchten", "Schwalmtal", "Tönisvorst"]
+    assert ws.total_population() == pd.read_csv(SHARED / "viersen" / "zensus2011_grid_1km.csv")["Einwohner"].clip(
+        lower=0).sum()
+    # persons per municipality (cells split by area) near the Zensus 2022 totals of ATTRIBUTION.md
+    zensus_2022 = {"Tönisvorst": 29_114, "Schwalmtal": 18_658, "Brüggen": 16_082, "Grefrath": 14_710,
+                   "Niederkrüchten": 14_447}
+    demand = C.prepare_demand(ws)
+    totals = demand.per_district(np.nan_to_num(ws.population_cells["persons_total"].to_numpy(float)))
+    for name, total in zip(ws.districts["name"], totals):
+        assert total == pytest.approx(zensus_2022[name], rel=0.15), name
+    assert len(ws.offers) == 21
+
+
+def test_german_number_formats_and_secrecy_markers():
+    numbers, bad = to_number(pd.Series(["1.234,5", "-", ".", "x", "-1", "-9,0", "12", "zwölf", ""]))
+    assert numbers[0] == 1234.5 and numbers[6] == 12.0
+    assert numbers[1:6].isna().all() and numbers[8:].isna().all()
+    assert bad.tolist() == [False] * 7 + [True, False]
+
+
+def write_town(tmp_path, offers_rows, cells_text=None):
+    """A small town: districts from the demo workspace, German CSV cells, XLSX offers."""
+    demo = read_workspace(ROOT / "geodata" / "demo_city.gpkg")
+    demo.districts.to_file(tmp_path / "bezirke.gpkg", layer="bezirke")
+    centre = demo.districts.geometry.iloc[0].representative_point()
+    x0, y0 = int(centre.x // 100 * 100), int(centre.y // 100 * 100)
+    cells = cells_text or (
+        "Rechtswert;Hochwert;Kinder unter 6;Ältere ab 65\n"
+        f"{x0 + 50};{y0 + 50};1.204;17\n{x0 + 150};{y0 + 50};-;3\n{x0 + 250};{y0 + 50};7;x\n")
+    (tmp_path / "raster.csv").write_text(cells, encoding="cp1252")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Nr", "Titel", "Träger", "Zielgruppe", "Rechtswert", "Hochwert"])
+    for row in offers_rows(x0, y0):
+        sheet.append(row)
+    book.save(tmp_path / "angebote.xlsx")
+    (tmp_path / "rezept.toml").write_text(f'''
+[workspace]
+municipality_name = "Teststadt"
+fictional = true
+
+[districts]
+file = "bezirke.gpkg"
+id = "district_id"
+name = "name"
+
+[population]
+files = ["raster.csv"]
+x = "Rechtswert"
+y = "Hochwert"
+crs = "EPSG:25832"
+cell_size = 100
+decimal = ","
+thousands = "."
+
+[[population.bands]]
+name = "age_0_6"
+from = 0
+to = 6
+column = "Kinder unter 6"
+
+[[population.bands]]
+name = "age_65_plus"
+from = 65
+column = "Ältere ab 65"
+
+[offers]
+file = "angebote.xlsx"
+x = "Rechtswert"
+y = "Hochwert"
+crs = "EPSG:25832"
+[offers.columns]
+offer_id = "Nr"
+name = "Titel"
+provider = "Träger"
+[offers.constants]
+category = "Beratung"
+sectors = "Soziales"
+audience = "Familien"
+cost_free = true
+barrier_free = true
+last_updated = "2025-01-01"
+[offers.map.life_phases]
+column = "Zielgruppe"
+values = {{ "U3" = ["early_childhood"], "Ü3" = ["kita"], "Senioren" = ["seniors"] }}
+''', encoding="utf-8")
+    return x0, y0
+
+
+def test_german_csv_and_xlsx_sources(tmp_path):
+    write_town(tmp_path, lambda x, y: [["A1", "Elterncafé", "AWO", "U3", x + 60, y + 60],
+                                        ["A2", "Seniorentreff", "DRK", "Senioren", f"{x + 160}", f"{y + 40}"]])
+    ws, report = build_workspace(tmp_path / "rezept.toml")
+    cells = ws.population_cells
+    assert cells["age_0_6"].tolist()[0] == 1204 and np.isnan(cells["age_0_6"].tolist()[1])
+    assert np.isnan(cells["age_65_plus"].tolist()[2]) and cells["age_65_plus"].tolist()[1] == 3
+    assert list(ws.offers["life_phases"]) == ["early_childhood", "seniors"]
+    assert report.rows == {"raster.csv": 3, "angebote.xlsx": 2}
+    assert ws.meta["fictional"] == "true"
+
+
+def test_bad_rows_are_reported_and_nothing_is_written(tmp_path):
+    write_town(tmp_path, lambda x, y: [["A1", "Elterncafé", "AWO", "Krabbelkinder", x + 60, y + 60],
+                                        ["A2", "Seniorentreff", "DRK", "Senioren", "abc", y + 40]])
+    target = tmp_path / "stadt.gpkg"
+    target.write_bytes(b"old workspace")
+    before = hashlib.sha256(target.read_bytes()).hexdigest()
+    with pytest.raises(WorkspaceError) as info:
+        build(tmp_path / "rezept.toml", target)
+    messages = info.value.report("de")
+    assert "angebote.xlsx, Zeile 2, Feld 'Zielgruppe': Wert 'Krabbelkinder' ist im Rezept keinem Begriff" in messages
+    assert "angebote.xlsx, Zeile 3, Feld 'Rechtswert/Hochwert': 'abc" in messages
+    assert "row 2, field 'Zielgruppe'" in info.value.report("en")
+    assert hashlib.sha256(target.read_bytes()).hexdigest() == before
+
+
+def test_missing_source_column_and_file(tmp_path):
+    write_town(tmp_path, lambda x, y: [["A1", "Elterncafé", "AWO", "U3", x + 60, y + 60]],
+               cells_text="Rechtswert;Hochwert;Kinder\n1;2;3\n")
+    with pytest.raises(WorkspaceError) as info:
+        build_workspace(tmp_path / "rezept.toml")
+    assert "raster.csv, Feld 'age_0_6': Spalte 'Kinder unter 6' fehlt in der Quelle." in info.value.report("de")
+    (tmp_path / "angebote.xlsx").unlink()
+    with pytest.raises(WorkspaceError) as info:
+        build_workspace(tmp_path / "rezept.toml")
+    assert any(p.code == "source_unreadable" and p.file == "angebote.xlsx" for p in info.value.problems)
