@@ -40,15 +40,21 @@ MESSAGES.update({
                        "Value {value!r} is not mapped to a term in the recipe."),
     "no_crs": ("Koordinatenbezugssystem unbekannt: im Rezept 'crs' angeben.",
                "Unknown coordinate reference system: set 'crs' in the recipe."),
+    "address_unmatched": ("Adresse {address!r} nicht im Adressverzeichnis gefunden.",
+                          "Address {address!r} not found in the address file."),
+    "address_ambiguous": ("Adresse {address!r} ist mehrdeutig ({n} Orte); PLZ oder Ort ergänzen.",
+                          "Address {address!r} is ambiguous ({n} places); add postcode or place."),
 })
 
 
 @dataclass
 class BuildReport:
-    """What the build did: rows read per source and notes (e.g. withheld values)."""
+    """What the build did: rows read per source, notes (e.g. withheld values) and the
+    geocoding match report (every row not matched exactly)."""
 
     rows: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
+    matches: list = field(default_factory=list)
 
 
 class _Problems:
@@ -285,6 +291,8 @@ def _points(kind: str, recipe, base, problems, report, crs) -> gpd.GeoDataFrame 
     for column in schema.LAYERS[layer].columns:  # optional fields the sources do not have
         if column.name not in out and column.nullable:
             out[column.name] = [None] * len(table)
+    if spec.get("geocode"):
+        return _geocoded(kind, spec, table, out, rows, recipe, base, path, problems, report, crs)
     x, bad_x = to_number(table[spec["x"]], decimal=spec.get("decimal", ","), thousands=spec.get("thousands"),
                          missing=("",)) if spec.get("x") in table.columns else (None, None)
     y, bad_y = to_number(table[spec["y"]], decimal=spec.get("decimal", ","), thousands=spec.get("thousands"),
@@ -301,6 +309,75 @@ def _points(kind: str, recipe, base, problems, report, crs) -> gpd.GeoDataFrame 
     geometry[x.isna() | y.isna()] = None
     frame = gpd.GeoDataFrame(pd.DataFrame(out), geometry=geometry.to_numpy(), crs=geometry.crs).to_crs(crs)
     frame.index = rows  # keep source row numbers for messages
+    return frame
+
+
+_ADDRESS_INDEX: dict = {}
+
+
+def _address_index(recipe, base, problems):
+    """The local address file of the recipe ([geocoding]), read once per build."""
+    from .geocode import AddressIndex
+
+    spec = recipe.get("geocoding")
+    if not spec:
+        problems.add("recipe", "recipe_invalid", detail="[geocoding] with the local address file is missing")
+        return None, None
+    path = _resolve(base, spec.get("file", ""))
+    if path in _ADDRESS_INDEX:
+        return _ADDRESS_INDEX[path]
+    try:
+        table = read_table(path, separator=spec.get("separator"))
+    except Exception as exc:
+        problems.add(path, "source_unreadable", detail=str(exc)[:200])
+        return None, None
+    keys = {k: spec.get(k) for k in ("street", "number", "suffix", "postcode", "place", "x", "y")}
+    for key, column in keys.items():
+        if column and column not in table.columns:
+            problems.add(path, "source_column", field=key, column=column)
+    if any(column and column not in table.columns for column in keys.values()):
+        return None, None
+    index = AddressIndex.from_frame(table, **{k: v for k, v in keys.items() if v})
+    _ADDRESS_INDEX[path] = (index, spec.get("crs", schema.DEFAULT_CRS))
+    return _ADDRESS_INDEX[path]
+
+
+def _geocoded(kind, spec, table, out, rows, recipe, base, path, problems, report, crs):
+    """Points from addresses, matched offline against the recipe's address file."""
+    from .geocode import match_report, split_address
+
+    index, index_crs = _address_index(recipe, base, problems)
+    if index is None:
+        return None
+    g = spec["geocode"]
+    needed = [g.get(k) for k in ("address", "street", "number", "postcode", "place") if g.get(k)]
+    absent = [c for c in needed if c not in table.columns]
+    for column in absent:
+        problems.add(path, "source_column", field="address", column=column)
+    if absent:
+        return None
+    if g.get("address"):
+        parts = table[g["address"]].map(split_address)
+        street, number = parts.map(lambda p: p[0]), parts.map(lambda p: p[1])
+    else:
+        street, number = table[g["street"]], table[g["number"]]
+    result = index.geocode(list(street), list(number), list(table[g["postcode"]]) if g.get("postcode") else None,
+                           list(table[g["place"]]) if g.get("place") else None)
+    given = [c for c in needed]
+    matches = match_report(result, table, path.name, columns=given)
+    report.matches.append(matches)
+    report.notes.append(f"{kind}: {int(result['status'].str.startswith('matched').sum())} of {len(result)} "
+                        f"addresses matched ({int((result['status'] == 'matched_without_suffix').sum())} "
+                        "without house-number suffix)")
+    shown = table[given].astype(str).agg(" ".join, axis=1)
+    for k in np.flatnonzero(result["status"].isin(["unmatched", "ambiguous"]).to_numpy()):
+        code = "address_unmatched" if result["status"].iat[k] == "unmatched" else "address_ambiguous"
+        problems.add(path, code, row=int(rows[k]), field=", ".join(given), address=shown.iat[k],
+                     n=int(result["candidates"].iat[k]))
+    geometry = gpd.GeoSeries(gpd.points_from_xy(result["x"], result["y"]), crs=index_crs)
+    geometry[result["x"].isna()] = None
+    frame = gpd.GeoDataFrame(pd.DataFrame(out), geometry=geometry.to_numpy(), crs=index_crs).to_crs(crs)
+    frame.index = rows
     return frame
 
 
@@ -346,6 +423,7 @@ def build_workspace(recipe_path: str | Path) -> tuple[Workspace, BuildReport]:
                                       {"detail": str(exc)[:300]})]) from exc
     base = recipe_path.parent
     report = BuildReport()
+    _ADDRESS_INDEX.clear()
     meta_spec = recipe.get("workspace", {})
     crs = meta_spec.get("crs", schema.DEFAULT_CRS)
     recipe.setdefault("workspace", {})["crs"] = crs

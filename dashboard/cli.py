@@ -111,6 +111,9 @@ def _build(args) -> int:
         print(f"read {rows} rows from {name}")
     for note in report.notes:
         print(note)
+    for matches in report.matches:
+        for row in matches.itertuples():
+            print(f"{row.file}, row {row.row}: {row.address}: {row.status}")
     print(f"wrote workspace to {args.out}")
     return 0
 

@@ -182,3 +182,82 @@ def test_missing_source_column_and_file(tmp_path):
     with pytest.raises(WorkspaceError) as info:
         build_workspace(tmp_path / "rezept.toml")
     assert any(p.code == "source_unreadable" and p.file == "angebote.xlsx" for p in info.value.problems)
+
+
+def address_file(tmp_path, schools: pd.DataFrame, drop=(), duplicate=None):
+    """A local house-coordinate file (Hauskoordinaten-like) made from the schools' own
+    coordinates, with the street spelled differently ('Straße', 'ss', hyphens)."""
+    from dashboard.geocode import split_address, split_number
+
+    rows = []
+    for k, school in schools.iterrows():
+        if k in drop:
+            continue
+        street, number = split_address(school["Strasse"])
+        base, suffix = split_number(number)
+        spelled = street.replace("str.", "straße").replace("Str.", "Straße").replace("ß", "ss")
+        rows.append({"STN": spelled, "HNR": base, "ADZ": suffix.upper(), "PLZ": school["PLZ"],
+                     "ONM": school["Ort"], "OST": school["UTMRechtswert"], "NORD": school["UTMHochwert"], "k": k})
+    if duplicate is not None:  # the same address in another place, for an ambiguous match
+        extra = dict(next(r for r in rows if r["k"] == duplicate))
+        extra.update(PLZ="99999", ONM="Anderswo", OST=str(int(extra["OST"]) + 5000))
+        rows.append(extra)
+    frame = pd.DataFrame(rows).drop(columns="k")
+    frame.to_csv(tmp_path / "hauskoordinaten.csv", sep=";", index=False)
+    return frame
+
+
+def geocode_recipe(tmp_path, with_place=True):
+    text = (RECIPES / "arnsberg_1km.toml").read_text()
+    text = text.replace('"../../../shared/', f'"{SHARED.parent}/')
+    text = text.replace('x = "UTMRechtswert"\ny = "UTMHochwert"\ncrs = "EPSG:25832"\n\n[offers.columns]',
+                        '\n[offers.geocode]\naddress = "Strasse"\n' + ('postcode = "PLZ"\nplace = "Ort"\n'
+                                                                        if with_place else '') +
+                        '\n[offers.columns]')
+    text += ('\n[geocoding]\nfile = "hauskoordinaten.csv"\nstreet = "STN"\nnumber = "HNR"\nsuffix = "ADZ"\n'
+             'postcode = "PLZ"\nplace = "ONM"\nx = "OST"\ny = "NORD"\ncrs = "EPSG:25832"\n')
+    path = tmp_path / "rezept.toml"
+    path.write_text(text)
+    return path
+
+
+def test_offline_geocoding_of_the_schools(tmp_path):
+    schools = pd.read_csv(SHARED / "arnsberg" / "schools_nrw_2021.csv", sep=";", dtype=str)
+    address_file(tmp_path, schools)
+    ws, report = build_workspace(geocode_recipe(tmp_path))
+    assert len(ws.offers) == len(schools)
+    expected = np.column_stack([schools["UTMRechtswert"].astype(float), schools["UTMHochwert"].astype(float)])
+    got = np.column_stack([ws.offers.geometry.x, ws.offers.geometry.y])
+    assert np.allclose(got, expected, atol=0.01)
+    assert any("addresses matched" in note for note in report.notes)
+
+
+def test_geocoding_reports_unmatched_and_ambiguous_rows(tmp_path):
+    schools = pd.read_csv(SHARED / "arnsberg" / "schools_nrw_2021.csv", sep=";", dtype=str)
+    address_file(tmp_path, schools, drop=(4,), duplicate=7)
+    with pytest.raises(WorkspaceError) as info:
+        build_workspace(geocode_recipe(tmp_path, with_place=False))
+    problems = {(p.row, p.code) for p in info.value.problems}
+    assert (6, "address_unmatched") in problems  # source row 5 (index 4) is spreadsheet row 6
+    assert (9, "address_ambiguous") in problems
+    text = info.value.report("de")
+    assert f"schools_nrw_2021.csv, Zeile 6, Feld 'Strasse': Adresse '{schools['Strasse'].iat[4]}' nicht" in text
+    # with postcode and place the duplicate is no longer ambiguous; the missing one still is reported
+    with pytest.raises(WorkspaceError) as info:
+        build_workspace(geocode_recipe(tmp_path, with_place=True))
+    assert {p.code for p in info.value.problems} == {"address_unmatched"}
+
+
+def test_address_normalisation():
+    from dashboard.geocode import AddressIndex, normalise_street, split_address, split_number
+
+    assert normalise_street("Kloster-Straße") == normalise_street("klosterstr.") == "klosterstrasse"
+    assert normalise_street("Schloßallee") == normalise_street("Schlossallee")
+    assert normalise_street("Mühlenweg") == normalise_street("Muehlenweg")
+    assert split_address("Hauptstr.12 b") == ("Hauptstr.", "12 b") and split_number("12 b") == ("12", "b")
+    index = AddressIndex.from_frame(pd.DataFrame({"s": ["Marktplatz", "Marktplatz"], "n": ["3", "3a"],
+                                                  "x": ["1", "2"], "y": ["5", "6"]}),
+                                    street="s", number="n", x="x", y="y")
+    found = index.geocode(["Markt-Platz", "marktplatz", "Marktplatz"], ["3A", "3 c", "4"])
+    assert found["status"].tolist() == ["matched", "matched_without_suffix", "unmatched"]
+    assert found["x"].tolist()[:2] == [2.0, 1.0]

@@ -1,0 +1,130 @@
+"""Offline geocoding against a local address file (house coordinates, e.g. the open
+"Hauskoordinaten" lists: street, house number, suffix, postal code, place, x, y).
+
+No online service is ever asked. Matching is tolerant to case, "Str."/"Straße"/"Strasse",
+ß/ss, umlaut spellings (ä/ae), hyphens and spaces in street names, and house-number suffixes
+("12a", "12 A"); a number whose suffix is unknown falls back to the plain number (reported).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+_STREET_END = re.compile(r"(strasse|str\.?|straße)$")
+_NUMBER = re.compile(r"^\s*(\d+)\s*([a-zA-Z]?)\b")
+_ADDRESS = re.compile(r"^(?P<street>.*?\D)\s*(?P<number>\d+\s*[a-zA-Z]?)(?:\s*[-/–]\s*\d+\s*[a-zA-Z]?)?\s*$")
+
+STATUS = {
+    "matched": ("gefunden", "matched"),
+    "matched_without_suffix": ("gefunden ohne Hausnummernzusatz", "matched without house-number suffix"),
+    "unmatched": ("nicht gefunden", "not found"),
+    "ambiguous": ("mehrdeutig", "ambiguous"),
+}
+
+
+def normalise_street(street) -> str:
+    """'Kloster-Straße' / 'Klosterstr.' / 'klosterstrasse' → 'klosterstrasse'."""
+    if street is None or (isinstance(street, float) and np.isnan(street)):
+        return ""
+    text = str(street).strip().lower().translate(_UMLAUTS)
+    text = re.sub(r"[\s\-‐–.,']+", "", text.replace("str.", "strasse"))
+    text = re.sub(r"(strasse|str)$", "strasse", text)
+    return text
+
+
+def split_number(number) -> tuple[str, str]:
+    """'12a' / '12 A' / '12-14' → ('12', 'a'); '' when there is no number."""
+    match = _NUMBER.match(str(number or ""))
+    return (match.group(1).lstrip("0") or "0", match.group(2).lower()) if match else ("", "")
+
+
+def split_address(text) -> tuple[str, str]:
+    """'Klosterstr. 12' → ('Klosterstr.', '12'); the whole text and '' when no number is found."""
+    match = _ADDRESS.match(str(text or "").strip())
+    if not match:
+        return str(text or "").strip(), ""
+    return match.group("street").strip(), match.group("number").strip()
+
+
+def _place(value) -> str:
+    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else \
+        re.sub(r"\s+", " ", str(value).strip().lower().translate(_UMLAUTS))
+
+
+@dataclass
+class AddressIndex:
+    """Normalised address keys of a house-coordinate file, for fast lookups."""
+
+    table: pd.DataFrame  # street, number, suffix, postcode, place, x, y
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame, *, street: str, number: str, x: str, y: str, suffix: str | None = None,
+                   postcode: str | None = None, place: str | None = None) -> "AddressIndex":
+        numbers = frame[number].map(split_number)
+        table = pd.DataFrame({
+            "street": frame[street].map(normalise_street),
+            "number": numbers.map(lambda n: n[0]),
+            "suffix": (frame[suffix].fillna("").astype(str).str.strip().str.lower() if suffix
+                       else numbers.map(lambda n: n[1])),
+            "postcode": frame[postcode].fillna("").astype(str).str.strip() if postcode else "",
+            "place": frame[place].map(_place) if place else "",
+            "x": pd.to_numeric(frame[x].astype(str).str.replace(",", ".", regex=False), errors="coerce"),
+            "y": pd.to_numeric(frame[y].astype(str).str.replace(",", ".", regex=False), errors="coerce"),
+        })
+        return cls(table.dropna(subset=["x", "y"]).reset_index(drop=True))
+
+    def geocode(self, street, number, postcode=None, place=None) -> pd.DataFrame:
+        """Coordinates for address rows (sequences of equal length). Returns a frame with x, y,
+        status (see :data:`STATUS`) and candidates (number of distinct positions found)."""
+        n = len(street)
+        query = pd.DataFrame({
+            "q": np.arange(n),
+            "street": [normalise_street(s) for s in street],
+            "number": [split_number(v)[0] for v in number],
+            "suffix": [split_number(v)[1] for v in number],
+            "postcode": ["" if p is None or (isinstance(p, float) and np.isnan(p)) else str(p).strip()
+                         for p in (postcode if postcode is not None else [""] * n)],
+            "place": [_place(p) for p in (place if place is not None else [""] * n)],
+        })
+        out = pd.DataFrame({"x": np.nan, "y": np.nan, "status": "unmatched", "candidates": 0}, index=range(n))
+        hits = query.merge(self.table, on=["street", "number"], suffixes=("", "_a"))
+        # a given postcode or place must agree
+        keep = ((hits["postcode"] == "") | (hits["postcode_a"] == "") | (hits["postcode"] == hits["postcode_a"])) & \
+               ((hits["place"] == "") | (hits["place_a"] == "") | (hits["place"] == hits["place_a"]))
+        hits = hits[keep]
+        exact = hits[hits["suffix"] == hits["suffix_a"]]
+        plain = hits[(hits["suffix"] != "") & (hits["suffix_a"] == "")]
+        for frame, status in ((exact, "matched"), (plain, "matched_without_suffix")):
+            todo = frame[out.loc[frame["q"], "status"].to_numpy() == "unmatched"]
+            if todo.empty:
+                continue
+            positions = todo.groupby("q")[["x", "y"]].agg(lambda v: v.round(1).nunique())
+            distinct = positions.max(axis=1)
+            first = todo.groupby("q")[["x", "y"]].first()
+            single = distinct[distinct == 1].index
+            several = distinct[distinct > 1].index
+            out.loc[single, ["x", "y"]] = first.loc[single].to_numpy()
+            out.loc[single, "status"] = status
+            out.loc[single, "candidates"] = 1
+            out.loc[several, "status"] = "ambiguous"
+            out.loc[several, "candidates"] = distinct[several].to_numpy()
+        return out
+
+
+def match_report(result: pd.DataFrame, source: pd.DataFrame, file: str, lang: str = "de",
+                 columns=None) -> pd.DataFrame:
+    """Every row that was not matched exactly: file, row (spreadsheet numbering), the address
+    as given, the status in words."""
+    rows = result[result["status"] != "matched"]
+    columns = list(columns or source.columns)
+    shown = [" ".join(str(v) for v in values) for values in source.loc[rows.index, columns].itertuples(index=False)]
+    return pd.DataFrame({
+        "file": file, "row": rows.index + 2, "address": shown,
+        "status": rows["status"].map(lambda s: STATUS[s][0 if lang == "de" else 1]).to_numpy(),
+        "candidates": rows["candidates"].to_numpy(),
+    })
