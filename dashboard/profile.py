@@ -17,7 +17,7 @@ from .analysis import coverage as C
 from .i18n import t
 from .indicators import city_value, indicator_values, indicator_years
 from .life_phases import phase_labels
-from .secrecy import format_count, format_number, suppress
+from .secrecy import format_count, format_number, protect_table, suppress
 
 
 @dataclass
@@ -66,7 +66,13 @@ def district_profile(ws, district_id: str, cov: C.Coverage, *, lang: str = "de",
     labels = phase_labels(ws.life_phases, lang)
     table = cov.table[cov.table["district_id"] == district_id].set_index("phase_id").reindex(list(labels))
 
-    persons = suppress(table["target_population"], threshold)
+    # the district's total is published: protect the row against subtraction (disjoint phases only,
+    # pregnancy overlaps early childhood)
+    persons = table["target_population"].astype(float)
+    additive = [p for p in labels if p != "pregnancy"]
+    protected = protect_table(persons[additive].to_frame().T, threshold).iloc[0]
+    persons = pd.concat([suppress(persons[["pregnancy"]], threshold) if "pregnancy" in persons else
+                         persons.iloc[0:0], protected]).reindex(persons.index)
     district_total = float(cov.totals.get(district_id, np.nan))
     city_totals = cov.city.set_index("phase_id")["target_population"].reindex(list(labels))
     city_all = float(cov.totals.sum())

@@ -39,3 +39,35 @@ def format_number(value, decimals: int = 1, lang: str = "de") -> str:
     if lang == "de":
         text = text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
     return text
+
+
+def protect_table(values: pd.DataFrame, threshold: int = 3, row_totals: bool = True,
+                  column_totals: bool = False) -> pd.DataFrame:
+    """Primary and secondary suppression of a table of person counts (rows × additive columns).
+
+    Primary: 0 < value < threshold is withheld. Secondary: where row (or column) totals are
+    published, a row (column) with exactly one withheld cell would give it away by subtraction,
+    so the smallest other non-zero cell of that row (column) is withheld too; repeated until no
+    line has a single withheld cell. Returns a copy with withheld cells as NaN.
+    """
+    out = values.astype(float).copy()
+    data = out.to_numpy()
+    withheld = (data > 0) & (data < threshold)
+    axes = ([1] if row_totals else []) + ([0] if column_totals else [])
+    changed = True
+    while changed:
+        changed = False
+        for axis in axes:
+            lines = withheld if axis == 1 else withheld.T
+            vals = data if axis == 1 else data.T
+            for i in np.flatnonzero(lines.sum(axis=1) == 1):  # lines that give a cell away (few)
+                candidates = np.flatnonzero(~lines[i] & (vals[i] > 0) & np.isfinite(vals[i]))
+                if len(candidates) == 0:
+                    continue
+                j = candidates[np.argmin(vals[i][candidates])]
+                if axis == 1:
+                    withheld[i, j] = True
+                else:
+                    withheld[j, i] = True
+                changed = True
+    return out.mask(withheld)

@@ -187,3 +187,31 @@ def test_template_syntax_in_data_is_inert(demo_ws):
     assert "{\\u007b 7*7 }}" in html and "{\\u0025 if true %}" in html
     assert "{\\u007b \\u0026#x27;\\u0026#x27;.__class__ }}" in html and "<class" not in html
     assert maps.safe_label("{{ x }}") == "&#123;&#123; x &#125;&#125;"
+
+
+def test_secondary_suppression_defeats_the_subtraction_attack():
+    table = pd.DataFrame([[2.0, 40.0, 15.0, 7.0], [10.0, 12.0, 0.0, 30.0], [1.0, 1.0, 50.0, 9.0]],
+                         columns=list("abcd"))
+    protected = secrecy.protect_table(table, 3)
+    assert np.isnan(protected.loc[0, "a"]) and np.isnan(protected.loc[0, "d"])  # 2 withheld, then the smallest other
+    assert protected.loc[1].notna().all() and protected.loc[1, "c"] == 0.0  # nothing small: all shown, 0 shown
+    assert protected.loc[2, ["a", "b"]].isna().all() and protected.loc[2, ["c", "d"]].notna().all()
+    for i in range(3):  # with the row total published, no withheld cell can be computed back
+        assert protected.loc[i].isna().sum() != 1
+    both = secrecy.protect_table(table, 3, column_totals=True)
+    assert all(both[c].isna().sum() != 1 for c in both.columns)
+    assert all(both.loc[i].isna().sum() != 1 for i in both.index)
+
+
+def test_district_population_table_is_protected(demo_ws):
+    from dashboard import district
+    from dashboard.population import target_population
+
+    tp = target_population(demo_ws)
+    persons = tp.persons.copy()
+    persons.loc["SR10", "kita"] = 2.0  # a small count in a village
+    tp_small = type(tp)(persons, tp.estimated, tp.incomplete, tp.total)
+    table = district.population_table(demo_ws, tp_small, "SR10", 3)
+    shown = table.set_index("Lebensphase")["Personen"]
+    assert shown["Kita-Alter (3–<6)"] == "keine Angabe"
+    assert (shown == "keine Angabe").sum() >= 2  # a second cell hides it from subtraction
