@@ -8,6 +8,7 @@
     report   WORKSPACE [--district ID ...] --out FILE.pdf [--lang de|en]
                                        Sozialraumprofil(e) as PDF; without --district the whole city
     build    RECIPE.toml --out WORKSPACE.gpkg   build a workspace from a municipality's own files
+    user     add NAME --role planner|partner|viewer [--organisation ID] | list   local accounts
     vendor                             re-fetch the pinned map libraries (npm)
 
 Messages are in English; the exit code is 0 on success, 1 on problems, 2 on usage errors.
@@ -118,6 +119,29 @@ def _build(args) -> int:
     return 0
 
 
+def _user(args) -> int:
+    import getpass
+    import os
+
+    from .auth import add_account, load_accounts
+
+    path = args.accounts or os.environ.get("PRAEVENTIONSATLAS_ACCOUNTS")
+    if not path:
+        print("error: give --accounts FILE or set PRAEVENTIONSATLAS_ACCOUNTS", file=sys.stderr)
+        return 2
+    if args.action == "list":
+        for account in load_accounts(path).values():
+            print(f"{account.name:20s} {account.role:8s} {account.organisation or ''}")
+        return 0
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Password: ")
+    if not args.password_stdin and getpass.getpass("Repeat: ") != password:
+        print("error: passwords differ", file=sys.stderr)
+        return 1
+    add_account(path, args.name, args.role, password, args.organisation)
+    print(f"account {args.name} ({args.role}) saved in {path}")
+    return 0
+
+
 def _vendor(args) -> int:
     for target in offline.fetch_assets():
         print(f"fetched static/{target}")
@@ -150,6 +174,14 @@ def main(argv=None) -> int:
     p.add_argument("recipe")
     p.add_argument("--out", required=True, help="workspace GeoPackage to write")
     p.set_defaults(func=_build)
+    p = sub.add_parser("user", help="manage local accounts (salted password hashes)")
+    p.add_argument("action", choices=["add", "list"])
+    p.add_argument("name", nargs="?")
+    p.add_argument("--role", choices=["planner", "partner", "viewer"], default="viewer")
+    p.add_argument("--organisation", help="partner_id of a partner account")
+    p.add_argument("--accounts", help="accounts file (default: $PRAEVENTIONSATLAS_ACCOUNTS)")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.set_defaults(func=_user)
     p = sub.add_parser("report", help="Sozialraumprofil PDF (one or more districts, or the whole city)")
     p.add_argument("workspace")
     p.add_argument("--district", action="append", help="district id (repeatable); default: whole city")

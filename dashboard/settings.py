@@ -7,6 +7,7 @@
 | PRAEVENTIONSATLAS_TILE_ATTRIBUTION| attribution shown for those tiles              | ""                         |
 | PRAEVENTIONSATLAS_LANG            | default UI language, "de" or "en"              | de                         |
 | PRAEVENTIONSATLAS_DISCLOSURE_THRESHOLD | smallest population count shown (persons) | 3                          |
+| PRAEVENTIONSATLAS_ACCOUNTS        | local accounts file (TOML, password hashes)    | unset: read-only viewer    |
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class Settings:
     tile_attribution: str = ""
     lang: str = "de"
     disclosure_threshold: int = 3
+    accounts: Path | None = None
 
     def __post_init__(self):
         if self.lang not in ("de", "en"):
@@ -49,4 +51,5 @@ def from_env(env: dict | None = None) -> Settings:
         tile_attribution=env.get("PRAEVENTIONSATLAS_TILE_ATTRIBUTION", ""),
         lang=env.get("PRAEVENTIONSATLAS_LANG", "de"),
         disclosure_threshold=threshold,
+        accounts=Path(env["PRAEVENTIONSATLAS_ACCOUNTS"]).expanduser() if env.get("PRAEVENTIONSATLAS_ACCOUNTS") else None,
     )

@@ -145,9 +145,18 @@ def target_population(ws: Workspace):
 
 
 def role() -> str:
-    """The current user's role. Without configured authentication the app is a read-only
-    viewer (no personal contact data)."""
+    """The current user's role. Without configured authentication (or before signing in)
+    the app is a read-only viewer (no personal contact data)."""
     return st.session_state.get("role", "viewer")
+
+
+def account_badge() -> None:
+    """Sidebar line: who is signed in, or read-only."""
+    user = st.session_state.get("user")
+    if user:
+        st.sidebar.caption(t("signed_in_as", name=user, role=t(f"role_{role()}")))
+    else:
+        st.sidebar.caption(t("read_only"))
 
 
 def may_see_personal_contacts() -> bool:

@@ -1,0 +1,72 @@
+"""Local accounts, password hashes, sign-in and what each role sees."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from apptest_util import map_args, run_app
+from conftest import ROOT
+from dashboard.auth import add_account, authenticate, hash_password, load_accounts, verify_password
+
+
+def test_hashes_are_salted_and_verified():
+    a, b = hash_password("geheim123"), hash_password("geheim123")
+    assert a != b and a.startswith("scrypt$")
+    assert verify_password("geheim123", a) and not verify_password("geheim124", a)
+    assert not verify_password("x", "not a hash")
+    with pytest.raises(ValueError):
+        hash_password("kurz")
+
+
+def test_accounts_file(tmp_path):
+    path = tmp_path / "konten.toml"
+    add_account(path, "anna", "planner", "geheim123")
+    add_account(path, "awo", "partner", "partner123", organisation="P003")
+    accounts = load_accounts(path)
+    assert accounts["awo"].organisation == "P003" and accounts["anna"].role == "planner"
+    assert "geheim123" not in path.read_text()
+    assert authenticate(accounts, "anna", "geheim123").role == "planner"
+    assert authenticate(accounts, "anna", "falsch") is None and authenticate(accounts, "nobody", "x") is None
+    with pytest.raises(ValueError, match="organisation"):
+        add_account(path, "x", "partner", "partner123")
+    path.write_text('[users.eve]\nrole = "admin"\npassword = "scrypt$1"\n')
+    with pytest.raises(ValueError, match="konten.toml, account 'eve', field 'role'"):
+        load_accounts(path)
+
+
+def test_cli_adds_accounts_without_echoing_passwords(tmp_path):
+    path = tmp_path / "konten.toml"
+    result = subprocess.run([sys.executable, "-m", "dashboard", "user", "add", "anna", "--role", "planner",
+                             "--accounts", str(path), "--password-stdin"], input="geheim123\n", cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 0 and "geheim123" not in result.stdout + path.read_text()
+    listed = subprocess.run([sys.executable, "-m", "dashboard", "user", "list", "--accounts", str(path)], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert "anna" in listed.stdout and "planner" in listed.stdout
+
+
+def test_without_accounts_the_app_is_read_only(monkeypatch):
+    monkeypatch.delenv("PRAEVENTIONSATLAS_ACCOUNTS", raising=False)
+    at = run_app("pages/account.py")
+    assert "nur lesend" in at.info[0].value
+
+
+def test_sign_in_as_planner_shows_personal_contacts(monkeypatch, tmp_path, demo_ws):
+    path = tmp_path / "konten.toml"
+    add_account(path, "anna", "planner", "geheim123")
+    monkeypatch.setenv("PRAEVENTIONSATLAS_ACCOUNTS", str(path))
+    at = run_app("pages/account.py")
+    at.text_input(key="login_name").input("anna")
+    at.text_input(key="login_password").input("falsch!!")
+    at.button[0].click().run()
+    assert at.error[0].value == "Benutzername oder Passwort falsch."
+    assert "role" not in at.session_state  # still a viewer
+    at.text_input(key="login_password").input("geheim123")
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.session_state["role"] == "planner" and at.session_state["user"] == "anna"
+    at.switch_page("pages/map.py").run()
+    assert demo_ws.offers["contact_email"].iloc[0] in map_args(at)["feature_group"]
