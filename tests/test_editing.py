@@ -1,0 +1,119 @@
+"""Editing with history, roles, stale offers and lost-update detection."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from datetime import date
+
+import pandas as pd
+import pytest
+import shapely
+
+from dashboard import editing
+from dashboard.workspace import WorkspaceError, read_workspace
+
+
+def digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_edit_records_history_and_version(workspace_copy):
+    ws = editing.edit_record(workspace_copy, "offers", "A0001", {"name": "Schwangerschaftsberatung (neu)"},
+                             user="anna", role="planner", expected_version=1)
+    row = ws.offers.set_index("offer_id").loc["A0001"]
+    assert row["name"] == "Schwangerschaftsberatung (neu)" and row["version"] == 2
+    assert row["last_updated"].date() == date.today()
+    history = editing.history_table(ws, "offers", "A0001")
+    first = history.iloc[0]
+    assert (first["user"], first["field"], first["new"], first["action"]) == \
+        ("anna", "name", "Schwangerschaftsberatung (neu)", "edit")
+    assert first["old"] == "Schwangerschaftsberatung Hohe Heide"
+
+
+def test_lost_update_is_detected_and_nothing_written(workspace_copy):
+    editing.edit_record(workspace_copy, "offers", "A0002", {"capacity": 120}, user="anna", role="planner",
+                        expected_version=1)
+    before = digest(workspace_copy)
+    with pytest.raises(editing.ConflictError, match="changed by someone else"):
+        editing.edit_record(workspace_copy, "offers", "A0002", {"capacity": 125}, user="ben", role="planner",
+                            expected_version=1)  # ben opened the record before anna saved
+    assert digest(workspace_copy) == before
+
+
+def test_two_sessions_editing_at_once(workspace_copy):
+    results = []
+
+    def save(user, value):
+        try:
+            editing.edit_record(workspace_copy, "offers", "A0003", {"capacity": value}, user=user, role="planner",
+                                expected_version=1)
+            results.append((user, "saved"))
+        except editing.ConflictError:
+            results.append((user, "conflict"))
+
+    threads = [threading.Thread(target=save, args=(u, v)) for u, v in (("anna", 101), ("ben", 102))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(r for _, r in results) == ["conflict", "saved"]  # one wins, the other is told
+    ws = read_workspace(workspace_copy)
+    winner = next(u for u, r in results if r == "saved")
+    assert ws.offers.set_index("offer_id").loc["A0003", "capacity"] == (101 if winner == "anna" else 102)
+    assert len(editing.history_table(ws, "offers", "A0003")) == 1
+
+
+def test_partner_edits_only_own_offers(workspace_copy, demo_ws):
+    own = demo_ws.offers[demo_ws.offers["partner_id"] == "P003"].iloc[0]
+    other = demo_ws.offers[demo_ws.offers["partner_id"] != "P003"].iloc[0]
+    editing.edit_record(workspace_copy, "offers", own["offer_id"], {"languages": ("Deutsch", "Türkisch")},
+                        user="awo", role="partner", organisation="P003")
+    before = digest(workspace_copy)
+    with pytest.raises(editing.PermissionDenied):
+        editing.edit_record(workspace_copy, "offers", other["offer_id"], {"name": "gekapert"}, user="awo",
+                            role="partner", organisation="P003")
+    with pytest.raises(editing.PermissionDenied):
+        editing.edit_record(workspace_copy, "offers", own["offer_id"], {"partner_id": "P001"}, user="awo",
+                            role="partner", organisation="P003")
+    with pytest.raises(editing.PermissionDenied):
+        editing.edit_record(workspace_copy, "partners", "P003", {"organisation": "x"}, user="awo", role="partner",
+                            organisation="P003")
+    with pytest.raises(editing.PermissionDenied):
+        editing.edit_record(workspace_copy, "offers", own["offer_id"], {"name": "x"}, user="gast", role="viewer")
+    assert digest(workspace_copy) == before
+
+
+def test_add_and_retire(workspace_copy, demo_ws):
+    point = demo_ws.districts.geometry.iloc[0].representative_point()
+    ws = editing.add_record(workspace_copy, "offers", {
+        "name": "Neues Elterncafé", "provider": "AWO Ortsverein Lindenbrück", "category": "Treffpunkt",
+        "sectors": ("Kinder- und Jugendhilfe",), "life_phases": ("early_childhood",), "audience": ("Eltern",),
+        "cost_free": True, "barrier_free": True, "geometry": point}, user="awo", role="partner",
+        organisation="P003", record_id="A9999")
+    new = ws.offers.set_index("offer_id").loc["A9999"]
+    assert new["partner_id"] == "P003" and new["version"] == 1
+    ws = editing.retire_record(workspace_copy, "offers", "A9999", user="anna", role="planner", expected_version=1,
+                               today=date(2026, 1, 31))
+    retired = ws.offers.set_index("offer_id").loc["A9999"]
+    assert retired["retired"] and retired["valid_to"] == pd.Timestamp("2026-01-31")
+    assert set(editing.history_table(ws, "offers", "A9999")["action"]) == {"add", "retire"}
+
+
+def test_invalid_change_is_rejected_and_nothing_written(workspace_copy):
+    before = digest(workspace_copy)
+    with pytest.raises(WorkspaceError) as info:
+        editing.edit_record(workspace_copy, "offers", "A0004", {"life_phases": ("U3",)}, user="anna", role="planner")
+    assert "Unbekannte Lebensphase 'U3'" in info.value.report("de")
+    with pytest.raises(WorkspaceError):
+        editing.edit_record(workspace_copy, "offers", "A0004", {"geometry": shapely.Point(0, 0)}, user="anna",
+                            role="planner")
+    with pytest.raises(editing.EditError, match="unknown fields"):
+        editing.edit_record(workspace_copy, "offers", "A0004", {"colour": "red"}, user="anna", role="planner")
+    assert digest(workspace_copy) == before
+
+
+def test_stale_offers(demo_ws):
+    flags = editing.stale(demo_ws.offers, today=date(2026, 11, 22))
+    limit = pd.Timestamp("2026-11-22") - pd.Timedelta(days=548)
+    assert flags.sum() == (demo_ws.offers["last_updated"] < limit).sum() > 0
