@@ -13,6 +13,7 @@ pages = [
     st.Page("pages/gaps.py", title=ui.t("page_gaps"), icon=":material/troubleshoot:", url_path="gaps"),
     st.Page("pages/profile.py", title=ui.t("page_profile"), icon=":material/description:", url_path="profile"),
     st.Page("pages/present.py", title=ui.t("page_present"), icon=":material/slideshow:", url_path="present"),
+    st.Page("pages/edit.py", title=ui.t("page_edit"), icon=":material/edit_note:", url_path="edit"),
     st.Page("pages/account.py", title=ui.t("page_account"), icon=":material/login:", url_path="account"),
 ]
 ui.account_badge()

@@ -1,0 +1,144 @@
+"""Angebote pflegen: add, edit and retire offers (planners also Familienzentren and partners),
+with the change history and stale offers flagged."""
+
+import html
+from datetime import date
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+import streamlit as st
+
+from dashboard import editing, export, schema, ui
+from dashboard.life_phases import phase_labels
+from dashboard.workspace import WorkspaceError
+
+ws = ui.workspace()
+cfg = ui.settings()
+lang = ui.lang()
+role, organisation, user = ui.role(), st.session_state.get("organisation"), st.session_state.get("user")
+st.title(ui.t("page_edit"))
+ui.fictional_banner(ws)
+if role not in ("planner", "partner"):
+    st.info(ui.t("edit_needs_login"))
+    st.stop()
+
+labels = phase_labels(ws.life_phases, lang)
+layers = ["offers"] if role == "partner" else list(editing.LAYERS)
+layer = st.selectbox(ui.t("edit_layer"), layers, key="edit_layer",
+                     format_func=lambda k: ui.t({"offers": "layer_offers", "family_centres": "layer_family_centres",
+                                                 "partners": "layer_partners"}[k]))
+id_col = editing.LAYERS[layer]
+frame = getattr(ws, layer)
+title_col = "organisation" if layer == "partners" else "name"
+if role == "partner":
+    frame = frame[frame["partner_id"] == organisation]
+active = frame[~frame.get("retired", pd.Series(False, index=frame.index)).fillna(False).astype(bool)]
+stale = editing.stale(active) if layer == "offers" else [False] * len(active)
+if layer == "offers" and stale.any():
+    st.warning(ui.t("edit_stale", n=int(stale.sum())))
+choices = ["__new__"] + list(active[id_col])
+names = dict(zip(active[id_col], active[title_col]))
+flags = dict(zip(active[id_col], stale))
+record_id = st.selectbox(ui.t("edit_record"), choices, key="edit_record",
+                         format_func=lambda r: ui.t("edit_new") if r == "__new__" else
+                         f"{names[r]} ({r})" + (" ⚠ " + ui.t("edit_stale_short") if flags.get(r) else ""))
+is_new = record_id == "__new__"
+row = None if is_new else frame[frame[id_col] == record_id].iloc[0]
+opened = st.session_state.get("_edit_opened")
+if not is_new and (opened is None or opened[0] != (layer, record_id)):
+    st.session_state["_edit_opened"] = ((layer, record_id), editing.version_of(ws, layer, record_id))
+version = None if is_new else st.session_state["_edit_opened"][1]
+
+
+def value(col, default=None):
+    if row is None or col not in row or (not isinstance(row[col], (tuple, list)) and pd.isna(row[col])):
+        return default
+    return row[col]
+
+
+point = None if row is None or row.geometry is None else gpd.GeoSeries([row.geometry], crs=ws.crs).to_crs(4326).iloc[0]
+with st.form(f"edit_form_{layer}_{record_id}"):
+    fields = {}
+    fields[title_col] = st.text_input(ui.t("col_offer") if layer == "offers" else ui.t("district_name_field"),
+                                      value=value(title_col, ""))
+    if layer == "offers":
+        fields["provider"] = st.text_input(ui.t("provider"), value=value("provider", ""))
+        fields["category"] = st.selectbox(ui.t("category"), schema.CATEGORIES,
+                                          index=schema.CATEGORIES.index(value("category", schema.CATEGORIES[0])))
+        fields["life_phases"] = tuple(st.multiselect(ui.t("life_phases"), list(labels), default=list(value(
+            "life_phases", ()) or ()), format_func=labels.get))
+        fields["sectors"] = tuple(st.multiselect(ui.t("sectors"), schema.SECTORS,
+                                                 default=list(value("sectors", ()) or ())))
+        fields["audience"] = tuple(st.multiselect(ui.t("audience"), schema.AUDIENCES,
+                                                  default=list(value("audience", ()) or ())))
+        c1, c2, c3 = st.columns(3)
+        fields["cost_free"] = c1.checkbox(ui.t("cost_free"), value=bool(value("cost_free", True)))
+        fields["barrier_free"] = c2.checkbox(ui.t("barrier_free"), value=bool(value("barrier_free", False)))
+        capacity = c3.number_input(ui.t("capacity"), min_value=0, value=int(value("capacity", 0) or 0))
+        fields["capacity"] = capacity or None
+        fields["languages"] = tuple(x.strip() for x in st.text_input(
+            ui.t("languages"), value="; ".join(value("languages", ()) or ())).split(";") if x.strip())
+    elif layer == "partners":
+        fields["sector"] = st.selectbox(ui.t("sector"), schema.SECTORS,
+                                        index=schema.SECTORS.index(value("sector", schema.SECTORS[0])))
+        fields["legal_domain"] = st.selectbox(ui.t("legal_domain"), schema.LEGAL_DOMAINS, index=schema.LEGAL_DOMAINS.index(
+            value("legal_domain", schema.LEGAL_DOMAINS[0])))
+    else:
+        fields["provider"] = st.text_input(ui.t("provider"), value=value("provider", ""))
+    fields["address"] = st.text_input(ui.t("address"), value=value("address", "") or "")
+    fields["contact_public"] = st.text_input(ui.t("contact"), value=value("contact_public", "") or "")
+    c1, c2 = st.columns(2)
+    lat = c1.number_input("Breite (WGS84)" if lang == "de" else "Latitude (WGS84)", format="%.6f",
+                          value=float(point.y) if point is not None else float(ws.districts.to_crs(4326).geometry
+                                                                                .iloc[0].representative_point().y))
+    lon = c2.number_input("Länge (WGS84)" if lang == "de" else "Longitude (WGS84)", format="%.6f",
+                          value=float(point.x) if point is not None else float(ws.districts.to_crs(4326).geometry
+                                                                                .iloc[0].representative_point().x))
+    saved = st.form_submit_button(ui.t("edit_save"), type="primary")
+
+if saved:
+    fields = {k: (None if v == "" else v) for k, v in fields.items()}
+    fields["geometry"] = gpd.GeoSeries([shapely.Point(lon, lat)], crs=4326).to_crs(ws.crs).iloc[0]
+    try:
+        if is_new:
+            if layer == "offers":
+                fields.setdefault("valid_from", pd.Timestamp(date.today()))
+            editing.add_record(ws.path, layer, fields, user=user, role=role, organisation=organisation)
+        else:
+            editing.edit_record(ws.path, layer, record_id, fields, user=user, role=role, organisation=organisation,
+                                expected_version=version)
+        st.session_state.pop("_edit_opened", None)
+        st.session_state["_edit_message"] = ui.t("edit_saved")
+        st.rerun()
+    except editing.ConflictError:
+        st.error(ui.t("edit_conflict"))
+    except editing.PermissionDenied:
+        st.error(ui.t("edit_denied"))
+    except WorkspaceError as exc:
+        st.error(ui.t("edit_invalid"))
+        st.code(exc.report(lang), language=None)
+    except editing.EditError as exc:
+        st.error(html.escape(str(exc)))
+if st.session_state.get("_edit_message"):
+    st.success(st.session_state.pop("_edit_message"))
+
+if not is_new and st.button(ui.t("edit_retire"), key="edit_retire"):
+    try:
+        editing.retire_record(ws.path, layer, record_id, user=user, role=role, organisation=organisation,
+                              expected_version=version)
+        st.session_state.pop("_edit_opened", None)
+        st.session_state["_edit_message"] = ui.t("edit_retired")
+        st.rerun()
+    except editing.ConflictError:
+        st.error(ui.t("edit_conflict"))
+    except editing.PermissionDenied:
+        st.error(ui.t("edit_denied"))
+
+st.subheader(ui.t("edit_history"))
+history = editing.history_table(ws, layer if role == "partner" else None)
+if role == "partner":
+    history = history[history["record_id"].isin(set(frame[id_col]))]
+st.dataframe(history.drop(columns=["change_id"]), hide_index=True, width="stretch")
+st.download_button(ui.t("download_csv"), lambda: export.to_csv(history), "aenderungen.csv", "text/csv",
+                   key="dl_history")

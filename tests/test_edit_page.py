@@ -1,0 +1,62 @@
+"""The 'Angebote pflegen' page with AppTest: roles, saving with history, lost updates."""
+
+from __future__ import annotations
+
+import pytest
+
+from apptest_util import run_app
+from dashboard import editing
+from dashboard.workspace import read_workspace
+
+PAGE = "pages/edit.py"
+
+
+@pytest.fixture
+def town(monkeypatch, workspace_copy):
+    monkeypatch.setenv("PRAEVENTIONSATLAS_WORKSPACE", str(workspace_copy))
+    return workspace_copy
+
+
+def test_viewer_cannot_edit(town):
+    at = run_app(PAGE)
+    assert not at.exception and "anmelden" in at.info[0].value
+
+
+def test_planner_edits_an_offer_with_history(town):
+    at = run_app(PAGE, session={"role": "planner", "user": "anna"})
+    at.selectbox(key="edit_record").set_value("A0005").run()
+    at.text_input[0].input("Geburtsvorbereitung am Abend")
+    at.button[0].click().run()  # the form's save button submits the typed value
+    assert not at.exception
+    assert at.success[0].value == "Gespeichert."
+    ws = read_workspace(town)
+    assert ws.offers.set_index("offer_id").loc["A0005", "name"] == "Geburtsvorbereitung am Abend"
+    history = at.dataframe[0].value
+    assert history.iloc[0]["user"] == "anna" and history.iloc[0]["new"] == "Geburtsvorbereitung am Abend"
+
+
+def test_lost_update_shows_a_message(town):
+    at = run_app(PAGE, session={"role": "planner", "user": "anna"})
+    at.selectbox(key="edit_record").set_value("A0006").run()  # anna opens the record (version 1)
+    editing.edit_record(town, "offers", "A0006", {"name": "von Ben geändert"}, user="ben", role="planner")
+    at.text_input[0].input("von Anna geändert")
+    at.button[0].click().run()
+    assert "Jemand anderes hat diesen Eintrag inzwischen gespeichert" in at.error[0].value
+    assert read_workspace(town).offers.set_index("offer_id").loc["A0006", "name"] == "von Ben geändert"
+
+
+def test_partner_sees_only_own_offers(town, demo_ws):
+    at = run_app(PAGE, session={"role": "partner", "user": "awo", "organisation": "P003"})
+    options = at.selectbox(key="edit_record").options
+    own = demo_ws.offers[demo_ws.offers["partner_id"] == "P003"]
+    assert len(options) == 1 + len(own)
+    assert at.selectbox(key="edit_layer").options == ["Angebote"]
+
+
+def test_invalid_change_is_explained(town):
+    at = run_app(PAGE, session={"role": "planner", "user": "anna"})
+    at.selectbox(key="edit_record").set_value("A0007").run()
+    at.number_input[1].set_value(10.0)  # latitude far outside the municipality
+    at.button[0].click().run()
+    assert "nicht gespeichert" in at.error[0].value
+    assert "außerhalb des Gemeindegebiets" in at.code[0].value
