@@ -206,3 +206,13 @@ def test_demo_city_all_measures(demo_ws):
     dup = C.duplicates(demo_ws, demand=demand)
     names = set(dup["name_a"]) | set(dup["name_b"])
     assert {"Babymassage-Kurs Altstadt", "Seniorentreff Lindenhof"} <= names
+
+
+def test_public_table_protects_phase_columns_against_subtraction(demo_ws):
+    cov = C.coverage(demo_ws)
+    table = cov.table.copy()
+    table.loc[(table["district_id"] == "SR10") & (table["phase_id"] == "kita"), "target_population"] = 2.0
+    shown = C.public_table(table, 3)
+    kita = shown[shown["phase_id"] == "kita"]["target_population"]
+    assert kita.isna().sum() >= 2  # the city total of the phase is published: one hidden cell is not enough
+    assert shown[shown["phase_id"] == "seniors"]["target_population"].notna().all()

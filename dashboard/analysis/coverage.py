@@ -272,6 +272,17 @@ def public_table(table: pd.DataFrame, threshold: int = 3) -> pd.DataFrame:
     for col in ("target_population", "reached", "shared_persons", "unreached"):
         if col in out:
             out[col] = suppress(out[col], threshold)
+    if {"district_id", "phase_id", "target_population"} <= set(out.columns) and \
+            not out.duplicated(["district_id", "phase_id"]).any():
+        # the city total of each phase is published: protect each phase column against subtraction
+        from ..secrecy import protect_table
+
+        wide = table.pivot(index="district_id", columns="phase_id", values="target_population")
+        protected = protect_table(wide, threshold, row_totals=False, column_totals=True)
+        hidden = protected.isna() & wide.notna()
+        keys = pd.MultiIndex.from_frame(out[["district_id", "phase_id"]])
+        mask = hidden.stack().reindex(keys, fill_value=False).to_numpy()
+        out.loc[mask, "target_population"] = np.nan
     if "reach_share" in out and "reached" in out:
         out.loc[out["reached"].isna() | out["target_population"].isna(), "reach_share"] = np.nan
     return out
