@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from . import schema
-from .indicators import city_value, indicator_values, indicator_years
+from .indicators import indicator_summary
 from .life_phases import phase_labels
 from .population import TargetPopulation
 from .secrecy import format_count, format_number, protect_table, suppress
@@ -68,17 +68,14 @@ def population_table(ws, tp: TargetPopulation, district_id: str, threshold: int 
 def indicator_table(ws, tp: TargetPopulation, district_id: str, lang: str = "de") -> pd.DataFrame:
     """Latest value of every indicator in the district beside the city value."""
     rows = []
-    for entry in ws.indicator_catalogue.to_dict("records"):
-        years = indicator_years(ws, entry["indicator"])
-        if not years:
-            continue
-        values = indicator_values(ws, entry["indicator"], years[-1])
+    for item in indicator_summary(ws, district_id, tp.total):
+        entry = item["entry"]
         rows.append({
             "Indikator" if lang == "de" else "Indicator": entry["label_de" if lang == "de" else "label_en"],
-            "Wert" if lang == "de" else "Value": format_number(values.get(district_id, np.nan), 1, lang),
-            "Stadt" if lang == "de" else "City": format_number(city_value(values, tp.total), 1, lang),
+            "Wert" if lang == "de" else "Value": format_number(item["value"], 1, lang),
+            "Stadt" if lang == "de" else "City": format_number(item["city"], 1, lang),
             "Einheit" if lang == "de" else "Unit": entry["unit"],
-            "Jahr" if lang == "de" else "Year": years[-1],
+            "Jahr" if lang == "de" else "Year": item["year"],
         })
     return pd.DataFrame(rows)
 

@@ -40,3 +40,18 @@ def city_value(values: pd.Series, weights: pd.Series) -> float:
     if not ok.any():
         return float("nan")
     return float(np.sum(v[ok] * w[ok]) / np.sum(w[ok]))
+
+
+def indicator_summary(ws, district_id: str, weights: pd.Series) -> list[dict]:
+    """Per catalogue indicator with data: the catalogue entry, its latest year, the district's
+    value then and the year before (NaN if none), and the city value (weighted by ``weights``)."""
+    rows = []
+    for entry in ws.indicator_catalogue.to_dict("records"):
+        years = indicator_years(ws, entry["indicator"])
+        if not years:
+            continue
+        now = indicator_values(ws, entry["indicator"], years[-1])
+        before = indicator_values(ws, entry["indicator"], years[-2]) if len(years) > 1 else now * np.nan
+        rows.append({"entry": entry, "year": years[-1], "value": now.get(district_id, np.nan),
+                     "previous": before.get(district_id, np.nan), "city": city_value(now, weights)})
+    return rows

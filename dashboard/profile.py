@@ -15,7 +15,7 @@ import pandas as pd
 from . import district as district_mod
 from .analysis import coverage as C
 from .i18n import t
-from .indicators import city_value, indicator_values, indicator_years
+from .indicators import indicator_summary
 from .life_phases import phase_labels
 from .secrecy import format_count, format_number, protect_table, suppress
 
@@ -86,20 +86,15 @@ def district_profile(ws, district_id: str, cov: C.Coverage, *, lang: str = "de",
     })
 
     ind_rows = []
-    for entry in ws.indicator_catalogue.to_dict("records"):
-        years = indicator_years(ws, entry["indicator"])
-        if not years:
-            continue
-        now = indicator_values(ws, entry["indicator"], years[-1])
-        before = indicator_values(ws, entry["indicator"], years[-2]) if len(years) > 1 else now * np.nan
-        value, previous = now.get(district_id, np.nan), before.get(district_id, np.nan)
+    for item in indicator_summary(ws, district_id, cov.totals):
+        entry, value, previous = item["entry"], item["value"], item["previous"]
         change = value - previous
         ind_rows.append({
             "indicator": entry["label_de" if de else "label_en"], "value": format_number(value, 1, lang),
             "value_raw": value, "previous": format_number(previous, 1, lang),
             "change": ("" if pd.isna(change) else ("+" if change > 0 else "") + format_number(change, 1, lang)),
-            "arrow": _arrow(change), "city": format_number(city_value(now, cov.totals), 1, lang),
-            "unit": entry["unit"], "year": years[-1],
+            "arrow": _arrow(change), "city": format_number(item["city"], 1, lang),
+            "unit": entry["unit"], "year": item["year"],
         })
     indicators = pd.DataFrame(ind_rows)
 

@@ -97,20 +97,10 @@ with st.form(f"edit_form_{layer}_{record_id}"):
                                                                                 .iloc[0].representative_point().x))
     saved = st.form_submit_button(ui.t("edit_save"), type="primary")
 
-if saved:
-    fields = {k: (None if v == "" else v) for k, v in fields.items()}
-    fields["geometry"] = gpd.GeoSeries([shapely.Point(lon, lat)], crs=4326).to_crs(ws.crs).iloc[0]
+def attempt(change, done_message: str) -> None:
+    """Run a change; on success reload with a message, else explain why nothing was saved."""
     try:
-        if is_new:
-            if layer == "offers":
-                fields.setdefault("valid_from", pd.Timestamp(date.today()))
-            editing.add_record(ws.path, layer, fields, user=user, role=role, organisation=organisation)
-        else:
-            editing.edit_record(ws.path, layer, record_id, fields, user=user, role=role, organisation=organisation,
-                                expected_version=version)
-        st.session_state.pop("_edit_opened", None)
-        st.session_state["_edit_message"] = ui.t("edit_saved")
-        st.rerun()
+        change()
     except editing.ConflictError:
         st.error(ui.t("edit_conflict"))
     except editing.PermissionDenied:
@@ -120,20 +110,29 @@ if saved:
         st.code(exc.report(lang), language=None)
     except editing.EditError as exc:
         st.error(html.escape(str(exc)))
+    else:
+        st.session_state.pop("_edit_opened", None)
+        st.session_state["_edit_message"] = done_message
+        st.rerun()
+
+
+if saved:
+    fields = {k: (None if v == "" else v) for k, v in fields.items()}
+    fields["geometry"] = gpd.GeoSeries([shapely.Point(lon, lat)], crs=4326).to_crs(ws.crs).iloc[0]
+    if is_new:
+        if layer == "offers":
+            fields.setdefault("valid_from", pd.Timestamp(date.today()))
+        attempt(lambda: editing.add_record(ws.path, layer, fields, user=user, role=role, organisation=organisation),
+                ui.t("edit_saved"))
+    else:
+        attempt(lambda: editing.edit_record(ws.path, layer, record_id, fields, user=user, role=role,
+                                            organisation=organisation, expected_version=version), ui.t("edit_saved"))
 if st.session_state.get("_edit_message"):
     st.success(st.session_state.pop("_edit_message"))
 
 if not is_new and st.button(ui.t("edit_retire"), key="edit_retire"):
-    try:
-        editing.retire_record(ws.path, layer, record_id, user=user, role=role, organisation=organisation,
-                              expected_version=version)
-        st.session_state.pop("_edit_opened", None)
-        st.session_state["_edit_message"] = ui.t("edit_retired")
-        st.rerun()
-    except editing.ConflictError:
-        st.error(ui.t("edit_conflict"))
-    except editing.PermissionDenied:
-        st.error(ui.t("edit_denied"))
+    attempt(lambda: editing.retire_record(ws.path, layer, record_id, user=user, role=role, organisation=organisation,
+                                          expected_version=version), ui.t("edit_retired"))
 
 st.subheader(ui.t("edit_history"))
 history = editing.history_table(ws, layer if role == "partner" else None)
