@@ -14,6 +14,7 @@ pages = [
     st.Page("pages/profile.py", title=ui.t("page_profile"), icon=":material/description:", url_path="profile"),
     st.Page("pages/present.py", title=ui.t("page_present"), icon=":material/slideshow:", url_path="present"),
     st.Page("pages/edit.py", title=ui.t("page_edit"), icon=":material/edit_note:", url_path="edit"),
+    st.Page("pages/import.py", title=ui.t("page_import"), icon=":material/upload_file:", url_path="import"),
     st.Page("pages/account.py", title=ui.t("page_account"), icon=":material/login:", url_path="account"),
 ]
 ui.account_badge()

@@ -146,3 +146,58 @@ def test_download_profile_pdf_from_the_page(page, app_url, tmp_path):
     assert "Sozialraumprofil Altstadt" in " ".join(text.split())
     page.screenshot(path=str(ARTIFACTS / "profile_page.png"), full_page=True)
     assert page.watch.external == [] and page.watch.console_errors == [], page.watch.console_errors
+
+
+def test_import_wizard_end_to_end(browser, demo_ws, tmp_path):
+    """A planner signs in, uploads a small German CSV, maps a word, checks and takes it over."""
+    import shutil
+    from urllib.parse import urlparse
+
+    from conftest import DEMO, PageWatch, start_app
+    from dashboard.auth import add_account
+
+    workspace = tmp_path / "stadt.gpkg"
+    shutil.copy(DEMO, workspace)
+    accounts = tmp_path / "konten.toml"
+    add_account(accounts, "anna", "planner", "geheim123")
+    centre = demo_ws.districts.geometry.iloc[0].representative_point()
+    x, y = f"{centre.x:.1f}".replace(".", ","), f"{centre.y:.1f}".replace(".", ",")
+    csv = tmp_path / "angebote.csv"
+    csv.write_text(f"offer_id;name;provider;Zielgruppe;Rechtswert;Hochwert\n"
+                   f"N1;Elterncafé Süd;AWO;U3;{x};{y}\nN2;Seniorencafé;DRK;Senioren;{x};{y}\n", encoding="cp1252")
+    proc, url = start_app(workspace, {"PRAEVENTIONSATLAS_ACCOUNTS": str(accounts)})
+    try:
+        context = browser.new_context(viewport={"width": 1400, "height": 2400})
+        page = context.new_page()
+        watch = PageWatch(page, urlparse(url).netloc)
+        page.goto(url)
+        page.get_by_role("link", name="Anmeldung").first.click()
+        page.get_by_label("Benutzername").fill("anna")
+        page.get_by_label("Passwort").fill("geheim123")
+        page.get_by_role("button", name="Anmelden").click()
+        page.wait_for_selector("text=Angemeldet als anna", timeout=20_000)
+        page.get_by_role("link", name="Import-Assistent").first.click()
+        page.wait_for_selector("h1:has-text('Import-Assistent')", timeout=20_000)
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(csv))
+        page.wait_for_selector("text=2 Zeilen in angebote.csv", timeout=20_000)
+        page.get_by_text("„U3“").wait_for(timeout=20_000)
+        for word, phase in (("U3", "Frühe Kindheit (0–<3)"), ("Senioren", "Seniorinnen & Senioren (65+)")):
+            box = page.locator('[data-testid="stMultiSelect"]').filter(has_text=f"„{word}“")
+            box.locator("input").click()
+            page.get_by_role("option", name=phase).click()
+            page.keyboard.press("Escape")
+        page.get_by_role("button", name="Prüfen").click()
+        page.wait_for_selector("text=Keine Probleme: 2 Einträge", timeout=30_000)
+        page.get_by_role("button", name="Übernehmen").click()
+        page.wait_for_selector("text=2 Einträge übernommen", timeout=30_000)
+        page.screenshot(path=str(ARTIFACTS / "import_wizard.png"), full_page=True)
+        assert watch.external == [] and watch.console_errors == [], watch.console_errors
+        context.close()
+    finally:
+        proc.terminate()
+    from dashboard.workspace import read_workspace
+
+    ws = read_workspace(workspace)
+    offers = ws.offers.set_index("offer_id")
+    assert offers.loc["N1", "life_phases"] == ("early_childhood",) and offers.loc["N2", "name"] == "Seniorencafé"
+    assert set(ws.history["action"]) == {"import"} and set(ws.history["user"]) == {"anna"}

@@ -1,0 +1,123 @@
+"""Import-Assistent: upload a CSV/XLSX of offers, Familienzentren or partners, map its columns
+and words, check every row, then take over all rows or none."""
+
+import html
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import schema, ui
+from dashboard.build import read_table
+from dashboard.editing import LAYERS
+from dashboard.importer import ImportPlan, ImportTooLarge, check_limits, commit_import, prepare_import
+from dashboard.life_phases import phase_labels
+from dashboard.workspace import WorkspaceError
+
+ws = ui.workspace()
+lang = ui.lang()
+st.title(ui.t("page_import"))
+ui.fictional_banner(ws)
+if ui.role() != "planner":
+    st.info(ui.t("import_needs_planner"))
+    st.stop()
+
+upload = st.file_uploader(ui.t("import_file"), type=["csv", "xlsx"], key="imp_file")
+if upload is None:
+    st.caption(ui.t("import_hint"))
+    st.stop()
+data = upload.getvalue()
+with tempfile.TemporaryDirectory() as tmp:
+    path = Path(tmp) / Path(upload.name).name
+    path.write_bytes(data)
+    try:
+        table = read_table(path)
+        check_limits(len(data), len(table))
+    except ImportTooLarge as exc:
+        st.error(str(exc).split(" / ")[0 if lang == "de" else 1] if " / " in str(exc) else str(exc))
+        st.stop()
+    except Exception as exc:  # an unreadable file is the user's to fix, not a crash
+        st.error(ui.t("import_unreadable", detail=html.escape(str(exc)[:200])))
+        st.stop()
+st.markdown(ui.t("import_rows", n=len(table), file=html.escape(upload.name)))
+st.dataframe(table.head(20), hide_index=True, width="stretch")
+
+layer = st.selectbox(ui.t("edit_layer"), list(LAYERS), key="imp_layer", format_func=lambda k: ui.t(
+    {"offers": "layer_offers", "family_centres": "layer_family_centres", "partners": "layer_partners"}[k]))
+sources = ["—"] + list(table.columns)
+lower = {c.lower(): c for c in table.columns}
+SYNONYMS = {"life_phases": ("zielgruppe", "lebensphase", "lebensphasen"), "name": ("titel", "angebot", "bezeichnung"),
+            "provider": ("träger", "traeger"), "address": ("adresse", "anschrift"), "offer_id": ("nr", "nummer"),
+            "organisation": ("organisation", "einrichtung")}
+for field_name, words in SYNONYMS.items():
+    for word in words:
+        if word in lower and field_name not in lower:
+            lower[field_name] = lower[word]
+            break
+st.markdown(f"**{ui.t('import_columns')}**")
+columns, cols = {}, st.columns(3)
+fields = [c for c in schema.LAYERS[layer].columns if c.name not in ("version", "retired")]
+for k, column in enumerate(fields):
+    guess = lower.get(column.name.lower(), "—")
+    choice = cols[k % 3].selectbox(column.name + ("" if column.nullable or not column.required else " *"), sources,
+                                   index=sources.index(guess), key=f"imp_col_{layer}_{column.name}")
+    if choice != "—":
+        columns[column.name] = choice
+c1, c2, c3 = st.columns(3)
+x = c1.selectbox(ui.t("import_x"), list(table.columns), key="imp_x",
+                 index=next((i for i, c in enumerate(table.columns) if c.lower() in ("x", "rechtswert", "ost", "lon")), 0))
+y = c2.selectbox(ui.t("import_y"), list(table.columns), key="imp_y",
+                 index=next((i for i, c in enumerate(table.columns) if c.lower() in ("y", "hochwert", "nord", "lat")), 0))
+crs = c3.text_input(ui.t("import_crs"), value="EPSG:25832", key="imp_crs")
+
+constants, value_maps = {}, {}
+if layer == "offers":
+    st.markdown(f"**{ui.t('import_constants')}**")
+    k1, k2, k3 = st.columns(3)
+    if "category" not in columns:
+        constants["category"] = k1.selectbox(ui.t("category"), schema.CATEGORIES, key="imp_const_category")
+    if "sectors" not in columns:
+        constants["sectors"] = ";".join(k2.multiselect(ui.t("sectors"), schema.SECTORS, default=[schema.SECTORS[3]],
+                                                       key="imp_const_sectors"))
+    if "audience" not in columns:
+        constants["audience"] = ";".join(k3.multiselect(ui.t("audience"), schema.AUDIENCES, default=["Familien"],
+                                                        key="imp_const_audience"))
+    for name in ("cost_free", "barrier_free"):
+        if name not in columns:
+            constants[name] = k1.checkbox(ui.t(name), value=True, key=f"imp_const_{name}")
+    if "last_updated" not in columns:
+        constants["last_updated"] = str(k2.date_input(ui.t("last_updated"), key="imp_const_updated"))
+    labels = phase_labels(ws.life_phases, lang)
+    if "life_phases" in columns:
+        st.markdown(f"**{ui.t('import_words')}**")
+        mapping = {}
+        for word in sorted(set(table[columns["life_phases"]].fillna("").astype(str).str.strip())):
+            known = [p for p in word.split(";") if p in labels]
+            mapping[word] = st.multiselect(f"„{word}“", list(labels), default=known, format_func=labels.get,
+                                           key=f"imp_map_{word}")
+        value_maps["life_phases"] = mapping
+plan = ImportPlan(layer=layer, columns=columns, x=x, y=y, crs=crs.strip() or schema.DEFAULT_CRS,
+                  constants=constants, value_maps=value_maps)
+
+if st.button(ui.t("import_check"), key="imp_check"):
+    try:
+        new, problems = prepare_import(ws, table, plan, upload.name)
+    except Exception as exc:  # e.g. an unknown CRS typed by the user
+        problems, new = [], None
+        st.error(ui.t("import_unreadable", detail=html.escape(str(exc)[:200])))
+    st.session_state["imp_checked"] = (upload.name, len(data), not problems and new is not None)
+    if problems:
+        st.error(ui.t("import_problems", n=len(problems)))
+        st.code("\n".join(p.message(lang) for p in problems[:200]), language=None)
+    elif new is not None:
+        st.success(ui.t("import_ready", n=len(new)))
+checked = st.session_state.get("imp_checked")
+ready = bool(checked and checked[:2] == (upload.name, len(data)) and checked[2])
+if st.button(ui.t("import_commit"), key="imp_commit", disabled=not ready, type="primary"):
+    try:
+        commit_import(ws.path, table, plan, upload.name, user=st.session_state.get("user", "?"))
+        st.session_state.pop("imp_checked", None)
+        st.success(ui.t("import_done", n=len(table)))
+    except WorkspaceError as exc:
+        st.error(ui.t("import_problems", n=len(exc.problems)))
+        st.code(exc.report(lang), language=None)
