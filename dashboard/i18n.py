@@ -238,7 +238,7 @@ TEXT: dict[str, tuple[str, str]] = {
                     "saved before every row has been checked."),
     "import_unreadable": ("Die Datei kann nicht gelesen werden: {detail}", "The file cannot be read: {detail}"),
     "import_rows": ("{n} Zeilen in {file}; Vorschau der ersten 20:", "{n} rows in {file}; first 20:"),
-    "import_columns": ("Spalten zuordnen (* = Pflicht)", "Map columns (* = required)"),
+    "import_columns": ("Spalten zuordnen (\\* = Pflicht)", "Map columns (\\* = required)"),
     "import_x": ("Rechtswert / x", "Easting / x"),
     "import_y": ("Hochwert / y", "Northing / y"),
     "import_crs": ("Koordinatensystem (EPSG)", "Coordinate system (EPSG)"),
