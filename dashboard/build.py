@@ -159,6 +159,39 @@ def _districts(recipe, base, problems) -> gpd.GeoDataFrame | None:
     return out.to_crs(recipe["workspace"].get("crs", schema.DEFAULT_CRS))
 
 
+def _population_table(spec, base, problems, report):
+    """Per-district population (CSV/XLSX): one row per district, band columns mapped."""
+    path = _resolve(base, spec.get("file", ""))
+    try:
+        table = read_table(path, separator=spec.get("separator"))
+    except Exception as exc:
+        problems.add(path, "source_unreadable", detail=str(exc)[:200])
+        return None, None
+    report.rows[path.name] = len(table)
+    district = spec.get("district", "district_id")
+    needed = [district] + [b.get("column") for b in spec.get("bands", []) if b.get("column")]
+    absent = [c for c in needed if c not in table.columns]
+    for column in absent:
+        problems.add(path, "source_column", field=column, column=column)
+    if absent:
+        return None, None
+    frame = pd.DataFrame({"district_id": table[district].astype(str).str.strip()})
+    rows = []
+    for band in spec.get("bands", []):
+        values, bad = to_number(table[band["column"]], decimal=spec.get("decimal", ","),
+                                thousands=spec.get("thousands", "."), missing=tuple(spec.get("missing", DEFAULT_MISSING)))
+        for k in np.flatnonzero(bad):
+            problems.add(path, "not_a_number", row=int(k + 2), field=band["column"], value=table[band["column"]].iat[k])
+        frame[band["name"]] = values.to_numpy()
+        rows.append((band["name"], float(band.get("from", 0)), band.get("to")))
+    if spec.get("total") in table.columns:
+        frame["persons_total"] = to_number(table[spec["total"]], decimal=spec.get("decimal", ","),
+                                           thousands=spec.get("thousands", "."))[0].to_numpy()
+    bands = pd.DataFrame([(n, lo, None if hi is None else float(hi)) for n, lo, hi in rows],
+                         columns=["column", "age_from", "age_to"])
+    return frame, bands
+
+
 def _population(recipe, base, problems, report, crs):
     spec = recipe.get("population")
     if not spec:
@@ -392,6 +425,21 @@ def _indicators(recipe, base, problems, report):
         problems.add(path, "source_unreadable", detail=str(exc)[:200])
         return None, None
     report.rows[path.name] = len(table)
+    if spec.get("layout") == "wide":  # one column per indicator: melt to the long form
+        district = spec.get("district", "district_id")
+        wide = spec.get("wide", {})
+        absent = [c for c in [district, *wide] if c not in table.columns]
+        if spec.get("year_column") and spec["year_column"] not in table.columns:
+            absent.append(spec["year_column"])
+        for column in absent:
+            problems.add(path, "source_column", field=column, column=column)
+        if absent:
+            return None, None
+        year = table[spec["year_column"]] if spec.get("year_column") else pd.Series(spec.get("year"), index=table.index)
+        table = pd.concat([pd.DataFrame({"district_id": table[district], "year": year, "indicator": ind,
+                                         "value": table[column]}) for column, ind in wide.items()], ignore_index=True)
+        spec = {**spec, "columns": {"district_id": "district_id", "year": "year", "indicator": "indicator",
+                                    "value": "value"}}
     columns = spec.get("columns", {"district_id": "district_id", "year": "year", "indicator": "indicator",
                                    "value": "value"})
     for target, source in columns.items():
@@ -428,7 +476,12 @@ def build_workspace(recipe_path: str | Path) -> tuple[Workspace, BuildReport]:
     crs = meta_spec.get("crs", schema.DEFAULT_CRS)
     recipe.setdefault("workspace", {})["crs"] = crs
     districts = _districts(recipe, base, problems)
-    cells, age_bands = _population(recipe, base, problems, report, crs)
+    district_table = None
+    if recipe.get("population", {}).get("kind") == "districts":
+        cells = None
+        district_table, age_bands = _population_table(recipe["population"], base, problems, report)
+    else:
+        cells, age_bands = _population(recipe, base, problems, report, crs)
     offers = _points("offers", recipe, base, problems, report, crs)
     centres = _points("family_centres", recipe, base, problems, report, crs)
     partners = _points("partners", recipe, base, problems, report, crs)
@@ -441,7 +494,7 @@ def build_workspace(recipe_path: str | Path) -> tuple[Workspace, BuildReport]:
     offers = offers if offers is not None else gpd.GeoDataFrame(
         {c.name: pd.Series(dtype=object) for c in schema.LAYERS["offers"].columns}, geometry=[], crs=crs)
     ws = Workspace(meta=meta, districts=districts, life_phases=default_life_phases(), offers=offers.reset_index(drop=True),
-                   age_bands=age_bands, population_cells=cells,
+                   age_bands=age_bands, population_cells=cells, population_districts=district_table,
                    indicator_catalogue=catalogue, indicators=indicators,
                    family_centres=None if centres is None else centres.reset_index(drop=True),
                    partners=None if partners is None else partners.reset_index(drop=True))

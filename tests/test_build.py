@@ -261,3 +261,74 @@ def test_address_normalisation():
     found = index.geocode(["Markt-Platz", "marktplatz", "Marktplatz"], ["3A", "3 c", "4"])
     assert found["status"].tolist() == ["matched", "matched_without_suffix", "unmatched"]
     assert found["x"].tolist()[:2] == [2.0, 1.0]
+
+
+def test_district_tables_and_wide_indicators(tmp_path):
+    demo = read_workspace(ROOT / "geodata" / "demo_city.gpkg")
+    demo.districts.to_file(tmp_path / "bezirke.gpkg", layer="bezirke")
+    ids = list(demo.districts["district_id"])
+    (tmp_path / "bevoelkerung.csv").write_text("Sozialraum;unter 6;6 bis unter 18;18 und älter;Insgesamt\n" + "".join(
+        f"{d};{100 + k};{'-' if k == 3 else 200 + k};{'1.000' if k else '1.234'};2.000\n"
+        for k, d in enumerate(ids)), encoding="utf-8")
+    (tmp_path / "indikatoren.csv").write_text("Sozialraum;Jahr;SGB II u15;Arbeitslose\n" + "".join(
+        f"{d};2025;{10 + k},5;{'x' if k == 2 else str(5 + k)}\n" for k, d in enumerate(ids)), encoding="utf-8")
+    (tmp_path / "rezept.toml").write_text('''
+[workspace]
+municipality_name = "Tabellenstadt"
+[districts]
+file = "bezirke.gpkg"
+id = "district_id"
+name = "name"
+[population]
+kind = "districts"
+file = "bevoelkerung.csv"
+district = "Sozialraum"
+total = "Insgesamt"
+[[population.bands]]
+name = "age_0_6"
+from = 0
+to = 6
+column = "unter 6"
+[[population.bands]]
+name = "age_6_18"
+from = 6
+to = 18
+column = "6 bis unter 18"
+[[population.bands]]
+name = "age_18_plus"
+from = 18
+column = "18 und älter"
+[indicators]
+file = "indikatoren.csv"
+layout = "wide"
+district = "Sozialraum"
+year_column = "Jahr"
+[indicators.wide]
+"SGB II u15" = "sgb2_u15"
+"Arbeitslose" = "unemployment"
+[indicators.catalogue.sgb2_u15]
+label_de = "SGB-II-Quote u15"
+label_en = "SGB II rate u15"
+unit = "%"
+category = "Armut"
+higher_is_need = true
+source = "Jobcenter"
+[indicators.catalogue.unemployment]
+label_de = "Arbeitslosenquote"
+label_en = "Unemployment"
+unit = "%"
+category = "Arbeit"
+higher_is_need = true
+source = "Agentur für Arbeit"
+''', encoding="utf-8")
+    out = tmp_path / "tabellen.gpkg"
+    build(tmp_path / "rezept.toml", out)
+    ws = read_workspace(out)
+    table = ws.population_districts.set_index("district_id")
+    assert table.loc[ids[0], "age_18_plus"] == 1234 and np.isnan(table.loc[ids[3], "age_6_18"])
+    assert ws.population_cells is None and ws.total_population() == 2000 * len(ids)
+    ind = ws.indicators.set_index(["district_id", "indicator"])["value"]
+    assert ind[(ids[1], "sgb2_u15")] == 11.5 and np.isnan(ind[(ids[2], "unemployment")])
+    cov = C.coverage(ws)  # district tables: reach from district points, target population from the table
+    kita = cov.table.set_index(["district_id", "phase_id"]).loc[(ids[0], "kita"), "target_population"]
+    assert kita == pytest.approx(100 * 3 / 6)
