@@ -65,8 +65,7 @@ class _Problems:
         self.items.append(Problem(Path(str(file)).name, None, row, field, code, params))
 
 
-def read_table(path: Path, *, separator: str | None = None, decimal: str = ",", thousands: str | None = ".",
-               sheet=0, encoding: str | None = None) -> pd.DataFrame:
+def read_table(path: Path, *, separator: str | None = None, sheet=0, encoding: str | None = None) -> pd.DataFrame:
     """A CSV or XLSX source as text columns (numbers are parsed later, per column)."""
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
         return pd.read_excel(path, sheet_name=sheet, dtype=str)
@@ -117,6 +116,18 @@ def _is_number(text: str) -> bool:
     return True
 
 
+def _read_source(path: Path, spec: dict, problems, report: BuildReport | None = None) -> pd.DataFrame | None:
+    """A recipe's source table, or None with the problem recorded (rows counted in ``report``)."""
+    try:
+        table = read_table(path, separator=spec.get("separator"))
+    except Exception as exc:  # pandas/openpyxl raise many types for a broken file
+        problems.add(path, "source_unreadable", detail=str(exc)[:200])
+        return None
+    if report is not None:
+        report.rows[path.name] = len(table)
+    return table
+
+
 def _resolve(base: Path, name) -> Path:
     path = Path(str(name)).expanduser()
     return path if path.is_absolute() else (base / path)
@@ -162,12 +173,9 @@ def _districts(recipe, base, problems) -> gpd.GeoDataFrame | None:
 def _population_table(spec, base, problems, report):
     """Per-district population (CSV/XLSX): one row per district, band columns mapped."""
     path = _resolve(base, spec.get("file", ""))
-    try:
-        table = read_table(path, separator=spec.get("separator"))
-    except Exception as exc:
-        problems.add(path, "source_unreadable", detail=str(exc)[:200])
+    table = _read_source(path, spec, problems, report)
+    if table is None:
         return None, None
-    report.rows[path.name] = len(table)
     district = spec.get("district", "district_id")
     needed = [district] + [b.get("column") for b in spec.get("bands", []) if b.get("column")]
     absent = [c for c in needed if c not in table.columns]
@@ -204,10 +212,8 @@ def _population(recipe, base, problems, report, crs):
     merged = None
     for name in files:
         path = _resolve(base, name)
-        try:
-            table = read_table(path, separator=spec.get("separator"))
-        except Exception as exc:
-            problems.add(path, "source_unreadable", detail=str(exc)[:200])
+        table = _read_source(path, spec, problems, report)
+        if table is None:
             continue
         for column in (x_col, y_col):
             if column not in table.columns:
@@ -216,7 +222,6 @@ def _population(recipe, base, problems, report, crs):
             continue
         rename = spec.get("rename", {}).get(Path(str(name)).name, {})
         table = table.rename(columns=rename)
-        report.rows[path.name] = len(table)
         table = table.set_index([x_col, y_col])
         merged = table if merged is None else merged.join(table, how="outer", rsuffix=f"__{path.stem}")
     if merged is None:
@@ -255,7 +260,6 @@ def _population(recipe, base, problems, report, crs):
     # file lists every populated cell (Zensus 100 m omits cells below 3 persons): keep missing.
     total = numbers.get(spec["total"]) if spec.get("total") else None
     size = float(spec.get("cell_size", 100))
-    centre = gpd.GeoSeries(gpd.points_from_xy(cx, cy), crs=spec.get("crs") or crs)
     corner_x, corner_y = cx - size / 2, cy - size / 2
     polygons = gpd.GeoSeries(shapely.box(corner_x, corner_y, corner_x + size, corner_y + size),
                              crs=spec.get("crs") or crs)
@@ -265,7 +269,6 @@ def _population(recipe, base, problems, report, crs):
     if total is not None:
         frame["persons_total"] = total.to_numpy()
     cells = gpd.GeoDataFrame(frame, geometry=polygons.to_numpy(), crs=polygons.crs).to_crs(crs)
-    del centre
     age_bands = pd.DataFrame([(n, lo, None if hi is None else float(hi)) for n, lo, hi in band_rows],
                              columns=["column", "age_from", "age_to"])
     report.notes.append(f"population: {len(cells)} cells, {int(np.isnan(cells[list(bands)].to_numpy(float)).any(axis=1).sum())}"
@@ -279,12 +282,9 @@ def _points(kind: str, recipe, base, problems, report, crs) -> gpd.GeoDataFrame 
     if not spec:
         return None
     path = _resolve(base, spec.get("file", ""))
-    try:
-        table = read_table(path, separator=spec.get("separator"))
-    except Exception as exc:
-        problems.add(path, "source_unreadable", detail=str(exc)[:200])
+    table = _read_source(path, spec, problems, report)
+    if table is None:
         return None
-    report.rows[path.name] = len(table)
     rows = np.arange(len(table)) + 2  # spreadsheet row numbers (header is row 1)
     out = {}
     for target, source in spec.get("columns", {}).items():
@@ -320,8 +320,7 @@ def _points(kind: str, recipe, base, problems, report, crs) -> gpd.GeoDataFrame 
             out[target] = [value if v is None or pd.isna(v) or v == "" else v for v in out[target]]
         else:
             out[target] = [value] * len(table)
-    layer = {"offers": "offers", "family_centres": "family_centres", "partners": "partners"}[kind]
-    for column in schema.LAYERS[layer].columns:  # optional fields the sources do not have
+    for column in schema.LAYERS[kind].columns:  # optional fields the sources do not have
         if column.name not in out and column.nullable:
             out[column.name] = [None] * len(table)
     if spec.get("geocode"):
@@ -359,10 +358,8 @@ def _address_index(recipe, base, problems):
     path = _resolve(base, spec.get("file", ""))
     if path in _ADDRESS_INDEX:
         return _ADDRESS_INDEX[path]
-    try:
-        table = read_table(path, separator=spec.get("separator"))
-    except Exception as exc:
-        problems.add(path, "source_unreadable", detail=str(exc)[:200])
+    table = _read_source(path, spec, problems)
+    if table is None:
         return None, None
     keys = {k: spec.get(k) for k in ("street", "number", "suffix", "postcode", "place", "x", "y")}
     for key, column in keys.items():
@@ -419,12 +416,9 @@ def _indicators(recipe, base, problems, report):
     if not spec:
         return None, None
     path = _resolve(base, spec.get("file", ""))
-    try:
-        table = read_table(path, separator=spec.get("separator"))
-    except Exception as exc:
-        problems.add(path, "source_unreadable", detail=str(exc)[:200])
+    table = _read_source(path, spec, problems, report)
+    if table is None:
         return None, None
-    report.rows[path.name] = len(table)
     if spec.get("layout") == "wide":  # one column per indicator: melt to the long form
         district = spec.get("district", "district_id")
         wide = spec.get("wide", {})
