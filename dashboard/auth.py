@@ -12,6 +12,16 @@ there are no default passwords. Without an accounts file the app is a read-only 
     role = "partner"
     organisation = "P003"          # partner_id whose offers this account may edit
     password = "scrypt$..."
+
+With single sign-on (OpenID Connect through Streamlit's ``st.login``, configured in
+``.streamlit/secrets.toml``) the same file maps verified e-mail addresses to roles
+(``python -m dashboard user add anna@stadt.de --role planner --sso``):
+
+    [sso]
+    default_role = "viewer"        # any other signed-in person
+
+    [sso.users."anna@stadt.de"]
+    role = "planner"
 """
 
 from __future__ import annotations
@@ -65,21 +75,62 @@ class Account:
 def load_accounts(path: str | os.PathLike) -> dict[str, Account]:
     """Accounts from the TOML file; raises ValueError naming the file, account and field."""
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ValueError(f"{path.name}: cannot read accounts ({exc})") from exc
     accounts = {}
-    for name, entry in data.get("users", {}).items():
+    for name, entry in _read_toml(path).get("users", {}).items():
         role = entry.get("role")
-        if role not in ROLES:
-            raise ValueError(f"{path.name}, account {name!r}, field 'role': {role!r} is not one of {ROLES}")
+        _check_role(path, f"account {name!r}", role, entry.get("organisation"))
         if not str(entry.get("password", "")).startswith("scrypt$"):
             raise ValueError(f"{path.name}, account {name!r}, field 'password': not a password hash")
-        if role == "partner" and not entry.get("organisation"):
-            raise ValueError(f"{path.name}, account {name!r}, field 'organisation': a partner needs its partner_id")
         accounts[name] = Account(name, role, entry.get("organisation"), entry["password"])
     return accounts
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ValueError(f"{path.name}: cannot read accounts ({exc})") from exc
+
+
+def _check_role(path: Path, where: str, role, organisation) -> None:
+    if role not in ROLES:
+        raise ValueError(f"{path.name}, {where}, field 'role': {role!r} is not one of {ROLES}")
+    if role == "partner" and not organisation:
+        raise ValueError(f"{path.name}, {where}, field 'organisation': a partner needs its partner_id")
+
+
+@dataclass(frozen=True)
+class SsoRoles:
+    """Roles of people signed in through OpenID Connect, by verified e-mail address."""
+
+    default_role: str = "viewer"
+    users: dict = None  # lower-case e-mail -> (role, organisation)
+
+    def account(self, claims) -> Account:
+        """The account for the identity provider's claims (``st.user``): the listed role for a
+        verified e-mail address, else ``default_role`` (a partner role is never a default)."""
+        email = str(claims.get("email") or "").strip().lower()
+        verified = claims.get("email_verified", True) not in (False, "false")
+        name = str(claims.get("name") or email or claims.get("sub") or "?")
+        role, organisation = (self.users or {}).get(email, (self.default_role, None)) if verified and email \
+            else (self.default_role, None)
+        return Account(name, role, organisation, "")
+
+
+def load_sso_roles(path: str | os.PathLike | None) -> SsoRoles:
+    """The ``[sso]`` section of the accounts file (no file: everybody is a viewer)."""
+    if path is None or not Path(path).exists():
+        return SsoRoles(users={})
+    path = Path(path)
+    section = _read_toml(path).get("sso", {})
+    default = section.get("default_role", "viewer")
+    if default not in ("planner", "viewer"):
+        raise ValueError(f"{path.name}, [sso], field 'default_role': {default!r} must be 'viewer' or 'planner'")
+    users = {}
+    for email, entry in section.get("users", {}).items():
+        _check_role(path, f"SSO user {email!r}", entry.get("role"), entry.get("organisation"))
+        users[email.strip().lower()] = (entry["role"], entry.get("organisation"))
+    return SsoRoles(default, users)
 
 
 def authenticate(accounts: dict[str, Account], name: str, password: str) -> Account | None:
@@ -99,25 +150,49 @@ def hash_password_dummy() -> str:
     return _DUMMY
 
 
-def add_account(path: str | os.PathLike, name: str, role: str, password: str, organisation: str | None = None) -> None:
-    """Add or replace an account in the TOML file (written atomically)."""
+def _check_new(role: str, organisation: str | None) -> None:
     if role not in ROLES:
         raise ValueError(f"role must be one of {ROLES}, got {role!r}")
     if role == "partner" and not organisation:
         raise ValueError("a partner account needs --organisation (the partner_id)")
+
+
+def add_account(path: str | os.PathLike, name: str, role: str, password: str, organisation: str | None = None) -> None:
+    """Add or replace a local account in the TOML file (written atomically)."""
+    _check_new(role, organisation)
     if not name.replace("_", "").replace("-", "").replace(".", "").isalnum():
         raise ValueError(f"account name {name!r} may hold letters, digits, '.', '-' and '_' only")
     path = Path(path)
-    existing = {}
-    if path.exists():
-        existing = {a.name: a for a in load_accounts(path).values()}
-    existing[name] = Account(name, role, organisation, hash_password(password))
+    accounts = load_accounts(path) if path.exists() else {}
+    accounts[name] = Account(name, role, organisation, hash_password(password))
+    _write(path, accounts, load_sso_roles(path))
+
+
+def add_sso_user(path: str | os.PathLike, email: str, role: str, organisation: str | None = None) -> None:
+    """Map a single-sign-on e-mail address to a role in the TOML file (written atomically)."""
+    _check_new(role, organisation)
+    email = email.strip().lower()
+    if "@" not in email or any(c in email for c in '"\\\n '):
+        raise ValueError(f"{email!r} is not an e-mail address")
+    path = Path(path)
+    accounts = load_accounts(path) if path.exists() else {}
+    sso = load_sso_roles(path)
+    _write(path, accounts, SsoRoles(sso.default_role, {**sso.users, email: (role, organisation)}))
+
+
+def _write(path: Path, accounts: dict[str, Account], sso: SsoRoles) -> None:
     lines = ["# Präventionsatlas accounts (written by 'python -m dashboard user add'; hashes only)"]
-    for account in existing.values():
+    for account in accounts.values():
         lines += ["", f"[users.{account.name}]", f'role = "{account.role}"']
         if account.organisation:
             lines.append(f'organisation = "{account.organisation}"')
         lines.append(f'password = "{account.password}"')
+    if sso.users or sso.default_role != "viewer":
+        lines += ["", "[sso]", f'default_role = "{sso.default_role}"']
+        for email, (role, organisation) in sso.users.items():
+            lines += ["", f'[sso.users."{email}"]', f'role = "{role}"']
+            if organisation:
+                lines.append(f'organisation = "{organisation}"')
     tmp = path.with_suffix(".tmp")
     tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
     os.chmod(tmp, 0o600)

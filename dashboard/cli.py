@@ -8,7 +8,7 @@
     report   WORKSPACE [--district ID ...] --out FILE.pdf [--lang de|en]
                                        Sozialraumprofil(e) as PDF; without --district the whole city
     build    RECIPE.toml --out WORKSPACE.gpkg   build a workspace from a municipality's own files
-    user     add NAME --role planner|partner|viewer [--organisation ID] | list   local accounts
+    user     add NAME --role planner|partner|viewer [--organisation ID] [--sso] | list   accounts
     vendor                             re-fetch the pinned map libraries (npm)
 
 Messages are in English; the exit code is 0 on success, 1 on problems, 2 on usage errors.
@@ -123,7 +123,7 @@ def _user(args) -> int:
     import getpass
     import os
 
-    from .auth import add_account, load_accounts
+    from .auth import add_account, add_sso_user, load_accounts, load_sso_roles
 
     path = args.accounts or os.environ.get("PRAEVENTIONSATLAS_ACCOUNTS")
     if not path:
@@ -132,6 +132,13 @@ def _user(args) -> int:
     if args.action == "list":
         for account in load_accounts(path).values():
             print(f"{account.name:20s} {account.role:8s} {account.organisation or ''}")
+        sso = load_sso_roles(path)
+        for email, (role, organisation) in sso.users.items():
+            print(f"{email:20s} {role:8s} {organisation or ''} (SSO)")
+        return 0
+    if args.sso:
+        add_sso_user(path, args.name, args.role, args.organisation)
+        print(f"single sign-on user {args.name} is now {args.role}")
         return 0
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Password: ")
     if not args.password_stdin and getpass.getpass("Repeat: ") != password:
@@ -181,6 +188,8 @@ def main(argv=None) -> int:
     p.add_argument("--organisation", help="partner_id of a partner account")
     p.add_argument("--accounts", help="accounts file (default: $PRAEVENTIONSATLAS_ACCOUNTS)")
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.add_argument("--sso", action="store_true",
+                   help="NAME is the e-mail address of a single-sign-on (OIDC) user; no password")
     p.set_defaults(func=_user)
     p = sub.add_parser("report", help="Sozialraumprofil PDF (one or more districts, or the whole city)")
     p.add_argument("workspace")

@@ -150,8 +150,40 @@ def role() -> str:
     return st.session_state.get("role", "viewer")
 
 
+def sso_configured() -> bool:
+    """True if single sign-on (OpenID Connect, ``[auth]`` in Streamlit's secrets.toml) is set up."""
+    try:
+        return "auth" in st.secrets
+    except (FileNotFoundError, KeyError):
+        return False
+
+
+@st.cache_data(show_spinner=False)
+def _sso_roles(path: str | None, mtime_ns: int):
+    from .auth import load_sso_roles
+
+    return load_sso_roles(path)
+
+
+def _identify_sso_user() -> None:
+    """Keep the session's role in step with the OIDC sign-in (``st.user``)."""
+    if sso_configured() and st.user.is_logged_in:
+        path = settings().accounts
+        mtime = path.stat().st_mtime_ns if path is not None and path.exists() else 0
+        account = _sso_roles(str(path) if path else None, mtime).account(st.user.to_dict())
+        st.session_state.update(user=account.name, role=account.role, organisation=account.organisation,
+                                auth="sso")
+    elif st.session_state.get("auth") == "sso":
+        for key in ("user", "role", "organisation", "auth"):
+            st.session_state.pop(key, None)
+
+
 def account_badge() -> None:
     """Sidebar line: who is signed in, or read-only."""
+    try:
+        _identify_sso_user()
+    except ValueError as exc:  # a broken accounts file: stay read-only, say why
+        st.sidebar.error(t("accounts_error", detail=str(exc)))
     user = st.session_state.get("user")
     if user:
         st.sidebar.caption(t("signed_in_as", name=user, role=t(f"role_{role()}")))

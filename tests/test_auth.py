@@ -70,3 +70,53 @@ def test_sign_in_as_planner_shows_personal_contacts(monkeypatch, tmp_path, demo_
     assert at.session_state["role"] == "planner" and at.session_state["user"] == "anna"
     at.switch_page("pages/map.py").run()
     assert demo_ws.offers["contact_email"].iloc[0] in map_args(at)["feature_group"]
+
+
+def test_sso_roles_map_verified_emails(tmp_path):
+    from dashboard.auth import add_sso_user, load_sso_roles
+
+    path = tmp_path / "konten.toml"
+    add_account(path, "anna", "planner", "geheim123")
+    add_sso_user(path, "Bea@Stadt.de", "partner", organisation="P003")
+    add_sso_user(path, "carl@stadt.de", "planner")
+    add_account(path, "dora", "viewer", "geheim456")  # rewriting keeps the SSO section
+    sso = load_sso_roles(path)
+    assert set(load_accounts(path)) == {"anna", "dora"}
+    bea = sso.account({"email": "bea@stadt.de", "email_verified": True, "name": "Bea B."})
+    assert (bea.name, bea.role, bea.organisation) == ("Bea B.", "partner", "P003")
+    assert sso.account({"email": "CARL@stadt.de"}).role == "planner"
+    # unverified or unknown addresses get the default role only
+    assert sso.account({"email": "carl@stadt.de", "email_verified": False}).role == "viewer"
+    assert sso.account({"email": "eve@example.org"}).role == "viewer"
+    assert sso.account({"sub": "xyz"}).role == "viewer"
+    assert load_sso_roles(tmp_path / "missing.toml").account({"email": "carl@stadt.de"}).role == "viewer"
+    with pytest.raises(ValueError, match="organisation"):
+        add_sso_user(path, "x@stadt.de", "partner")
+    with pytest.raises(ValueError, match="e-mail"):
+        add_sso_user(path, 'x"]\n[users.evil', "planner")
+    path.write_text('[sso]\ndefault_role = "partner"\n')
+    with pytest.raises(ValueError, match=r"konten.toml, \[sso\], field 'default_role'"):
+        load_sso_roles(path)
+
+
+def test_cli_adds_sso_user(tmp_path):
+    path = tmp_path / "konten.toml"
+    result = subprocess.run([sys.executable, "-m", "dashboard", "user", "add", "anna@stadt.de", "--role", "planner",
+                             "--sso", "--accounts", str(path)], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    listed = subprocess.run([sys.executable, "-m", "dashboard", "user", "list", "--accounts", str(path)], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert "anna@stadt.de" in listed.stdout and "(SSO)" in listed.stdout
+
+
+def test_sso_page_offers_the_login_button(monkeypatch):
+    monkeypatch.delenv("PRAEVENTIONSATLAS_ACCOUNTS", raising=False)
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.secrets["auth"] = {"redirect_uri": "http://127.0.0.1:1/oauth2callback", "cookie_secret": "x"}
+    at.run()
+    at.switch_page("pages/account.py").run()
+    assert not at.exception
+    assert [b.label for b in at.button] == ["Mit Verwaltungskonto anmelden"]
+    assert not at.info  # not the "no sign-in configured" notice

@@ -201,3 +201,45 @@ def test_import_wizard_end_to_end(browser, demo_ws, tmp_path):
     offers = ws.offers.set_index("offer_id")
     assert offers.loc["N1", "life_phases"] == ("early_childhood",) and offers.loc["N2", "name"] == "Seniorencafé"
     assert set(ws.history["action"]) == {"import"} and set(ws.history["user"]) == {"anna"}
+
+
+def test_single_sign_on_with_an_oidc_provider(browser, tmp_path):
+    """st.login against a local OpenID provider (oidc-provider-mock): the verified e-mail
+    address listed in the accounts file makes the person a planner; signing out ends it."""
+    import httpx
+    import oidc_provider_mock
+
+    from conftest import _free_port, start_app
+    from dashboard.auth import add_sso_user
+
+    accounts = tmp_path / "konten.toml"
+    add_sso_user(accounts, "anna@stadt.example", "planner")
+    with oidc_provider_mock.run_server_in_thread() as server:
+        issuer = f"http://localhost:{server.server_port}"
+        response = httpx.put(f"{issuer}/users/anna", json={"email": "anna@stadt.example", "email_verified": True,
+                                                          "name": "Anna Schmidt"})
+        assert response.status_code == 204
+        port = _free_port()
+        secrets = tmp_path / "secrets.toml"
+        secrets.write_text(
+            f'[auth]\nredirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+            f'cookie_secret = "{"s" * 40}"\nclient_id = "praeventionsatlas"\nclient_secret = "test-secret"\n'
+            f'server_metadata_url = "{issuer}/.well-known/openid-configuration"\n')
+        proc, url = start_app(env_extra={"PRAEVENTIONSATLAS_ACCOUNTS": str(accounts)}, port=port,
+                              args=("--secrets.files", str(secrets)))
+        try:
+            context = browser.new_context(viewport={"width": 1400, "height": 1700})
+            page = context.new_page()
+            page.goto(url)
+            page.get_by_role("link", name="Anmeldung").first.click()
+            page.get_by_role("button", name="Mit Verwaltungskonto anmelden").click()
+            page.wait_for_selector("input[name=sub]", timeout=20_000)  # the provider's own form
+            page.fill("input[name=sub]", "anna")
+            page.get_by_role("button", name="Authorize").click()
+            page.wait_for_selector("text=Angemeldet als Anna Schmidt (Planung)", timeout=30_000)
+            page.get_by_role("link", name="Anmeldung").first.click()
+            page.get_by_role("button", name="Abmelden").click()
+            page.wait_for_selector("text=Nur lesen (nicht angemeldet)", timeout=30_000)
+            context.close()
+        finally:
+            proc.terminate()
