@@ -10,6 +10,10 @@ from dataclasses import dataclass, field
 
 # code -> (German template, English template); templates use str.format(**params)
 MESSAGES: dict[str, tuple[str, str]] = {
+    "no_address_directory": ("Der Arbeitsstand enthält kein Adressverzeichnis (Hauskoordinaten); bitte "
+                             "Koordinatenspalten wählen oder das Verzeichnis per Bau-Rezept ([geocoding]) einbinden.",
+                             "The workspace holds no address directory (house coordinates); choose coordinate "
+                             "columns or add the directory with a build recipe ([geocoding])."),
     "file_missing": ("Datei nicht gefunden.", "File not found."),
     "file_unreadable": (
         "Datei ist kein lesbares GeoPackage ({detail}).",

@@ -345,6 +345,7 @@ def _points(kind: str, recipe, base, problems, report, crs) -> gpd.GeoDataFrame 
 
 
 _ADDRESS_INDEX: dict = {}
+_ADDRESS_LAYER: dict = {}
 
 
 def _address_index(recipe, base, problems):
@@ -369,7 +370,22 @@ def _address_index(recipe, base, problems):
         return None, None
     index = AddressIndex.from_frame(table, **{k: v for k, v in keys.items() if v})
     _ADDRESS_INDEX[path] = (index, spec.get("crs", schema.DEFAULT_CRS))
+    _ADDRESS_LAYER[path] = _address_layer(table, keys, spec.get("crs", schema.DEFAULT_CRS))
     return _ADDRESS_INDEX[path]
+
+
+def _address_layer(table: pd.DataFrame, keys: dict, crs) -> gpd.GeoDataFrame:
+    """The address file as the workspace's ``addresses`` layer (the app geocodes with it)."""
+    def text(key):
+        return table[keys[key]].fillna("").astype(str).str.strip() if keys.get(key) else pd.Series("", index=table.index)
+
+    x, _ = to_number(table[keys["x"]], decimal=",", thousands=None, missing=("",))
+    y, _ = to_number(table[keys["y"]], decimal=",", thousands=None, missing=("",))
+    layer = gpd.GeoDataFrame({
+        "street": text("street"), "number": (text("number") + text("suffix")).str.strip(),
+        "postcode": text("postcode").replace("", None), "place": text("place").replace("", None),
+    }, geometry=gpd.points_from_xy(x, y), crs=crs)
+    return layer[x.notna().to_numpy() & y.notna().to_numpy() & (layer["street"] != "").to_numpy()]
 
 
 def _geocoded(kind, spec, table, out, rows, recipe, base, path, problems, report, crs):
@@ -466,6 +482,7 @@ def build_workspace(recipe_path: str | Path) -> tuple[Workspace, BuildReport]:
     base = recipe_path.parent
     report = BuildReport()
     _ADDRESS_INDEX.clear()
+    _ADDRESS_LAYER.clear()
     meta_spec = recipe.get("workspace", {})
     crs = meta_spec.get("crs", schema.DEFAULT_CRS)
     recipe.setdefault("workspace", {})["crs"] = crs
@@ -491,7 +508,9 @@ def build_workspace(recipe_path: str | Path) -> tuple[Workspace, BuildReport]:
                    age_bands=age_bands, population_cells=cells, population_districts=district_table,
                    indicator_catalogue=catalogue, indicators=indicators,
                    family_centres=None if centres is None else centres.reset_index(drop=True),
-                   partners=None if partners is None else partners.reset_index(drop=True))
+                   partners=None if partners is None else partners.reset_index(drop=True),
+                   addresses=None if not _ADDRESS_LAYER else pd.concat(
+                       [a.to_crs(crs) for a in _ADDRESS_LAYER.values()], ignore_index=True))
     return ws, report
 
 

@@ -544,6 +544,61 @@ def _networks(rng, partners):
             pd.DataFrame(members, columns=["network_id", "partner_id", "role"]))
 
 
+STREET_STEMS = ["Linden", "Birken", "Eichen", "Ahorn", "Buchen", "Erlen", "Eschen", "Kastanien", "Ulmen", "Weiden",
+                "Tannen", "Fichten", "Mühlen", "Schul", "Kirch", "Garten", "Rosen", "Park", "Berg", "Tal", "Wiesen",
+                "Feld", "Brunnen", "Sonnen", "Amsel", "Drossel", "Finken", "Lerchen", "Meisen", "Schwalben",
+                "Falken", "Hirsch", "Fuchs", "Dachs", "Biber", "Otter", "Hasen", "Raben", "Kranich", "Storchen",
+                "Heide", "Moor", "Bach", "Quellen", "Teich", "Graben", "Hof", "Scheunen", "Kamp", "Anger",
+                "Markt", "Post", "Bahnhof", "Hafen", "Brücken", "Tor"]
+STREET_ENDS = ["straße", "weg", "allee", "ring", "gasse", "pfad"]
+
+
+def _addresses(seed: int, districts, cells) -> gpd.GeoDataFrame:
+    """A fictional house-coordinate list: two addresses per populated 100 m cell, one street
+    per 500 m block, numbered along the block; postcode per district."""
+    rng = np.random.default_rng(seed + 1)
+    centres = shapely.get_coordinates(cells.geometry.centroid.to_numpy())
+    xy = np.repeat(centres, 2, axis=0) + rng.uniform(-35, 35, size=(2 * len(centres), 2)).round(1)
+    block = np.floor(xy / 500).astype(np.int64)
+    _, street_of = np.unique(block, axis=0, return_inverse=True)
+    street_of = street_of.ravel()
+    names = np.array([stem + end for stem in STREET_STEMS for end in STREET_ENDS])[rng.permutation(
+        len(STREET_STEMS) * len(STREET_ENDS))]
+    if street_of.max() >= len(names):
+        raise ValueError("more blocks than street names")
+    order = np.lexsort((xy[:, 0] + xy[:, 1], street_of))
+    rank = np.empty(len(xy), np.int64)
+    starts = np.r_[0, np.flatnonzero(np.diff(street_of[order])) + 1]
+    rank[order] = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    points = gpd.GeoSeries(gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=schema.DEFAULT_CRS)
+    district = gpd.sjoin(gpd.GeoDataFrame(geometry=points), districts[["geometry"]].reset_index(drop=True),
+                         how="left", predicate="within")["index_right"].groupby(level=0).first()
+    return gpd.GeoDataFrame({
+        "street": names[street_of],
+        "number": (rank + 1).astype(str),
+        "postcode": [f"599{int(d) + 1:02d}" if d == d else "59900" for d in district.to_numpy()],
+        "place": "Lindenbrück",
+    }, geometry=points, crs=schema.DEFAULT_CRS)
+
+
+def _with_addresses(frame: gpd.GeoDataFrame, addresses: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Each sited record gets the address of the nearest house coordinate."""
+    from scipy.spatial import cKDTree
+
+    frame = frame.copy()
+    sited = ~frame.geometry.isna().to_numpy()
+    if not sited.any():
+        return frame
+    _, nearest = cKDTree(shapely.get_coordinates(addresses.geometry.to_numpy())).query(
+        shapely.get_coordinates(frame.geometry.to_numpy()[sited]))
+    hit = addresses.iloc[nearest]
+    text = (hit["street"] + " " + hit["number"] + ", " + hit["postcode"] + " " + hit["place"]).to_numpy()
+    address = frame["address"].astype(object).to_numpy().copy()
+    address[sited] = text
+    frame["address"] = address
+    return frame
+
+
 def generate_demo_workspace(seed: int = SEED) -> Workspace:
     """Build the fictional demo city (same seed, same data)."""
     rng = np.random.default_rng(seed)
@@ -564,17 +619,22 @@ def generate_demo_workspace(seed: int = SEED) -> Workspace:
         "fictional": "true",
         "fictional_label": FICTIONAL_LABEL,
     }
+    offers = _offers(rng, districts, cells)
+    indicators = _indicators(rng, districts)
+    centres = _family_centres(rng, districts, cells)
+    addresses = _addresses(seed, districts, cells)
     return Workspace(
         meta=meta,
         districts=districts,
         life_phases=default_life_phases(),
-        offers=_offers(rng, districts, cells),
+        offers=_with_addresses(offers, addresses),
         age_bands=AGE_BANDS.copy(),
         population_cells=cells,
         indicator_catalogue=catalogue.copy(),
-        indicators=_indicators(rng, districts),
-        family_centres=_family_centres(rng, districts, cells),
-        partners=partners.drop(columns="stem"),
+        indicators=indicators,
+        family_centres=_with_addresses(centres, addresses),
+        partners=_with_addresses(partners.drop(columns="stem"), addresses),
         networks=networks,
         memberships=memberships,
+        addresses=addresses,
     )

@@ -128,3 +128,60 @@ def match_report(result: pd.DataFrame, source: pd.DataFrame, file: str, lang: st
         "status": rows["status"].map(lambda s: STATUS[s][0 if lang == "de" else 1]).to_numpy(),
         "candidates": rows["candidates"].to_numpy(),
     })
+
+
+_POSTCODE_PLACE = re.compile(r"^\s*(?P<postcode>\d{5})?\s*(?P<place>.*?)\s*$")
+
+
+def parse_address(text) -> dict:
+    """'Klosterstr. 12a, 59821 Arnsberg' → street, number, postcode, place ('' where absent)."""
+    head, _, tail = str(text or "").partition(",")
+    street, number = split_address(head)
+    match = _POSTCODE_PLACE.match(tail)
+    return {"street": street, "number": number, "postcode": match.group("postcode") or "",
+            "place": match.group("place")}
+
+
+def address_index(addresses) -> AddressIndex:
+    """The index of a workspace's ``addresses`` layer (points in the workspace CRS)."""
+    frame = pd.DataFrame({
+        "street": addresses["street"], "number": addresses["number"],
+        "postcode": addresses["postcode"], "place": addresses["place"],
+        "x": addresses.geometry.x.to_numpy(), "y": addresses.geometry.y.to_numpy()})
+    return AddressIndex.from_frame(frame, street="street", number="number", postcode="postcode", place="place",
+                                   x="x", y="y")
+
+
+def geocode_texts(index: AddressIndex, texts) -> pd.DataFrame:
+    """Positions of free-text addresses ('Straße Nr, PLZ Ort'): x, y (the index's CRS),
+    status and candidates as :meth:`AddressIndex.geocode`."""
+    parts = [parse_address(t) for t in texts]
+    return index.geocode([p["street"] for p in parts], [p["number"] for p in parts],
+                         [p["postcode"] for p in parts], [p["place"] for p in parts])
+
+
+def street_suggestions(addresses, text: str, limit: int = 8) -> list[str]:
+    """Street names of the address directory that start with (or contain) the typed text,
+    for a hint when an address is not found."""
+    key = normalise_street(split_address(str(text).partition(",")[0])[0])
+    if not key:
+        return []
+    streets = pd.Series(addresses["street"].dropna().unique())
+    keys = streets.map(normalise_street)
+    starts = streets[keys.str.startswith(key[:5])]
+    contains = streets[keys.str.contains(key[:5], regex=False)]
+    return list(dict.fromkeys([*sorted(starts), *sorted(contains)]))[:limit]
+
+
+def locate(index: AddressIndex, text: str, crs) -> dict:
+    """One typed address → {'status', 'candidates', 'x', 'y' (``crs``), 'lat', 'lon' (WGS84)};
+    positions are None unless the address was found."""
+    from pyproj import Transformer
+
+    found = geocode_texts(index, [text]).iloc[0]
+    out = {"status": found["status"], "candidates": int(found["candidates"]), "x": None, "y": None,
+           "lat": None, "lon": None}
+    if str(found["status"]).startswith("matched"):
+        lon, lat = Transformer.from_crs(crs, 4326, always_xy=True).transform(found["x"], found["y"])
+        out.update(x=float(found["x"]), y=float(found["y"]), lat=float(lat), lon=float(lon))
+    return out

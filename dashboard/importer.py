@@ -38,9 +38,10 @@ class ImportPlan:
 
     layer: str
     columns: dict  # target field -> source column
-    x: str
-    y: str
+    x: str | None = None
+    y: str | None = None
     crs: str = schema.DEFAULT_CRS
+    address: str | None = None  # instead of x/y: a column 'Straße Nr[, PLZ Ort]', geocoded offline
     constants: dict = field(default_factory=dict)
     value_maps: dict = field(default_factory=dict)  # field -> {source text: term or [terms]}
     decimal: str = ","
@@ -84,14 +85,20 @@ def prepare_import(ws: Workspace, table: pd.DataFrame, plan: ImportPlan, file: s
     for column in schema.LAYERS[plan.layer].columns:
         if column.name not in data and column.nullable:
             data[column.name] = [None] * n
-    x, bad_x = to_number(table[plan.x], decimal=plan.decimal, thousands=None, missing=("",))
-    y, bad_y = to_number(table[plan.y], decimal=plan.decimal, thousands=None, missing=("",))
-    for k in np.flatnonzero(bad_x | bad_y | x.isna().to_numpy() | y.isna().to_numpy()):
-        problems.append(Problem(file, None, int(k + 2), f"{plan.x}/{plan.y}", "not_a_number",
-                                {"value": f"{table[plan.x].iat[k]} / {table[plan.y].iat[k]}"}))
-    points = gpd.GeoSeries(gpd.points_from_xy(x, y), crs=plan.crs)
-    points[x.isna() | y.isna()] = None
-    new = gpd.GeoDataFrame(pd.DataFrame(data), geometry=points.to_numpy(), crs=plan.crs).to_crs(ws.crs)
+    if plan.address:
+        points = _geocoded_points(ws, table, plan.address, file, problems)
+        if not plan.columns.get("address"):
+            data["address"] = table[plan.address].fillna("").astype(str).str.strip().replace("", None)
+        new = gpd.GeoDataFrame(pd.DataFrame(data), geometry=points, crs=ws.crs)
+    else:
+        x, bad_x = to_number(table[plan.x], decimal=plan.decimal, thousands=None, missing=("",))
+        y, bad_y = to_number(table[plan.y], decimal=plan.decimal, thousands=None, missing=("",))
+        for k in np.flatnonzero(bad_x | bad_y | x.isna().to_numpy() | y.isna().to_numpy()):
+            problems.append(Problem(file, None, int(k + 2), f"{plan.x}/{plan.y}", "not_a_number",
+                                    {"value": f"{table[plan.x].iat[k]} / {table[plan.y].iat[k]}"}))
+        points = gpd.GeoSeries(gpd.points_from_xy(x, y), crs=plan.crs)
+        points[x.isna() | y.isna()] = None
+        new = gpd.GeoDataFrame(pd.DataFrame(data), geometry=points.to_numpy(), crs=plan.crs).to_crs(ws.crs)
     if problems:
         return new, problems
     merged = _merged(ws, plan.layer, new)
@@ -104,6 +111,25 @@ def prepare_import(ws: Workspace, table: pd.DataFrame, plan: ImportPlan, file: s
         else:  # a problem elsewhere in the workspace: report as it is
             problems.append(p)
     return new, problems
+
+
+def _geocoded_points(ws: Workspace, table: pd.DataFrame, column: str, file: str, problems: list):
+    """Points for the address column, matched against the workspace's address directory;
+    a problem for every row not found or ambiguous."""
+    from .geocode import address_index, geocode_texts
+
+    texts = table[column].fillna("").astype(str).str.strip()
+    if len(ws.addresses) == 0:
+        problems.append(Problem(file, None, None, column, "no_address_directory"))
+        return [None] * len(table)
+    found = geocode_texts(address_index(ws.addresses), texts.tolist())
+    for k in np.flatnonzero(~found["status"].str.startswith("matched").to_numpy()):
+        code = "address_unmatched" if found["status"].iat[k] == "unmatched" else "address_ambiguous"
+        problems.append(Problem(file, None, int(k + 2), column, code,
+                                {"address": texts.iat[k], "n": int(found["candidates"].iat[k])}))
+    points = gpd.points_from_xy(found["x"], found["y"])
+    points[found["x"].isna().to_numpy()] = None
+    return points
 
 
 def _merged(ws: Workspace, layer: str, new: gpd.GeoDataFrame) -> Workspace:

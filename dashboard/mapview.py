@@ -367,3 +367,13 @@ def view_of(ws, district_id: str | None, width_px: int = 900, height_px: int = 6
     lat_span = max((maxy - miny) / np.cos(np.radians(lat)), 1e-6)
     zoom = np.log2(min(360 * width_px / (256 * lon_span), 360 * height_px / (256 * lat_span)) * 0.85)
     return [float(lat), float((minx + maxx) / 2)], int(np.clip(np.floor(zoom), 8, 17))
+
+
+def position_layer(ws, lat: float, lon: float, label: str):
+    """The chosen position (address found or map click) as a large red dot with its label."""
+    point = gpd.GeoDataFrame(geometry=[shapely.Point(lon, lat)], crs=schema.DISPLAY_CRS).to_crs(ws.crs)
+    props = {"n": pd.Series([html.escape(str(label))]), "_": pd.Series([""])}
+    return maps.GeoJsonLayer(maps.point_features(point, props), name=label, points="circle", canvas=False,
+                             popup={"title": "n", "rows": []},
+                             styles={"": {"radius": 9, "color": "#ffffff", "weight": 2, "fillColor": "#d7191c",
+                                          "fillOpacity": 1.0}}, style_key="_")

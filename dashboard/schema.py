@@ -217,6 +217,12 @@ LAYERS: dict[str, Layer] = {
             required=False,
         ),
         Layer(
+            "addresses",
+            (C("street"), C("number"), C("postcode", nullable=True), C("place", nullable=True)),
+            geometry="Point",
+            required=False,
+        ),
+        Layer(
             "memberships",
             (C("network_id"), C("partner_id"), C("role", required=False, nullable=True)),
             required=False,

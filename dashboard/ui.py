@@ -438,3 +438,75 @@ def fmt_count(value) -> str:
     from .secrecy import format_count
 
     return format_count(value, settings().disclosure_threshold, lang())
+
+
+# ---------------------------------------------------------------------------------------
+# Picking a position: an address (offline geocoding) or a click on the map.
+# ---------------------------------------------------------------------------------------
+@st.cache_resource(show_spinner=False)
+def _address_index(key: str, _ws: Workspace):
+    from .geocode import address_index
+
+    return address_index(_ws.addresses)
+
+
+def find_address(ws: Workspace, text: str) -> dict:
+    """:func:`dashboard.geocode.locate` against the workspace's address directory."""
+    from .geocode import locate
+
+    if len(ws.addresses) == 0:
+        return {"status": "no_directory", "candidates": 0, "lat": None, "lon": None, "x": None, "y": None}
+    return locate(_address_index(workspace_key(ws), ws), text, ws.crs)
+
+
+def position_picker(ws: Workspace, key: str, initial: tuple[float, float] | None = None, *, height: int = 360,
+                    groups: list | None = None) -> tuple[float, float] | None:
+    """An address field (offline geocoding) and a map to click on; returns (lat, lon) in
+    WGS84, kept in the session under ``key`` (None until chosen). Shows why an address was
+    not found, with street names that come close."""
+    from . import mapview
+    from .geocode import street_suggestions
+
+    state = f"_pos_{key}"
+    if state not in st.session_state:
+        st.session_state[state] = initial
+    c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
+    text = c1.text_input(t("address_search"), key=f"{key}_address", placeholder=t("address_placeholder"))
+    if c2.button(t("address_find"), key=f"{key}_find") and text.strip():
+        hit = find_address(ws, text)
+        if hit["lat"] is not None:
+            st.session_state[state] = (hit["lat"], hit["lon"])
+            st.session_state[f"{key}_label"] = text.strip()
+        else:
+            st.session_state[f"{key}_problem"] = (text.strip(), hit["status"], hit["candidates"])
+    problem = st.session_state.pop(f"{key}_problem", None)
+    if problem:
+        typed, status, n = problem
+        if status == "no_directory":
+            st.warning(t("address_no_directory"))
+        elif status == "ambiguous":
+            st.warning(t("address_ambiguous_ui", address=typed, n=n))
+        else:
+            hints = street_suggestions(ws.addresses, typed)
+            st.warning(t("address_not_found", address=typed) +
+                       (" " + t("address_hints", streets=", ".join(hints)) if hints else ""))
+    position = st.session_state[state]
+    m = maps.base_map(ws.districts, base_url_path=st.get_option("server.baseUrlPath") or "",
+                      tile_url=settings().tile_url, tile_attribution=settings().tile_attribution)
+    maps.district_layer(ws.districts, t("layer_districts"), t("district")).add_to(m)
+    shown = list(groups or [])
+    if position is not None:
+        label = st.session_state.get(f"{key}_label") or t("position_clicked")
+        shown.append(mapview.feature_group(mapview.position_layer(ws, *position, label), t("position")))
+    centre = [position[0], position[1]] if position is not None else None
+    kwargs = {"center": centre, "zoom": 15} if centre else {}
+    result = show_map(m, key=f"{key}_map", height=height, feature_group_to_add=shown or None,
+                      returned_objects=["last_clicked"], **kwargs)
+    st.caption(t("position_hint"))
+    clicked = (result or {}).get("last_clicked")
+    if clicked and clicked != st.session_state.get(f"{key}_last_click"):
+        st.session_state[f"{key}_last_click"] = clicked
+        st.session_state[state] = (float(clicked["lat"]), float(clicked["lng"]))
+        st.session_state[f"{key}_label"] = t("position_clicked")
+        st.rerun()
+    return st.session_state[state]

@@ -58,12 +58,13 @@ class Workspace:
     networks: pd.DataFrame = None
     memberships: pd.DataFrame = None
     history: pd.DataFrame = None
+    addresses: gpd.GeoDataFrame = None  # local address directory (house coordinates) for geocoding
     path: Path | None = field(default=None, compare=False)
 
     def __post_init__(self):
         crs = self.districts.crs
         for name in ("age_bands", "indicator_catalogue", "indicators", "family_centres",
-                     "partners", "networks", "memberships", "history"):
+                     "partners", "networks", "memberships", "history", "addresses"):
             if getattr(self, name) is None:
                 setattr(self, name, _empty(name, crs))
         self.life_phases = self.life_phases.sort_values("position").reset_index(drop=True)

@@ -58,6 +58,13 @@ def value(col, default=None):
 
 
 point = None if row is None or row.geometry is None else gpd.GeoSeries([row.geometry], crs=ws.crs).to_crs(4326).iloc[0]
+st.markdown(f"**{ui.t('position')}**")
+pick_key = f"edit_pos_{layer}_{record_id}"
+position = ui.position_picker(ws, pick_key, None if point is None else (float(point.y), float(point.x)), height=320)
+if position is None:
+    centre = ws.districts.to_crs(4326).geometry.iloc[0].representative_point()
+    position = (float(centre.y), float(centre.x))
+found_address = st.session_state.get(f"{pick_key}_label") if st.session_state.get(f"{pick_key}_address") else None
 with st.form(f"edit_form_{layer}_{record_id}"):
     fields = {}
     fields[title_col] = st.text_input(ui.t("col_offer") if layer == "offers" else ui.t("district_name_field"),
@@ -86,15 +93,12 @@ with st.form(f"edit_form_{layer}_{record_id}"):
             value("legal_domain", schema.LEGAL_DOMAINS[0])))
     else:
         fields["provider"] = st.text_input(ui.t("provider"), value=value("provider", ""))
-    fields["address"] = st.text_input(ui.t("address"), value=value("address", "") or "")
+    fields["address"] = st.text_input(ui.t("address"), value=(found_address if found_address and found_address !=
+                                                               ui.t("position_clicked") else value("address", "") or ""))
     fields["contact_public"] = st.text_input(ui.t("contact"), value=value("contact_public", "") or "")
     c1, c2 = st.columns(2)
-    lat = c1.number_input("Breite (WGS84)" if lang == "de" else "Latitude (WGS84)", format="%.6f",
-                          value=float(point.y) if point is not None else float(ws.districts.to_crs(4326).geometry
-                                                                                .iloc[0].representative_point().y))
-    lon = c2.number_input("Länge (WGS84)" if lang == "de" else "Longitude (WGS84)", format="%.6f",
-                          value=float(point.x) if point is not None else float(ws.districts.to_crs(4326).geometry
-                                                                                .iloc[0].representative_point().x))
+    lat = c1.number_input("Breite (WGS84)" if lang == "de" else "Latitude (WGS84)", format="%.6f", value=position[0])
+    lon = c2.number_input("Länge (WGS84)" if lang == "de" else "Longitude (WGS84)", format="%.6f", value=position[1])
     saved = st.form_submit_button(ui.t("edit_save"), type="primary")
 
 def attempt(change, done_message: str) -> None:

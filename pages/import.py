@@ -63,12 +63,22 @@ for k, column in enumerate(fields):
                                    index=sources.index(guess), key=f"imp_col_{layer}_{column.name}")
     if choice != "—":
         columns[column.name] = choice
-c1, c2, c3 = st.columns(3)
-x = c1.selectbox(ui.t("import_x"), list(table.columns), key="imp_x",
-                 index=next((i for i, c in enumerate(table.columns) if c.lower() in ("x", "rechtswert", "ost", "lon")), 0))
-y = c2.selectbox(ui.t("import_y"), list(table.columns), key="imp_y",
-                 index=next((i for i, c in enumerate(table.columns) if c.lower() in ("y", "hochwert", "nord", "lat")), 0))
-crs = c3.text_input(ui.t("import_crs"), value="EPSG:25832", key="imp_crs")
+address_column = next((c for c in table.columns if c.lower() in ("adresse", "anschrift", "address")), None)
+by_address = st.radio(ui.t("import_position"), ["xy", "address"], horizontal=True, key="imp_position",
+                      index=1 if address_column else 0, format_func=lambda k: ui.t(f"import_position_{k}")) == "address"
+x = y = address = None
+crs = schema.DEFAULT_CRS
+if by_address:
+    address = st.selectbox(ui.t("import_address"), list(table.columns), key="imp_address",
+                           index=list(table.columns).index(address_column) if address_column else 0)
+    st.caption(ui.t("import_address_hint", n=len(ws.addresses)))
+else:
+    c1, c2, c3 = st.columns(3)
+    x = c1.selectbox(ui.t("import_x"), list(table.columns), key="imp_x",
+                     index=next((i for i, c in enumerate(table.columns) if c.lower() in ("x", "rechtswert", "ost", "lon")), 0))
+    y = c2.selectbox(ui.t("import_y"), list(table.columns), key="imp_y",
+                     index=next((i for i, c in enumerate(table.columns) if c.lower() in ("y", "hochwert", "nord", "lat")), 0))
+    crs = c3.text_input(ui.t("import_crs"), value="EPSG:25832", key="imp_crs")
 
 constants, value_maps = {}, {}
 if layer == "offers":
@@ -97,7 +107,7 @@ if layer == "offers":
                                            key=f"imp_map_{word}")
         value_maps["life_phases"] = mapping
 plan = ImportPlan(layer=layer, columns=columns, x=x, y=y, crs=crs.strip() or schema.DEFAULT_CRS,
-                  constants=constants, value_maps=value_maps)
+                  address=address, constants=constants, value_maps=value_maps)
 
 if st.button(ui.t("import_check"), key="imp_check"):
     try:

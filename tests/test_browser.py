@@ -160,11 +160,12 @@ def test_import_wizard_end_to_end(browser, demo_ws, tmp_path):
     shutil.copy(DEMO, workspace)
     accounts = tmp_path / "konten.toml"
     add_account(accounts, "anna", "planner", "geheim123")
-    centre = demo_ws.districts.geometry.iloc[0].representative_point()
-    x, y = f"{centre.x:.1f}".replace(".", ","), f"{centre.y:.1f}".replace(".", ",")
-    csv = tmp_path / "angebote.csv"
-    csv.write_text(f"offer_id;name;provider;Zielgruppe;Rechtswert;Hochwert\n"
-                   f"N1;Elterncafé Süd;AWO;U3;{x};{y}\nN2;Seniorencafé;DRK;Senioren;{x};{y}\n", encoding="cp1252")
+    first, second = demo_ws.addresses.iloc[3], demo_ws.addresses.iloc[700]
+    csv = tmp_path / "angebote.csv"  # addresses, not coordinates: geocoded against the address directory
+    csv.write_text(f"offer_id;name;provider;Zielgruppe;Adresse\n"
+                   f"N1;Elterncafé Süd;AWO;U3;{first['street']} {first['number']}\n"
+                   f"N2;Seniorencafé;DRK;Senioren;{second['street']} {second['number']}, {second['postcode']}\n",
+                   encoding="cp1252")
     proc, url = start_app(workspace, {"PRAEVENTIONSATLAS_ACCOUNTS": str(accounts)})
     try:
         context = browser.new_context(viewport={"width": 1400, "height": 2400})
@@ -200,6 +201,7 @@ def test_import_wizard_end_to_end(browser, demo_ws, tmp_path):
     ws = read_workspace(workspace)
     offers = ws.offers.set_index("offer_id")
     assert offers.loc["N1", "life_phases"] == ("early_childhood",) and offers.loc["N2", "name"] == "Seniorencafé"
+    assert offers.loc["N2", "geometry"].distance(second.geometry) < 0.01
     assert set(ws.history["action"]) == {"import"} and set(ws.history["user"]) == {"anna"}
 
 

@@ -230,6 +230,14 @@ def test_offline_geocoding_of_the_schools(tmp_path):
     got = np.column_stack([ws.offers.geometry.x, ws.offers.geometry.y])
     assert np.allclose(got, expected, atol=0.01)
     assert any("addresses matched" in note for note in report.notes)
+    # the address file travels with the workspace, so the app can geocode (wizard, Lotse)
+    from dashboard.geocode import address_index, geocode_texts
+
+    assert len(ws.addresses) >= len(schools) and ws.addresses.crs == ws.crs
+    first = schools.iloc[0]
+    found = geocode_texts(address_index(ws.addresses), [f"{first['Strasse']}, {first['PLZ']} {first['Ort']}"])
+    assert found["status"].iat[0] in ("matched", "matched_without_suffix")
+    assert abs(found["x"].iat[0] - float(first["UTMRechtswert"])) < 0.01
 
 
 def test_geocoding_reports_unmatched_and_ambiguous_rows(tmp_path):
@@ -332,3 +340,58 @@ source = "Agentur für Arbeit"
     cov = C.coverage(ws)  # district tables: reach from district points, target population from the table
     kita = cov.table.set_index(["district_id", "phase_id"]).loc[(ids[0], "kita"), "target_population"]
     assert kita == pytest.approx(100 * 3 / 6)
+
+
+def test_parse_address_and_street_hints(demo_ws):
+    from dashboard.geocode import address_index, geocode_texts, parse_address, street_suggestions
+
+    assert parse_address("Klosterstr. 12a, 59821 Arnsberg") == {
+        "street": "Klosterstr.", "number": "12a", "postcode": "59821", "place": "Arnsberg"}
+    assert parse_address("Marktplatz 3") == {"street": "Marktplatz", "number": "3", "postcode": "", "place": ""}
+    assert parse_address("Nirgendwo")["number"] == ""
+    # every sited demo offer's address leads back to (near) its position
+    sited = demo_ws.offers[demo_ws.offers.geometry.notna()]
+    found = geocode_texts(address_index(demo_ws.addresses), sited["address"].tolist())
+    assert (found["status"] == "matched").all()
+    distance = np.hypot(found["x"].to_numpy() - sited.geometry.x.to_numpy(),
+                        found["y"].to_numpy() - sited.geometry.y.to_numpy())
+    assert distance.max() < 150
+    street = demo_ws.addresses["street"].iat[0]
+    lowered = street.lower().replace("straße", "str.")
+    assert street in street_suggestions(demo_ws.addresses, lowered[:6])
+    assert street_suggestions(demo_ws.addresses, "") == []
+
+
+@pytest.mark.parametrize("kind", ["shp.zip", "shp", "gpkg"])
+def test_districts_from_shapefile_zip_and_geopackage(tmp_path, kind):
+    """The GIS office's Shapefile (also zipped, other CRS) or GeoPackage give the same districts."""
+    import zipfile
+
+    import geopandas as gpd
+
+    source = gpd.read_file(SHARED / "viersen" / "municipality_boundaries.geojson")
+    folder = tmp_path / "gis"
+    folder.mkdir()
+    if kind == "gpkg":
+        path = folder / "gemeinden.gpkg"
+        source.to_crs(3035).to_file(path, layer="gemeinden", driver="GPKG")
+    else:
+        source.to_crs(4326).to_file(folder / "gemeinden.shp", driver="ESRI Shapefile", encoding="utf-8")
+        path = folder / "gemeinden.shp"
+        if kind == "shp.zip":
+            path = tmp_path / "gemeinden.zip"
+            with zipfile.ZipFile(path, "w") as z:
+                for part in folder.iterdir():
+                    z.write(part, arcname=part.name)
+    text = (RECIPES / "viersen_1km.toml").read_text().replace('"../../../shared/', f'"{SHARED.parent}/')
+    text = text.replace(f'file = "{SHARED.parent}/data/viersen/municipality_boundaries.geojson"', f'file = "{path}"')
+    assert str(path) in text
+    recipe = tmp_path / "rezept.toml"
+    recipe.write_text(text)
+    ws, _ = build_workspace(recipe)
+    reference, _ = build_workspace(RECIPES / "viersen_1km.toml")
+    assert sorted(ws.districts["name"]) == sorted(reference.districts["name"])
+    assert ws.crs.to_epsg() == 25832
+    merged = ws.districts.set_index("district_id").area / reference.districts.set_index("district_id").area
+    assert np.allclose(merged, 1.0, rtol=1e-6)
+    assert ws.total_population() == reference.total_population()

@@ -25,8 +25,8 @@ def test_viewer_cannot_edit(town):
 def test_planner_edits_an_offer_with_history(town):
     at = run_app(PAGE, session={"role": "planner", "user": "anna"})
     at.selectbox(key="edit_record").set_value("A0005").run()
-    at.text_input[0].input("Geburtsvorbereitung am Abend")
-    at.button[0].click().run()  # the form's save button submits the typed value
+    at.text_input[1].input("Geburtsvorbereitung am Abend")
+    at.button[1].click().run()  # the form's save button submits the typed value
     assert not at.exception
     assert at.success[0].value == "Gespeichert."
     ws = read_workspace(town)
@@ -39,8 +39,8 @@ def test_lost_update_shows_a_message(town):
     at = run_app(PAGE, session={"role": "planner", "user": "anna"})
     at.selectbox(key="edit_record").set_value("A0006").run()  # anna opens the record (version 1)
     editing.edit_record(town, "offers", "A0006", {"name": "von Ben geändert"}, user="ben", role="planner")
-    at.text_input[0].input("von Anna geändert")
-    at.button[0].click().run()
+    at.text_input[1].input("von Anna geändert")
+    at.button[1].click().run()
     assert "Jemand anderes hat diesen Eintrag inzwischen gespeichert" in at.error[0].value
     assert read_workspace(town).offers.set_index("offer_id").loc["A0006", "name"] == "von Ben geändert"
 
@@ -57,6 +57,26 @@ def test_invalid_change_is_explained(town):
     at = run_app(PAGE, session={"role": "planner", "user": "anna"})
     at.selectbox(key="edit_record").set_value("A0007").run()
     at.number_input[1].set_value(10.0)  # latitude far outside the municipality
-    at.button[0].click().run()
+    at.button[1].click().run()
     assert "nicht gespeichert" in at.error[0].value
     assert "außerhalb des Gemeindegebiets" in at.code[0].value
+
+
+def test_position_by_address_sets_the_saved_point(town, demo_ws):
+    """A planner finds an address (offline directory); the offer is saved at that house."""
+    target = demo_ws.addresses.iloc[42]
+    at = run_app(PAGE, session={"role": "planner", "user": "anna"})
+    at.selectbox(key="edit_record").set_value("A0008").run()
+    key = "edit_pos_offers_A0008"
+    at.text_input(key=f"{key}_address").input("Nirgendweg 3")
+    at.button(key=f"{key}_find").click().run()
+    assert "nicht im Adressverzeichnis" in at.warning[-1].value
+    typed = f"{target['street']} {target['number']}, {target['postcode']}"
+    at.text_input(key=f"{key}_address").input(typed)
+    at.button(key=f"{key}_find").click().run()
+    assert not at.exception and not [w for w in at.warning if "Adressverzeichnis" in w.value]
+    assert at.text_input[4].value == typed  # the form's address field takes the found address
+    at.button[1].click().run()
+    assert at.success[0].value == "Gespeichert."
+    saved = read_workspace(town).offers.set_index("offer_id").loc["A0008"]
+    assert saved.geometry.distance(target.geometry) < 0.5 and saved["address"] == typed

@@ -77,3 +77,37 @@ def test_upload_limits():
     with pytest.raises(ImportTooLarge, match="Zu viele Zeilen"):
         check_limits(1000, 50_000)
     assert pd is not None
+
+
+def test_import_with_addresses_geocodes_offline(tmp_path, workspace_copy, demo_ws):
+    from dataclasses import replace
+
+    a = demo_ws.addresses.iloc[[10, 500]]
+    given = [f"{a['street'].iat[0].replace('straße', 'str.')} {a['number'].iat[0]}",  # tolerant spelling
+             f"{a['street'].iat[1]} {a['number'].iat[1]}, {a['postcode'].iat[1]} Lindenbrück",
+             "Nirgendweg 7"]
+    text = "Nr;Titel;Träger;Zielgruppe;Kategorie;Adresse\n" + "".join(
+        f"N{k};Angebot {k};AWO;U3;Beratung;{address}\n" for k, address in enumerate(given))
+    table = table_from(tmp_path, text)
+    plan = replace(PLAN, x=None, y=None, address="Adresse")
+    _, problems = prepare_import(demo_ws, table, plan, "angebote.csv")
+    assert [(p.row, p.field, p.code) for p in problems] == [(4, "Adresse", "address_unmatched")]
+    assert "Nirgendweg 7" in problems[0].message("de") and "angebote.csv" in problems[0].message("de")
+    before = hashlib.sha256(workspace_copy.read_bytes()).hexdigest()
+    with pytest.raises(ValueError):
+        commit_import(workspace_copy, table, plan, "angebote.csv", user="anna")
+    assert hashlib.sha256(workspace_copy.read_bytes()).hexdigest() == before
+    table = table.iloc[:2]
+    new, problems = prepare_import(demo_ws, table, plan, "angebote.csv")
+    assert problems == []
+    assert new.geometry.distance(a.geometry.reset_index(drop=True)).max() < 0.01
+    assert list(new["address"]) == given[:2]
+
+
+def test_import_with_addresses_needs_an_address_directory(tmp_path, demo_ws):
+    from dataclasses import replace
+
+    ws = replace(demo_ws, addresses=demo_ws.addresses.iloc[:0])
+    table = table_from(tmp_path, "Nr;Titel;Träger;Zielgruppe;Kategorie;Adresse\nN1;X;AWO;U3;Beratung;Weg 1\n")
+    _, problems = prepare_import(ws, table, replace(PLAN, x=None, y=None, address="Adresse"), "angebote.csv")
+    assert [p.code for p in problems] == ["no_address_directory"]
