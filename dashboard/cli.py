@@ -56,7 +56,7 @@ def _coverage(args) -> int:
     from .analysis import coverage as cov_mod
     from .export import to_csv, to_xlsx
 
-    ws = read_workspace(args.workspace)
+    ws = read_workspace(args.workspace).current()
     params = cov_mod.CoverageParams(radius_m=args.radius, detour=args.detour, min_reach=args.min_reach)
     demand = cov_mod.prepare_demand(ws)
     result = cov_mod.coverage(ws, params, demand=demand)
@@ -96,7 +96,7 @@ def _report(args) -> int:
     from .report import report_pdf
 
     started = time.perf_counter()
-    ws = read_workspace(args.workspace)
+    ws = read_workspace(args.workspace).current()
     pdf = report_pdf(ws, args.district or None, lang=args.lang, threshold=args.threshold)
     Path(args.out).write_bytes(pdf)
     what = f"{len(args.district)} district(s)" if args.district else f"whole city ({len(ws.districts)} districts)"

@@ -64,19 +64,21 @@ def _digest(path: str, mtime_ns: int, size: int) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _load(path: str, digest: str) -> Workspace:
-    return read_workspace(path)
+def _load(path: str, digest: str, include_retired: bool) -> Workspace:
+    ws = read_workspace(path)
+    return ws if include_retired else ws.current()
 
 
-def workspace() -> Workspace:
-    """The configured workspace, loaded once per file content and shared (treat as read-only).
+def workspace(include_retired: bool = False) -> Workspace:
+    """The configured workspace, loaded once per file content and shared (treat as read-only);
+    retired records are left out unless ``include_retired`` (editing, import).
 
     A missing or invalid file stops the page with every problem listed in the UI language.
     """
     path = Path(settings().workspace)
     try:
         stat = path.stat()
-        return _load(str(path), _digest(str(path), stat.st_mtime_ns, stat.st_size))
+        return _load(str(path), _digest(str(path), stat.st_mtime_ns, stat.st_size), include_retired)
     except FileNotFoundError:
         error = WorkspaceError([Problem(path.name, None, None, None, "file_missing")])
     except WorkspaceError as exc:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -73,6 +73,16 @@ class Workspace:
     def crs(self):
         """The workspace's metric CRS (pyproj CRS)."""
         return self.districts.crs
+
+    def current(self) -> "Workspace":
+        """The workspace as the analysis sees it: retired offers, Familienzentren and partners
+        left out (their rows and the history stay in the file)."""
+        changes = {}
+        for name in ("offers", "family_centres", "partners"):
+            frame = getattr(self, name)
+            if "retired" in frame.columns and frame["retired"].fillna(False).astype(bool).any():
+                changes[name] = frame[~frame["retired"].fillna(False).astype(bool).to_numpy()].reset_index(drop=True)
+        return replace(self, **changes) if changes else self
 
     @property
     def is_fictional(self) -> bool:

@@ -13,7 +13,7 @@ from dashboard import editing, export, schema, ui
 from dashboard.life_phases import phase_labels
 from dashboard.workspace import WorkspaceError
 
-ws = ui.workspace()
+ws = ui.workspace(include_retired=True)
 cfg = ui.settings()
 lang = ui.lang()
 role, organisation, user = ui.role(), st.session_state.get("organisation"), st.session_state.get("user")

@@ -14,7 +14,7 @@ from dashboard.importer import ImportPlan, ImportTooLarge, check_limits, commit_
 from dashboard.life_phases import phase_labels
 from dashboard.workspace import WorkspaceError
 
-ws = ui.workspace()
+ws = ui.workspace(include_retired=True)
 lang = ui.lang()
 st.title(ui.t("page_import"))
 ui.fictional_banner(ws)

@@ -98,6 +98,19 @@ def test_add_and_retire(workspace_copy, demo_ws):
     retired = ws.offers.set_index("offer_id").loc["A9999"]
     assert retired["retired"] and retired["valid_to"] == pd.Timestamp("2026-01-31")
     assert set(editing.history_table(ws, "offers", "A9999")["action"]) == {"add", "retire"}
+    # the analysis and the map no longer see it; the file and history keep it
+    assert "A9999" not in set(ws.current().offers["offer_id"]) and len(ws.current().offers) == len(demo_ws.offers)
+    assert "A9999" in set(ws.offers["offer_id"])
+
+
+def test_retired_offer_leaves_the_map(monkeypatch, workspace_copy):
+    from apptest_util import map_args, run_app
+
+    editing.retire_record(workspace_copy, "offers", "A0003", user="anna", role="planner")
+    monkeypatch.setenv("PRAEVENTIONSATLAS_WORKSPACE", str(workspace_copy))
+    at = run_app("pages/map.py")
+    assert not at.exception
+    assert '"A0003"' not in map_args(at)["feature_group"] and '"A0004"' in map_args(at)["feature_group"]
 
 
 def test_invalid_change_is_rejected_and_nothing_written(workspace_copy):
