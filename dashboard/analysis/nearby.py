@@ -1,0 +1,213 @@
+"""What is near a place: offers for a family (Lotse), and what a partner's sites reach.
+
+Distances are straight lines in metres multiplied by a detour factor (default 1.3, as in
+:class:`~dashboard.analysis.coverage.CoverageParams`) to estimate the walking distance;
+walking time assumes 75 m per minute (4.5 km/h).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import shapely
+from scipy.spatial import cKDTree
+
+from .. import filters, schema
+from ..population import cell_phase_population
+from ..secrecy import suppress
+
+WALKING_M_PER_MIN = 75.0
+
+
+@dataclass(frozen=True)
+class FamilySituation:
+    """Who in the family is looking for support (nothing of it is stored).
+
+    ``child_ages`` in years (0.5 = six months); ``parents``: offers for the parents
+    themselves; ``older_relatives``: offers for older relatives living with or near them."""
+
+    pregnant: bool = False
+    child_ages: tuple[float, ...] = ()
+    parents: bool = False
+    older_relatives: bool = False
+
+    def is_empty(self) -> bool:
+        return not (self.pregnant or self.child_ages or self.parents or self.older_relatives)
+
+
+PARENT_AGE, OLDER_RELATIVE_AGE = 35.0, 75.0
+
+
+def phases_for(situation: FamilySituation, life_phases: pd.DataFrame) -> dict[str, list[str]]:
+    """Life phases that fit the family → who they are for ('pregnancy', 'child:4', 'parents',
+    'older_relatives'), in chain order. Ages are matched to the phases' age ranges
+    [age_from, age_to); a phase with id 'pregnancy' is only chosen for a pregnancy."""
+    who: dict[str, list[str]] = {}
+    ordinary = life_phases[life_phases["phase_id"] != "pregnancy"]
+    lo = ordinary["age_from"].to_numpy(float)
+    hi = ordinary["age_to"].fillna(np.inf).to_numpy(float)
+
+    def add(age: float, label: str):
+        for phase in ordinary["phase_id"].to_numpy()[(lo <= age) & (age < hi)]:
+            who.setdefault(str(phase), []).append(label)
+
+    if situation.pregnant and "pregnancy" in set(life_phases["phase_id"]):
+        who.setdefault("pregnancy", []).append("pregnancy")
+    for age in situation.child_ages:
+        if age < 0 or age > 27:
+            raise ValueError(f"a child's age must be between 0 and 27 years, got {age}")
+        add(float(age), f"child:{age:g}")
+    if situation.parents:
+        add(PARENT_AGE, "parents")
+    if situation.older_relatives:
+        add(OLDER_RELATIVE_AGE, "older_relatives")
+    order = list(life_phases["phase_id"])
+    return {phase: who[phase] for phase in order if phase in who}
+
+
+def _active_offers(ws, f: filters.OfferFilter) -> pd.DataFrame:
+    return ws.offers[filters.offer_mask(ws, f)]
+
+
+def offers_for_family(ws, x: float, y: float, situation: FamilySituation, *, max_distance_m: float = 3000.0,
+                      detour: float = 1.3, cost_free: bool = False, barrier_free: bool = False,
+                      languages: tuple[str, ...] = (), categories: tuple[str, ...] = (),
+                      valid_on: date | None = None, include_outreach: bool = True) -> pd.DataFrame:
+    """Offers that fit the family near the point (x, y in the workspace CRS, metres), nearest
+    first: one row per offer with ``distance_m`` (estimated walking distance), ``walking_min``,
+    ``for_whom`` (the situation's labels it fits) and ``outreach`` (comes to the family: no
+    distance, listed after the sited offers). Offers farther than ``max_distance_m`` (walking)
+    are left out."""
+    wanted = phases_for(situation, ws.life_phases)
+    columns = ["offer_id", "name", "provider", "category", "life_phases", "for_whom", "address", "contact_public",
+               "cost_free", "barrier_free", "languages", "distance_m", "walking_min", "outreach", "geometry"]
+    if not wanted:
+        return pd.DataFrame(columns=columns)
+    f = filters.OfferFilter(life_phases=tuple(wanted), cost_free=cost_free, barrier_free=barrier_free,
+                            languages=tuple(languages), categories=tuple(categories), valid_on=valid_on)
+    offers = _active_offers(ws, f).reset_index(drop=True)
+    geoms = offers.geometry.to_numpy()
+    sited = ~shapely.is_missing(geoms)
+    if len(offers):
+        sited[sited] = ~shapely.is_empty(geoms[sited])
+    distance = np.full(len(offers), np.nan)
+    if sited.any():
+        xy = shapely.get_coordinates(geoms[sited])
+        distance[sited] = np.hypot(xy[:, 0] - x, xy[:, 1] - y) * detour
+    keep = sited & (distance <= max_distance_m)
+    if include_outreach and (~sited).any():
+        keep |= ~sited & _serves_point(ws, offers, x, y)
+    out = offers[keep].copy()
+    out["distance_m"] = distance[keep].round(0)
+    out["walking_min"] = np.ceil(out["distance_m"] / WALKING_M_PER_MIN)
+    out["outreach"] = ~sited[keep]
+    out["for_whom"] = out["life_phases"].map(
+        lambda phases: tuple(dict.fromkeys(w for p in phases if p in wanted for w in wanted[p])))
+    for column in columns:
+        if column not in out:
+            out[column] = None
+    out = out.sort_values(["outreach", "distance_m", "name"], na_position="last", kind="stable")
+    return out[columns].reset_index(drop=True)
+
+
+def _serves_point(ws, offers: pd.DataFrame, x: float, y: float) -> np.ndarray:
+    """Outreach offers whose service area (district ids or the whole city) holds the point."""
+    point = shapely.Point(x, y)
+    hit = ws.districts.sindex.query(point, predicate="intersects")
+    district = str(ws.districts["district_id"].iloc[hit[0]]) if len(hit) else None
+    areas = offers["service_area"].map(lambda a: tuple(a) if isinstance(a, (tuple, list)) else ())
+    return areas.map(lambda a: schema.CITY_WIDE in a or (district is not None and district in a)).to_numpy(bool)
+
+
+# ---------------------------------------------------------------------------------------
+# Partner view: what one organisation's sites reach
+# ---------------------------------------------------------------------------------------
+def organisation_offers(ws, partner_id: str) -> pd.DataFrame:
+    """The organisation's offers (by ``partner_id``), sited first."""
+    offers = ws.offers[ws.offers["partner_id"] == partner_id] if "partner_id" in ws.offers else ws.offers.iloc[:0]
+    return offers.sort_values("name").reset_index(drop=True)
+
+
+def organisation_family_centres(ws, partner_id: str) -> pd.DataFrame:
+    """Familienzentren run by the organisation (provider name equals its organisation name)."""
+    row = ws.partners[ws.partners["partner_id"] == partner_id]
+    if row.empty or len(ws.family_centres) == 0:
+        return ws.family_centres.iloc[:0]
+    return ws.family_centres[ws.family_centres["provider"] == row["organisation"].iat[0]].reset_index(drop=True)
+
+
+def site_reach(ws, offers: pd.DataFrame, radius_m: float = 1000.0, detour: float = 1.3,
+               threshold: int = 3) -> pd.DataFrame:
+    """Per sited offer and each of its life phases: the target population living within
+    ``radius_m`` walking distance (persons, from the population cells; counts below the
+    disclosure ``threshold`` withheld as NaN) and its share of the city's target population."""
+    sited = offers[offers.geometry.notna() & ~offers.geometry.is_empty] if len(offers) else offers
+    rows = sited.explode("life_phases")
+    columns = ["offer_id", "name", "phase_id", "persons", "city_share"]
+    if rows.empty or ws.population_cells is None or not len(ws.population_cells):
+        return pd.DataFrame(columns=columns)
+    persons = cell_phase_population(ws)
+    centres = shapely.get_coordinates(ws.population_cells.geometry.centroid.to_numpy())
+    tree = cKDTree(centres)
+    site_xy = shapely.get_coordinates(sited.geometry.to_numpy())
+    within = tree.query_ball_point(site_xy, r=radius_m / detour)
+    by_offer = {oid: k for k, oid in enumerate(sited["offer_id"])}
+    values, shares = [], []
+    totals = persons.sum()
+    for oid, phase in zip(rows["offer_id"], rows["life_phases"]):
+        cells = within[by_offer[oid]]
+        value = float(persons[phase].to_numpy()[cells].sum()) if phase in persons and cells else 0.0
+        values.append(value)
+        shares.append(value / totals[phase] if phase in totals and totals[phase] > 0 else np.nan)
+    out = pd.DataFrame({"offer_id": rows["offer_id"].to_numpy(), "name": rows["name"].to_numpy(),
+                        "phase_id": rows["life_phases"].to_numpy(), "persons": np.round(values),
+                        "city_share": shares})
+    hidden = suppress(out["persons"], threshold).isna()
+    out.loc[hidden, ["persons", "city_share"]] = np.nan
+    return out[columns]
+
+
+def nearby_same_phase(ws, offers: pd.DataFrame, radius_m: float = 1000.0, detour: float = 1.3) -> pd.DataFrame:
+    """Other organisations' offers of the same life phases within ``radius_m`` (walking) of
+    each sited offer: possible Parallelstrukturen or cooperation partners, nearest first."""
+    columns = ["offer_id", "name", "near_offer_id", "near_name", "near_provider", "shared_phases", "distance_m"]
+    sited = offers[offers.geometry.notna()] if len(offers) else offers
+    others = ws.offers[ws.offers.geometry.notna()]
+    if len(sited):
+        others = others[~others["offer_id"].isin(set(offers["offer_id"]))]
+        if "partner_id" in others and sited["partner_id"].notna().any():
+            others = others[others["partner_id"].ne(sited["partner_id"].iat[0]) | others["partner_id"].isna()]
+    if sited.empty or others.empty:
+        return pd.DataFrame(columns=columns)
+    tree = cKDTree(shapely.get_coordinates(others.geometry.to_numpy()))
+    site_xy = shapely.get_coordinates(sited.geometry.to_numpy())
+    pairs = tree.query_ball_point(site_xy, r=radius_m / detour)
+    i = np.repeat(np.arange(len(sited)), [len(p) for p in pairs])
+    j = np.fromiter((k for p in pairs for k in p), dtype=np.int64, count=len(i))
+    if not len(i):
+        return pd.DataFrame(columns=columns)
+    own_phases = sited["life_phases"].to_numpy()[i]
+    their_phases = others["life_phases"].to_numpy()[j]
+    shared = [tuple(p for p in a if p in set(b)) for a, b in zip(own_phases, their_phases)]
+    other_xy = shapely.get_coordinates(others.geometry.to_numpy())
+    out = pd.DataFrame({
+        "offer_id": sited["offer_id"].to_numpy()[i], "name": sited["name"].to_numpy()[i],
+        "near_offer_id": others["offer_id"].to_numpy()[j], "near_name": others["name"].to_numpy()[j],
+        "near_provider": others["provider"].to_numpy()[j], "shared_phases": shared,
+        "distance_m": (np.hypot(*(other_xy[j] - site_xy[i]).T) * detour).round(0),
+    })
+    out = out[out["shared_phases"].map(len) > 0]
+    return out.sort_values(["offer_id", "distance_m"], kind="stable").reset_index(drop=True)[columns]
+
+
+def districts_around(ws, offers: pd.DataFrame, radius_m: float = 1000.0, detour: float = 1.3) -> list[str]:
+    """District ids within ``radius_m`` (walking) of any of the sited offers."""
+    sited = offers[offers.geometry.notna()] if len(offers) else offers
+    if sited.empty:
+        return []
+    area = shapely.union_all(sited.geometry.buffer(radius_m / detour).to_numpy())
+    hit = ws.districts.sindex.query(area, predicate="intersects")
+    return list(ws.districts["district_id"].iloc[np.sort(hit)])

@@ -1,0 +1,81 @@
+"""Offers near a family (Lotse) and what a partner's sites reach, on the hand-made town."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dashboard.analysis.nearby import (FamilySituation, districts_around, nearby_same_phase, offers_for_family,
+                                       phases_for, site_reach)
+from dashboard.life_phases import default_life_phases
+from test_coverage import X0, Y0, brute_reached, offer, tiny
+
+
+def test_family_situation_to_life_phases():
+    situation = FamilySituation(pregnant=True, child_ages=(0.5, 4, 4.5), parents=True, older_relatives=True)
+    assert phases_for(situation, default_life_phases()) == {
+        "pregnancy": ["pregnancy"], "early_childhood": ["child:0.5"], "kita": ["child:4", "child:4.5"],
+        "adults": ["parents"], "seniors": ["older_relatives"]}
+    assert phases_for(FamilySituation(child_ages=(12,)), default_life_phases()) == {"youth": ["child:12"]}
+    assert phases_for(FamilySituation(), default_life_phases()) == {}
+    with pytest.raises(ValueError, match="between 0 and 27"):
+        phases_for(FamilySituation(child_ages=(-1,)), default_life_phases())
+
+
+def family_town():
+    rows = [offer("near", ["early_childhood"], 800, 500),          # 300 m east of the family
+            offer("kita200", ["kita"], 500, 700),                  # 200 m north, not cost-free
+            offer("far", ["kita"], 3000, 500),                     # 2.5 km: 3.25 km walking
+            offer("youth", ["youth"], 550, 500),                   # not for this family
+            offer("visits", ["kita"], area=["D0"]),                # outreach in the family's district
+            offer("elsewhere", ["kita"], area=["D1"])]             # outreach elsewhere
+    rows[1]["cost_free"] = False
+    rows[3]["barrier_free"] = False
+    return tiny(rows)
+
+
+def test_offers_for_a_family_nearest_first():
+    ws = family_town()
+    family = FamilySituation(child_ages=(1, 4))
+    found = offers_for_family(ws, X0 + 500, Y0 + 500, family)
+    assert list(found["offer_id"]) == ["kita200", "near", "visits"]
+    assert list(found["distance_m"].iloc[:2]) == [260.0, 390.0]  # straight line × 1.3
+    assert list(found["walking_min"].iloc[:2]) == [4.0, 6.0]     # 75 m per minute, rounded up
+    assert list(found["outreach"]) == [False, False, True] and np.isnan(found["distance_m"].iat[2])
+    assert found.set_index("offer_id").loc["near", "for_whom"] == ("child:1",)
+    assert found.set_index("offer_id").loc["kita200", "for_whom"] == ("child:4",)
+    # filters
+    assert "kita200" not in set(offers_for_family(ws, X0 + 500, Y0 + 500, family, cost_free=True)["offer_id"])
+    wider = offers_for_family(ws, X0 + 500, Y0 + 500, family, max_distance_m=4000, include_outreach=False)
+    assert list(wider["offer_id"]) == ["kita200", "near", "far"]
+    assert offers_for_family(ws, X0 + 500, Y0 + 500, FamilySituation()).empty
+
+
+def test_site_reach_counts_the_target_population_within_walking_distance():
+    ws = family_town()
+    near = ws.offers[ws.offers["offer_id"] == "near"]
+    reach = site_reach(ws, near, radius_m=1000, detour=1.3)
+    cells = brute_reached(ws, 800, 500, 1000 / 1.3).sum()
+    assert reach["phase_id"].tolist() == ["early_childhood"]
+    assert reach["persons"].iat[0] == 4 * cells  # 4 children aged 0–<3 per cell
+    assert reach["city_share"].iat[0] == pytest.approx(cells / 200)
+    # a tiny reach falls under statistical secrecy
+    centre = tiny([offer("one_cell", ["pregnancy"], 750, 550)])  # one cell: 4/3 persons in pregnancy
+    small = site_reach(centre, centre.offers, radius_m=10, detour=1.0)
+    assert np.isnan(small["persons"].iat[0]) and np.isnan(small["city_share"].iat[0])
+    assert site_reach(centre, centre.offers, radius_m=10, detour=1.0, threshold=1)["persons"].iat[0] == 1
+
+
+def test_nearby_same_phase_by_hand():
+    rows = [offer("mine", ["kita"], 500, 500), offer("twin", ["kita", "primary"], 600, 500),
+            offer("other", ["youth"], 520, 500), offer("own2", ["kita"], 510, 500), offer("remote", ["kita"], 2900, 500)]
+    ws = tiny(rows)
+    ws.offers = ws.offers.assign(partner_id=["P1", "P2", "P2", "P1", "P3"])
+    own = ws.offers[ws.offers["partner_id"] == "P1"]
+    near = nearby_same_phase(ws, own, radius_m=1300, detour=1.3)
+    assert near[["offer_id", "near_offer_id", "distance_m"]].values.tolist() == [["mine", "twin", 130.0],
+                                                                                ["own2", "twin", 117.0]]
+    assert near["shared_phases"].iat[0] == ("kita",)
+    assert districts_around(ws, own, radius_m=650, detour=1.3) == ["D0", "D1"]
+    assert districts_around(ws, own, radius_m=100, detour=1.0) == ["D0"]

@@ -1,0 +1,67 @@
+"""Network metrics on a hand-made cooperation structure, and the demo city's networks."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from dashboard import networks as N
+from test_coverage import CRS, X0, Y0, offer, tiny
+
+
+def networked_town():
+    ws = tiny([offer("O1", ["youth"], 100, 100), offer("O2", ["kita"], 1500, 100)])
+    ws.offers = ws.offers.assign(partner_id=["P1", "P3"])
+    ws.partners = gpd.GeoDataFrame({
+        "partner_id": ["P1", "P2", "P3", "P4"],
+        "organisation": ["Jugendamt", "Gesundheitsamt", "Grundschule Ost", "Sportverein"],
+        "sector": ["Kinder- und Jugendhilfe", "Gesundheit", "Bildung", "Sport"],
+        "legal_domain": ["SGB VIII", "SGB V", "Schule", "Sonstige"],
+    }, geometry=[shapely.Point(X0 + 100, Y0 + 100), shapely.Point(X0 + 200, Y0 + 100),
+                 shapely.Point(X0 + 1500, Y0 + 100), shapely.Point(X0 + 1600, Y0 + 100)], crs=CRS)
+    ws.networks = pd.DataFrame({"network_id": ["N1", "N2"], "name": ["Frühe Hilfen", "Kita–Schule"],
+                                "life_phases": [("pregnancy", "early_childhood"), ("kita",)],
+                                "coordinator": ["P1", "P1"]})
+    ws.memberships = pd.DataFrame({"network_id": ["N1", "N1", "N2", "N2"], "partner_id": ["P1", "P2", "P1", "P3"],
+                                   "role": ["Koordination", "Mitglied", "Koordination", "Mitglied"]})
+    return ws
+
+
+def test_network_summary_by_hand():
+    summary = N.network_summary(networked_town()).set_index("network_id")
+    assert summary.loc["N1", "members"] == 2 and summary.loc["N1", "member_names"] == ("Jugendamt", "Gesundheitsamt")
+    # own phases plus the phases of the members' offers (P1 offers youth work), in chain order
+    assert summary.loc["N1", "life_phases"] == ("pregnancy", "early_childhood", "youth")
+    assert summary.loc["N2", "life_phases"] == ("kita", "youth")
+    assert summary.loc["N1", "legal_domains"] == ("SGB V", "SGB VIII") and summary.loc["N1", "cross_sector"]
+    assert summary.loc["N2", "sectors"] == ("Bildung", "Kinder- und Jugendhilfe")
+
+
+def test_gaps_in_the_structure():
+    ws = networked_town()
+    assert list(N.partners_without_network(ws)["partner_id"]) == ["P4"]
+    assert list(N.districts_without_network_partner(ws)["district_id"]) == ["D2"]  # nobody in 'Wald'
+    assert N.phases_without_network(ws) == ["primary", "youth", "transition", "adults", "seniors"]
+    ties = N.cross_sector_ties(ws)
+    assert ties.values.tolist() == [["SGB V", "SGB VIII", 1], ["SGB VIII", "Schule", 1]]
+    assert list(N.members_of(ws, "N2")["partner_id"]) == ["P1", "P3"]
+
+
+def test_graph_and_layout():
+    ws = networked_town()
+    g = N.network_graph(ws)
+    assert g.number_of_nodes() == 6 and g.number_of_edges() == 4
+    assert g.degree[("partner", "P1")] == 2 and g.degree[("partner", "P4")] == 0
+    pos = N.layout(g)
+    assert pos == N.layout(g) and set(pos) == set(g.nodes)  # deterministic for a seed
+
+
+def test_demo_city_networks(demo_ws):
+    summary = N.network_summary(demo_ws)
+    assert len(summary) == len(demo_ws.networks) and summary["members"].gt(0).all()
+    assert summary["cross_sector"].any()
+    ties = N.cross_sector_ties(demo_ws)
+    assert (ties["legal_domain_a"] < ties["legal_domain_b"]).all() and ties["partner_pairs"].gt(0).all()
+    members = set(demo_ws.memberships["partner_id"])
+    assert set(N.partners_without_network(demo_ws)["partner_id"]) == set(demo_ws.partners["partner_id"]) - members
