@@ -203,3 +203,33 @@ def chain_matrix(cov, ws, lang: str = "de", measure: str = "reach_share"):
     ax.xaxis.tick_top()
     fig.colorbar(image, ax=ax, shrink=0.6, label="% erreicht" if lang == "de" else "% reached")
     return fig
+
+
+def wegweiser_map(ws, x: float, y: float, offers, lang: str = "de", attribution: str = "", size=(6.2, 4.6)):
+    """The hand-out's small map: the family's place (star, x/y in metres), the listed sited
+    offers numbered 1, 2, … in list order, district outlines and names, scale bar."""
+    fig, ax = plt.subplots(figsize=size)
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.99, bottom=0.05)
+    sited = offers[offers.geometry.notna()] if len(offers) else offers
+    xs = np.r_[x, sited.geometry.x.to_numpy()] if len(sited) else np.array([x])
+    ys = np.r_[y, sited.geometry.y.to_numpy()] if len(sited) else np.array([y])
+    half = max(xs.max() - xs.min(), ys.max() - ys.min(), 600) / 2 * 1.2
+    cx, cy = (xs.max() + xs.min()) / 2, (ys.max() + ys.min()) / 2
+    bounds = (cx - half * size[0] / size[1], cy - half, cx + half * size[0] / size[1], cy + half)
+    ws.districts.plot(ax=ax, color="#f2f2f2", edgecolor="#888888", linewidth=0.6)
+    for row in ws.districts.itertuples():
+        p = row.geometry.representative_point()
+        if bounds[0] < p.x < bounds[2] and bounds[1] < p.y < bounds[3]:
+            ax.text(p.x, p.y, row.name, fontsize=7, ha="center", color="#666666", path_effects=HALO)
+    for number, (px, py) in enumerate(zip(sited.geometry.x, sited.geometry.y), start=1):
+        ax.scatter([px], [py], s=150, c="#2b83ba", edgecolors="white", linewidths=1.0, zorder=3)
+        ax.text(px, py, str(number), fontsize=7, ha="center", va="center", color="white", fontweight="bold",
+                zorder=4)
+    ax.scatter([x], [y], s=260, marker="*", c="#d7191c", edgecolors="white", linewidths=0.8, zorder=5)
+    ax.set_xlim(bounds[0], bounds[2])
+    ax.set_ylim(bounds[1], bounds[3])
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    _scale_bar_and_north(ax, bounds, lang)
+    ax.text(1.0, -0.02, attribution, transform=ax.transAxes, ha="right", va="top", fontsize=6.5, color="#555555")
+    return fig

@@ -7,6 +7,9 @@
                                        district × phase coverage table
     report   WORKSPACE [--district ID ...] --out FILE.pdf [--lang de|en]
                                        Sozialraumprofil(e) as PDF; without --district the whole city
+    lotse    WORKSPACE --address "STREET NO[, POSTCODE PLACE]" [--children "1;4"] [--pregnant] [--parents]
+             [--older] [--max-distance M] [--out FILE.pdf]   offers near a family, nearest first
+    networks WORKSPACE                 network summary, cross-sector ties and holes
     build    RECIPE.toml --out WORKSPACE.gpkg   build a workspace from a municipality's own files
     user     add NAME --role planner|partner|viewer [--organisation ID] [--sso] | list   accounts
     vendor                             re-fetch the pinned map libraries (npm)
@@ -149,6 +152,60 @@ def _user(args) -> int:
     return 0
 
 
+def _lotse(args) -> int:
+    from .analysis.nearby import FamilySituation, offers_for_family, who_label
+    from .geocode import address_index, locate
+
+    ws = read_workspace(args.workspace).current()
+    if len(ws.addresses) == 0:
+        print("error: the workspace has no address directory (layer 'addresses')", file=sys.stderr)
+        return 1
+    hit = locate(address_index(ws.addresses), args.address, ws.crs)
+    if hit["x"] is None:
+        print(f"error: address {args.address!r} {'is ambiguous' if hit['status'] == 'ambiguous' else 'not found'} "
+              "in the address directory", file=sys.stderr)
+        return 1
+    try:
+        ages = tuple(float(a.replace(",", ".")) for a in args.children.split(";") if a.strip())
+    except ValueError:
+        print(f"error: --children {args.children!r}: ages in years separated by ';'", file=sys.stderr)
+        return 2
+    situation = FamilySituation(pregnant=args.pregnant, child_ages=ages, parents=args.parents,
+                                older_relatives=args.older)
+    if situation.is_empty():
+        print("error: say who the offers are for (--pregnant, --children, --parents, --older)", file=sys.stderr)
+        return 2
+    found = offers_for_family(ws, hit["x"], hit["y"], situation, max_distance_m=args.max_distance)
+    for k, row in enumerate(found.itertuples(), start=1):
+        walk = "outreach" if row.outreach else f"{int(row.walking_min)} min ({int(row.distance_m)} m)"
+        whom = ", ".join(dict.fromkeys(who_label(w, "en") for w in row.for_whom))
+        print(f"{k:3d}. {row.name} – {row.provider} – {row.address or ''} – {walk} – for {whom}")
+    if args.out:
+        from .report import wegweiser_pdf
+
+        with open(args.out, "wb") as fh:
+            fh.write(wegweiser_pdf(ws, hit["x"], hit["y"], found, lang=args.lang))
+        print(f"wrote {args.out}")
+    return 0
+
+
+def _networks(args) -> int:
+    from . import networks
+
+    ws = read_workspace(args.workspace).current()
+    for row in networks.network_summary(ws).itertuples():
+        print(f"{row.network_id} {row.name}: {row.members} members; phases {', '.join(row.life_phases)}; "
+              f"{', '.join(row.legal_domains)}{' (cross-sector)' if row.cross_sector else ''}")
+    for row in networks.cross_sector_ties(ws).itertuples():
+        print(f"tie {row.legal_domain_a} – {row.legal_domain_b}: {row.partner_pairs} partner pairs")
+    alone = networks.partners_without_network(ws)
+    print(f"partners in no network: {', '.join(alone['organisation']) or 'none'}")
+    empty = networks.districts_without_network_partner(ws)
+    print(f"districts without a network partner: {', '.join(empty['name']) or 'none'}")
+    print(f"life phases without a network: {', '.join(networks.phases_without_network(ws)) or 'none'}")
+    return 0
+
+
 def _vendor(args) -> int:
     for target in offline.fetch_assets():
         print(f"fetched static/{target}")
@@ -198,6 +255,20 @@ def main(argv=None) -> int:
     p.add_argument("--lang", choices=["de", "en"], default="de")
     p.add_argument("--threshold", type=int, default=3, help="smallest person count shown (default 3)")
     p.set_defaults(func=_report)
+    p = sub.add_parser("lotse", help="offers near a family, nearest first (optionally the one-page PDF)")
+    p.add_argument("workspace")
+    p.add_argument("--address", required=True, help="'Street No[, postcode place]' from the address directory")
+    p.add_argument("--children", default="", help="children's ages in years, separated by ';'")
+    p.add_argument("--pregnant", action="store_true")
+    p.add_argument("--parents", action="store_true", help="offers for the parents themselves")
+    p.add_argument("--older", action="store_true", help="offers for older relatives")
+    p.add_argument("--max-distance", type=float, default=3000.0, help="longest walk in metres (default 3000)")
+    p.add_argument("--out", help="write the Wegweiser PDF here")
+    p.add_argument("--lang", choices=["de", "en"], default="de")
+    p.set_defaults(func=_lotse)
+    p = sub.add_parser("networks", help="network summary, cross-sector ties and holes")
+    p.add_argument("workspace")
+    p.set_defaults(func=_networks)
     sub.add_parser("vendor", help="re-fetch the pinned map libraries").set_defaults(func=_vendor)
     args = parser.parse_args(argv)
     try:

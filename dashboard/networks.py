@@ -121,3 +121,61 @@ def members_of(ws, network_id: str) -> pd.DataFrame:
     """The member partners of one network (with role), for the map and the table."""
     m = ws.memberships[ws.memberships["network_id"] == network_id][["partner_id", "role"]]
     return ws.partners.merge(m, on="partner_id", how="inner")
+
+
+PALETTE = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666", "#1f78b4",
+           "#b2df8a", "#fb9a99", "#cab2d6"]
+NETWORK_COLOUR = "#222222"
+
+
+def network_figure(ws, colour_by: str = "sector", lang: str = "de", highlight: str | None = None, seed: int = 7):
+    """A Plotly figure of the cooperation graph: networks as dark squares, partners as
+    circles coloured by ``colour_by`` ('sector' or 'legal_domain'), memberships as lines;
+    the ``highlight`` network and its members drawn bold. Node ``customdata`` holds
+    ("network"|"partner", id) for click selection. Plotly's JS ships with Streamlit: no CDN."""
+    import plotly.graph_objects as go
+
+    if colour_by not in ("sector", "legal_domain"):
+        raise ValueError(f"colour_by must be 'sector' or 'legal_domain', got {colour_by!r}")
+    g = network_graph(ws)
+    pos = layout(g, seed)
+    highlighted = set() if highlight is None else {("network", highlight), *g.neighbors(("network", highlight))} \
+        if ("network", highlight) in g else set()
+    fig = go.Figure()
+    for bold in (False, True):
+        xs, ys = [], []
+        for a, b in g.edges:
+            if ((a in highlighted) and (b in highlighted) and highlight is not None) == bold:
+                xs += [pos[a][0], pos[b][0], None]
+                ys += [pos[a][1], pos[b][1], None]
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
+                                 line={"color": "#333333" if bold else "#bbbbbb", "width": 2.5 if bold else 1}))
+    partners = [n for n in g.nodes if n[0] == "partner"]
+    groups = sorted({str(g.nodes[n].get(colour_by)) for n in partners})
+    colours = {group: PALETTE[k % len(PALETTE)] for k, group in enumerate(groups)}
+    no_network = "kein Netzwerk" if lang == "de" else "no network"
+    for group in groups:
+        nodes = [n for n in partners if str(g.nodes[n].get(colour_by)) == group]
+        fig.add_trace(go.Scatter(
+            x=[pos[n][0] for n in nodes], y=[pos[n][1] for n in nodes], mode="markers", name=group,
+            customdata=[["partner", n[1]] for n in nodes],
+            text=[f"{g.nodes[n]['name']}<br>{g.nodes[n].get('sector')} · {g.nodes[n].get('legal_domain')}"
+                  + ("" if g.degree[n] else f"<br><i>{no_network}</i>") for n in nodes],
+            hovertemplate="%{text}<extra></extra>",
+            marker={"size": [14 if n in highlighted else 10 for n in nodes], "color": colours[group],
+                    "line": {"width": [2 if n in highlighted else (0 if g.degree[n] else 2) for n in nodes],
+                             "color": ["#000000" if n in highlighted else "#d7191c" for n in nodes]}}))
+    nets = [n for n in g.nodes if n[0] == "network"]
+    fig.add_trace(go.Scatter(
+        x=[pos[n][0] for n in nets], y=[pos[n][1] for n in nets], mode="markers+text",
+        name="Netzwerk" if lang == "de" else "Network", customdata=[["network", n[1]] for n in nets],
+        text=[g.nodes[n]["name"] for n in nets], textposition="top center", textfont={"size": 11},
+        hovertemplate="%{text}<extra></extra>",
+        marker={"symbol": "square", "size": [24 if n in highlighted else 18 for n in nets], "color": NETWORK_COLOUR,
+                "line": {"width": 2, "color": "#ffffff"}}))
+    fig.update_layout(height=620, margin={"l": 10, "r": 10, "t": 10, "b": 10}, plot_bgcolor="#ffffff",
+                      xaxis={"visible": False}, yaxis={"visible": False, "scaleanchor": "x"},
+                      legend={"title": {"text": ("Bereich" if colour_by == "sector" else "Rechtskreis")
+                                        if lang == "de" else ("Sector" if colour_by == "sector" else "Legal domain")}},
+                      clickmode="event+select", dragmode="pan")
+    return fig

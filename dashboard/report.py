@@ -13,8 +13,10 @@ from datetime import date
 from pathlib import Path
 
 import matplotlib
+import numpy as np
 import pandas as pd
 from fpdf import FPDF
+from fpdf.fonts import FontFace
 
 from . import charts
 from .analysis import coverage as C
@@ -42,6 +44,12 @@ TEXT = {
                  "hat oder in einem Sozialraum wohnt, den ein aufsuchendes Angebot abdeckt. Zahlen unter {t} "
                  "Personen werden nicht ausgewiesen (Geheimhaltung).",
         "districts": "Sozialräume", "map_title": "Bedarfsindex",
+        "wegweiser": "Wegweiser: Angebote in Ihrer Nähe", "nr": "Nr.", "address": "Adresse",
+        "contact": "Kontakt", "walk": "Fußweg", "outreach": "Kommt zu Ihnen (aufsuchend)",
+        "star": "★ = Ihr Ausgangspunkt. Fußweg geschätzt (Luftlinie × {f}, 4,5 km/h).",
+        "more": "Weitere {n} passende Angebote finden Sie im Präventionsatlas oder bei Ihrer Lotsin / Ihrem Lotsen.",
+        "for_whom": "Für", "disclaimer": "Angaben ohne Gewähr, Stand {stand}. Bitte vorher telefonisch nachfragen.",
+        "no_offers": "Keine passenden Angebote in der Nähe gefunden.",
     },
     "en": {
         "profile": "District profile", "city_report": "District report", "page": "Page", "of": "of",
@@ -59,6 +67,12 @@ TEXT = {
         "rules": "Reach: share of the target group within {d} m on foot (straight line × {f}) of a matching offer "
                  "or living in a district covered by an outreach offer. Counts below {t} persons are withheld.",
         "districts": "Districts", "map_title": "Need index",
+        "wegweiser": "Guide: offers near you", "nr": "No.", "address": "Address", "contact": "Contact",
+        "walk": "Walk", "outreach": "Comes to you (outreach)",
+        "star": "★ = your starting point. Walking estimated (straight line × {f}, 4.5 km/h).",
+        "more": "{n} more matching offers are in the Präventionsatlas or with your guide.",
+        "for_whom": "For", "disclaimer": "No guarantee, data as of {stand}. Please call ahead.",
+        "no_offers": "No matching offers found nearby.",
     },
 }
 
@@ -250,4 +264,67 @@ def report_pdf(ws, district_ids=None, *, cov=None, lang: str = "de", threshold: 
     for district_id in ids:
         profile = district_profile(ws, district_id, cov, lang=lang, threshold=threshold, duplicates=duplicates)
         _profile_chapter(pdf, ws, profile, cov, lang, threshold)
+    return bytes(pdf.output())
+
+
+WEGWEISER_ROWS = 10
+
+
+def wegweiser_pdf(ws, x: float, y: float, offers: pd.DataFrame, *, lang: str = "de", detour: float = 1.3) -> bytes:
+    """One A4 page for a family: the offers of :func:`dashboard.analysis.nearby.offers_for_family`
+    in the given (distance) order with name, provider, address, the *public* contact only and
+    the walking time, numbered on a small map around the starting point (x, y, metres); then
+    outreach offers. Nothing about the family but the starting point on the map is printed."""
+    from .analysis.nearby import who_label
+
+    words = TEXT["de" if lang == "de" else "en"]
+    fictional = ws.meta.get("fictional_label", "Fiktive Demodaten") if ws.is_fictional else None
+    pdf = _Document(words["wegweiser"], fictional, lang)
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    pdf.h1(words["wegweiser"])
+    outreach_mask = offers["outreach"].astype(bool).to_numpy() if len(offers) else np.zeros(0, bool)
+    sited, outreach = offers[~outreach_mask], offers[outreach_mask]
+    shown = sited.head(WEGWEISER_ROWS)
+    shown_outreach = outreach.head(max(0, WEGWEISER_ROWS + 3 - len(shown)))
+    attribution = ws.meta.get("fictional_label", "") if ws.is_fictional else ""
+    fig = charts.wegweiser_map(ws, x, y, shown, lang, attribution=attribution, size=(6.6, 3.6))
+    pdf.image(io.BytesIO(charts.to_bytes(fig, dpi=160)), w=125, x=(210 - 125) / 2)
+    pdf.para(words["star"].format(f=format_number(detour, 1, lang)), size=7)
+    if offers.empty:
+        pdf.para(words["no_offers"])
+
+    def text(value) -> str:
+        return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+    def for_whom(row) -> str:
+        return ", ".join(dict.fromkeys(who_label(w, lang) for w in (row["for_whom"] or ())))
+
+    def table(header, rows, widths, align):
+        pdf.set_font("DejaVu", size=7.5)
+        with pdf.table(col_widths=widths, text_align=align, line_height=3.6, first_row_as_headings=True,
+                       headings_style=FontFace(emphasis="BOLD", fill_color=(235, 235, 235)),
+                       borders_layout="HORIZONTAL_LINES", padding=0.6) as grid:
+            for values in [header, *rows]:
+                line = grid.row()
+                for value in values:
+                    line.cell(text(value))
+        pdf.set_font("DejaVu", size=9)
+
+    if len(shown):
+        pdf.ln(1)
+        table([words["nr"], words["offer"], words["for_whom"], words["address"], words["contact"], words["walk"]],
+              [(k, f"{r['name']}\n{r['provider']}", for_whom(r), r["address"], r["contact_public"],
+                f"{int(r['walking_min'])} min\n{format_number(r['distance_m'], 0, lang)} m")
+               for k, (_, r) in enumerate(shown.iterrows(), start=1)],
+              (7, 55, 24, 40, 38, 16), ("RIGHT", "LEFT", "LEFT", "LEFT", "LEFT", "RIGHT"))
+    if len(shown_outreach):
+        pdf.h2(words["outreach"])
+        table([words["offer"], words["for_whom"], words["contact"]],
+              [(f"{r['name']}\n{r['provider']}", for_whom(r), r["contact_public"]) for _, r in shown_outreach.iterrows()],
+              (80, 40, 60), ("LEFT", "LEFT", "LEFT"))
+    hidden = len(sited) - len(shown) + len(outreach) - len(shown_outreach)
+    if hidden > 0:
+        pdf.para(words["more"].format(n=hidden), size=8)
+    pdf.para(words["disclaimer"].format(stand=ws.meta.get("data_stand", "–")), size=7)
     return bytes(pdf.output())

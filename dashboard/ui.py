@@ -462,10 +462,11 @@ def find_address(ws: Workspace, text: str) -> dict:
 
 
 def position_picker(ws: Workspace, key: str, initial: tuple[float, float] | None = None, *, height: int = 360,
-                    groups: list | None = None) -> tuple[float, float] | None:
+                    layers=None) -> tuple[float, float] | None:
     """An address field (offline geocoding) and a map to click on; returns (lat, lon) in
     WGS84, kept in the session under ``key`` (None until chosen). Shows why an address was
-    not found, with street names that come close."""
+    not found, with street names that come close. ``layers(position)`` may return extra
+    feature groups for the map (e.g. the offers found around the position)."""
     from . import mapview
     from .geocode import street_suggestions
 
@@ -496,12 +497,12 @@ def position_picker(ws: Workspace, key: str, initial: tuple[float, float] | None
     m = maps.base_map(ws.districts, base_url_path=st.get_option("server.baseUrlPath") or "",
                       tile_url=settings().tile_url, tile_attribution=settings().tile_attribution)
     maps.district_layer(ws.districts, t("layer_districts"), t("district")).add_to(m)
-    shown = list(groups or [])
+    shown = list(layers(position) if layers is not None else [])
     if position is not None:
         label = st.session_state.get(f"{key}_label") or t("position_clicked")
         shown.append(mapview.feature_group(mapview.position_layer(ws, *position, label), t("position")))
     centre = [position[0], position[1]] if position is not None else None
-    kwargs = {"center": centre, "zoom": 15} if centre else {}
+    kwargs = {"center": centre, "zoom": 14} if centre else {}
     result = show_map(m, key=f"{key}_map", height=height, feature_group_to_add=shown or None,
                       returned_objects=["last_clicked"], **kwargs)
     st.caption(t("position_hint"))

@@ -245,3 +245,38 @@ def test_single_sign_on_with_an_oidc_provider(browser, tmp_path):
             context.close()
         finally:
             proc.terminate()
+
+
+def test_lotse_address_shows_list_and_map(page, app_url, demo_ws):
+    """A guide types a family's address and the children's ages: the list of offers appears,
+    nearest first, and the map shows the place and the offers; then a click on the map moves it."""
+    address = demo_ws.addresses.iloc[5000]
+    page.goto(app_url)
+    page.get_by_role("link", name="Lotse").first.click()
+    page.wait_for_selector("h1:has-text('Lotse')", timeout=30_000)
+    page.get_by_label("Alter der Kinder").fill("1; 4")
+    page.keyboard.press("Enter")
+    page.get_by_label("Adresse", exact=True).fill(f"{address['street']} {address['number']}")
+    page.get_by_role("button", name="Suchen").click()
+    page.wait_for_selector("text=passende Angebote, die nächsten zuerst", timeout=30_000)
+    frame = wait_for_map(page)
+    frame.wait_for_function("window.feature_group && window.feature_group.length >= 3", timeout=30_000)
+    drawn = frame.evaluate("""() => {
+        let circles = 0;
+        window.feature_group.forEach(g => g.eachLayer(l => { if (l.eachLayer) { l.eachLayer(() => circles++); } }));
+        return circles;
+    }""")
+    assert drawn >= 2  # the chosen place and at least one offer
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.wait_for(timeout=20_000)
+    heading = page.locator("h3:has-text('passende Angebote')").inner_text()
+    count = int(heading.split()[0])
+    assert count > 0
+    page.screenshot(path=str(ARTIFACTS / "lotse.png"), full_page=True)
+    # a click elsewhere on the map sets a new starting point
+    box = page.query_selector('iframe[data-testid="stCustomComponentV1"]').bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.8)
+    page.wait_for_function("""(before) => { const h = [...document.querySelectorAll('h3')]
+        .find(e => e.innerText.includes('passende Angebote')); return h && !h.innerText.startsWith(before + ' '); }""",
+                           arg=str(count), timeout=30_000)
+    assert page.watch.external == [] and page.watch.console_errors == [], page.watch.console_errors

@@ -71,3 +71,26 @@ def test_coverage_writes_the_district_phase_table(demo_ws, tmp_path):
 def test_coverage_rejects_bad_parameters():
     result = cli("coverage", "geodata/demo_city.gpkg", "--radius", "-5")
     assert result.returncode == 1 and "radius_m must be > 0" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_lotse_and_networks_commands(tmp_path, demo_ws):
+    import subprocess
+    import sys
+
+    from conftest import DEMO, ROOT
+
+    address = demo_ws.addresses.iloc[5000]
+    out = tmp_path / "wegweiser.pdf"
+    result = subprocess.run([sys.executable, "-m", "dashboard", "lotse", str(DEMO), "--address",
+                             f"{address['street']} {address['number']}", "--children", "1;4", "--out", str(out)],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stdout.splitlines() if line[:4].strip().rstrip(".").isdigit()]
+    minutes = [int(line.rsplit(" min (", 1)[0].rsplit("– ", 1)[1]) for line in lines if " min (" in line]
+    assert minutes == sorted(minutes) and out.read_bytes().startswith(b"%PDF")
+    bad = subprocess.run([sys.executable, "-m", "dashboard", "lotse", str(DEMO), "--address", "Nirgendweg 1",
+                          "--children", "3"], cwd=ROOT, capture_output=True, text=True)
+    assert bad.returncode == 1 and "not found in the address directory" in bad.stderr
+    nets = subprocess.run([sys.executable, "-m", "dashboard", "networks", str(DEMO)], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert nets.returncode == 0 and "cross-sector" in nets.stdout and "partners in no network" in nets.stdout

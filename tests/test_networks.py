@@ -65,3 +65,19 @@ def test_demo_city_networks(demo_ws):
     assert (ties["legal_domain_a"] < ties["legal_domain_b"]).all() and ties["partner_pairs"].gt(0).all()
     members = set(demo_ws.memberships["partner_id"])
     assert set(N.partners_without_network(demo_ws)["partner_id"]) == set(demo_ws.partners["partner_id"]) - members
+
+
+def test_network_figure_marks_nodes_for_clicks():
+    ws = networked_town()
+    fig = N.network_figure(ws, colour_by="legal_domain", highlight="N1")
+    nodes = [d for d in fig.data if d.mode and "markers" in d.mode]
+    ids = [tuple(c) for d in nodes for c in d.customdata]
+    assert sorted(ids) == sorted([("network", "N1"), ("network", "N2"), ("partner", "P1"), ("partner", "P2"),
+                                  ("partner", "P3"), ("partner", "P4")])
+    assert {d.name for d in nodes} >= {"SGB VIII", "SGB V", "Schule", "Sonstige"}
+    bold = fig.data[1]  # the highlighted network's memberships
+    assert len([v for v in bold.x if v is not None]) == 2 * 2
+    import pytest
+
+    with pytest.raises(ValueError):
+        N.network_figure(ws, colour_by="colour")

@@ -68,6 +68,16 @@ def phases_for(situation: FamilySituation, life_phases: pd.DataFrame) -> dict[st
     return {phase: who[phase] for phase in order if phase in who}
 
 
+def who_label(label: str, lang: str = "de") -> str:
+    """Printed words for a situation label: 'child:4' → 'Kind (4 J.)' / 'child (4 y)'."""
+    if label.startswith("child:"):
+        age = label.split(":", 1)[1].replace(".", "," if lang == "de" else ".")
+        return f"Kind ({age} J.)" if lang == "de" else f"child ({age} y)"
+    words = {"pregnancy": ("Schwangerschaft", "pregnancy"), "parents": ("Eltern", "parents"),
+             "older_relatives": ("ältere Angehörige", "older relatives")}
+    return words.get(label, (label, label))[0 if lang == "de" else 1]
+
+
 def _active_offers(ws, f: filters.OfferFilter) -> pd.DataFrame:
     return ws.offers[filters.offer_mask(ws, f)]
 
@@ -105,7 +115,7 @@ def offers_for_family(ws, x: float, y: float, situation: FamilySituation, *, max
     out["walking_min"] = np.ceil(out["distance_m"] / WALKING_M_PER_MIN)
     out["outreach"] = ~sited[keep]
     out["for_whom"] = out["life_phases"].map(
-        lambda phases: tuple(dict.fromkeys(w for p in phases if p in wanted for w in wanted[p])))
+        lambda phases: tuple(dict.fromkeys(w for p in wanted if p in phases for w in wanted[p])))
     for column in columns:
         if column not in out:
             out[column] = None
@@ -143,7 +153,8 @@ def site_reach(ws, offers: pd.DataFrame, radius_m: float = 1000.0, detour: float
                threshold: int = 3) -> pd.DataFrame:
     """Per sited offer and each of its life phases: the target population living within
     ``radius_m`` walking distance (persons, from the population cells; counts below the
-    disclosure ``threshold`` withheld as NaN) and its share of the city's target population."""
+    disclosure ``threshold`` withheld as NaN; withheld cells count as 0, a lower bound) and its
+    share of the city's target population."""
     sited = offers[offers.geometry.notna() & ~offers.geometry.is_empty] if len(offers) else offers
     rows = sited.explode("life_phases")
     columns = ["offer_id", "name", "phase_id", "persons", "city_share"]
@@ -156,10 +167,10 @@ def site_reach(ws, offers: pd.DataFrame, radius_m: float = 1000.0, detour: float
     within = tree.query_ball_point(site_xy, r=radius_m / detour)
     by_offer = {oid: k for k, oid in enumerate(sited["offer_id"])}
     values, shares = [], []
-    totals = persons.sum()
+    totals = persons.sum()  # NaN-skipping: withheld cells count as 0
     for oid, phase in zip(rows["offer_id"], rows["life_phases"]):
         cells = within[by_offer[oid]]
-        value = float(persons[phase].to_numpy()[cells].sum()) if phase in persons and cells else 0.0
+        value = float(np.nansum(persons[phase].to_numpy()[cells])) if phase in persons and cells else 0.0
         values.append(value)
         shares.append(value / totals[phase] if phase in totals and totals[phase] > 0 else np.nan)
     out = pd.DataFrame({"offer_id": rows["offer_id"].to_numpy(), "name": rows["name"].to_numpy(),

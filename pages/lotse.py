@@ -1,0 +1,113 @@
+"""Lotse: a guide sitting with a family finds matching offers near them (address, map click
+or district + the family's situation) and prints a one-page Wegweiser. Nothing about the
+family is stored or logged: it lives only in this browser session's widgets."""
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+import streamlit as st
+
+from dashboard import mapview, report, schema, ui
+from dashboard.analysis.nearby import FamilySituation, offers_for_family, who_label
+
+ws = ui.workspace()
+lang = ui.lang()
+st.title(ui.t("page_lotse"))
+ui.fictional_banner(ws)
+st.caption(ui.t("lotse_privacy"))
+
+left, right = st.columns([2, 3])
+with left:
+    st.markdown(f"**{ui.t('lotse_family')}**")
+    pregnant = st.checkbox(ui.t("lotse_pregnant"), key="lotse_pregnant")
+    ages_text = st.text_input(ui.t("lotse_child_ages"), key="lotse_ages", placeholder="1; 4")
+    parents = st.checkbox(ui.t("lotse_parents"), key="lotse_parents")
+    older = st.checkbox(ui.t("lotse_older"), key="lotse_older")
+    ages, bad = [], []
+    for part in ages_text.replace(",", ";").split(";") if ages_text.strip() else []:
+        try:
+            age = float(part.strip())
+            if not 0 <= age <= 27:
+                raise ValueError
+            ages.append(age)
+        except ValueError:
+            bad.append(part.strip())
+    if bad:
+        st.error(ui.t("lotse_bad_age", values=", ".join(f"„{b}“" for b in bad)))
+    situation = FamilySituation(pregnant=pregnant, child_ages=tuple(ages), parents=parents, older_relatives=older)
+
+    st.markdown(f"**{ui.t('lotse_filters')}**")
+    options = ui.filter_options(ws)
+    max_distance = st.slider(ui.t("lotse_max_distance"), 500, 10_000, 3000, step=250, key="lotse_distance")
+    c1, c2 = st.columns(2)
+    cost_free = c1.checkbox(ui.t("cost_free"), key="lotse_free")
+    barrier_free = c2.checkbox(ui.t("barrier_free"), key="lotse_barrier")
+    languages = st.multiselect(ui.t("languages"), options["languages"], key="lotse_languages")
+    categories = st.multiselect(ui.t("categories"), options["categories"], key="lotse_categories")
+
+with right:
+    how = st.radio(ui.t("lotse_where"), ["address", "district"], horizontal=True, key="lotse_how",
+                   format_func=lambda k: ui.t(f"lotse_where_{k}"))
+    result = {}
+
+    def search(position):
+        """The offers around a (lat, lon) position (kept for the map layers and the list)."""
+        point = gpd.GeoSeries([shapely.Point(position[1], position[0])], crs=schema.DISPLAY_CRS).to_crs(ws.crs).iloc[0]
+        result["xy"] = (point.x, point.y)
+        result["found"] = offers_for_family(ws, point.x, point.y, situation, max_distance_m=max_distance, cost_free=cost_free,
+                                  barrier_free=barrier_free, languages=tuple(languages),
+                                  categories=tuple(categories), valid_on=pd.Timestamp.today().date())
+        return result["found"]
+
+    def layers(position):
+        if position is None or situation.is_empty():
+            return []
+        hits = search(position)
+        chosen = ws.offers[ws.offers["offer_id"].isin(set(hits["offer_id"]))]
+        points, areas = mapview.offer_layers(ws, chosen, (), lang, ui.may_see_personal_contacts())
+        return [mapview.feature_group(points, ui.t("layer_offers")), mapview.feature_group(areas, ui.t("layer_outreach"))]
+
+    if how == "district":
+        names = dict(zip(ws.districts["district_id"], ws.districts["name"]))
+        district_id = st.selectbox(ui.t("district"), list(names), format_func=names.get, key="lotse_district")
+        centre = ws.districts[ws.districts["district_id"] == district_id].to_crs(schema.DISPLAY_CRS) \
+            .geometry.iloc[0].representative_point()
+        position = (centre.y, centre.x)
+        if not situation.is_empty():
+            search(position)
+        st.caption(ui.t("lotse_district_hint"))
+    else:
+        position = ui.position_picker(ws, "lotse_pos", None, height=420, layers=layers)
+
+if position is None:
+    st.info(ui.t("lotse_need_place"))
+    st.stop()
+if situation.is_empty():
+    st.info(ui.t("lotse_need_family"))
+    st.stop()
+found = result["found"] if "found" in result else search(position)
+xy = result["xy"]
+
+st.subheader(ui.t("lotse_results", n=len(found)))
+if found.empty:
+    st.warning(ui.t("lotse_none"))
+    st.stop()
+personal = ui.may_see_personal_contacts()
+table = pd.DataFrame({
+    ui.t("lotse_nr"): range(1, len(found) + 1),
+    ui.t("col_offer"): found["name"],
+    ui.t("provider"): found["provider"],
+    ui.t("lotse_for"): found["for_whom"].map(lambda w: ", ".join(dict.fromkeys(who_label(x, lang) for x in w))),
+    ui.t("address"): found["address"],
+    ui.t("contact"): found["contact_public"],
+    ui.t("lotse_walk"): [ui.t("lotse_outreach_short") if o else f"{int(m)} min ({int(d):,} m)".replace(",", ".")
+                         for o, m, d in zip(found["outreach"], found["walking_min"], found["distance_m"])],
+})
+if personal:
+    people = ws.offers.set_index("offer_id").reindex(found["offer_id"])
+    table[ui.t("contact_person")] = [" · ".join(str(v) for v in row if isinstance(v, str) and v) for row in
+                                     people[list(schema.PERSONAL_CONTACT_COLUMNS)].itertuples(index=False)]
+st.dataframe(table, hide_index=True, width="stretch")
+st.caption(ui.t("lotse_walk_note"))
+st.download_button(ui.t("lotse_pdf"), lambda: report.wegweiser_pdf(ws, xy[0], xy[1], found, lang=lang),
+                   "wegweiser.pdf", "application/pdf", key="lotse_pdf", type="primary")

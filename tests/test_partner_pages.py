@@ -1,0 +1,177 @@
+"""Partner view, Lotse and Netzwerke pages (AppTest), the Wegweiser PDF, and what each role sees."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from apptest_util import map_args, run_app
+from dashboard.analysis.nearby import FamilySituation, offers_for_family
+from dashboard.report import wegweiser_pdf
+from test_profile_pages import _default_workspace_and_media, download_data, downloads  # noqa: F401
+
+
+def in_order(text: str, names) -> bool:
+    """Each name occurs after the previous one (names may repeat)."""
+    position = 0
+    for name in names:
+        position = text.find(name, position)
+        if position < 0:
+            return False
+        position += len(name)
+    return True
+
+
+def pdf_text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def family_search(at, demo_ws, k=5000, ages="1; 4"):
+    address = demo_ws.addresses.iloc[k]
+    at.text_input(key="lotse_ages").input(ages).run()
+    at.text_input(key="lotse_pos_address").input(f"{address['street']} {address['number']}")
+    at.button(key="lotse_pos_find").click().run()
+    return address
+
+
+# --------------------------------------------------------------------------- Lotse
+def test_lotse_lists_offers_for_the_family_nearest_first(demo_ws):
+    at = run_app("pages/lotse.py")
+    assert not at.exception
+    assert any("nicht gespeichert" in c.value for c in at.caption)
+    assert at.info[-1].value.startswith("Bitte eine Adresse suchen")
+    address = family_search(at, demo_ws)
+    assert not at.exception
+    table = at.dataframe[0].value
+    expected = offers_for_family(demo_ws.current(), address.geometry.x, address.geometry.y,
+                                 FamilySituation(child_ages=(1, 4)), valid_on=__import__("datetime").date.today())
+    assert list(table["Angebot"]) == list(expected["name"])
+    walks = [int(w.split(" min")[0]) for w in table["Fußweg"] if "min" in w]
+    assert walks == sorted(walks) and walks
+    assert set(table["Für"]) <= {"Kind (1 J.)", "Kind (4 J.)", "Kind (1 J.), Kind (4 J.)"}
+    assert "Ansprechperson" not in table.columns  # a viewer sees no personal contacts
+    # the found offers are drawn on the map around the address
+    assert expected["offer_id"].iat[0] in map_args(at)["feature_group"]
+
+
+def test_lotse_filters_and_bad_ages(demo_ws):
+    at = run_app("pages/lotse.py")
+    family_search(at, demo_ws, ages="1; vier; 40")
+    assert "„vier“, „40“" in at.error[0].value
+    everything = len(at.dataframe[0].value)
+    at.checkbox(key="lotse_free").check().run()
+    at.checkbox(key="lotse_barrier").check().run()
+    filtered = at.dataframe[0].value
+    assert len(filtered) < everything
+    free = set(demo_ws.offers.loc[demo_ws.offers["cost_free"] & demo_ws.offers["barrier_free"], "name"])
+    assert set(filtered["Angebot"]) <= free
+
+
+def test_lotse_by_district_and_unknown_address(demo_ws):
+    at = run_app("pages/lotse.py")
+    at.checkbox(key="lotse_pregnant").check().run()
+    at.text_input(key="lotse_pos_address").input("Gibtesnichtweg 1")
+    at.button(key="lotse_pos_find").click().run()
+    assert "nicht im Adressverzeichnis" in at.warning[-1].value
+    at.radio(key="lotse_how").set_value("district").run()
+    at.selectbox(key="lotse_district").set_value("SR01").run()
+    assert not at.exception and len(at.dataframe[0].value) > 0
+
+
+def test_lotse_pdf_in_distance_order_without_personal_contacts(demo_ws):
+    at = run_app("pages/lotse.py", session={"role": "planner", "user": "anna"})
+    family_search(at, demo_ws)
+    table = at.dataframe[0].value
+    assert "Ansprechperson" in table.columns  # planners see them on screen …
+    text = pdf_text(download_data(downloads(at)["Wegweiser als PDF (1 Seite)"]))
+    assert len(PdfReader(io.BytesIO(download_data(downloads(at)["Wegweiser als PDF (1 Seite)"]))).pages) == 1
+    sited = [name for name, walk in zip(table["Angebot"], table["Fußweg"]) if "min" in walk][:10]
+    assert in_order(text.replace("\n", " "), sited), sited
+    offers = demo_ws.offers.set_index("name")
+    for name in table["Angebot"]:  # … but the hand-out never shows them
+        for column in ("contact_person", "contact_email", "contact_phone"):
+            values = offers.loc[[name], column].dropna()
+            assert not any(v in text for v in values), (name, column)
+    assert "Wegweiser" in text and "Fiktive Demodaten" in text
+
+
+def test_wegweiser_library_order_and_public_contacts_only(demo_ws):
+    ws = demo_ws.current()
+    centre = ws.districts.geometry.iloc[0].representative_point()
+    found = offers_for_family(ws, centre.x, centre.y, FamilySituation(pregnant=True, child_ages=(2,), parents=True))
+    text = pdf_text(wegweiser_pdf(ws, centre.x, centre.y, found)).replace("\n", " ")
+    sited = found[~found["outreach"]].head(10)
+    assert in_order(text, sited["name"])
+    assert "@" not in text  # e-mail addresses are personal contact data in the demo
+    for value in sited["contact_public"]:
+        assert value.split(":")[0] in text
+    empty = wegweiser_pdf(ws, centre.x, centre.y, found.iloc[:0])
+    assert "Keine passenden Angebote" in pdf_text(empty)
+
+
+# --------------------------------------------------------------------------- Partner view
+def test_partner_view_preselects_own_organisation(demo_ws):
+    at = run_app("pages/partner.py", session={"role": "partner", "user": "awo", "organisation": "P003"})
+    assert not at.exception
+    assert at.selectbox(key="partner_org").value == "P003"
+    assert [s.value for s in at.subheader] == ["Zielgruppe im Einzugsbereich",
+                                               "Angebote anderer Träger für dieselben Lebensphasen in der Nähe",
+                                               "Lücken in der Umgebung"]
+    reach, nearby = at.dataframe[0].value, at.dataframe[1].value
+    own = demo_ws.offers[demo_ws.offers["partner_id"] == "P003"]
+    assert set(reach["Angebot"]) <= set(own["name"]) and len(reach) >= len(own[own.geometry.notna()])
+    assert not set(nearby["Anbieter" if "Anbieter" in nearby else "Träger"]) & {own["provider"].iat[0]}
+    assert (nearby["Fußweg (m)"] <= 1000).all()
+    assert any("Zuletzt aktualisiert" in c.value for c in at.caption)
+    assert at.get("page_link")  # a way to update the data
+    # a wider catchment reaches more people
+    before = reach["Personen"].str.replace(".", "").str.replace("< 3", "0").replace("–", "0").astype(int).sum()
+    at.slider(key="partner_radius").set_value(2000).run()
+    after = at.dataframe[0].value["Personen"].str.replace(".", "").str.replace("< 3", "0").replace("–", "0") \
+        .astype(int).sum()
+    assert after > before
+
+
+def test_partner_view_for_viewer_shows_no_personal_contacts(demo_ws):
+    at = run_app("pages/partner.py")
+    assert not at.exception
+    assert not at.get("page_link")  # viewers cannot update
+    payload = map_args(at)["feature_group"]
+    first = at.selectbox(key="partner_org").value
+    own = demo_ws.offers[demo_ws.offers["partner_id"] == first]
+    for column in ("contact_email", "contact_phone"):
+        assert not any(v in payload for v in own[column].dropna())
+    at = run_app("pages/partner.py", session={"role": "planner", "user": "anna"})
+    at.selectbox(key="partner_org").set_value(first).run()
+    assert any(v in map_args(at)["feature_group"] for v in own["contact_email"].dropna())
+
+
+# --------------------------------------------------------------------------- Networks
+def test_networks_page_summary_and_members_on_the_map(demo_ws):
+    at = run_app("pages/networks.py")
+    assert not at.exception
+    summary = at.dataframe[0].value
+    assert list(summary["Netzwerk"]) == list(demo_ws.networks["name"])
+    assert summary["rechtskreisübergreifend"].any()
+    at.selectbox(key="net_pick").set_value("N1").run()
+    assert not at.exception
+    members = at.dataframe[0].value
+    expected = demo_ws.memberships[demo_ws.memberships["network_id"] == "N1"]
+    assert len(members) == len(expected) and "Rolle" in members.columns
+    payload = map_args(at)["feature_group"]
+    outsiders = demo_ws.partners[~demo_ws.partners["partner_id"].isin(expected["partner_id"])]
+    assert all(name in payload for name in demo_ws.partners.set_index("partner_id").loc[
+        expected["partner_id"], "organisation"].str.replace("&", "&amp;"))
+    assert not any(f'"{pid}"' in payload for pid in outsiders["partner_id"])
+    # the graph is a Plotly chart (its JS ships with Streamlit), coloured by Rechtskreis on request
+    at.radio(key="net_colour").set_value("legal_domain").run()
+    chart = at.get("plotly_chart")[0]
+    assert "SGB VIII" in chart.proto.spec
+
+
+def test_networks_page_in_english(demo_ws):
+    at = run_app("pages/networks.py", query={"lang": "en"})
+    assert not at.exception and at.title[0].value == "Networks"
