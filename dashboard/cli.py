@@ -194,7 +194,8 @@ def _networks(args) -> int:
 
     ws = read_workspace(args.workspace).current()
     for row in networks.network_summary(ws).itertuples():
-        print(f"{row.network_id} {row.name}: {row.members} members; phases {', '.join(row.life_phases)}; "
+        print(f"{row.network_id} {row.name}: {row.members} members; phases {', '.join(row.life_phases)} "
+              f"(offers: {', '.join(row.offer_phases)}); "
               f"{', '.join(row.legal_domains)}{' (cross-sector)' if row.cross_sector else ''}")
     for row in networks.cross_sector_ties(ws).itertuples():
         print(f"tie {row.legal_domain_a} – {row.legal_domain_b}: {row.partner_pairs} partner pairs")

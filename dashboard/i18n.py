@@ -329,6 +329,7 @@ TEXT: dict[str, tuple[str, str]] = {
                       "Click a network in the graph or choose it here: its members appear on the map."),
     "net_summary": ("Netzwerke im Überblick", "Networks at a glance"),
     "net_members": ("Mitglieder", "Members"),
+    "net_offer_phases": ("Lebensphasen der Angebote der Mitglieder", "Life phases of the members' offers"),
     "net_cross": ("rechtskreisübergreifend", "cross-sector"),
     "net_ties": ("Rechtskreisübergreifende Verbindungen", "Cross-sector ties"),
     "net_ties_col": ("Partnerpaare", "Partner pairs"),

@@ -33,12 +33,23 @@ def network_graph(ws) -> nx.Graph:
     return g
 
 
-def layout(g: nx.Graph, seed: int = 7) -> dict:
-    """Node → (x, y): a force-directed layout, the same for the same graph and seed."""
-    if g.number_of_nodes() == 0:
-        return {}
-    return {node: (float(x), float(y)) for node, (x, y) in
-            nx.spring_layout(g, seed=seed, k=1.4 / np.sqrt(g.number_of_nodes()), iterations=200).items()}
+def layout(g: nx.Graph) -> dict:
+    """Node → (x, y): a Kamada-Kawai layout of the connected nodes (deterministic; members ring
+    their network, so a network's square is not hidden under a member), nodes without ties in
+    rows below. About 0.5 s for 70 nodes."""
+    connected = [n for n in g if g.degree[n] > 0]
+    alone = sorted((n for n in g if g.degree[n] == 0), key=str)
+    pos = {}
+    if len(connected) > 1:
+        pos = {n: (float(x), float(y)) for n, (x, y) in nx.kamada_kawai_layout(g.subgraph(connected)).items()}
+    elif connected:
+        pos = {connected[0]: (0.0, 0.0)}
+    # nodes without any tie in rows under the graph, where they are easy to find
+    bottom = min((y for _, y in pos.values()), default=0.0) - 0.25
+    per_row = 12
+    for k, node in enumerate(alone):
+        pos[node] = (-1.0 + 2.0 * (k % per_row) / (per_row - 1), bottom - 0.12 * (k // per_row))
+    return pos
 
 
 def _members(ws) -> pd.DataFrame:
@@ -48,9 +59,9 @@ def _members(ws) -> pd.DataFrame:
 
 
 def network_summary(ws) -> pd.DataFrame:
-    """One row per network: members (count and names), life phases covered (the network's
-    own phases plus the phases of its members' offers), sectors and Rechtskreise covered,
-    and whether it is cross-sector (more than one Rechtskreis)."""
+    """One row per network: members (count and names), its life phases (``life_phases``, as
+    the network defines them) and the phases its members' offers cover (``offer_phases``),
+    sectors and Rechtskreise covered, and whether it is cross-sector (more than one Rechtskreis)."""
     members = _members(ws)
     offers = ws.offers[["partner_id", "life_phases"]].dropna(subset=["partner_id"]) if "partner_id" in ws.offers \
         else pd.DataFrame(columns=["partner_id", "life_phases"])
@@ -59,19 +70,20 @@ def network_summary(ws) -> pd.DataFrame:
     rows = []
     for net in ws.networks.itertuples(index=False):
         mine = members[members["network_id"] == net.network_id]
-        phases = set(net.life_phases)
+        phases = set()
         for partner in mine["partner_id"]:
             phases |= offer_phases.get(partner, set())
         domains = sorted(set(mine["legal_domain"].dropna()))
         rows.append({
             "network_id": net.network_id, "name": net.name, "coordinator": net.coordinator,
             "members": len(mine), "member_names": tuple(mine["organisation"]),
-            "life_phases": tuple(p for p in chain if p in phases),
+            "life_phases": tuple(p for p in chain if p in set(net.life_phases)),
+            "offer_phases": tuple(p for p in chain if p in phases),
             "sectors": tuple(sorted(set(mine["sector"].dropna()))), "legal_domains": tuple(domains),
             "cross_sector": len(domains) > 1,
         })
     return pd.DataFrame(rows, columns=["network_id", "name", "coordinator", "members", "member_names", "life_phases",
-                                       "sectors", "legal_domains", "cross_sector"])
+                                       "offer_phases", "sectors", "legal_domains", "cross_sector"])
 
 
 def cross_sector_ties(ws) -> pd.DataFrame:
@@ -128,17 +140,21 @@ PALETTE = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a
 NETWORK_COLOUR = "#222222"
 
 
-def network_figure(ws, colour_by: str = "sector", lang: str = "de", highlight: str | None = None, seed: int = 7):
+def network_figure(ws, colour_by: str = "sector", lang: str = "de", highlight: str | None = None,
+                   positions: dict | None = None):
     """A Plotly figure of the cooperation graph: networks as dark squares, partners as
     circles coloured by ``colour_by`` ('sector' or 'legal_domain'), memberships as lines;
-    the ``highlight`` network and its members drawn bold. Node ``customdata`` holds
-    ("network"|"partner", id) for click selection. Plotly's JS ships with Streamlit: no CDN."""
+    the ``highlight`` network and its members drawn bold; ``positions`` from :func:`layout`
+    (computed when not given). Node ``customdata`` holds
+    ("network"|"partner", id) for click selection; the network trace comes before the partner
+    traces so that a click on a network square picks the network. Plotly's JS ships with
+    Streamlit: no CDN."""
     import plotly.graph_objects as go
 
     if colour_by not in ("sector", "legal_domain"):
         raise ValueError(f"colour_by must be 'sector' or 'legal_domain', got {colour_by!r}")
     g = network_graph(ws)
-    pos = layout(g, seed)
+    pos = positions if positions is not None else layout(g)
     highlighted = set() if highlight is None else {("network", highlight), *g.neighbors(("network", highlight))} \
         if ("network", highlight) in g else set()
     fig = go.Figure()
@@ -150,6 +166,14 @@ def network_figure(ws, colour_by: str = "sector", lang: str = "de", highlight: s
                 ys += [pos[a][1], pos[b][1], None]
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
                                  line={"color": "#333333" if bold else "#bbbbbb", "width": 2.5 if bold else 1}))
+    nets = [n for n in g.nodes if n[0] == "network"]
+    fig.add_trace(go.Scatter(
+        x=[pos[n][0] for n in nets], y=[pos[n][1] for n in nets], mode="markers+text",
+        name="Netzwerk" if lang == "de" else "Network", customdata=[["network", n[1]] for n in nets],
+        text=[g.nodes[n]["name"] for n in nets], textposition="top center", textfont={"size": 11},
+        hovertemplate="%{text}<extra></extra>",
+        marker={"symbol": "square", "size": [24 if n in highlighted else 18 for n in nets], "color": NETWORK_COLOUR,
+                "line": {"width": 2, "color": "#ffffff"}}))
     partners = [n for n in g.nodes if n[0] == "partner"]
     groups = sorted({str(g.nodes[n].get(colour_by)) for n in partners})
     colours = {group: PALETTE[k % len(PALETTE)] for k, group in enumerate(groups)}
@@ -165,17 +189,11 @@ def network_figure(ws, colour_by: str = "sector", lang: str = "de", highlight: s
             marker={"size": [14 if n in highlighted else 10 for n in nodes], "color": colours[group],
                     "line": {"width": [2 if n in highlighted else (0 if g.degree[n] else 2) for n in nodes],
                              "color": ["#000000" if n in highlighted else "#d7191c" for n in nodes]}}))
-    nets = [n for n in g.nodes if n[0] == "network"]
-    fig.add_trace(go.Scatter(
-        x=[pos[n][0] for n in nets], y=[pos[n][1] for n in nets], mode="markers+text",
-        name="Netzwerk" if lang == "de" else "Network", customdata=[["network", n[1]] for n in nets],
-        text=[g.nodes[n]["name"] for n in nets], textposition="top center", textfont={"size": 11},
-        hovertemplate="%{text}<extra></extra>",
-        marker={"symbol": "square", "size": [24 if n in highlighted else 18 for n in nets], "color": NETWORK_COLOUR,
-                "line": {"width": 2, "color": "#ffffff"}}))
-    fig.update_layout(height=620, margin={"l": 10, "r": 10, "t": 10, "b": 10}, plot_bgcolor="#ffffff",
-                      xaxis={"visible": False}, yaxis={"visible": False, "scaleanchor": "x"},
-                      legend={"title": {"text": ("Bereich" if colour_by == "sector" else "Rechtskreis")
-                                        if lang == "de" else ("Sector" if colour_by == "sector" else "Legal domain")}},
-                      clickmode="event+select", dragmode="pan")
+    legend_title = ("Bereich" if colour_by == "sector" else "Rechtskreis") if lang == "de" else \
+        ("Sector" if colour_by == "sector" else "Legal domain")
+    fig.update_layout(height=560, margin={"l": 5, "r": 5, "t": 5, "b": 5}, plot_bgcolor="#ffffff",
+                      xaxis={"visible": False}, yaxis={"visible": False},
+                      legend={"title": {"text": legend_title}, "orientation": "h", "yanchor": "top", "y": -0.02,
+                              "xanchor": "left", "x": 0},
+                      clickmode="event+select", dragmode="pan", hoverdistance=12)
     return fig

@@ -513,3 +513,15 @@ def position_picker(ws: Workspace, key: str, initial: tuple[float, float] | None
         st.session_state[f"{key}_label"] = t("position_clicked")
         st.rerun()
     return st.session_state[state]
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _network_layout(key: str, _ws: Workspace) -> dict:
+    from . import networks
+
+    return networks.layout(networks.network_graph(_ws))
+
+
+def network_layout(ws: Workspace) -> dict:
+    """Node positions of the cooperation graph, computed once per workspace content."""
+    return _network_layout(workspace_key(ws), ws)

@@ -36,7 +36,8 @@ st.caption(ui.t("net_pick_hint"))
 
 graph_col, map_col = st.columns([3, 2])
 with graph_col:
-    fig = networks.network_figure(ws, colour_by=colour_by, lang=lang, highlight=chosen)
+    fig = networks.network_figure(ws, colour_by=colour_by, lang=lang, highlight=chosen,
+                                  positions=ui.network_layout(ws))
     st.plotly_chart(fig, key="net_graph", on_select="rerun", selection_mode="points",
                     config={"displaylogo": False, "scrollZoom": True})
 with map_col:
@@ -66,6 +67,7 @@ summary = networks.network_summary(ws)
 st.dataframe(pd.DataFrame({
     ui.t("col_network"): summary["name"], ui.t("net_members"): summary["members"],
     ui.t("life_phases"): summary["life_phases"].map(lambda ps: ", ".join(labels.get(p, p) for p in ps)),
+    ui.t("net_offer_phases"): summary["offer_phases"].map(lambda ps: ", ".join(labels.get(p, p) for p in ps)),
     ui.t("sectors"): summary["sectors"].map(", ".join),
     ui.t("col_legal_domains"): summary["legal_domains"].map(", ".join),
     ui.t("net_cross"): summary["cross_sector"],

@@ -241,7 +241,15 @@ def test_single_sign_on_with_an_oidc_provider(browser, tmp_path):
             page.wait_for_selector("text=Angemeldet als Anna Schmidt (Planung)", timeout=30_000)
             page.get_by_role("link", name="Anmeldung").first.click()
             page.get_by_role("button", name="Abmelden").click()
-            page.wait_for_selector("text=Nur lesen (nicht angemeldet)", timeout=30_000)
+            # Streamlit ends the session and, as OIDC asks, sends the browser to the provider's
+            # end-session page (the mock asks to confirm), which redirects back to the app.
+            signed_out = page.get_by_text("Nur lesen (nicht angemeldet)")
+            confirm = page.get_by_role("button", name="End session")
+            signed_out.or_(confirm).first.wait_for(timeout=30_000)
+            if confirm.is_visible():
+                confirm.click()
+                page.goto(url)
+            signed_out.wait_for(timeout=30_000)
             context.close()
         finally:
             proc.terminate()
@@ -279,4 +287,26 @@ def test_lotse_address_shows_list_and_map(page, app_url, demo_ws):
     page.wait_for_function("""(before) => { const h = [...document.querySelectorAll('h3')]
         .find(e => e.innerText.includes('passende Angebote')); return h && !h.innerText.startsWith(before + ' '); }""",
                            arg=str(count), timeout=30_000)
+    assert page.watch.external == [] and page.watch.console_errors == [], page.watch.console_errors
+
+
+def test_networks_graph_renders_offline_and_a_click_shows_members(page, app_url, demo_ws):
+    page.goto(app_url)
+    page.get_by_role("link", name="Netzwerke").first.click()
+    page.wait_for_selector("h1:has-text('Netzwerke')", timeout=30_000)
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    chart.wait_for(timeout=30_000)
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot .scatterlayer .point').length > 0",
+                           timeout=30_000)
+    points = page.eval_on_selector_all(".js-plotly-plot .scatterlayer .point", "els => els.length")
+    assert points == len(demo_ws.partners) + len(demo_ws.networks)
+    # click the first network square (Plotly draws squares as H/V paths)
+    box = page.locator(".js-plotly-plot .scatterlayer .point[d*='H'][d*='V']").first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # Plotly listens on its drag layer
+    first = demo_ws.networks.iloc[0]
+    page.wait_for_selector(f"text=Mitglieder von „{first['name']}“", timeout=30_000)
+    members = demo_ws.memberships[demo_ws.memberships["network_id"] == first["network_id"]]
+    frame = wait_for_map(page)
+    frame.wait_for_function(f"document.querySelectorAll('.pa-icon').length === {len(members)}", timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "networks.png"), full_page=True)
     assert page.watch.external == [] and page.watch.console_errors == [], page.watch.console_errors

@@ -92,7 +92,7 @@ def write_town(tmp_path, offers_rows, cells_text=None):
     for row in offers_rows(x0, y0):
         sheet.append(row)
     book.save(tmp_path / "angebote.xlsx")
-    (tmp_path / "rezept.toml").write_text(f'''
+    (tmp_path / "rezept.toml").write_text('''
 [workspace]
 municipality_name = "Teststadt"
 fictional = true
@@ -140,7 +140,7 @@ barrier_free = true
 last_updated = "2025-01-01"
 [offers.map.life_phases]
 column = "Zielgruppe"
-values = {{ "U3" = ["early_childhood"], "Ü3" = ["kita"], "Senioren" = ["seniors"] }}
+values = { "U3" = ["early_childhood"], "Ü3" = ["kita"], "Senioren" = ["seniors"] }
 ''', encoding="utf-8")
     return x0, y0
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from dashboard.analysis.nearby import (FamilySituation, districts_around, nearby_same_phase, offers_for_family,

@@ -31,9 +31,10 @@ def networked_town():
 def test_network_summary_by_hand():
     summary = N.network_summary(networked_town()).set_index("network_id")
     assert summary.loc["N1", "members"] == 2 and summary.loc["N1", "member_names"] == ("Jugendamt", "Gesundheitsamt")
-    # own phases plus the phases of the members' offers (P1 offers youth work), in chain order
-    assert summary.loc["N1", "life_phases"] == ("pregnancy", "early_childhood", "youth")
-    assert summary.loc["N2", "life_phases"] == ("kita", "youth")
+    # its own phases, and the phases its members' offers cover (P1 youth work, P3 kita), in chain order
+    assert summary.loc["N1", "life_phases"] == ("pregnancy", "early_childhood")
+    assert summary.loc["N1", "offer_phases"] == ("youth",)
+    assert summary.loc["N2", "offer_phases"] == ("kita", "youth")
     assert summary.loc["N1", "legal_domains"] == ("SGB V", "SGB VIII") and summary.loc["N1", "cross_sector"]
     assert summary.loc["N2", "sectors"] == ("Bildung", "Kinder- und Jugendhilfe")
 
@@ -54,7 +55,9 @@ def test_graph_and_layout():
     assert g.number_of_nodes() == 6 and g.number_of_edges() == 4
     assert g.degree[("partner", "P1")] == 2 and g.degree[("partner", "P4")] == 0
     pos = N.layout(g)
-    assert pos == N.layout(g) and set(pos) == set(g.nodes)  # deterministic for a seed
+    assert pos == N.layout(g) and set(pos) == set(g.nodes)  # deterministic
+    lowest_tied = min(pos[n][1] for n in g if g.degree[n])
+    assert pos[("partner", "P4")][1] < lowest_tied  # the partner without network sits below the graph
 
 
 def test_demo_city_networks(demo_ws):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 
-import pytest
 from pypdf import PdfReader
 
 from apptest_util import map_args, run_app
@@ -53,6 +52,7 @@ def test_lotse_lists_offers_for_the_family_nearest_first(demo_ws):
     assert walks == sorted(walks) and walks
     assert set(table["Für"]) <= {"Kind (1 J.)", "Kind (4 J.)", "Kind (1 J.), Kind (4 J.)"}
     assert "Ansprechperson" not in table.columns  # a viewer sees no personal contacts
+    assert dict(at.query_params) == {}  # nothing about the family goes into the URL (history, logs)
     # the found offers are drawn on the map around the address
     assert expected["offer_id"].iat[0] in map_args(at)["feature_group"]
 
@@ -166,6 +166,8 @@ def test_networks_page_summary_and_members_on_the_map(demo_ws):
     assert all(name in payload for name in demo_ws.partners.set_index("partner_id").loc[
         expected["partner_id"], "organisation"].str.replace("&", "&amp;"))
     assert not any(f'"{pid}"' in payload for pid in outsiders["partner_id"])
+    member_rows = demo_ws.partners[demo_ws.partners["partner_id"].isin(expected["partner_id"])]
+    assert not any(v in payload for v in member_rows["contact_email"].dropna())  # viewer: no personal contacts
     # the graph is a Plotly chart (its JS ships with Streamlit), coloured by Rechtskreis on request
     at.radio(key="net_colour").set_value("legal_domain").run()
     chart = at.get("plotly_chart")[0]

@@ -32,7 +32,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from .. import filters, schema
+from .. import filters
 from ..district import offer_districts
 from ..life_phases import phase_labels, phase_words
 from ..population import cell_district_shares, cell_phase_population, target_population
