@@ -298,6 +298,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "lotse_pdf": ("Wegweiser als PDF (1 Seite)", "Guide as PDF (1 page)"),
     # Partner view
     "page_partner": ("Partnersicht", "Partner view"),
+    "goto_partner": ("Partnersicht: was die eigenen Angebote erreichen und was in der Umgebung fehlt",
+                     "Partner view: what one's own offers reach and what is missing around them"),
+    "goto_lotse": ("Lotse: passende Angebote für eine Familie in der Nähe, mit Wegweiser zum Ausdrucken",
+                   "Family guide: matching offers near a family, with a printable guide"),
+    "goto_networks": ("Netzwerke: wer mit wem zusammenarbeitet, und wo Verbindungen fehlen",
+                      "Networks: who works with whom, and where ties are missing"),
     "partner_pick": ("Organisation", "Organisation"),
     "partner_radius": ("Einzugsbereich: Fußweg (m)", "Catchment: walking distance (m)"),
     "partner_facts": ("{sector} · {domain} · {offers} Angebote · Netzwerke: {networks}",

@@ -54,6 +54,9 @@ st.page_link("pages/map.py", label=ui.t("goto_map"), icon=":material/map:")
 st.page_link("pages/chain.py", label=ui.t("goto_chain"), icon=":material/timeline:")
 st.page_link("pages/gaps.py", label=ui.t("goto_gaps"), icon=":material/troubleshoot:")
 st.page_link("pages/profile.py", label=ui.t("goto_profile"), icon=":material/description:")
+st.page_link("pages/partner.py", label=ui.t("goto_partner"), icon=":material/handshake:")
+st.page_link("pages/lotse.py", label=ui.t("goto_lotse"), icon=":material/family_restroom:")
+st.page_link("pages/networks.py", label=ui.t("goto_networks"), icon=":material/hub:")
 st.page_link("pages/present.py", label=ui.t("page_present"), icon=":material/slideshow:")
 
 st.caption(

@@ -9,7 +9,8 @@ import streamlit as st
 
 from dashboard import editing, maps, mapview, ui
 from dashboard.analysis import coverage as C
-from dashboard.analysis.nearby import districts_around, nearby_same_phase, organisation_offers, site_reach
+from dashboard.analysis.nearby import (districts_around, nearby_same_phase, organisation_family_centres,
+                                       organisation_offers, site_reach)
 from dashboard.life_phases import phase_labels
 from dashboard.secrecy import format_number
 
@@ -72,6 +73,10 @@ if len(offers):
     groups += [mapview.feature_group(points, ui.t("layer_offers")), mapview.feature_group(areas, ui.t("layer_outreach"))]
 groups.append(mapview.feature_group(mapview.partner_layer(ws, partners[partners["partner_id"] == partner_id], lang,
                                                           personal), ui.t("layer_partners")))
+centres = organisation_family_centres(ws, partner_id)
+if len(centres):
+    groups.append(mapview.feature_group(mapview.family_centre_layer(ws, centres, lang, personal),
+                                        ui.t("layer_family_centres")))
 ui.show_map(m, key="partner_map", height=480, feature_group_to_add=groups, returned_objects=[],
             layer_control=maps.folium.LayerControl(collapsed=True, position="topright"))
 if sited.empty:

@@ -78,3 +78,15 @@ def test_nearby_same_phase_by_hand():
     assert near["shared_phases"].iat[0] == ("kita",)
     assert districts_around(ws, own, radius_m=650, detour=1.3) == ["D0", "D1"]
     assert districts_around(ws, own, radius_m=100, detour=1.0) == ["D0"]
+
+
+def test_organisation_family_centres_by_provider_name(demo_ws):
+    from dashboard.analysis.nearby import organisation_family_centres, organisation_offers
+
+    provider = demo_ws.family_centres["provider"].iat[0]
+    partner_id = demo_ws.partners.loc[demo_ws.partners["organisation"] == provider, "partner_id"].iat[0]
+    centres = organisation_family_centres(demo_ws, partner_id)
+    assert len(centres) == (demo_ws.family_centres["provider"] == provider).sum() > 0
+    assert organisation_family_centres(demo_ws, "nobody").empty
+    offers = organisation_offers(demo_ws, partner_id)
+    assert set(offers["partner_id"]) == {partner_id} and list(offers["name"]) == sorted(offers["name"])
