@@ -79,6 +79,10 @@ def test_lotse_by_district_and_unknown_address(demo_ws):
     at.radio(key="lotse_how").set_value("district").run()
     at.selectbox(key="lotse_district").set_value("SR01").run()
     assert not at.exception and len(at.dataframe[0].value) > 0
+    found = at.dataframe[0].value
+    payload = map_args(at)["feature_group"]  # the district's map shows the offers found
+    first = demo_ws.offers.set_index("name").loc[[found["Angebot"].iat[0]], "offer_id"]
+    assert any(f'"{oid}"' in payload for oid in first)
 
 
 def test_lotse_pdf_in_distance_order_without_personal_contacts(demo_ws):
