@@ -143,3 +143,13 @@ def wait_for_map(page, timeout=30_000):
     frame.wait_for_function("document.querySelectorAll('.leaflet-overlay-pane path').length > 0",
                             timeout=timeout)
     return frame
+
+
+def wait_idle(page, timeout=30_000):
+    """Wait until Streamlit has finished the current rerun (its "Running…" status is gone), so
+    that a following click is not swallowed by a rerun still in flight."""
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.match(/Running|Läuft/)",
+        timeout=timeout)

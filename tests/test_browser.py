@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import ARTIFACTS, wait_for_map
+from conftest import ARTIFACTS, wait_for_map, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -187,8 +187,13 @@ def test_import_wizard_end_to_end(browser, demo_ws, tmp_path):
             box.locator("input").click()
             page.get_by_role("option", name=phase).click()
             page.keyboard.press("Escape")
+        wait_idle(page)
         page.get_by_role("button", name="Prüfen").click()
-        page.wait_for_selector("text=Keine Probleme: 2 Einträge", timeout=30_000)
+        try:
+            page.wait_for_selector("text=Keine Probleme: 2 Einträge", timeout=30_000)
+        except Exception:
+            page.screenshot(path=str(ARTIFACTS / "import_wizard_failed.png"), full_page=True)
+            raise
         page.get_by_role("button", name="Übernehmen").click()
         page.wait_for_selector("text=2 Einträge übernommen", timeout=30_000)
         page.screenshot(path=str(ARTIFACTS / "import_wizard.png"), full_page=True)
@@ -264,6 +269,7 @@ def test_lotse_address_shows_list_and_map(page, app_url, demo_ws):
     page.wait_for_selector("h1:has-text('Lotse')", timeout=30_000)
     page.get_by_label("Alter der Kinder").fill("1; 4")
     page.keyboard.press("Enter")
+    wait_idle(page)
     page.get_by_label("Adresse", exact=True).fill(f"{address['street']} {address['number']}")
     page.get_by_role("button", name="Suchen").click()
     page.wait_for_selector("text=passende Angebote, die nächsten zuerst", timeout=30_000)
