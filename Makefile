@@ -11,7 +11,7 @@ CHROMIUM ?= /usr/bin/chromium
 .PHONY: run test setup setup-dev browser demo vendor bench clean
 
 run: setup
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/python -m dashboard serve --server.port $(PORT)
 
 test: setup-dev browser
 	$(BIN)/python -m pytest

@@ -12,6 +12,7 @@
     networks WORKSPACE                 network summary, cross-sector ties and holes
     build    RECIPE.toml --out WORKSPACE.gpkg   build a workspace from a municipality's own files
     user     add NAME --role planner|partner|viewer [--organisation ID] [--sso] | list   accounts
+    serve    [STREAMLIT OPTIONS]       start the app (streamlit run app.py) without any outside request
     vendor                             re-fetch the pinned map libraries (npm)
 
 Messages are in English; the exit code is 0 on success, 1 on problems, 2 on usage errors.
@@ -25,7 +26,7 @@ import sys
 from . import offline
 
 MEASURE_NAMES = ("reach_share", "offers_per_1000", "places_per_1000", "access_2sfca", "offers", "target_population")
-from .settings import DEMO_WORKSPACE
+from .settings import DEMO_WORKSPACE, ROOT
 from .workspace import WorkspaceError, read_workspace, write_workspace
 
 
@@ -207,6 +208,20 @@ def _networks(args) -> int:
     return 0
 
 
+def serve(streamlit_args: list[str]) -> int:
+    """``streamlit run app.py`` with Streamlit's external-IP lookup switched off.
+
+    Streamlit asks checkip.amazonaws.com for the machine's public address when it prints its
+    URLs on a wildcard address and when a browser connects under a name it does not know; a
+    municipal intranet must see no such request (and no 2 s wait for its time-out)."""
+    from streamlit import net_util
+    from streamlit.web import cli as streamlit_cli
+
+    net_util.get_external_ip = lambda: None
+    sys.argv = ["streamlit", "run", str(ROOT / "app.py"), *streamlit_args]
+    return streamlit_cli.main()
+
+
 def _vendor(args) -> int:
     for target in offline.fetch_assets():
         print(f"fetched static/{target}")
@@ -214,6 +229,9 @@ def _vendor(args) -> int:
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["serve"]:
+        return serve(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m dashboard", description="Präventionsatlas tools")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("demo", help="write the fictional demo workspace")
@@ -270,6 +288,7 @@ def main(argv=None) -> int:
     p = sub.add_parser("networks", help="network summary, cross-sector ties and holes")
     p.add_argument("workspace")
     p.set_defaults(func=_networks)
+    sub.add_parser("serve", help="start the app (options go to 'streamlit run'); makes no outside request")
     sub.add_parser("vendor", help="re-fetch the pinned map libraries").set_defaults(func=_vendor)
     args = parser.parse_args(argv)
     try:

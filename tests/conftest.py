@@ -50,14 +50,15 @@ def _free_port() -> int:
 
 def start_app(workspace: Path | None = None, env_extra: dict | None = None, port: int | None = None,
               args: tuple = ()):
-    """Start `streamlit run app.py` on a (free) loopback port; returns (process, base URL)."""
+    """Start the app as `make run` does (`python -m dashboard serve`) on a (free) loopback port;
+    returns (process, base URL)."""
     port = port or _free_port()
     env = dict(os.environ)
     if workspace is not None:
         env["PRAEVENTIONSATLAS_WORKSPACE"] = str(workspace)
     env.update(env_extra or {})
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [sys.executable, "-m", "dashboard", "serve", "--server.port", str(port),
          "--server.address", "127.0.0.1", *args],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )

@@ -61,3 +61,59 @@ def test_streamlit_config_keeps_the_app_offline():
     assert config["browser"]["gatherUsageStats"] is False
     assert config["server"]["enableStaticServing"] is True
     assert config["client"]["showErrorDetails"] == "none"
+
+
+def test_serve_makes_no_outside_request(tmp_path):
+    """`make run` (python -m dashboard serve) on a wildcard address: Streamlit would ask
+    checkip.amazonaws.com for the public IP; a proxy that records every attempt sees none."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import threading
+    import time
+    import urllib.request
+
+    from conftest import ROOT, _free_port
+
+    attempts = []
+    proxy = socket.socket()
+    proxy.bind(("127.0.0.1", 0))
+    proxy.listen()
+
+    def record():
+        while True:
+            try:
+                conn, _ = proxy.accept()
+            except OSError:
+                return
+            attempts.append(conn.recv(200))
+            conn.close()
+
+    threading.Thread(target=record, daemon=True).start()
+    proxy_url = f"http://127.0.0.1:{proxy.getsockname()[1]}"
+    env = dict(os.environ, HTTP_PROXY=proxy_url, HTTPS_PROXY=proxy_url, http_proxy=proxy_url, https_proxy=proxy_url,
+               NO_PROXY="localhost,127.0.0.1", no_proxy="localhost,127.0.0.1")
+    port = _free_port()
+
+    def start(command):
+        proc = subprocess.Popen([*command, "--server.port", str(port)], cwd=ROOT, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.3)
+        time.sleep(3)  # the URL banner (and any lookup) comes right after start-up
+        proc.terminate()
+        return proc.communicate(timeout=20)[0]
+
+    output = start([sys.executable, "-m", "dashboard", "serve"])
+    assert "Local URL" in output and "Did not auto detect external IP" not in output
+    assert attempts == []
+    # the same check catches plain `streamlit run` (it asks for the public IP)
+    start([sys.executable, "-m", "streamlit", "run", "app.py"])
+    proxy.close()
+    assert attempts and b"checkip.amazonaws.com" in attempts[0]
