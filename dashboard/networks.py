@@ -149,7 +149,12 @@ def network_figure(ws, colour_by: str = "sector", lang: str = "de", highlight: s
     ("network"|"partner", id) for click selection; the network trace comes before the partner
     traces so that a click on a network square picks the network. Plotly's JS ships with
     Streamlit: no CDN."""
+    import html
+
     import plotly.graph_objects as go
+
+    def esc(value) -> str:  # Plotly renders a subset of HTML in texts: names are data, not markup
+        return html.escape(str(value))
 
     if colour_by not in ("sector", "legal_domain"):
         raise ValueError(f"colour_by must be 'sector' or 'legal_domain', got {colour_by!r}")
@@ -170,7 +175,7 @@ def network_figure(ws, colour_by: str = "sector", lang: str = "de", highlight: s
     fig.add_trace(go.Scatter(
         x=[pos[n][0] for n in nets], y=[pos[n][1] for n in nets], mode="markers+text",
         name="Netzwerk" if lang == "de" else "Network", customdata=[["network", n[1]] for n in nets],
-        text=[g.nodes[n]["name"] for n in nets], textposition="top center", textfont={"size": 11},
+        text=[esc(g.nodes[n]["name"]) for n in nets], textposition="top center", textfont={"size": 11},
         hovertemplate="%{text}<extra></extra>",
         marker={"symbol": "square", "size": [24 if n in highlighted else 18 for n in nets], "color": NETWORK_COLOUR,
                 "line": {"width": 2, "color": "#ffffff"}}))
@@ -181,9 +186,10 @@ def network_figure(ws, colour_by: str = "sector", lang: str = "de", highlight: s
     for group in groups:
         nodes = [n for n in partners if str(g.nodes[n].get(colour_by)) == group]
         fig.add_trace(go.Scatter(
-            x=[pos[n][0] for n in nodes], y=[pos[n][1] for n in nodes], mode="markers", name=group,
+            x=[pos[n][0] for n in nodes], y=[pos[n][1] for n in nodes], mode="markers", name=esc(group),
             customdata=[["partner", n[1]] for n in nodes],
-            text=[f"{g.nodes[n]['name']}<br>{g.nodes[n].get('sector')} · {g.nodes[n].get('legal_domain')}"
+            text=[f"{esc(g.nodes[n]['name'])}<br>"
+                  f"{esc(g.nodes[n].get('sector'))} · {esc(g.nodes[n].get('legal_domain'))}"
                   + ("" if g.degree[n] else f"<br><i>{no_network}</i>") for n in nodes],
             hovertemplate="%{text}<extra></extra>",
             marker={"size": [14 if n in highlighted else 10 for n in nodes], "color": colours[group],

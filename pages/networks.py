@@ -82,7 +82,7 @@ with left:
         ui.t("net_ties_col"): ties["partner_pairs"]}), hide_index=True, width="stretch")
     st.subheader(ui.t("net_phases_without"))
     missing = networks.phases_without_network(ws)
-    st.write(", ".join(labels.get(p, p) for p in missing) if missing else ui.t("net_none"))
+    st.markdown(html.escape(", ".join(labels.get(p, p) for p in missing)) if missing else ui.t("net_none"))
 with right:
     st.subheader(ui.t("net_without"))
     alone = networks.partners_without_network(ws)
@@ -90,4 +90,4 @@ with right:
                                ui.t("legal_domain"): alone["legal_domain"]}), hide_index=True, width="stretch")
     st.subheader(ui.t("net_districts_without"))
     empty = networks.districts_without_network_partner(ws)
-    st.write(", ".join(empty["name"]) if len(empty) else ui.t("net_none"))
+    st.markdown(html.escape(", ".join(empty["name"])) if len(empty) else ui.t("net_none"))

@@ -84,3 +84,14 @@ def test_network_figure_marks_nodes_for_clicks():
 
     with pytest.raises(ValueError):
         N.network_figure(ws, colour_by="colour")
+
+
+def test_network_figure_escapes_names():
+    ws = networked_town()
+    ws.partners.loc[0, "organisation"] = '<a href="javascript:alert(1)">Jugendamt</a>'
+    ws.networks.loc[0, "name"] = "<b>Frühe</b> Hilfen"
+    fig = N.network_figure(ws)
+    texts = [t for d in fig.data if d.text is not None for t in d.text]
+    assert any(t.startswith("&lt;a href=&quot;javascript:alert(1)&quot;&gt;Jugendamt") for t in texts)
+    assert "&lt;b&gt;Frühe&lt;/b&gt; Hilfen" in texts
+    assert not any("<a " in t or "<b>" in t for t in texts)
