@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from pypdf import PdfReader
 
 from apptest_util import map_args, run_app
@@ -181,3 +183,9 @@ def test_networks_page_summary_and_members_on_the_map(demo_ws):
 def test_networks_page_in_english(demo_ws):
     at = run_app("pages/networks.py", query={"lang": "en"})
     assert not at.exception and at.title[0].value == "Networks"
+
+
+@pytest.mark.parametrize("page,title", [("pages/lotse.py", "Family guide"), ("pages/partner.py", "Partner view")])
+def test_pages_in_english(page, title):
+    at = run_app(page, query={"lang": "en"})
+    assert not at.exception and at.title[0].value == title
