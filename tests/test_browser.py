@@ -316,3 +316,18 @@ def test_networks_graph_renders_offline_and_a_click_shows_members(page, app_url,
     frame.wait_for_function(f"document.querySelectorAll('.pa-icon').length === {len(members)}", timeout=30_000)
     page.screenshot(path=str(ARTIFACTS / "networks.png"), full_page=True)
     assert page.watch.external == [] and page.watch.console_errors == [], page.watch.console_errors
+
+
+def test_partner_view_draws_catchments(page, app_url, demo_ws):
+    page.goto(app_url)
+    page.get_by_role("link", name="Partnersicht").first.click()
+    page.wait_for_selector("h1:has-text('Partnersicht')", timeout=30_000)
+    first = demo_ws.partners.sort_values("organisation").iloc[0]
+    own = demo_ws.offers[(demo_ws.offers["partner_id"] == first["partner_id"]) & demo_ws.offers.geometry.notna()]
+    assert len(own) > 0
+    frame = wait_for_map(page)
+    frame.wait_for_function(f"document.querySelectorAll('path[stroke-dasharray=\"4 4\"]').length >= {len(own)}",
+                            timeout=30_000)
+    page.wait_for_selector("text=Zielgruppe im Einzugsbereich", timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "partner_view.png"), full_page=True)
+    assert page.watch.external == [] and page.watch.console_errors == [], page.watch.console_errors
