@@ -22,6 +22,10 @@ With single sign-on (OpenID Connect through Streamlit's ``st.login``, configured
 
     [sso.users."anna@stadt.de"]
     role = "planner"
+
+    [sso.groups]                   # groups named in the ID token's claim (group_claim = "groups")
+    "jugendamt-planung" = "planner"
+    "awo-team" = { role = "partner", organisation = "P003" }
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ import hmac
 import os
 import secrets
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .roles import ROLES
@@ -101,26 +105,37 @@ def _check_role(path: Path, where: str, role, organisation) -> None:
 
 @dataclass(frozen=True)
 class SsoRoles:
-    """Roles of people signed in through OpenID Connect, by verified e-mail address."""
+    """Roles of people signed in through OpenID Connect: by verified e-mail address, else by
+    a group the identity provider names in the ``group_claim`` (e.g. Keycloak's ``groups``)."""
 
     default_role: str = "viewer"
     users: dict = None  # lower-case e-mail -> (role, organisation)
+    groups: dict = None  # group name -> (role, organisation)
+    group_claim: str = "groups"
 
     def account(self, claims) -> Account:
         """The account for the identity provider's claims (``st.user``): the listed role for a
-        verified e-mail address, else ``default_role`` (a partner role is never a default)."""
+        verified e-mail address; else the strongest role of the person's listed groups
+        (planner > partner > viewer); else ``default_role`` (a partner role is never a default)."""
         email = str(claims.get("email") or "").strip().lower()
         verified = claims.get("email_verified", True) not in (False, "false")
         name = str(claims.get("name") or email or claims.get("sub") or "?")
-        role, organisation = (self.users or {}).get(email, (self.default_role, None)) if verified and email \
-            else (self.default_role, None)
-        return Account(name, role, organisation, "")
+        if verified and email and email in (self.users or {}):
+            role, organisation = self.users[email]
+            return Account(name, role, organisation, "")
+        member_of = claims.get(self.group_claim) or []
+        member_of = [member_of] if isinstance(member_of, str) else list(member_of)
+        granted = [(self.groups or {})[g] for g in map(str, member_of) if g in (self.groups or {})]
+        if granted:
+            role, organisation = min(granted, key=lambda r: ROLES.index(r[0]))
+            return Account(name, role, organisation, "")
+        return Account(name, self.default_role, None, "")
 
 
 def load_sso_roles(path: str | os.PathLike | None) -> SsoRoles:
     """The ``[sso]`` section of the accounts file (no file: everybody is a viewer)."""
     if path is None or not Path(path).exists():
-        return SsoRoles(users={})
+        return SsoRoles(users={}, groups={})
     path = Path(path)
     section = _read_toml(path).get("sso", {})
     default = section.get("default_role", "viewer")
@@ -130,7 +145,12 @@ def load_sso_roles(path: str | os.PathLike | None) -> SsoRoles:
     for email, entry in section.get("users", {}).items():
         _check_role(path, f"SSO user {email!r}", entry.get("role"), entry.get("organisation"))
         users[email.strip().lower()] = (entry["role"], entry.get("organisation"))
-    return SsoRoles(default, users)
+    groups = {}
+    for group, entry in section.get("groups", {}).items():
+        entry = {"role": entry} if isinstance(entry, str) else entry
+        _check_role(path, f"SSO group {group!r}", entry.get("role"), entry.get("organisation"))
+        groups[group] = (entry["role"], entry.get("organisation"))
+    return SsoRoles(default, users, groups, str(section.get("group_claim", "groups")))
 
 
 def authenticate(accounts: dict[str, Account], name: str, password: str) -> Account | None:
@@ -177,7 +197,12 @@ def add_sso_user(path: str | os.PathLike, email: str, role: str, organisation: s
     path = Path(path)
     accounts = load_accounts(path) if path.exists() else {}
     sso = load_sso_roles(path)
-    _write(path, accounts, SsoRoles(sso.default_role, {**sso.users, email: (role, organisation)}))
+    _write(path, accounts, replace(sso, users={**sso.users, email: (role, organisation)}))
+
+
+def _toml_str(value: str) -> str:
+    """A TOML basic string (quotes, backslashes and line breaks escaped)."""
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
 def _write(path: Path, accounts: dict[str, Account], sso: SsoRoles) -> None:
@@ -187,12 +212,13 @@ def _write(path: Path, accounts: dict[str, Account], sso: SsoRoles) -> None:
         if account.organisation:
             lines.append(f'organisation = "{account.organisation}"')
         lines.append(f'password = "{account.password}"')
-    if sso.users or sso.default_role != "viewer":
-        lines += ["", "[sso]", f'default_role = "{sso.default_role}"']
-        for email, (role, organisation) in sso.users.items():
-            lines += ["", f'[sso.users."{email}"]', f'role = "{role}"']
-            if organisation:
-                lines.append(f'organisation = "{organisation}"')
+    if sso.users or sso.groups or sso.default_role != "viewer":
+        lines += ["", "[sso]", f'default_role = "{sso.default_role}"', f"group_claim = {_toml_str(sso.group_claim)}"]
+        for kind, table in (("users", sso.users), ("groups", sso.groups)):
+            for key, (role, organisation) in (table or {}).items():
+                lines += ["", f"[sso.{kind}.{_toml_str(key)}]", f'role = "{role}"']
+                if organisation:
+                    lines.append(f"organisation = {_toml_str(organisation)}")
     tmp = path.with_suffix(".tmp")
     tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
     os.chmod(tmp, 0o600)

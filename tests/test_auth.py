@@ -120,3 +120,23 @@ def test_sso_page_offers_the_login_button(monkeypatch):
     assert not at.exception
     assert [b.label for b in at.button] == ["Mit Verwaltungskonto anmelden"]
     assert not at.info  # not the "no sign-in configured" notice
+
+
+def test_sso_roles_by_group_claim(tmp_path):
+    from dashboard.auth import add_sso_user, load_sso_roles
+
+    path = tmp_path / "konten.toml"
+    path.write_text('[sso]\ngroup_claim = "roles"\n\n[sso.groups]\n"jugendamt-planung" = "planner"\n'
+                    '"awo-team" = { role = "partner", organisation = "P003" }\n"gaeste" = "viewer"\n')
+    sso = load_sso_roles(path)
+    assert sso.account({"email": "x@stadt.de", "roles": ["gaeste", "jugendamt-planung"]}).role == "planner"
+    awo = sso.account({"email": "y@awo.de", "roles": "awo-team"})
+    assert (awo.role, awo.organisation) == ("partner", "P003")
+    assert sso.account({"email": "z@stadt.de", "groups": ["jugendamt-planung"]}).role == "viewer"  # other claim
+    add_sso_user(path, "x@stadt.de", "viewer")  # an explicit e-mail entry wins over groups, file keeps groups
+    sso = load_sso_roles(path)
+    assert sso.account({"email": "x@stadt.de", "roles": ["jugendamt-planung"]}).role == "viewer"
+    assert sso.group_claim == "roles" and set(sso.groups) == {"jugendamt-planung", "awo-team", "gaeste"}
+    path.write_text('[sso.groups]\n"team" = { role = "partner" }\n')
+    with pytest.raises(ValueError, match="SSO group 'team', field 'organisation'"):
+        load_sso_roles(path)
