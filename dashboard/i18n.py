@@ -360,6 +360,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "position_clicked": ("Punkt auf der Karte", "Point on the map"),
     "position_hint": ("Adresse suchen oder in die Karte klicken, um die Lage zu setzen.",
                       "Find an address or click on the map to set the position."),
+    "sso_error": ("Die Anmeldung über das Verwaltungskonto ist fehlerhaft eingerichtet (siehe Server-Protokoll); "
+                  "die Anwendung läuft nur lesend.",
+                  "Single sign-on is misconfigured (see the server log); the app runs read-only."),
     "sso_hint": ("Anmeldung über das Konto Ihrer Verwaltung (Single Sign-on).",
                  "Sign in with your organisation's account (single sign-on)."),
     "sso_sign_in": ("Mit Verwaltungskonto anmelden", "Sign in with organisation account"),

@@ -186,6 +186,9 @@ def account_badge() -> None:
         _identify_sso_user()
     except ValueError as exc:  # a broken accounts file: stay read-only, say why
         st.sidebar.error(t("accounts_error", detail=str(exc)))
+    except Exception:  # e.g. an incomplete [auth] section: the app stays usable, read-only
+        log.exception("single sign-on is misconfigured")
+        st.sidebar.error(t("sso_error"))
     user = st.session_state.get("user")
     if user:
         st.sidebar.caption(t("signed_in_as", name=user, role=t(f"role_{role()}")))

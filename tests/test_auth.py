@@ -140,3 +140,18 @@ def test_sso_roles_by_group_claim(tmp_path):
     path.write_text('[sso.groups]\n"team" = { role = "partner" }\n')
     with pytest.raises(ValueError, match="SSO group 'team', field 'organisation'"):
         load_sso_roles(path)
+
+
+def test_broken_sso_keeps_the_app_read_only(monkeypatch):
+    from dashboard import ui
+
+    def broken():
+        raise RuntimeError("incomplete [auth] section")
+
+    monkeypatch.setattr(ui, "_identify_sso_user", broken)
+    at = run_app()  # the home page (entry-script elements are kept only on the first run)
+    assert not at.exception
+    assert "fehlerhaft eingerichtet" in at.sidebar.error[0].value
+    assert "role" not in at.session_state
+    at.switch_page("pages/map.py").run()
+    assert not at.exception
