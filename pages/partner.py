@@ -85,7 +85,8 @@ if sited.empty:
 left, right = st.columns(2)
 with left:
     st.subheader(ui.t("partner_reach"))
-    reach = site_reach(ws, offers, radius_m=radius, detour=detour, threshold=cfg.disclosure_threshold)
+    reach = site_reach(ws, offers, radius_m=radius, detour=detour, threshold=cfg.disclosure_threshold,
+                       demand=ui.demand(ws))
     st.dataframe(pd.DataFrame({
         ui.t("col_offer"): reach["name"], ui.t("phase"): reach["phase_id"].map(labels),
         ui.t("col_persons"): reach["persons"].map(ui.fmt_count),

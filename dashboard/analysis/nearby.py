@@ -16,7 +16,6 @@ import shapely
 from scipy.spatial import cKDTree
 
 from .. import filters, schema
-from ..population import cell_phase_population
 from ..secrecy import suppress
 
 WALKING_M_PER_MIN = 75.0
@@ -78,10 +77,6 @@ def who_label(label: str, lang: str = "de") -> str:
     return words.get(label, (label, label))[0 if lang == "de" else 1]
 
 
-def _active_offers(ws, f: filters.OfferFilter) -> pd.DataFrame:
-    return ws.offers[filters.offer_mask(ws, f)]
-
-
 def offers_for_family(ws, x: float, y: float, situation: FamilySituation, *, max_distance_m: float = 3000.0,
                       detour: float = 1.3, cost_free: bool = False, barrier_free: bool = False,
                       languages: tuple[str, ...] = (), categories: tuple[str, ...] = (),
@@ -98,7 +93,7 @@ def offers_for_family(ws, x: float, y: float, situation: FamilySituation, *, max
         return pd.DataFrame(columns=columns)
     f = filters.OfferFilter(life_phases=tuple(wanted), cost_free=cost_free, barrier_free=barrier_free,
                             languages=tuple(languages), categories=tuple(categories), valid_on=valid_on)
-    offers = _active_offers(ws, f).reset_index(drop=True)
+    offers = filters.filter_offers(ws, f).reset_index(drop=True)
     geoms = offers.geometry.to_numpy()
     sited = ~shapely.is_missing(geoms)
     if len(offers):
@@ -136,7 +131,7 @@ def _serves_point(ws, offers: pd.DataFrame, x: float, y: float) -> np.ndarray:
 # Partner view: what one organisation's sites reach
 # ---------------------------------------------------------------------------------------
 def organisation_offers(ws, partner_id: str) -> pd.DataFrame:
-    """The organisation's offers (by ``partner_id``), sited first."""
+    """The organisation's offers (by ``partner_id``), by name."""
     offers = ws.offers[ws.offers["partner_id"] == partner_id] if "partner_id" in ws.offers else ws.offers.iloc[:0]
     return offers.sort_values("name").reset_index(drop=True)
 
@@ -150,29 +145,32 @@ def organisation_family_centres(ws, partner_id: str) -> pd.DataFrame:
 
 
 def site_reach(ws, offers: pd.DataFrame, radius_m: float = 1000.0, detour: float = 1.3,
-               threshold: int = 3) -> pd.DataFrame:
+               threshold: int = 3, demand=None) -> pd.DataFrame:
     """Per sited offer and each of its life phases: the target population living within
     ``radius_m`` walking distance (persons, from the population cells; counts below the
     disclosure ``threshold`` withheld as NaN; withheld cells count as 0, a lower bound) and its
-    share of the city's target population."""
+    share of the city's target population. ``demand``: the workspace's
+    :func:`~dashboard.analysis.coverage.prepare_demand` (prepared when not given)."""
+    from .coverage import prepare_demand
+
     sited = offers[offers.geometry.notna() & ~offers.geometry.is_empty] if len(offers) else offers
     rows = sited.explode("life_phases")
     columns = ["offer_id", "name", "phase_id", "persons", "city_share"]
     if rows.empty or ws.population_cells is None or not len(ws.population_cells):
         return pd.DataFrame(columns=columns)
-    persons = cell_phase_population(ws)
-    centres = shapely.get_coordinates(ws.population_cells.geometry.centroid.to_numpy())
-    tree = cKDTree(centres)
+    demand = demand or prepare_demand(ws)
     site_xy = shapely.get_coordinates(sited.geometry.to_numpy())
-    within = tree.query_ball_point(site_xy, r=radius_m / detour)
+    within = cKDTree(demand.xy).query_ball_point(site_xy, r=radius_m / detour)
     by_offer = {oid: k for k, oid in enumerate(sited["offer_id"])}
+    column = {phase: k for k, phase in enumerate(demand.phases)}
+    totals = demand.persons.sum(axis=0)
     values, shares = [], []
-    totals = persons.sum()  # NaN-skipping: withheld cells count as 0
     for oid, phase in zip(rows["offer_id"], rows["life_phases"]):
         cells = within[by_offer[oid]]
-        value = float(np.nansum(persons[phase].to_numpy()[cells])) if phase in persons and cells else 0.0
+        k = column.get(phase)
+        value = float(demand.persons[cells, k].sum()) if k is not None and cells else 0.0
         values.append(value)
-        shares.append(value / totals[phase] if phase in totals and totals[phase] > 0 else np.nan)
+        shares.append(value / totals[k] if k is not None and totals[k] > 0 else np.nan)
     out = pd.DataFrame({"offer_id": rows["offer_id"].to_numpy(), "name": rows["name"].to_numpy(),
                         "phase_id": rows["life_phases"].to_numpy(), "persons": np.round(values),
                         "city_share": shares})
