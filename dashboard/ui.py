@@ -110,6 +110,17 @@ def show_map(m, *, key: str, height: int = 620, **kwargs):
     return st_folium(m, key=key, height=height, use_container_width=True, **kwargs)
 
 
+def base_map(fit, outlines=None):
+    """The offline base map fitted to ``fit`` (a GeoDataFrame), with the configured tiles and
+    the app's URL path; ``outlines``: districts drawn as hoverable outlines."""
+    cfg = settings()
+    m = maps.base_map(fit, base_url_path=st.get_option("server.baseUrlPath") or "", tile_url=cfg.tile_url,
+                      tile_attribution=cfg.tile_attribution)
+    if outlines is not None:
+        maps.district_layer(outlines, t("layer_districts"), t("district")).add_to(m)
+    return m
+
+
 def fictional_banner(ws: Workspace) -> None:
     if ws.is_fictional:
         st.warning(t("fictional", label=ws.meta.get("fictional_label", "")))
@@ -497,9 +508,7 @@ def position_picker(ws: Workspace, key: str, initial: tuple[float, float] | None
             st.warning(t("address_not_found", address=typed) +
                        (" " + t("address_hints", streets=", ".join(hints)) if hints else ""))
     position = st.session_state[state]
-    m = maps.base_map(ws.districts, base_url_path=st.get_option("server.baseUrlPath") or "",
-                      tile_url=settings().tile_url, tile_attribution=settings().tile_attribution)
-    maps.district_layer(ws.districts, t("layer_districts"), t("district")).add_to(m)
+    m = base_map(ws.districts, outlines=ws.districts)
     shown = list(layers(position) if layers is not None else [])
     if position is not None:
         label = st.session_state.get(f"{key}_label") or t("position_clicked")

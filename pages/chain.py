@@ -149,9 +149,7 @@ with left:
     serving = district.offer_districts(ws, offers)
     ids = set(serving.loc[serving["district_id"] == focus, "offer_id"])
     mine = offers[offers["offer_id"].isin(ids) & offers["life_phases"].map(lambda p: phase in p)]
-    m = maps.base_map(ws.districts[ws.districts["district_id"] == focus],
-                      base_url_path=st.get_option("server.baseUrlPath") or "",
-                      tile_url=cfg.tile_url, tile_attribution=cfg.tile_attribution)
+    m = ui.base_map(ws.districts[ws.districts["district_id"] == focus])
     layers = []
     if ws.population_cells is not None:
         k = phases.index(phase)

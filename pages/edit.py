@@ -14,7 +14,6 @@ from dashboard.life_phases import phase_labels
 from dashboard.workspace import WorkspaceError
 
 ws = ui.workspace(include_retired=True)
-cfg = ui.settings()
 lang = ui.lang()
 role, organisation, user = ui.role(), st.session_state.get("organisation"), st.session_state.get("user")
 st.title(ui.t("page_edit"))

@@ -107,8 +107,7 @@ with right:
     tips = [f"<b>{html.escape(n)}</b>: {c} {ui.t('tab_gaps')}" + (f"<br>{html.escape(first[d])}" if d in first else "")
             for d, n, c in zip(ws.districts["district_id"], ws.districts["name"], counts)]
     style = [{"color": "#444444", "weight": 1, "fillColor": f, "fillOpacity": 0.75} for f in fill]
-    m = maps.base_map(ws.districts, base_url_path=st.get_option("server.baseUrlPath") or "",
-                      tile_url=cfg.tile_url, tile_attribution=cfg.tile_attribution)
+    m = ui.base_map(ws.districts)
     maps.GeoJsonLayer(maps.area_features(ws.districts.geometry, {"district_id": list(counts.index), "_tooltip": tips},
                                          style), name=ui.t("map_gaps"), control=False).add_to(m)
     legend = [("#f7f7f7", "0")] + [(palette[k], f"≤ {int(np.ceil(top * k / 4))}") for k in range(1, 5)

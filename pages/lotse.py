@@ -7,7 +7,7 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from dashboard import maps, mapview, report, schema, ui
+from dashboard import mapview, report, schema, ui
 from dashboard.analysis.nearby import FamilySituation, offers_for_family, who_label
 
 ws = ui.workspace()
@@ -73,10 +73,7 @@ with right:
         centre = ws.districts[ws.districts["district_id"] == district_id].to_crs(schema.DISPLAY_CRS) \
             .geometry.iloc[0].representative_point()
         position = (centre.y, centre.x)
-        m = maps.base_map(ws.districts[ws.districts["district_id"] == district_id],
-                          base_url_path=st.get_option("server.baseUrlPath") or "", tile_url=ui.settings().tile_url,
-                          tile_attribution=ui.settings().tile_attribution)
-        maps.district_layer(ws.districts, ui.t("layer_districts"), ui.t("district")).add_to(m)
+        m = ui.base_map(ws.districts[ws.districts["district_id"] == district_id], outlines=ws.districts)
         groups = [*layers(position), mapview.feature_group(mapview.focus_layer(ws, district_id, lang),
                                                            ui.t("layer_focus"))]
         ui.show_map(m, key="lotse_district_map", height=420, feature_group_to_add=groups, returned_objects=[])

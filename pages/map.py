@@ -120,8 +120,7 @@ personal = ui.may_see_personal_contacts()
 
 left, right = st.columns([5, 3], gap="medium")
 with left:
-    m = maps.base_map(ws.districts, base_url_path=st.get_option("server.baseUrlPath") or "",
-                      tile_url=cfg.tile_url, tile_attribution=cfg.tile_attribution)
+    m = ui.base_map(ws.districts)
     shading, title, legend_classes, _ = ui.choropleth(ws, spec, cfg.disclosure_threshold, lang)
     shading.add_to(m)
     maps.Legend(maps.legend_html(title, legend_classes, mapview.overlay_symbols(ws, lang),

@@ -12,7 +12,6 @@ from dashboard import maps, mapview, networks, ui
 from dashboard.life_phases import phase_labels
 
 ws = ui.workspace()
-cfg = ui.settings()
 lang = ui.lang()
 st.title(ui.t("page_networks"))
 ui.fictional_banner(ws)
@@ -46,9 +45,7 @@ with map_col:
     if chosen:
         st.markdown(f"**{html.escape(ui.t('net_members_map', name=names[chosen]))}**")
     focus = members[members.geometry.notna()]
-    m = maps.base_map(ws.districts, base_url_path=st.get_option("server.baseUrlPath") or "",
-                      tile_url=cfg.tile_url, tile_attribution=cfg.tile_attribution)
-    maps.district_layer(ws.districts, ui.t("layer_districts"), ui.t("district")).add_to(m)
+    m = ui.base_map(ws.districts, outlines=ws.districts)
     shown = members if chosen else ws.partners
     groups = [mapview.feature_group(mapview.partner_layer(ws, shown, lang, personal), ui.t("layer_partners"))]
     kwargs = {}

@@ -52,10 +52,8 @@ sited = offers[offers.geometry.notna()]
 nearby = nearby_same_phase(ws, offers, radius_m=radius, detour=detour)
 around = districts_around(ws, offers, radius_m=radius, detour=detour)
 
-m = maps.base_map(ws.districts[ws.districts["district_id"].isin(around)] if around else ws.districts,
-                  base_url_path=st.get_option("server.baseUrlPath") or "", tile_url=cfg.tile_url,
-                  tile_attribution=cfg.tile_attribution)
-maps.district_layer(ws.districts, ui.t("layer_districts"), ui.t("district")).add_to(m)
+m = ui.base_map(ws.districts[ws.districts["district_id"].isin(around)] if around else ws.districts,
+                outlines=ws.districts)
 groups = []
 if len(sited):
     catchment = maps.GeoJsonLayer(maps.area_features(sited.geometry.buffer(radius / detour),

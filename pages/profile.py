@@ -38,9 +38,7 @@ with left:
     served = ws.offers[ws.offers["offer_id"].isin(
         ui.offer_districts(ws).query("district_id == @focus")["offer_id"])]
     personal = ui.may_see_personal_contacts()
-    m = maps.base_map(ws.districts[ws.districts["district_id"] == focus],
-                      base_url_path=st.get_option("server.baseUrlPath") or "",
-                      tile_url=cfg.tile_url, tile_attribution=cfg.tile_attribution)
+    m = ui.base_map(ws.districts[ws.districts["district_id"] == focus])
     points, areas = mapview.offer_layers(ws, served, (), lang, personal)
     layers = [points, areas, mapview.family_centre_layer(ws, ws.family_centres, lang, personal),
               mapview.partner_layer(ws, ws.partners, lang, personal), mapview.focus_layer(ws, focus, lang)]
