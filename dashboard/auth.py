@@ -210,7 +210,7 @@ def _write(path: Path, accounts: dict[str, Account], sso: SsoRoles) -> None:
     for account in accounts.values():
         lines += ["", f"[users.{account.name}]", f'role = "{account.role}"']
         if account.organisation:
-            lines.append(f'organisation = "{account.organisation}"')
+            lines.append(f"organisation = {_toml_str(account.organisation)}")
         lines.append(f'password = "{account.password}"')
     if sso.users or sso.groups or sso.default_role != "viewer":
         lines += ["", "[sso]", f'default_role = "{sso.default_role}"', f"group_claim = {_toml_str(sso.group_claim)}"]

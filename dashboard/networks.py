@@ -160,13 +160,13 @@ def network_figure(ws, colour_by: str = "sector", lang: str = "de", highlight: s
         raise ValueError(f"colour_by must be 'sector' or 'legal_domain', got {colour_by!r}")
     g = network_graph(ws)
     pos = positions if positions is not None else layout(g)
-    highlighted = set() if highlight is None else {("network", highlight), *g.neighbors(("network", highlight))} \
-        if ("network", highlight) in g else set()
+    chosen = ("network", highlight)
+    highlighted = {chosen, *g.neighbors(chosen)} if chosen in g else set()
     fig = go.Figure()
     for bold in (False, True):
         xs, ys = [], []
         for a, b in g.edges:
-            if ((a in highlighted) and (b in highlighted) and highlight is not None) == bold:
+            if (a in highlighted and b in highlighted) == bold:
                 xs += [pos[a][0], pos[b][0], None]
                 ys += [pos[a][1], pos[b][1], None]
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
