@@ -390,7 +390,7 @@ def _address_layer(table: pd.DataFrame, keys: dict, crs) -> gpd.GeoDataFrame:
 
 def _geocoded(kind, spec, table, out, rows, recipe, base, path, problems, report, crs):
     """Points from addresses, matched offline against the recipe's address file."""
-    from .geocode import match_report, split_address
+    from .geocode import failed_rows, match_report, split_address
 
     index, index_crs = _address_index(recipe, base, problems)
     if index is None:
@@ -416,10 +416,8 @@ def _geocoded(kind, spec, table, out, rows, recipe, base, path, problems, report
                         f"addresses matched ({int((result['status'] == 'matched_without_suffix').sum())} "
                         "without house-number suffix)")
     shown = table[given].astype(str).agg(" ".join, axis=1)
-    for k in np.flatnonzero(result["status"].isin(["unmatched", "ambiguous"]).to_numpy()):
-        code = "address_unmatched" if result["status"].iat[k] == "unmatched" else "address_ambiguous"
-        problems.add(path, code, row=int(rows[k]), field=", ".join(given), address=shown.iat[k],
-                     n=int(result["candidates"].iat[k]))
+    for k, code, candidates in failed_rows(result):
+        problems.add(path, code, row=int(rows[k]), field=", ".join(given), address=shown.iat[k], n=candidates)
     geometry = gpd.GeoSeries(gpd.points_from_xy(result["x"], result["y"]), crs=index_crs)
     geometry[result["x"].isna()] = None
     frame = gpd.GeoDataFrame(pd.DataFrame(out), geometry=geometry.to_numpy(), crs=index_crs).to_crs(crs)

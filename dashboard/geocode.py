@@ -116,6 +116,14 @@ class AddressIndex:
         return out
 
 
+def failed_rows(result: pd.DataFrame):
+    """(position, problem code, candidates) of every row not found ('address_unmatched') or
+    found at several places ('address_ambiguous') in a geocoding result."""
+    for k in np.flatnonzero(~result["status"].str.startswith("matched").to_numpy()):
+        code = "address_unmatched" if result["status"].iat[k] == "unmatched" else "address_ambiguous"
+        yield int(k), code, int(result["candidates"].iat[k])
+
+
 def match_report(result: pd.DataFrame, source: pd.DataFrame, file: str, lang: str = "de",
                  columns=None) -> pd.DataFrame:
     """Every row that was not matched exactly: file, row (spreadsheet numbering), the address

@@ -116,17 +116,15 @@ def prepare_import(ws: Workspace, table: pd.DataFrame, plan: ImportPlan, file: s
 def _geocoded_points(ws: Workspace, table: pd.DataFrame, column: str, file: str, problems: list):
     """Points for the address column, matched against the workspace's address directory;
     a problem for every row not found or ambiguous."""
-    from .geocode import address_index, geocode_texts
+    from .geocode import address_index, failed_rows, geocode_texts
 
     texts = table[column].fillna("").astype(str).str.strip()
     if len(ws.addresses) == 0:
         problems.append(Problem(file, None, None, column, "no_address_directory"))
         return [None] * len(table)
     found = geocode_texts(address_index(ws.addresses), texts.tolist())
-    for k in np.flatnonzero(~found["status"].str.startswith("matched").to_numpy()):
-        code = "address_unmatched" if found["status"].iat[k] == "unmatched" else "address_ambiguous"
-        problems.append(Problem(file, None, int(k + 2), column, code,
-                                {"address": texts.iat[k], "n": int(found["candidates"].iat[k])}))
+    for k, code, candidates in failed_rows(found):
+        problems.append(Problem(file, None, k + 2, column, code, {"address": texts.iat[k], "n": candidates}))
     points = gpd.points_from_xy(found["x"], found["y"])
     points[found["x"].isna().to_numpy()] = None
     return points
