@@ -41,7 +41,7 @@ browser:
 demo: setup
 	$(BIN)/python -m dashboard demo --out geodata/demo_city.gpkg
 
-# Re-fetch the pinned map libraries into static/vendor (needs npm).
+# Re-fetch the pinned map libraries into dashboard/app/static/vendor (needs npm).
 vendor: setup
 	$(BIN)/python -m dashboard vendor
 

@@ -96,6 +96,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Weder Ebene 'population_cells' noch 'population_districts' vorhanden.",
         "Neither layer 'population_cells' nor 'population_districts' is present.",
     ),
+    # building a workspace from sources (recipe), importing tables, geocoding addresses
+
+    "recipe_invalid": ("Rezept fehlerhaft: {detail}", "Recipe is invalid: {detail}"),
+    "source_unreadable": ("Quelldatei nicht lesbar ({detail}).", "Source file cannot be read ({detail})."),
+    "source_column": ("Spalte {column!r} fehlt in der Quelle.", "Column {column!r} is missing in the source."),
+    "unmapped_value": ("Wert {value!r} ist keinem bekannten Begriff zugeordnet.",
+                       "Value {value!r} is not mapped to a known term."),
+    "no_crs": ("Koordinatenbezugssystem unbekannt: im Rezept 'crs' angeben.",
+               "Unknown coordinate reference system: set 'crs' in the recipe."),
+    "address_unmatched": ("Adresse {address!r} nicht im Adressverzeichnis gefunden.",
+                          "Address {address!r} not found in the address file."),
+    "address_ambiguous": ("Adresse {address!r} ist mehrdeutig ({n} Orte); PLZ oder Ort ergänzen.",
+                          "Address {address!r} is ambiguous ({n} places); add postcode or place."),
 }
 
 LABELS = {

@@ -26,25 +26,12 @@ import pandas as pd
 import shapely
 
 from . import schema
-from ._errors import MESSAGES, Problem, WorkspaceError
+from ._errors import Problem, WorkspaceError
 from .life_phases import default_life_phases
 from .workspace import Workspace, write_workspace
 
 DEFAULT_MISSING = ("-", ".", "x", "X", "-1", "-9", "")
 
-MESSAGES.update({
-    "recipe_invalid": ("Rezept fehlerhaft: {detail}", "Recipe is invalid: {detail}"),
-    "source_unreadable": ("Quelldatei nicht lesbar ({detail}).", "Source file cannot be read ({detail})."),
-    "source_column": ("Spalte {column!r} fehlt in der Quelle.", "Column {column!r} is missing in the source."),
-    "unmapped_value": ("Wert {value!r} ist im Rezept keinem Begriff zugeordnet.",
-                       "Value {value!r} is not mapped to a term in the recipe."),
-    "no_crs": ("Koordinatenbezugssystem unbekannt: im Rezept 'crs' angeben.",
-               "Unknown coordinate reference system: set 'crs' in the recipe."),
-    "address_unmatched": ("Adresse {address!r} nicht im Adressverzeichnis gefunden.",
-                          "Address {address!r} not found in the address file."),
-    "address_ambiguous": ("Adresse {address!r} ist mehrdeutig ({n} Orte); PLZ oder Ort ergänzen.",
-                          "Address {address!r} is ambiguous ({n} places); add postcode or place."),
-})
 
 
 @dataclass

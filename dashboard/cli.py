@@ -12,7 +12,7 @@
     networks WORKSPACE                 network summary, cross-sector ties and holes
     build    RECIPE.toml --out WORKSPACE.gpkg   build a workspace from a municipality's own files
     user     add NAME --role planner|partner|viewer [--organisation ID] [--sso] | list   accounts
-    serve    [STREAMLIT OPTIONS]       start the app (streamlit run app.py) without any outside request
+    serve    [STREAMLIT OPTIONS]       start the app (streamlit run dashboard/app/main.py) without any outside request
     vendor                             re-fetch the pinned map libraries (npm)
 
 Messages are in English; the exit code is 0 on success, 1 on problems, 2 on usage errors.
@@ -25,9 +25,10 @@ import sys
 
 from . import offline
 
-MEASURE_NAMES = ("reach_share", "offers_per_1000", "places_per_1000", "access_2sfca", "offers", "target_population")
-from .settings import DEMO_WORKSPACE, ROOT
+from .settings import DEMO_WORKSPACE, ENTRY_SCRIPT
 from .workspace import WorkspaceError, read_workspace, write_workspace
+
+MEASURE_NAMES = ("reach_share", "offers_per_1000", "places_per_1000", "access_2sfca", "offers", "target_population")
 
 
 def _demo(args) -> int:
@@ -209,7 +210,7 @@ def _networks(args) -> int:
 
 
 def serve(streamlit_args: list[str]) -> int:
-    """``streamlit run app.py`` with Streamlit's external-IP lookup switched off.
+    """``streamlit run dashboard/app/main.py`` with Streamlit's external-IP lookup switched off.
 
     Streamlit asks checkip.amazonaws.com for the machine's public address when it prints its
     URLs on a wildcard address and when a browser connects under a name it does not know; a
@@ -218,13 +219,13 @@ def serve(streamlit_args: list[str]) -> int:
     from streamlit.web import cli as streamlit_cli
 
     net_util.get_external_ip = lambda: None
-    sys.argv = ["streamlit", "run", str(ROOT / "app.py"), *streamlit_args]
+    sys.argv = ["streamlit", "run", str(ENTRY_SCRIPT), *streamlit_args]
     return streamlit_cli.main()
 
 
 def _vendor(args) -> int:
     for target in offline.fetch_assets():
-        print(f"fetched static/{target}")
+        print(f"fetched {offline.STATIC_DIR.relative_to(offline.ROOT) / target}")
     return 0
 
 

@@ -24,6 +24,7 @@ from .workspace import Workspace, read_workspace, write_workspace
 
 LAYERS = {"offers": "offer_id", "family_centres": "centre_id", "partners": "partner_id"}
 STALE_AFTER_DAYS = 548  # about 18 months
+GEOMETRY_TOLERANCE_M = 0.5  # metres: a position moved less than this (e.g. WGS84 rounded to 6 decimals) is unchanged
 
 
 class EditError(ValueError):
@@ -81,6 +82,80 @@ def _text(value) -> str | None:
     return str(value)
 
 
+def form_values(record: pd.Series | None, layer: str) -> dict:
+    """The editable fields of a record as the edit form shows them (defaults for a new record,
+    ``record`` None): texts "", lists as tuples, flags as bool, capacity None if unknown."""
+    def value(col, default=None):
+        if record is None or col not in record:
+            return default
+        v = record[col]
+        return default if not isinstance(v, (tuple, list)) and pd.isna(v) else v
+
+    title = "organisation" if layer == "partners" else "name"
+    shown = {title: value(title, ""), "address": value("address", ""), "contact_public": value("contact_public", ""),
+             "geometry": None if record is None else record.geometry}
+    if layer == "offers":
+        shown.update({
+            "provider": value("provider", ""), "category": value("category", schema.CATEGORIES[0]),
+            "life_phases": tuple(value("life_phases", ()) or ()), "sectors": tuple(value("sectors", ()) or ()),
+            "audience": tuple(value("audience", ()) or ()), "cost_free": bool(value("cost_free", True)),
+            "barrier_free": bool(value("barrier_free", False)), "capacity": value("capacity"),
+            "languages": tuple(value("languages", ()) or ()),
+        })
+    elif layer == "partners":
+        shown.update({"sector": value("sector", schema.SECTORS[0]),
+                      "legal_domain": value("legal_domain", schema.LEGAL_DOMAINS[0])})
+    else:
+        shown["provider"] = value("provider", "")
+    return shown
+
+
+def _blank(value) -> bool:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return True
+    if isinstance(value, (tuple, list)):
+        return len(value) == 0
+    if isinstance(value, shapely.Geometry):
+        return value.is_empty
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _items(value) -> tuple:
+    return tuple(map(str, value)) if isinstance(value, (tuple, list)) else (str(value),)
+
+
+def same_value(old, new, tolerance_m: float = GEOMETRY_TOLERANCE_M) -> bool:
+    """True if a form value ``new`` says the same as the stored/shown value ``old``: missing,
+    "" and () are alike, 12 equals 12.0, lists compare by their items, geometries (metric
+    CRS) within ``tolerance_m`` metres of each other are the same place."""
+    if _blank(old) or _blank(new):
+        return _blank(old) and _blank(new)
+    if isinstance(old, shapely.Geometry) or isinstance(new, shapely.Geometry):
+        return (isinstance(old, shapely.Geometry) and isinstance(new, shapely.Geometry)
+                and old.geom_type == new.geom_type and shapely.hausdorff_distance(old, new) <= tolerance_m)
+    if isinstance(old, (tuple, list)) or isinstance(new, (tuple, list)):
+        return _items(old) == _items(new)
+    if isinstance(old, (bool, np.bool_)) or isinstance(new, (bool, np.bool_)):
+        return bool(old) == bool(new)
+    if isinstance(old, (int, float, np.number)) and isinstance(new, (int, float, np.number)):
+        return float(old) == float(new)
+    return _text(old) == _text(new)
+
+
+def changed_fields(shown: dict, submitted: dict, tolerance_m: float = GEOMETRY_TOLERANCE_M) -> dict:
+    """The fields of an edit form whose submitted value differs from the value the form
+    showed when it was opened (``shown``; empty for a new record): only what the person
+    changed is saved. Empty texts become None."""
+    changes = {}
+    for name, value in submitted.items():
+        if not same_value(shown.get(name), value, tolerance_m):
+            changes[name] = None if isinstance(value, str) and not value.strip() else value
+    return changes
+
+
 def _apply(path: Path, layer: str, record_id: str | None, changes: dict, *, user: str, role: str,
            organisation: str | None, expected_version: int | None, action: str, today: date | None = None):
     if layer not in LAYERS:
@@ -124,7 +199,7 @@ def _apply(path: Path, layer: str, record_id: str | None, changes: dict, *, user
         history = []
         for field, value in changes.items():
             old = frame.at[i, field] if field in frame.columns else None
-            if _text(old) == _text(value):
+            if same_value(old, value, 0.0):
                 continue
             if field == "geometry":
                 frame = frame.set_geometry(frame.geometry.astype(object))

@@ -215,6 +215,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "edit_stale_short": ("veraltet", "stale"),
     "edit_save": ("Speichern", "Save"),
     "edit_saved": ("Gespeichert.", "Saved."),
+    "edit_unchanged": ("Nichts geändert – nichts gespeichert.", "Nothing changed – nothing saved."),
+    "edit_position_missing": ("Bitte die Lage angeben: Adresse suchen, in die Karte klicken oder Breite/Länge "
+                              "eintragen.", "Please give the position: search an address, click the map or enter "
+                              "latitude/longitude."),
+    "edit_latitude": ("Breite (WGS84)", "Latitude (WGS84)"),
+    "edit_longitude": ("Länge (WGS84)", "Longitude (WGS84)"),
     "edit_retire": ("Stilllegen (nicht löschen)", "Retire (not delete)"),
     "edit_retired": ("Stillgelegt.", "Retired."),
     "edit_conflict": ("Jemand anderes hat diesen Eintrag inzwischen gespeichert. Ihre Änderung wurde nicht "

@@ -1,6 +1,7 @@
 """Local copies of the map's JavaScript/CSS: no request leaves the machine at run time.
 
-The files live in ``static/vendor/`` (served by Streamlit at ``/app/static/...``) and are
+The files live in ``dashboard/app/static/vendor/`` (Streamlit serves the ``static/`` folder beside
+the entry script ``dashboard/app/main.py`` at ``/app/static/...``) and are
 committed. ``python -m dashboard vendor`` re-fetches them from the npm registry with the
 pinned versions (``npm pack``), checks the package integrity and each file's SHA-256.
 """
@@ -16,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-STATIC_DIR = ROOT / "static"
+STATIC_DIR = ROOT / "dashboard" / "app" / "static"  # beside the entry script, as Streamlit expects
 
 # package -> version, npm integrity, {file in package: (target below static/, sha256)}
 VENDOR = {

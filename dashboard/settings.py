@@ -18,6 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_WORKSPACE = ROOT / "geodata" / "demo_city.gpkg"
+ENTRY_SCRIPT = ROOT / "dashboard" / "app" / "main.py"  # what `streamlit run` starts
 
 
 @dataclass(frozen=True)

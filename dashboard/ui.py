@@ -15,11 +15,26 @@ import streamlit as st
 
 from . import i18n, maps, offline
 from ._errors import Problem
-from .settings import Settings, from_env
+from .settings import ROOT, Settings, from_env
 from .workspace import Workspace, WorkspaceError, content_hash, read_workspace
 
 log = logging.getLogger("praeventionsatlas")
 LANG_KEY = "lang"
+
+# The app's pages in navigation order: name (= URL path and file pages/<name>.py) -> icon;
+# titles come from the translation keys ``page_<name>``.
+PAGES = {
+    "home": ":material/home:", "map": ":material/map:", "chain": ":material/timeline:",
+    "gaps": ":material/troubleshoot:", "profile": ":material/description:", "partner": ":material/handshake:",
+    "lotse": ":material/family_restroom:", "networks": ":material/hub:", "present": ":material/slideshow:",
+    "edit": ":material/edit_note:", "import": ":material/upload_file:", "account": ":material/login:",
+}
+PAGES_DIR = ROOT / "pages"
+
+
+def page_file(name: str) -> str:
+    """Absolute path of a page script (``st.Page``/``st.page_link`` take it as it is)."""
+    return str(PAGES_DIR / f"{name}.py")
 
 
 def settings() -> Settings:
@@ -126,13 +141,25 @@ def fictional_banner(ws: Workspace) -> None:
         st.warning(t("fictional", label=ws.meta.get("fictional_label", "")))
 
 
+def _under_test() -> bool:
+    """True while ``streamlit.testing`` (AppTest) runs the script (it patches ``config.get_option``)."""
+    from streamlit import config
+
+    return bool(config.get_option("global.appTest"))
+
+
 def run_guarded(page) -> None:
-    """Run a page; an unexpected exception is logged and shown as a short message, never a traceback."""
+    """Run a page; an unexpected exception is logged and shown as a short message, never a traceback.
+
+    Under ``streamlit.testing`` (AppTest) the exception is raised again, so that a page test
+    sees every crash instead of an error box."""
     try:
         page.run()
     except Exception:  # noqa: BLE001 - last line of defence, Streamlit control flow is BaseException
         when = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
         log.exception("unexpected error at %s", when)
+        if _under_test():
+            raise
         st.error(t("unexpected_error", when=when))
 
 

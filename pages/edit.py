@@ -44,60 +44,61 @@ record_id = st.selectbox(ui.t("edit_record"), choices, key="edit_record",
                          f"{names[r]} ({r})" + (" ⚠ " + ui.t("edit_stale_short") if flags.get(r) else ""))
 is_new = record_id == "__new__"
 row = None if is_new else frame[frame[id_col] == record_id].iloc[0]
+
+
+def choices_with(options, *stored):
+    """The vocabulary, plus stored values outside it (kept, not silently replaced)."""
+    return list(options) + [v for v in stored if v not in options]
+
+
+# The record as it was when opened: the form shows it, only fields that differ from it are
+# saved, and its version detects a save by someone else in between (lost update).
 opened = st.session_state.get("_edit_opened")
-if not is_new and (opened is None or opened[0] != (layer, record_id)):
-    st.session_state["_edit_opened"] = ((layer, record_id), editing.version_of(ws, layer, record_id))
-version = None if is_new else st.session_state["_edit_opened"][1]
-
-
-def value(col, default=None):
-    if row is None or col not in row or (not isinstance(row[col], (tuple, list)) and pd.isna(row[col])):
-        return default
-    return row[col]
-
-
-point = None if row is None or row.geometry is None else gpd.GeoSeries([row.geometry], crs=ws.crs).to_crs(4326).iloc[0]
+if opened is None or opened[0] != (layer, record_id):
+    opened = ((layer, record_id), None if is_new else editing.version_of(ws, layer, record_id),
+              editing.form_values(row, layer))
+    st.session_state["_edit_opened"] = opened
+_, version, shown = opened
+stored = shown["geometry"]
+point = None if stored is None or stored.is_empty else gpd.GeoSeries([stored], crs=ws.crs).to_crs(4326).iloc[0]
 st.markdown(f"**{ui.t('position')}**")
 pick_key = f"edit_pos_{layer}_{record_id}"
 position = ui.position_picker(ws, pick_key, None if point is None else (float(point.y), float(point.x)), height=320)
-if position is None:
-    centre = ws.districts.to_crs(4326).geometry.iloc[0].representative_point()
-    position = (float(centre.y), float(centre.x))
 found_address = st.session_state.get(f"{pick_key}_label") if st.session_state.get(f"{pick_key}_address") else None
 with st.form(f"edit_form_{layer}_{record_id}"):
     fields = {}
     fields[title_col] = st.text_input(ui.t("col_offer") if layer == "offers" else ui.t("district_name_field"),
-                                      value=value(title_col, ""))
+                                      value=shown[title_col])
     if layer == "offers":
-        fields["provider"] = st.text_input(ui.t("provider"), value=value("provider", ""))
-        fields["category"] = st.selectbox(ui.t("category"), schema.CATEGORIES,
-                                          index=schema.CATEGORIES.index(value("category", schema.CATEGORIES[0])))
-        fields["life_phases"] = tuple(st.multiselect(ui.t("life_phases"), list(labels), default=list(value(
-            "life_phases", ()) or ()), format_func=labels.get))
-        fields["sectors"] = tuple(st.multiselect(ui.t("sectors"), schema.SECTORS,
-                                                 default=list(value("sectors", ()) or ())))
-        fields["audience"] = tuple(st.multiselect(ui.t("audience"), schema.AUDIENCES,
-                                                  default=list(value("audience", ()) or ())))
+        fields["provider"] = st.text_input(ui.t("provider"), value=shown["provider"])
+        options = choices_with(schema.CATEGORIES, shown["category"])
+        fields["category"] = st.selectbox(ui.t("category"), options, index=options.index(shown["category"]))
+        fields["life_phases"] = tuple(st.multiselect(ui.t("life_phases"), list(labels), default=[
+            p for p in shown["life_phases"] if p in labels], format_func=labels.get))
+        fields["sectors"] = tuple(st.multiselect(ui.t("sectors"), choices_with(schema.SECTORS, *shown["sectors"]),
+                                                 default=list(shown["sectors"])))
+        fields["audience"] = tuple(st.multiselect(ui.t("audience"), choices_with(schema.AUDIENCES, *shown["audience"]),
+                                                  default=list(shown["audience"])))
         c1, c2, c3 = st.columns(3)
-        fields["cost_free"] = c1.checkbox(ui.t("cost_free"), value=bool(value("cost_free", True)))
-        fields["barrier_free"] = c2.checkbox(ui.t("barrier_free"), value=bool(value("barrier_free", False)))
-        capacity = c3.number_input(ui.t("capacity"), min_value=0, value=int(value("capacity", 0) or 0))
-        fields["capacity"] = capacity or None
+        fields["cost_free"] = c1.checkbox(ui.t("cost_free"), value=shown["cost_free"])
+        fields["barrier_free"] = c2.checkbox(ui.t("barrier_free"), value=shown["barrier_free"])
+        fields["capacity"] = c3.number_input(ui.t("capacity"), min_value=0, step=1, value=None if shown["capacity"] is
+                                             None else int(shown["capacity"]))
         fields["languages"] = tuple(x.strip() for x in st.text_input(
-            ui.t("languages"), value="; ".join(value("languages", ()) or ())).split(";") if x.strip())
+            ui.t("languages"), value="; ".join(shown["languages"])).split(";") if x.strip())
     elif layer == "partners":
-        fields["sector"] = st.selectbox(ui.t("sector"), schema.SECTORS,
-                                        index=schema.SECTORS.index(value("sector", schema.SECTORS[0])))
-        fields["legal_domain"] = st.selectbox(ui.t("legal_domain"), schema.LEGAL_DOMAINS, index=schema.LEGAL_DOMAINS.index(
-            value("legal_domain", schema.LEGAL_DOMAINS[0])))
+        options = choices_with(schema.SECTORS, shown["sector"])
+        fields["sector"] = st.selectbox(ui.t("sector"), options, index=options.index(shown["sector"]))
+        options = choices_with(schema.LEGAL_DOMAINS, shown["legal_domain"])
+        fields["legal_domain"] = st.selectbox(ui.t("legal_domain"), options, index=options.index(shown["legal_domain"]))
     else:
-        fields["provider"] = st.text_input(ui.t("provider"), value=value("provider", ""))
-    fields["address"] = st.text_input(ui.t("address"), value=(found_address if found_address and found_address !=
-                                                               ui.t("position_clicked") else value("address", "") or ""))
-    fields["contact_public"] = st.text_input(ui.t("contact"), value=value("contact_public", "") or "")
+        fields["provider"] = st.text_input(ui.t("provider"), value=shown["provider"])
+    typed_address = found_address if found_address and found_address != ui.t("position_clicked") else shown["address"]
+    fields["address"] = st.text_input(ui.t("address"), value=typed_address)
+    fields["contact_public"] = st.text_input(ui.t("contact"), value=shown["contact_public"])
     c1, c2 = st.columns(2)
-    lat = c1.number_input("Breite (WGS84)" if lang == "de" else "Latitude (WGS84)", format="%.6f", value=position[0])
-    lon = c2.number_input("Länge (WGS84)" if lang == "de" else "Longitude (WGS84)", format="%.6f", value=position[1])
+    lat = c1.number_input(ui.t("edit_latitude"), format="%.6f", value=None if position is None else position[0])
+    lon = c2.number_input(ui.t("edit_longitude"), format="%.6f", value=None if position is None else position[1])
     saved = st.form_submit_button(ui.t("edit_save"), type="primary")
 
 def attempt(change, done_message: str) -> None:
@@ -105,6 +106,7 @@ def attempt(change, done_message: str) -> None:
     try:
         change()
     except editing.ConflictError:
+        st.session_state.pop("_edit_opened", None)  # the next run shows the record as saved by the other person
         st.error(ui.t("edit_conflict"))
     except editing.PermissionDenied:
         st.error(ui.t("edit_denied"))
@@ -120,15 +122,22 @@ def attempt(change, done_message: str) -> None:
 
 
 if saved:
-    fields = {k: (None if v == "" else v) for k, v in fields.items()}
-    fields["geometry"] = gpd.GeoSeries([shapely.Point(lon, lat)], crs=4326).to_crs(ws.crs).iloc[0]
-    if is_new:
-        if layer == "offers":
-            fields.setdefault("valid_from", pd.Timestamp(date.today()))
-        attempt(lambda: editing.add_record(ws.path, layer, fields, user=user, role=role, organisation=organisation),
-                ui.t("edit_saved"))
+    if lat is not None and lon is not None:
+        fields["geometry"] = gpd.GeoSeries([shapely.Point(lon, lat)], crs=4326).to_crs(ws.crs).iloc[0]
     else:
-        attempt(lambda: editing.edit_record(ws.path, layer, record_id, fields, user=user, role=role,
+        fields["geometry"] = stored  # no position given: an outreach offer stays without a site
+    changes = editing.changed_fields(shown, fields)
+    if is_new and changes.get("geometry") is None:
+        st.error(ui.t("edit_position_missing"))
+    elif is_new:
+        if layer == "offers":
+            changes.setdefault("valid_from", pd.Timestamp(date.today()))
+        attempt(lambda: editing.add_record(ws.path, layer, changes, user=user, role=role, organisation=organisation),
+                ui.t("edit_saved"))
+    elif not changes:
+        st.info(ui.t("edit_unchanged"))
+    else:
+        attempt(lambda: editing.edit_record(ws.path, layer, record_id, changes, user=user, role=role,
                                             organisation=organisation, expected_version=version), ui.t("edit_saved"))
 if st.session_state.get("_edit_message"):
     st.success(st.session_state.pop("_edit_message"))

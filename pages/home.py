@@ -50,14 +50,10 @@ strip = "".join(
 st.markdown(strip, unsafe_allow_html=True)
 
 st.subheader(ui.t("pages"))
-st.page_link("pages/map.py", label=ui.t("goto_map"), icon=":material/map:")
-st.page_link("pages/chain.py", label=ui.t("goto_chain"), icon=":material/timeline:")
-st.page_link("pages/gaps.py", label=ui.t("goto_gaps"), icon=":material/troubleshoot:")
-st.page_link("pages/profile.py", label=ui.t("goto_profile"), icon=":material/description:")
-st.page_link("pages/partner.py", label=ui.t("goto_partner"), icon=":material/handshake:")
-st.page_link("pages/lotse.py", label=ui.t("goto_lotse"), icon=":material/family_restroom:")
-st.page_link("pages/networks.py", label=ui.t("goto_networks"), icon=":material/hub:")
-st.page_link("pages/present.py", label=ui.t("page_present"), icon=":material/slideshow:")
+for name, label in (("map", "goto_map"), ("chain", "goto_chain"), ("gaps", "goto_gaps"), ("profile", "goto_profile"),
+                    ("partner", "goto_partner"), ("lotse", "goto_lotse"), ("networks", "goto_networks"),
+                    ("present", "page_present")):
+    st.page_link(ui.page_file(name), label=ui.t(label), icon=ui.PAGES[name])
 
 st.caption(
     f"{ui.t('sources')}: {html.escape(str(meta.get('sources', '')))} · "

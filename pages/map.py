@@ -205,5 +205,5 @@ with right:
         local_partners = district.sites_in_district(ws, ws.partners, focus)
         st.markdown(f"*{ui.t('layer_family_centres')}:* " + (", ".join(local_centres["name"]) or ui.t("panel_none")))
         st.markdown(f"*{ui.t('layer_partners')}:* " + (", ".join(local_partners["organisation"]) or ui.t("panel_none")))
-        st.page_link("pages/profile.py", label=ui.t("open_profile"), icon=":material/description:",
+        st.page_link(ui.page_file("profile"), label=ui.t("open_profile"), icon=":material/description:",
                      query_params={"d": focus})

@@ -45,7 +45,7 @@ if len(offers):
     if stale.any():
         c1.warning(ui.t("partner_stale", n=int(stale.sum())))
     if ui.role() == "planner" or (ui.role() == "partner" and own == partner_id):
-        c2.page_link("pages/edit.py", label=ui.t("partner_edit"), icon=":material/edit_note:")
+        c2.page_link(ui.page_file("edit"), label=ui.t("partner_edit"), icon=":material/edit_note:")
 
 personal = ui.may_see_personal_contacts()
 sited = offers[offers.geometry.notna()]

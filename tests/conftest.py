@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -48,42 +49,87 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_app(workspace: Path | None = None, env_extra: dict | None = None, port: int | None = None,
-              args: tuple = ()):
-    """Start the app as `make run` does (`python -m dashboard serve`) on a (free) loopback port;
-    returns (process, base URL)."""
-    port = port or _free_port()
+class AppServer:
+    """The app as `make run` starts it (`python -m dashboard serve`) on a loopback port.
+
+    Its output is read continuously (a full pipe would block the server) and kept in
+    ``output``; ``url`` answers only once this very process has reported its own address.
+    """
+
+    def __init__(self, proc: subprocess.Popen, port: int):
+        self.proc, self.port, self.url = proc, port, f"http://127.0.0.1:{port}"
+        self.lines: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.lines.append(line.decode(errors="replace"))
+
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def ready(self, deadline: float) -> bool:
+        """Wait until the server answers its health check on our port; False if it died."""
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                return False
+            if f":{self.port}" in self.output:  # our process printed its URL: the port is ours
+                try:
+                    with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=5) as r:
+                        if r.read() == b"ok":
+                            return True
+                except OSError:
+                    pass
+            self._reader.join(0.2)
+        return False
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(10)
+
+
+def launch(workspace: Path | None = None, env_extra: dict | None = None, args: tuple = (),
+           args_for_port=None) -> AppServer:
+    """Start the app on a free loopback port (another port if that one was taken meanwhile);
+    ``args_for_port(port)`` gives Streamlit options that depend on the port (e.g. secrets)."""
     env = dict(os.environ)
     if workspace is not None:
         env["PRAEVENTIONSATLAS_WORKSPACE"] = str(workspace)
     env.update(env_extra or {})
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "dashboard", "serve", "--server.port", str(port),
-         "--server.address", "127.0.0.1", *args],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.read() == b"ok":
-                    return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError(f"app did not start: {proc.stdout.read().decode(errors='replace')[-2000:]}")
+    for _attempt in range(3):
+        port = _free_port()
+        extra = tuple(args_for_port(port)) if args_for_port else ()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "dashboard", "serve", "--server.port", str(port),
+             "--server.address", "127.0.0.1", *args, *extra],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        )
+        server = AppServer(proc, port)
+        if server.ready(time.time() + 90):
+            return server
+        server.stop()
+        if "already in use" not in server.output:
+            break
+    raise RuntimeError(f"app did not start: {server.output[-2000:]}")
+
+
+def start_app(workspace: Path | None = None, env_extra: dict | None = None, args: tuple = ()):
+    """(process, base URL) of a freshly started app (see :func:`launch`)."""
+    server = launch(workspace, env_extra, args)
+    return server.proc, server.url
 
 
 @pytest.fixture(scope="session")
 def app_url():
-    proc, url = start_app()
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    server = launch()
+    yield server.url
+    server.stop()
 
 
 @pytest.fixture(scope="session")
@@ -96,6 +142,47 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield b
         b.close()
+
+
+# Counts finished script runs: Streamlit's root element carries data-test-script-state
+# ("running" while the script runs, "notRunning" when done); a click that causes a rerun is
+# followed by waiting until this count has grown and the state is "notRunning" again.
+RUN_COUNTER = """
+window.__paRuns = 0;
+new MutationObserver(records => {
+  for (const r of records) {
+    if (r.target.getAttribute('data-testid') === 'stApp' && r.oldValue !== 'notRunning'
+        && r.target.getAttribute('data-test-script-state') === 'notRunning') { window.__paRuns += 1; }
+  }
+}).observe(document, {attributes: true, subtree: true, attributeOldValue: true,
+                      attributeFilter: ['data-test-script-state']});
+"""
+
+
+def new_context(browser, width: int = 1400, height: int = 1700):
+    """A browser context whose pages count the app's finished script runs (see :func:`rerun`)."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.add_init_script(RUN_COUNTER)
+    return context
+
+
+def runs(page) -> int:
+    return page.evaluate("window.__paRuns")
+
+
+def app_idle(page, timeout=60_000):
+    """Wait until no script run is in flight."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
+
+
+def rerun(page, action, timeout=60_000):
+    """Do ``action()`` (a click or input that makes the app rerun) and wait until that rerun
+    has finished: the app's own run count, not a time."""
+    before = runs(page)
+    action()
+    page.wait_for_function(
+        "n => window.__paRuns > n && document.querySelector('[data-testid=\"stApp\"]')"
+        ".getAttribute('data-test-script-state') === 'notRunning'", arg=before, timeout=timeout)
 
 
 class PageWatch:
@@ -127,12 +214,13 @@ def page(browser, app_url):
 
     # Tall enough that the map needs no scrolling: Playwright's clicks into an iframe inside
     # Streamlit's scrolled main container land off by the scroll distance.
-    context = browser.new_context(viewport={"width": 1400, "height": 1700})
-    pg = context.new_page()
-    watch = PageWatch(pg, urlparse(app_url).netloc)
-    pg.watch = watch
-    yield pg
-    context.close()
+    context = new_context(browser)
+    try:
+        pg = context.new_page()
+        pg.watch = PageWatch(pg, urlparse(app_url).netloc)
+        yield pg
+    finally:
+        context.close()
 
 
 def wait_for_map(page, timeout=30_000):
@@ -147,10 +235,5 @@ def wait_for_map(page, timeout=30_000):
 
 
 def wait_idle(page, timeout=30_000):
-    """Wait until Streamlit has finished the current rerun (its "Running…" status is gone), so
-    that a following click is not swallowed by a rerun still in flight."""
-    page.wait_for_timeout(300)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.match(/Running|Läuft/)",
-        timeout=timeout)
+    """Wait until Streamlit has finished the current rerun (see :func:`app_idle`)."""
+    app_idle(page, timeout)

@@ -96,3 +96,36 @@ def test_bad_setting_is_reported(monkeypatch):
     at = run_app()
     assert not at.exception
     assert "Ungültige Einstellung" in at.error[0].value
+
+
+@pytest.fixture
+def broken_home(monkeypatch, tmp_path):
+    """The app's pages, with a start page that fails after drawing its title."""
+    import shutil
+
+    from dashboard import ui
+
+    shutil.copytree(ui.PAGES_DIR, tmp_path / "pages")
+    with open(tmp_path / "pages" / "home.py", "a") as f:
+        f.write('\nraise RuntimeError("kaputt")\n')
+    monkeypatch.setattr(ui, "PAGES_DIR", tmp_path / "pages")
+
+
+def test_page_tests_see_a_crash_on_the_first_page(broken_home):
+    from apptest_util import CrashOnPage
+
+    with pytest.raises(CrashOnPage, match="kaputt"):
+        run_app()
+
+
+def test_a_crash_shows_a_short_message_not_a_traceback(broken_home, monkeypatch):
+    from apptest_util import new_app
+    from dashboard import ui
+
+    monkeypatch.setattr(ui, "_under_test", lambda: False)  # as on a real server
+    at = new_app()
+    at.expect_crash = True
+    at.run()
+    assert not at.exception
+    assert at.error[0].value.startswith("Ein unerwarteter Fehler ist aufgetreten")
+    assert "kaputt" not in at.error[0].value and "Traceback" not in at.error[0].value

@@ -111,12 +111,8 @@ def test_cli_adds_sso_user(tmp_path):
 
 def test_sso_page_offers_the_login_button(monkeypatch):
     monkeypatch.delenv("PRAEVENTIONSATLAS_ACCOUNTS", raising=False)
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.secrets["auth"] = {"redirect_uri": "http://127.0.0.1:1/oauth2callback", "cookie_secret": "x"}
-    at.run()
-    at.switch_page("pages/account.py").run()
+    at = run_app("pages/account.py", secrets={"auth": {"redirect_uri": "http://127.0.0.1:1/oauth2callback",
+                                                       "cookie_secret": "x"}})
     assert not at.exception
     assert [b.label for b in at.button] == ["Mit Verwaltungskonto anmelden"]
     assert not at.info  # not the "no sign-in configured" notice

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import ARTIFACTS, wait_for_map, wait_idle
+from conftest import ARTIFACTS, PageWatch, app_idle, launch, new_context, rerun, wait_for_map
 
 pytestmark = pytest.mark.browser
 
@@ -43,7 +43,7 @@ def test_map_page_renders_all_layers_offline(page, app_url, demo_ws):
     assert len(frame.query_selector_all(".pa-legend .pa-class")) >= 3
     box = page.query_selector('iframe[data-testid="stCustomComponentV1"]').bounding_box()
     assert box["height"] > 500
-    page.wait_for_timeout(500)
+    app_idle(page)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "map_page.png"), full_page=True)
     assert page.watch.external == [], page.watch.external
@@ -60,33 +60,33 @@ def test_clicking_a_district_opens_its_panel(page, app_url, demo_ws):
     assert min(s.distance(spot).min() for s in sites) > 400, "click spot must not hit a marker"
     lonlat = shapely.get_coordinates(demo_ws.districts.to_crs(4326).geometry.iloc[12].representative_point())[0]
     frame = open_map(page, app_url)
-    page.wait_for_timeout(1000)  # st_folium applies the page's centre/zoom after the first paint
-    point = frame.evaluate(f"() => window.map.latLngToContainerPoint([{lonlat[1]}, {lonlat[0]}])")
-    frame.locator("#map_div").click(position={"x": point["x"], "y": point["y"]})
-    page.wait_for_selector(f"h3:has-text('{district['name']}')", timeout=20_000)
+    # A click on the map at the district's inner point, given as a place (not a pixel, which
+    # would move while st_folium applies the page's centre and zoom): Leaflet's own click
+    # event, which streamlit-folium reports to the app as last_clicked.
+    frame.evaluate(f"() => {{ window.map.fire('click', {{latlng: L.latLng({lonlat[1]}, {lonlat[0]})}}); }}")
+    page.wait_for_selector(f"h3:has-text('{district['name']}')", timeout=30_000)
     assert "d=SR13" in page.url
     assert page.get_by_text("Bevölkerung nach Lebensphase").is_visible()
     frame = wait_for_map(page)
-    frame.wait_for_function("window.feature_group && window.feature_group.length >= 5", timeout=20_000)
-    page.wait_for_timeout(800)
+    frame.wait_for_function("window.feature_group && window.feature_group.length >= 5", timeout=30_000)
+    app_idle(page)
     page.screenshot(path=str(ARTIFACTS / "map_district_panel.png"), full_page=True)
     assert page.watch.external == [] and page.watch.console_errors == [], page.watch.console_errors
 
 
 def test_popups_show_escaped_text_and_run_no_script(browser, demo_ws, tmp_path):
-    from conftest import PageWatch, start_app
+    from urllib.parse import urlparse
+
     from test_map_page import evil_workspace
 
-    proc, url = start_app(evil_workspace(demo_ws, tmp_path))
+    server = launch(evil_workspace(demo_ws, tmp_path))
+    context = new_context(browser)
     try:
-        context = browser.new_context(viewport={"width": 1400, "height": 1700})
         page = context.new_page()
         dialogs = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        from urllib.parse import urlparse
-
-        watch = PageWatch(page, urlparse(url).netloc)
-        frame = open_map(page, url)
+        watch = PageWatch(page, urlparse(server.url).netloc)
+        frame = open_map(page, server.url)
         popup = frame.evaluate("""() => {
             let hit = null;
             window.feature_group.forEach(g => g.eachLayer(l => l.paValue && l.eachLayer(x => {
@@ -97,12 +97,11 @@ def test_popups_show_escaped_text_and_run_no_script(browser, demo_ws, tmp_path):
         }""")
         assert "<script>alert(1)</script>" in popup["text"]
         assert '<img src=x onerror="alert(2)">' in popup["text"]
-        assert popup["scripts"] == 0
-        page.wait_for_timeout(500)
+        assert popup["scripts"] == 0  # no element that could run anything exists in the popup
         assert dialogs == [] and watch.console_errors == []
-        context.close()
     finally:
-        proc.terminate()
+        context.close()
+        server.stop()
 
 
 def test_switch_to_english(page, app_url):
@@ -153,7 +152,7 @@ def test_import_wizard_end_to_end(browser, demo_ws, tmp_path):
     import shutil
     from urllib.parse import urlparse
 
-    from conftest import DEMO, PageWatch, start_app
+    from conftest import DEMO
     from dashboard.auth import add_account
 
     workspace = tmp_path / "stadt.gpkg"
@@ -166,29 +165,31 @@ def test_import_wizard_end_to_end(browser, demo_ws, tmp_path):
                    f"N1;Elterncafé Süd;AWO;U3;{first['street']} {first['number']}\n"
                    f"N2;Seniorencafé;DRK;Senioren;{second['street']} {second['number']}, {second['postcode']}\n",
                    encoding="cp1252")
-    proc, url = start_app(workspace, {"PRAEVENTIONSATLAS_ACCOUNTS": str(accounts)})
+    server = launch(workspace, {"PRAEVENTIONSATLAS_ACCOUNTS": str(accounts)})
+    context = new_context(browser, height=2400)
     try:
-        context = browser.new_context(viewport={"width": 1400, "height": 2400})
         page = context.new_page()
-        watch = PageWatch(page, urlparse(url).netloc)
-        page.goto(url)
+        watch = PageWatch(page, urlparse(server.url).netloc)
+        page.goto(server.url)
         page.get_by_role("link", name="Anmeldung").first.click()
         page.get_by_label("Benutzername").fill("anna")
         page.get_by_label("Passwort").fill("geheim123")
         page.get_by_role("button", name="Anmelden").click()
-        page.wait_for_selector("text=Angemeldet als anna", timeout=20_000)
+        page.wait_for_selector("text=Angemeldet als anna", timeout=30_000)
         page.get_by_role("link", name="Import-Assistent").first.click()
-        page.wait_for_selector("h1:has-text('Import-Assistent')", timeout=20_000)
-        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(csv))
-        page.wait_for_selector("text=2 Zeilen in angebote.csv", timeout=20_000)
-        page.get_by_text("„U3“").wait_for(timeout=20_000)
+        page.wait_for_selector("h1:has-text('Import-Assistent')", timeout=30_000)
+        app_idle(page)
+        rerun(page, lambda: page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(csv)))
+        page.wait_for_selector("text=2 Zeilen in angebote.csv", timeout=30_000)
+        page.get_by_text("„U3“").wait_for(timeout=30_000)
         for word, phase in (("U3", "Frühe Kindheit (0–<3)"), ("Senioren", "Seniorinnen & Senioren (65+)")):
             box = page.locator('[data-testid="stMultiSelect"]').filter(has_text=f"„{word}“")
             box.locator("input").click()
-            page.get_by_role("option", name=phase).click()
+            # choosing an option reruns the app; the next step waits until that rerun is done
+            rerun(page, lambda: page.get_by_role("option", name=phase).click())
             page.keyboard.press("Escape")
-        wait_idle(page)
-        page.get_by_role("button", name="Prüfen").click()
+            box.get_by_text(phase).wait_for(timeout=30_000)  # the choice survived the rerun
+        rerun(page, lambda: page.get_by_role("button", name="Prüfen").click())
         try:
             page.wait_for_selector("text=Keine Probleme: 2 Einträge", timeout=30_000)
         except Exception:
@@ -198,9 +199,10 @@ def test_import_wizard_end_to_end(browser, demo_ws, tmp_path):
         page.wait_for_selector("text=2 Einträge übernommen", timeout=30_000)
         page.screenshot(path=str(ARTIFACTS / "import_wizard.png"), full_page=True)
         assert watch.external == [] and watch.console_errors == [], watch.console_errors
-        context.close()
     finally:
-        proc.terminate()
+        context.close()
+        server.stop()
+
     from dashboard.workspace import read_workspace
 
     ws = read_workspace(workspace)
@@ -216,7 +218,6 @@ def test_single_sign_on_with_an_oidc_provider(browser, tmp_path):
     import httpx
     import oidc_provider_mock
 
-    from conftest import _free_port, start_app
     from dashboard.auth import add_sso_user
 
     accounts = tmp_path / "konten.toml"
@@ -226,21 +227,22 @@ def test_single_sign_on_with_an_oidc_provider(browser, tmp_path):
         response = httpx.put(f"{issuer}/users/anna", json={"email": "anna@stadt.example", "email_verified": True,
                                                           "name": "Anna Schmidt"})
         assert response.status_code == 204
-        port = _free_port()
-        secrets = tmp_path / "secrets.toml"
-        secrets.write_text(
-            f'[auth]\nredirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
-            f'cookie_secret = "{"s" * 40}"\nclient_id = "praeventionsatlas"\nclient_secret = "test-secret"\n'
-            f'server_metadata_url = "{issuer}/.well-known/openid-configuration"\n')
-        proc, url = start_app(env_extra={"PRAEVENTIONSATLAS_ACCOUNTS": str(accounts)}, port=port,
-                              args=("--secrets.files", str(secrets)))
+        def secrets_for(port):
+            secrets = tmp_path / f"secrets-{port}.toml"
+            secrets.write_text(
+                f'[auth]\nredirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+                f'cookie_secret = "{"s" * 40}"\nclient_id = "praeventionsatlas"\nclient_secret = "test-secret"\n'
+                f'server_metadata_url = "{issuer}/.well-known/openid-configuration"\n')
+            return ("--secrets.files", str(secrets))
+
+        app = launch(env_extra={"PRAEVENTIONSATLAS_ACCOUNTS": str(accounts)}, args_for_port=secrets_for)
+        context = new_context(browser)
         try:
-            context = browser.new_context(viewport={"width": 1400, "height": 1700})
             page = context.new_page()
-            page.goto(url)
+            page.goto(app.url)
             page.get_by_role("link", name="Anmeldung").first.click()
             page.get_by_role("button", name="Mit Verwaltungskonto anmelden").click()
-            page.wait_for_selector("input[name=sub]", timeout=20_000)  # the provider's own form
+            page.wait_for_selector("input[name=sub]", timeout=30_000)  # the provider's own form
             page.fill("input[name=sub]", "anna")
             page.get_by_role("button", name="Authorize").click()
             page.wait_for_selector("text=Angemeldet als Anna Schmidt (Planung)", timeout=30_000)
@@ -253,11 +255,11 @@ def test_single_sign_on_with_an_oidc_provider(browser, tmp_path):
             signed_out.or_(confirm).first.wait_for(timeout=30_000)
             if confirm.is_visible():
                 confirm.click()
-                page.goto(url)
+                page.goto(app.url)
             signed_out.wait_for(timeout=30_000)
-            context.close()
         finally:
-            proc.terminate()
+            context.close()
+            app.stop()
 
 
 def test_lotse_address_shows_list_and_map(page, app_url, demo_ws):
@@ -268,8 +270,7 @@ def test_lotse_address_shows_list_and_map(page, app_url, demo_ws):
     page.get_by_role("link", name="Lotse").first.click()
     page.wait_for_selector("h1:has-text('Lotse')", timeout=30_000)
     page.get_by_label("Alter der Kinder").fill("1; 4")
-    page.keyboard.press("Enter")
-    wait_idle(page)
+    rerun(page, lambda: page.keyboard.press("Enter"))
     page.get_by_label("Adresse", exact=True).fill(f"{address['street']} {address['number']}")
     page.get_by_role("button", name="Suchen").click()
     page.wait_for_selector("text=passende Angebote, die nächsten zuerst", timeout=30_000)

@@ -15,9 +15,10 @@ from dashboard.build import build, build_workspace, to_number
 from dashboard.workspace import WorkspaceError, read_workspace
 
 RECIPES = ROOT / "tests" / "recipes"
-pytestmark = pytest.mark.skipif(not SHARED.exists(), reason="needs ../shared/data beside the checkout")
+needs_shared = pytest.mark.skipif(not SHARED.exists(), reason="needs ../shared/data beside the checkout")
 
 
+@needs_shared
 def test_arnsberg_1km_totals_match_attribution(tmp_path):
     out = tmp_path / "arnsberg.gpkg"
     build(RECIPES / "arnsberg_1km.toml", out)
@@ -38,6 +39,7 @@ def test_arnsberg_1km_totals_match_attribution(tmp_path):
     assert cov.table.loc[cov.table["phase_id"] == "primary", "offers"].iloc[0] == len(primary)
 
 
+@needs_shared
 def test_arnsberg_100m_coarse_bands(tmp_path):
     out = tmp_path / "arnsberg100.gpkg"
     build(RECIPES / "arnsberg_100m.toml", out)
@@ -52,6 +54,7 @@ def test_arnsberg_100m_coarse_bands(tmp_path):
     assert tp.persons.loc["05958004", "primary"] == pytest.approx(under10 * 4 / 10, rel=1e-6)
 
 
+@needs_shared
 def test_viersen_five_municipalities(tmp_path):
     out = tmp_path / "viersen.gpkg"
     build(RECIPES / "viersen_1km.toml", out)
@@ -166,12 +169,13 @@ def test_bad_rows_are_reported_and_nothing_is_written(tmp_path):
     with pytest.raises(WorkspaceError) as info:
         build(tmp_path / "rezept.toml", target)
     messages = info.value.report("de")
-    assert "angebote.xlsx, Zeile 2, Feld 'Zielgruppe': Wert 'Krabbelkinder' ist im Rezept keinem Begriff" in messages
+    assert "angebote.xlsx, Zeile 2, Feld 'Zielgruppe': Wert 'Krabbelkinder' ist keinem bekannten Begriff" in messages
     assert "angebote.xlsx, Zeile 3, Feld 'Rechtswert/Hochwert': 'abc" in messages
     assert "row 2, field 'Zielgruppe'" in info.value.report("en")
     assert hashlib.sha256(target.read_bytes()).hexdigest() == before
 
 
+@needs_shared
 def test_missing_source_column_and_file(tmp_path):
     write_town(tmp_path, lambda x, y: [["A1", "Elterncafé", "AWO", "U3", x + 60, y + 60]],
                cells_text="Rechtswert;Hochwert;Kinder\n1;2;3\n")
@@ -221,6 +225,7 @@ def geocode_recipe(tmp_path, with_place=True):
     return path
 
 
+@needs_shared
 def test_offline_geocoding_of_the_schools(tmp_path):
     schools = pd.read_csv(SHARED / "arnsberg" / "schools_nrw_2021.csv", sep=";", dtype=str)
     address_file(tmp_path, schools)
@@ -240,6 +245,7 @@ def test_offline_geocoding_of_the_schools(tmp_path):
     assert abs(found["x"].iat[0] - float(first["UTMRechtswert"])) < 0.01
 
 
+@needs_shared
 def test_geocoding_reports_unmatched_and_ambiguous_rows(tmp_path):
     schools = pd.read_csv(SHARED / "arnsberg" / "schools_nrw_2021.csv", sep=";", dtype=str)
     address_file(tmp_path, schools, drop=(4,), duplicate=7)
@@ -363,6 +369,7 @@ def test_parse_address_and_street_hints(demo_ws):
 
 
 @pytest.mark.parametrize("kind", ["shp.zip", "shp", "gpkg"])
+@needs_shared
 def test_districts_from_shapefile_zip_and_geopackage(tmp_path, kind):
     """The GIS office's Shapefile (also zipped, other CRS) or GeoPackage give the same districts."""
     import zipfile

@@ -80,3 +80,32 @@ def test_position_by_address_sets_the_saved_point(town, demo_ws):
     assert at.success[0].value == "Gespeichert."
     saved = read_workspace(town).offers.set_index("offer_id").loc["A0008"]
     assert saved.geometry.distance(target.geometry) < 0.5 and saved["address"] == typed
+
+
+@pytest.mark.parametrize("layer, record_id", [("offers", "A0005"), ("offers", None), ("family_centres", None),
+                                              ("partners", None)])
+def test_saving_unchanged_changes_nothing(town, demo_ws, layer, record_id):
+    """Open a record and save it as it is: the file stays byte for byte the same, no history
+    row; an outreach offer (no site) does not get one."""
+    import hashlib
+
+    id_col = editing.LAYERS[layer]
+    frame = getattr(demo_ws, layer)
+    if record_id is None:
+        record_id = frame[frame.geometry.isna()].iloc[0][id_col] if layer == "offers" else frame.iloc[0][id_col]
+    before = hashlib.sha256(town.read_bytes()).hexdigest()
+    at = run_app(PAGE, session={"role": "planner", "user": "anna"})
+    at.selectbox(key="edit_layer").set_value(layer).run()
+    at.selectbox(key="edit_record").set_value(record_id).run()
+    at.button[1].click().run()
+    assert at.info[0].value == "Nichts geändert – nichts gespeichert."
+    assert hashlib.sha256(town.read_bytes()).hexdigest() == before
+    assert len(read_workspace(town).history) == len(demo_ws.history)
+
+
+def test_new_record_needs_a_position(town, demo_ws):
+    at = run_app(PAGE, session={"role": "planner", "user": "anna"})
+    at.text_input[1].input("Neues Elterncafé")
+    at.button[1].click().run()
+    assert "Bitte die Lage angeben" in at.error[0].value
+    assert len(read_workspace(town).offers) == len(demo_ws.offers)

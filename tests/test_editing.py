@@ -127,6 +127,39 @@ def test_invalid_change_is_rejected_and_nothing_written(workspace_copy):
 
 
 def test_stale_offers(demo_ws):
-    flags = editing.stale(demo_ws.offers, today=date(2026, 11, 22))
-    limit = pd.Timestamp("2026-11-22") - pd.Timedelta(days=548)
-    assert flags.sum() == (demo_ws.offers["last_updated"] < limit).sum() > 0
+    """Stale = last update more than 548 days (about 18 months) before today."""
+    offers = pd.DataFrame({"last_updated": pd.to_datetime(["2025-05-21", "2025-05-22", "2025-05-23", "2026-11-01"])})
+    assert editing.stale(offers, today=date(2026, 11, 22)).tolist() == [True, True, False, False]
+    assert editing.stale(offers, today=date(2026, 11, 22), days=30).tolist() == [True, True, True, False]
+    assert 0 < editing.stale(demo_ws.offers, today=date(2026, 11, 22)).sum() < len(demo_ws.offers)
+
+def test_an_unchanged_form_changes_nothing(demo_ws):
+    """Every record of every layer, shown in the form and submitted as it is (positions through
+    the form's WGS84 latitude/longitude), gives no change; outreach offers keep no site."""
+    import geopandas as gpd
+
+    for layer in editing.LAYERS:
+        frame = getattr(demo_ws, layer)
+        for _, record in frame.iterrows():
+            shown = editing.form_values(record, layer)
+            submitted = dict(shown)
+            if shown["geometry"] is not None:
+                wgs84 = gpd.GeoSeries([shown["geometry"]], crs=demo_ws.crs).to_crs(4326).iloc[0]
+                submitted["geometry"] = gpd.GeoSeries([shapely.Point(round(wgs84.x, 6), round(wgs84.y, 6))],
+                                                      crs=4326).to_crs(demo_ws.crs).iloc[0]
+            assert editing.changed_fields(shown, submitted) == {}, (layer, record.iloc[0])
+    outreach = demo_ws.offers[demo_ws.offers.geometry.isna()].iloc[0]
+    assert editing.form_values(outreach, "offers")["geometry"] is None
+
+
+def test_changed_fields_keeps_only_real_changes():
+    point = shapely.Point(400_000, 5_700_000)
+    shown = {"name": "Elterncafé", "capacity": 12.0, "languages": ("Deutsch",), "cost_free": True, "address": "",
+             "geometry": point}
+    submitted = {"name": "Elterncafé", "capacity": 12, "languages": ("Deutsch", "Türkisch"), "cost_free": True,
+                 "address": "Lindenweg 3", "geometry": shapely.Point(400_000.3, 5_700_000)}
+    assert editing.changed_fields(shown, submitted) == {"languages": ("Deutsch", "Türkisch"), "address": "Lindenweg 3"}
+    moved = {**shown, "geometry": shapely.Point(400_010, 5_700_000), "name": " ", "capacity": None}
+    assert editing.changed_fields(shown, moved) == {"geometry": moved["geometry"], "name": None, "capacity": None}
+    assert editing.changed_fields({}, {"name": "Neu", "address": ""}) == {"name": "Neu"}
+    assert editing.same_value(None, float("nan")) and editing.same_value((), None) and not editing.same_value(0, None)

@@ -6,7 +6,6 @@ import json
 import re
 
 import pytest
-import shapely
 
 from apptest_util import map_args, run_app
 from dashboard import filters
@@ -213,4 +212,3 @@ def test_point_on_no_district_is_ignored():
     at.session_state["atlas_map"] = {"last_clicked": {"lat": 10.0, "lng": 10.0}}
     at.run()
     assert not at.exception and at.selectbox(key="district").value == ""
-    assert shapely  # imported for parity with other tests

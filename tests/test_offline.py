@@ -1,6 +1,7 @@
 """Offline: the map's libraries are local, pinned copies and nothing else is requested."""
 
 import folium
+import pytest
 
 from dashboard import maps, offline
 
@@ -63,6 +64,7 @@ def test_streamlit_config_keeps_the_app_offline():
     assert config["client"]["showErrorDetails"] == "none"
 
 
+@pytest.mark.server
 def test_serve_makes_no_outside_request(tmp_path):
     """`make run` (python -m dashboard serve) on a wildcard address: Streamlit would ask
     checkip.amazonaws.com for the public IP; a proxy that records every attempt sees none."""
@@ -71,8 +73,6 @@ def test_serve_makes_no_outside_request(tmp_path):
     import subprocess
     import sys
     import threading
-    import time
-    import urllib.request
 
     from conftest import ROOT, _free_port
 
@@ -94,26 +94,32 @@ def test_serve_makes_no_outside_request(tmp_path):
     proxy_url = f"http://127.0.0.1:{proxy.getsockname()[1]}"
     env = dict(os.environ, HTTP_PROXY=proxy_url, HTTPS_PROXY=proxy_url, http_proxy=proxy_url, https_proxy=proxy_url,
                NO_PROXY="localhost,127.0.0.1", no_proxy="localhost,127.0.0.1")
-    port = _free_port()
 
     def start(command):
-        proc = subprocess.Popen([*command, "--server.port", str(port)], cwd=ROOT, env=env,
+        """Run until the URL banner is printed: Streamlit makes its public-IP lookup (if any)
+        synchronously before it prints the first URL, so by then every attempt is recorded."""
+        proc = subprocess.Popen([*command, "--server.port", str(_free_port())], cwd=ROOT, env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.3)
-        time.sleep(3)  # the URL banner (and any lookup) comes right after start-up
-        proc.terminate()
-        return proc.communicate(timeout=20)[0]
+        lines, banner = [], threading.Event()
+
+        def read():
+            for line in proc.stdout:
+                lines.append(line)
+                if "Local URL" in line:
+                    banner.set()
+
+        threading.Thread(target=read, daemon=True).start()
+        try:
+            assert banner.wait(90), "".join(lines)
+        finally:
+            proc.terminate()
+            proc.wait(20)
+        return "".join(lines)
 
     output = start([sys.executable, "-m", "dashboard", "serve"])
     assert "Local URL" in output and "Did not auto detect external IP" not in output
     assert attempts == []
     # the same check catches plain `streamlit run` (it asks for the public IP)
-    start([sys.executable, "-m", "streamlit", "run", "app.py"])
+    start([sys.executable, "-m", "streamlit", "run", "dashboard/app/main.py"])
     proxy.close()
     assert attempts and b"checkip.amazonaws.com" in attempts[0]

@@ -224,3 +224,51 @@ def test_roundtrip_keeps_types(demo_ws, tmp_path):
     assert again.crs.to_epsg() == 25832
     assert list(again.life_phases["phase_id"]) == list(demo_ws.life_phases["phase_id"])
     assert schema.SCHEMA_VERSION == again.meta["schema_version"]
+
+
+def test_every_message_code_is_known_without_import_side_effects():
+    """A problem from the import wizard (codes shared with the recipe build) has its message
+    even when dashboard.build was never imported, and no module adds codes at import time."""
+    import ast
+    import json
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    script = (
+        "import json, importlib, pkgutil\n"
+        "from dashboard._errors import MESSAGES, Problem\n"
+        "before = sorted(MESSAGES)\n"
+        "texts = {c: [Problem('a.csv', None, 2, 'Adresse', c, {'address': 'X 1', 'n': 2, 'value': 'U3'}).text(l)\n"
+        "             for l in ('de', 'en')] for c in ('address_unmatched', 'address_ambiguous', 'unmapped_value')}\n"
+        "import dashboard\n"
+        "for m in pkgutil.walk_packages(dashboard.__path__, 'dashboard.'):\n"
+        "    if m.name != 'dashboard.__main__':\n"
+        "        importlib.import_module(m.name)\n"
+        "print(json.dumps({'before': before, 'after': sorted(MESSAGES), 'texts': texts}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    result = json.loads(out.stdout.splitlines()[-1])
+    assert result["before"] == result["after"]
+    assert "nicht im Adressverzeichnis" in result["texts"]["address_unmatched"][0]
+    known = set(result["before"])
+    # every code the source passes to Problem(...), a collector's add(where, code, ...) or
+    # returns from geocode.failed_rows is in the catalogue
+    used = set()
+    for path in (ROOT / "dashboard").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Call):
+                continue
+            if isinstance(node.func, ast.Name) and node.func.id == "Problem":
+                position = 4
+            elif isinstance(node.func, ast.Attribute) and node.func.attr == "add" and len(node.args) > 1:
+                position = 1  # collector.add(where, code, ...); set.add(x) has one argument
+            else:
+                continue
+            if len(node.args) > position:
+                arg = node.args[position]
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    used.add(arg.value)
+    used |= {"address_unmatched", "address_ambiguous"}
+    assert len(used) >= 20 and used <= known, sorted(used - known)

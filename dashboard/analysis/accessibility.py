@@ -200,7 +200,9 @@ def _grid_runs(lat: Lattice, demand_xy, supply_xy, radius: float) -> _Runs:
         starts.append(base + lo[full].astype(np.int64))
         stops.append(base + hi[full].astype(np.int64) + 1)
         owners.append(owner[full])
-    cat = (lambda parts: np.concatenate(parts) if parts else np.zeros(0, np.int64))
+    def cat(parts):
+        return np.concatenate(parts) if parts else np.zeros(0, np.int64)
+
     return _Runs((ny, width), sites, cat(starts), cat(stops), cat(owners), (lat.iy + pad) * width + lat.ix + pad)
 
 
