@@ -1,9 +1,17 @@
 """Tables for download: CSV (UTF-8 with BOM, for Excel) and XLSX with one sheet per table,
-bold headers, frozen header row, sensible column widths and number formats."""
+bold headers, frozen header row, sensible column widths and number formats.
+
+Every CSV and XLSX the product writes goes through :func:`to_csv` / :func:`to_xlsx`, which
+neutralise spreadsheet formulas (CSV/formula injection, OWASP): a text cell that starts with
+``=``, ``+``, ``-``, ``@`` (also after leading blanks), a tab or a line break is prefixed
+with ``'`` in CSV and written as text (with Excel's quote prefix) in XLSX. Names, addresses
+and descriptions come from partners and imports; a cell must never run anything.
+"""
 
 from __future__ import annotations
 
 import io
+import re
 
 import numpy as np
 import pandas as pd
@@ -12,11 +20,39 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 PERCENT_COLUMNS = ("reach_share", "overlap", "reach_from", "reach_to")
+# a text that a spreadsheet could read as a formula: = + - @ (also full-width, also after
+# blanks), or a leading tab / line break
+FORMULA_LIKE = re.compile(r"^(?:[ \t\r\n\u00a0\u3000]*[=+\-@\uff1d\uff0b\uff0d\uff20]|[\t\r\n])")
+
+
+def formula_like(value) -> bool:
+    """True for a text cell that a spreadsheet program could evaluate as a formula."""
+    return isinstance(value, str) and FORMULA_LIKE.match(value) is not None
+
+
+def neutralise(value):
+    """A CSV cell that is never a formula: formula-like texts get a leading apostrophe."""
+    return "'" + value if formula_like(value) else value
 
 
 def to_csv(table: pd.DataFrame, sep: str = ";", decimal: str = ",") -> bytes:
-    """CSV bytes as German Excel opens them (';' separated, decimal comma, UTF-8 BOM)."""
-    return table.to_csv(index=False, sep=sep, decimal=decimal, float_format="%.4f").encode("utf-8-sig")
+    """CSV bytes as German Excel opens them (';' separated, decimal comma, UTF-8 BOM);
+    formula-like text cells and headers are neutralised (see module docstring)."""
+    safe = table.copy()
+    for col in safe.columns:
+        if not (pd.api.types.is_numeric_dtype(safe[col]) or pd.api.types.is_datetime64_any_dtype(safe[col])):
+            safe[col] = safe[col].map(neutralise)
+    safe.columns = [neutralise(str(c)) for c in safe.columns]
+    return safe.to_csv(index=False, sep=sep, decimal=decimal, float_format="%.4f").encode("utf-8-sig")
+
+
+def _text_cells(row) -> None:
+    """Text stays text: openpyxl would store a string starting with '=' as a formula."""
+    for cell in row:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+            if formula_like(cell.value):
+                cell.quotePrefix = True  # Excel keeps it text also when the cell is edited
 
 
 def _excel_value(v):
@@ -40,11 +76,13 @@ def to_xlsx(sheets: dict[str, pd.DataFrame], headers: dict[str, str] | None = No
     for name, table in sheets.items():
         ws = wb.create_sheet(title=str(name)[:31])
         columns = list(table.columns)
-        ws.append([headers.get(c, c) for c in columns])
+        ws.append([str(headers.get(c, c)) for c in columns])
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in table.itertuples(index=False, name=None):
             ws.append([_excel_value(v) for v in row])
+        for row in ws.iter_rows():
+            _text_cells(row)
         for j, col in enumerate(columns, start=1):
             letter = get_column_letter(j)
             dtype = table[col].dtype
