@@ -33,10 +33,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import logging
 import os
 import secrets
+import threading
+import time
 import tomllib
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .roles import ROLES
@@ -161,6 +165,90 @@ def authenticate(accounts: dict[str, Account], name: str, password: str) -> Acco
 
 
 _DUMMY = None
+log = logging.getLogger("praeventionsatlas.auth")
+
+
+@dataclass
+class Throttle:
+    """Failed sign-ins per key (an account name or a client address), with a growing wait.
+
+    The first ``free_attempts`` failures cost nothing; each further one doubles the wait
+    before the next attempt is accepted (1 s, 2 s, 4 s … at most ``max_delay_s``); after
+    ``lock_after`` failures the key is locked for ``lock_s`` seconds. While a key must wait,
+    an attempt is refused without looking at the password, so the right password does not
+    work either. Failures are forgotten ``lock_s`` seconds after the last one, and a
+    successful sign-in clears the account. In memory of one server process, thread-safe.
+    """
+
+    free_attempts: int = 3
+    lock_after: int = 10
+    lock_s: float = 900.0
+    max_delay_s: float = 300.0
+    clock: Callable[[], float] = time.monotonic
+    _failures: dict = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def wait_s(self, key: str) -> float:
+        """Seconds until ``key`` may try again (0: now)."""
+        with self._lock:
+            count, last = self._failures.get(key, (0, 0.0))
+            now = self.clock()
+            if count and now - last >= self.lock_s:
+                del self._failures[key]
+                return 0.0
+            if count >= self.lock_after:
+                wait = self.lock_s
+            elif count > self.free_attempts:
+                wait = min(2.0 ** (count - self.free_attempts - 1), self.max_delay_s)
+            else:
+                return 0.0
+            return max(0.0, last + wait - now)
+
+    def failed(self, key: str) -> int:
+        """Count a failure; returns the number of failures of ``key`` so far."""
+        with self._lock:
+            count = self._failures.get(key, (0, 0.0))[0] + 1
+            self._failures[key] = (count, self.clock())
+            return count
+
+    def clear(self, key: str) -> None:
+        with self._lock:
+            self._failures.pop(key, None)
+
+
+@dataclass
+class SignInGuard:
+    """Throttles for local sign-in: per account (strict) and per client address (looser,
+    as many people may share one address behind a proxy)."""
+
+    accounts: Throttle = field(default_factory=Throttle)
+    clients: Throttle = field(default_factory=lambda: Throttle(free_attempts=10, lock_after=50))
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    account: Account | None
+    wait_s: float = 0.0  # > 0: refused without checking, try again in this many seconds
+
+
+def sign_in(accounts: dict[str, Account], name: str, password: str, guard: SignInGuard,
+            client: str | None = None) -> SignInResult:
+    """Check a local sign-in under the guard's throttles and log the outcome (never the
+    password): the account, or None, or the seconds to wait before the next attempt."""
+    client = client or "unknown"
+    wait = max(guard.accounts.wait_s(name), guard.clients.wait_s(client))
+    if wait > 0:
+        log.warning("sign-in refused for account %r from %s: throttled for %.0f s", name, client, wait)
+        return SignInResult(None, wait)
+    account = authenticate(accounts, name, password)
+    if account is None:
+        n = guard.accounts.failed(name)
+        guard.clients.failed(client)
+        log.warning("sign-in failed for account %r from %s (%d failures)", name, client, n)
+        return SignInResult(None, 0.0)
+    guard.accounts.clear(name)
+    log.info("sign-in of account %r (%s) from %s", account.name, account.role, client)
+    return SignInResult(account)
 
 
 def hash_password_dummy() -> str:

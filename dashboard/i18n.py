@@ -377,6 +377,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "sign_in": ("Anmelden", "Sign in"),
     "sign_out": ("Abmelden", "Sign out"),
     "bad_login": ("Benutzername oder Passwort falsch.", "Wrong user name or password."),
+    "login_throttled": ("Zu viele Fehlversuche: Anmeldung erst in {seconds} s wieder möglich.",
+                        "Too many failed attempts: you can sign in again in {seconds} s."),
     "signed_in_as": ("Angemeldet als {name} ({role})", "Signed in as {name} ({role})"),
     "read_only": ("Nur lesen (nicht angemeldet)", "Read-only (not signed in)"),
     "role_planner": ("Planung", "planner"),

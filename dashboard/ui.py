@@ -184,6 +184,20 @@ def target_population(ws: Workspace):
     return _target_population(workspace_key(ws), ws)
 
 
+@st.cache_resource(show_spinner=False)
+def sign_in_guard():
+    """The server's throttles for local sign-in (one per process, shared by all sessions)."""
+    from .auth import SignInGuard
+
+    return SignInGuard()
+
+
+def client_address() -> str | None:
+    """The browser's address as the server sees it (a reverse proxy's address behind one)."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) else None
+
+
 def role() -> str:
     """The current user's role. Without configured authentication (or before signing in)
     the app is a read-only viewer (no personal contact data)."""

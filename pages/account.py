@@ -4,7 +4,7 @@ either the app is read-only."""
 import streamlit as st
 
 from dashboard import ui
-from dashboard.auth import authenticate, load_accounts
+from dashboard.auth import load_accounts, sign_in
 
 cfg = ui.settings()
 st.title(ui.t("page_account"))
@@ -45,8 +45,11 @@ with st.form("sign_in_form"):
     password = st.text_input(ui.t("password"), type="password", key="login_password")
     submitted = st.form_submit_button(ui.t("sign_in"))
 if submitted:
-    account = authenticate(accounts, name.strip(), password)
-    if account is None:
+    result = sign_in(accounts, name.strip(), password, ui.sign_in_guard(), ui.client_address())
+    account = result.account
+    if result.wait_s > 0:
+        st.error(ui.t("login_throttled", seconds=int(result.wait_s + 0.999)))
+    elif account is None:
         st.error(ui.t("bad_login"))
     else:
         st.session_state.update(user=account.name, role=account.role, organisation=account.organisation,

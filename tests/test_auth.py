@@ -151,3 +151,92 @@ def test_broken_sso_keeps_the_app_read_only(monkeypatch):
     assert "role" not in at.session_state
     at.switch_page("pages/map.py").run()
     assert not at.exception
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_throttle_grows_the_wait_and_locks():
+    from dashboard.auth import Throttle
+
+    clock = FakeClock()
+    throttle = Throttle(clock=clock)
+    waits = []
+    for _ in range(10):
+        throttle.failed("anna")
+        waits.append(throttle.wait_s("anna"))
+    assert waits == [0, 0, 0, 1, 2, 4, 8, 16, 32, 900]  # three free, then doubling, locked at ten
+    assert throttle.wait_s("ben") == 0  # per key
+    clock.now += 899
+    assert throttle.wait_s("anna") == pytest.approx(1)
+    clock.now += 1
+    assert throttle.wait_s("anna") == 0  # lock over, failures forgotten
+    throttle.failed("anna")
+    assert throttle.wait_s("anna") == 0
+
+
+def test_sign_in_refuses_while_throttled_and_logs_without_password(tmp_path, caplog):
+    import logging
+
+    from dashboard.auth import SignInGuard, SignInResult, Throttle, sign_in
+
+    path = tmp_path / "konten.toml"
+    add_account(path, "anna", "planner", "geheim123")
+    accounts = load_accounts(path)
+    clock = FakeClock()
+    guard = SignInGuard(Throttle(clock=clock), Throttle(free_attempts=10, lock_after=50, clock=clock))
+    caplog.set_level(logging.INFO, logger="praeventionsatlas.auth")
+    for _ in range(4):
+        assert sign_in(accounts, "anna", "falsch-123", guard, "10.0.0.7") == SignInResult(None, 0.0)
+    refused = sign_in(accounts, "anna", "geheim123", guard, "10.0.0.7")  # the right password, too early
+    assert refused.account is None and refused.wait_s == pytest.approx(1)
+    clock.now += 1
+    assert sign_in(accounts, "anna", "geheim123", guard, "10.0.0.7").account.role == "planner"
+    assert guard.accounts.wait_s("anna") == 0  # cleared by the success
+    text = caplog.text
+    assert "sign-in failed for account 'anna' from 10.0.0.7" in text and "throttled" in text
+    assert "sign-in of account 'anna' (planner) from 10.0.0.7" in text
+    assert "falsch-123" not in text and "geheim123" not in text
+    # one client guessing many accounts is slowed down by the client throttle
+    for k in range(11):  # ten free failures per client address, then a wait
+        sign_in(accounts, f"user{k}", "x" * 8, guard, "10.0.0.9")
+    assert sign_in(accounts, "anna", "geheim123", guard, "10.0.0.9").wait_s > 0
+
+
+def test_password_guessing_on_the_sign_in_page(tmp_path, monkeypatch, caplog):
+    """25 wrong passwords through the page within a second: after the fourth failure the page
+    refuses without checking, and the right password does not work until the wait is over."""
+    import logging
+
+    from dashboard import ui
+    from dashboard.auth import SignInGuard, Throttle
+
+    path = tmp_path / "konten.toml"
+    add_account(path, "anna", "planner", "geheim123")
+    monkeypatch.setenv("PRAEVENTIONSATLAS_ACCOUNTS", str(path))
+    clock = FakeClock()
+    guard = SignInGuard(Throttle(clock=clock), Throttle(free_attempts=10, lock_after=50, clock=clock))
+    monkeypatch.setattr(ui, "sign_in_guard", lambda: guard)
+    caplog.set_level(logging.INFO, logger="praeventionsatlas.auth")
+    at = run_app("pages/account.py")
+    messages = []
+    for _ in range(25):
+        at.text_input(key="login_name").input("anna")
+        at.text_input(key="login_password").input("falsch!!")
+        at.button[0].click().run()
+        messages.append(at.error[0].value)
+    assert messages[:4] == ["Benutzername oder Passwort falsch."] * 4
+    assert messages[4:] == ["Zu viele Fehlversuche: Anmeldung erst in 1 s wieder möglich."] * 21
+    at.text_input(key="login_password").input("geheim123")
+    at.button[0].click().run()
+    assert at.error[0].value.startswith("Zu viele Fehlversuche") and "role" not in at.session_state
+    clock.now += 1
+    at.text_input(key="login_password").input("geheim123")
+    at.button[0].click().run()
+    assert at.session_state["role"] == "planner"
+    assert caplog.text.count("sign-in failed for account 'anna'") >= 3 and "falsch!!" not in caplog.text
