@@ -272,8 +272,11 @@ TEXT: dict[str, tuple[str, str]] = {
     # Lotse
     "page_lotse": ("Lotse", "Family guide"),
     "lotse_privacy": ("Angaben zur Familie werden nicht gespeichert und nicht protokolliert; sie verschwinden mit "
-                      "dem Schließen des Browserfensters.",
-                      "Nothing about the family is stored or logged; it is gone when the browser window closes."),
+                      "dem Schließen des Browserfensters. Die Karte hier lädt nie Kacheln von einem Kartenserver, "
+                      "der so die Gegend der Adresse erfahren würde.",
+                      "Nothing about the family is stored or logged; it is gone when the browser window closes. "
+                      "The map here never loads tiles from a tile server, which would learn the area of the "
+                      "address."),
     "lotse_family": ("Familie", "Family"),
     "lotse_pregnant": ("Schwangerschaft", "Pregnancy"),
     "lotse_child_ages": ("Alter der Kinder in Jahren (mit ; trennen, z. B. 0,5; 4)",
@@ -376,6 +379,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "password": ("Passwort", "Password"),
     "sign_in": ("Anmelden", "Sign in"),
     "sign_out": ("Abmelden", "Sign out"),
+    "url_value_unknown": ("Der Link enthält Werte, die es in diesem Arbeitsstand nicht gibt, und wurde ohne sie "
+                          "geöffnet: {values}", "The link holds values this workspace does not have and was "
+                          "opened without them: {values}"),
     "bad_login": ("Benutzername oder Passwort falsch.", "Wrong user name or password."),
     "login_throttled": ("Zu viele Fehlversuche: Anmeldung erst in {seconds} s wieder möglich.",
                         "Too many failed attempts: you can sign in again in {seconds} s."),

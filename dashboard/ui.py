@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -125,12 +126,13 @@ def show_map(m, *, key: str, height: int = 620, **kwargs):
     return st_folium(m, key=key, height=height, use_container_width=True, **kwargs)
 
 
-def base_map(fit, outlines=None):
+def base_map(fit, outlines=None, private: bool = False):
     """The offline base map fitted to ``fit`` (a GeoDataFrame), with the configured tiles and
-    the app's URL path; ``outlines``: districts drawn as hoverable outlines."""
+    the app's URL path; ``outlines``: districts drawn as hoverable outlines. ``private``: a
+    map around a family's address never loads tiles (a tile server would learn the area)."""
     cfg = settings()
-    m = maps.base_map(fit, base_url_path=st.get_option("server.baseUrlPath") or "", tile_url=cfg.tile_url,
-                      tile_attribution=cfg.tile_attribution)
+    m = maps.base_map(fit, base_url_path=st.get_option("server.baseUrlPath") or "",
+                      tile_url=None if private else cfg.tile_url, tile_attribution=cfg.tile_attribution)
     if outlines is not None:
         maps.district_layer(outlines, t("layer_districts"), t("district")).add_to(m)
     return m
@@ -290,13 +292,21 @@ def init_state_from_url(spec: dict) -> None:
     """Before widgets are drawn: fill missing widget state from the URL, else the default.
 
     ``spec``: session key -> (query parameter, kind 'list'|'bool'|'int'|'date'|'str',
-    default, allowed values or None). Invalid URL values are ignored.
+    default, allowed values or None). Invalid or unknown URL values are ignored, and the
+    page says which (a link may name a district or indicator the workspace does not have).
     """
+    ignored = []
     for key, (param, kind, default, allowed) in spec.items():
         if key in st.session_state:
             continue
         value = _parse(kind, st.query_params[param], allowed) if param in st.query_params else None
+        if param in st.query_params and (value is None or (kind == "list" and len(value) < len(
+                [v for v in str(st.query_params[param]).split(",") if v]))):
+            ignored.append(f"{param}={st.query_params[param]}")
         st.session_state[key] = default if value is None else value
+    if ignored:  # e.g. a mailed link to a district that no longer exists
+        shown = ", ".join(re.sub(r"[^\w.,:=-]", "", v)[:60] for v in ignored)
+        st.warning(t("url_value_unknown", values=shown))
 
 
 def sync_state_to_url(spec: dict) -> None:
@@ -517,11 +527,12 @@ def find_address(ws: Workspace, text: str) -> dict:
 
 
 def position_picker(ws: Workspace, key: str, initial: tuple[float, float] | None = None, *, height: int = 360,
-                    layers=None) -> tuple[float, float] | None:
+                    layers=None, private: bool = False) -> tuple[float, float] | None:
     """An address field (offline geocoding) and a map to click on; returns (lat, lon) in
     WGS84, kept in the session under ``key`` (None until chosen). Shows why an address was
     not found, with street names that come close. ``layers(position)`` may return extra
-    feature groups for the map (e.g. the offers found around the position)."""
+    feature groups for the map (e.g. the offers found around the position); ``private``: see
+    :func:`base_map`."""
     from . import mapview
     from .geocode import street_suggestions
 
@@ -549,7 +560,7 @@ def position_picker(ws: Workspace, key: str, initial: tuple[float, float] | None
             st.warning(t("address_not_found", address=typed) +
                        (" " + t("address_hints", streets=", ".join(hints)) if hints else ""))
     position = st.session_state[state]
-    m = base_map(ws.districts, outlines=ws.districts)
+    m = base_map(ws.districts, outlines=ws.districts, private=private)
     shown = list(layers(position) if layers is not None else [])
     if position is not None:
         label = st.session_state.get(f"{key}_label") or t("position_clicked")

@@ -9,9 +9,13 @@ file beside the target, which then replaces the target in one step.
 
 from __future__ import annotations
 
+import glob
 import hashlib
+import logging
 import os
+import re
 import tempfile
+import time
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
@@ -23,6 +27,8 @@ import pyogrio
 from . import schema
 from ._errors import Problem, WorkspaceError
 from ._validate import validate_tables
+
+log = logging.getLogger("praeventionsatlas")
 
 OPTIONAL_SPATIAL = {"population_cells": "Polygon", "family_centres": "Point", "partners": "Point"}
 
@@ -155,13 +161,52 @@ def content_hash(path: str | os.PathLike) -> str:
     return h.hexdigest()
 
 
+STALE_TEMP_S = 3600  # a temporary file of a live writer untouched this long is left over, too
+
+
+def _temp_prefix(path: Path) -> str:
+    """Prefix of the temporary files a save writes beside ``path`` (the writer's process id in it)."""
+    return f".{path.stem}-{os.getpid()}-"
+
+
+def remove_stale_temp_files(path: str | os.PathLike) -> list[Path]:
+    """Delete temporary files that interrupted saves (a killed process) left beside ``path``:
+    those of a process that no longer runs, or untouched for an hour. Returns what was removed."""
+    path = Path(path)
+    pattern = re.compile(rf"^\.{re.escape(path.stem)}-(\d+)-[A-Za-z0-9_]+\.gpkg(-journal|-wal|-shm)?$")
+    removed = []
+    for candidate in path.parent.glob(f".{glob.escape(path.stem)}-*"):
+        match = pattern.match(candidate.name)
+        if not match or int(match.group(1)) == os.getpid():
+            continue
+        try:
+            os.kill(int(match.group(1)), 0)
+            alive = True
+        except ProcessLookupError:
+            alive = False
+        except PermissionError:  # another user's live process
+            alive = True
+        try:
+            if not alive or time.time() - candidate.stat().st_mtime > STALE_TEMP_S:
+                candidate.unlink()
+                removed.append(candidate)
+        except FileNotFoundError:
+            continue
+    if removed:
+        log.warning("removed %d temporary file(s) of interrupted saves beside %s", len(removed), path)
+    return removed
+
+
 def read_workspace(path: str | os.PathLike) -> Workspace:
-    """Read and validate a workspace GeoPackage.
+    """Read and validate a workspace GeoPackage (first removing what interrupted saves left
+    beside it, see :func:`remove_stale_temp_files`).
 
     Raises :class:`WorkspaceError` listing every problem (file, layer, row, field).
     """
     path = Path(path)
     name = path.name
+    if path.parent.is_dir():
+        remove_stale_temp_files(path)
     if not path.is_file():
         raise WorkspaceError([Problem(name, None, None, None, "file_missing")])
     try:
@@ -207,7 +252,7 @@ def write_workspace(ws: Workspace, path: str | os.PathLike) -> Path:
     if problems:
         raise WorkspaceError(problems)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".gpkg", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".gpkg", dir=path.parent)
     os.close(fd)
     os.unlink(tmp)  # GDAL must create the file itself
     try:

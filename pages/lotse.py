@@ -73,13 +73,13 @@ with right:
         centre = ws.districts[ws.districts["district_id"] == district_id].to_crs(schema.DISPLAY_CRS) \
             .geometry.iloc[0].representative_point()
         position = (centre.y, centre.x)
-        m = ui.base_map(ws.districts[ws.districts["district_id"] == district_id], outlines=ws.districts)
+        m = ui.base_map(ws.districts[ws.districts["district_id"] == district_id], outlines=ws.districts, private=True)
         groups = [*layers(position), mapview.feature_group(mapview.focus_layer(ws, district_id, lang),
                                                            ui.t("layer_focus"))]
         ui.show_map(m, key="lotse_district_map", height=420, feature_group_to_add=groups, returned_objects=[])
         st.caption(ui.t("lotse_district_hint"))
     else:
-        position = ui.position_picker(ws, "lotse_pos", None, height=420, layers=layers)
+        position = ui.position_picker(ws, "lotse_pos", None, height=420, layers=layers, private=True)
 
 if position is None:
     st.info(ui.t("lotse_need_place"))

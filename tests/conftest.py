@@ -144,45 +144,44 @@ def browser():
         b.close()
 
 
-# Counts finished script runs: Streamlit's root element carries data-test-script-state
-# ("running" while the script runs, "notRunning" when done); a click that causes a rerun is
-# followed by waiting until this count has grown and the state is "notRunning" again.
-RUN_COUNTER = """
-window.__paRuns = 0;
-new MutationObserver(records => {
-  for (const r of records) {
-    if (r.target.getAttribute('data-testid') === 'stApp' && r.oldValue !== 'notRunning'
-        && r.target.getAttribute('data-test-script-state') === 'notRunning') { window.__paRuns += 1; }
-  }
-}).observe(document, {attributes: true, subtree: true, attributeOldValue: true,
-                      attributeFilter: ['data-test-script-state']});
-"""
+def _script_finished(payload) -> bool:
+    """True for the server's websocket message that a script run has finished (Streamlit's
+    ForwardMsg ``script_finished``, successfully or as a fragment)."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    if not isinstance(payload, bytes):
+        return False
+    try:
+        msg = ForwardMsg.FromString(payload)
+    except Exception:  # noqa: BLE001 - not a ForwardMsg
+        return False
+    return msg.WhichOneof("type") == "script_finished" and msg.script_finished in (
+        ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
+
+
+def _keep_socket(page):
+    page.on("websocket", lambda ws: setattr(page, "app_socket", ws) if "/_stcore/stream" in ws.url else None)
 
 
 def new_context(browser, width: int = 1400, height: int = 1700):
-    """A browser context whose pages count the app's finished script runs (see :func:`rerun`)."""
+    """A browser context whose pages keep the app's websocket (see :func:`rerun`)."""
     context = browser.new_context(viewport={"width": width, "height": height})
-    context.add_init_script(RUN_COUNTER)
+    context.on("page", _keep_socket)
     return context
 
 
-def runs(page) -> int:
-    return page.evaluate("window.__paRuns")
-
-
 def app_idle(page, timeout=60_000):
-    """Wait until no script run is in flight."""
+    """Wait until the page shows no script run in flight (Streamlit's root element)."""
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
 
 
 def rerun(page, action, timeout=60_000):
-    """Do ``action()`` (a click or input that makes the app rerun) and wait until that rerun
-    has finished: the app's own run count, not a time."""
-    before = runs(page)
-    action()
-    page.wait_for_function(
-        "n => window.__paRuns > n && document.querySelector('[data-testid=\"stApp\"]')"
-        ".getAttribute('data-test-script-state') === 'notRunning'", arg=before, timeout=timeout)
+    """Do ``action()`` (a click or input that makes the app rerun) and wait until the server
+    reports that a script run has finished after it (its websocket message): the app's own
+    state, not a time, and not the page's DOM, which may skip the "running" state when the
+    browser is slow and handles several messages at once."""
+    with page.app_socket.expect_event("framereceived", predicate=_script_finished, timeout=timeout):
+        action()
 
 
 class PageWatch:

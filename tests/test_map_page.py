@@ -106,6 +106,9 @@ def test_invalid_url_values_are_ignored():
     assert at.sidebar.multiselect(key="f_phases").value == ["kita"]
     assert at.slider(key="c_k").value == 5
     assert at.selectbox(key="district").value == ""
+    warning = next(w.value for w in at.warning if w.value.startswith("Der Link enthält Werte"))
+    assert "phases=nope,kita" in warning and "k=99" in warning and "d=XX" in warning
+    assert "kind=b" in warning and "<" not in warning  # shown, never as markup
 
 
 def test_clicking_a_district_opens_its_panel(demo_ws):

@@ -188,3 +188,17 @@ def test_networks_page_in_english(demo_ws):
 def test_pages_in_english(page, title):
     at = run_app(page, query={"lang": "en"})
     assert not at.exception and at.title[0].value == title
+
+
+def test_lotse_map_never_asks_a_tile_server(demo_ws, monkeypatch):
+    """With a tile server configured, the map page uses it, but the Lotse maps (around a
+    family's address, or a district) do not: the tile server would learn the area."""
+    tiles = "https://tiles.stadt.example/{z}/{x}/{y}.png"
+    monkeypatch.setenv("PRAEVENTIONSATLAS_TILE_URL", tiles)
+    assert "tiles.stadt.example" in map_args(run_app("pages/map.py"))["script"]
+    at = run_app("pages/lotse.py")
+    family_search(at, demo_ws)
+    assert "tiles.stadt.example" not in map_args(at)["script"]
+    at.radio(key="lotse_how").set_value("district").run()
+    at.selectbox(key="lotse_district").set_value("SR01").run()
+    assert "tiles.stadt.example" not in map_args(at)["script"]

@@ -132,3 +132,9 @@ def test_presentation_mode_steps_through_slides():
     assert at.query_params["slide"] in ("2", ["2"])
     at.button(key="present_stop").click().run()
     assert at.title[0].value == "Präsentation"
+
+
+def test_unknown_district_in_the_link_is_named(demo_ws):
+    at = run_app("pages/profile.py", query={"d": "SR99"})
+    assert any("d=SR99" in w.value and w.value.startswith("Der Link enthält Werte") for w in at.warning)
+    assert at.title[0].value == "Sozialraumprofil: Altstadt"  # shown instead, and said so

@@ -272,3 +272,41 @@ def test_every_message_code_is_known_without_import_side_effects():
                     used.add(arg.value)
     used |= {"address_unmatched", "address_ambiguous"}
     assert len(used) >= 20 and used <= known, sorted(used - known)
+
+
+def test_killed_saves_leave_no_temporary_files(workspace_copy, demo_ws):
+    """kill -9 during saves leaves temporary GeoPackages beside the workspace; the next open
+    removes those of dead processes and keeps the workspace itself intact."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    # a save that stops in the middle (after its first layer) until it is killed
+    writer = subprocess.Popen(
+        [sys.executable, "-c",
+         "import threading, pyogrio\n"
+         "from dashboard import workspace\n"
+         "real = pyogrio.write_dataframe\n"
+         "def write(*args, **kwargs):\n"
+         "    real(*args, **kwargs)\n"
+         "    print('writing', flush=True)\n"
+         "    threading.Event().wait()\n"
+         "workspace.pyogrio.write_dataframe = write\n"
+         f"ws = workspace.read_workspace({str(workspace_copy)!r})\n"
+         f"workspace.write_workspace(ws, {str(workspace_copy)!r})\n"],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    assert writer.stdout.readline().strip() == "writing"
+    os.kill(writer.pid, signal.SIGKILL)
+    writer.wait()
+    left = list(workspace_copy.parent.glob(f".{workspace_copy.stem}-*"))
+    assert left  # what the killed save left behind
+    fresh = workspace_copy.parent / f".{workspace_copy.stem}-{os.getpid()}-abcd1234.gpkg"
+    fresh.write_bytes(b"")  # a save of this (live) process: kept
+    other = workspace_copy.parent / ".anderer-1-abcd1234.gpkg"
+    other.write_bytes(b"")  # another workspace's file: not ours to touch
+    ws = read_workspace(workspace_copy)
+    assert len(ws.offers) == len(demo_ws.offers)
+    assert sorted(p.name for p in workspace_copy.parent.glob(".*")) == sorted([fresh.name, other.name])
