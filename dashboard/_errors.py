@@ -109,6 +109,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "Address {address!r} not found in the address file."),
     "address_ambiguous": ("Adresse {address!r} ist mehrdeutig ({n} Orte); PLZ oder Ort ergänzen.",
                           "Address {address!r} is ambiguous ({n} places); add postcode or place."),
+    # uploads (import wizard), checked before and while the file is read
+    "upload_too_large": ("Datei zu groß ({mb:.1f} MB; höchstens {limit} MB).",
+                         "File too large ({mb:.1f} MB; at most {limit} MB)."),
+    "upload_too_many_rows": ("Zu viele Zeilen (mehr als {limit}); bitte die Datei aufteilen.",
+                             "Too many rows (more than {limit}); please split the file."),
+    "upload_too_many_columns": ("Zu viele Spalten ({n}; höchstens {limit}).", "Too many columns ({n}; at most {limit})."),
+    "upload_expands": ("Die Excel-Datei wäre entpackt {mb:.0f} MB groß (höchstens {limit} MB) und wird nicht "
+                       "gelesen; bitte nur die benötigten Zeilen und Spalten speichern oder als CSV exportieren.",
+                       "The Excel file would unpack to {mb:.0f} MB (at most {limit} MB) and is not read; save only "
+                       "the rows and columns needed or export it as CSV."),
+    "upload_not_xlsx": ("Die Datei ist keine Excel-Arbeitsmappe, obwohl sie auf .xlsx endet; bitte in Excel als "
+                        "„Excel-Arbeitsmappe (.xlsx)“ speichern oder als CSV exportieren.",
+                        "The file is not an Excel workbook although its name ends in .xlsx; save it in Excel as "
+                        "\"Excel Workbook (.xlsx)\" or export it as CSV."),
+    "upload_old_excel": ("Das alte Excel-Format (.xls) wird nicht gelesen; bitte als .xlsx oder CSV speichern.",
+                         "The old Excel format (.xls) is not read; save the file as .xlsx or CSV."),
+    "upload_formulas": ("{n} Zellen enthalten Formeln ohne gespeichertes Ergebnis (z. B. Zelle {cell}); bitte die "
+                        "Datei in Excel öffnen und speichern oder als CSV exportieren.",
+                        "{n} cells hold formulas without a stored result (e.g. cell {cell}); open and save the file "
+                        "in Excel or export it as CSV."),
+    "upload_encoding": ("Zeichenkodierung nicht erkannt (erwartet UTF-8, UTF-16 oder Windows-1252).",
+                        "Text encoding not recognised (expected UTF-8, UTF-16 or Windows-1252)."),
+    "upload_empty": ("Die Datei enthält keine Datenzeilen unter der Kopfzeile.",
+                     "The file holds no data rows below the header row."),
+    "upload_unreadable": ("Die Datei kann nicht gelesen werden ({detail}).", "The file cannot be read ({detail})."),
 }
 
 LABELS = {

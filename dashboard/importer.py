@@ -8,7 +8,9 @@ whole workspace and writes it atomically with one history row per imported recor
 
 from __future__ import annotations
 
+import io
 import uuid
+import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -23,12 +25,131 @@ from .build import to_number
 from .editing import LAYERS, _locked
 from .workspace import Workspace, read_workspace, validate_workspace, write_workspace
 
-MAX_ROWS = 20_000
-MAX_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 20_000  # data rows
+MAX_BYTES = 20_000_000  # the uploaded file (20 MB)
+MAX_COLUMNS = 200
+MAX_XLSX_UNPACKED = 100_000_000  # bytes of XML an XLSX may unpack to
+MAX_XLSX_RATIO = 100  # unpacked / packed: beyond this a small file hides a huge sheet
 
 
-class ImportTooLarge(ValueError):
-    """The upload exceeds the size or row limit."""
+class UploadRejected(ValueError):
+    """An upload that is not read: too big, not what its name says, or not readable; ``problem``
+    names the file and what is wrong (German and English)."""
+
+    def __init__(self, file: str, code: str, **params):
+        self.problem = Problem(file, None, params.pop("row", None), params.pop("field", None), code, params)
+        super().__init__(self.problem.message("en"))
+
+
+def read_upload(name: str, data: bytes) -> pd.DataFrame:
+    """An uploaded CSV or XLSX as a table of text columns, checked against the limits before
+    and while it is read, never after: file size; for XLSX the unpacked size and packing
+    ratio (a 2 MB file may unpack to gigabytes) and rows/columns while streaming the sheet
+    (openpyxl read-only); for CSV the line and column count before parsing. Detects UTF-16
+    CSV files, Excel formulas without a stored result and ZIP files that are no workbook.
+    Raises :class:`UploadRejected`."""
+    file = Path(name).name
+    if len(data) > MAX_BYTES:
+        raise UploadRejected(file, "upload_too_large", mb=len(data) / 1e6, limit=MAX_BYTES // 1_000_000)
+    if file.lower().endswith((".xlsx", ".xlsm")):
+        return _read_xlsx(file, data)
+    if file.lower().endswith(".xls"):
+        raise UploadRejected(file, "upload_old_excel")
+    return _read_csv(file, data)
+
+
+def _decode(file: str, data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(data) > 1 and data[:200].count(b"\x00") > len(data[:200]) // 4):
+        encodings = ["utf-16"] if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ["utf-16-le", "utf-16-be"]
+    else:
+        encodings = ["utf-8-sig", "cp1252"]
+    for encoding in encodings:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text:
+            return text
+    raise UploadRejected(file, "upload_encoding")
+
+
+def _read_csv(file: str, data: bytes) -> pd.DataFrame:
+    text = _decode(file, data)
+    lines = text.splitlines()
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if len(lines) < 2:
+        raise UploadRejected(file, "upload_empty")
+    if len(lines) - 1 > MAX_ROWS:
+        raise UploadRejected(file, "upload_too_many_rows", limit=MAX_ROWS)
+    separator = max((";", ",", "\t"), key=lines[0].count)
+    if lines[0].count(separator) + 1 > MAX_COLUMNS:
+        raise UploadRejected(file, "upload_too_many_columns", n=lines[0].count(separator) + 1, limit=MAX_COLUMNS)
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False)
+    except (ValueError, pd.errors.ParserError) as exc:
+        raise UploadRejected(file, "upload_unreadable", detail=str(exc).splitlines()[0][:200]) from exc
+    return frame.loc[:, [c for c in frame.columns if not str(c).startswith("Unnamed")]]
+
+
+def _read_xlsx(file: str, data: bytes) -> pd.DataFrame:
+    from openpyxl import load_workbook
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise UploadRejected(file, "upload_not_xlsx") from exc
+    with archive:
+        names = set(archive.namelist())
+        if "xl/workbook.xml" not in names:
+            raise UploadRejected(file, "upload_not_xlsx")
+        unpacked = sum(info.file_size for info in archive.infolist())
+    if unpacked > MAX_XLSX_UNPACKED or unpacked > MAX_XLSX_RATIO * max(len(data), 1):
+        raise UploadRejected(file, "upload_expands", mb=unpacked / 1e6, limit=MAX_XLSX_UNPACKED // 1_000_000)
+    try:
+        values = _sheet_rows(load_workbook(io.BytesIO(data), read_only=True, data_only=True), file)
+        formulas = _sheet_rows(load_workbook(io.BytesIO(data), read_only=True, data_only=False), file)
+    except UploadRejected:
+        raise
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged workbook
+        raise UploadRejected(file, "upload_unreadable", detail=type(exc).__name__) from exc
+    from openpyxl.utils import get_column_letter
+
+    missing = [f"{get_column_letter(j + 1)}{i + 1}" for i, (row, raw) in enumerate(zip(values, formulas))
+               for j, (v, f) in enumerate(zip(row, raw)) if v is None and isinstance(f, str) and f.startswith("=")]
+    if missing:
+        raise UploadRejected(file, "upload_formulas", n=len(missing), cell=missing[0])
+    rows = [row for row in values if any(v is not None and str(v).strip() for v in row)]
+    if len(rows) < 2:
+        raise UploadRejected(file, "upload_empty")
+    header = [str(v).strip() if v is not None else "" for v in rows[0]]
+    keep = [j for j, h in enumerate(header) if h]
+    body = [[("" if r[j] is None else _cell_text(r[j])) if j < len(r) else "" for j in keep] for r in rows[1:]]
+    return pd.DataFrame(body, columns=[header[j] for j in keep], dtype=str)
+
+
+def _cell_text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d")
+    return str(value)
+
+
+def _sheet_rows(book, file: str) -> list[tuple]:
+    """The first sheet's rows (values as stored), streamed; stops at the row or column limit."""
+    try:
+        sheet = book.worksheets[0]
+        rows = []
+        for row in sheet.iter_rows(values_only=True):
+            if len(row) > MAX_COLUMNS and any(v is not None for v in row[MAX_COLUMNS:]):
+                raise UploadRejected(file, "upload_too_many_columns", n=len(row), limit=MAX_COLUMNS)
+            rows.append(tuple(row[:MAX_COLUMNS]))
+            if len(rows) > MAX_ROWS + 1:
+                raise UploadRejected(file, "upload_too_many_rows", limit=MAX_ROWS)
+        return rows
+    finally:
+        book.close()
 
 
 @dataclass
@@ -45,15 +166,6 @@ class ImportPlan:
     constants: dict = field(default_factory=dict)
     value_maps: dict = field(default_factory=dict)  # field -> {source text: term or [terms]}
     decimal: str = ","
-
-
-def check_limits(size_bytes: int, rows: int) -> None:
-    """Raise ImportTooLarge (with a German and English message) beyond the upload limits."""
-    if size_bytes > MAX_BYTES:
-        raise ImportTooLarge(f"Datei zu groß ({size_bytes / 1e6:.1f} MB; höchstens {MAX_BYTES / 1e6:.0f} MB) / "
-                             f"file too large")
-    if rows > MAX_ROWS:
-        raise ImportTooLarge(f"Zu viele Zeilen ({rows:,}; höchstens {MAX_ROWS:,}) / too many rows".replace(",", "."))
 
 
 def prepare_import(ws: Workspace, table: pd.DataFrame, plan: ImportPlan, file: str) -> tuple[gpd.GeoDataFrame, list]:

@@ -2,15 +2,12 @@
 and words, check every row, then take over all rows or none."""
 
 import html
-import tempfile
-from pathlib import Path
 
 import streamlit as st
 
 from dashboard import schema, ui
-from dashboard.build import read_table
 from dashboard.editing import LAYERS
-from dashboard.importer import ImportPlan, ImportTooLarge, check_limits, commit_import, prepare_import
+from dashboard.importer import ImportPlan, UploadRejected, commit_import, prepare_import, read_upload
 from dashboard.life_phases import phase_labels
 from dashboard.workspace import WorkspaceError
 
@@ -27,18 +24,11 @@ if upload is None:
     st.caption(ui.t("import_hint"))
     st.stop()
 data = upload.getvalue()
-with tempfile.TemporaryDirectory() as tmp:
-    path = Path(tmp) / Path(upload.name).name
-    path.write_bytes(data)
-    try:
-        table = read_table(path)
-        check_limits(len(data), len(table))
-    except ImportTooLarge as exc:
-        st.error(str(exc).split(" / ")[0 if lang == "de" else 1] if " / " in str(exc) else str(exc))
-        st.stop()
-    except Exception as exc:  # an unreadable file is the user's to fix, not a crash
-        st.error(ui.t("import_unreadable", detail=html.escape(str(exc)[:200])))
-        st.stop()
+try:
+    table = read_upload(upload.name, data)
+except UploadRejected as exc:
+    st.error(exc.problem.message(lang))
+    st.stop()
 st.markdown(ui.t("import_rows", n=len(table), file=html.escape(upload.name)))
 st.dataframe(table.head(20), hide_index=True, width="stretch")
 

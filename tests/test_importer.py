@@ -8,8 +8,7 @@ import io
 import pandas as pd
 import pytest
 
-from dashboard.build import read_table
-from dashboard.importer import ImportPlan, ImportTooLarge, check_limits, commit_import, prepare_import
+from dashboard.importer import ImportPlan, UploadRejected, commit_import, prepare_import, read_upload
 from dashboard.workspace import WorkspaceError, read_workspace
 
 
@@ -34,9 +33,7 @@ PLAN = ImportPlan(
 
 
 def table_from(tmp_path, text):
-    path = tmp_path / "angebote.csv"
-    path.write_bytes(text.encode("cp1252"))
-    return read_table(path)
+    return read_upload("angebote.csv", text.encode("cp1252"))  # as the wizard reads an upload
 
 
 def test_import_checks_and_commits(tmp_path, workspace_copy, demo_ws):
@@ -70,13 +67,89 @@ def test_bad_rows_are_reported_and_nothing_is_written(tmp_path, workspace_copy, 
     assert len(read_workspace(workspace_copy).offers) == len(demo_ws.offers)
 
 
-def test_upload_limits():
-    check_limits(1000, 10)
-    with pytest.raises(ImportTooLarge, match="Datei zu groß"):
-        check_limits(30 * 1024 * 1024, 10)
-    with pytest.raises(ImportTooLarge, match="Zu viele Zeilen"):
-        check_limits(1000, 50_000)
-    assert pd is not None
+def rejected(name: str, data: bytes) -> str:
+    with pytest.raises(UploadRejected) as info:
+        read_upload(name, data)
+    return info.value.problem
+
+
+def test_upload_size_rows_and_columns_are_checked_before_parsing(monkeypatch):
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("parsed although over the limit")
+
+    monkeypatch.setattr(pd, "read_csv", no_parsing)
+    problem = rejected("gross.csv", b"a;b\n" + b"1;2\n" * 7_500_000)  # 30 MB
+    assert problem.code == "upload_too_large"
+    assert problem.message("de") == "gross.csv: Datei zu groß (30.0 MB; höchstens 20 MB)."
+    assert rejected("zeilen.csv", b"a;b\n" + b"1;2\n" * 20_001).code == "upload_too_many_rows"
+    wide = ";".join(f"c{k}" for k in range(10_000)).encode() + b"\n" + b";" * 9_999 + b"\n"
+    problem = rejected("breit.csv", wide)
+    assert problem.code == "upload_too_many_columns" and "10000" in problem.message("de")
+
+
+def test_xlsx_that_unpacks_to_a_huge_sheet_is_not_read(monkeypatch):
+    import io
+    import zipfile
+
+    import openpyxl
+
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: pytest.fail("opened a zip bomb"))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", "<row/>" * 5_000_000)  # 30 MB of XML, a few KB packed
+    data = buffer.getvalue()
+    assert len(data) < 200_000
+    problem = rejected("bombe.xlsx", data)
+    assert problem.code == "upload_expands" and "entpackt 30 MB" in problem.message("de")
+
+
+def test_xlsx_checks_and_reading():
+    import io
+    import zipfile
+
+    import openpyxl
+
+    def workbook(rows) -> bytes:
+        book = openpyxl.Workbook()
+        for row in rows:
+            book.active.append(row)
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+
+    table = read_upload("angebote.xlsx", workbook([["Titel", "Plätze", None], ["Elterncafé", 12, None],
+                                                   ["Spielkreis", 7.5, None]]))
+    assert list(table.columns) == ["Titel", "Plätze"] and table.to_dict("list") == {
+        "Titel": ["Elterncafé", "Spielkreis"], "Plätze": ["12", "7.5"]}
+    problem = rejected("formeln.xlsx", workbook([["Titel", "Summe"], ["=A1&\"x\"", "=1+1"]]))
+    assert problem.code == "upload_formulas" and "Zelle A2" in problem.message("de") and problem.params["n"] == 2
+    assert rejected("leer.xlsx", workbook([["Titel"]])).code == "upload_empty"
+    assert rejected("breit.xlsx", workbook([[f"c{k}" for k in range(300)], list(range(300))])).code == \
+        "upload_too_many_columns"
+    other = io.BytesIO()
+    with zipfile.ZipFile(other, "w") as z:
+        z.writestr("bericht.txt", "kein Excel")
+    problem = rejected("angebote.xlsx", other.getvalue())
+    assert problem.code == "upload_not_xlsx" and "keine Excel-Arbeitsmappe" in problem.message("de")
+    assert rejected("angebote.xlsx", b"PK\x03\x04 kaputt").code == "upload_not_xlsx"
+    assert rejected("alt.xls", b"\xd0\xcf\x11\xe0").code == "upload_old_excel"
+
+
+def test_csv_encodings():
+    text = "Titel;Träger\nElterncafé Süd;AWO\n"
+    for encoding in ("utf-8", "utf-8-sig", "cp1252", "utf-16", "utf-16-le"):
+        table = read_upload("angebote.csv", text.encode(encoding))
+        assert table.to_dict("list") == {"Titel": ["Elterncafé Süd"], "Träger": ["AWO"]}, encoding
+    assert rejected("leer.csv", b"Titel;Traeger\n").code == "upload_empty"
+
+
+def test_the_wizard_names_a_rejected_file(monkeypatch):
+    from apptest_util import run_app
+
+    at = run_app("pages/import.py", session={"role": "planner", "user": "anna"})
+    at.get("file_uploader")[0].set_value(("angebote.xlsx", b"PK\x03\x04 kaputt", "application/zip")).run()
+    assert at.error[0].value.startswith("angebote.xlsx: Die Datei ist keine Excel-Arbeitsmappe")
 
 
 def test_import_with_addresses_geocodes_offline(tmp_path, workspace_copy, demo_ws):
