@@ -80,9 +80,10 @@ def _coverage(args) -> int:
     else:
         data = to_xlsx({"coverage": table, "city": cov_mod.public_table(result.city, args.threshold),
                         "need_index": result.need.reset_index(),
-                        "gaps": cov_mod.public_table(cov_mod.gaps(result, ws, "en", args.threshold), args.threshold),
-                        "duplicates": cov_mod.duplicates(ws, params, demand=demand, lang="en"),
-                        "transitions": cov_mod.broken_transitions(result, ws, lang="en")})
+                        "gaps": cov_mod.gaps(result, ws, "en", args.threshold),
+                        "duplicates": cov_mod.public_table(cov_mod.duplicates(ws, params, demand=demand, lang="en"),
+                                                           args.threshold),
+                        "transitions": cov_mod.broken_transitions(result, ws, "en", args.threshold)})
     if args.out:
         Path(args.out).write_bytes(data)
         print(f"wrote {len(table)} rows ({args.measure}) to {args.out}")

@@ -9,7 +9,7 @@ from . import schema
 from .indicators import indicator_summary
 from .life_phases import phase_labels
 from .population import TargetPopulation
-from .secrecy import format_count, format_number, protect_table, suppress
+from .secrecy import format_count, format_number, protect_counts
 
 
 def offer_districts(ws, offers) -> pd.DataFrame:
@@ -48,10 +48,7 @@ def sites_in_district(ws, frame, district_id: str):
 def population_table(ws, tp: TargetPopulation, district_id: str, threshold: int = 3, lang: str = "de"):
     """Target population per phase in the district with its share and the city's share (%)."""
     labels = phase_labels(ws.life_phases, lang)
-    row = tp.persons.loc[district_id].astype(float)
-    additive = [p for p in row.index if p != "pregnancy"]  # pregnancy overlaps early childhood
-    persons = suppress(row, threshold)
-    persons[additive] = protect_table(row[additive].to_frame().T, threshold).iloc[0]
+    persons = protect_counts(tp.persons.astype(float), threshold).loc[district_id]  # as on every page
     total = tp.total.loc[district_id]
     share = persons / total * 100 if total > 0 else persons * np.nan
     city_share = tp.city() / tp.total.sum() * 100

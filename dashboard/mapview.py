@@ -21,7 +21,7 @@ from .i18n import t
 from .indicators import catalogue_entry, indicator_values
 from .life_phases import phase_labels
 from .population import TargetPopulation, cell_phase_population
-from .secrecy import format_count, format_number, suppress
+from .secrecy import format_count, format_number, protect_cells, protect_counts
 
 MEASURES = ("absolute", "share", "density")
 
@@ -62,7 +62,7 @@ def choropleth_values(ws, spec: ChoroplethSpec, tp: TargetPopulation, threshold:
         }
     if spec.measure not in MEASURES:
         raise ValueError(f"measure must be one of {MEASURES}, got {spec.measure!r}")
-    persons = suppress(tp.persons[spec.phase], threshold)
+    persons = protect_counts(tp.persons, threshold)[spec.phase]  # as every page publishes it
     if spec.measure == "absolute":
         values, unit, decimals = persons, t("persons", lang), 0
     elif spec.measure == "share":
@@ -319,12 +319,27 @@ def partner_layer(ws, partners, lang="de", show_personal=False):
                              styles={"": maps.diamond_icon(maps.PARTNER_COLOUR)}, style_key="_")
 
 
-def grid_layer(ws, phase: str, threshold: int = 3, lang: str = "de", palette: str = "YlOrRd"):
+def grid_values(ws, phase: str, threshold: int = 3, tp=None) -> pd.Series:
+    """Persons per grid cell of one phase as published beside the district figures
+    (:func:`dashboard.secrecy.protect_cells`): NaN where withheld."""
+    from .population import cell_district_shares, target_population
+
+    tp = tp if tp is not None else target_population(ws)
+    cells = ws.population_cells
+    raw = cell_phase_population(ws)[phase]
+    published = protect_counts(tp.persons, threshold)[phase].reindex(ws.districts["district_id"])
+    cell_idx, district_idx, share = cell_district_shares(cells, ws.districts)
+    values = protect_cells(raw.to_numpy(), cell_idx, district_idx, share, published.isna().to_numpy(), threshold)
+    return pd.Series(values, index=raw.index)
+
+
+def grid_layer(ws, phase: str, threshold: int = 3, lang: str = "de", palette: str = "YlOrRd", tp=None):
     """Population grid cells of one phase, 5 quantile classes; withheld/small values grey."""
     cells = ws.population_cells
-    values = suppress(cell_phase_population(ws)[phase], threshold)
-    values = values.where(values > 0)  # empty cells are not drawn
-    drawn = values.notna() | cells[ws.band_columns].isna().any(axis=1)
+    values = grid_values(ws, phase, threshold, tp)
+    raw = cell_phase_population(ws)[phase]
+    drawn = (values > 0) | (values.isna() & ~(raw <= 0))  # empty cells are not drawn, withheld ones grey
+    values = values.where(values > 0)
     classes = cls.classify(values[drawn], "quantiles", 5) if values.notna().sum() >= 5 else None
     colours = cls.palette(palette, classes.k) if classes is not None and classes.k else []
     colour = classes.classes.map(lambda i: colours[i] if i >= 0 else None) if classes is not None else \

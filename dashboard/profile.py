@@ -17,7 +17,7 @@ from .analysis import coverage as C
 from .i18n import t
 from .indicators import indicator_summary
 from .life_phases import phase_labels
-from .secrecy import format_count, format_number, protect_table, suppress
+from .secrecy import format_count, format_number, protect_counts
 
 
 @dataclass
@@ -66,13 +66,9 @@ def district_profile(ws, district_id: str, cov: C.Coverage, *, lang: str = "de",
     labels = phase_labels(ws.life_phases, lang)
     table = cov.table[cov.table["district_id"] == district_id].set_index("phase_id").reindex(list(labels))
 
-    # the district's total is published: protect the row against subtraction (disjoint phases only,
-    # pregnancy overlaps early childhood)
-    persons = table["target_population"].astype(float)
-    additive = [p for p in labels if p != "pregnancy"]
-    protected = protect_table(persons[additive].to_frame().T, threshold).iloc[0]
-    persons = pd.concat([suppress(persons[["pregnancy"]], threshold) if "pregnancy" in persons else
-                         persons.iloc[0:0], protected]).reindex(persons.index)
+    # as every page publishes it: protected against subtraction from the district's and the city's totals
+    persons = protect_counts(cov.matrix("target_population").astype(float), threshold).loc[district_id].reindex(
+        table.index)
     district_total = float(cov.totals.get(district_id, np.nan))
     city_totals = cov.city.set_index("phase_id")["target_population"].reindex(list(labels))
     city_all = float(cov.totals.sum())
@@ -106,7 +102,7 @@ def district_profile(ws, district_id: str, cov: C.Coverage, *, lang: str = "de",
                                np.where(chain["reach_share"] < cov.params.min_reach, "gap", "ok"))
 
     gaps = C.gaps(cov, ws, lang, threshold)
-    transitions = C.broken_transitions(cov, ws, lang)
+    transitions = C.broken_transitions(cov, ws, lang, threshold)
     dup_lines = []
     if duplicates is not None and len(duplicates):
         mine = set(district_mod.offer_districts(ws, ws.offers).query("district_id == @district_id")["offer_id"])

@@ -339,7 +339,7 @@ def choropleth(ws: Workspace, spec, threshold: int, lang: str):
 def _grid(key: str, phase: str, threshold: int, lang: str, _ws: Workspace):
     from . import mapview
 
-    layer = mapview.grid_layer(_ws, phase, threshold, lang)
+    layer = mapview.grid_layer(_ws, phase, threshold, lang, tp=target_population(_ws))
     return layer.features, layer.layer_name
 
 

@@ -137,7 +137,7 @@ with right:
     })
     st.dataframe(facts, hide_index=True, width="stretch")
     st.markdown(f"**{ui.t('transitions_here')}**")
-    transitions = C.broken_transitions(cov, ws, lang)
+    transitions = C.broken_transitions(cov, ws, lang, cfg.disclosure_threshold)
     here = transitions[transitions["district_id"] == focus]
     if here.empty:
         st.caption(ui.t("no_transitions"))

@@ -32,11 +32,11 @@ params = read_params()
 chosen = st.session_state["gaps_phases"] or phases
 
 cov = ui.coverage(ws, params)
-gaps = C.public_table(C.gaps(cov, ws, lang, cfg.disclosure_threshold), cfg.disclosure_threshold)
+gaps = C.gaps(cov, ws, lang, cfg.disclosure_threshold)
 gaps = gaps[gaps["phase_id"].isin(chosen)].reset_index(drop=True)
 dups = C.public_table(ui.duplicates(ws, params, lang), cfg.disclosure_threshold)
 dups = dups[dups["phase_id"].isin(chosen)].reset_index(drop=True)
-transitions = C.broken_transitions(cov, ws, lang)
+transitions = C.broken_transitions(cov, ws, lang, cfg.disclosure_threshold)
 transitions = transitions[transitions["from_phase"].isin(chosen) | transitions["to_phase"].isin(chosen)]
 st.caption(ui.t("rules_note", dist=int(params.radius_m), detour=params.detour))
 
@@ -44,7 +44,7 @@ GAP_COLUMNS = {
     "sentence": "Befund" if de else "Finding", "district": ui.t("district"), "phase": ui.t("phase"),
     "target_population": "Zielgruppe" if de else "Target population", "reached": "erreicht" if de else "reached",
     "reach_share": "Erreichung" if de else "Reach", "offers_per_1000": "Angebote je 1.000" if de else "Offers per 1,000",
-    "need_rank": ui.t("need_rank"), "priority": "Priorität" if de else "Priority",
+    "need_rank": ui.t("need_rank"), "priority_rank": "Rang" if de else "Rank",
 }
 DUP_COLUMNS = {
     "cluster": "Gruppe" if de else "Cluster", "phase": ui.t("phase"), "category": ui.t("category"),
@@ -73,8 +73,7 @@ with left:
             st.markdown("\n".join(f"{i}. {html.escape(s)}" for i, s in enumerate(gaps["sentence"].head(10), 1)))
         st.dataframe(gap_view, hide_index=True, width="stretch", column_config={
             GAP_COLUMNS["reach_share"]: percent, GAP_COLUMNS["offers_per_1000"]: number,
-            GAP_COLUMNS["target_population"]: number, GAP_COLUMNS["reached"]: number,
-            GAP_COLUMNS["priority"]: number})
+            GAP_COLUMNS["target_population"]: number, GAP_COLUMNS["reached"]: number})
         st.download_button(ui.t("download_csv"), to_csv(gap_view), "luecken.csv", "text/csv", key="dl_gaps")
     with tab_dups:
         st.markdown(ui.t("n_duplicates", n=len(dups)))

@@ -104,7 +104,7 @@ def map_png():
 
 def workbook():
     shown = C.public_table(cov.table, cfg.disclosure_threshold)
-    gaps = C.public_table(C.gaps(cov, ws, lang, cfg.disclosure_threshold), cfg.disclosure_threshold)
+    gaps = C.gaps(cov, ws, lang, cfg.disclosure_threshold)
     return to_xlsx({
         ui.t("sheet_population"): profile.population.drop(columns=["persons_value"]),
         ui.t("sheet_indicators"): profile.indicators,

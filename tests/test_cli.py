@@ -54,7 +54,7 @@ def test_coverage_writes_the_district_phase_table(demo_ws, tmp_path):
     assert len(table) == len(demo_ws.districts) * len(demo_ws.life_phases)
     assert list(table["district_id"].unique()) == list(demo_ws.districts["district_id"])
     merged = table.merge(expected, on=["district_id", "phase_id"], suffixes=("", "_lib"))
-    assert (merged["reach_share"] - merged["reach_share_lib"]).abs().max() < 1e-4
+    assert (merged["reach_share"] - merged["reach_share_lib"]).abs().max() <= 0.005 + 1e-9  # published: whole per cent
     assert (merged["offers"] == merged["offers_lib"]).all()
 
     matrix = cli("coverage", "geodata/demo_city.gpkg", "--measure", "offers_per_1000", "--radius", "500")

@@ -133,7 +133,7 @@ def test_gaps_are_ranked_and_written_out():
                                 "ein Angebot der Frühen Hilfen in 390 m; Bedarfsindex Rang 1 von 2")
     # priority = unreached persons × need weight: West 272 × e^(1/2) = 448 before Ost 400 × e^(-1/2) = 243
     assert list(early["district"]) == ["West", "Ost"]
-    assert (found["priority"].diff().dropna() <= 0).all()
+    assert list(found["priority_rank"]) == list(range(1, len(found) + 1))
     en = " ".join(C.gaps(cov, ws, lang="en")["sentence"])
     assert "only 32 % of children aged 0 to under 3 (128 of 400 persons)" in en
 
@@ -142,7 +142,10 @@ def test_gap_sentence_hides_small_counts():
     ws = tiny([offer("A", ["seniors"], 50, 50)], empty_district=False)
     cov = C.coverage(ws, C.CoverageParams(radius_m=10.0, detour=1.0, min_reach=0.5))
     west = C.gaps(cov, ws).query("district == 'West' and phase_id == 'seniors'").iloc[0]
-    assert "(< 3 von 200 Personen)" in west["sentence"]  # 2 persons reached: below the threshold
+    # 2 persons reached: below the threshold, so neither the count nor the share (2 of 200 = 1 %) is shown
+    assert west["sentence"] == ("West: weniger als 50 % der Menschen ab 65 (200 Personen) erreichen ein Angebot für "
+                                "Ältere in 10 m (genaue Zahl geheim gehalten); Bedarfsindex Rang 1 von 2")
+    assert np.isnan(west["reached"]) and np.isnan(west["reach_share"])
 
 
 def test_duplicates_same_phase_and_category_only():

@@ -42,7 +42,7 @@ def test_single_profile_pdf(demo_ws, analysis, westfeld_pdf):
     for row in profile.population.itertuples():  # the library's figures, as printed
         assert f"{row.phase} {row.persons} {row.share} {row.city_share}" in flat
     assert " ".join(profile.gaps[0].split()) in flat
-    assert "(< 3 von" in flat  # secrecy as on screen
+    assert "genaue Zahl geheim gehalten" in flat  # secrecy as on screen
     assert "Bevölkerung nach Lebensphase" in flat and "Übergang Schule–Beruf" in flat and "straße" in flat
     assert f"Seite 1 von {pages}" in flat
 

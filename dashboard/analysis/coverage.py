@@ -263,29 +263,15 @@ def _city(ws, table, offers, demand, cell_access) -> pd.DataFrame:
         })
 
 
-def public_table(table: pd.DataFrame, threshold: int = 3) -> pd.DataFrame:
-    """Copy for people to see: person counts below the disclosure threshold withheld, and
-    the reach share withheld where it would reveal a withheld count."""
-    from ..secrecy import suppress
+def public_table(table: pd.DataFrame, threshold: int = 3, reference: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Copy for people to see (:func:`dashboard.secrecy.publish`): counts below the threshold
+    and what would reveal them by subtraction withheld, shares and ratios of withheld counts
+    withheld. ``reference``: the full district × phase table ``table`` was taken from (its
+    withheld cells apply, so every table withholds the same values)."""
+    from ..secrecy import publish, withheld_cells
 
-    out = table.copy()
-    for col in ("target_population", "reached", "shared_persons", "unreached"):
-        if col in out:
-            out[col] = suppress(out[col], threshold)
-    if {"district_id", "phase_id", "target_population"} <= set(out.columns) and \
-            not out.duplicated(["district_id", "phase_id"]).any():
-        # the city total of each phase is published: protect each phase column against subtraction
-        from ..secrecy import protect_table
-
-        wide = table.pivot(index="district_id", columns="phase_id", values="target_population")
-        protected = protect_table(wide, threshold, row_totals=False, column_totals=True)
-        hidden = protected.isna() & wide.notna()
-        keys = pd.MultiIndex.from_frame(out[["district_id", "phase_id"]])
-        mask = hidden.stack().reindex(keys, fill_value=False).to_numpy()
-        out.loc[mask, "target_population"] = np.nan
-    if "reach_share" in out and "reached" in out:
-        out.loc[out["reached"].isna() | out["target_population"].isna(), "reach_share"] = np.nan
-    return out
+    mask = withheld_cells(reference, threshold) if reference is not None else None
+    return publish(table, threshold, withheld=mask)
 
 
 # ---------------------------------------------------------------------------------------
@@ -302,33 +288,44 @@ def _distance_text(params: CoverageParams, lang: str) -> str:
 
 
 def gaps(cov: Coverage, ws, lang: str = "de", threshold: int = 3) -> pd.DataFrame:
-    """District × phase below the thresholds, ranked by priority, each with a sentence, e.g.
-    'Westfeld: nur 32 % der 0- bis unter 3-Jährigen (118 Personen) erreichen ein Angebot der
-    Frühen Hilfen in 1 km; Bedarfsindex Rang 2 von 14'."""
+    """District × phase below the thresholds, ranked (``priority_rank``, 1 = first), each with
+    a sentence, e.g. 'Westfeld: nur 32 % der 0- bis unter 3-Jährigen (118 Personen)
+    erreichen ein Angebot der Frühen Hilfen in 1 km; Bedarfsindex Rang 2 von 14'. Figures
+    are published ones (:func:`public_table` against the whole coverage table)."""
     p = cov.params
     t = cov.table
     low_reach = t["reach_share"] < p.min_reach
     low_ratio = (t["offers_per_1000"] < p.min_offers_per_1000) if p.min_offers_per_1000 > 0 else False
     found = t[(t["target_population"] >= threshold) & (low_reach | low_ratio)].copy()
-    found["unreached"] = found["target_population"] - found["reached"]
-    found["priority"] = found["unreached"] * need_weight(found["need_score"].to_numpy())
-    found = found.sort_values(["priority", "need_rank"], ascending=[False, True]).reset_index(drop=True)
+    unreached = found["target_population"] - found["reached"]
+    score = unreached * need_weight(found["need_score"].to_numpy())
+    # the score is made from withheld counts: only its rank is published
+    found["priority_rank"] = score.rank(ascending=False, method="first").astype(int)
+    found = found.sort_values(["priority_rank"]).reset_index(drop=True)
+    shown = public_table(found, threshold, reference=t)
     words = phase_words(ws.life_phases, lang)
     n = len(ws.districts)
     dist = _distance_text(p, lang)
     sentences = []
-    for row in found.itertuples():  # one sentence per gap found (a short list)
+    for row in shown.itertuples():  # one sentence per gap found (a short list), from published figures only
         group, offer = words[row.phase_id]
         reached = format_count(row.reached, threshold, lang)
         total = format_count(row.target_population, threshold, lang)
-        if lang == "de":
+        if pd.isna(row.reach_share):  # the count reached is withheld: say what is known, no share
+            limit = _pct(p.min_reach)
+            sentences.append(
+                f"{row.district}: weniger als {limit} % der {group} ({total} Personen) erreichen ein {offer} in "
+                f"{dist} (genaue Zahl geheim gehalten); Bedarfsindex Rang {row.need_rank} von {n}" if lang == "de"
+                else f"{row.district}: fewer than {limit} % of {group} ({total} persons) reach an {offer} within "
+                     f"{dist} (exact figure withheld); need index rank {row.need_rank} of {n}")
+        elif lang == "de":
             sentences.append(f"{row.district}: nur {_pct(row.reach_share)} % der {group} ({reached} von {total} "
                              f"Personen) erreichen ein {offer} in {dist}; Bedarfsindex Rang {row.need_rank} von {n}")
         else:
             sentences.append(f"{row.district}: only {_pct(row.reach_share)} % of {group} ({reached} of {total} "
                              f"persons) reach an {offer} within {dist}; need index rank {row.need_rank} of {n}")
-    found["sentence"] = sentences
-    return found
+    shown["sentence"] = sentences
+    return shown
 
 
 def duplicates(ws, params: CoverageParams = CoverageParams(), demand: Demand | None = None,
@@ -390,22 +387,26 @@ def duplicates(ws, params: CoverageParams = CoverageParams(), demand: Demand | N
     return out.sort_values(["overlap", "shared_persons"], ascending=False).reset_index(drop=True)
 
 
-def broken_transitions(cov: Coverage, ws, lang: str = "de") -> pd.DataFrame:
+def broken_transitions(cov: Coverage, ws, lang: str = "de", threshold: int = 3) -> pd.DataFrame:
     """Per district, adjacent phases of the life chain where the first is served (reach ≥
-    min_reach) and the next is not, or where reach drops by at least ``reach_drop``."""
+    min_reach) and the next is not, or where reach drops by at least ``reach_drop``; the
+    reach figures shown are published ones (withheld where they would reveal a count)."""
     p = cov.params
     chain = list(ws.life_phases["phase_id"])
     labels = phase_labels(ws.life_phases, lang)
     reach = cov.matrix("reach_share").reindex(columns=chain)
     target = cov.matrix("target_population").reindex(columns=chain)
     names = dict(zip(ws.districts["district_id"], ws.districts["name"]))
+    shown = public_table(cov.table, threshold)
+    published = shown.pivot(index="district_id", columns="phase_id", values="reach_share").reindex(
+        index=reach.index, columns=chain)
     rows = []
     for before, after in zip(chain, chain[1:]):
         r0, r1 = reach[before], reach[after]
         served = r0 >= p.min_reach
         broken = served & ((r1 < p.min_reach) | (r0 - r1 >= p.reach_drop)) & (target[after] > 0)
         for district in reach.index[broken.fillna(False).to_numpy()]:
-            a, b = r0[district], r1[district]
+            a, b = published.at[district, before], published.at[district, after]
             text = (f"{names[district]}: Übergang {labels[before]} → {labels[after]} bricht ab "
                     f"(Erreichung {_pct(a)} % → {_pct(b)} %)" if lang == "de" else
                     f"{names[district]}: transition {labels[before]} → {labels[after]} breaks "
