@@ -333,6 +333,25 @@ def grid_values(ws, phase: str, threshold: int = 3, tp=None) -> pd.Series:
     return pd.Series(values, index=raw.index)
 
 
+def reach_cell_values(ws, phase: str, cell_reached: np.ndarray, reached_withheld: pd.Series, threshold: int = 3,
+                      tp=None) -> pd.Series:
+    """Persons per grid cell of one phase as shown on a map that also colours the cells
+    reached / not reached: protected like :func:`grid_values`, and also so that the reached
+    cells of a district neither add up to its withheld reached count nor, with its published
+    count, give a single withheld reached cell away. ``reached_withheld``: per district_id,
+    whether the district's reached count of the phase is withheld."""
+    from .population import cell_district_shares
+
+    shown = grid_values(ws, phase, threshold, tp).to_numpy(copy=True)
+    raw = cell_phase_population(ws)[phase].to_numpy()
+    cell_idx, district_idx, share = cell_district_shares(ws.population_cells, ws.districts)
+    withheld = reached_withheld.reindex(ws.districts["district_id"]).fillna(True).to_numpy(bool)
+    reached_only = np.where(np.asarray(cell_reached, bool), raw, 0.0)
+    hidden_reached = np.isnan(protect_cells(reached_only, cell_idx, district_idx, share, withheld, threshold))
+    shown[hidden_reached & (np.nan_to_num(raw, nan=1) > 0)] = np.nan
+    return pd.Series(shown, index=ws.population_cells.index)
+
+
 def grid_layer(ws, phase: str, threshold: int = 3, lang: str = "de", palette: str = "YlOrRd", tp=None):
     """Population grid cells of one phase, 5 quantile classes; withheld/small values grey."""
     cells = ws.population_cells

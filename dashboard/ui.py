@@ -343,6 +343,22 @@ def _grid(key: str, phase: str, threshold: int, lang: str, _ws: Workspace):
     return layer.features, layer.layer_name
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def _reach_cell_values(key: str, phase: str, params, reached_withheld, threshold: int, _ws: Workspace):
+    from . import mapview
+
+    cov = _coverage(key, params, _ws)
+    k = list(cov.table["phase_id"].unique()).index(phase)
+    return mapview.reach_cell_values(_ws, phase, cov.cell_reached[:, k], reached_withheld, threshold,
+                                     target_population(_ws)).to_numpy()
+
+
+def reach_cell_values(ws: Workspace, phase: str, cov, reached_withheld, threshold: int):
+    """Published persons per cell of one phase beside reached/not reached (cached; see
+    :func:`dashboard.mapview.reach_cell_values`)."""
+    return _reach_cell_values(workspace_key(ws), phase, cov.params, reached_withheld, threshold, ws)
+
+
 def grid_layer(ws: Workspace, phase: str, threshold: int, lang: str):
     features, name = _grid(workspace_key(ws), phase, threshold, lang, ws)
     return maps.GeoJsonLayer(features, name=name, canvas=True)

@@ -159,9 +159,12 @@ with left:
         persons = ui.cell_persons(ws)[pos, k]
         keep = persons > 0
         reached = cov.cell_reached[pos[keep], k] | (row["outreach_offers"] > 0)  # outreach covers everyone
+        # counts as published: no sum of cells gives a withheld figure of a district
+        reached_withheld = shown[shown["phase_id"] == phase].set_index("district_id")["reached"].isna()
+        counts = ui.reach_cell_values(ws, phase, cov, reached_withheld, cfg.disclosure_threshold)[pos[keep]]
         style = [{"stroke": False, "fillColor": "#1a9850" if r else "#f46d43", "fillOpacity": 0.55} for r in reached]
         tips = [f"{format_count(p, cfg.disclosure_threshold, lang)} · "
-                f"{ui.t('reached_cells') if r else ui.t('unreached_cells')}" for p, r in zip(persons[keep], reached)]
+                f"{ui.t('reached_cells') if r else ui.t('unreached_cells')}" for p, r in zip(counts, reached)]
         layers.append(maps.GeoJsonLayer(maps.area_features(cells.geometry.iloc[pos[keep]], {"_tooltip": tips}, style),
                                         name=ui.t("layer_grid"), canvas=True))
     points, areas = mapview.offer_layers(ws, mine, (phase,), lang, ui.may_see_personal_contacts())

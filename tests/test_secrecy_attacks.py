@@ -145,6 +145,34 @@ def test_grid_cells_summed_per_district(truth, threshold):
     assert checked > 0 or threshold < 80  # the demo withholds district figures only at 80
 
 
+@pytest.mark.parametrize("threshold", THRESHOLDS)
+def test_reached_cells_summed_per_district(truth, threshold):
+    """The life-chain map colours cells reached / not reached and names their persons: the
+    reached cells of a district must not add up to its withheld reached count, nor give a
+    single withheld reached cell away beside its published count."""
+    ws, _, cov = truth
+    tp = target_population(ws)
+    shown = C.public_table(cov.table, threshold)
+    cell_idx, district_idx, _ = cell_district_shares(ws.population_cells, ws.districts)
+    raw = cell_phase_population(ws)
+    phases = list(pd.unique(cov.table["phase_id"]))
+    withheld_districts = 0
+    for k, phase in enumerate(phases):
+        reached_withheld = shown[shown["phase_id"] == phase].set_index("district_id")["reached"].isna()
+        values = mapview.reach_cell_values(ws, phase, cov.cell_reached[:, k], reached_withheld, threshold, tp)
+        hidden = values.isna().to_numpy()
+        counted = cov.cell_reached[:, k] & (np.nan_to_num(raw[phase].to_numpy(), nan=1) > 0)
+        for d, district_id in enumerate(ws.districts["district_id"]):
+            cells = cell_idx[district_idx == d]
+            mine = cells[counted[cells]]
+            if reached_withheld[district_id]:
+                withheld_districts += 1
+                assert hidden[mine].all(), (phase, district_id)
+            else:
+                assert hidden[mine].sum() != 1, (phase, district_id)
+    assert withheld_districts > 0 or threshold < 80
+
+
 def test_viewer_downloads_at_threshold_80(monkeypatch):
     """The gaps page's XLSX as a viewer downloads it: no priority score, no ratio or share
     where the count is withheld, and no phase with a single withheld district."""
