@@ -72,13 +72,17 @@ def district_profile(ws, district_id: str, cov: C.Coverage, *, lang: str = "de",
     district_total = float(cov.totals.get(district_id, np.nan))
     city_totals = cov.city.set_index("phase_id")["target_population"].reindex(list(labels))
     city_all = float(cov.totals.sum())
+    share = persons.to_numpy() / district_total * 100 if district_total > 0 else np.full(len(persons), np.nan)
+    city_share = city_totals.to_numpy(float) / city_all * 100 if city_all > 0 else np.full(len(persons), np.nan)
     population = pd.DataFrame({
         "phase_id": list(labels),
         "phase": list(labels.values()),
         "persons": [format_count(v, threshold, lang) for v in persons],
         "persons_value": persons.to_numpy(),
-        "share": [format_number(v / district_total * 100 if district_total > 0 else np.nan, 1, lang) for v in persons],
-        "city_share": [format_number(v / city_all * 100 if city_all > 0 else np.nan, 1, lang) for v in city_totals],
+        "share": [format_number(v, 1, lang) for v in share],
+        "city_share": [format_number(v, 1, lang) for v in city_share],
+        "share_value": share,  # per cent of the district's persons (numbers for charts and tables)
+        "city_share_value": city_share,  # per cent of the city's persons
     })
 
     ind_rows = []

@@ -43,7 +43,7 @@ TEXT = {
         "rules": "Erreichung: Anteil der Zielgruppe, die in {d} m Fußweg (Luftlinie × {f}) ein passendes Angebot "
                  "hat oder in einem Sozialraum wohnt, den ein aufsuchendes Angebot abdeckt. Zahlen unter {t} "
                  "Personen werden nicht ausgewiesen (Geheimhaltung).",
-        "districts": "Sozialräume", "map_title": "Bedarfsindex",
+        "districts": "Sozialräume", "map_title": "Bedarf nach Bedarfsindex (Fünftel der Sozialräume)",
         "wegweiser": "Wegweiser: Angebote in Ihrer Nähe", "nr": "Nr.", "address": "Adresse",
         "contact": "Kontakt", "walk": "Fußweg", "outreach": "Kommt zu Ihnen (aufsuchend)",
         "star": "★ = Ihr Ausgangspunkt. Fußweg geschätzt (Luftlinie × {f}, 4,5 km/h).",
@@ -66,7 +66,7 @@ TEXT = {
         "offers_n": "Offers", "per_1000": "per 1,000", "top_gaps": "Main gaps",
         "rules": "Reach: share of the target group within {d} m on foot (straight line × {f}) of a matching offer "
                  "or living in a district covered by an outreach offer. Counts below {t} persons are withheld.",
-        "districts": "Districts", "map_title": "Need index",
+        "districts": "Districts", "map_title": "Need by need index (fifths of districts)",
         "wegweiser": "Guide: offers near you", "nr": "No.", "address": "Address", "contact": "Contact",
         "walk": "Walk", "outreach": "Comes to you (outreach)",
         "star": "★ = your starting point. Walking estimated (straight line × {f}, 4.5 km/h).",
@@ -226,7 +226,7 @@ def _city_summary(pdf: _Document, ws, cov, lang: str, threshold: int):
     pdf.h1(f"{w['city_report']} {ws.meta.get('municipality_name', '')}")
     pdf.para(f"{w['data_stand']}: {ws.meta.get('data_stand', '')} · {len(ws.districts)} {w['districts']}")
     fig = charts.static_map(ws, shading=cov.need["score"], shading_title=w["map_title"], palette="YlOrRd",
-                            family_centres=ws.family_centres, lang=lang,
+                            family_centres=ws.family_centres, lang=lang, class_labels=charts.need_class_labels(lang),
                             attribution=ws.meta.get("fictional_label", "") if ws.is_fictional else "")
     pdf.image_bytes(charts.to_bytes(fig, "jpeg", dpi=130), 175)
     pdf.h2(w["city_chain"])
