@@ -70,6 +70,17 @@ class _ImagePath(RawMacroElement):
         self.path = path
 
 
+class _MetricScale(RawMacroElement):
+    """The scale bar in metres and kilometres only (folium's own adds miles and feet)."""
+
+    _template = Template("{% macro script(this, kwargs) %}"
+                         "L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});{% endmacro %}")
+
+    def __init__(self):
+        super().__init__()
+        self._name = "MetricScale"
+
+
 class _Css(RawMacroElement):
     """Small CSS rules for the map document (no files, no requests)."""
 
@@ -93,8 +104,9 @@ class OfflineMap(folium.Map):
     """
 
     def __init__(self, location, zoom_start=12, base_url_path="", tile_url=None, tile_attribution="", **kwargs):
-        super().__init__(location=location, zoom_start=zoom_start, tiles=None, control_scale=True,
+        super().__init__(location=location, zoom_start=zoom_start, tiles=None, control_scale=False,
                          maxZoom=18, **kwargs)
+        self.add_child(_MetricScale())
         self.default_js = [("leaflet", offline.static_url(offline.LEAFLET_JS, base_url_path))]
         self.default_css = [("leaflet_css", offline.static_url(offline.LEAFLET_CSS, base_url_path))]
         self.add_child(_ImagePath(offline.static_url(offline.LEAFLET_IMAGES, base_url_path)))

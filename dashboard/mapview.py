@@ -21,7 +21,7 @@ from .i18n import t
 from .indicators import catalogue_entry, indicator_values
 from .life_phases import phase_labels
 from .population import TargetPopulation, cell_phase_population
-from .secrecy import format_count, format_number, protect_cells, protect_counts
+from .secrecy import format_count, format_number, format_stand, protect_cells, protect_counts
 
 MEASURES = ("absolute", "share", "density")
 
@@ -57,7 +57,8 @@ def choropleth_values(ws, spec: ChoroplethSpec, tp: TargetPopulation, threshold:
         values = indicator_values(ws, spec.indicator, spec.year)
         return values, {
             "title": entry["label_de" if lang == "de" else "label_en"], "unit": entry["unit"],
-            "year": str(spec.year), "source": entry["source"], "reverse": not bool(entry["higher_is_need"]),
+            "when": f"{t('year', lang)} {spec.year}", "source": entry["source"],
+            "reverse": not bool(entry["higher_is_need"]),
             "decimals": 1,
         }
     if spec.measure not in MEASURES:
@@ -74,7 +75,8 @@ def choropleth_values(ws, spec: ChoroplethSpec, tp: TargetPopulation, threshold:
     label = phase_labels(ws.life_phases, lang)[spec.phase]
     return values, {
         "title": f"{t('target_population', lang)}: {label}", "unit": unit,
-        "year": str(ws.meta.get("data_stand", "")), "source": t("population_register", lang),
+        "when": f"{t('data_stand', lang)}: {format_stand(ws.meta.get('data_stand', ''), lang)}",
+        "source": t("population_register", lang),
         "reverse": False, "decimals": decimals,
         "estimated": bool(tp.estimated[spec.phase].any()),
     }
@@ -105,7 +107,7 @@ def choropleth(ws, spec: ChoroplethSpec, tp: TargetPopulation, threshold: int = 
                       for i, c in enumerate(colours_k)]
     if values.isna().any():
         legend_classes.append((cls.NO_DATA_COLOUR, t("keine_angabe", lang)))
-    title = [html.escape(facts["title"]), f"{unit} · {t('year', lang)} {html.escape(facts['year'])}",
+    title = [html.escape(facts["title"]), f"{unit} · {html.escape(facts['when'])}",
              f"{t('source', lang)}: {html.escape(str(facts['source']))}",
              f"{t('classes', lang)}: {html.escape(cls.SCHEME_LABELS[spec.scheme][0 if lang == 'de' else 1])}"]
     if facts.get("estimated"):

@@ -144,9 +144,13 @@ class _Document(FPDF):
         align = [a[0] for a in align]  # L / R
         self.set_font("DejaVu", "B", 8)
         self.set_fill_color(235, 235, 235)
-        for h, w, a in zip(header, widths, align):
-            self.cell(w, 5, self._fit(str(h), w), border="B", align=a, fill=True)
-        self.ln(5)
+        heads = [self._wrap(str(h), w) for h, w in zip(header, widths)]  # headers wrap, never cut
+        depth = max(len(lines) for lines in heads)
+        for k in range(depth):
+            for lines, w, a in zip(heads, widths, align):
+                self.cell(w, 4, lines[k] if k < len(lines) else "", border="B" if k == depth - 1 else 0, align=a,
+                          fill=True)
+            self.ln(4)
         self.set_font("DejaVu", size=8)
         self.set_draw_color(220)
         for values in rows:
@@ -158,6 +162,19 @@ class _Document(FPDF):
             self.ln(4.6)
         self.set_draw_color(0)
         self.set_font("DejaVu", size=9)
+
+    def _wrap(self, text: str, width: float) -> list[str]:
+        """Words of ``text`` in lines that fit ``width`` (a word too long alone is shortened)."""
+        lines, line = [], ""
+        for word in text.split():
+            candidate = f"{line} {word}".strip()
+            if self.get_string_width(candidate) <= width - 1.5 or not line:
+                line = candidate
+            else:
+                lines.append(line)
+                line = word
+        lines.append(line)
+        return [self._fit(one, width) for one in lines]
 
     def _fit(self, text: str, width: float) -> str:
         room = width - 1.5
@@ -189,7 +206,8 @@ def _profile_chapter(pdf: _Document, ws, profile: Profile, cov, lang: str, thres
     pdf.image_bytes(charts.to_bytes(charts.population_chart(profile, lang), "jpeg", dpi=130), 150)
     pdf.h2(w["chain"])
     pdf.image_bytes(charts.to_bytes(charts.chain_strip(profile, lang), "jpeg", dpi=130), 180)
-    pdf.para(w["rules"].format(d=int(cov.params.radius_m), f=cov.params.detour, t=threshold), size=7)
+    pdf.para(w["rules"].format(d=int(cov.params.radius_m), f=format_number(cov.params.detour, 1, lang),
+                               t=threshold), size=7)
     for key, lines in (("gaps", profile.gaps), ("duplicates", profile.duplicates),
                        ("transitions", profile.transitions)):
         pdf.h2(w[key])
@@ -236,7 +254,8 @@ def _city_summary(pdf: _Document, ws, cov, lang: str, threshold: int):
                "–" if pd.isna(r.reach_share) else f"{100 * r.reach_share:.0f} %", int(r.offers),
                format_number(r.offers_per_1000, 1, lang)) for r in city.itertuples()],
              (70, 30, 25, 25, 30), ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"))
-    pdf.para(w["rules"].format(d=int(cov.params.radius_m), f=cov.params.detour, t=threshold), size=7)
+    pdf.para(w["rules"].format(d=int(cov.params.radius_m), f=format_number(cov.params.detour, 1, lang),
+                               t=threshold), size=7)
     pdf.h2(w["top_gaps"])
     pdf.bullets(list(C.gaps(cov, ws, lang, threshold)["sentence"].head(10)))
 

@@ -45,6 +45,19 @@ def format_number(value, decimals: int = 1, lang: str = "de") -> str:
     return text
 
 
+def format_stand(value, lang: str = "de") -> str:
+    """A data stand for display: an ISO date as 09.05.2011 (de) or 2011-05-09 (en); a year
+    or any other text as it is."""
+    text = str(value or "").strip()
+    try:
+        day = pd.Timestamp(text) if len(text) == 10 and text[4] == "-" else None
+    except ValueError:
+        day = None
+    if day is None:
+        return text
+    return day.strftime("%d.%m.%Y") if lang == "de" else day.strftime("%Y-%m-%d")
+
+
 def protect_table(values: pd.DataFrame, threshold: int = 3, row_totals: bool = True,
                   column_totals: bool = False) -> pd.DataFrame:
     """Primary and secondary suppression of a table of person counts (rows × additive columns).

@@ -40,8 +40,7 @@ cov = ui.coverage(ws, params)
 measure = st.selectbox(ui.t("measure_choice"), list(C.MEASURES), key="chain_measure",
                        format_func=lambda m: C.MEASURES[m][0 if lang == "de" else 1])
 ui.sync_state_to_url({**STATE, **param_state})
-st.caption(ui.t("rules_note", dist=int(params.radius_m), detour=str(params.detour).replace(".", ",")
-                if lang == "de" else params.detour))
+st.caption(ui.t("rules_note", dist=int(params.radius_m), detour=format_number(params.detour, 1, lang)))
 
 # ---- heat matrix --------------------------------------------------------------------------
 shown = C.public_table(cov.table, cfg.disclosure_threshold)

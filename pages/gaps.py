@@ -11,6 +11,7 @@ from dashboard import classify, maps, mapview, ui
 from dashboard.analysis import coverage as C
 from dashboard.export import to_csv, to_xlsx
 from dashboard.life_phases import phase_labels
+from dashboard.secrecy import format_number
 
 ws = ui.workspace()
 cfg = ui.settings()
@@ -38,7 +39,7 @@ dups = C.public_table(ui.duplicates(ws, params, lang), cfg.disclosure_threshold)
 dups = dups[dups["phase_id"].isin(chosen)].reset_index(drop=True)
 transitions = C.broken_transitions(cov, ws, lang, cfg.disclosure_threshold)
 transitions = transitions[transitions["from_phase"].isin(chosen) | transitions["to_phase"].isin(chosen)]
-st.caption(ui.t("rules_note", dist=int(params.radius_m), detour=params.detour))
+st.caption(ui.t("rules_note", dist=int(params.radius_m), detour=format_number(params.detour, 1, lang)))
 
 GAP_COLUMNS = {
     "sentence": "Befund" if de else "Finding", "district": ui.t("district"), "phase": ui.t("phase"),

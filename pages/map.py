@@ -168,7 +168,7 @@ with left:
     def map_png():
         shading, facts = mapview.choropleth_values(ws, spec, tp, cfg.disclosure_threshold, lang)
         fig = charts.static_map(ws, district_id=focus, shading=shading, palette=spec.palette, k=spec.k,
-                                shading_title=f"{facts['title']} ({facts['unit']}, {facts['year']})",
+                                shading_title=f"{facts['title']} ({facts['unit']}, {facts['when']})",
                                 offers=offers, family_centres=centres, partners=partners, lang=lang,
                                 attribution=attribution, size=(11, 8))
         return charts.to_bytes(fig, dpi=200)

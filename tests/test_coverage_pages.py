@@ -85,3 +85,12 @@ def test_gaps_page_in_english():
     assert not at.exception
     assert at.title[0].value == "Gaps & duplicates"
     assert "only" in at.markdown[1].value
+
+
+@pytest.mark.parametrize("page", ["pages/gaps.py", "pages/chain.py"])
+def test_rules_note_uses_the_decimal_comma(page):
+    at = run_app(page)
+    note = next(c.value for c in at.caption if "Luftlinie" in c.value)
+    assert "× 1,3" in note and "1.3" not in note
+    english = run_app(page, query={"lang": "en"})
+    assert "× 1.3" in next(c.value for c in english.caption if "straight line" in c.value)

@@ -215,3 +215,17 @@ def test_point_on_no_district_is_ignored():
     at.session_state["atlas_map"] = {"last_clicked": {"lat": 10.0, "lng": 10.0}}
     at.run()
     assert not at.exception and at.selectbox(key="district").value == ""
+
+
+def test_scale_in_metres_and_data_stand_as_a_date():
+    at = run_app(PAGE, query={"kind": "population", "phase": "kita"})
+    script = map_args(at)["script"]
+    assert "L.control.scale({imperial: false})" in script and "L.control.scale()" not in script
+    assert "Datenstand: 31.12.2025" in script and "Jahr 2025-12-31" not in script  # the legend
+
+
+def test_format_stand():
+    from dashboard.secrecy import format_stand
+
+    assert format_stand("2011-05-09", "de") == "09.05.2011" and format_stand("2011-05-09", "en") == "2011-05-09"
+    assert format_stand("2024", "de") == "2024" and format_stand(None, "de") == ""

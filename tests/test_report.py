@@ -68,6 +68,8 @@ def test_whole_city_report(demo_ws, analysis):
         assert f"Sozialraumprofil {name}" in flat
     first_gap = " ".join(C.gaps(cov, demo_ws)["sentence"].iloc[0].split())
     assert first_gap in flat
+    assert "Angebote je 1.000" in flat and "…" not in flat.split("Wichtigste Lücken")[0]  # headers wrap, not cut
+    assert "(Luftlinie × 1,3)" in flat and "× 1.3" not in flat  # German decimal comma
 
 
 def test_english_report_and_unknown_district(demo_ws, analysis):
