@@ -143,8 +143,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "tab_gaps": ("Lücken", "Gaps"),
     "tab_duplicates": ("Parallelstrukturen", "Duplicates"),
     "tab_transitions": ("Übergänge", "Transitions"),
-    "n_gaps": ("{n} Lücken, nach Rang (Rang 1 zuerst: nicht erreichte Personen × Bedarfsgewicht)",
-               "{n} gaps, by rank (rank 1 first: unreached persons × need weight)"),
+    "n_gaps": ("{n} Lücken, nach Rang", "{n} gaps, by rank"),
+    "gap_rank_rule": ("Rang: zuerst die Lebensphasen mit Vorrang ({phases}), darin nach dem Anteil nicht erreichter "
+                      "Personen × Bedarf des Sozialraums.",
+                      "Rank: the phases with priority first ({phases}), within them by the share not reached × the "
+                      "district's need."),
     "n_duplicates": ("{n} Paare von Angeboten gleicher Lebensphase und Kategorie mit überlappendem Einzugsgebiet",
                      "{n} pairs of offers of the same phase and category with overlapping catchments"),
     "n_transitions": ("{n} abbrechende Übergänge", "{n} broken transitions"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 # Okabe–Ito palette: distinguishable with the common colour-vision deficiencies.
@@ -36,9 +37,26 @@ DEFAULT_LIFE_PHASES = pd.DataFrame(
 )
 
 
+# The programme's focus ("kinderstark"): pregnancy up to the transition into work comes first.
+FOCUS_AGE_TO = 27.0
+
+
 def default_life_phases() -> pd.DataFrame:
-    """A fresh copy of the default Lebenskette (8 phases, ordered by ``position``)."""
-    return DEFAULT_LIFE_PHASES.copy()
+    """A fresh copy of the default Lebenskette (8 phases, ordered by ``position``), with the
+    default ``priority`` (see :func:`phase_priority`)."""
+    phases = DEFAULT_LIFE_PHASES.copy()
+    phases["priority"] = phase_priority(phases).to_numpy()
+    return phases
+
+
+def phase_priority(life_phases: pd.DataFrame) -> pd.Series:
+    """Priority of each phase for ranking gaps (1 = first), by ``phase_id``: the workspace's
+    ``priority`` column where given, else 1 for phases that start before 27 (pregnancy to the
+    transition into work, the programme's focus) and 2 for the others."""
+    default = (life_phases["age_from"].astype(float) < FOCUS_AGE_TO).map({True: 1, False: 2})
+    given = life_phases["priority"] if "priority" in life_phases else pd.Series(np.nan, index=life_phases.index)
+    values = pd.to_numeric(given, errors="coerce").fillna(default).astype(int)
+    return pd.Series(values.to_numpy(), index=life_phases["phase_id"].to_numpy())
 
 
 def phase_labels(life_phases: pd.DataFrame, lang: str = "de") -> dict[str, str]:

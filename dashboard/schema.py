@@ -96,6 +96,7 @@ LAYERS: dict[str, Layer] = {
                 C("group_en", required=False, nullable=True),
                 C("offer_de", required=False, nullable=True),
                 C("offer_en", required=False, nullable=True),
+                C("priority", "int", required=False, nullable=True),  # gap ranking: 1 = first
             ),
             id_column="phase_id",
         ),

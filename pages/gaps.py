@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import classify, maps, mapview, ui
 from dashboard.analysis import coverage as C
 from dashboard.export import to_csv, to_xlsx
-from dashboard.life_phases import phase_labels
+from dashboard.life_phases import phase_labels, phase_priority
 from dashboard.secrecy import format_number
 
 ws = ui.workspace()
@@ -70,6 +70,8 @@ with left:
     tab_gaps, tab_dups, tab_transitions = st.tabs([ui.t("tab_gaps"), ui.t("tab_duplicates"), ui.t("tab_transitions")])
     with tab_gaps:
         st.markdown(ui.t("n_gaps", n=len(gaps)))
+        first = [labels[p] for p, level in phase_priority(ws.life_phases).items() if level == 1 and p in labels]
+        st.caption(ui.t("gap_rank_rule", phases=", ".join(first)))
         if len(gaps):
             st.markdown("\n".join(f"{i}. {html.escape(s)}" for i, s in enumerate(gaps["sentence"].head(10), 1)))
         st.dataframe(gap_view, hide_index=True, width="stretch", column_config={

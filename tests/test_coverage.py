@@ -219,3 +219,23 @@ def test_public_table_protects_phase_columns_against_subtraction(demo_ws):
     kita = shown[shown["phase_id"] == "kita"]["target_population"]
     assert kita.isna().sum() >= 2  # the city total of the phase is published: one hidden cell is not enough
     assert shown[shown["phase_id"] == "seniors"]["target_population"].notna().all()
+
+
+def test_gap_ranking_puts_the_prevention_chain_first(demo_ws):
+    """On the demo city the top gaps were all adults (the biggest group); the ranking now
+    takes the phases of the programme's focus first, within them the share not reached × need."""
+    ws = demo_ws.current()
+    cov = C.coverage(ws)
+    found = C.gaps(cov, ws)
+    focus = {"pregnancy", "early_childhood", "kita", "primary", "youth", "transition"}
+    ranked = list(found["phase_id"])
+    last_focus = max(i for i, p in enumerate(ranked) if p in focus)
+    assert all(p in focus for p in ranked[: last_focus + 1])  # every focus gap before any other
+    assert found.loc[found["phase_id"] == "early_childhood", "priority_rank"].min() <= 3
+    zero = found[found["reach_share"] == 0]
+    assert len(zero) and all(" kein " in s and "nur 0 %" not in s for s in zero["sentence"])
+    # a workspace may set its own priorities: adults first
+    phases = ws.life_phases.copy()
+    phases["priority"] = np.where(phases["phase_id"] == "adults", 1, 2)
+    other = type(ws)(**{**ws.__dict__, "life_phases": phases})
+    assert C.gaps(C.coverage(other), other)["phase_id"].iloc[0] == "adults"

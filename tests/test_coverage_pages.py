@@ -56,7 +56,8 @@ def test_gaps_page_lists_and_offers_downloads(demo_ws, demo_coverage):
     at = run_app("pages/gaps.py")
     assert not at.exception
     expected = C.gaps(demo_coverage, demo_ws)
-    assert at.markdown[0].value == f"{len(expected)} Lücken, nach Rang (Rang 1 zuerst: nicht erreichte Personen × Bedarfsgewicht)"
+    assert at.markdown[0].value == f"{len(expected)} Lücken, nach Rang"
+    assert any(c.value.startswith("Rang: zuerst die Lebensphasen mit Vorrang (Schwangerschaft & Geburt, ") for c in at.caption)
     assert expected["sentence"].iloc[0] in at.markdown[1].value
     labels = [b.label for b in at.get("download_button")]
     assert "Alle Tabellen als Excel (XLSX)" in labels and labels.count("CSV herunterladen") == 3

@@ -14,8 +14,9 @@ Rules (documented for planners):
   offers (or places) per 1,000 persons, averaged over a district weighted by persons.
   Outreach offers have no site and do not enter 2SFCA.
 * Gaps: district × phase with a target population and reach below ``min_reach`` (or offers
-  per 1,000 below ``min_offers_per_1000``), ranked by priority = unreached persons × need
-  weight (see :func:`dashboard.analysis.need.need_weight`).
+  per 1,000 below ``min_offers_per_1000``), ranked: phases of higher priority first (per
+  workspace; default pregnancy to the transition into work), then by the share not reached ×
+  need weight (see :func:`dashboard.analysis.need.need_weight`).
 * Duplicates: two sited offers of the same phase and category whose catchments share at
   least ``overlap`` of the smaller catchment's target population.
 * Broken transitions: in a district, a phase that is served (reach ≥ min_reach) followed in
@@ -34,7 +35,7 @@ from scipy.sparse.csgraph import connected_components
 
 from .. import filters
 from ..district import offer_districts
-from ..life_phases import phase_labels, phase_words
+from ..life_phases import phase_labels, phase_priority, phase_words
 from ..population import cell_district_shares, cell_phase_population, target_population
 from ..secrecy import format_count
 from . import accessibility as acc
@@ -288,7 +289,9 @@ def _distance_text(params: CoverageParams, lang: str) -> str:
 
 
 def gaps(cov: Coverage, ws, lang: str = "de", threshold: int = 3) -> pd.DataFrame:
-    """District × phase below the thresholds, ranked (``priority_rank``, 1 = first), each with
+    """District × phase below the thresholds, ranked (``priority_rank``, 1 = first: phases by
+    their priority (:func:`dashboard.life_phases.phase_priority`), within one priority by the
+    share not reached × the district's need weight), each with
     a sentence, e.g. 'Westfeld: nur 32 % der 0- bis unter 3-Jährigen (118 Personen)
     erreichen ein Angebot der Frühen Hilfen in 1 km; Bedarfsindex Rang 2 von 14'. Figures
     are published ones (:func:`public_table` against the whole coverage table)."""
@@ -297,11 +300,13 @@ def gaps(cov: Coverage, ws, lang: str = "de", threshold: int = 3) -> pd.DataFram
     low_reach = t["reach_share"] < p.min_reach
     low_ratio = (t["offers_per_1000"] < p.min_offers_per_1000) if p.min_offers_per_1000 > 0 else False
     found = t[(t["target_population"] >= threshold) & (low_reach | low_ratio)].copy()
-    unreached = found["target_population"] - found["reached"]
-    score = unreached * need_weight(found["need_score"].to_numpy())
-    # the score is made from withheld counts: only its rank is published
-    found["priority_rank"] = score.rank(ascending=False, method="first").astype(int)
-    found = found.sort_values(["priority_rank"]).reset_index(drop=True)
+    found["phase_priority"] = found["phase_id"].map(phase_priority(ws.life_phases)).to_numpy()
+    # within a priority level: the share not reached, weighted by the district's need; the
+    # score is made from withheld counts, so only the rank is published
+    score = (1 - found["reach_share"].fillna(0)) * need_weight(found["need_score"].to_numpy())
+    order = np.lexsort((found["need_rank"].to_numpy(), -score.to_numpy(), found["phase_priority"].to_numpy()))
+    found = found.iloc[order].reset_index(drop=True)
+    found["priority_rank"] = np.arange(1, len(found) + 1)
     shown = public_table(found, threshold, reference=t)
     words = phase_words(ws.life_phases, lang)
     n = len(ws.districts)
@@ -318,6 +323,12 @@ def gaps(cov: Coverage, ws, lang: str = "de", threshold: int = 3) -> pd.DataFram
                 f"{dist} (genaue Zahl geheim gehalten); Bedarfsindex Rang {row.need_rank} von {n}" if lang == "de"
                 else f"{row.district}: fewer than {limit} % of {group} ({total} persons) reach an {offer} within "
                      f"{dist} (exact figure withheld); need index rank {row.need_rank} of {n}")
+        elif row.reach_share == 0:  # nobody reached: say so, not "nur 0 %"
+            sentences.append(
+                f"{row.district}: kein {offer} in {dist} für die {total} {group}; Bedarfsindex Rang {row.need_rank} "
+                f"von {n}" if lang == "de" else
+                f"{row.district}: no {offer} within {dist} for the {total} {group}; need index rank {row.need_rank} "
+                f"of {n}")
         elif lang == "de":
             sentences.append(f"{row.district}: nur {_pct(row.reach_share)} % der {group} ({reached} von {total} "
                              f"Personen) erreichen ein {offer} in {dist}; Bedarfsindex Rang {row.need_rank} von {n}")
