@@ -156,29 +156,35 @@ def _user(args) -> int:
 
 
 def _lotse(args) -> int:
-    from .analysis.nearby import FamilySituation, offers_for_family, who_label
+    from datetime import date
+
+    from .analysis.nearby import FamilySituation, offers_for_family, parse_ages, who_label
     from .geocode import address_index, locate
 
     ws = read_workspace(args.workspace).current()
     if len(ws.addresses) == 0:
         print("error: the workspace has no address directory (layer 'addresses')", file=sys.stderr)
         return 1
-    hit = locate(address_index(ws.addresses), args.address, ws.crs)
+    hit = locate(address_index(ws.addresses), args.address, ws.crs, streets=ws.addresses["street"])
     if hit["x"] is None:
         print(f"error: address {args.address!r} {'is ambiguous' if hit['status'] == 'ambiguous' else 'not found'} "
               "in the address directory", file=sys.stderr)
         return 1
-    try:
-        ages = tuple(float(a.replace(",", ".")) for a in args.children.split(";") if a.strip())
-    except ValueError:
-        print(f"error: --children {args.children!r}: ages in years separated by ';'", file=sys.stderr)
+    if hit.get("corrected"):
+        print(f"address found as {hit['corrected']!r}")
+    ages, bad = parse_ages(args.children)
+    if bad:
+        print(f"error: --children {args.children!r}: ages in years (0 to 27) separated by ';', e.g. '0,5; 4' "
+              f"(not: {', '.join(bad)})", file=sys.stderr)
         return 2
     situation = FamilySituation(pregnant=args.pregnant, child_ages=ages, parents=args.parents,
                                 older_relatives=args.older)
     if situation.is_empty():
         print("error: say who the offers are for (--pregnant, --children, --parents, --older)", file=sys.stderr)
         return 2
-    found = offers_for_family(ws, hit["x"], hit["y"], situation, max_distance_m=args.max_distance)
+    # as the Lotse page asks: offers valid today
+    found = offers_for_family(ws, hit["x"], hit["y"], situation, max_distance_m=args.max_distance,
+                              valid_on=date.today())
     for k, row in enumerate(found.itertuples(), start=1):
         walk = "outreach" if row.outreach else f"{int(row.walking_min)} min ({int(row.distance_m)} m)"
         whom = ", ".join(dict.fromkeys(who_label(w, "en") for w in row.for_whom))

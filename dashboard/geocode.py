@@ -8,6 +8,7 @@ No online service is ever asked. Matching is tolerant to case, "Str."/"Straße"/
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -181,14 +182,37 @@ def street_suggestions(addresses, text: str, limit: int = 8) -> list[str]:
     return list(dict.fromkeys([*sorted(starts), *sorted(contains)]))[:limit]
 
 
-def locate(index: AddressIndex, text: str, crs) -> dict:
-    """One typed address → {'status', 'candidates', 'x', 'y' (``crs``), 'lat', 'lon' (WGS84)};
-    positions are None unless the address was found."""
+def correct_street(typed: str, streets) -> str | None:
+    """The one street of ``streets`` (the directory's names) that a typed street name is a
+    slip of ('Lindenrnig' → 'Lindenring'), or None when none or several come close."""
+    key = normalise_street(typed)
+    names = {normalise_street(s): s for s in pd.Series(streets).dropna().unique()}
+    if not key or key in names:
+        return None
+    close = difflib.get_close_matches(key, list(names), n=2, cutoff=0.8)
+    return names[close[0]] if len(close) == 1 else None
+
+
+def locate(index: AddressIndex, text: str, crs, streets=None) -> dict:
+    """One typed address → {'status', 'candidates', 'x', 'y' (``crs``), 'lat', 'lon' (WGS84),
+    'corrected'}; positions are None unless the address was found. With ``streets`` (the
+    directory's street names) a typo in the street is corrected when exactly one street comes
+    close, and 'corrected' holds the address as found."""
     from pyproj import Transformer
 
     found = geocode_texts(index, [text]).iloc[0]
+    corrected = None
+    if found["status"] == "unmatched" and streets is not None:
+        head, comma, tail = str(text).partition(",")
+        street, number = split_address(head)
+        better = correct_street(street, streets)
+        if better:
+            corrected = f"{better} {number}".strip() + (f",{tail}" if comma else "")
+            retry = geocode_texts(index, [corrected]).iloc[0]
+            found = retry if str(retry["status"]).startswith("matched") else found
+            corrected = corrected if found is retry else None
     out = {"status": found["status"], "candidates": int(found["candidates"]), "x": None, "y": None,
-           "lat": None, "lon": None}
+           "lat": None, "lon": None, "corrected": corrected}
     if str(found["status"]).startswith("matched"):
         lon, lat = Transformer.from_crs(crs, 4326, always_xy=True).transform(found["x"], found["y"])
         out.update(x=float(found["x"]), y=float(found["y"]), lat=float(lat), lon=float(lon))

@@ -397,12 +397,36 @@ def district_at(ws, lat: float, lon: float) -> str | None:
 def view_of(ws, district_id: str | None, width_px: int = 900, height_px: int = 620):
     """(centre [lat, lon], zoom) that frames a district, or the whole city for None."""
     frame = ws.districts if district_id is None else ws.districts[ws.districts["district_id"] == district_id]
-    minx, miny, maxx, maxy = frame.to_crs(schema.DISPLAY_CRS).total_bounds
+    return _view_of_bounds(frame.to_crs(schema.DISPLAY_CRS).total_bounds, width_px, height_px)
+
+
+def view_of_points(points, width_px: int = 700, height_px: int = 420):
+    """(centre [lat, lon], zoom) that frames (lat, lon) points, e.g. a family and its offers."""
+    lat, lon = np.asarray(points, float).T
+    return _view_of_bounds((lon.min(), lat.min(), lon.max(), lat.max()), width_px, height_px)
+
+
+def _view_of_bounds(bounds, width_px: int, height_px: int):
+    minx, miny, maxx, maxy = bounds
     lat = (miny + maxy) / 2
     lon_span = max(maxx - minx, 1e-6)
     lat_span = max((maxy - miny) / np.cos(np.radians(lat)), 1e-6)
     zoom = np.log2(min(360 * width_px / (256 * lon_span), 360 * height_px / (256 * lat_span)) * 0.85)
     return [float(lat), float((minx + maxx) / 2)], int(np.clip(np.floor(zoom), 8, 17))
+
+
+def numbered_offers_layer(ws, found: pd.DataFrame, name: str):
+    """The offers of a list as numbered markers (1, 2, … in list order; offers without a site
+    keep their number but are not drawn), names as tooltips."""
+    numbers = pd.Series(np.arange(1, len(found) + 1), index=found.index)
+    frame = gpd.GeoDataFrame(found, geometry="geometry", crs=ws.crs)
+    styles = numbers.map(lambda n: {"size": 22, "html": (
+        f'<div style="width:20px;height:20px;border-radius:50%;background:#2b83ba;color:#fff;border:1px solid #fff;'
+        f'font:bold 11px/20px sans-serif;text-align:center">{n}</div>')})
+    props = {"n": numbers.astype(str) + ". " + found["name"].map(lambda v: html.escape(str(v))),
+             "offer_id": found["offer_id"]}
+    return maps.GeoJsonLayer(maps.point_features(frame, props, styles), name=name, points="icon",
+                             popup={"title": "n", "rows": []})
 
 
 def position_layer(ws, lat: float, lon: float, label: str):

@@ -538,17 +538,32 @@ def find_address(ws: Workspace, text: str) -> dict:
     from .geocode import locate
 
     if len(ws.addresses) == 0:
-        return {"status": "no_directory", "candidates": 0, "lat": None, "lon": None, "x": None, "y": None}
-    return locate(_address_index(workspace_key(ws), ws), text, ws.crs)
+        return {"status": "no_directory", "candidates": 0, "lat": None, "lon": None, "x": None, "y": None,
+                "corrected": None}
+    return locate(_address_index(workspace_key(ws), ws), text, ws.crs, streets=_street_names(workspace_key(ws), ws))
+
+
+@st.cache_resource(show_spinner=False)
+def _street_names(key: str, _ws: Workspace):
+    return _ws.addresses["street"].dropna().unique()
+
+
+def example_address(ws: Workspace) -> str:
+    """An address of the workspace's own directory, as a typing example ('Straße Nr, PLZ Ort')."""
+    if len(ws.addresses) == 0:
+        return t("address_placeholder_plain")
+    row = ws.addresses.iloc[len(ws.addresses) // 2]
+    return t("address_placeholder", example=f"{row['street']} {row['number']}, {row['postcode']} {row['place']}")
 
 
 def position_picker(ws: Workspace, key: str, initial: tuple[float, float] | None = None, *, height: int = 360,
-                    layers=None, private: bool = False) -> tuple[float, float] | None:
+                    layers=None, private: bool = False, frame=None) -> tuple[float, float] | None:
     """An address field (offline geocoding) and a map to click on; returns (lat, lon) in
     WGS84, kept in the session under ``key`` (None until chosen). Shows why an address was
     not found, with street names that come close. ``layers(position)`` may return extra
     feature groups for the map (e.g. the offers found around the position); ``private``: see
-    :func:`base_map`."""
+    :func:`base_map`; ``frame(position)`` may return (lat, lon) points the map is fitted to
+    (else it shows the position at street level)."""
     from . import mapview
     from .geocode import street_suggestions
 
@@ -556,12 +571,13 @@ def position_picker(ws: Workspace, key: str, initial: tuple[float, float] | None
     if state not in st.session_state:
         st.session_state[state] = initial
     c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
-    text = c1.text_input(t("address_search"), key=f"{key}_address", placeholder=t("address_placeholder"))
+    text = c1.text_input(t("address_search"), key=f"{key}_address", placeholder=example_address(ws))
     if c2.button(t("address_find"), key=f"{key}_find") and text.strip():
         hit = find_address(ws, text)
         if hit["lat"] is not None:
             st.session_state[state] = (hit["lat"], hit["lon"])
-            st.session_state[f"{key}_label"] = text.strip()
+            st.session_state[f"{key}_label"] = hit.get("corrected") or text.strip()
+            st.session_state[f"{key}_corrected"] = hit.get("corrected")
         else:
             st.session_state[f"{key}_problem"] = (text.strip(), hit["status"], hit["candidates"])
     problem = st.session_state.pop(f"{key}_problem", None)
@@ -575,14 +591,25 @@ def position_picker(ws: Workspace, key: str, initial: tuple[float, float] | None
             hints = street_suggestions(ws.addresses, typed)
             st.warning(t("address_not_found", address=typed) +
                        (" " + t("address_hints", streets=", ".join(hints)) if hints else ""))
+    corrected = st.session_state.pop(f"{key}_corrected", None)
+    if corrected:
+        st.info(t("address_corrected", address=corrected))
     position = st.session_state[state]
     m = base_map(ws.districts, outlines=ws.districts, private=private)
     shown = list(layers(position) if layers is not None else [])
     if position is not None:
         label = st.session_state.get(f"{key}_label") or t("position_clicked")
         shown.append(mapview.feature_group(mapview.position_layer(ws, *position, label), t("position")))
-    centre = [position[0], position[1]] if position is not None else None
-    kwargs = {"center": centre, "zoom": 14} if centre else {}
+    kwargs = {}
+    if position is not None:
+        points = list(frame(position)) if frame is not None else []
+        if len(points) > 1:
+            from . import mapview
+
+            centre, zoom = mapview.view_of_points(points, height_px=height)
+            kwargs = {"center": centre, "zoom": min(zoom, 16)}
+        else:
+            kwargs = {"center": [position[0], position[1]], "zoom": 14}
     result = show_map(m, key=f"{key}_map", height=height, feature_group_to_add=shown or None,
                       returned_objects=["last_clicked"], **kwargs)
     st.caption(t("position_hint"))

@@ -74,11 +74,11 @@ with st.form(f"edit_form_{layer}_{record_id}"):
         options = choices_with(schema.CATEGORIES, shown["category"])
         fields["category"] = st.selectbox(ui.t("category"), options, index=options.index(shown["category"]))
         fields["life_phases"] = tuple(st.multiselect(ui.t("life_phases"), list(labels), default=[
-            p for p in shown["life_phases"] if p in labels], format_func=labels.get))
+            p for p in shown["life_phases"] if p in labels], format_func=labels.get, placeholder=ui.t("choose")))
         fields["sectors"] = tuple(st.multiselect(ui.t("sectors"), choices_with(schema.SECTORS, *shown["sectors"]),
-                                                 default=list(shown["sectors"])))
+                                                 default=list(shown["sectors"]), placeholder=ui.t("choose")))
         fields["audience"] = tuple(st.multiselect(ui.t("audience"), choices_with(schema.AUDIENCES, *shown["audience"]),
-                                                  default=list(shown["audience"])))
+                                                  default=list(shown["audience"]), placeholder=ui.t("choose")))
         c1, c2, c3 = st.columns(3)
         fields["cost_free"] = c1.checkbox(ui.t("cost_free"), value=shown["cost_free"])
         fields["barrier_free"] = c2.checkbox(ui.t("barrier_free"), value=shown["barrier_free"])

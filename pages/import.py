@@ -78,10 +78,10 @@ if layer == "offers":
         constants["category"] = k1.selectbox(ui.t("category"), schema.CATEGORIES, key="imp_const_category")
     if "sectors" not in columns:
         constants["sectors"] = ";".join(k2.multiselect(ui.t("sectors"), schema.SECTORS, default=[schema.SECTORS[3]],
-                                                       key="imp_const_sectors"))
+                                                       key="imp_const_sectors", placeholder=ui.t("choose")))
     if "audience" not in columns:
         constants["audience"] = ";".join(k3.multiselect(ui.t("audience"), schema.AUDIENCES, default=["Familien"],
-                                                        key="imp_const_audience"))
+                                                        key="imp_const_audience", placeholder=ui.t("choose")))
     for name in ("cost_free", "barrier_free"):
         if name not in columns:
             constants[name] = k1.checkbox(ui.t(name), value=True, key=f"imp_const_{name}")
@@ -94,7 +94,7 @@ if layer == "offers":
         for word in sorted(set(table[columns["life_phases"]].fillna("").astype(str).str.strip())):
             known = [p for p in word.split(";") if p in labels]
             mapping[word] = st.multiselect(f"„{word}“", list(labels), default=known, format_func=labels.get,
-                                           key=f"imp_map_{word}")
+                                           key=f"imp_map_{word}", placeholder=ui.t("choose"))
         value_maps["life_phases"] = mapping
 plan = ImportPlan(layer=layer, columns=columns, x=x, y=y, crs=crs.strip() or schema.DEFAULT_CRS,
                   address=address, constants=constants, value_maps=value_maps)

@@ -8,7 +8,7 @@ import shapely
 import streamlit as st
 
 from dashboard import mapview, report, schema, ui
-from dashboard.analysis.nearby import FamilySituation, offers_for_family, who_label
+from dashboard.analysis.nearby import FamilySituation, offers_for_family, parse_ages, who_label
 
 ws = ui.workspace()
 lang = ui.lang()
@@ -23,18 +23,10 @@ with left:
     ages_text = st.text_input(ui.t("lotse_child_ages"), key="lotse_ages", placeholder="1; 4")
     parents = st.checkbox(ui.t("lotse_parents"), key="lotse_parents")
     older = st.checkbox(ui.t("lotse_older"), key="lotse_older")
-    ages, bad = [], []
-    for part in ages_text.replace(",", ";").split(";") if ages_text.strip() else []:
-        try:
-            age = float(part.strip())
-            if not 0 <= age <= 27:
-                raise ValueError
-            ages.append(age)
-        except ValueError:
-            bad.append(part.strip())
+    ages, bad = parse_ages(ages_text)
     if bad:
         st.error(ui.t("lotse_bad_age", values=", ".join(f"„{b}“" for b in bad)))
-    situation = FamilySituation(pregnant=pregnant, child_ages=tuple(ages), parents=parents, older_relatives=older)
+    situation = FamilySituation(pregnant=pregnant, child_ages=ages, parents=parents, older_relatives=older)
 
     st.markdown(f"**{ui.t('lotse_filters')}**")
     options = ui.filter_options(ws)
@@ -42,8 +34,9 @@ with left:
     c1, c2 = st.columns(2)
     cost_free = c1.checkbox(ui.t("cost_free"), key="lotse_free")
     barrier_free = c2.checkbox(ui.t("barrier_free"), key="lotse_barrier")
-    languages = st.multiselect(ui.t("languages"), options["languages"], key="lotse_languages")
-    categories = st.multiselect(ui.t("categories"), options["categories"], key="lotse_categories")
+    languages = st.multiselect(ui.t("languages"), options["languages"], key="lotse_languages", placeholder=ui.t("all"))
+    categories = st.multiselect(ui.t("categories"), options["categories"], key="lotse_categories",
+                                placeholder=ui.t("all"))
 
 with right:
     how = st.radio(ui.t("lotse_where"), ["address", "district"], horizontal=True, key="lotse_how",
@@ -60,12 +53,22 @@ with right:
         return result["found"]
 
     def layers(position):
+        """The offers found, numbered as in the list below (outreach areas outlined)."""
         if position is None or situation.is_empty():
             return []
         hits = search(position)
-        chosen = ws.offers[ws.offers["offer_id"].isin(set(hits["offer_id"]))]
-        points, areas = mapview.offer_layers(ws, chosen, (), lang, ui.may_see_personal_contacts())
-        return [mapview.feature_group(points, ui.t("layer_offers")), mapview.feature_group(areas, ui.t("layer_outreach"))]
+        outreach = ws.offers[ws.offers["offer_id"].isin(set(hits.loc[hits["outreach"], "offer_id"]))]
+        _, areas = mapview.offer_layers(ws, outreach, (), lang, ui.may_see_personal_contacts())
+        numbered = mapview.numbered_offers_layer(ws, hits, ui.t("layer_offers"))
+        return [mapview.feature_group(areas, ui.t("layer_outreach")), mapview.feature_group(numbered, ui.t("layer_offers"))]
+
+    def frame(position):
+        """The map shows the family's place and every offer found."""
+        hits = result.get("found")
+        if hits is None or situation.is_empty():
+            return [position]
+        sited = gpd.GeoSeries(hits.geometry.dropna(), crs=ws.crs).to_crs(schema.DISPLAY_CRS)
+        return [position, *zip(sited.y, sited.x)]
 
     if how == "district":
         names = dict(zip(ws.districts["district_id"], ws.districts["name"]))
@@ -79,7 +82,7 @@ with right:
         ui.show_map(m, key="lotse_district_map", height=420, feature_group_to_add=groups, returned_objects=[])
         st.caption(ui.t("lotse_district_hint"))
     else:
-        position = ui.position_picker(ws, "lotse_pos", None, height=420, layers=layers, private=True)
+        position = ui.position_picker(ws, "lotse_pos", None, height=420, layers=layers, private=True, frame=frame)
 
 if position is None:
     st.info(ui.t("lotse_need_place"))
@@ -95,15 +98,16 @@ if found.empty:
     st.warning(ui.t("lotse_none"))
     st.stop()
 personal = ui.may_see_personal_contacts()
-table = pd.DataFrame({
+table = pd.DataFrame({  # the walk right after the name: it must be visible without scrolling
     ui.t("lotse_nr"): range(1, len(found) + 1),
     ui.t("col_offer"): found["name"],
-    ui.t("provider"): found["provider"],
-    ui.t("lotse_for"): found["for_whom"].map(lambda w: ", ".join(dict.fromkeys(who_label(x, lang) for x in w))),
-    ui.t("address"): found["address"],
-    ui.t("contact"): found["contact_public"],
     ui.t("lotse_walk"): [ui.t("lotse_outreach_short") if o else f"{int(m)} min ({int(d):,} m)".replace(",", ".")
                          for o, m, d in zip(found["outreach"], found["walking_min"], found["distance_m"])],
+    ui.t("lotse_for"): found["for_whom"].map(lambda w: ", ".join(dict.fromkeys(who_label(x, lang) for x in w))),
+    ui.t("provider"): found["provider"],
+    ui.t("address"): [ui.t("lotse_comes_home") if o else (a if isinstance(a, str) and a else "–")
+                      for o, a in zip(found["outreach"], found["address"])],
+    ui.t("contact"): found["contact_public"].fillna(""),
 })
 if personal:
     people = ws.offers.set_index("offer_id").reindex(found["offer_id"])

@@ -129,3 +129,12 @@ def test_a_crash_shows_a_short_message_not_a_traceback(broken_home, monkeypatch)
     assert not at.exception
     assert at.error[0].value.startswith("Ein unerwarteter Fehler ist aufgetreten")
     assert "kaputt" not in at.error[0].value and "Traceback" not in at.error[0].value
+
+
+@pytest.mark.parametrize("name", ["map", "chain", "gaps", "lotse", "partner", "networks", "present", "edit"])
+def test_no_streamlit_english_placeholders_in_german(name):
+    """Multiselects say "alle" / "Bitte wählen …", not Streamlit's "Choose options"."""
+    at = run_app(f"pages/{name}.py", session={"role": "planner", "user": "anna"})
+    boxes = [*at.multiselect, *at.sidebar.multiselect]
+    assert all(box.placeholder and "Choose" not in box.placeholder for box in boxes), \
+        [box.label for box in boxes if not box.placeholder or "Choose" in box.placeholder]

@@ -202,3 +202,63 @@ def test_lotse_map_never_asks_a_tile_server(demo_ws, monkeypatch):
     at.radio(key="lotse_how").set_value("district").run()
     at.selectbox(key="lotse_district").set_value("SR01").run()
     assert "tiles.stadt.example" not in map_args(at)["script"]
+
+
+def test_parse_ages_reads_the_decimal_comma():
+    from dashboard.analysis.nearby import parse_ages
+
+    assert parse_ages("0,5; 4") == ((0.5, 4.0), [])  # half a year and four, not 0, 5 and 4
+    assert parse_ages("0.5;4 ; ") == ((0.5, 4.0), [])
+    assert parse_ages("1; vier; 40") == ((1.0,), ["vier", "40"])
+
+
+@pytest.mark.parametrize("k, ages", [(5000, "1; 4"), (700, "0,5; 7"), (9000, "2")])
+def test_lotse_page_and_cli_give_the_same_answer(demo_ws, k, ages):
+    """One family, one address: the page and `python -m dashboard lotse` list the same offers."""
+    import contextlib
+
+    from dashboard.cli import main
+
+    at = run_app("pages/lotse.py")
+    address = family_search(at, demo_ws, k=k, ages=ages)
+    page = list(at.dataframe[0].value["Angebot"])
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["lotse", "geodata/demo_city.gpkg", "--address", f"{address['street']} {address['number']}",
+                     "--children", ages]) == 0
+    lines = [line for line in out.getvalue().splitlines() if line[:3].strip().isdigit()]
+    assert len(lines) == len(page) > 0
+    for k, (line, name) in enumerate(zip(lines, page), start=1):
+        assert line.startswith(f"{k:3d}. {name} – "), (line, name)
+
+
+def test_lotse_example_address_and_a_typo(demo_ws):
+    at = run_app("pages/lotse.py")
+    example = at.text_input(key="lotse_pos_address").placeholder.removeprefix("z. B. ")
+    at.text_input(key="lotse_ages").input("1").run()
+    at.text_input(key="lotse_pos_address").input(example)
+    at.button(key="lotse_pos_find").click().run()
+    assert at.dataframe and not [w for w in at.warning if "Adressverzeichnis" in w.value]  # the example is found
+    ring = demo_ws.addresses[demo_ws.addresses["street"] == "Lindenring"].iloc[0]
+    at.text_input(key="lotse_pos_address").input(f"Lindenrnig {ring['number']}")
+    at.button(key="lotse_pos_find").click().run()
+    assert any(i.value == f"Gefunden als „Lindenring {ring['number']}“." for i in at.info)
+
+
+def test_lotse_list_and_map_agree(demo_ws):
+    """The walking time is the third column, an outreach offer says it comes to the family,
+    and the map shows every sited offer of the list with its number, framed together."""
+    at = run_app("pages/lotse.py")
+    at.checkbox(key="lotse_pregnant").check().run()
+    family_search(at, demo_ws, ages="1; 4")
+    table = at.dataframe[0].value
+    assert list(table.columns[:3]) == ["Nr.", "Angebot", "Fußweg"]
+    assert "None" not in set(table["Adresse"].astype(str))
+    found = table[table["Fußweg"] != "kommt nach Hause"] if "kommt nach Hause" in set(table["Fußweg"]) else table
+    args = map_args(at)
+    payload = args["feature_group"].replace("\\u003e", ">").replace("\\u003c", "<")
+    sited = found[found["Fußweg"].str.contains("min")]
+    assert len(sited) >= 2
+    for nr in sited["Nr."]:  # a marker with the list's number
+        assert f">{nr}</div>" in payload, nr
+    assert args["zoom"] <= 16

@@ -77,6 +77,26 @@ def who_label(label: str, lang: str = "de") -> str:
     return words.get(label, (label, label))[0 if lang == "de" else 1]
 
 
+def parse_ages(text: str, oldest: float = 27.0) -> tuple[tuple[float, ...], list[str]]:
+    """Children's ages typed by a person: separated by ';', German or English decimals
+    ('0,5' and '0.5' are half a year). Returns (ages in years, the parts that are no age
+    from 0 to ``oldest``)."""
+    ages, bad = [], []
+    for part in (p.strip() for p in str(text or "").split(";")):
+        if not part:
+            continue
+        try:
+            age = float(part.replace(",", "."))
+        except ValueError:
+            bad.append(part)
+            continue
+        if 0 <= age <= oldest:
+            ages.append(age)
+        else:
+            bad.append(part)
+    return tuple(ages), bad
+
+
 def offers_for_family(ws, x: float, y: float, situation: FamilySituation, *, max_distance_m: float = 3000.0,
                       detour: float = 1.3, cost_free: bool = False, barrier_free: bool = False,
                       languages: tuple[str, ...] = (), categories: tuple[str, ...] = (),
