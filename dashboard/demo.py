@@ -23,7 +23,9 @@ SEED = 2026
 CENTRE = (432_000.0, 5_700_000.0)  # EPSG:25832, metres
 CELL = 100.0  # population grid cell size, metres
 FICTIONAL_LABEL = "Fiktive Demodaten – keine realen Personen, Angebote oder Statistiken"
+FICTIONAL_LABEL_EN = "Fictional demo data – no real persons, offers or statistics"
 MUNICIPALITY = "Lindenbrück (fiktive Demostadt)"
+MUNICIPALITY_EN = "Lindenbrück (fictional demo city)"
 
 # name, Stadtbezirk, kind, seed offset (m), deprivation 0..1
 DISTRICTS = [
@@ -618,6 +620,11 @@ def generate_demo_workspace(seed: int = SEED) -> Workspace:
         "licences": "CC0 1.0 (fiktive Demodaten)",
         "fictional": "true",
         "fictional_label": FICTIONAL_LABEL,
+        # English texts beside the German ones (the UI picks by language, see i18n.meta_text)
+        "municipality_name_en": MUNICIPALITY_EN,
+        "sources_en": f"{FICTIONAL_LABEL_EN}. Made with 'python -m dashboard demo' (seed {seed}).",
+        "licences_en": "CC0 1.0 (fictional demo data)",
+        "fictional_label_en": FICTIONAL_LABEL_EN,
     }
     offers = _offers(rng, districts, cells)
     indicators = _indicators(rng, districts)

@@ -446,6 +446,44 @@ TEXT: dict[str, tuple[str, str]] = {
 }
 
 
+# English names of the controlled vocabularies stored in German in the data (sectors,
+# categories, audiences, Rechtskreise, languages); the data keeps the German term.
+TERMS_EN = {
+    "Gesundheit": "Health", "Bildung": "Education", "Kinder- und Jugendhilfe": "Child and youth services",
+    "Soziales": "Social services", "Integration": "Integration", "Stadtentwicklung": "Urban development",
+    "Beratung": "Counselling", "Gruppenangebot": "Group offer", "Hausbesuch/aufsuchend": "Home visits / outreach",
+    "Kurs": "Course", "Lotsendienst": "Guidance service", "Treffpunkt": "Meeting place", "Betreuung": "Care",
+    "Kinder": "Children", "Jugendliche": "Young people", "Eltern": "Parents", "Familien": "Families",
+    "Fachkräfte": "Professionals", "Erwachsene": "Adults", "Senioren": "Older people",
+    "Schule": "School", "Sonstige": "Other",
+    "Deutsch": "German", "Türkisch": "Turkish", "Arabisch": "Arabic", "Russisch": "Russian",
+    "Ukrainisch": "Ukrainian", "Polnisch": "Polish", "Englisch": "English", "Französisch": "French",
+    "Kurdisch": "Kurdish", "Persisch": "Persian", "Rumänisch": "Romanian", "Bulgarisch": "Bulgarian",
+}
+
+
+def term(value, lang: str = "de") -> str:
+    """A vocabulary term from the data in the UI language (unknown terms as they are)."""
+    text = "" if value is None else str(value)
+    return TERMS_EN.get(text, text) if lang == "en" else text
+
+
+def terms(values, lang: str = "de", sep: str = ", ") -> str:
+    """A list of vocabulary terms (tuple, list or 'a;b' text) in the UI language."""
+    if values is None or (isinstance(values, float) and values != values):
+        return ""
+    items = values if isinstance(values, (tuple, list)) else [v for v in str(values).split(";") if v]
+    return sep.join(term(v.strip() if isinstance(v, str) else v, lang) for v in items)
+
+
+def meta_text(meta: dict, key: str, lang: str = "de") -> str:
+    """A workspace meta text in the UI language: ``<key>_en`` in English where the workspace
+    has it (e.g. municipality_name_en), else ``<key>``."""
+    value = meta.get(f"{key}_en") if lang == "en" else None
+    value = value if value not in (None, "") else meta.get(key, "")
+    return "" if value is None else str(value)
+
+
 def t(key: str, lang: str = "de", **params) -> str:
     """The text for ``key`` in ``lang``; unknown keys raise KeyError (caught by tests)."""
     de, en = TEXT[key]

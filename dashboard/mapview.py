@@ -17,7 +17,7 @@ import shapely
 
 from . import classify as cls
 from . import filters, maps, schema
-from .i18n import t
+from .i18n import t, terms
 from .indicators import catalogue_entry, indicator_values
 from .life_phases import phase_labels
 from .population import TargetPopulation, cell_phase_population
@@ -138,6 +138,11 @@ def _esc(series: pd.Series) -> pd.Series:
     return text
 
 
+def _esc_terms(series: pd.Series, lang: str) -> pd.Series:
+    """Vocabulary terms (a list or one term per row) in the UI language, HTML-escaped."""
+    return _esc(series.map(lambda v: terms(v, lang)))
+
+
 def _esc_list(series: pd.Series) -> pd.Series:
     return series.map(lambda items: [html.escape(str(x)) for x in items])
 
@@ -177,9 +182,10 @@ def offer_properties(ws, offers: pd.DataFrame, lang: str = "de", show_personal: 
     capacity = offers["capacity"].map(lambda v: "" if pd.isna(v) else str(int(v)))
     return {
         "offer_id": offers["offer_id"], "n": _esc(offers["name"]), "p": _esc(offers["provider"]),
-        "ph": _esc_list(offers["life_phases"]), "s": _esc(offers["sectors"]), "c": _esc(offers["category"]),
-        "a": _esc(offers["audience"]), "f": offers["cost_free"].astype(bool), "b": offers["barrier_free"].astype(bool),
-        "l": _esc(offers["languages"]), "sa": _esc_list(offers["service_area"]), "ad": _esc(offers["address"]),
+        "ph": _esc_list(offers["life_phases"]), "s": _esc_terms(offers["sectors"], lang),
+        "c": _esc_terms(offers["category"], lang), "a": _esc_terms(offers["audience"], lang),
+        "f": offers["cost_free"].astype(bool), "b": offers["barrier_free"].astype(bool),
+        "l": _esc_terms(offers["languages"], lang), "sa": _esc_list(offers["service_area"]), "ad": _esc(offers["address"]),
         "cap": capacity, "ct": _esc(offers.get("contact_public", pd.Series("", index=offers.index))),
         "cp": _personal(offers, show_personal), "u": updated,
     }
@@ -294,11 +300,12 @@ SITE_ROWS = [("provider", "p"), ("sector", "s"), ("legal_domain", "r"), ("life_p
              ("contact", "ct"), ("contact_person", "cp")]
 
 
-def _site_properties(frame, id_col, title_col, show_personal) -> dict:
+def _site_properties(frame, id_col, title_col, show_personal, lang: str = "de") -> dict:
     get = lambda col: _esc(frame[col]) if col in frame else pd.Series("", index=frame.index)  # noqa: E731
     return {
-        id_col: frame[id_col], "n": _esc(frame[title_col]), "p": get("provider"), "s": get("sector"),
-        "r": get("legal_domain"), "ad": get("address"), "ct": get("contact_public"),
+        id_col: frame[id_col], "n": _esc(frame[title_col]), "p": get("provider"),
+        "s": _esc_terms(frame["sector"], lang) if "sector" in frame else pd.Series("", index=frame.index),
+        "r": _esc_terms(frame["legal_domain"], lang) if "legal_domain" in frame else pd.Series("", index=frame.index), "ad": get("address"), "ct": get("contact_public"),
         "ph": _esc_list(frame["life_phases"]) if "life_phases" in frame else pd.Series([[]] * len(frame),
                                                                                           index=frame.index),
         "cp": _personal(frame, show_personal), "_": pd.Series("", index=frame.index),
@@ -307,7 +314,7 @@ def _site_properties(frame, id_col, title_col, show_personal) -> dict:
 
 def family_centre_layer(ws, centres, lang="de", show_personal=False):
     """Familienzentren as purple squares."""
-    props = _site_properties(centres, "centre_id", "name", show_personal)
+    props = _site_properties(centres, "centre_id", "name", show_personal, lang)
     return maps.GeoJsonLayer(maps.point_features(centres, props), name=t("layer_family_centres", lang),
                              points="icon", popup=popup_spec(ws, SITE_ROWS, lang),
                              styles={"": maps.square_icon(maps.FAMILY_CENTRE_COLOUR)}, style_key="_")
@@ -315,7 +322,7 @@ def family_centre_layer(ws, centres, lang="de", show_personal=False):
 
 def partner_layer(ws, partners, lang="de", show_personal=False):
     """Network partners as green diamonds."""
-    props = _site_properties(partners, "partner_id", "organisation", show_personal)
+    props = _site_properties(partners, "partner_id", "organisation", show_personal, lang)
     return maps.GeoJsonLayer(maps.point_features(partners, props), name=t("layer_partners", lang),
                              points="icon", popup=popup_spec(ws, SITE_ROWS, lang),
                              styles={"": maps.diamond_icon(maps.PARTNER_COLOUR)}, style_key="_")

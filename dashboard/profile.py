@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import district as district_mod
 from .analysis import coverage as C
-from .i18n import t
+from .i18n import meta_text, t
 from .indicators import indicator_summary
 from .life_phases import phase_labels
 from .secrecy import format_count, format_number, protect_counts
@@ -142,8 +142,8 @@ def district_profile(ws, district_id: str, cov: C.Coverage, *, lang: str = "de",
         offers=offers,
         family_centres=list(district_mod.sites_in_district(ws, ws.family_centres, district_id)["name"]),
         partners=list(district_mod.sites_in_district(ws, ws.partners, district_id)["organisation"]),
-        sources=str(meta.get("sources", "")), data_stand=str(meta.get("data_stand", "")),
-        licences=str(meta.get("licences", "")),
-        fictional_label=str(meta.get("fictional_label") or "Fiktive Demodaten") if ws.is_fictional else None,
+        sources=meta_text(meta, "sources", lang), data_stand=str(meta.get("data_stand", "")),
+        licences=meta_text(meta, "licences", lang),
+        fictional_label=(meta_text(meta, "fictional_label", lang) or "Fiktive Demodaten") if ws.is_fictional else None,
         lang=lang,
     )

@@ -23,6 +23,7 @@ from .analysis import coverage as C
 from .indicators import indicator_values, indicator_years
 from .life_phases import phase_labels
 from .profile import Profile, district_profile
+from .i18n import meta_text
 from .secrecy import format_count, format_number
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -241,11 +242,11 @@ def _city_summary(pdf: _Document, ws, cov, lang: str, threshold: int):
     w = pdf.words
     labels = phase_labels(ws.life_phases, lang)
     pdf.add_page()
-    pdf.h1(f"{w['city_report']} {ws.meta.get('municipality_name', '')}")
+    pdf.h1(f"{w['city_report']} {meta_text(ws.meta, 'municipality_name', lang)}")
     pdf.para(f"{w['data_stand']}: {ws.meta.get('data_stand', '')} · {len(ws.districts)} {w['districts']}")
     fig = charts.static_map(ws, shading=cov.need["score"], shading_title=w["map_title"], palette="YlOrRd",
                             family_centres=ws.family_centres, lang=lang, class_labels=charts.need_class_labels(lang),
-                            attribution=ws.meta.get("fictional_label", "") if ws.is_fictional else "")
+                            attribution=meta_text(ws.meta, "fictional_label", lang) if ws.is_fictional else "")
     pdf.image_bytes(charts.to_bytes(fig, "jpeg", dpi=130), 175)
     pdf.h2(w["city_chain"])
     city = C.public_table(cov.city, threshold)
@@ -273,9 +274,9 @@ def report_pdf(ws, district_ids=None, *, cov=None, lang: str = "de", threshold: 
     names = dict(zip(ws.districts["district_id"], ws.districts["name"]))
     city_summary = len(ids) > 1 if city_summary is None else city_summary
     words = TEXT["de" if lang == "de" else "en"]
-    title = (f"{words['city_report']} {ws.meta.get('municipality_name', '')}" if city_summary
+    title = (f"{words['city_report']} {meta_text(ws.meta, 'municipality_name', lang)}" if city_summary
              else f"{words['profile']} {names[ids[0]]}")
-    fictional = ws.meta.get("fictional_label", "Fiktive Demodaten") if ws.is_fictional else None
+    fictional = (meta_text(ws.meta, "fictional_label", lang) or "Fiktive Demodaten") if ws.is_fictional else None
     pdf = _Document(title, fictional, lang)
     duplicates = C.duplicates(ws, cov.params, demand=demand, lang=lang)
     if city_summary:
@@ -297,7 +298,7 @@ def wegweiser_pdf(ws, x: float, y: float, offers: pd.DataFrame, *, lang: str = "
     from .analysis.nearby import who_label
 
     words = TEXT["de" if lang == "de" else "en"]
-    fictional = ws.meta.get("fictional_label", "Fiktive Demodaten") if ws.is_fictional else None
+    fictional = (meta_text(ws.meta, "fictional_label", lang) or "Fiktive Demodaten") if ws.is_fictional else None
     pdf = _Document(words["wegweiser"], fictional, lang)
     pdf.set_auto_page_break(False)
     pdf.add_page()
@@ -306,7 +307,7 @@ def wegweiser_pdf(ws, x: float, y: float, offers: pd.DataFrame, *, lang: str = "
     sited, outreach = offers[~outreach_mask], offers[outreach_mask]
     shown = sited.head(WEGWEISER_ROWS)
     shown_outreach = outreach.head(max(0, WEGWEISER_ROWS + 3 - len(shown)))
-    attribution = ws.meta.get("fictional_label", "") if ws.is_fictional else ""
+    attribution = meta_text(ws.meta, "fictional_label", lang) if ws.is_fictional else ""
     fig = charts.wegweiser_map(ws, x, y, shown, lang, attribution=attribution, size=(6.6, 3.6))
     pdf.image(io.BytesIO(charts.to_bytes(fig, dpi=160)), w=125, x=(210 - 125) / 2)
     pdf.para(words["star"].format(f=format_number(detour, 1, lang)), size=7)

@@ -59,6 +59,16 @@ def t(key: str, **params) -> str:
     return i18n.t(key, lang(), **params)
 
 
+def term(value) -> str:
+    """A vocabulary term from the data (sector, category, language …) in the UI language."""
+    return i18n.term(value, lang())
+
+
+def meta(ws: Workspace, key: str) -> str:
+    """A workspace meta text (municipality name, sources …) in the UI language where given."""
+    return i18n.meta_text(ws.meta, key, lang())
+
+
 def language_selector() -> str:
     """Sidebar switch Deutsch/English, kept in the URL (?lang=en)."""
     current = lang()
@@ -140,7 +150,7 @@ def base_map(fit, outlines=None, private: bool = False):
 
 def fictional_banner(ws: Workspace) -> None:
     if ws.is_fictional:
-        st.warning(t("fictional", label=ws.meta.get("fictional_label", "")))
+        st.warning(t("fictional", label=meta(ws, "fictional_label")))
 
 
 def _under_test() -> bool:

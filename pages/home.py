@@ -18,7 +18,7 @@ ui.fictional_banner(ws)
 st.subheader(ui.t("loaded_workspace"))
 left, right = st.columns(2)
 left.markdown(
-    f"**{ui.t('municipality')}:** {html.escape(str(meta.get('municipality_name', '')))}  \n"
+    f"**{ui.t('municipality')}:** {html.escape(ui.meta(ws, 'municipality_name'))}  \n"
     f"**{ui.t('ags')}:** {html.escape(str(meta.get('ags', '')))}  \n"
     f"**{ui.t('data_stand')}:** {html.escape(str(meta.get('data_stand', '')))}"
 )
@@ -56,6 +56,6 @@ for name, label in (("map", "goto_map"), ("chain", "goto_chain"), ("gaps", "goto
     st.page_link(ui.page_file(name), label=ui.t(label), icon=ui.PAGES[name])
 
 st.caption(
-    f"{ui.t('sources')}: {html.escape(str(meta.get('sources', '')))} · "
-    f"{ui.t('licences')}: {html.escape(str(meta.get('licences', '')))}"
+    f"{ui.t('sources')}: {html.escape(ui.meta(ws, 'sources'))} · "
+    f"{ui.t('licences')}: {html.escape(ui.meta(ws, 'licences'))}"
 )

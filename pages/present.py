@@ -75,9 +75,9 @@ nav[2].markdown(f"<div style='text-align:center;padding-top:.4rem'>"
 nav[3].button(ui.t("present_off"), key="present_stop", on_click=stop)
 
 kind = all_slides[current]
-fictional = ws.meta.get("fictional_label", "") if ws.is_fictional else ""
+fictional = ui.meta(ws, "fictional_label") if ws.is_fictional else ""
 if kind == "city":
-    title = ui.t("slide_city", city=ws.meta.get("municipality_name", ""))
+    title = ui.t("slide_city", city=ui.meta(ws, "municipality_name"))
     st.markdown(f"<div class='pa-slide'><h1>{html.escape(title)}</h1></div>", unsafe_allow_html=True)
     fig = charts.static_map(ws, shading=cov.need["score"], shading_title=ui.t("need_map_title"), palette="YlOrRd",
                             family_centres=ws.family_centres, offers=ws.offers, lang=lang, attribution=fictional,

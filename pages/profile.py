@@ -98,7 +98,7 @@ def map_png():
         ws, district_id=focus, shading=indicator_values(ws, "sgb2_u15", years[-1]) if years else cov.need["score"],
         shading_title=f"SGB-II-Quote u15 (%) {years[-1]}" if years else ui.t("need_rank"), offers=served,
         family_centres=ws.family_centres, partners=ws.partners, lang=lang,
-        attribution=ws.meta.get("fictional_label", "") if ws.is_fictional else (cfg.tile_attribution or ""))
+        attribution=ui.meta(ws, "fictional_label") if ws.is_fictional else (cfg.tile_attribution or ""))
     return charts.to_bytes(fig, dpi=200)
 
 

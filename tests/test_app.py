@@ -138,3 +138,23 @@ def test_no_streamlit_english_placeholders_in_german(name):
     boxes = [*at.multiselect, *at.sidebar.multiselect]
     assert all(box.placeholder and "Choose" not in box.placeholder for box in boxes), \
         [box.label for box in boxes if not box.placeholder or "Choose" in box.placeholder]
+
+
+GERMAN_DATA_WORDS = ("Kinder- und Jugendhilfe", "fiktive Demostadt", "Fiktive Demodaten", "Gruppenangebot",
+                     "Hausbesuch/aufsuchend", "Erzeugt mit", "Türkisch")
+
+
+@pytest.mark.parametrize("name", ["home", "map", "lotse"])
+def test_english_pages_speak_english_about_the_data(name, demo_ws):
+    """Vocabularies and workspace texts from the data appear in English in the English UI
+    (the data keeps its German terms)."""
+    at = run_app(f"pages/{name}.py", query={"lang": "en"})
+    texts = [str(e.value) for e in [*at.markdown, *at.caption, *at.warning, *at.info, *at.title]]
+    boxes = [*at.multiselect, *at.sidebar.multiselect]
+    texts += [str(box.format_func(option)) for box in boxes for option in box.options]
+    if name == "map":
+        texts.append(str(map_args(at)["feature_group"]))
+    found = {w for w in GERMAN_DATA_WORDS for text in texts if w in text}
+    assert found == set(), found
+    if name == "home":
+        assert any("Lindenbrück (fictional demo city)" in t for t in texts)
