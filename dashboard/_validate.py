@@ -58,6 +58,12 @@ def split_list(value) -> tuple[str, ...]:
     return tuple(p.strip() for p in str(value).split(schema.LIST_SEPARATOR) if p.strip())
 
 
+def _meta_dict(meta) -> dict:
+    if meta is None or not {"key", "value"} <= set(meta.columns):
+        return {}
+    return dict(zip(meta["key"].astype(str), meta["value"]))
+
+
 def _coerce_column(df, layer, col, out, vocab, ok):
     name, kind = col.name, col.kind
     raw = df[name]
@@ -189,6 +195,7 @@ def validate_tables(tables: dict[str, pd.DataFrame], file: str) -> tuple[dict, l
         "categories": schema.CATEGORIES,
         "audiences": schema.AUDIENCES,
         "legal_domains": schema.LEGAL_DOMAINS,
+        "topics": schema.topics_of(_meta_dict(tables.get("meta"))),
     }
     district_crs = None
     if "districts" in tables and getattr(tables["districts"], "crs", None) is not None:

@@ -143,6 +143,51 @@ OFFER_TEMPLATES = {
         ("Quartiersbüro Älter werden", "Beratung", "Stadtentwicklung;Soziales", "Senioren", "", False),
     ],
 }
+# What each offer template is about (its topic) and who plausibly runs such an offer in a
+# German town: no Babylotsen by the adult-education centre, no addiction prevention by a
+# sports club.
+TOPIC_OF = {
+    "Schwangerschaftsberatung": "Schwangerschaftsberatung", "Geburtsvorbereitungskurs": "Geburtsvorbereitung",
+    "Hebammensprechstunde": "Hebammenhilfe", "Babylotsen": "Lotsendienst Frühe Hilfen",
+    "Eltern-Kind-Gruppe": "Eltern-Kind-Gruppe", "Babymassage-Kurs": "Babymassage",
+    "Frühe-Hilfen-Sprechstunde": "Beratung Frühe Hilfen", "Familienhebamme": "Hebammenhilfe",
+    "Elterncafé": "Elterncafé", "Krabbelgruppe": "Eltern-Kind-Gruppe",
+    "Sprachförderung im Quartier": "Sprachförderung", "Bewegungsgruppe für Kita-Kinder": "Bewegung und Sport",
+    "Elternkurs Starke Eltern – Starke Kinder": "Elternbildung", "Erziehungsberatung": "Erziehungsberatung",
+    "Hausaufgabenhilfe": "Lernförderung", "Schulsozialarbeit Grundschule": "Schulsozialarbeit",
+    "Lernpaten": "Lernförderung", "Ferienprogramm": "Freizeit und Ferien",
+    "Offener Jugendtreff": "Offene Jugendarbeit", "Streetwork": "Streetwork", "Mädchentreff": "Offene Jugendarbeit",
+    "Suchtprävention an Schulen": "Suchtprävention", "Jugendmigrationsdienst": "Migrationsberatung",
+    "Berufsorientierung": "Berufsorientierung", "Jugendberufsagentur-Sprechstunde": "Ausbildung und Arbeit",
+    "Bewerbungstraining": "Ausbildung und Arbeit", "Ausbildungspaten": "Ausbildung und Arbeit",
+    "Schuldnerberatung": "Schuldnerberatung", "Migrationsberatung für Erwachsene": "Migrationsberatung",
+    "Integrationskurs": "Integrationskurs", "Familienberatung": "Familienberatung",
+    "Gesundheitskurs": "Gesundheitsförderung", "Seniorentreff": "Begegnung im Alter",
+    "Pflegeberatung": "Pflegeberatung", "Besuchsdienst": "Besuchsdienst", "Bewegung im Alter": "Bewegung und Sport",
+    "Quartiersbüro Älter werden": "Quartiersarbeit",
+}
+_JA, _GA, _AWO, _CAR, _DIA, _DRK = ("Stadt Lindenbrück – Jugendamt", "Kreisgesundheitsamt (fiktiv)",
+                                    "AWO Ortsverein Lindenbrück", "Caritasverband Lindenbrück",
+                                    "Diakonie Lindenbrück", "DRK Ortsverein Lindenbrück")
+_FBS, _VHS, _KSB, _JC, _EV, _KATH, _TUS, _MIT, _PRO = (
+    "Familienbildungsstätte Lindenbrück", "Volkshochschule Lindenbrück", "Kinderschutzbund Lindenbrück",
+    "Jobcenter Lindenbrück", "Ev. Kirchengemeinde Lindenbrück", "Kath. Pfarrei St. Lambertus",
+    "TuS Lindenbrück 1899", "Verein Miteinander e. V.", "Pro Familia Beratungsstelle")
+PROVIDERS_OF = {
+    "Schwangerschaftsberatung": (_PRO, _CAR, _DIA), "Geburtsvorbereitung": (_FBS, _DRK),
+    "Hebammenhilfe": (_GA, _DRK, _JA), "Lotsendienst Frühe Hilfen": (_JA, _GA, _KSB),
+    "Beratung Frühe Hilfen": (_JA, _KSB), "Eltern-Kind-Gruppe": (_FBS, _EV, _KATH, _AWO), "Babymassage": (_FBS, _DRK),
+    "Elterncafé": (_FBS, _AWO, _MIT, _KATH), "Elternbildung": (_FBS, _KSB, _VHS),
+    "Erziehungsberatung": (_CAR, _DIA, _JA), "Familienberatung": (_CAR, _DIA, _PRO),
+    "Sprachförderung": (_VHS, _MIT, _FBS), "Integrationskurs": (_VHS, _MIT), "Bewegung und Sport": (_TUS, _DRK, _AWO),
+    "Lernförderung": (_MIT, _CAR, _AWO, _VHS), "Schulsozialarbeit": (_JA, _AWO, _DIA),
+    "Freizeit und Ferien": (_JA, _TUS, _EV), "Offene Jugendarbeit": (_JA, _EV, _AWO), "Streetwork": (_JA, _DIA),
+    "Suchtprävention": (_GA, _CAR, _DIA), "Migrationsberatung": (_CAR, _DIA, _MIT, _AWO),
+    "Berufsorientierung": (_JC, _VHS, _AWO), "Ausbildung und Arbeit": (_JC, _VHS, _CAR),
+    "Schuldnerberatung": (_CAR, _DIA, _AWO), "Gesundheitsförderung": (_GA, _VHS, _TUS, _DRK),
+    "Begegnung im Alter": (_AWO, _CAR, _EV, _KATH, _DRK), "Pflegeberatung": (_CAR, _DIA, _DRK, _AWO),
+    "Besuchsdienst": (_DRK, _EV, _KATH, _CAR), "Quartiersarbeit": (_AWO, _MIT, _DIA),
+}
 OFFERS_PER_PHASE = {"pregnancy": 18, "early_childhood": 32, "kita": 24, "primary": 26, "youth": 30,
                     "transition": 18, "adults": 28, "seniors": 24}
 # Deliberate gaps: no site-based offers of these phases in these districts.
@@ -332,7 +377,8 @@ def _offers(rng, districts, cells) -> gpd.GeoDataFrame:
         templates = OFFER_TEMPLATES[phase]
         for j in range(n):
             name, category, sectors, audience, extra, outreach = templates[j % len(templates)]
-            provider = PROVIDERS[rng.integers(len(PROVIDERS))]
+            candidates = PROVIDERS_OF[TOPIC_OF[name]]
+            provider = candidates[rng.integers(len(candidates))]
             phases = ";".join([phase] + [p for p in extra.split(";") if p])
             geometry, area, district = None, None, None
             if outreach:  # visiting services city-wide; others in a few districts, never in a gap
@@ -392,6 +438,7 @@ def _offer_row(rng, k, name, provider, category, sectors, phases, audience, area
         "provider": provider,
         "partner_id": f"P{PROVIDERS.index(provider) + 1:03d}",
         "category": category,
+        "topic": TOPIC_OF[name],
         "sectors": sectors,
         "life_phases": phases,
         "audience": audience,
@@ -453,7 +500,7 @@ NETWORKS = [
       "Jugendzentrum"}, ("Jobcenter Lindenbrück", "Volkshochschule Lindenbrück")),
     ("N4", "Älter werden im Quartier", "seniors", {"Seniorenbüro", "Kirchengemeinde", "Quartiersmanagement"},
      ("AWO Ortsverein Lindenbrück", "Caritasverband Lindenbrück", "Diakonie Lindenbrück")),
-    ("N5", "Netzwerk Kinderschutz", "early_childhood;kita;primary;youth",
+    ("N5", "Kinderschutz", "early_childhood;kita;primary;youth",
      {"Jugendamt – Bezirkssozialdienst", "Erziehungsberatungsstelle", "Kinderarztpraxis", "Grundschule"},
      ("Stadt Lindenbrück – Jugendamt", "Kinderschutzbund Lindenbrück")),
     ("N6", "Integration & Vielfalt", "transition;adults",

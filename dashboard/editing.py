@@ -97,6 +97,7 @@ def form_values(record: pd.Series | None, layer: str) -> dict:
     if layer == "offers":
         shown.update({
             "provider": value("provider", ""), "category": value("category", schema.CATEGORIES[0]),
+            "topic": value("topic"),
             "life_phases": tuple(value("life_phases", ()) or ()), "sectors": tuple(value("sectors", ()) or ()),
             "audience": tuple(value("audience", ()) or ()), "cost_free": bool(value("cost_free", True)),
             "barrier_free": bool(value("barrier_free", False)), "capacity": value("capacity"),

@@ -368,6 +368,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "address_search": ("Adresse", "Address"),
     "address_placeholder": ("z. B. {example}", "e.g. {example}"),
     "choose": ("Bitte wählen …", "Choose …"),
+    "topic": ("Thema", "Topic"),
     "address_placeholder_plain": ("Straße Nr, PLZ Ort", "Street No, postcode town"),
     "address_corrected": ("Gefunden als „{address}“.", "Found as \"{address}\"."),
     "lotse_comes_home": ("kommt zu Ihnen (aufsuchend)", "comes to you (outreach)"),
@@ -459,6 +460,20 @@ TERMS_EN = {
     "Deutsch": "German", "Türkisch": "Turkish", "Arabisch": "Arabic", "Russisch": "Russian",
     "Ukrainisch": "Ukrainian", "Polnisch": "Polish", "Englisch": "English", "Französisch": "French",
     "Kurdisch": "Kurdish", "Persisch": "Persian", "Rumänisch": "Romanian", "Bulgarisch": "Bulgarian",
+    # topics (Themen) of offers
+    "Schwangerschaftsberatung": "Pregnancy counselling", "Geburtsvorbereitung": "Antenatal classes",
+    "Hebammenhilfe": "Midwife care", "Lotsendienst Frühe Hilfen": "Early-help guides",
+    "Beratung Frühe Hilfen": "Early-help counselling", "Eltern-Kind-Gruppe": "Parent-child group",
+    "Babymassage": "Baby massage", "Elterncafé": "Parents' café", "Elternbildung": "Parenting education",
+    "Erziehungsberatung": "Parenting counselling", "Familienberatung": "Family counselling",
+    "Sprachförderung": "Language support", "Integrationskurs": "Integration course",
+    "Bewegung und Sport": "Exercise and sport", "Lernförderung": "Learning support",
+    "Schulsozialarbeit": "School social work", "Freizeit und Ferien": "Leisure and holidays",
+    "Offene Jugendarbeit": "Open youth work", "Streetwork": "Street work", "Suchtprävention": "Addiction prevention",
+    "Migrationsberatung": "Migration counselling", "Berufsorientierung": "Career orientation",
+    "Ausbildung und Arbeit": "Training and work", "Schuldnerberatung": "Debt counselling",
+    "Gesundheitsförderung": "Health promotion", "Begegnung im Alter": "Meeting older people",
+    "Pflegeberatung": "Care counselling", "Besuchsdienst": "Visiting service", "Quartiersarbeit": "Neighbourhood work",
 }
 
 

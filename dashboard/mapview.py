@@ -151,7 +151,8 @@ def _yes_no(series: pd.Series, lang: str) -> pd.Series:
     return series.map(lambda v: t("yes", lang) if bool(v) else t("no", lang))
 
 
-OFFER_ROWS = [("provider", "p"), ("life_phases", "ph"), ("sectors", "s"), ("category", "c"), ("audience", "a"),
+OFFER_ROWS = [("provider", "p"), ("life_phases", "ph"), ("topic", "tp"), ("sectors", "s"), ("category", "c"),
+              ("audience", "a"),
               ("cost_free", "f"), ("barrier_free", "b"), ("languages", "l"), ("service_area", "sa"),
               ("address", "ad"), ("capacity", "cap"), ("contact", "ct"), ("contact_person", "cp"),
               ("last_updated", "u")]
@@ -184,6 +185,7 @@ def offer_properties(ws, offers: pd.DataFrame, lang: str = "de", show_personal: 
         "offer_id": offers["offer_id"], "n": _esc(offers["name"]), "p": _esc(offers["provider"]),
         "ph": _esc_list(offers["life_phases"]), "s": _esc_terms(offers["sectors"], lang),
         "c": _esc_terms(offers["category"], lang), "a": _esc_terms(offers["audience"], lang),
+        "tp": _esc_terms(offers["topic"] if "topic" in offers else pd.Series(None, index=offers.index), lang),
         "f": offers["cost_free"].astype(bool), "b": offers["barrier_free"].astype(bool),
         "l": _esc_terms(offers["languages"], lang), "sa": _esc_list(offers["service_area"]), "ad": _esc(offers["address"]),
         "cap": capacity, "ct": _esc(offers.get("contact_public", pd.Series("", index=offers.index))),

@@ -34,8 +34,25 @@ CATEGORIES = (
     "Treffpunkt",
     "Betreuung",
 )
+# Topics (Themen) of offers: what an offer is about; two offers are alike (a possible
+# Parallelstruktur) when they share a life phase and a topic. A workspace may set its own list
+# in meta 'topics' (separated by ';'); this is the default.
+TOPICS = (
+    "Schwangerschaftsberatung", "Geburtsvorbereitung", "Hebammenhilfe", "Lotsendienst Frühe Hilfen",
+    "Beratung Frühe Hilfen", "Eltern-Kind-Gruppe", "Babymassage", "Elterncafé", "Elternbildung",
+    "Erziehungsberatung", "Familienberatung", "Sprachförderung", "Integrationskurs", "Bewegung und Sport",
+    "Lernförderung", "Schulsozialarbeit", "Freizeit und Ferien", "Offene Jugendarbeit", "Streetwork",
+    "Suchtprävention", "Migrationsberatung", "Berufsorientierung", "Ausbildung und Arbeit", "Schuldnerberatung",
+    "Gesundheitsförderung", "Begegnung im Alter", "Pflegeberatung", "Besuchsdienst", "Quartiersarbeit",
+)
 AUDIENCES = ("Kinder", "Jugendliche", "Eltern", "Familien", "Fachkräfte", "Erwachsene", "Senioren")
 LEGAL_DOMAINS = ("SGB VIII", "SGB V", "SGB II", "SGB III", "SGB IX", "SGB XII", "Schule", "Sonstige")
+def topics_of(meta: dict | None) -> tuple[str, ...]:
+    """The workspace's topic vocabulary: meta 'topics' (';'-separated) or :data:`TOPICS`."""
+    given = str((meta or {}).get("topics") or "").strip()
+    return tuple(t.strip() for t in given.split(";") if t.strip()) if given else TOPICS
+
+
 # Service area value meaning "the whole municipality".
 CITY_WIDE = "city"
 
@@ -139,6 +156,7 @@ LAYERS: dict[str, Layer] = {
                 C("category", vocab="categories"),
                 C("sectors", "list", vocab="sectors"),
                 C("life_phases", "list", vocab="life_phases"),
+                C("topic", required=False, nullable=True, vocab="topics"),
                 C("audience", "list", vocab="audiences"),
                 C("service_area", "list", nullable=True),
                 C("capacity", "int", nullable=True),

@@ -73,6 +73,10 @@ with st.form(f"edit_form_{layer}_{record_id}"):
         fields["provider"] = st.text_input(ui.t("provider"), value=shown["provider"])
         options = choices_with(schema.CATEGORIES, shown["category"])
         fields["category"] = st.selectbox(ui.t("category"), options, index=options.index(shown["category"]))
+        topics = [None, *choices_with(schema.topics_of(ws.meta), shown["topic"])] if shown["topic"] else \
+            [None, *schema.topics_of(ws.meta)]
+        fields["topic"] = st.selectbox(ui.t("topic"), topics, index=topics.index(shown["topic"] or None),
+                                       format_func=lambda v: ui.t("choose") if v is None else ui.term(v))
         fields["life_phases"] = tuple(st.multiselect(ui.t("life_phases"), list(labels), default=[
             p for p in shown["life_phases"] if p in labels], format_func=labels.get, placeholder=ui.t("choose")))
         fields["sectors"] = tuple(st.multiselect(ui.t("sectors"), choices_with(schema.SECTORS, *shown["sectors"]),

@@ -48,7 +48,7 @@ GAP_COLUMNS = {
     "need_rank": ui.t("need_rank"), "priority_rank": "Rang" if de else "Rank",
 }
 DUP_COLUMNS = {
-    "cluster": "Gruppe" if de else "Cluster", "phase": ui.t("phase"), "category": ui.t("category"),
+    "cluster": "Gruppe" if de else "Cluster", "phase": ui.t("phase"), "topic": ui.t("topic"),
     "name_a": "Angebot A" if de else "Offer A", "provider_a": "Träger A" if de else "Provider A",
     "name_b": "Angebot B" if de else "Offer B", "provider_b": "Träger B" if de else "Provider B",
     "distance_m": "Abstand (m)" if de else "Distance (m)",
@@ -60,7 +60,7 @@ TRANSITION_COLUMNS = {"sentence": "Befund" if de else "Finding", "district": ui.
                       "reach_to": "Erreichung nachher" if de else "Reach after"}
 gaps = gaps.assign(phase=gaps["phase_id"].map(labels))
 gap_view = gaps[list(GAP_COLUMNS)].rename(columns=GAP_COLUMNS)
-dup_view = dups[list(DUP_COLUMNS)].rename(columns=DUP_COLUMNS)
+dup_view = dups.assign(topic=dups["topic"].map(ui.term))[list(DUP_COLUMNS)].rename(columns=DUP_COLUMNS)
 transition_view = transitions[list(TRANSITION_COLUMNS)].rename(columns=TRANSITION_COLUMNS)
 percent = st.column_config.NumberColumn(format="percent")
 number = st.column_config.NumberColumn(format="%.1f")

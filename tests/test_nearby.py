@@ -90,3 +90,12 @@ def test_organisation_family_centres_by_provider_name(demo_ws):
     assert organisation_family_centres(demo_ws, "nobody").empty
     offers = organisation_offers(demo_ws, partner_id)
     assert set(offers["partner_id"]) == {partner_id} and list(offers["name"]) == sorted(offers["name"])
+
+
+def test_nearby_same_phase_needs_the_same_topic():
+    rows = [offer("mine", ["kita"], 500, 500), offer("same", ["kita"], 600, 500), offer("differs", ["kita"], 520, 500)]
+    ws = tiny(rows)
+    ws.offers = ws.offers.assign(partner_id=["P1", "P2", "P3"],
+                                 topic=["Sprachförderung", "Sprachförderung", "Bewegung und Sport"])
+    near = nearby_same_phase(ws, ws.offers[ws.offers["partner_id"] == "P1"], radius_m=1300, detour=1.3)
+    assert list(near["near_offer_id"]) == ["same"]

@@ -17,7 +17,8 @@ Rules (documented for planners):
   per 1,000 below ``min_offers_per_1000``), ranked: phases of higher priority first (per
   workspace; default pregnancy to the transition into work), then by the share not reached ×
   need weight (see :func:`dashboard.analysis.need.need_weight`).
-* Duplicates: two sited offers of the same phase and category whose catchments share at
+* Duplicates: two sited offers of the same phase and topic (category where there are no
+  topics) whose catchments share at
   least ``overlap`` of the smaller catchment's target population.
 * Broken transitions: in a district, a phase that is served (reach ≥ min_reach) followed in
   the life chain by one that is not, or whose reach is ``reach_drop`` lower.
@@ -339,9 +340,17 @@ def gaps(cov: Coverage, ws, lang: str = "de", threshold: int = 3) -> pd.DataFram
     return shown
 
 
+def alike_key(offers: pd.DataFrame) -> np.ndarray:
+    """What makes two offers of one phase alike (a possible Parallelstruktur): their topic;
+    offers without a topic (workspaces without topics) compare by category instead."""
+    topic = offers["topic"] if "topic" in offers else pd.Series(None, index=offers.index, dtype=object)
+    blank = topic.isna() | (topic.astype(str).str.strip() == "")
+    return np.where(blank, "category:" + offers["category"].astype(str), "topic:" + topic.astype(str)).astype(object)
+
+
 def duplicates(ws, params: CoverageParams = CoverageParams(), demand: Demand | None = None,
                lang: str = "de") -> pd.DataFrame:
-    """Pairs of sited offers with the same phase and category whose catchments share at
+    """Pairs of sited offers with the same phase and topic (:func:`alike_key`) whose catchments share at
     least ``params.overlap`` of the smaller catchment's target population, with the shared
     persons, the overlap share, the distance and a cluster id (connected pairs)."""
     demand = demand or prepare_demand(ws)
@@ -353,6 +362,8 @@ def duplicates(ws, params: CoverageParams = CoverageParams(), demand: Demand | N
     all_xy = np.column_stack([sited.geometry.x.to_numpy(), sited.geometry.y.to_numpy()]) if len(sited) \
         else np.zeros((0, 2))
     cols = {c: sited[c].to_numpy() for c in ("offer_id", "name", "provider", "category")}
+    cols["alike"] = alike_key(sited)
+    cols["topic"] = sited["topic"].to_numpy() if "topic" in sited else np.full(len(sited), None, dtype=object)
     for k, phase in enumerate(demand.phases):
         members = np.flatnonzero(sited_phase[:, k])
         if len(members) < 2:
@@ -370,8 +381,8 @@ def duplicates(ws, params: CoverageParams = CoverageParams(), demand: Demand | N
         shared = (member.multiply(pop[None, :]) @ member.T).tocoo()
         own = np.asarray(member @ pop).ravel()
         a, b, v = shared.row, shared.col, shared.data
-        category = cols["category"][members]
-        keep = (a < b) & (category[a] == category[b])
+        alike = cols["alike"][members]
+        keep = (a < b) & (alike[a] == alike[b])
         a, b, v = a[keep], b[keep], v[keep]
         smaller = np.minimum(own[a], own[b])
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -379,12 +390,12 @@ def duplicates(ws, params: CoverageParams = CoverageParams(), demand: Demand | N
         keep = share >= params.overlap
         i, j = members[a[keep]], members[b[keep]]
         rows.append(pd.DataFrame({
-            "phase_id": phase, "phase": labels[phase], "category": cols["category"][i],
+            "phase_id": phase, "phase": labels[phase], "category": cols["category"][i], "topic": cols["topic"][i],
             "offer_a": cols["offer_id"][i], "name_a": cols["name"][i], "provider_a": cols["provider"][i],
             "offer_b": cols["offer_id"][j], "name_b": cols["name"][j], "provider_b": cols["provider"][j],
             "distance_m": np.hypot(*(all_xy[i] - all_xy[j]).T), "shared_persons": v[keep], "overlap": share[keep],
         }))
-    columns = ["phase_id", "phase", "category", "offer_a", "name_a", "provider_a", "offer_b",
+    columns = ["phase_id", "phase", "category", "topic", "offer_a", "name_a", "provider_a", "offer_b",
                "name_b", "provider_b", "distance_m", "shared_persons", "overlap"]
     rows = [pd.concat(rows, ignore_index=True)] if rows else []
     out = rows[0][columns] if rows else pd.DataFrame(columns=columns)

@@ -17,6 +17,7 @@ from scipy.spatial import cKDTree
 
 from .. import filters, schema
 from ..secrecy import suppress
+from .coverage import alike_key
 
 WALKING_M_PER_MIN = 75.0
 
@@ -200,8 +201,9 @@ def site_reach(ws, offers: pd.DataFrame, radius_m: float = 1000.0, detour: float
 
 
 def nearby_same_phase(ws, offers: pd.DataFrame, radius_m: float = 1000.0, detour: float = 1.3) -> pd.DataFrame:
-    """Other organisations' offers of the same life phases within ``radius_m`` (walking) of
-    each sited offer: possible Parallelstrukturen or cooperation partners, nearest first."""
+    """Other organisations' offers of the same life phases and topic within ``radius_m``
+    (walking) of each sited offer: possible Parallelstrukturen or cooperation partners,
+    nearest first."""
     columns = ["offer_id", "name", "near_offer_id", "near_name", "near_provider", "shared_phases", "distance_m"]
     sited = offers[offers.geometry.notna()] if len(offers) else offers
     others = ws.offers[ws.offers.geometry.notna()]
@@ -220,7 +222,9 @@ def nearby_same_phase(ws, offers: pd.DataFrame, radius_m: float = 1000.0, detour
         return pd.DataFrame(columns=columns)
     own_phases = sited["life_phases"].to_numpy()[i]
     their_phases = others["life_phases"].to_numpy()[j]
-    shared = [tuple(p for p in a if p in set(b)) for a, b in zip(own_phases, their_phases)]
+    alike = alike_key(sited)[i] == alike_key(others)[j]  # the same topic, not just the same phase
+    shared = [tuple(p for p in a if p in set(b)) if same else () for a, b, same in
+              zip(own_phases, their_phases, alike)]
     other_xy = shapely.get_coordinates(others.geometry.to_numpy())
     out = pd.DataFrame({
         "offer_id": sited["offer_id"].to_numpy()[i], "name": sited["name"].to_numpy()[i],
