@@ -186,6 +186,17 @@ def static_map(ws, *, district_id: str | None = None, shading: pd.Series | None 
     return fig
 
 
+def need_map(ws, need_score: pd.Series, *, district_id: str | None = None, offers=None, partners=None,
+             lang: str = "de", attribution: str = "", size=(7.5, 6.0)):
+    """The districts by need (the need index in five worded classes, no z-scores), with the
+    Familienzentren, optionally one district outlined and offers/partners drawn."""
+    from .i18n import t
+
+    return static_map(ws, district_id=district_id, shading=need_score, shading_title=t("need_map_title", lang),
+                      palette="YlOrRd", offers=offers, family_centres=ws.family_centres, partners=partners, lang=lang,
+                      attribution=attribution, size=size, class_labels=need_class_labels(lang))
+
+
 def population_chart(profile, lang: str = "de"):
     """Horizontal bars: share of each life phase in the district beside the city share (%)."""
     pop = profile.population

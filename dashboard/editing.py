@@ -28,15 +28,26 @@ GEOMETRY_TOLERANCE_M = 0.5  # metres: a position moved less than this (e.g. WGS8
 
 
 class EditError(ValueError):
-    """A change that cannot be made (unknown record, bad field)."""
+    """A change that cannot be made: ``code`` ('unknown_record', 'id_exists', 'denied',
+    'conflict') and ``params`` for the message in the UI language; the text is English (CLI, logs)."""
+
+    default_code = "unknown_record"
+
+    def __init__(self, text: str, code: str | None = None, **params):
+        super().__init__(text)
+        self.code, self.params = code or self.default_code, params
 
 
 class ConflictError(EditError):
     """The record was saved by someone else after the editor opened it (lost update)."""
 
+    default_code = "conflict"
+
 
 class PermissionDenied(EditError):
     """The role may not make this change."""
+
+    default_code = "denied"
 
 
 @contextmanager
@@ -65,7 +76,7 @@ def version_of(ws: Workspace, layer: str, record_id: str) -> int:
     frame = getattr(ws, layer)
     row = frame[frame[LAYERS[layer]] == record_id]
     if row.empty:
-        raise EditError(f"unknown {layer} id {record_id!r}")
+        raise EditError(f"unknown {layer} id {record_id!r}", "unknown_record", record=record_id)
     value = row["version"].iloc[0] if "version" in row else None
     return 1 if value is None or pd.isna(value) else int(value)
 
@@ -160,7 +171,7 @@ def changed_fields(shown: dict, submitted: dict, tolerance_m: float = GEOMETRY_T
 def _apply(path: Path, layer: str, record_id: str | None, changes: dict, *, user: str, role: str,
            organisation: str | None, expected_version: int | None, action: str, today: date | None = None):
     if layer not in LAYERS:
-        raise EditError(f"layer must be one of {tuple(LAYERS)}")
+        raise ValueError(f"layer must be one of {tuple(LAYERS)}")  # a programming error, not the user's
     path = Path(path)
     with _locked(path):
         ws = read_workspace(path)
@@ -169,7 +180,7 @@ def _apply(path: Path, layer: str, record_id: str | None, changes: dict, *, user
         if action == "add":
             record_id = record_id or f"{id_col[0].upper()}{uuid.uuid4().hex[:8]}"
             if (frame[id_col] == record_id).any():
-                raise EditError(f"{layer} id {record_id!r} exists already")
+                raise EditError(f"{layer} id {record_id!r} exists already", "id_exists", record=record_id)
             if not may_edit(role, organisation, layer, None):
                 raise PermissionDenied(f"role {role!r} may not add {layer}")
             if role == "partner":
@@ -180,7 +191,7 @@ def _apply(path: Path, layer: str, record_id: str | None, changes: dict, *, user
             old_version = None
         rows = frame.index[frame[id_col] == record_id]
         if len(rows) == 0:
-            raise EditError(f"unknown {layer} id {record_id!r}")
+            raise EditError(f"unknown {layer} id {record_id!r}", "unknown_record", record=record_id)
         i = rows[0]
         if action != "add":
             record = frame.loc[i]
@@ -195,7 +206,7 @@ def _apply(path: Path, layer: str, record_id: str | None, changes: dict, *, user
         known = {c.name for c in schema.LAYERS[layer].columns} | {"geometry"}
         unknown = set(changes) - known
         if unknown:
-            raise EditError(f"unknown fields: {', '.join(sorted(unknown))}")
+            raise ValueError(f"unknown fields: {', '.join(sorted(unknown))}")  # a programming error
         at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         history = []
         for field, value in changes.items():

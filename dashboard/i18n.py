@@ -261,6 +261,13 @@ TEXT: dict[str, tuple[str, str]] = {
                          "Values for all rows (where no column is mapped)"),
     "import_words": ("Begriffe der Datei den Lebensphasen zuordnen", "Map the file's words to life phases"),
     "import_check": ("Prüfen", "Check"),
+    "import_problems_one": ("1 Problem – nichts wurde gespeichert. Bitte Datei oder Zuordnung korrigieren:",
+                            "1 problem – nothing was saved. Please correct the file or the mapping:"),
+    "edit_error_unknown_record": ("Den Eintrag {record} gibt es nicht mehr (inzwischen stillgelegt oder entfernt); "
+                                  "bitte die Seite neu laden.", "The record {record} no longer exists (retired or "
+                                  "removed in the meantime); please reload the page."),
+    "edit_error_id_exists": ("Die Kennung {record} ist schon vergeben; bitte eine andere wählen.",
+                             "The id {record} is taken already; please choose another."),
     "import_problems": ("{n} Probleme – nichts wurde gespeichert. Bitte Datei oder Zuordnung korrigieren:",
                         "{n} problems – nothing was saved. Please fix the file or the mapping:"),
     "import_ready": ("Keine Probleme: {n} Einträge können übernommen werden.", "No problems: {n} records ready."),

@@ -20,7 +20,6 @@ from fpdf.fonts import FontFace
 
 from . import charts
 from .analysis import coverage as C
-from .indicators import indicator_values, indicator_years
 from .life_phases import phase_labels
 from .profile import Profile, district_profile
 from .i18n import meta_text
@@ -44,7 +43,7 @@ TEXT = {
         "rules": "Erreichung: Anteil der Zielgruppe, die in {d} m Fußweg (Luftlinie × {f}) ein passendes Angebot "
                  "hat oder in einem Sozialraum wohnt, den ein aufsuchendes Angebot abdeckt. Zahlen unter {t} "
                  "Personen werden nicht ausgewiesen (Geheimhaltung).",
-        "districts": "Sozialräume", "map_title": "Bedarf nach Bedarfsindex (Fünftel der Sozialräume)",
+        "districts": "Sozialräume",
         "wegweiser": "Wegweiser: Angebote in Ihrer Nähe", "nr": "Nr.", "address": "Adresse",
         "contact": "Kontakt", "walk": "Fußweg", "outreach": "Kommt zu Ihnen (aufsuchend)",
         "star": "★ = Ihr Ausgangspunkt. Fußweg geschätzt (Luftlinie × {f}, 4,5 km/h).",
@@ -67,7 +66,7 @@ TEXT = {
         "offers_n": "Offers", "per_1000": "per 1,000", "top_gaps": "Main gaps",
         "rules": "Reach: share of the target group within {d} m on foot (straight line × {f}) of a matching offer "
                  "or living in a district covered by an outreach offer. Counts below {t} persons are withheld.",
-        "districts": "Districts", "map_title": "Need by need index (fifths of districts)",
+        "districts": "Districts",
         "wegweiser": "Guide: offers near you", "nr": "No.", "address": "Address", "contact": "Contact",
         "walk": "Walk", "outreach": "Comes to you (outreach)",
         "star": "★ = your starting point. Walking estimated (straight line × {f}, 4.5 km/h).",
@@ -193,12 +192,8 @@ def _profile_chapter(pdf: _Document, ws, profile: Profile, cov, lang: str, thres
     bits = [f"{w['borough']}: {profile.parent}"] if profile.parent else []
     bits.append(w["need"].format(r=profile.need_rank, n=profile.need_of))
     pdf.para(" · ".join(bits))
-    years = indicator_years(ws, "sgb2_u15") if "sgb2_u15" in set(ws.indicator_catalogue["indicator"]) else []
-    shading = indicator_values(ws, "sgb2_u15", years[-1]) if years else cov.need["score"]
-    title = (f"SGB-II-Quote u15 (%) {years[-1]}" if years else w["map_title"])
-    fig = charts.static_map(ws, district_id=profile.district_id, shading=shading, shading_title=title,
-                            offers=_offers_of(ws, profile), family_centres=ws.family_centres, partners=ws.partners,
-                            lang=lang, attribution=profile.fictional_label or "")
+    fig = charts.need_map(ws, cov.need["score"], district_id=profile.district_id, offers=_offers_of(ws, profile),
+                          partners=ws.partners, lang=lang, attribution=profile.fictional_label or "")
     pdf.image_bytes(charts.to_bytes(fig, "jpeg", dpi=130), 180)
     pdf.h2(w["population"])
     pdf.grid([w["phase"], w["persons"], w["share"], w["city_share"]],
@@ -244,9 +239,8 @@ def _city_summary(pdf: _Document, ws, cov, lang: str, threshold: int):
     pdf.add_page()
     pdf.h1(f"{w['city_report']} {meta_text(ws.meta, 'municipality_name', lang)}")
     pdf.para(f"{w['data_stand']}: {ws.meta.get('data_stand', '')} · {len(ws.districts)} {w['districts']}")
-    fig = charts.static_map(ws, shading=cov.need["score"], shading_title=w["map_title"], palette="YlOrRd",
-                            family_centres=ws.family_centres, lang=lang, class_labels=charts.need_class_labels(lang),
-                            attribution=meta_text(ws.meta, "fictional_label", lang) if ws.is_fictional else "")
+    fig = charts.need_map(ws, cov.need["score"], lang=lang,
+                          attribution=meta_text(ws.meta, "fictional_label", lang) if ws.is_fictional else "")
     pdf.image_bytes(charts.to_bytes(fig, "jpeg", dpi=130), 175)
     pdf.h2(w["city_chain"])
     city = C.public_table(cov.city, threshold)

@@ -174,6 +174,7 @@ with left:
     maps.Legend(legend).add_to(m)
     ui.show_map(m, key="chain_map", height=460, feature_group_to_add=groups, returned_objects=[])
     st.markdown(f"**{ui.t('offers_serving')}** ({len(mine)})")
-    st.dataframe(mine[["name", "provider", "category", "address"]].rename(columns={
+    st.dataframe(mine[["name", "provider", "category", "address"]].assign(
+        category=mine["category"].map(ui.term)).rename(columns={
         "name": "Angebot" if lang == "de" else "Offer", "provider": ui.t("provider"),
         "category": ui.t("category"), "address": ui.t("address")}), hide_index=True, width="stretch")

@@ -72,7 +72,8 @@ with st.form(f"edit_form_{layer}_{record_id}"):
     if layer == "offers":
         fields["provider"] = st.text_input(ui.t("provider"), value=shown["provider"])
         options = choices_with(schema.CATEGORIES, shown["category"])
-        fields["category"] = st.selectbox(ui.t("category"), options, index=options.index(shown["category"]))
+        fields["category"] = st.selectbox(ui.t("category"), options, index=options.index(shown["category"]),
+                                          format_func=ui.term)
         topics = [None, *choices_with(schema.topics_of(ws.meta), shown["topic"])] if shown["topic"] else \
             [None, *schema.topics_of(ws.meta)]
         fields["topic"] = st.selectbox(ui.t("topic"), topics, index=topics.index(shown["topic"] or None),
@@ -80,9 +81,11 @@ with st.form(f"edit_form_{layer}_{record_id}"):
         fields["life_phases"] = tuple(st.multiselect(ui.t("life_phases"), list(labels), default=[
             p for p in shown["life_phases"] if p in labels], format_func=labels.get, placeholder=ui.t("choose")))
         fields["sectors"] = tuple(st.multiselect(ui.t("sectors"), choices_with(schema.SECTORS, *shown["sectors"]),
-                                                 default=list(shown["sectors"]), placeholder=ui.t("choose")))
+                                                 default=list(shown["sectors"]), placeholder=ui.t("choose"),
+                                                 format_func=ui.term))
         fields["audience"] = tuple(st.multiselect(ui.t("audience"), choices_with(schema.AUDIENCES, *shown["audience"]),
-                                                  default=list(shown["audience"]), placeholder=ui.t("choose")))
+                                                  default=list(shown["audience"]), placeholder=ui.t("choose"),
+                                                  format_func=ui.term))
         c1, c2, c3 = st.columns(3)
         fields["cost_free"] = c1.checkbox(ui.t("cost_free"), value=shown["cost_free"])
         fields["barrier_free"] = c2.checkbox(ui.t("barrier_free"), value=shown["barrier_free"])
@@ -92,9 +95,11 @@ with st.form(f"edit_form_{layer}_{record_id}"):
             ui.t("languages"), value="; ".join(shown["languages"])).split(";") if x.strip())
     elif layer == "partners":
         options = choices_with(schema.SECTORS, shown["sector"])
-        fields["sector"] = st.selectbox(ui.t("sector"), options, index=options.index(shown["sector"]))
+        fields["sector"] = st.selectbox(ui.t("sector"), options, index=options.index(shown["sector"]),
+                                        format_func=ui.term)
         options = choices_with(schema.LEGAL_DOMAINS, shown["legal_domain"])
-        fields["legal_domain"] = st.selectbox(ui.t("legal_domain"), options, index=options.index(shown["legal_domain"]))
+        fields["legal_domain"] = st.selectbox(ui.t("legal_domain"), options, index=options.index(shown["legal_domain"]),
+                                              format_func=ui.term)
     else:
         fields["provider"] = st.text_input(ui.t("provider"), value=shown["provider"])
     typed_address = found_address if found_address and found_address != ui.t("position_clicked") else shown["address"]
@@ -118,7 +123,7 @@ def attempt(change, done_message: str) -> None:
         st.error(ui.t("edit_invalid"))
         st.code(exc.report(lang), language=None)
     except editing.EditError as exc:
-        st.error(html.escape(str(exc)))
+        st.error(ui.t(f"edit_error_{exc.code}", **{k: html.escape(str(v)) for k, v in exc.params.items()}))
     else:
         st.session_state.pop("_edit_opened", None)
         st.session_state["_edit_message"] = done_message

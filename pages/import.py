@@ -75,13 +75,16 @@ if layer == "offers":
     st.markdown(f"**{ui.t('import_constants')}**")
     k1, k2, k3 = st.columns(3)
     if "category" not in columns:
-        constants["category"] = k1.selectbox(ui.t("category"), schema.CATEGORIES, key="imp_const_category")
+        constants["category"] = k1.selectbox(ui.t("category"), schema.CATEGORIES, key="imp_const_category",
+                                             format_func=ui.term)
     if "sectors" not in columns:
         constants["sectors"] = ";".join(k2.multiselect(ui.t("sectors"), schema.SECTORS, default=[schema.SECTORS[3]],
-                                                       key="imp_const_sectors", placeholder=ui.t("choose")))
+                                                       key="imp_const_sectors", placeholder=ui.t("choose"),
+                                                       format_func=ui.term))
     if "audience" not in columns:
         constants["audience"] = ";".join(k3.multiselect(ui.t("audience"), schema.AUDIENCES, default=["Familien"],
-                                                        key="imp_const_audience", placeholder=ui.t("choose")))
+                                                        key="imp_const_audience", placeholder=ui.t("choose"),
+                                                        format_func=ui.term))
     for name in ("cost_free", "barrier_free"):
         if name not in columns:
             constants[name] = k1.checkbox(ui.t(name), value=True, key=f"imp_const_{name}")
@@ -107,7 +110,7 @@ if st.button(ui.t("import_check"), key="imp_check"):
         st.error(ui.t("import_unreadable", detail=html.escape(str(exc)[:200])))
     st.session_state["imp_checked"] = (upload.name, len(data), not problems and new is not None)
     if problems:
-        st.error(ui.t("import_problems", n=len(problems)))
+        st.error(ui.t("import_problems_one" if len(problems) == 1 else "import_problems", n=len(problems)))
         st.code("\n".join(p.message(lang) for p in problems[:200]), language=None)
     elif new is not None:
         st.success(ui.t("import_ready", n=len(new)))
@@ -119,5 +122,5 @@ if st.button(ui.t("import_commit"), key="imp_commit", disabled=not ready, type="
         st.session_state.pop("imp_checked", None)
         st.success(ui.t("import_done", n=len(table)))
     except WorkspaceError as exc:
-        st.error(ui.t("import_problems", n=len(exc.problems)))
+        st.error(ui.t("import_problems_one" if len(exc.problems) == 1 else "import_problems", n=len(exc.problems)))
         st.code(exc.report(lang), language=None)

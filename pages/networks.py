@@ -8,7 +8,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from dashboard import maps, mapview, networks, ui
+from dashboard import i18n, maps, mapview, networks, ui
 from dashboard.life_phases import phase_labels
 
 ws = ui.workspace()
@@ -55,8 +55,8 @@ with map_col:
     ui.show_map(m, key="net_map", height=420, feature_group_to_add=groups, returned_objects=[], **kwargs)
     if chosen:
         st.dataframe(pd.DataFrame({
-            ui.t("district_name_field"): members["organisation"], ui.t("sector"): members["sector"],
-            ui.t("legal_domain"): members["legal_domain"], ui.t("col_role"): members["role"],
+            ui.t("district_name_field"): members["organisation"], ui.t("sector"): members["sector"].map(ui.term),
+            ui.t("legal_domain"): members["legal_domain"].map(ui.term), ui.t("col_role"): members["role"],
         }), hide_index=True, width="stretch")
 
 st.subheader(ui.t("net_summary"))
@@ -65,8 +65,8 @@ st.dataframe(pd.DataFrame({
     ui.t("col_network"): summary["name"], ui.t("net_members"): summary["members"],
     ui.t("life_phases"): summary["life_phases"].map(lambda ps: ", ".join(labels.get(p, p) for p in ps)),
     ui.t("net_offer_phases"): summary["offer_phases"].map(lambda ps: ", ".join(labels.get(p, p) for p in ps)),
-    ui.t("sectors"): summary["sectors"].map(", ".join),
-    ui.t("col_legal_domains"): summary["legal_domains"].map(", ".join),
+    ui.t("sectors"): summary["sectors"].map(lambda v: i18n.terms(v, lang)),
+    ui.t("col_legal_domains"): summary["legal_domains"].map(lambda v: i18n.terms(v, lang)),
     ui.t("net_cross"): summary["cross_sector"],
 }), hide_index=True, width="stretch")
 
@@ -83,8 +83,10 @@ with left:
 with right:
     st.subheader(ui.t("net_without"))
     alone = networks.partners_without_network(ws)
-    st.dataframe(pd.DataFrame({ui.t("district_name_field"): alone["organisation"], ui.t("sector"): alone["sector"],
-                               ui.t("legal_domain"): alone["legal_domain"]}), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame({ui.t("district_name_field"): alone["organisation"],
+                               ui.t("sector"): alone["sector"].map(ui.term),
+                               ui.t("legal_domain"): alone["legal_domain"].map(ui.term)}), hide_index=True,
+                 width="stretch")
     st.subheader(ui.t("net_districts_without"))
     empty = networks.districts_without_network_partner(ws)
     st.markdown(html.escape(", ".join(empty["name"])) if len(empty) else ui.t("net_none"))

@@ -34,7 +34,7 @@ partner = partners[partners["partner_id"] == partner_id].iloc[0]
 offers = organisation_offers(ws, partner_id)
 memberships = ws.memberships[ws.memberships["partner_id"] == partner_id]
 network_names = ws.networks.set_index("network_id")["name"].reindex(memberships["network_id"]).dropna()
-st.markdown(html.escape(ui.t("partner_facts", sector=partner["sector"], domain=partner["legal_domain"],
+st.markdown(html.escape(ui.t("partner_facts", sector=ui.term(partner["sector"]), domain=ui.term(partner["legal_domain"]),
                                  offers=len(offers), networks=", ".join(network_names) or ui.t("net_none"))))
 if len(offers):
     updated = pd.to_datetime(offers["last_updated"], errors="coerce")

@@ -79,9 +79,7 @@ fictional = ui.meta(ws, "fictional_label") if ws.is_fictional else ""
 if kind == "city":
     title = ui.t("slide_city", city=ui.meta(ws, "municipality_name"))
     st.markdown(f"<div class='pa-slide'><h1>{html.escape(title)}</h1></div>", unsafe_allow_html=True)
-    fig = charts.static_map(ws, shading=cov.need["score"], shading_title=ui.t("need_map_title"), palette="YlOrRd",
-                            family_centres=ws.family_centres, offers=ws.offers, lang=lang, attribution=fictional,
-                            size=(13, 8.5), class_labels=charts.need_class_labels(lang))
+    fig = charts.need_map(ws, cov.need["score"], offers=ws.offers, lang=lang, attribution=fictional, size=(13, 8.5))
     st.image(charts.to_bytes(fig, dpi=110), width="stretch")
 elif kind == "chain":
     st.markdown(f"<div class='pa-slide'><h1>{html.escape(ui.t('slide_chain'))}</h1></div>", unsafe_allow_html=True)
@@ -100,10 +98,8 @@ else:
                 unsafe_allow_html=True)
     left, right = st.columns([3, 2])
     served = ws.offers[ws.offers["offer_id"].isin(ui.offer_districts(ws).query("district_id == @district_id")["offer_id"])]
-    fig = charts.static_map(ws, district_id=district_id, shading=cov.need["score"],
-                            shading_title=ui.t("need_map_title"), palette="YlOrRd", offers=served,
-                            family_centres=ws.family_centres, lang=lang, attribution=fictional, size=(10, 7.5),
-                            class_labels=charts.need_class_labels(lang))
+    fig = charts.need_map(ws, cov.need["score"], district_id=district_id, offers=served, lang=lang,
+                          attribution=fictional, size=(10, 7.5))
     left.image(charts.to_bytes(fig, dpi=110), width="stretch")
     right.image(charts.to_bytes(charts.chain_strip(profile, lang), dpi=110), width="stretch")
     items = "".join(f"<li>{html.escape(s)}</li>" for s in (profile.gaps + profile.transitions)[:5])

@@ -7,7 +7,6 @@ import streamlit as st
 from dashboard import charts, maps, mapview, report, ui
 from dashboard.analysis import coverage as C
 from dashboard.export import to_xlsx
-from dashboard.indicators import indicator_values, indicator_years
 
 ws = ui.workspace()
 cfg = ui.settings()
@@ -72,7 +71,7 @@ st.dataframe(profile.indicators.assign(change=profile.indicators["change"] + " "
     hide_index=True, width="stretch")
 
 st.subheader(f"{ui.t('offers_by_phase')} ({len(profile.offers)})")
-st.dataframe(profile.offers.rename(columns={
+st.dataframe(profile.offers.assign(category=profile.offers["category"].map(ui.term)).rename(columns={
     "phase": ui.t("phase"), "name": ui.t("col_offer"), "provider": ui.t("provider"), "category": ui.t("category"),
     "where": ui.t("col_where")}), hide_index=True, width="stretch")
 st.markdown(f"**{ui.t('layer_family_centres')}:** " + html.escape(", ".join(profile.family_centres)
@@ -90,14 +89,9 @@ d1.download_button(ui.t("download_pdf"), lambda: report.report_pdf(
 d1.download_button(ui.t("download_city_pdf"), lambda: report.report_pdf(
     ws, None, cov=cov, lang=lang, threshold=cfg.disclosure_threshold, demand=demand),
     "sozialraumbericht.pdf", "application/pdf", key="dl_city_pdf")
-years = indicator_years(ws, "sgb2_u15") if "sgb2_u15" in set(ws.indicator_catalogue["indicator"]) else []
-
-
 def map_png():
-    fig = charts.static_map(
-        ws, district_id=focus, shading=indicator_values(ws, "sgb2_u15", years[-1]) if years else cov.need["score"],
-        shading_title=f"SGB-II-Quote u15 (%) {years[-1]}" if years else ui.t("need_rank"), offers=served,
-        family_centres=ws.family_centres, partners=ws.partners, lang=lang,
+    fig = charts.need_map(
+        ws, cov.need["score"], district_id=focus, offers=served, partners=ws.partners, lang=lang,
         attribution=ui.meta(ws, "fictional_label") if ws.is_fictional else (cfg.tile_attribution or ""))
     return charts.to_bytes(fig, dpi=200)
 

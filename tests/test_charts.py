@@ -122,3 +122,11 @@ def test_need_map_legend_speaks_in_classes_not_z_scores(scene):
                                 class_labels=charts.need_class_labels(lang))
         texts = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
         assert texts == words
+
+
+def test_profile_map_title_follows_the_language(scene):
+    """The profile's map image had a German title (and a fixed demo indicator) in English too."""
+    ws, _, _, cov, _ = scene
+    for lang, title in (("de", "Bedarf nach Bedarfsindex"), ("en", "Need by need index")):
+        legend = charts.need_map(ws, cov.need["score"], district_id="SR07", lang=lang).axes[0].get_legend()
+        assert legend.get_title().get_text().startswith(title)

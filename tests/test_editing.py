@@ -121,7 +121,7 @@ def test_invalid_change_is_rejected_and_nothing_written(workspace_copy):
     with pytest.raises(WorkspaceError):
         editing.edit_record(workspace_copy, "offers", "A0004", {"geometry": shapely.Point(0, 0)}, user="anna",
                             role="planner")
-    with pytest.raises(editing.EditError, match="unknown fields"):
+    with pytest.raises(ValueError, match="unknown fields"):  # a programming error, not a user's
         editing.edit_record(workspace_copy, "offers", "A0004", {"colour": "red"}, user="anna", role="planner")
     assert digest(workspace_copy) == before
 
@@ -163,3 +163,14 @@ def test_changed_fields_keeps_only_real_changes():
     assert editing.changed_fields(shown, moved) == {"geometry": moved["geometry"], "name": None, "capacity": None}
     assert editing.changed_fields({}, {"name": "Neu", "address": ""}) == {"name": "Neu"}
     assert editing.same_value(None, float("nan")) and editing.same_value((), None) and not editing.same_value(0, None)
+
+
+def test_edit_errors_have_messages_in_both_languages(workspace_copy):
+    from dashboard import i18n
+
+    with pytest.raises(editing.EditError) as info:
+        editing.edit_record(workspace_copy, "offers", "GIBTESNICHT", {"name": "x"}, user="anna", role="planner")
+    assert info.value.code == "unknown_record"
+    german = i18n.t(f"edit_error_{info.value.code}", "de", **info.value.params)
+    assert german.startswith("Den Eintrag GIBTESNICHT gibt es nicht mehr")
+    assert i18n.t(f"edit_error_{info.value.code}", "en", **info.value.params).startswith("The record GIBTESNICHT")
