@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .filters import membership_matrix
+from .i18n import term
 
 
 def network_graph(ws) -> nx.Graph:
@@ -140,6 +141,42 @@ PALETTE = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a
 NETWORK_COLOUR = "#222222"
 
 
+LABEL_SPOTS = {  # Plotly text position -> (dx, dy) of the label box centre, in label widths/heights
+    "top center": (0.0, 1.0), "bottom center": (0.0, -1.0), "middle right": (0.55, 0.0), "middle left": (-0.55, 0.0),
+    "top right": (0.55, 1.0), "top left": (-0.55, 1.0), "bottom right": (0.55, -1.0), "bottom left": (-0.55, -1.0),
+}
+
+
+def label_spots(points: list[tuple[float, float]], texts: list[str], width_px: float = 900, height_px: float = 560,
+                font_px: float = 11) -> tuple[list[str], list[tuple[float, float, float, float]]]:
+    """Where each label goes around its point so that labels do not overlap (greedy, the
+    first free of :data:`LABEL_SPOTS`, else the one overlapping least). ``points`` in layout
+    units, scaled to a ``width_px`` × ``height_px`` plot. Returns the Plotly text positions
+    and the label boxes (x0, y0, x1, y1 in pixels)."""
+    xy = np.asarray(points, float).reshape(-1, 2)
+    span = np.maximum(xy.max(axis=0) - xy.min(axis=0), 1e-9) if len(xy) else np.ones(2)
+    px = (xy - xy.min(axis=0)) / span * [width_px * 0.9, height_px * 0.9] if len(xy) else xy
+    placed, spots = [], []
+
+    def overlap(box, other):
+        return max(0.0, min(box[2], other[2]) - max(box[0], other[0])) * max(0.0, min(box[3], other[3]) - max(box[1], other[1]))
+
+    for (x, y), text in zip(px, texts):
+        w, h = 0.6 * font_px * len(text) + 4, font_px * 1.3
+        best = None
+        for spot, (dx, dy) in LABEL_SPOTS.items():
+            cx, cy = x + dx * w + (np.sign(dx) * 10 if dx else 0), y + dy * (h / 2 + 10)
+            box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+            cost = sum(overlap(box, other) for other in placed)
+            if best is None or cost < best[0]:
+                best = (cost, spot, box)
+            if cost == 0:
+                break
+        placed.append(best[2])
+        spots.append(best[1])
+    return spots, placed
+
+
 def network_figure(ws, colour_by: str = "sector", lang: str = "de", highlight: str | None = None,
                    positions: dict | None = None):
     """A Plotly figure of the cooperation graph: networks as dark squares, partners as
@@ -175,7 +212,8 @@ def network_figure(ws, colour_by: str = "sector", lang: str = "de", highlight: s
     fig.add_trace(go.Scatter(
         x=[pos[n][0] for n in nets], y=[pos[n][1] for n in nets], mode="markers+text",
         name="Netzwerk" if lang == "de" else "Network", customdata=[["network", n[1]] for n in nets],
-        text=[esc(g.nodes[n]["name"]) for n in nets], textposition="top center", textfont={"size": 11},
+        text=[esc(g.nodes[n]["name"]) for n in nets], textfont={"size": 11},
+        textposition=label_spots([pos[n] for n in nets], [str(g.nodes[n]["name"]) for n in nets])[0],
         hovertemplate="%{text}<extra></extra>",
         marker={"symbol": "square", "size": [24 if n in highlighted else 18 for n in nets], "color": NETWORK_COLOUR,
                 "line": {"width": 2, "color": "#ffffff"}}))
@@ -186,10 +224,10 @@ def network_figure(ws, colour_by: str = "sector", lang: str = "de", highlight: s
     for group in groups:
         nodes = [n for n in partners if str(g.nodes[n].get(colour_by)) == group]
         fig.add_trace(go.Scatter(
-            x=[pos[n][0] for n in nodes], y=[pos[n][1] for n in nodes], mode="markers", name=esc(group),
+            x=[pos[n][0] for n in nodes], y=[pos[n][1] for n in nodes], mode="markers", name=esc(term(group, lang)),
             customdata=[["partner", n[1]] for n in nodes],
             text=[f"{esc(g.nodes[n]['name'])}<br>"
-                  f"{esc(g.nodes[n].get('sector'))} · {esc(g.nodes[n].get('legal_domain'))}"
+                  f"{esc(term(g.nodes[n].get('sector'), lang))} · {esc(term(g.nodes[n].get('legal_domain'), lang))}"
                   + ("" if g.degree[n] else f"<br><i>{no_network}</i>") for n in nodes],
             hovertemplate="%{text}<extra></extra>",
             marker={"size": [14 if n in highlighted else 10 for n in nodes], "color": colours[group],

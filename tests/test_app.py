@@ -177,3 +177,16 @@ def test_english_pages_speak_english(name, demo_ws):
     assert found == set(), found
     if name == "home":
         assert any("Lindenbrück (fictional demo city)" in t for t in texts)
+
+
+ENGLISH_WORDS = ("Choose", "Select all", "not disclosed", "Reach", "Gaps", "Offers", "District", "Target population",
+                 "persons", "Year", "Source", "Download", "Save", "Provider", "fictional")
+
+
+@pytest.mark.parametrize("name", ["home", "map", "chain", "gaps", "profile", "partner", "lotse", "networks",
+                                  "present", "edit", "import", "account"])
+def test_german_pages_speak_german(name):
+    at = run_app(f"pages/{name}.py", session={"role": "planner", "user": "anna"})
+    texts = visible_texts(at)
+    found = {w for w in ENGLISH_WORDS for text in texts if w in text.split() or (len(w) > 6 and w in text)}
+    assert found == set(), found

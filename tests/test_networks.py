@@ -95,3 +95,22 @@ def test_network_figure_escapes_names():
     assert any(t.startswith("&lt;a href=&quot;javascript:alert(1)&quot;&gt;Jugendamt") for t in texts)
     assert "&lt;b&gt;Frühe&lt;/b&gt; Hilfen" in texts
     assert not any("<a " in t or "<b>" in t for t in texts)
+
+
+def test_network_labels_do_not_overlap(demo_ws):
+    """Network names sat on top of each other in dense graphs; each label now takes a free spot."""
+    spots, boxes = N.label_spots([(0, 0), (0, 0), (0, 0)], ["Netzwerk Kinderschutz", "Gesund aufwachsen", "Kita"])
+    assert len(set(spots)) == 3
+
+    def overlap(a, b):
+        return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+
+    assert not any(overlap(a, b) for k, a in enumerate(boxes) for b in boxes[k + 1:])
+    g = N.network_graph(demo_ws)
+    pos = N.layout(g)
+    nets = [n for n in g.nodes if n[0] == "network"]
+    spots, boxes = N.label_spots([pos[n] for n in nets], [g.nodes[n]["name"] for n in nets])
+    assert not any(overlap(a, b) for k, a in enumerate(boxes) for b in boxes[k + 1:])
+    fig = N.network_figure(demo_ws, positions=pos)
+    trace = next(t for t in fig.data if t.mode == "markers+text")
+    assert list(trace.textposition) == spots
