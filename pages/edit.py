@@ -79,12 +79,12 @@ with st.form(f"edit_form_{layer}_{record_id}"):
         fields["topic"] = st.selectbox(ui.t("topic"), topics, index=topics.index(shown["topic"] or None),
                                        format_func=lambda v: ui.t("choose") if v is None else ui.term(v))
         fields["life_phases"] = tuple(st.multiselect(ui.t("life_phases"), list(labels), default=[
-            p for p in shown["life_phases"] if p in labels], format_func=labels.get, placeholder=ui.t("choose")))
+            p for p in shown["life_phases"] if p in labels], format_func=labels.get, select_all=False, placeholder=ui.t("choose")))
         fields["sectors"] = tuple(st.multiselect(ui.t("sectors"), choices_with(schema.SECTORS, *shown["sectors"]),
-                                                 default=list(shown["sectors"]), placeholder=ui.t("choose"),
+                                                 default=list(shown["sectors"]), select_all=False, placeholder=ui.t("choose"),
                                                  format_func=ui.term))
         fields["audience"] = tuple(st.multiselect(ui.t("audience"), choices_with(schema.AUDIENCES, *shown["audience"]),
-                                                  default=list(shown["audience"]), placeholder=ui.t("choose"),
+                                                  default=list(shown["audience"]), select_all=False, placeholder=ui.t("choose"),
                                                   format_func=ui.term))
         c1, c2, c3 = st.columns(3)
         fields["cost_free"] = c1.checkbox(ui.t("cost_free"), value=shown["cost_free"])

@@ -27,7 +27,7 @@ STATE = {"gaps_phases": ("phases", "list", [], phases)}
 ui.init_state_from_url(STATE)
 with st.sidebar.expander(ui.t("cov_settings"), expanded=True):
     param_state, read_params = ui.coverage_controls("gaps", st, extra=True)
-st.multiselect(ui.t("phases_shown"), phases, key="gaps_phases", format_func=labels.get, placeholder=ui.t("all"))
+st.multiselect(ui.t("phases_shown"), phases, key="gaps_phases", format_func=labels.get, select_all=False, placeholder=ui.t("all"))
 ui.sync_state_to_url({**STATE, **param_state})
 params = read_params()
 chosen = st.session_state["gaps_phases"] or phases

@@ -79,11 +79,11 @@ if layer == "offers":
                                              format_func=ui.term)
     if "sectors" not in columns:
         constants["sectors"] = ";".join(k2.multiselect(ui.t("sectors"), schema.SECTORS, default=[schema.SECTORS[3]],
-                                                       key="imp_const_sectors", placeholder=ui.t("choose"),
+                                                       key="imp_const_sectors", select_all=False, placeholder=ui.t("choose"),
                                                        format_func=ui.term))
     if "audience" not in columns:
         constants["audience"] = ";".join(k3.multiselect(ui.t("audience"), schema.AUDIENCES, default=["Familien"],
-                                                        key="imp_const_audience", placeholder=ui.t("choose"),
+                                                        key="imp_const_audience", select_all=False, placeholder=ui.t("choose"),
                                                         format_func=ui.term))
     for name in ("cost_free", "barrier_free"):
         if name not in columns:
@@ -97,7 +97,7 @@ if layer == "offers":
         for word in sorted(set(table[columns["life_phases"]].fillna("").astype(str).str.strip())):
             known = [p for p in word.split(";") if p in labels]
             mapping[word] = st.multiselect(f"„{word}“", list(labels), default=known, format_func=labels.get,
-                                           key=f"imp_map_{word}", placeholder=ui.t("choose"))
+                                           key=f"imp_map_{word}", select_all=False, placeholder=ui.t("choose"))
         value_maps["life_phases"] = mapping
 plan = ImportPlan(layer=layer, columns=columns, x=x, y=y, crs=crs.strip() or schema.DEFAULT_CRS,
                   address=address, constants=constants, value_maps=value_maps)

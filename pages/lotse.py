@@ -34,10 +34,10 @@ with left:
     c1, c2 = st.columns(2)
     cost_free = c1.checkbox(ui.t("cost_free"), key="lotse_free")
     barrier_free = c2.checkbox(ui.t("barrier_free"), key="lotse_barrier")
-    languages = st.multiselect(ui.t("languages"), options["languages"], key="lotse_languages", placeholder=ui.t("all"),
+    languages = st.multiselect(ui.t("languages"), options["languages"], key="lotse_languages", select_all=False, placeholder=ui.t("all"),
                                format_func=ui.term)
     categories = st.multiselect(ui.t("categories"), options["categories"], key="lotse_categories",
-                                placeholder=ui.t("all"), format_func=ui.term)
+                                select_all=False, placeholder=ui.t("all"), format_func=ui.term)
 
 with right:
     how = st.radio(ui.t("lotse_where"), ["address", "district"], horizontal=True, key="lotse_how",

@@ -54,13 +54,13 @@ if not indicator_ids:
 sb = st.sidebar
 sb.header(ui.t("filters"))
 sb.multiselect(ui.t("life_phases"), opts["life_phases"], format_func=phase_label.get, key="f_phases",
-               placeholder=ui.t("all"))
-sb.multiselect(ui.t("sectors"), opts["sectors"], key="f_sectors", placeholder=ui.t("all"), format_func=ui.term)
-sb.multiselect(ui.t("categories"), opts["categories"], key="f_cats", placeholder=ui.t("all"), format_func=ui.term)
+               select_all=False, placeholder=ui.t("all"))
+sb.multiselect(ui.t("sectors"), opts["sectors"], key="f_sectors", select_all=False, placeholder=ui.t("all"), format_func=ui.term)
+sb.multiselect(ui.t("categories"), opts["categories"], key="f_cats", select_all=False, placeholder=ui.t("all"), format_func=ui.term)
 sb.multiselect(ui.t("networks"), opts["networks"], format_func=network_label.get, key="f_nets",
-               placeholder=ui.t("all"))
-sb.multiselect(ui.t("providers"), opts["providers"], key="f_prov", placeholder=ui.t("all"))
-sb.multiselect(ui.t("languages"), opts["languages"], key="f_langs", placeholder=ui.t("all"), format_func=ui.term)
+               select_all=False, placeholder=ui.t("all"))
+sb.multiselect(ui.t("providers"), opts["providers"], key="f_prov", select_all=False, placeholder=ui.t("all"))
+sb.multiselect(ui.t("languages"), opts["languages"], key="f_langs", select_all=False, placeholder=ui.t("all"), format_func=ui.term)
 sb.checkbox(ui.t("only_cost_free"), key="f_free")
 sb.checkbox(ui.t("only_barrier_free"), key="f_bf")
 use_date = sb.checkbox(ui.t("valid_at"), value=st.session_state["f_valid"] is not None, key="f_valid_on")

@@ -46,7 +46,7 @@ if not st.session_state["present_on"]:
     if "present_pick" not in st.session_state:
         st.session_state["present_pick"] = list(st.session_state["present_ids"])
     st.multiselect(ui.t("present_districts"), ids, key="present_pick", format_func=names.get,
-                   placeholder=", ".join(names[d] for d in ids[:3]))
+                   select_all=False, placeholder=", ".join(names[d] for d in ids[:3]))
     st.session_state["present_ids"] = list(st.session_state["present_pick"])  # kept while the widget is hidden
     st.button(ui.t("present_on"), key="present_start", type="primary",
               on_click=lambda: st.session_state.update(present_on=True, present_slide=0))

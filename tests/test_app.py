@@ -133,9 +133,11 @@ def test_a_crash_shows_a_short_message_not_a_traceback(broken_home, monkeypatch)
 
 @pytest.mark.parametrize("name", ["map", "chain", "gaps", "lotse", "partner", "networks", "present", "edit"])
 def test_no_streamlit_english_placeholders_in_german(name):
-    """Multiselects say "alle" / "Bitte wählen …", not Streamlit's "Choose options"."""
+    """Multiselects say "alle" / "Bitte wählen …", not Streamlit's "Choose options", and offer
+    no English "Select all" (an empty filter means all anyway)."""
     at = run_app(f"pages/{name}.py", session={"role": "planner", "user": "anna"})
     boxes = [*at.multiselect, *at.sidebar.multiselect]
+    assert boxes == [] or all(box.proto.select_all == 0 for box in boxes), [box.label for box in boxes]
     assert all(box.placeholder and "Choose" not in box.placeholder for box in boxes), \
         [box.label for box in boxes if not box.placeholder or "Choose" in box.placeholder]
 
