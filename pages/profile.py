@@ -4,7 +4,7 @@ import html
 
 import streamlit as st
 
-from dashboard import charts, maps, mapview, report, ui
+from dashboard import charts, i18n, maps, mapview, report, ui
 from dashboard.analysis import coverage as C
 from dashboard.export import to_xlsx
 
@@ -89,10 +89,15 @@ d1.download_button(ui.t("download_pdf"), lambda: report.report_pdf(
 d1.download_button(ui.t("download_city_pdf"), lambda: report.report_pdf(
     ws, None, cov=cov, lang=lang, threshold=cfg.disclosure_threshold, demand=demand),
     "sozialraumbericht.pdf", "application/pdf", key="dl_city_pdf")
+# The downloads are made when clicked, outside this script run: everything that depends on
+# the session (language, texts) is taken now.
+attribution = ui.meta(ws, "fictional_label") if ws.is_fictional else (cfg.tile_attribution or "")
+sheet = {key: ui.t(f"sheet_{key}") for key in ("population", "indicators", "coverage", "gaps", "offers")}
+
+
 def map_png():
-    fig = charts.need_map(
-        ws, cov.need["score"], district_id=focus, offers=served, partners=ws.partners, lang=lang,
-        attribution=ui.meta(ws, "fictional_label") if ws.is_fictional else (cfg.tile_attribution or ""))
+    fig = charts.need_map(ws, cov.need["score"], district_id=focus, offers=served, partners=ws.partners, lang=lang,
+                          attribution=attribution)
     return charts.to_bytes(fig, dpi=200)
 
 
@@ -100,13 +105,13 @@ def workbook():
     shown = C.public_table(cov.table, cfg.disclosure_threshold)
     gaps = C.gaps(cov, ws, lang, cfg.disclosure_threshold)
     return to_xlsx({
-        ui.t("sheet_population"): profile.population.drop(columns=["persons_value"]),
-        ui.t("sheet_indicators"): profile.indicators,
-        ui.t("sheet_coverage"): shown.pivot(index="district", columns="phase_id", values="reach_share").reindex(
+        sheet["population"]: profile.population.drop(columns=["persons_value"]),
+        sheet["indicators"]: profile.indicators,
+        sheet["coverage"]: shown.pivot(index="district", columns="phase_id", values="reach_share").reindex(
             index=list(names.values())).reset_index(),
-        ui.t("sheet_gaps"): gaps[["district", "phase_id", "target_population", "reached", "reach_share",
-                                  "need_rank", "sentence"]],
-        ui.t("sheet_offers"): profile.offers,
+        sheet["gaps"]: gaps[["district", "phase_id", "target_population", "reached", "reach_share",
+                             "need_rank", "sentence"]],
+        sheet["offers"]: profile.offers.assign(category=profile.offers["category"].map(lambda v: i18n.term(v, lang))),
     })
 
 

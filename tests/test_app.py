@@ -192,3 +192,37 @@ def test_german_pages_speak_german(name):
     texts = visible_texts(at)
     found = {w for w in ENGLISH_WORDS for text in texts if w in text.split() or (len(w) > 6 and w in text)}
     assert found == set(), found
+
+
+def test_english_downloads_speak_english(monkeypatch):
+    """The exported tables of the English UI (gaps XLSX, profile XLSX) carry no German words."""
+    import io
+
+    import openpyxl
+
+    from test_profile_pages import MEDIA, download_data  # noqa: F401  (media capture below)
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    original, deferred = MemoryMediaFileStorage.load_and_get_id, MediaFileManager.add_deferred
+
+    def keep(self, data, mimetype, kind, filename=None):
+        file_id = original(self, data, mimetype, kind, filename)
+        MEDIA[file_id] = data
+        return file_id
+
+    def keep_deferred(self, call, *args, **kwargs):
+        file_id = deferred(self, call, *args, **kwargs)
+        MEDIA[file_id] = call
+        return file_id
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep_deferred)
+    for page, key in (("pages/gaps.py", "dl_xlsx"), ("pages/profile.py", "dl_profile_xlsx")):
+        at = run_app(page, query={"lang": "en"})
+        (button,) = [b for b in at.get("download_button") if b.proto.id.endswith(key)]
+        book = openpyxl.load_workbook(io.BytesIO(download_data(button)))
+        cells = [str(c.value) for sheet in book for row in sheet.iter_rows() for c in row if c.value is not None]
+        cells += book.sheetnames
+        found = {w for w in GERMAN_WORDS for text in cells if w in text}
+        assert found == set(), (page, found)
