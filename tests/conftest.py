@@ -160,7 +160,22 @@ def _script_finished(payload) -> bool:
 
 
 def _keep_socket(page):
-    page.on("websocket", lambda ws: setattr(page, "app_socket", ws) if "/_stcore/stream" in ws.url else None)
+    """Count the script runs the server reports as finished, on every websocket the page
+    opens (Streamlit reconnects when a busy server misses a heartbeat)."""
+    page.finished_runs = 0
+
+    def on_socket(ws):
+        if "/_stcore/stream" not in ws.url:
+            return
+        page.app_socket = ws
+
+        def on_frame(payload):
+            if _script_finished(payload):
+                page.finished_runs += 1
+
+        ws.on("framereceived", on_frame)
+
+    page.on("websocket", on_socket)
 
 
 def new_context(browser, width: int = 1400, height: int = 1700):
@@ -177,11 +192,23 @@ def app_idle(page, timeout=60_000):
 
 def rerun(page, action, timeout=60_000):
     """Do ``action()`` (a click or input that makes the app rerun) and wait until the server
-    reports that a script run has finished after it (its websocket message): the app's own
-    state, not a time, and not the page's DOM, which may skip the "running" state when the
-    browser is slow and handles several messages at once."""
-    with page.app_socket.expect_event("framereceived", predicate=_script_finished, timeout=timeout):
-        action()
+    reports that a script run has finished after it (its websocket message ``script_finished``):
+    the app's own state, not a time, and not the page's DOM, which may skip the "running"
+    state when the browser is slow and handles several messages at once. Waits on frames of
+    whichever socket is current (it may be replaced by a reconnect meanwhile)."""
+    before = page.finished_runs
+    action()
+    deadline = time.monotonic() + timeout / 1000
+    while page.finished_runs <= before:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "rerun_timeout.png"), full_page=True)
+            raise TimeoutError(f"no script run finished within {timeout / 1000:.0f} s after the action")
+        try:  # wakes on the next frame of the current socket (events are handled meanwhile)
+            page.app_socket.wait_for_event("framereceived", timeout=min(left, 2.0) * 1000)
+        except Exception:  # noqa: BLE001 - no frame within 2 s, or the socket closed: look again
+            pass
 
 
 class PageWatch:
