@@ -304,10 +304,10 @@ SITE_ROWS = [("provider", "p"), ("sector", "s"), ("legal_domain", "r"), ("life_p
 
 def _site_properties(frame, id_col, title_col, show_personal, lang: str = "de") -> dict:
     get = lambda col: _esc(frame[col]) if col in frame else pd.Series("", index=frame.index)  # noqa: E731
+    term = lambda col: _esc_terms(frame[col], lang) if col in frame else pd.Series("", index=frame.index)  # noqa: E731
     return {
-        id_col: frame[id_col], "n": _esc(frame[title_col]), "p": get("provider"),
-        "s": _esc_terms(frame["sector"], lang) if "sector" in frame else pd.Series("", index=frame.index),
-        "r": _esc_terms(frame["legal_domain"], lang) if "legal_domain" in frame else pd.Series("", index=frame.index), "ad": get("address"), "ct": get("contact_public"),
+        id_col: frame[id_col], "n": _esc(frame[title_col]), "p": get("provider"), "s": term("sector"),
+        "r": term("legal_domain"), "ad": get("address"), "ct": get("contact_public"),
         "ph": _esc_list(frame["life_phases"]) if "life_phases" in frame else pd.Series([[]] * len(frame),
                                                                                           index=frame.index),
         "cp": _personal(frame, show_personal), "_": pd.Series("", index=frame.index),
@@ -330,18 +330,23 @@ def partner_layer(ws, partners, lang="de", show_personal=False):
                              styles={"": maps.diamond_icon(maps.PARTNER_COLOUR)}, style_key="_")
 
 
-def grid_values(ws, phase: str, threshold: int = 3, tp=None) -> pd.Series:
-    """Persons per grid cell of one phase as published beside the district figures
-    (:func:`dashboard.secrecy.protect_cells`): NaN where withheld."""
+def _grid_inputs(ws, phase: str, threshold: int, tp):
+    """Persons per cell of one phase, the cell→district pairs and which districts' figures
+    of the phase are withheld (as published everywhere)."""
     from .population import cell_district_shares, target_population
 
     tp = tp if tp is not None else target_population(ws)
-    cells = ws.population_cells
     raw = cell_phase_population(ws)[phase]
     published = protect_counts(tp.persons, threshold)[phase].reindex(ws.districts["district_id"])
-    cell_idx, district_idx, share = cell_district_shares(cells, ws.districts)
-    values = protect_cells(raw.to_numpy(), cell_idx, district_idx, share, published.isna().to_numpy(), threshold)
-    return pd.Series(values, index=raw.index)
+    cell_idx, district_idx, _ = cell_district_shares(ws.population_cells, ws.districts)
+    return raw, cell_idx, district_idx, published.isna().to_numpy()
+
+
+def grid_values(ws, phase: str, threshold: int = 3, tp=None) -> pd.Series:
+    """Persons per grid cell of one phase as published beside the district figures
+    (:func:`dashboard.secrecy.protect_cells`): NaN where withheld."""
+    raw, cell_idx, district_idx, withheld = _grid_inputs(ws, phase, threshold, tp)
+    return pd.Series(protect_cells(raw.to_numpy(), cell_idx, district_idx, withheld, threshold), index=raw.index)
 
 
 def reach_cell_values(ws, phase: str, cell_reached: np.ndarray, reached_withheld: pd.Series, threshold: int = 3,
@@ -351,16 +356,14 @@ def reach_cell_values(ws, phase: str, cell_reached: np.ndarray, reached_withheld
     cells of a district neither add up to its withheld reached count nor, with its published
     count, give a single withheld reached cell away. ``reached_withheld``: per district_id,
     whether the district's reached count of the phase is withheld."""
-    from .population import cell_district_shares
-
-    shown = grid_values(ws, phase, threshold, tp).to_numpy(copy=True)
-    raw = cell_phase_population(ws)[phase].to_numpy()
-    cell_idx, district_idx, share = cell_district_shares(ws.population_cells, ws.districts)
-    withheld = reached_withheld.reindex(ws.districts["district_id"]).fillna(True).to_numpy(bool)
-    reached_only = np.where(np.asarray(cell_reached, bool), raw, 0.0)
-    hidden_reached = np.isnan(protect_cells(reached_only, cell_idx, district_idx, share, withheld, threshold))
-    shown[hidden_reached & (np.nan_to_num(raw, nan=1) > 0)] = np.nan
-    return pd.Series(shown, index=ws.population_cells.index)
+    raw, cell_idx, district_idx, withheld = _grid_inputs(ws, phase, threshold, tp)
+    values = raw.to_numpy()
+    shown = protect_cells(values, cell_idx, district_idx, withheld, threshold)
+    reached = reached_withheld.reindex(ws.districts["district_id"]).fillna(True).to_numpy(bool)
+    reached_only = np.where(np.asarray(cell_reached, bool), values, 0.0)
+    hidden_reached = np.isnan(protect_cells(reached_only, cell_idx, district_idx, reached, threshold))
+    shown[hidden_reached & (np.nan_to_num(values, nan=1) > 0)] = np.nan
+    return pd.Series(shown, index=raw.index)
 
 
 def grid_layer(ws, phase: str, threshold: int = 3, lang: str = "de", palette: str = "YlOrRd", tp=None):

@@ -14,6 +14,12 @@ import numpy as np
 import pandas as pd
 
 
+def _below(values, threshold: int) -> np.ndarray:
+    """Primary suppression: where a person count is 0 < v < threshold (NaN never)."""
+    values = np.asarray(values, dtype=float)
+    return (values > 0) & (values < threshold)
+
+
 def suppress(values, threshold: int = 3):
     """Copy of ``values`` (array, Series or DataFrame) with 0 < v < threshold set to NaN."""
     if isinstance(values, (pd.Series, pd.DataFrame)):
@@ -69,7 +75,7 @@ def protect_table(values: pd.DataFrame, threshold: int = 3, row_totals: bool = T
     """
     out = values.astype(float).copy()
     data = out.to_numpy()
-    withheld = (data > 0) & (data < threshold)
+    withheld = _below(data, threshold)
     axes = ([1] if row_totals else []) + ([0] if column_totals else [])
     changed = True
     while changed:
@@ -119,19 +125,19 @@ def protect_counts(persons: pd.DataFrame, threshold: int = 3) -> pd.DataFrame:
     return protect_table(persons, threshold, row_totals=True, column_totals=True)
 
 
-def protect_cells(values: np.ndarray, cell_idx: np.ndarray, district_idx: np.ndarray, share: np.ndarray,
+def protect_cells(values: np.ndarray, cell_idx: np.ndarray, district_idx: np.ndarray,
                   district_withheld: np.ndarray, threshold: int = 3) -> np.ndarray:
     """Grid cells of one phase (persons per cell) as published beside the district figures:
     primary suppression; every cell that touches a district whose figure is withheld (its
     figure would be the sum of its cells); and, where a district's figure is published, never
     exactly one withheld cell in it (district minus its other cells, weighted by their area
     shares, would give it away: the smallest other cell is withheld too). ``cell_idx``,
-    ``district_idx``, ``share``: the cell→district allocation
+    ``district_idx``: the pairs of the cell→district allocation
     (:func:`dashboard.population.cell_district_shares`). Returns values with NaN withheld."""
     import scipy.sparse as sp
 
     out = np.asarray(values, dtype=float).copy()
-    hidden = np.isnan(out) | ((out > 0) & (out < threshold))
+    hidden = np.isnan(out) | _below(out, threshold)
     n_districts = len(district_withheld)
     member = sp.csr_matrix((np.ones(len(cell_idx)), (district_idx, cell_idx)), shape=(n_districts, len(out)))
     touched = np.asarray(member[np.flatnonzero(district_withheld)].sum(axis=0)).ravel() > 0
@@ -163,8 +169,7 @@ def withheld_cells(table: pd.DataFrame, threshold: int = 3) -> pd.DataFrame:
     for col in COUNTS:
         if col not in table:
             continue
-        values = table[col].astype(float)
-        hidden = ((values > 0) & (values < threshold)).to_numpy()
+        hidden = _below(table[col], threshold)
         if col in TOTALLED:
             wide = table.pivot(index="district_id", columns="phase_id", values=col)
             protected = protect_counts(wide, threshold) if col == "target_population" else \
@@ -183,11 +188,7 @@ def publish(table: pd.DataFrame, threshold: int = 3, withheld: pd.DataFrame | No
     value is withheld in every table alike; without it, tables with district_id/phase_id are
     protected on their own and others get primary suppression only."""
     out = table.copy()
-    hidden = {}
-    for col in COUNTS:
-        if col in out:
-            values = out[col].astype(float)
-            hidden[col] = ((values > 0) & (values < threshold)).to_numpy()
+    hidden = {col: _below(out[col], threshold) for col in COUNTS if col in out}
     keyed = {"district_id", "phase_id"} <= set(out.columns) and not out.duplicated(["district_id", "phase_id"]).any()
     if keyed:
         mask = withheld if withheld is not None else withheld_cells(out, threshold)
@@ -195,16 +196,12 @@ def publish(table: pd.DataFrame, threshold: int = 3, withheld: pd.DataFrame | No
         for col in mask.columns:
             if col in hidden:
                 hidden[col] = hidden[col] | mask[col].reindex(keys, fill_value=False).to_numpy()
-    if "unreached" in hidden:  # target - reached: gone with either of them
-        hidden["unreached"] = hidden["unreached"] | hidden.get("reached", False) | hidden.get("target_population", False)
+    none = np.zeros(len(out), bool)
+    for col, sources in DERIVED.items():  # sources are counts: their masks are final here
+        if col in out:
+            hidden[col] = hidden.get(col, none) | np.logical_or.reduce([hidden.get(s, none) for s in sources])
     for col, rows in hidden.items():
         out[col] = out[col].astype(float).mask(rows)
-    for col, sources in DERIVED.items():
-        if col in out and col not in COUNTS:
-            rows = np.zeros(len(out), bool)
-            for source in sources:
-                rows |= hidden.get(source, np.zeros(len(out), bool))
-            out[col] = out[col].astype(float).mask(rows)
     for col, decimals in DECIMALS.items():
         if col in out:
             out[col] = out[col].astype(float).round(decimals)
