@@ -614,8 +614,6 @@ def position_picker(ws: Workspace, key: str, initial: tuple[float, float] | None
     if position is not None:
         points = list(frame(position)) if frame is not None else []
         if len(points) > 1:
-            from . import mapview
-
             centre, zoom = mapview.view_of_points(points, height_px=height)
             kwargs = {"center": centre, "zoom": min(zoom, 16)}
         else:
