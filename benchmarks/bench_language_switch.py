@@ -1,0 +1,81 @@
+"""Language-switch benchmark: prints figures, asserts nothing.
+
+    .venv/bin/python benchmarks/bench_language_switch.py [--page gaps] [--runs 5] [--synthetic]
+
+Runs a page of the app through Streamlit's AppTest (the server's script run, no browser) on
+the shipped demo workspace, or (``--synthetic``) on a generated large city (300 districts,
+5,000 offers). After two warm-up runs in German it times, in turn: a rerun in
+German, the first switch to English, and further switches back and forth (both languages
+cached). The first switch is what a planner feels when pressing "English" during a council
+meeting; with the numbers computed once per workspace it only re-renders.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def timed_run(at) -> float:
+    start = time.perf_counter()
+    at.run(timeout=300)
+    return time.perf_counter() - start
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--page", default="gaps")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--synthetic", action="store_true", help="a generated city: 300 districts, 5,000 offers")
+    args = parser.parse_args()
+    if args.synthetic:
+        import importlib
+        import os
+        import tempfile
+
+        def first(*names):
+            for name in names:
+                try:
+                    return importlib.import_module(name)
+                except ImportError:
+                    pass
+            raise ImportError(names)
+
+        synthetic = first("dashboard.sources.synthetic", "dashboard.synthetic")
+        workspace = first("dashboard.model.workspace", "dashboard.workspace")
+        path = Path(tempfile.mkdtemp()) / "synthetic.gpkg"
+        workspace.write_workspace(synthetic.generate_synthetic_workspace(n_districts=300, n_offers=5000, seed=1), path)
+        os.environ["PRAEVENTIONSATLAS_WORKSPACE"] = str(path)
+        print(f"workspace: {path} (300 districts, 5,000 offers)")
+
+    from streamlit.testing.v1 import AppTest
+
+    entry = ROOT / "dashboard" / "app" / "main.py"
+    at = AppTest.from_file(str(entry), default_timeout=300)
+    at.run()
+    at.switch_page(str(ROOT / "pages" / f"{args.page}.py"))
+    first = timed_run(at)
+    warm_de = timed_run(at)
+    at.sidebar.radio(key="lang_widget").set_value("en")
+    first_switch = timed_run(at)
+    back, forth = [], []
+    for _ in range(args.runs):
+        at.sidebar.radio(key="lang_widget").set_value("de")
+        back.append(timed_run(at))
+        at.sidebar.radio(key="lang_widget").set_value("en")
+        forth.append(timed_run(at))
+    assert not at.exception, at.exception
+    print(f"page {args.page}: first run (cold caches) {first:.2f} s, German rerun {warm_de:.2f} s")
+    print(f"  first switch German -> English: {first_switch:.2f} s")
+    print(f"  later switches (median of {args.runs}): to German {statistics.median(back):.2f} s, "
+          f"to English {statistics.median(forth):.2f} s")
+
+
+if __name__ == "__main__":
+    main()
