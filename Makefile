@@ -8,13 +8,18 @@ PORT   ?= 8501
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test setup setup-dev browser demo vendor bench clean
+.PHONY: run test lint setup setup-dev browser demo vendor bench clean
 
 run: setup
 	$(BIN)/python -m dashboard serve --server.port $(PORT)
 
-test: setup-dev browser
+test: setup-dev browser lint
 	$(BIN)/python -m pytest
+
+# Style and the package's layer contract (pyproject.toml: [tool.ruff], [tool.importlinter]).
+lint: setup-dev
+	$(BIN)/ruff check dashboard pages tests benchmarks
+	$(BIN)/lint-imports
 
 setup: $(VENV)/.runtime
 

@@ -45,7 +45,7 @@ def all_measures(ws, params=None):
 
 def bench_demo():
     from dashboard.analysis import coverage as C
-    from dashboard.workspace import read_workspace
+    from dashboard.model.workspace import read_workspace
 
     ws = read_workspace(ROOT / "geodata" / "demo_city.gpkg")
     all_measures(ws)
@@ -109,7 +109,7 @@ def bench_2sfca():
 
 def large_case():
     """Child process: 1,000,000 cells (1000 × 1000 at 100 m), 400 districts, 50,000 offers."""
-    from dashboard.synthetic import generate_synthetic_workspace
+    from dashboard.sources.synthetic import generate_synthetic_workspace
 
     t0 = time.perf_counter()
     ws = generate_synthetic_workspace(n_districts=400, n_offers=50_000, side_m=100_000.0, cell_m=100.0, seed=3)

@@ -31,8 +31,9 @@ def build_map_strings(ws, lang="de", point_table=None):
     import folium
     from streamlit_folium import _get_feature_group_string, _get_layer_control_string, _get_map_string
 
-    from dashboard import filters, maps, mapview
-    from dashboard.population import target_population
+    from dashboard.analysis import filters
+    from dashboard.analysis.population import target_population
+    from dashboard.present import maps, mapview
 
     tp = target_population(ws)
     t0 = time.perf_counter()
@@ -75,9 +76,8 @@ def browser_time(workspace: Path, expected_offers: int, repeats: int = 3):
     """Median seconds from clicking 'Karte' to all offers drawn (and from a deep link)."""
     from urllib.parse import urlparse
 
-    from playwright.sync_api import sync_playwright
-
     from conftest import CHROMIUM, CHROMIUM_ARGS, PageWatch, start_app
+    from playwright.sync_api import sync_playwright
 
     proc, url = start_app(workspace)
     js_count = """(n) => window.feature_group && window.feature_group.length >= 4 &&
@@ -122,8 +122,8 @@ def main():
     parser.add_argument("--no-browser", action="store_true")
     args = parser.parse_args()
 
-    from dashboard.synthetic import generate_synthetic_workspace
-    from dashboard.workspace import read_workspace, write_workspace
+    from dashboard.model.workspace import read_workspace, write_workspace
+    from dashboard.sources.synthetic import generate_synthetic_workspace
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "synthetic.gpkg"
@@ -134,7 +134,7 @@ def main():
         t0 = time.perf_counter()
         ws = read_workspace(path)
         print(f"  load + validate:                      {time.perf_counter() - t0:6.2f} s")
-        from dashboard import mapview
+        from dashboard.present import mapview
 
         build = [build_map_strings(ws) for _ in range(3)]
         table = mapview.offer_point_table(ws, ws.offers)

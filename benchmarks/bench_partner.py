@@ -29,10 +29,15 @@ def timed(fn, repeat=5):
 
 
 def bench(name, ws):
-    from dashboard import networks
-    from dashboard.analysis.nearby import (FamilySituation, nearby_same_phase, offers_for_family,
-                                           organisation_offers, site_reach)
-    from dashboard.report import wegweiser_pdf
+    from dashboard.analysis import networks
+    from dashboard.analysis.nearby import (
+        FamilySituation,
+        nearby_same_phase,
+        offers_for_family,
+        organisation_offers,
+        site_reach,
+    )
+    from dashboard.present.report import wegweiser_pdf
 
     ws = ws.current()
     centre = ws.districts.geometry.union_all().representative_point()
@@ -64,8 +69,8 @@ def main():
     parser.add_argument("--offers", type=int, default=5000)
     parser.add_argument("--districts", type=int, default=300)
     args = parser.parse_args()
-    from dashboard.synthetic import generate_synthetic_workspace
-    from dashboard.workspace import read_workspace
+    from dashboard.model.workspace import read_workspace
+    from dashboard.sources.synthetic import generate_synthetic_workspace
 
     bench("demo", read_workspace(ROOT / "geodata" / "demo_city.gpkg"))
     ws = generate_synthetic_workspace(n_districts=args.districts, n_offers=args.offers)

@@ -23,8 +23,8 @@ def main():
     from pypdf import PdfReader
 
     from dashboard.analysis import coverage as C
-    from dashboard.report import report_pdf
-    from dashboard.workspace import read_workspace
+    from dashboard.model.workspace import read_workspace
+    from dashboard.present.report import report_pdf
 
     ws = read_workspace(ROOT / "geodata" / "demo_city.gpkg")
     report_pdf(ws, ["SR01"])  # warm-up: imports, fonts

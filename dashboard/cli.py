@@ -21,18 +21,22 @@ Messages are in English; the exit code is 0 on success, 1 on problems, 2 on usag
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
 
-from . import offline
-
-from .settings import DEMO_WORKSPACE, ENTRY_SCRIPT
-from .workspace import WorkspaceError, read_workspace, write_workspace
+from dashboard.model.problems import ProblemError
+from dashboard.model.settings import DEMO_WORKSPACE
+from dashboard.model.workspace import read_workspace, write_workspace
+from dashboard.present import offline
+from dashboard.present.i18n import t
+from dashboard.present.problems import report
 
 MEASURE_NAMES = ("reach_share", "offers_per_1000", "places_per_1000", "access_2sfca", "offers", "target_population")
 
 
 def _demo(args) -> int:
-    from .demo import generate_demo_workspace
+    from dashboard.sources.demo import generate_demo_workspace
 
     path = write_workspace(generate_demo_workspace(args.seed), args.out)
     print(f"wrote fictional demo workspace to {path}")
@@ -58,8 +62,9 @@ def _info(args) -> int:
 def _coverage(args) -> int:
     from pathlib import Path
 
-    from .analysis import coverage as cov_mod
-    from .export import to_csv, to_xlsx
+    from dashboard.analysis import coverage as cov_mod
+    from dashboard.present.export import to_csv, to_xlsx
+    from dashboard.present.sentences import gaps_in_words, transitions_in_words
 
     ws = read_workspace(args.workspace).current()
     params = cov_mod.CoverageParams(radius_m=args.radius, detour=args.detour, min_reach=args.min_reach)
@@ -80,10 +85,10 @@ def _coverage(args) -> int:
     else:
         data = to_xlsx({"coverage": table, "city": cov_mod.public_table(result.city, args.threshold),
                         "need_index": result.need.reset_index(),
-                        "gaps": cov_mod.gaps(result, ws, "en", args.threshold),
-                        "duplicates": cov_mod.public_table(cov_mod.duplicates(ws, params, demand=demand, lang="en"),
+                        "gaps": gaps_in_words(result, ws, "en", args.threshold),
+                        "duplicates": cov_mod.public_table(cov_mod.duplicates(ws, params, demand=demand),
                                                            args.threshold),
-                        "transitions": cov_mod.broken_transitions(result, ws, "en", args.threshold)})
+                        "transitions": transitions_in_words(result, ws, "en", args.threshold)})
     if args.out:
         Path(args.out).write_bytes(data)
         print(f"wrote {len(table)} rows ({args.measure}) to {args.out}")
@@ -99,7 +104,7 @@ def _report(args) -> int:
     import time
     from pathlib import Path
 
-    from .report import report_pdf
+    from dashboard.present.report import report_pdf
 
     started = time.perf_counter()
     ws = read_workspace(args.workspace).current()
@@ -111,7 +116,7 @@ def _report(args) -> int:
 
 
 def _build(args) -> int:
-    from .build import build
+    from dashboard.sources.recipe import build
 
     report = build(args.recipe, args.out)
     for name, rows in report.rows.items():
@@ -120,7 +125,7 @@ def _build(args) -> int:
         print(note)
     for matches in report.matches:
         for row in matches.itertuples():
-            print(f"{row.file}, row {row.row}: {row.address}: {row.status}")
+            print(f"{row.file}, row {row.row}: {row.address}: {t(f'match_status.{row.status}', 'en')}")
     print(f"wrote workspace to {args.out}")
     return 0
 
@@ -129,7 +134,7 @@ def _user(args) -> int:
     import getpass
     import os
 
-    from .auth import add_account, add_sso_user, load_accounts, load_sso_roles
+    from dashboard.model.accounts import add_account, add_sso_user, load_accounts, load_sso_roles
 
     path = args.accounts or os.environ.get("PRAEVENTIONSATLAS_ACCOUNTS")
     if not path:
@@ -158,8 +163,9 @@ def _user(args) -> int:
 def _lotse(args) -> int:
     from datetime import date
 
-    from .analysis.nearby import FamilySituation, offers_for_family, parse_ages, who_label
-    from .geocode import address_index, locate
+    from dashboard.analysis.nearby import FamilySituation, offers_for_family, parse_ages
+    from dashboard.present.i18n import who_label
+    from dashboard.sources.geocode import address_index, locate
 
     ws = read_workspace(args.workspace).current()
     if len(ws.addresses) == 0:
@@ -190,7 +196,7 @@ def _lotse(args) -> int:
         whom = ", ".join(dict.fromkeys(who_label(w, "en") for w in row.for_whom))
         print(f"{k:3d}. {row.name} – {row.provider} – {row.address or ''} – {walk} – for {whom}")
     if args.out:
-        from .report import wegweiser_pdf
+        from dashboard.present.report import wegweiser_pdf
 
         with open(args.out, "wb") as fh:
             fh.write(wegweiser_pdf(ws, hit["x"], hit["y"], found, lang=args.lang))
@@ -199,7 +205,7 @@ def _lotse(args) -> int:
 
 
 def _networks(args) -> int:
-    from . import networks
+    from dashboard.analysis import networks
 
     ws = read_workspace(args.workspace).current()
     for row in networks.network_summary(ws).itertuples():
@@ -216,20 +222,6 @@ def _networks(args) -> int:
     return 0
 
 
-def serve(streamlit_args: list[str]) -> int:
-    """``streamlit run dashboard/app/main.py`` with Streamlit's external-IP lookup switched off.
-
-    Streamlit asks checkip.amazonaws.com for the machine's public address when it prints its
-    URLs on a wildcard address and when a browser connects under a name it does not know; a
-    municipal intranet must see no such request (and no 2 s wait for its time-out)."""
-    from streamlit import net_util
-    from streamlit.web import cli as streamlit_cli
-
-    net_util.get_external_ip = lambda: None
-    sys.argv = ["streamlit", "run", str(ENTRY_SCRIPT), *streamlit_args]
-    return streamlit_cli.main()
-
-
 def _vendor(args) -> int:
     for target in offline.fetch_assets():
         print(f"fetched {offline.STATIC_DIR.relative_to(offline.ROOT) / target}")
@@ -238,8 +230,6 @@ def _vendor(args) -> int:
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["serve"]:
-        return serve(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m dashboard", description="Präventionsatlas tools")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("demo", help="write the fictional demo workspace")
@@ -301,9 +291,16 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except WorkspaceError as exc:
-        print(exc.report("en"), file=sys.stderr)
+    except ProblemError as exc:  # bad input: every problem with file, row and field
+        print(report(exc.problems, "en"), file=sys.stderr)
         return 1
-    except (RuntimeError, OSError, ValueError) as exc:
+    except OSError as exc:  # a file that cannot be opened or written
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except Exception:  # a programming error: never shown as if it were bad input
+        if os.environ.get("PRAEVENTIONSATLAS_DEBUG"):
+            raise
+        logging.getLogger("praeventionsatlas").exception("unexpected error")
+        print("unexpected error – please report it with the command you ran "
+              "(PRAEVENTIONSATLAS_DEBUG=1 shows the details)", file=sys.stderr)
+        return 2

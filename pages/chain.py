@@ -7,21 +7,24 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import classify, district, maps, mapview, ui
 from dashboard.analysis import coverage as C
-from dashboard.life_phases import phase_labels
-from dashboard.secrecy import format_count, format_number
+from dashboard.analysis import district
+from dashboard.app import cache, session, state, widgets
+from dashboard.app.state import t, term
+from dashboard.present import classify, maps, mapview, sentences
+from dashboard.present.format import format_count, format_number
+from dashboard.present.i18n import phase_labels
 
-ws = ui.workspace()
-cfg = ui.settings()
-lang = ui.lang()
+ws = cache.workspace()
+cfg = state.settings()
+lang = state.lang()
 labels = phase_labels(ws.life_phases, lang)
 names = dict(zip(ws.districts["district_id"], ws.districts["name"]))
 phases = list(labels)
 district_ids = list(names)
 
-st.title(ui.t("page_chain"))
-ui.fictional_banner(ws)
+st.title(t("page_chain"))
+widgets.fictional_banner(ws)
 
 STATE = {
     "chain_measure": ("measure", "str", "reach_share", tuple(C.MEASURES)),
@@ -31,16 +34,16 @@ STATE = {
 pending = st.session_state.pop("_chain_pending", None)
 if pending:
     st.session_state["chain_district"], st.session_state["chain_phase"] = pending
-ui.init_state_from_url(STATE)
-with st.sidebar.expander(ui.t("cov_settings"), expanded=True):
-    param_state, read_params = ui.coverage_controls("chain", st)
+state.init_state_from_url(STATE)
+with st.sidebar.expander(t("cov_settings"), expanded=True):
+    param_state, read_params = widgets.coverage_controls("chain", st)
 params = read_params()
-cov = ui.coverage(ws, params)
+cov = cache.coverage(ws, params)
 
-measure = st.selectbox(ui.t("measure_choice"), list(C.MEASURES), key="chain_measure",
-                       format_func=lambda m: C.MEASURES[m][0 if lang == "de" else 1])
-ui.sync_state_to_url({**STATE, **param_state})
-st.caption(ui.t("rules_note", dist=int(params.radius_m), detour=format_number(params.detour, 1, lang)))
+measure = st.selectbox(t("measure_choice"), list(C.MEASURES), key="chain_measure",
+                       format_func=lambda m: t(f"coverage_measure.{m}"))
+state.sync_state_to_url({**STATE, **param_state})
+st.caption(t("rules_note", dist=int(params.radius_m), detour=format_number(params.detour, 1, lang)))
 
 # ---- heat matrix --------------------------------------------------------------------------
 shown = C.public_table(cov.table, cfg.disclosure_threshold)
@@ -48,7 +51,7 @@ matrix = shown.pivot(index="district_id", columns="phase_id", values=measure).re
                                                                                      columns=phases)
 city = C.public_table(cov.city, cfg.disclosure_threshold).set_index("phase_id")[measure].reindex(phases)
 values = pd.concat([matrix, city.to_frame().T.set_axis(["__city__"])])
-values.index = [names.get(i, ui.t("city_row")) for i in values.index]
+values.index = [names.get(i, t("city_row")) for i in values.index]
 is_share = measure == "reach_share"
 is_count = measure in ("offers", "target_population")
 
@@ -91,7 +94,7 @@ event = st.dataframe(
     height=35 * (len(display) + 1) + 3,
     column_config={p: st.column_config.TextColumn(labels[p]) for p in phases},
 )
-st.caption(ui.t("chain_hint"))
+st.caption(t("chain_hint"))
 selected = (event.selection.get("cells") if event and event.selection else None) or []
 if selected:
     row, col = selected[0]
@@ -102,14 +105,14 @@ if selected:
 
 # ---- the cell behind it -----------------------------------------------------------------
 c1, c2 = st.columns(2)
-c1.selectbox(ui.t("district"), district_ids, key="chain_district", format_func=names.get)
-c2.selectbox(ui.t("phase"), phases, key="chain_phase", format_func=labels.get)
+c1.selectbox(t("district"), district_ids, key="chain_district", format_func=names.get)
+c2.selectbox(t("phase"), phases, key="chain_phase", format_func=labels.get)
 focus, phase = st.session_state["chain_district"], st.session_state["chain_phase"]
 row = shown.set_index(["district_id", "phase_id"]).loc[(focus, phase)]
 st.subheader(f"{names[focus]} · {labels[phase]}")
 left, right = st.columns([3, 2], gap="medium")
 with right:
-    st.markdown(f"**{ui.t('numbers_behind')}**")
+    st.markdown(f"**{t('numbers_behind')}**")
     de = lang == "de"
     facts = pd.DataFrame({
         "": ["Zielgruppe (Personen)" if de else "Target population (persons)",
@@ -120,10 +123,10 @@ with right:
              "Angebote je 1.000" if de else "Offers per 1,000",
              "Plätze je 1.000" if de else "Places per 1,000",
              "Erreichbarkeit (2SFCA, je 1.000)" if de else "Accessibility (2SFCA, per 1,000)",
-             ui.t("need_rank")],
+             t("need_rank")],
         "Wert" if de else "Value": [
             format_count(row["target_population"], cfg.disclosure_threshold, lang)
-            + (" (" + ui.t("estimated") + ")" if row["estimated"] else ""),
+            + (" (" + t("estimated") + ")" if row["estimated"] else ""),
             format_count(row["reached"], cfg.disclosure_threshold, lang),
             "–" if pd.isna(row["reach_share"]) else f"{100 * row['reach_share']:.0f} %",
             f"{int(row['offers'])} ({int(row['outreach_offers'])})",
@@ -135,11 +138,11 @@ with right:
         ],
     })
     st.dataframe(facts, hide_index=True, width="stretch")
-    st.markdown(f"**{ui.t('transitions_here')}**")
-    transitions = C.broken_transitions(cov, ws, lang, cfg.disclosure_threshold)
+    st.markdown(f"**{t('transitions_here')}**")
+    transitions = sentences.transitions_in_words(cov, ws, lang, cfg.disclosure_threshold)
     here = transitions[transitions["district_id"] == focus]
     if here.empty:
-        st.caption(ui.t("no_transitions"))
+        st.caption(t("no_transitions"))
     for sentence in here["sentence"]:
         st.markdown(f"- {html.escape(sentence)}")
 
@@ -148,33 +151,33 @@ with left:
     serving = district.offer_districts(ws, offers)
     ids = set(serving.loc[serving["district_id"] == focus, "offer_id"])
     mine = offers[offers["offer_id"].isin(ids) & offers["life_phases"].map(lambda p: phase in p)]
-    m = ui.base_map(ws.districts[ws.districts["district_id"] == focus])
+    m = widgets.base_map(ws.districts[ws.districts["district_id"] == focus])
     layers = []
     if ws.population_cells is not None:
         k = phases.index(phase)
         cells = ws.population_cells
         in_district = district.sites_in_district(ws, cells.assign(geometry=cells.geometry.centroid), focus).index
         pos = cells.index.get_indexer(in_district)
-        persons = ui.cell_persons(ws)[pos, k]
+        persons = cache.cell_persons(ws)[pos, k]
         keep = persons > 0
         reached = cov.cell_reached[pos[keep], k] | (row["outreach_offers"] > 0)  # outreach covers everyone
         # counts as published: no sum of cells gives a withheld figure of a district
         reached_withheld = shown[shown["phase_id"] == phase].set_index("district_id")["reached"].isna()
-        counts = ui.reach_cell_values(ws, phase, cov, reached_withheld, cfg.disclosure_threshold)[pos[keep]]
+        counts = cache.reach_cell_values(ws, phase, cov, reached_withheld, cfg.disclosure_threshold)[pos[keep]]
         style = [{"stroke": False, "fillColor": "#1a9850" if r else "#f46d43", "fillOpacity": 0.55} for r in reached]
         tips = [f"{format_count(p, cfg.disclosure_threshold, lang)} · "
-                f"{ui.t('reached_cells') if r else ui.t('unreached_cells')}" for p, r in zip(counts, reached)]
+                f"{t('reached_cells') if r else t('unreached_cells')}" for p, r in zip(counts, reached)]
         layers.append(maps.GeoJsonLayer(maps.area_features(cells.geometry.iloc[pos[keep]], {"_tooltip": tips}, style),
-                                        name=ui.t("layer_grid"), canvas=True))
-    points, areas = mapview.offer_layers(ws, mine, (phase,), lang, ui.may_see_personal_contacts())
+                                        name=t("layer_grid"), canvas=True))
+    points, areas = mapview.offer_layers(ws, mine, (phase,), lang, session.may_see_personal_contacts())
     layers += [points, areas, mapview.focus_layer(ws, focus, lang)]
     groups = [mapview.feature_group(layer, layer.layer_name) for layer in layers]
     legend = maps.legend_html([html.escape(labels[phase])],
-                              [("#1a9850", ui.t("reached_cells")), ("#f46d43", ui.t("unreached_cells"))], [])
+                              [("#1a9850", t("reached_cells")), ("#f46d43", t("unreached_cells"))], [])
     maps.Legend(legend).add_to(m)
-    ui.show_map(m, key="chain_map", height=460, feature_group_to_add=groups, returned_objects=[])
-    st.markdown(f"**{ui.t('offers_serving')}** ({len(mine)})")
+    widgets.show_map(m, key="chain_map", height=460, feature_group_to_add=groups, returned_objects=[])
+    st.markdown(f"**{t('offers_serving')}** ({len(mine)})")
     st.dataframe(mine[["name", "provider", "category", "address"]].assign(
-        category=mine["category"].map(ui.term)).rename(columns={
-        "name": "Angebot" if lang == "de" else "Offer", "provider": ui.t("provider"),
-        "category": ui.t("category"), "address": ui.t("address")}), hide_index=True, width="stretch")
+        category=mine["category"].map(term)).rename(columns={
+        "name": "Angebot" if lang == "de" else "Offer", "provider": t("provider"),
+        "category": t("category"), "address": t("address")}), hide_index=True, width="stretch")

@@ -4,42 +4,43 @@ import html
 
 import streamlit as st
 
-from dashboard import ui
-from dashboard.life_phases import phase_labels
+from dashboard.app import cache, state, widgets
+from dashboard.app.state import t
+from dashboard.present.i18n import phase_labels
 
-ws = ui.workspace()
-lang = ui.lang()
+ws = cache.workspace()
+lang = state.lang()
 meta = ws.meta
 
-st.title(ui.t("app_title"))
-st.write(ui.t("tagline"))
-ui.fictional_banner(ws)
+st.title(t("app_title"))
+st.write(t("tagline"))
+widgets.fictional_banner(ws)
 
-st.subheader(ui.t("loaded_workspace"))
+st.subheader(t("loaded_workspace"))
 left, right = st.columns(2)
 left.markdown(
-    f"**{ui.t('municipality')}:** {html.escape(ui.meta(ws, 'municipality_name'))}  \n"
-    f"**{ui.t('ags')}:** {html.escape(str(meta.get('ags', '')))}  \n"
-    f"**{ui.t('data_stand')}:** {html.escape(str(meta.get('data_stand', '')))}"
+    f"**{t('municipality')}:** {html.escape(state.meta(ws, 'municipality_name'))}  \n"
+    f"**{t('ags')}:** {html.escape(str(meta.get('ags', '')))}  \n"
+    f"**{t('data_stand')}:** {html.escape(str(meta.get('data_stand', '')))}"
 )
 right.markdown(
-    f"**{ui.t('file')}:** `{ws.path.name if ws.path else '–'}`  \n"
-    f"**{ui.t('crs')}:** {html.escape(ws.crs.to_string())}"
+    f"**{t('file')}:** `{ws.path.name if ws.path else '–'}`  \n"
+    f"**{t('crs')}:** {html.escape(ws.crs.to_string())}"
 )
 
 counts = ws.counts()
 cols = st.columns(4)
-cols[0].metric(ui.t("count_population"), f"{ws.total_population():,.0f}".replace(",", "."))
-cols[1].metric(ui.t("count_districts"), counts["districts"])
-cols[2].metric(ui.t("count_offers"), counts["offers"])
-cols[3].metric(ui.t("count_family_centres"), counts["family_centres"])
+cols[0].metric(t("count_population"), f"{ws.total_population():,.0f}".replace(",", "."))
+cols[1].metric(t("count_districts"), counts["districts"])
+cols[2].metric(t("count_offers"), counts["offers"])
+cols[3].metric(t("count_family_centres"), counts["family_centres"])
 cols = st.columns(4)
-cols[0].metric(ui.t("count_partners"), counts["partners"])
-cols[1].metric(ui.t("count_networks"), counts["networks"])
-cols[2].metric(ui.t("count_indicators"), counts["indicators"])
-cols[3].metric(ui.t("count_cells"), counts["population_cells"])
+cols[0].metric(t("count_partners"), counts["partners"])
+cols[1].metric(t("count_networks"), counts["networks"])
+cols[2].metric(t("count_indicators"), counts["indicators"])
+cols[3].metric(t("count_cells"), counts["population_cells"])
 
-st.subheader(ui.t("life_chain"))
+st.subheader(t("life_chain"))
 labels = phase_labels(ws.life_phases, lang)
 colours = dict(zip(ws.life_phases["phase_id"], ws.life_phases["colour"]))
 strip = "".join(
@@ -49,13 +50,13 @@ strip = "".join(
 )
 st.markdown(strip, unsafe_allow_html=True)
 
-st.subheader(ui.t("pages"))
+st.subheader(t("pages"))
 for name, label in (("map", "goto_map"), ("chain", "goto_chain"), ("gaps", "goto_gaps"), ("profile", "goto_profile"),
                     ("partner", "goto_partner"), ("lotse", "goto_lotse"), ("networks", "goto_networks"),
                     ("present", "page_present")):
-    st.page_link(ui.page_file(name), label=ui.t(label), icon=ui.PAGES[name])
+    st.page_link(state.page_file(name), label=t(label), icon=state.PAGES[name])
 
 st.caption(
-    f"{ui.t('sources')}: {html.escape(ui.meta(ws, 'sources'))} · "
-    f"{ui.t('licences')}: {html.escape(ui.meta(ws, 'licences'))}"
+    f"{t('sources')}: {html.escape(state.meta(ws, 'sources'))} · "
+    f"{t('licences')}: {html.escape(state.meta(ws, 'licences'))}"
 )

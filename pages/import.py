@@ -5,34 +5,37 @@ import html
 
 import streamlit as st
 
-from dashboard import schema, ui
-from dashboard.editing import LAYERS
-from dashboard.importer import ImportPlan, UploadRejected, commit_import, prepare_import, read_upload
-from dashboard.life_phases import phase_labels
-from dashboard.workspace import WorkspaceError
+from dashboard.app import cache, session, state, widgets
+from dashboard.app.state import t, term
+from dashboard.model import schema
+from dashboard.model.workspace import WorkspaceError
+from dashboard.present import problems
+from dashboard.present.i18n import phase_labels
+from dashboard.sources.editing import LAYERS
+from dashboard.sources.importer import ImportPlan, UploadRejected, commit_import, prepare_import, read_upload
 
-ws = ui.workspace(include_retired=True)
-lang = ui.lang()
-st.title(ui.t("page_import"))
-ui.fictional_banner(ws)
-if ui.role() != "planner":
-    st.info(ui.t("import_needs_planner"))
+ws = cache.workspace(include_retired=True)
+lang = state.lang()
+st.title(t("page_import"))
+widgets.fictional_banner(ws)
+if session.role() != "planner":
+    st.info(t("import_needs_planner"))
     st.stop()
 
-upload = st.file_uploader(ui.t("import_file"), type=["csv", "xlsx"], key="imp_file")
+upload = st.file_uploader(t("import_file"), type=["csv", "xlsx"], key="imp_file")
 if upload is None:
-    st.caption(ui.t("import_hint"))
+    st.caption(t("import_hint"))
     st.stop()
 data = upload.getvalue()
 try:
     table = read_upload(upload.name, data)
 except UploadRejected as exc:
-    st.error(exc.problem.message(lang))
+    st.error(problems.message(exc.problem, lang))
     st.stop()
-st.markdown(ui.t("import_rows", n=len(table), file=html.escape(upload.name)))
+st.markdown(t("import_rows", n=len(table), file=html.escape(upload.name)))
 st.dataframe(table.head(20), hide_index=True, width="stretch")
 
-layer = st.selectbox(ui.t("edit_layer"), list(LAYERS), key="imp_layer", format_func=lambda k: ui.t(
+layer = st.selectbox(t("edit_layer"), list(LAYERS), key="imp_layer", format_func=lambda k: t(
     {"offers": "layer_offers", "family_centres": "layer_family_centres", "partners": "layer_partners"}[k]))
 sources = ["—"] + list(table.columns)
 lower = {c.lower(): c for c in table.columns}
@@ -44,7 +47,7 @@ for field_name, words in SYNONYMS.items():
         if word in lower and field_name not in lower:
             lower[field_name] = lower[word]
             break
-st.markdown(f"**{ui.t('import_columns')}**")
+st.markdown(f"**{t('import_columns')}**")
 columns, cols = {}, st.columns(3)
 fields = [c for c in schema.LAYERS[layer].columns if c.name not in ("version", "retired")]
 for k, column in enumerate(fields):
@@ -54,73 +57,73 @@ for k, column in enumerate(fields):
     if choice != "—":
         columns[column.name] = choice
 address_column = next((c for c in table.columns if c.lower() in ("adresse", "anschrift", "address")), None)
-by_address = st.radio(ui.t("import_position"), ["xy", "address"], horizontal=True, key="imp_position",
-                      index=1 if address_column else 0, format_func=lambda k: ui.t(f"import_position_{k}")) == "address"
+by_address = st.radio(t("import_position"), ["xy", "address"], horizontal=True, key="imp_position",
+                      index=1 if address_column else 0, format_func=lambda k: t(f"import_position_{k}")) == "address"
 x = y = address = None
 crs = schema.DEFAULT_CRS
 if by_address:
-    address = st.selectbox(ui.t("import_address"), list(table.columns), key="imp_address",
+    address = st.selectbox(t("import_address"), list(table.columns), key="imp_address",
                            index=list(table.columns).index(address_column) if address_column else 0)
-    st.caption(ui.t("import_address_hint", n=len(ws.addresses)))
+    st.caption(t("import_address_hint", n=len(ws.addresses)))
 else:
     c1, c2, c3 = st.columns(3)
-    x = c1.selectbox(ui.t("import_x"), list(table.columns), key="imp_x",
+    x = c1.selectbox(t("import_x"), list(table.columns), key="imp_x",
                      index=next((i for i, c in enumerate(table.columns) if c.lower() in ("x", "rechtswert", "ost", "lon")), 0))
-    y = c2.selectbox(ui.t("import_y"), list(table.columns), key="imp_y",
+    y = c2.selectbox(t("import_y"), list(table.columns), key="imp_y",
                      index=next((i for i, c in enumerate(table.columns) if c.lower() in ("y", "hochwert", "nord", "lat")), 0))
-    crs = c3.text_input(ui.t("import_crs"), value="EPSG:25832", key="imp_crs")
+    crs = c3.text_input(t("import_crs"), value="EPSG:25832", key="imp_crs")
 
 constants, value_maps = {}, {}
 if layer == "offers":
-    st.markdown(f"**{ui.t('import_constants')}**")
+    st.markdown(f"**{t('import_constants')}**")
     k1, k2, k3 = st.columns(3)
     if "category" not in columns:
-        constants["category"] = k1.selectbox(ui.t("category"), schema.CATEGORIES, key="imp_const_category",
-                                             format_func=ui.term)
+        constants["category"] = k1.selectbox(t("category"), schema.CATEGORIES, key="imp_const_category",
+                                             format_func=term)
     if "sectors" not in columns:
-        constants["sectors"] = ";".join(k2.multiselect(ui.t("sectors"), schema.SECTORS, default=[schema.SECTORS[3]],
-                                                       key="imp_const_sectors", select_all=False, placeholder=ui.t("choose"),
-                                                       format_func=ui.term))
+        constants["sectors"] = ";".join(k2.multiselect(t("sectors"), schema.SECTORS, default=[schema.SECTORS[3]],
+                                                       key="imp_const_sectors", select_all=False, placeholder=t("choose"),
+                                                       format_func=term))
     if "audience" not in columns:
-        constants["audience"] = ";".join(k3.multiselect(ui.t("audience"), schema.AUDIENCES, default=["Familien"],
-                                                        key="imp_const_audience", select_all=False, placeholder=ui.t("choose"),
-                                                        format_func=ui.term))
+        constants["audience"] = ";".join(k3.multiselect(t("audience"), schema.AUDIENCES, default=["Familien"],
+                                                        key="imp_const_audience", select_all=False, placeholder=t("choose"),
+                                                        format_func=term))
     for name in ("cost_free", "barrier_free"):
         if name not in columns:
-            constants[name] = k1.checkbox(ui.t(name), value=True, key=f"imp_const_{name}")
+            constants[name] = k1.checkbox(t(name), value=True, key=f"imp_const_{name}")
     if "last_updated" not in columns:
-        constants["last_updated"] = str(k2.date_input(ui.t("last_updated"), key="imp_const_updated"))
+        constants["last_updated"] = str(k2.date_input(t("last_updated"), key="imp_const_updated"))
     labels = phase_labels(ws.life_phases, lang)
     if "life_phases" in columns:
-        st.markdown(f"**{ui.t('import_words')}**")
+        st.markdown(f"**{t('import_words')}**")
         mapping = {}
         for word in sorted(set(table[columns["life_phases"]].fillna("").astype(str).str.strip())):
             known = [p for p in word.split(";") if p in labels]
             mapping[word] = st.multiselect(f"„{word}“", list(labels), default=known, format_func=labels.get,
-                                           key=f"imp_map_{word}", select_all=False, placeholder=ui.t("choose"))
+                                           key=f"imp_map_{word}", select_all=False, placeholder=t("choose"))
         value_maps["life_phases"] = mapping
 plan = ImportPlan(layer=layer, columns=columns, x=x, y=y, crs=crs.strip() or schema.DEFAULT_CRS,
                   address=address, constants=constants, value_maps=value_maps)
 
-if st.button(ui.t("import_check"), key="imp_check"):
+if st.button(t("import_check"), key="imp_check"):
     try:
-        new, problems = prepare_import(ws, table, plan, upload.name)
+        new, found = prepare_import(ws, table, plan, upload.name)
     except Exception as exc:  # e.g. an unknown CRS typed by the user
-        problems, new = [], None
-        st.error(ui.t("import_unreadable", detail=html.escape(str(exc)[:200])))
-    st.session_state["imp_checked"] = (upload.name, len(data), not problems and new is not None)
-    if problems:
-        st.error(ui.t("import_problems_one" if len(problems) == 1 else "import_problems", n=len(problems)))
-        st.code("\n".join(p.message(lang) for p in problems[:200]), language=None)
+        found, new = [], None
+        st.error(t("import_unreadable", detail=html.escape(str(exc)[:200])))
+    st.session_state["imp_checked"] = (upload.name, len(data), not found and new is not None)
+    if found:
+        st.error(t("import_problems_one" if len(found) == 1 else "import_problems", n=len(found)))
+        st.code("\n".join(problems.message(p, lang) for p in found[:200]), language=None)
     elif new is not None:
-        st.success(ui.t("import_ready", n=len(new)))
+        st.success(t("import_ready", n=len(new)))
 checked = st.session_state.get("imp_checked")
 ready = bool(checked and checked[:2] == (upload.name, len(data)) and checked[2])
-if st.button(ui.t("import_commit"), key="imp_commit", disabled=not ready, type="primary"):
+if st.button(t("import_commit"), key="imp_commit", disabled=not ready, type="primary"):
     try:
         commit_import(ws.path, table, plan, upload.name, user=st.session_state.get("user", "?"))
         st.session_state.pop("imp_checked", None)
-        st.success(ui.t("import_done", n=len(table)))
+        st.success(t("import_done", n=len(table)))
     except WorkspaceError as exc:
-        st.error(ui.t("import_problems_one" if len(exc.problems) == 1 else "import_problems", n=len(exc.problems)))
-        st.code(exc.report(lang), language=None)
+        st.error(t("import_problems_one" if len(exc.problems) == 1 else "import_problems", n=len(exc.problems)))
+        st.code(problems.report(exc.problems, lang), language=None)

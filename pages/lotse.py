@@ -7,41 +7,45 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from dashboard import mapview, report, schema, ui
-from dashboard.analysis.nearby import FamilySituation, offers_for_family, parse_ages, who_label
+from dashboard.analysis.nearby import FamilySituation, offers_for_family, parse_ages
+from dashboard.app import cache, session, state, widgets
+from dashboard.app.state import t, term
+from dashboard.model import schema
+from dashboard.present import mapview, report
+from dashboard.present.i18n import who_label
 
-ws = ui.workspace()
-lang = ui.lang()
-st.title(ui.t("page_lotse"))
-ui.fictional_banner(ws)
-st.caption(ui.t("lotse_privacy"))
+ws = cache.workspace()
+lang = state.lang()
+st.title(t("page_lotse"))
+widgets.fictional_banner(ws)
+st.caption(t("lotse_privacy"))
 
 left, right = st.columns([2, 3])
 with left:
-    st.markdown(f"**{ui.t('lotse_family')}**")
-    pregnant = st.checkbox(ui.t("lotse_pregnant"), key="lotse_pregnant")
-    ages_text = st.text_input(ui.t("lotse_child_ages"), key="lotse_ages", placeholder="1; 4")
-    parents = st.checkbox(ui.t("lotse_parents"), key="lotse_parents")
-    older = st.checkbox(ui.t("lotse_older"), key="lotse_older")
+    st.markdown(f"**{t('lotse_family')}**")
+    pregnant = st.checkbox(t("lotse_pregnant"), key="lotse_pregnant")
+    ages_text = st.text_input(t("lotse_child_ages"), key="lotse_ages", placeholder="1; 4")
+    parents = st.checkbox(t("lotse_parents"), key="lotse_parents")
+    older = st.checkbox(t("lotse_older"), key="lotse_older")
     ages, bad = parse_ages(ages_text)
     if bad:
-        st.error(ui.t("lotse_bad_age", values=", ".join(f"„{b}“" for b in bad)))
+        st.error(t("lotse_bad_age", values=", ".join(f"„{b}“" for b in bad)))
     situation = FamilySituation(pregnant=pregnant, child_ages=ages, parents=parents, older_relatives=older)
 
-    st.markdown(f"**{ui.t('lotse_filters')}**")
-    options = ui.filter_options(ws)
-    max_distance = st.slider(ui.t("lotse_max_distance"), 500, 10_000, 3000, step=250, key="lotse_distance")
+    st.markdown(f"**{t('lotse_filters')}**")
+    options = cache.filter_options(ws)
+    max_distance = st.slider(t("lotse_max_distance"), 500, 10_000, 3000, step=250, key="lotse_distance")
     c1, c2 = st.columns(2)
-    cost_free = c1.checkbox(ui.t("cost_free"), key="lotse_free")
-    barrier_free = c2.checkbox(ui.t("barrier_free"), key="lotse_barrier")
-    languages = st.multiselect(ui.t("languages"), options["languages"], key="lotse_languages", select_all=False, placeholder=ui.t("all"),
-                               format_func=ui.term)
-    categories = st.multiselect(ui.t("categories"), options["categories"], key="lotse_categories",
-                                select_all=False, placeholder=ui.t("all"), format_func=ui.term)
+    cost_free = c1.checkbox(t("cost_free"), key="lotse_free")
+    barrier_free = c2.checkbox(t("barrier_free"), key="lotse_barrier")
+    languages = st.multiselect(t("languages"), options["languages"], key="lotse_languages", select_all=False, placeholder=t("all"),
+                               format_func=term)
+    categories = st.multiselect(t("categories"), options["categories"], key="lotse_categories",
+                                select_all=False, placeholder=t("all"), format_func=term)
 
 with right:
-    how = st.radio(ui.t("lotse_where"), ["address", "district"], horizontal=True, key="lotse_how",
-                   format_func=lambda k: ui.t(f"lotse_where_{k}"))
+    how = st.radio(t("lotse_where"), ["address", "district"], horizontal=True, key="lotse_how",
+                   format_func=lambda k: t(f"lotse_where_{k}"))
     result = {}
 
     def search(position):
@@ -59,9 +63,9 @@ with right:
             return []
         hits = search(position)
         outreach = ws.offers[ws.offers["offer_id"].isin(set(hits.loc[hits["outreach"], "offer_id"]))]
-        _, areas = mapview.offer_layers(ws, outreach, (), lang, ui.may_see_personal_contacts())
-        numbered = mapview.numbered_offers_layer(ws, hits, ui.t("layer_offers"))
-        return [mapview.feature_group(areas, ui.t("layer_outreach")), mapview.feature_group(numbered, ui.t("layer_offers"))]
+        _, areas = mapview.offer_layers(ws, outreach, (), lang, session.may_see_personal_contacts())
+        numbered = mapview.numbered_offers_layer(ws, hits, t("layer_offers"))
+        return [mapview.feature_group(areas, t("layer_outreach")), mapview.feature_group(numbered, t("layer_offers"))]
 
     def frame(position):
         """The map shows the family's place and every offer found."""
@@ -73,48 +77,48 @@ with right:
 
     if how == "district":
         names = dict(zip(ws.districts["district_id"], ws.districts["name"]))
-        district_id = st.selectbox(ui.t("district"), list(names), format_func=names.get, key="lotse_district")
+        district_id = st.selectbox(t("district"), list(names), format_func=names.get, key="lotse_district")
         centre = ws.districts[ws.districts["district_id"] == district_id].to_crs(schema.DISPLAY_CRS) \
             .geometry.iloc[0].representative_point()
         position = (centre.y, centre.x)
-        m = ui.base_map(ws.districts[ws.districts["district_id"] == district_id], outlines=ws.districts, private=True)
+        m = widgets.base_map(ws.districts[ws.districts["district_id"] == district_id], outlines=ws.districts, private=True)
         groups = [*layers(position), mapview.feature_group(mapview.focus_layer(ws, district_id, lang),
-                                                           ui.t("layer_focus"))]
-        ui.show_map(m, key="lotse_district_map", height=420, feature_group_to_add=groups, returned_objects=[])
-        st.caption(ui.t("lotse_district_hint"))
+                                                           t("layer_focus"))]
+        widgets.show_map(m, key="lotse_district_map", height=420, feature_group_to_add=groups, returned_objects=[])
+        st.caption(t("lotse_district_hint"))
     else:
-        position = ui.position_picker(ws, "lotse_pos", None, height=420, layers=layers, private=True, frame=frame)
+        position = widgets.position_picker(ws, "lotse_pos", None, height=420, layers=layers, private=True, frame=frame)
 
 if position is None:
-    st.info(ui.t("lotse_need_place"))
+    st.info(t("lotse_need_place"))
     st.stop()
 if situation.is_empty():
-    st.info(ui.t("lotse_need_family"))
+    st.info(t("lotse_need_family"))
     st.stop()
 found = result["found"] if "found" in result else search(position)
 xy = result["xy"]
 
-st.subheader(ui.t("lotse_results", n=len(found)))
+st.subheader(t("lotse_results", n=len(found)))
 if found.empty:
-    st.warning(ui.t("lotse_none"))
+    st.warning(t("lotse_none"))
     st.stop()
-personal = ui.may_see_personal_contacts()
+personal = session.may_see_personal_contacts()
 table = pd.DataFrame({  # the walk right after the name: it must be visible without scrolling
-    ui.t("lotse_nr"): range(1, len(found) + 1),
-    ui.t("col_offer"): found["name"],
-    ui.t("lotse_walk"): [ui.t("lotse_outreach_short") if o else f"{int(m)} min ({int(d):,} m)".replace(",", ".")
+    t("lotse_nr"): range(1, len(found) + 1),
+    t("col_offer"): found["name"],
+    t("lotse_walk"): [t("lotse_outreach_short") if o else f"{int(m)} min ({int(d):,} m)".replace(",", ".")
                          for o, m, d in zip(found["outreach"], found["walking_min"], found["distance_m"])],
-    ui.t("lotse_for"): found["for_whom"].map(lambda w: ", ".join(dict.fromkeys(who_label(x, lang) for x in w))),
-    ui.t("provider"): found["provider"],
-    ui.t("address"): [ui.t("lotse_comes_home") if o else (a if isinstance(a, str) and a else "–")
+    t("lotse_for"): found["for_whom"].map(lambda w: ", ".join(dict.fromkeys(who_label(x, lang) for x in w))),
+    t("provider"): found["provider"],
+    t("address"): [t("lotse_comes_home") if o else (a if isinstance(a, str) and a else "–")
                       for o, a in zip(found["outreach"], found["address"])],
-    ui.t("contact"): found["contact_public"].fillna(""),
+    t("contact"): found["contact_public"].fillna(""),
 })
 if personal:
     people = ws.offers.set_index("offer_id").reindex(found["offer_id"])
-    table[ui.t("contact_person")] = [" · ".join(str(v) for v in row if isinstance(v, str) and v) for row in
+    table[t("contact_person")] = [" · ".join(str(v) for v in row if isinstance(v, str) and v) for row in
                                      people[list(schema.PERSONAL_CONTACT_COLUMNS)].itertuples(index=False)]
 st.dataframe(table, hide_index=True, width="stretch")
-st.caption(ui.t("lotse_walk_note"))
-st.download_button(ui.t("lotse_pdf"), lambda: report.wegweiser_pdf(ws, xy[0], xy[1], found, lang=lang),
+st.caption(t("lotse_walk_note"))
+st.download_button(t("lotse_pdf"), lambda: report.wegweiser_pdf(ws, xy[0], xy[1], found, lang=lang),
                    "wegweiser.pdf", "application/pdf", key="lotse_pdf", type="primary")

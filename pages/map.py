@@ -5,15 +5,18 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import charts, classify, district, export, filters, maps, mapview, ui
-from dashboard.indicators import indicator_years
-from dashboard.life_phases import phase_labels
+from dashboard.analysis import district, filters
+from dashboard.analysis.indicators import indicator_years
+from dashboard.app import cache, session, state, widgets
+from dashboard.app.state import t, term
+from dashboard.present import charts, classify, district_tables, export, maps, mapview
+from dashboard.present.i18n import phase_labels
 
-ws = ui.workspace()
-cfg = ui.settings()
-lang = ui.lang()
-tp = ui.target_population(ws)
-opts = ui.filter_options(ws)
+ws = cache.workspace()
+cfg = state.settings()
+lang = state.lang()
+tp = cache.target_population(ws)
+opts = cache.filter_options(ws)
 phase_label = phase_labels(ws.life_phases, lang)
 indicator_ids = list(ws.indicator_catalogue["indicator"])
 indicator_label = dict(zip(ws.indicator_catalogue["indicator"],
@@ -46,28 +49,28 @@ STATE = {
 }
 if "_pending_district" in st.session_state:
     st.session_state["district"] = st.session_state.pop("_pending_district")
-ui.init_state_from_url(STATE)
+state.init_state_from_url(STATE)
 if not indicator_ids:
     st.session_state["c_kind"] = "population"
 
 # ---- sidebar: filters ---------------------------------------------------------------
 sb = st.sidebar
-sb.header(ui.t("filters"))
-sb.multiselect(ui.t("life_phases"), opts["life_phases"], format_func=phase_label.get, key="f_phases",
-               select_all=False, placeholder=ui.t("all"))
-sb.multiselect(ui.t("sectors"), opts["sectors"], key="f_sectors", select_all=False, placeholder=ui.t("all"), format_func=ui.term)
-sb.multiselect(ui.t("categories"), opts["categories"], key="f_cats", select_all=False, placeholder=ui.t("all"), format_func=ui.term)
-sb.multiselect(ui.t("networks"), opts["networks"], format_func=network_label.get, key="f_nets",
-               select_all=False, placeholder=ui.t("all"))
-sb.multiselect(ui.t("providers"), opts["providers"], key="f_prov", select_all=False, placeholder=ui.t("all"))
-sb.multiselect(ui.t("languages"), opts["languages"], key="f_langs", select_all=False, placeholder=ui.t("all"), format_func=ui.term)
-sb.checkbox(ui.t("only_cost_free"), key="f_free")
-sb.checkbox(ui.t("only_barrier_free"), key="f_bf")
-use_date = sb.checkbox(ui.t("valid_at"), value=st.session_state["f_valid"] is not None, key="f_valid_on")
+sb.header(t("filters"))
+sb.multiselect(t("life_phases"), opts["life_phases"], format_func=phase_label.get, key="f_phases",
+               select_all=False, placeholder=t("all"))
+sb.multiselect(t("sectors"), opts["sectors"], key="f_sectors", select_all=False, placeholder=t("all"), format_func=term)
+sb.multiselect(t("categories"), opts["categories"], key="f_cats", select_all=False, placeholder=t("all"), format_func=term)
+sb.multiselect(t("networks"), opts["networks"], format_func=network_label.get, key="f_nets",
+               select_all=False, placeholder=t("all"))
+sb.multiselect(t("providers"), opts["providers"], key="f_prov", select_all=False, placeholder=t("all"))
+sb.multiselect(t("languages"), opts["languages"], key="f_langs", select_all=False, placeholder=t("all"), format_func=term)
+sb.checkbox(t("only_cost_free"), key="f_free")
+sb.checkbox(t("only_barrier_free"), key="f_bf")
+use_date = sb.checkbox(t("valid_at"), value=st.session_state["f_valid"] is not None, key="f_valid_on")
 if use_date:
     if st.session_state["f_valid"] is None:
         st.session_state["f_valid"] = date.today()
-    sb.date_input(ui.t("date"), key="f_valid", format="DD.MM.YYYY" if lang == "de" else "YYYY-MM-DD")
+    sb.date_input(t("date"), key="f_valid", format="DD.MM.YYYY" if lang == "de" else "YYYY-MM-DD")
 else:
     st.session_state["f_valid"] = None
 
@@ -80,90 +83,90 @@ offer_filter = filters.OfferFilter(
 )
 
 # ---- main: choropleth controls --------------------------------------------------------
-st.title(ui.t("page_map"))
-ui.fictional_banner(ws)
+st.title(t("page_map"))
+widgets.fictional_banner(ws)
 with st.container(border=True):
     c1, c2, c3, c4 = st.columns([2, 3, 2, 2])
-    c1.radio(ui.t("map_theme"), ["indicator", "population"], key="c_kind",
-             format_func=lambda k: ui.t("theme_indicator" if k == "indicator" else "theme_population"))
+    c1.radio(t("map_theme"), ["indicator", "population"], key="c_kind",
+             format_func=lambda k: t("theme_indicator" if k == "indicator" else "theme_population"))
     if st.session_state["c_kind"] == "indicator" and indicator_ids:
-        c2.selectbox(ui.t("indicator"), indicator_ids, format_func=indicator_label.get, key="c_ind")
+        c2.selectbox(t("indicator"), indicator_ids, format_func=indicator_label.get, key="c_ind")
         years = indicator_years(ws, st.session_state["c_ind"])
         if st.session_state["c_year"] not in years:
             st.session_state["c_year"] = years[-1]
-        c2.selectbox(ui.t("year"), years, key="c_year")
+        c2.selectbox(t("year"), years, key="c_year")
     else:
-        c2.selectbox(ui.t("phase"), opts["life_phases"], format_func=phase_label.get, key="c_phase")
-        c2.radio(ui.t("measure"), list(mapview.MEASURES), key="c_measure", horizontal=True,
-                 format_func=lambda m: ui.t(f"measure_{m}"))
-    c3.selectbox(ui.t("scheme"), list(classify.SCHEMES), key="c_scheme",
+        c2.selectbox(t("phase"), opts["life_phases"], format_func=phase_label.get, key="c_phase")
+        c2.radio(t("measure"), list(mapview.MEASURES), key="c_measure", horizontal=True,
+                 format_func=lambda m: t(f"measure_{m}"))
+    c3.selectbox(t("scheme"), list(classify.SCHEMES), key="c_scheme",
                  format_func=lambda s: classify.SCHEME_LABELS[s][0 if lang == "de" else 1])
-    c3.slider(ui.t("n_classes"), 3, 7, key="c_k")
-    c4.selectbox(ui.t("palette"), list(classify.PALETTES), key="c_pal")
-    c4.checkbox(ui.t("show_grid"), key="c_grid", disabled=ws.population_cells is None)
+    c3.slider(t("n_classes"), 3, 7, key="c_k")
+    c4.selectbox(t("palette"), list(classify.PALETTES), key="c_pal")
+    c4.checkbox(t("show_grid"), key="c_grid", disabled=ws.population_cells is None)
 
 spec = mapview.ChoroplethSpec(
     kind=st.session_state["c_kind"], indicator=st.session_state["c_ind"], year=st.session_state["c_year"],
     phase=st.session_state["c_phase"], measure=st.session_state["c_measure"],
     scheme=st.session_state["c_scheme"], k=st.session_state["c_k"], palette=st.session_state["c_pal"],
 )
-st.selectbox(ui.t("focus"), [""] + district_ids, key="district",
-             format_func=lambda d: district_label.get(d, ui.t("whole_city_option")))
-ui.sync_state_to_url(STATE)
+st.selectbox(t("focus"), [""] + district_ids, key="district",
+             format_func=lambda d: district_label.get(d, t("whole_city_option")))
+state.sync_state_to_url(STATE)
 focus = st.session_state["district"] or None
 
 # ---- map --------------------------------------------------------------------------------
 offers = filters.filter_offers(ws, offer_filter)
 centres = filters.filter_family_centres(ws, offer_filter)
 partners = filters.filter_partners(ws, offer_filter)
-personal = ui.may_see_personal_contacts()
+personal = session.may_see_personal_contacts()
 
 left, right = st.columns([5, 3], gap="medium")
 with left:
-    m = ui.base_map(ws.districts)
-    shading, title, legend_classes, _ = ui.choropleth(ws, spec, cfg.disclosure_threshold, lang)
+    m = widgets.base_map(ws.districts)
+    shading, title, legend_classes, _ = cache.choropleth(ws, spec, cfg.disclosure_threshold, lang)
     shading.add_to(m)
     maps.Legend(maps.legend_html(title, legend_classes, mapview.overlay_symbols(ws, lang),
-                                 ui.t("legend_symbols"))).add_to(m)
+                                 t("legend_symbols"))).add_to(m)
 
     points, areas = mapview.offer_layers(ws, offers, offer_filter.life_phases, lang, personal,
-                                         point_table=ui.offer_point_table(ws, lang, personal),
-                                         outreach_popups=ui.outreach_popups(ws, lang, personal))
+                                         point_table=cache.offer_point_table(ws, lang, personal),
+                                         outreach_popups=cache.outreach_popups(ws, lang, personal))
     groups = [
-        mapview.feature_group(points, ui.t("layer_offers")),
-        mapview.feature_group(areas, ui.t("layer_outreach")),
-        mapview.feature_group(mapview.family_centre_layer(ws, centres, lang, personal), ui.t("layer_family_centres")),
-        mapview.feature_group(mapview.partner_layer(ws, partners, lang, personal), ui.t("layer_partners")),
+        mapview.feature_group(points, t("layer_offers")),
+        mapview.feature_group(areas, t("layer_outreach")),
+        mapview.feature_group(mapview.family_centre_layer(ws, centres, lang, personal), t("layer_family_centres")),
+        mapview.feature_group(mapview.partner_layer(ws, partners, lang, personal), t("layer_partners")),
     ]
     if st.session_state["c_grid"] and ws.population_cells is not None:
         grid_phase = spec.phase if spec.kind == "population" else (offer_filter.life_phases or [spec.phase])[0]
-        groups.insert(0, mapview.feature_group(ui.grid_layer(ws, grid_phase, cfg.disclosure_threshold, lang),
-                                               ui.t("layer_grid") + ": " + maps.safe_label(phase_label[grid_phase])))
+        groups.insert(0, mapview.feature_group(cache.grid_layer(ws, grid_phase, cfg.disclosure_threshold, lang),
+                                               t("layer_grid") + ": " + maps.safe_label(phase_label[grid_phase])))
     if focus:
-        groups.append(mapview.feature_group(mapview.focus_layer(ws, focus, lang), ui.t("layer_focus")))
+        groups.append(mapview.feature_group(mapview.focus_layer(ws, focus, lang), t("layer_focus")))
     centre, zoom = mapview.view_of(ws, focus, width_px=600, height_px=650)
-    result = ui.show_map(m, key="atlas_map", height=680, feature_group_to_add=groups, center=centre, zoom=zoom,
+    result = widgets.show_map(m, key="atlas_map", height=680, feature_group_to_add=groups, center=centre, zoom=zoom,
                          layer_control=maps.folium.LayerControl(collapsed=True, position="topright"),
                          returned_objects=["last_clicked"])
-    st.caption(ui.t("shown_counts", offers=len(offers), offers_total=len(ws.offers),
+    st.caption(t("shown_counts", offers=len(offers), offers_total=len(ws.offers),
                     outreach=int(offers.geometry.isna().sum()), centres=len(centres),
                     centres_total=len(ws.family_centres), partners=len(partners),
                     partners_total=len(ws.partners)))
-    st.caption(ui.t("click_hint") + " " + ui.t("share_link"))
+    st.caption(t("click_hint") + " " + t("share_link"))
     b1, b2, b3 = st.columns(3)
     layer_tables = {"offers": offers, "family_centres": centres, "partners": partners}
-    layer_names = {"offers": ui.t("layer_offers"), "family_centres": ui.t("layer_family_centres"),
-                   "partners": ui.t("layer_partners")}
-    chosen_layer = b1.selectbox(ui.t("download_layer"), list(layer_tables), format_func=layer_names.get,
+    layer_names = {"offers": t("layer_offers"), "family_centres": t("layer_family_centres"),
+                   "partners": t("layer_partners")}
+    chosen_layer = b1.selectbox(t("download_layer"), list(layer_tables), format_func=layer_names.get,
                                 key="dl_layer", label_visibility="collapsed")
     # deferred downloads: the files are made only when someone clicks
-    b1.download_button(ui.t("download_layer_csv"), lambda: export.to_csv(
+    b1.download_button(t("download_layer_csv"), lambda: export.to_csv(
         export.offers_for_download(layer_tables[chosen_layer], personal).drop(columns="geometry")),
         f"{chosen_layer}.csv", "text/csv", key="dl_offers_csv")
-    b2.download_button(ui.t("download_layer_geojson"), lambda: export.to_geojson(
+    b2.download_button(t("download_layer_geojson"), lambda: export.to_geojson(
         export.offers_for_download(layer_tables[chosen_layer], personal)), f"{chosen_layer}.geojson",
         "application/geo+json", key="dl_offers_geojson")
-    attribution = ui.meta(ws, "fictional_label") if ws.is_fictional else (cfg.tile_attribution or "")
+    attribution = state.meta(ws, "fictional_label") if ws.is_fictional else (cfg.tile_attribution or "")
 
     def map_png():
         shading, facts = mapview.choropleth_values(ws, spec, tp, cfg.disclosure_threshold, lang)
@@ -173,7 +176,7 @@ with left:
                                 attribution=attribution, size=(11, 8))
         return charts.to_bytes(fig, dpi=200)
 
-    b3.download_button(ui.t("download_map_view_png"), map_png, "karte.png", "image/png", key="dl_map_view_png")
+    b3.download_button(t("download_map_view_png"), map_png, "karte.png", "image/png", key="dl_map_view_png")
 
 clicked = (result or {}).get("last_clicked") or (st.session_state.get("atlas_map") or {}).get("last_clicked")
 if clicked and clicked != st.session_state.get("_last_click"):
@@ -186,24 +189,24 @@ if clicked and clicked != st.session_state.get("_last_click"):
 # ---- district panel ---------------------------------------------------------------------
 with right:
     if not focus:
-        st.info(ui.t("panel_pick"))
+        st.info(t("panel_pick"))
     else:
         st.subheader(district_label[focus])
         parent = ws.districts.loc[ws.districts["district_id"] == focus, "parent_name"].iloc[0]
         if parent:
-            st.caption(f"{ui.t('parent')}: {parent}")
-        st.markdown(f"**{ui.t('panel_population')}**")
-        st.dataframe(district.population_table(ws, tp, focus, cfg.disclosure_threshold, lang),
+            st.caption(f"{t('parent')}: {parent}")
+        st.markdown(f"**{t('panel_population')}**")
+        st.dataframe(district_tables.population_table(ws, tp, focus, cfg.disclosure_threshold, lang),
                      hide_index=True, width="stretch")
-        st.markdown(f"**{ui.t('panel_indicators')}**")
-        st.dataframe(district.indicator_table(ws, tp, focus, lang), hide_index=True, width="stretch")
-        st.markdown(f"**{ui.t('panel_offers')}**")
-        st.dataframe(district.offers_per_phase(ws, offers, focus, lang), hide_index=True,
+        st.markdown(f"**{t('panel_indicators')}**")
+        st.dataframe(district_tables.indicator_table(ws, tp, focus, lang), hide_index=True, width="stretch")
+        st.markdown(f"**{t('panel_offers')}**")
+        st.dataframe(district_tables.offers_per_phase(ws, offers, focus, lang), hide_index=True,
                      width="stretch")
-        st.markdown(f"**{ui.t('panel_sites')}**")
+        st.markdown(f"**{t('panel_sites')}**")
         local_centres = district.sites_in_district(ws, ws.family_centres, focus)
         local_partners = district.sites_in_district(ws, ws.partners, focus)
-        st.markdown(f"*{ui.t('layer_family_centres')}:* " + (", ".join(local_centres["name"]) or ui.t("panel_none")))
-        st.markdown(f"*{ui.t('layer_partners')}:* " + (", ".join(local_partners["organisation"]) or ui.t("panel_none")))
-        st.page_link(ui.page_file("profile"), label=ui.t("open_profile"), icon=":material/description:",
+        st.markdown(f"*{t('layer_family_centres')}:* " + (", ".join(local_centres["name"]) or t("panel_none")))
+        st.markdown(f"*{t('layer_partners')}:* " + (", ".join(local_partners["organisation"]) or t("panel_none")))
+        st.page_link(state.page_file("profile"), label=t("open_profile"), icon=":material/description:",
                      query_params={"d": focus})

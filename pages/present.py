@@ -5,12 +5,15 @@ import html
 
 import streamlit as st
 
-from dashboard import charts, ui
 from dashboard.analysis import coverage as C
+from dashboard.app import cache, state, widgets
+from dashboard.app.state import t
+from dashboard.present import charts, sentences
+from dashboard.present import profile as present_profile
 
-ws = ui.workspace()
-cfg = ui.settings()
-lang = ui.lang()
+ws = cache.workspace()
+cfg = state.settings()
+lang = state.lang()
 names = dict(zip(ws.districts["district_id"], ws.districts["name"]))
 ids = list(names)
 
@@ -19,9 +22,9 @@ STATE = {
     "present_ids": ("slides", "list", [], ids),
     "present_slide": ("slide", "int", 0, range(0, 1000)),
 }
-ui.init_state_from_url(STATE)
+state.init_state_from_url(STATE)
 params = C.CoverageParams()
-cov = ui.coverage(ws, params)
+cov = cache.coverage(ws, params)
 
 
 def slides():
@@ -40,17 +43,17 @@ def stop():
 
 
 if not st.session_state["present_on"]:
-    st.title(ui.t("page_present"))
-    ui.fictional_banner(ws)
-    st.write(ui.t("present_hint"))
+    st.title(t("page_present"))
+    widgets.fictional_banner(ws)
+    st.write(t("present_hint"))
     if "present_pick" not in st.session_state:
         st.session_state["present_pick"] = list(st.session_state["present_ids"])
-    st.multiselect(ui.t("present_districts"), ids, key="present_pick", format_func=names.get,
+    st.multiselect(t("present_districts"), ids, key="present_pick", format_func=names.get,
                    select_all=False, placeholder=", ".join(names[d] for d in ids[:3]))
     st.session_state["present_ids"] = list(st.session_state["present_pick"])  # kept while the widget is hidden
-    st.button(ui.t("present_on"), key="present_start", type="primary",
+    st.button(t("present_on"), key="present_start", type="primary",
               on_click=lambda: st.session_state.update(present_on=True, present_slide=0))
-    ui.sync_state_to_url(STATE)
+    state.sync_state_to_url(STATE)
     st.stop()
 
 # ---- presenting ---------------------------------------------------------------------------
@@ -66,38 +69,39 @@ st.markdown(
 all_slides = slides()
 current = min(st.session_state["present_slide"], len(all_slides) - 1)
 st.session_state["present_slide"] = current
-ui.sync_state_to_url(STATE)
+state.sync_state_to_url(STATE)
 nav = st.columns([1, 1, 6, 1])
-nav[0].button(ui.t("present_prev"), key="present_prev", on_click=step, args=(-1,))
-nav[1].button(ui.t("present_next"), key="present_next", on_click=step, args=(1,))
+nav[0].button(t("present_prev"), key="present_prev", on_click=step, args=(-1,))
+nav[1].button(t("present_next"), key="present_next", on_click=step, args=(1,))
 nav[2].markdown(f"<div style='text-align:center;padding-top:.4rem'>"
-                f"{ui.t('slide_of', i=current + 1, n=len(all_slides))}</div>", unsafe_allow_html=True)
-nav[3].button(ui.t("present_off"), key="present_stop", on_click=stop)
+                f"{t('slide_of', i=current + 1, n=len(all_slides))}</div>", unsafe_allow_html=True)
+nav[3].button(t("present_off"), key="present_stop", on_click=stop)
 
 kind = all_slides[current]
-fictional = ui.meta(ws, "fictional_label") if ws.is_fictional else ""
+fictional = state.meta(ws, "fictional_label") if ws.is_fictional else ""
 if kind == "city":
-    title = ui.t("slide_city", city=ui.meta(ws, "municipality_name"))
+    title = t("slide_city", city=state.meta(ws, "municipality_name"))
     st.markdown(f"<div class='pa-slide'><h1>{html.escape(title)}</h1></div>", unsafe_allow_html=True)
     fig = charts.need_map(ws, cov.need["score"], offers=ws.offers, lang=lang, attribution=fictional, size=(13, 8.5))
     st.image(charts.to_bytes(fig, dpi=110), width="stretch")
 elif kind == "chain":
-    st.markdown(f"<div class='pa-slide'><h1>{html.escape(ui.t('slide_chain'))}</h1></div>", unsafe_allow_html=True)
+    st.markdown(f"<div class='pa-slide'><h1>{html.escape(t('slide_chain'))}</h1></div>", unsafe_allow_html=True)
     matrix = charts.chain_matrix(cov, ws, lang, threshold=cfg.disclosure_threshold)
     st.image(charts.to_bytes(matrix, dpi=110), width="stretch")
 elif kind == "gaps":
-    gaps = C.gaps(cov, ws, lang, cfg.disclosure_threshold)["sentence"].head(8)
+    gaps = sentences.gaps_in_words(cov, ws, lang, cfg.disclosure_threshold)["sentence"].head(8)
     items = "".join(f"<li>{html.escape(s)}</li>" for s in gaps)
-    st.markdown(f"<div class='pa-slide'><h1>{html.escape(ui.t('slide_gaps'))}</h1><ol>{items}</ol></div>",
+    st.markdown(f"<div class='pa-slide'><h1>{html.escape(t('slide_gaps'))}</h1><ol>{items}</ol></div>",
                 unsafe_allow_html=True)
 else:
     district_id = kind.split(":", 1)[1]
-    profile = ui.district_profile(ws, district_id, cov, lang, cfg.disclosure_threshold)
+    profile = present_profile.render(ws, cache.district_profile(ws, district_id, cov, cfg.disclosure_threshold),
+                                     cov.params, lang=lang, threshold=cfg.disclosure_threshold)
     st.markdown(f"<div class='pa-slide'><h1>{html.escape(profile.name)}</h1><p>"
-                f"{html.escape(ui.t('need_rank_of', rank=profile.need_rank, of=profile.need_of))}</p></div>",
+                f"{html.escape(t('need_rank_of', rank=profile.need_rank, of=profile.need_of))}</p></div>",
                 unsafe_allow_html=True)
     left, right = st.columns([3, 2])
-    served = ws.offers[ws.offers["offer_id"].isin(ui.offer_districts(ws).query("district_id == @district_id")["offer_id"])]
+    served = ws.offers[ws.offers["offer_id"].isin(cache.offer_districts(ws).query("district_id == @district_id")["offer_id"])]
     fig = charts.need_map(ws, cov.need["score"], district_id=district_id, offers=served, lang=lang,
                           attribution=fictional, size=(10, 7.5))
     left.image(charts.to_bytes(fig, dpi=110), width="stretch")

@@ -4,95 +4,99 @@ import html
 
 import streamlit as st
 
-from dashboard import charts, i18n, maps, mapview, report, ui
 from dashboard.analysis import coverage as C
-from dashboard.export import to_xlsx
+from dashboard.app import cache, session, state, widgets
+from dashboard.app.state import t, term
+from dashboard.present import charts, i18n, maps, mapview, report, sentences
+from dashboard.present import profile as present_profile
+from dashboard.present.export import to_xlsx
 
-ws = ui.workspace()
-cfg = ui.settings()
-lang = ui.lang()
+ws = cache.workspace()
+cfg = state.settings()
+lang = state.lang()
 de = lang == "de"
 names = dict(zip(ws.districts["district_id"], ws.districts["name"]))
 ids = list(names)
 
 STATE = {"profile_district": ("d", "str", ids[0], ids)}
-ui.init_state_from_url(STATE)
-st.sidebar.selectbox(ui.t("district"), ids, key="profile_district", format_func=names.get)
-with st.sidebar.expander(ui.t("cov_settings")):
-    param_state, read_params = ui.coverage_controls("profile", st)
-ui.sync_state_to_url({**STATE, **param_state})
+state.init_state_from_url(STATE)
+st.sidebar.selectbox(t("district"), ids, key="profile_district", format_func=names.get)
+with st.sidebar.expander(t("cov_settings")):
+    param_state, read_params = widgets.coverage_controls("profile", st)
+state.sync_state_to_url({**STATE, **param_state})
 focus = st.session_state["profile_district"]
-cov = ui.coverage(ws, read_params())
-profile = ui.district_profile(ws, focus, cov, lang, cfg.disclosure_threshold)
+cov = cache.coverage(ws, read_params())
+profile = present_profile.render(ws, cache.district_profile(ws, focus, cov, cfg.disclosure_threshold), cov.params,
+                                 lang=lang, threshold=cfg.disclosure_threshold)
 
-st.title(f"{ui.t('page_profile')}: {profile.name}")
-ui.fictional_banner(ws)
-facts = [f"{ui.t('parent')}: {profile.parent}"] if profile.parent else []
-facts.append(ui.t("need_rank_of", rank=profile.need_rank, of=profile.need_of))
-facts.append(f"{ui.t('count_population')}: {ui.fmt_count(profile.total_population)}")
+st.title(f"{t('page_profile')}: {profile.name}")
+widgets.fictional_banner(ws)
+facts = [f"{t('parent')}: {profile.parent}"] if profile.parent else []
+facts.append(t("need_rank_of", rank=profile.need_rank, of=profile.need_of))
+facts.append(f"{t('count_population')}: {widgets.fmt_count(profile.total_population)}")
 st.markdown(" · ".join(html.escape(f) for f in facts))
 
 left, right = st.columns([3, 2], gap="medium")
 with left:
     served = ws.offers[ws.offers["offer_id"].isin(
-        ui.offer_districts(ws).query("district_id == @focus")["offer_id"])]
-    personal = ui.may_see_personal_contacts()
-    m = ui.base_map(ws.districts[ws.districts["district_id"] == focus])
+        cache.offer_districts(ws).query("district_id == @focus")["offer_id"])]
+    personal = session.may_see_personal_contacts()
+    m = widgets.base_map(ws.districts[ws.districts["district_id"] == focus])
     points, areas = mapview.offer_layers(ws, served, (), lang, personal)
     layers = [points, areas, mapview.family_centre_layer(ws, ws.family_centres, lang, personal),
               mapview.partner_layer(ws, ws.partners, lang, personal), mapview.focus_layer(ws, focus, lang)]
     maps.Legend(maps.legend_html([html.escape(profile.name)], [], mapview.overlay_symbols(ws, lang),
-                                 ui.t("legend_symbols"))).add_to(m)
-    ui.show_map(m, key="profile_map", height=430,
+                                 t("legend_symbols"))).add_to(m)
+    widgets.show_map(m, key="profile_map", height=430,
                 feature_group_to_add=[mapview.feature_group(layer, layer.layer_name) for layer in layers],
                 returned_objects=[])
 with right:
-    st.markdown(f"**{ui.t('panel_population')}**")
+    st.markdown(f"**{t('panel_population')}**")
     st.dataframe(profile.population[["phase", "persons", "share", "city_share"]].rename(columns={
-        "phase": ui.t("phase"), "persons": ui.t("col_persons"), "share": ui.t("col_share"),
-        "city_share": ui.t("col_city_share")}), hide_index=True, width="stretch")
+        "phase": t("phase"), "persons": t("col_persons"), "share": t("col_share"),
+        "city_share": t("col_city_share")}), hide_index=True, width="stretch")
     population_png = charts.to_bytes(charts.population_chart(profile, lang))
     st.image(population_png)
 
-st.subheader(ui.t("life_chain"))
+st.subheader(t("life_chain"))
 strip_png = charts.to_bytes(charts.chain_strip(profile, lang))
 st.image(strip_png)
 c1, c2, c3 = st.columns(3)
-for column, title, lines in ((c1, ui.t("tab_gaps"), profile.gaps), (c2, ui.t("tab_duplicates"), profile.duplicates),
-                             (c3, ui.t("tab_transitions"), profile.transitions)):
+for column, title, lines in ((c1, t("tab_gaps"), profile.gaps), (c2, t("tab_duplicates"), profile.duplicates),
+                             (c3, t("tab_transitions"), profile.transitions)):
     column.markdown(f"**{title}**")
-    column.markdown("\n".join(f"- {html.escape(line)}" for line in lines) if lines else ui.t("panel_none"))
+    column.markdown("\n".join(f"- {html.escape(line)}" for line in lines) if lines else t("panel_none"))
 
-st.subheader(ui.t("indicators_title"))
+st.subheader(t("indicators_title"))
 st.dataframe(profile.indicators.assign(change=profile.indicators["change"] + " " + profile.indicators["arrow"])[
     ["indicator", "value", "previous", "change", "city", "unit", "year"]].rename(columns={
-        "indicator": ui.t("indicator"), "value": ui.t("col_value"), "previous": ui.t("col_previous"),
-        "change": ui.t("col_change"), "city": ui.t("col_city"), "unit": ui.t("col_unit"), "year": ui.t("year")}),
+        "indicator": t("indicator"), "value": t("col_value"), "previous": t("col_previous"),
+        "change": t("col_change"), "city": t("col_city"), "unit": t("col_unit"), "year": t("year")}),
     hide_index=True, width="stretch")
 
-st.subheader(f"{ui.t('offers_by_phase')} ({len(profile.offers)})")
-st.dataframe(profile.offers.assign(category=profile.offers["category"].map(ui.term)).rename(columns={
-    "phase": ui.t("phase"), "name": ui.t("col_offer"), "provider": ui.t("provider"), "category": ui.t("category"),
-    "where": ui.t("col_where")}), hide_index=True, width="stretch")
-st.markdown(f"**{ui.t('layer_family_centres')}:** " + html.escape(", ".join(profile.family_centres)
-                                                                  or ui.t("panel_none")))
-st.markdown(f"**{ui.t('layer_partners')}:** " + html.escape(", ".join(profile.partners) or ui.t("panel_none")))
+st.subheader(f"{t('offers_by_phase')} ({len(profile.offers)})")
+st.dataframe(profile.offers.assign(category=profile.offers["category"].map(term)).rename(columns={
+    "phase": t("phase"), "name": t("col_offer"), "provider": t("provider"), "category": t("category"),
+    "where": t("col_where")}), hide_index=True, width="stretch")
+st.markdown(f"**{t('layer_family_centres')}:** " + html.escape(", ".join(profile.family_centres)
+                                                                  or t("panel_none")))
+st.markdown(f"**{t('layer_partners')}:** " + html.escape(", ".join(profile.partners) or t("panel_none")))
 
 # ---- downloads -----------------------------------------------------------------------------
-st.subheader(ui.t("downloads"))
+st.subheader(t("downloads"))
 d1, d2, d3 = st.columns(3)
 # deferred downloads: each file is made only when someone clicks
-demand = ui.demand(ws)
-d1.download_button(ui.t("download_pdf"), lambda: report.report_pdf(
+demand = cache.demand(ws)
+d1.download_button(t("download_pdf"), lambda: report.report_pdf(
     ws, [focus], cov=cov, lang=lang, threshold=cfg.disclosure_threshold, demand=demand),
     f"sozialraumprofil_{focus}.pdf", "application/pdf", key="dl_pdf")
-d1.download_button(ui.t("download_city_pdf"), lambda: report.report_pdf(
+d1.download_button(t("download_city_pdf"), lambda: report.report_pdf(
     ws, None, cov=cov, lang=lang, threshold=cfg.disclosure_threshold, demand=demand),
     "sozialraumbericht.pdf", "application/pdf", key="dl_city_pdf")
 # The downloads are made when clicked, outside this script run: everything that depends on
 # the session (language, texts) is taken now.
-attribution = ui.meta(ws, "fictional_label") if ws.is_fictional else (cfg.tile_attribution or "")
-sheet = {key: ui.t(f"sheet_{key}") for key in ("population", "indicators", "coverage", "gaps", "offers")}
+attribution = state.meta(ws, "fictional_label") if ws.is_fictional else (cfg.tile_attribution or "")
+sheet = {key: t(f"sheet_{key}") for key in ("population", "indicators", "coverage", "gaps", "offers")}
 
 
 def map_png():
@@ -103,7 +107,7 @@ def map_png():
 
 def workbook():
     shown = C.public_table(cov.table, cfg.disclosure_threshold)
-    gaps = C.gaps(cov, ws, lang, cfg.disclosure_threshold)
+    gaps = sentences.gaps_in_words(cov, ws, lang, cfg.disclosure_threshold)
     return to_xlsx({
         sheet["population"]: profile.population.drop(columns=["persons_value"]),
         sheet["indicators"]: profile.indicators,
@@ -115,14 +119,14 @@ def workbook():
     })
 
 
-d2.download_button(ui.t("download_map_png"), map_png, f"karte_{focus}.png", "image/png", key="dl_map_png")
-d2.download_button(ui.t("download_chart_png"), population_png, f"bevoelkerung_{focus}.png", "image/png",
+d2.download_button(t("download_map_png"), map_png, f"karte_{focus}.png", "image/png", key="dl_map_png")
+d2.download_button(t("download_chart_png"), population_png, f"bevoelkerung_{focus}.png", "image/png",
                    key="dl_pop_png")
-d2.download_button(ui.t("download_chart_svg"), lambda: charts.to_bytes(charts.population_chart(profile, lang), "svg"),
+d2.download_button(t("download_chart_svg"), lambda: charts.to_bytes(charts.population_chart(profile, lang), "svg"),
                    f"bevoelkerung_{focus}.svg", "image/svg+xml", key="dl_pop_svg")
-d2.download_button(ui.t("download_chain_png"), strip_png, f"lebenskette_{focus}.png", "image/png", key="dl_strip")
-d3.download_button(ui.t("download_xlsx_profile"), workbook, f"sozialraumprofil_{focus}.xlsx",
+d2.download_button(t("download_chain_png"), strip_png, f"lebenskette_{focus}.png", "image/png", key="dl_strip")
+d3.download_button(t("download_xlsx_profile"), workbook, f"sozialraumprofil_{focus}.xlsx",
                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dl_profile_xlsx")
 
-st.caption(f"{ui.t('data_stand')}: {html.escape(profile.data_stand)} · {ui.t('sources')}: "
-           f"{html.escape(profile.sources)} · {ui.t('licences')}: {html.escape(profile.licences)}")
+st.caption(f"{t('data_stand')}: {html.escape(profile.data_stand)} · {t('sources')}: "
+           f"{html.escape(profile.sources)} · {t('licences')}: {html.escape(profile.licences)}")

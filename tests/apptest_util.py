@@ -1,7 +1,7 @@
 """Helpers for AppTest: run the app through its entry script and see every crash.
 
 ``PageTest`` checks after every run (first run, widget interaction, page switch) that no
-exception reached the page: the app's guard (``ui.run_guarded``) re-raises under AppTest, so
+exception reached the page: the app's guard (``guard.run_guarded``) re-raises under AppTest, so
 an error on whatever page the run shows fails the test instead of hiding in an error box.
 """
 
@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
-from dashboard import i18n
-from dashboard.settings import ENTRY_SCRIPT
+from dashboard.model.settings import ENTRY_SCRIPT
+from dashboard.present import i18n
 
 UNEXPECTED = tuple(text.split("{")[0] for text in i18n.TEXT["unexpected_error"])
 

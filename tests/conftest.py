@@ -30,7 +30,7 @@ def demo_path() -> Path:
 
 @pytest.fixture(scope="session")
 def demo_ws():
-    from dashboard.workspace import read_workspace
+    from dashboard.model.workspace import read_workspace
 
     return read_workspace(DEMO)
 

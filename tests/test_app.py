@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 import shapely
-
 from apptest_util import map_args, run_app
-from dashboard.workspace import write_workspace
+
+from dashboard.model.workspace import write_workspace
 
 
 @pytest.fixture(autouse=True)
@@ -103,12 +103,12 @@ def broken_home(monkeypatch, tmp_path):
     """The app's pages, with a start page that fails after drawing its title."""
     import shutil
 
-    from dashboard import ui
+    from dashboard.app import state
 
-    shutil.copytree(ui.PAGES_DIR, tmp_path / "pages")
+    shutil.copytree(state.PAGES_DIR, tmp_path / "pages")
     with open(tmp_path / "pages" / "home.py", "a") as f:
         f.write('\nraise RuntimeError("kaputt")\n')
-    monkeypatch.setattr(ui, "PAGES_DIR", tmp_path / "pages")
+    monkeypatch.setattr(state, "PAGES_DIR", tmp_path / "pages")
 
 
 def test_page_tests_see_a_crash_on_the_first_page(broken_home):
@@ -120,9 +120,10 @@ def test_page_tests_see_a_crash_on_the_first_page(broken_home):
 
 def test_a_crash_shows_a_short_message_not_a_traceback(broken_home, monkeypatch):
     from apptest_util import new_app
-    from dashboard import ui
 
-    monkeypatch.setattr(ui, "_under_test", lambda: False)  # as on a real server
+    from dashboard.app import guard
+
+    monkeypatch.setattr(guard, "_under_test", lambda: False)  # as on a real server
     at = new_app()
     at.expect_crash = True
     at.run()
@@ -199,10 +200,9 @@ def test_english_downloads_speak_english(monkeypatch):
     import io
 
     import openpyxl
-
-    from test_profile_pages import MEDIA, download_data  # noqa: F401  (media capture below)
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
     from streamlit.runtime.media_file_manager import MediaFileManager
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+    from test_profile_pages import MEDIA, download_data  # noqa: F401  (media capture below)
 
     original, deferred = MemoryMediaFileStorage.load_and_get_id, MediaFileManager.add_deferred
 

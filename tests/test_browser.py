@@ -1,7 +1,6 @@
 """What a person sees, in headless Debian Chromium: the app starts offline and draws the map."""
 
 import pytest
-
 from conftest import ARTIFACTS, PageWatch, app_idle, launch, new_context, rerun, wait_for_map
 
 pytestmark = pytest.mark.browser
@@ -153,7 +152,8 @@ def test_import_wizard_end_to_end(browser, demo_ws, tmp_path):
     from urllib.parse import urlparse
 
     from conftest import DEMO
-    from dashboard.auth import add_account
+
+    from dashboard.model.accounts import add_account
 
     workspace = tmp_path / "stadt.gpkg"
     shutil.copy(DEMO, workspace)
@@ -203,7 +203,7 @@ def test_import_wizard_end_to_end(browser, demo_ws, tmp_path):
         context.close()
         server.stop()
 
-    from dashboard.workspace import read_workspace
+    from dashboard.model.workspace import read_workspace
 
     ws = read_workspace(workspace)
     offers = ws.offers.set_index("offer_id")
@@ -218,7 +218,7 @@ def test_single_sign_on_with_an_oidc_provider(browser, tmp_path):
     import httpx
     import oidc_provider_mock
 
-    from dashboard.auth import add_sso_user
+    from dashboard.model.accounts import add_sso_user
 
     accounts = tmp_path / "konten.toml"
     add_sso_user(accounts, "anna@stadt.example", "planner")

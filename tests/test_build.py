@@ -8,11 +8,12 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-
 from conftest import ROOT, SHARED
+
 from dashboard.analysis import coverage as C
-from dashboard.build import build, build_workspace, to_number
-from dashboard.workspace import WorkspaceError, read_workspace
+from dashboard.model.workspace import WorkspaceError, read_workspace
+from dashboard.present.problems import report
+from dashboard.sources.recipe import build, build_workspace, to_number
 
 RECIPES = ROOT / "tests" / "recipes"
 needs_shared = pytest.mark.skipif(not SHARED.exists(), reason="needs ../shared/data beside the checkout")
@@ -168,10 +169,10 @@ def test_bad_rows_are_reported_and_nothing_is_written(tmp_path):
     before = hashlib.sha256(target.read_bytes()).hexdigest()
     with pytest.raises(WorkspaceError) as info:
         build(tmp_path / "rezept.toml", target)
-    messages = info.value.report("de")
+    messages = report(info.value.problems, "de")
     assert "angebote.xlsx, Zeile 2, Feld 'Zielgruppe': Wert 'Krabbelkinder' ist keinem bekannten Begriff" in messages
     assert "angebote.xlsx, Zeile 3, Feld 'Rechtswert/Hochwert': 'abc" in messages
-    assert "row 2, field 'Zielgruppe'" in info.value.report("en")
+    assert "row 2, field 'Zielgruppe'" in report(info.value.problems, "en")
     assert hashlib.sha256(target.read_bytes()).hexdigest() == before
 
 
@@ -181,7 +182,7 @@ def test_missing_source_column_and_file(tmp_path):
                cells_text="Rechtswert;Hochwert;Kinder\n1;2;3\n")
     with pytest.raises(WorkspaceError) as info:
         build_workspace(tmp_path / "rezept.toml")
-    assert "raster.csv, Feld 'age_0_6': Spalte 'Kinder unter 6' fehlt in der Quelle." in info.value.report("de")
+    assert "raster.csv, Feld 'age_0_6': Spalte 'Kinder unter 6' fehlt in der Quelle." in report(info.value.problems, "de")
     (tmp_path / "angebote.xlsx").unlink()
     with pytest.raises(WorkspaceError) as info:
         build_workspace(tmp_path / "rezept.toml")
@@ -191,7 +192,7 @@ def test_missing_source_column_and_file(tmp_path):
 def address_file(tmp_path, schools: pd.DataFrame, drop=(), duplicate=None):
     """A local house-coordinate file (Hauskoordinaten-like) made from the schools' own
     coordinates, with the street spelled differently ('Straße', 'ss', hyphens)."""
-    from dashboard.geocode import split_address, split_number
+    from dashboard.sources.geocode import split_address, split_number
 
     rows = []
     for k, school in schools.iterrows():
@@ -236,7 +237,7 @@ def test_offline_geocoding_of_the_schools(tmp_path):
     assert np.allclose(got, expected, atol=0.01)
     assert any("addresses matched" in note for note in report.notes)
     # the address file travels with the workspace, so the app can geocode (wizard, Lotse)
-    from dashboard.geocode import address_index, geocode_texts
+    from dashboard.sources.geocode import address_index, geocode_texts
 
     assert len(ws.addresses) >= len(schools) and ws.addresses.crs == ws.crs
     first = schools.iloc[0]
@@ -254,7 +255,7 @@ def test_geocoding_reports_unmatched_and_ambiguous_rows(tmp_path):
     problems = {(p.row, p.code) for p in info.value.problems}
     assert (6, "address_unmatched") in problems  # source row 5 (index 4) is spreadsheet row 6
     assert (9, "address_ambiguous") in problems
-    text = info.value.report("de")
+    text = report(info.value.problems, "de")
     assert f"schools_nrw_2021.csv, Zeile 6, Feld 'Strasse': Adresse '{schools['Strasse'].iat[4]}' nicht" in text
     # with postcode and place the duplicate is no longer ambiguous; the missing one still is reported
     with pytest.raises(WorkspaceError) as info:
@@ -263,7 +264,7 @@ def test_geocoding_reports_unmatched_and_ambiguous_rows(tmp_path):
 
 
 def test_address_normalisation():
-    from dashboard.geocode import AddressIndex, normalise_street, split_address, split_number
+    from dashboard.sources.geocode import AddressIndex, normalise_street, split_address, split_number
 
     assert normalise_street("Kloster-Straße") == normalise_street("klosterstr.") == "klosterstrasse"
     assert normalise_street("Schloßallee") == normalise_street("Schlossallee")
@@ -349,7 +350,7 @@ source = "Agentur für Arbeit"
 
 
 def test_parse_address_and_street_hints(demo_ws):
-    from dashboard.geocode import address_index, geocode_texts, parse_address, street_suggestions
+    from dashboard.sources.geocode import address_index, geocode_texts, parse_address, street_suggestions
 
     assert parse_address("Klosterstr. 12a, 59821 Arnsberg") == {
         "street": "Klosterstr.", "number": "12a", "postcode": "59821", "place": "Arnsberg"}

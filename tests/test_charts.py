@@ -14,10 +14,10 @@ from datetime import date
 import numpy as np
 import pytest
 
-from dashboard import charts
 from dashboard.analysis import coverage as C
 from dashboard.analysis.nearby import FamilySituation, offers_for_family
-from dashboard.profile import district_profile
+from dashboard.present import charts
+from dashboard.present.profile import district_profile
 
 
 @pytest.fixture(scope="module")
@@ -96,10 +96,10 @@ def forbidden(*args, **kwargs):
     raise RuntimeError("pyplot used")
 for name in ("figure", "subplots", "gcf", "gca", "sca", "draw", "close", "savefig", "axes", "subplot"):
     setattr(plt, name, forbidden)
-from dashboard import charts, report
+from dashboard.present import charts, report
 from dashboard.analysis import coverage as C
 from dashboard.analysis.nearby import FamilySituation, offers_for_family
-from dashboard.workspace import read_workspace
+from dashboard.model.workspace import read_workspace
 ws = read_workspace("geodata/demo_city.gpkg").current()
 home = ws.addresses.iloc[5000].geometry
 found = offers_for_family(ws, home.x, home.y, FamilySituation(child_ages=(1, 4)), valid_on=date(2026, 11, 1))

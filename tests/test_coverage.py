@@ -10,8 +10,9 @@ import shapely
 
 from dashboard.analysis import coverage as C
 from dashboard.analysis.need import need_index, need_weight
-from dashboard.life_phases import default_life_phases
-from dashboard.workspace import Workspace
+from dashboard.model.life_phases import default_life_phases
+from dashboard.model.workspace import Workspace
+from dashboard.present import sentences
 
 CRS = "EPSG:25832"
 X0, Y0 = 400_000.0, 5_700_000.0
@@ -111,7 +112,7 @@ def test_empty_phase_and_district_without_population():
     assert cell(t, "D2", "seniors", "target_population") == 0
     assert np.isnan(cell(t, "D2", "seniors", "reach_share"))
     assert np.isnan(cell(t, "D2", "seniors", "offers_per_1000"))
-    assert "Wald" not in set(C.gaps(cov, ws)["district"])  # nobody lives there: no gap
+    assert "Wald" not in set(sentences.gaps_in_words(cov, ws)["district"])  # nobody lives there: no gap
 
 
 def test_withheld_cell_flags_the_district_incomplete():
@@ -125,7 +126,7 @@ def test_withheld_cell_flags_the_district_incomplete():
 def test_gaps_are_ranked_and_written_out():
     ws = tiny([offer("A", ["early_childhood"], 500, 500)], empty_district=False)
     cov = C.coverage(ws, C.CoverageParams(radius_m=390.0, detour=1.3, min_reach=0.5))
-    found = C.gaps(cov, ws)
+    found = sentences.gaps_in_words(cov, ws)
     early = found[found["phase_id"] == "early_childhood"]
     assert set(early["district"]) == {"West", "Ost"}
     west = early[early["district"] == "West"].iloc[0]
@@ -134,14 +135,14 @@ def test_gaps_are_ranked_and_written_out():
     # priority = unreached persons × need weight: West 272 × e^(1/2) = 448 before Ost 400 × e^(-1/2) = 243
     assert list(early["district"]) == ["West", "Ost"]
     assert list(found["priority_rank"]) == list(range(1, len(found) + 1))
-    en = " ".join(C.gaps(cov, ws, lang="en")["sentence"])
+    en = " ".join(sentences.gaps_in_words(cov, ws, "en")["sentence"])
     assert "only 32 % of children aged 0 to under 3 (128 of 400 persons)" in en
 
 
 def test_gap_sentence_hides_small_counts():
     ws = tiny([offer("A", ["seniors"], 50, 50)], empty_district=False)
     cov = C.coverage(ws, C.CoverageParams(radius_m=10.0, detour=1.0, min_reach=0.5))
-    west = C.gaps(cov, ws).query("district == 'West' and phase_id == 'seniors'").iloc[0]
+    west = sentences.gaps_in_words(cov, ws).query("district == 'West' and phase_id == 'seniors'").iloc[0]
     # 2 persons reached: below the threshold, so neither the count nor the share (2 of 200 = 1 %) is shown
     assert west["sentence"] == ("West: weniger als 50 % der Menschen ab 65 (200 Personen) erreichen ein Angebot für "
                                 "Ältere in 10 m (genaue Zahl geheim gehalten); Bedarfsindex Rang 1 von 2")
@@ -164,7 +165,7 @@ def test_broken_transition():
     ws = tiny([offer("A", ["early_childhood"], area=["D0"]), offer("B", ["kita"], area=["D1"]),
                offer("K", ["kita"], area=["D0"]), offer("E", ["primary"], area=["D0", "D1"])],
               empty_district=False)
-    found = C.broken_transitions(C.coverage(ws, C.CoverageParams(min_reach=0.5)), ws)
+    found = sentences.transitions_in_words(C.coverage(ws, C.CoverageParams(min_reach=0.5)), ws)
     pairs = set(zip(found["district"], found["from_phase"], found["to_phase"]))
     assert ("West", "primary", "youth") in pairs  # primary served, youth not
     assert ("West", "early_childhood", "kita") not in pairs  # both served
@@ -204,7 +205,7 @@ def test_demo_city_all_measures(demo_ws):
     assert cov.table["reach_share"].between(0, 1).all()
     westfeld = cov.table.set_index(["district", "phase_id"]).loc[("Westfeld", "early_childhood")]
     assert westfeld["reach_share"] < 0.5  # the deliberate gap
-    found = C.gaps(cov, demo_ws)
+    found = sentences.gaps_in_words(cov, demo_ws)
     assert ((found["district"] == "Westfeld") & (found["phase_id"] == "early_childhood")).any()
     dup = C.duplicates(demo_ws, demand=demand)
     names = set(dup["name_a"]) | set(dup["name_b"])
@@ -226,7 +227,7 @@ def test_gap_ranking_puts_the_prevention_chain_first(demo_ws):
     takes the phases of the programme's focus first, within them the share not reached × need."""
     ws = demo_ws.current()
     cov = C.coverage(ws)
-    found = C.gaps(cov, ws)
+    found = sentences.gaps_in_words(cov, ws)
     focus = {"pregnancy", "early_childhood", "kita", "primary", "youth", "transition"}
     ranked = list(found["phase_id"])
     last_focus = max(i for i, p in enumerate(ranked) if p in focus)
@@ -238,7 +239,7 @@ def test_gap_ranking_puts_the_prevention_chain_first(demo_ws):
     phases = ws.life_phases.copy()
     phases["priority"] = np.where(phases["phase_id"] == "adults", 1, 2)
     other = type(ws)(**{**ws.__dict__, "life_phases": phases})
-    assert C.gaps(C.coverage(other), other)["phase_id"].iloc[0] == "adults"
+    assert sentences.gaps_in_words(C.coverage(other), other)["phase_id"].iloc[0] == "adults"
 
 
 def test_duplicates_match_on_topic_not_on_category():
@@ -256,7 +257,7 @@ def test_duplicates_match_on_topic_not_on_category():
 
 def test_demo_offers_are_plausible(demo_ws):
     """A planner judges the product by whether the demo looks like their town."""
-    from dashboard import demo
+    from dashboard.sources import demo
 
     offers = demo_ws.offers
     assert offers["topic"].notna().all() and set(offers["topic"]) <= set(schema_topics())
@@ -272,6 +273,6 @@ def test_demo_offers_are_plausible(demo_ws):
 
 
 def schema_topics():
-    from dashboard import schema
+    from dashboard.model import schema
 
     return schema.TOPICS

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
 from apptest_util import map_args, run_app
+
 from dashboard.analysis import coverage as C
+from dashboard.present import sentences
 
 
 @pytest.fixture(autouse=True)
@@ -55,7 +56,7 @@ def test_clicking_a_matrix_cell_opens_it():
 def test_gaps_page_lists_and_offers_downloads(demo_ws, demo_coverage):
     at = run_app("pages/gaps.py")
     assert not at.exception
-    expected = C.gaps(demo_coverage, demo_ws)
+    expected = sentences.gaps_in_words(demo_coverage, demo_ws)
     assert at.markdown[0].value == f"{len(expected)} Lücken, nach Rang"
     assert any(c.value.startswith("Rang: zuerst die Lebensphasen mit Vorrang (Schwangerschaft & Geburt, ") for c in at.caption)
     assert expected["sentence"].iloc[0] in at.markdown[1].value

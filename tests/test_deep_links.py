@@ -9,7 +9,6 @@ server so that the deep link really is the first request it serves.
 from urllib.parse import urlparse
 
 import pytest
-
 from conftest import PageWatch, app_idle, launch, new_context, wait_for_map
 
 pytestmark = pytest.mark.browser

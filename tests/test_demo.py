@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from geopandas.testing import assert_geodataframe_equal
 
-from dashboard import schema
-from dashboard.demo import generate_demo_workspace
-from dashboard.workspace import read_workspace, write_workspace
+from dashboard.model import schema
+from dashboard.model.workspace import read_workspace, write_workspace
+from dashboard.sources.demo import generate_demo_workspace
 
 LAYERS = ["districts", "life_phases", "offers", "age_bands", "population_cells", "indicator_catalogue",
           "indicators", "family_centres", "partners", "networks", "memberships"]

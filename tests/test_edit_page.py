@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
 from apptest_util import run_app
-from dashboard import editing
-from dashboard.workspace import read_workspace
+
+from dashboard.model.workspace import read_workspace
+from dashboard.sources import editing
 
 PAGE = "pages/edit.py"
 

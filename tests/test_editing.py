@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 import shapely
 
-from dashboard import editing
-from dashboard.workspace import WorkspaceError, read_workspace
+from dashboard.model.workspace import WorkspaceError, read_workspace
+from dashboard.present.problems import report
+from dashboard.sources import editing
 
 
 def digest(path):
@@ -35,7 +36,7 @@ def test_lost_update_is_detected_and_nothing_written(workspace_copy):
     editing.edit_record(workspace_copy, "offers", "A0002", {"capacity": 120}, user="anna", role="planner",
                         expected_version=1)
     before = digest(workspace_copy)
-    with pytest.raises(editing.ConflictError, match="changed by someone else"):
+    with pytest.raises(editing.ConflictError, match="conflict"):
         editing.edit_record(workspace_copy, "offers", "A0002", {"capacity": 125}, user="ben", role="planner",
                             expected_version=1)  # ben opened the record before anna saved
     assert digest(workspace_copy) == before
@@ -117,7 +118,7 @@ def test_invalid_change_is_rejected_and_nothing_written(workspace_copy):
     before = digest(workspace_copy)
     with pytest.raises(WorkspaceError) as info:
         editing.edit_record(workspace_copy, "offers", "A0004", {"life_phases": ("U3",)}, user="anna", role="planner")
-    assert "Unbekannte Lebensphase 'U3'" in info.value.report("de")
+    assert "Unbekannte Lebensphase 'U3'" in report(info.value.problems, "de")
     with pytest.raises(WorkspaceError):
         editing.edit_record(workspace_copy, "offers", "A0004", {"geometry": shapely.Point(0, 0)}, user="anna",
                             role="planner")
@@ -166,11 +167,12 @@ def test_changed_fields_keeps_only_real_changes():
 
 
 def test_edit_errors_have_messages_in_both_languages(workspace_copy):
-    from dashboard import i18n
+    from dashboard.present.problems import text
+
 
     with pytest.raises(editing.EditError) as info:
         editing.edit_record(workspace_copy, "offers", "GIBTESNICHT", {"name": "x"}, user="anna", role="planner")
     assert info.value.code == "unknown_record"
-    german = i18n.t(f"edit_error_{info.value.code}", "de", **info.value.params)
+    german = text(info.value.problem, "de")
     assert german.startswith("Den Eintrag GIBTESNICHT gibt es nicht mehr")
-    assert i18n.t(f"edit_error_{info.value.code}", "en", **info.value.params).startswith("The record GIBTESNICHT")
+    assert text(info.value.problem, "en").startswith("The record GIBTESNICHT")

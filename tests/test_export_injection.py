@@ -14,11 +14,12 @@ import re
 
 import openpyxl
 import pytest
-
 from apptest_util import run_app
-from dashboard import editing, export
-from dashboard.workspace import write_workspace
 from test_profile_pages import _default_workspace_and_media, download_data, downloads  # noqa: F401
+
+from dashboard.model.workspace import write_workspace
+from dashboard.present import export
+from dashboard.sources import editing
 
 DISTRICT = '=HYPERLINK("http://evil.example","Westfeld")'
 OFFER = "=cmd|' /C calc'!A0"

@@ -8,8 +8,9 @@ import io
 import pandas as pd
 import pytest
 
-from dashboard.importer import ImportPlan, UploadRejected, commit_import, prepare_import, read_upload
-from dashboard.workspace import WorkspaceError, read_workspace
+from dashboard.model.workspace import WorkspaceError, read_workspace
+from dashboard.present.problems import message, report
+from dashboard.sources.importer import ImportPlan, UploadRejected, commit_import, prepare_import, read_upload
 
 
 def upload(demo_ws, rows):
@@ -62,7 +63,7 @@ def test_bad_rows_are_reported_and_nothing_is_written(tmp_path, workspace_copy, 
     before = hashlib.sha256(workspace_copy.read_bytes()).hexdigest()
     with pytest.raises(WorkspaceError) as info:
         commit_import(workspace_copy, table, plan, "angebote.csv", user="anna")
-    assert "angebote.csv, Zeile 3" in info.value.report("de")
+    assert "angebote.csv, Zeile 3" in report(info.value.problems, "de")
     assert hashlib.sha256(workspace_copy.read_bytes()).hexdigest() == before
     assert len(read_workspace(workspace_copy).offers) == len(demo_ws.offers)
 
@@ -80,11 +81,11 @@ def test_upload_size_rows_and_columns_are_checked_before_parsing(monkeypatch):
     monkeypatch.setattr(pd, "read_csv", no_parsing)
     problem = rejected("gross.csv", b"a;b\n" + b"1;2\n" * 7_500_000)  # 30 MB
     assert problem.code == "upload_too_large"
-    assert problem.message("de") == "gross.csv: Datei zu groß (30.0 MB; höchstens 20 MB)."
+    assert message(problem, "de") == "gross.csv: Datei zu groß (30.0 MB; höchstens 20 MB)."
     assert rejected("zeilen.csv", b"a;b\n" + b"1;2\n" * 20_001).code == "upload_too_many_rows"
     wide = ";".join(f"c{k}" for k in range(10_000)).encode() + b"\n" + b";" * 9_999 + b"\n"
     problem = rejected("breit.csv", wide)
-    assert problem.code == "upload_too_many_columns" and "10000" in problem.message("de")
+    assert problem.code == "upload_too_many_columns" and "10000" in message(problem, "de")
 
 
 def test_xlsx_that_unpacks_to_a_huge_sheet_is_not_read(monkeypatch):
@@ -101,7 +102,7 @@ def test_xlsx_that_unpacks_to_a_huge_sheet_is_not_read(monkeypatch):
     data = buffer.getvalue()
     assert len(data) < 200_000
     problem = rejected("bombe.xlsx", data)
-    assert problem.code == "upload_expands" and "entpackt 30 MB" in problem.message("de")
+    assert problem.code == "upload_expands" and "entpackt 30 MB" in message(problem, "de")
 
 
 def test_xlsx_checks_and_reading():
@@ -123,7 +124,7 @@ def test_xlsx_checks_and_reading():
     assert list(table.columns) == ["Titel", "Plätze"] and table.to_dict("list") == {
         "Titel": ["Elterncafé", "Spielkreis"], "Plätze": ["12", "7.5"]}
     problem = rejected("formeln.xlsx", workbook([["Titel", "Summe"], ["=A1&\"x\"", "=1+1"]]))
-    assert problem.code == "upload_formulas" and "Zelle A2" in problem.message("de") and problem.params["n"] == 2
+    assert problem.code == "upload_formulas" and "Zelle A2" in message(problem, "de") and problem.params["n"] == 2
     assert rejected("leer.xlsx", workbook([["Titel"]])).code == "upload_empty"
     assert rejected("breit.xlsx", workbook([[f"c{k}" for k in range(300)], list(range(300))])).code == \
         "upload_too_many_columns"
@@ -131,7 +132,7 @@ def test_xlsx_checks_and_reading():
     with zipfile.ZipFile(other, "w") as z:
         z.writestr("bericht.txt", "kein Excel")
     problem = rejected("angebote.xlsx", other.getvalue())
-    assert problem.code == "upload_not_xlsx" and "keine Excel-Arbeitsmappe" in problem.message("de")
+    assert problem.code == "upload_not_xlsx" and "keine Excel-Arbeitsmappe" in message(problem, "de")
     assert rejected("angebote.xlsx", b"PK\x03\x04 kaputt").code == "upload_not_xlsx"
     assert rejected("alt.xls", b"\xd0\xcf\x11\xe0").code == "upload_old_excel"
 
@@ -165,7 +166,7 @@ def test_import_with_addresses_geocodes_offline(tmp_path, workspace_copy, demo_w
     plan = replace(PLAN, x=None, y=None, address="Adresse")
     _, problems = prepare_import(demo_ws, table, plan, "angebote.csv")
     assert [(p.row, p.field, p.code) for p in problems] == [(4, "Adresse", "address_unmatched")]
-    assert "Nirgendweg 7" in problems[0].message("de") and "angebote.csv" in problems[0].message("de")
+    assert "Nirgendweg 7" in message(problems[0], "de") and "angebote.csv" in message(problems[0], "de")
     before = hashlib.sha256(workspace_copy.read_bytes()).hexdigest()
     with pytest.raises(ValueError):
         commit_import(workspace_copy, table, plan, "angebote.csv", user="anna")

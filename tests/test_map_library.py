@@ -11,9 +11,11 @@ import pandas as pd
 import pytest
 import shapely
 
-from dashboard import classify, filters, mapview, secrecy
-from dashboard.indicators import city_value
-from dashboard.population import cell_district_shares, phase_band_weights, target_population
+from dashboard.analysis import filters, secrecy
+from dashboard.analysis.indicators import city_value
+from dashboard.analysis.population import cell_district_shares, phase_band_weights, target_population
+from dashboard.present import classify, district_tables, mapview
+from dashboard.present import format as fmt
 
 
 def test_phase_band_weights_split_straddling_bands():
@@ -73,10 +75,10 @@ def test_secrecy_hides_small_counts():
     values = pd.Series([0.0, 1.0, 2.9, 3.0, np.nan])
     out = secrecy.suppress(values, 3)
     assert out.tolist()[0] == 0.0 and np.isnan(out[1]) and np.isnan(out[2]) and out[3] == 3.0
-    assert secrecy.format_count(2, 3) == "< 3"
-    assert secrecy.format_count(1234.4, 3) == "1.234" and secrecy.format_count(1234, 3, "en") == "1,234"
-    assert secrecy.format_count(np.nan) == "keine Angabe"
-    assert secrecy.format_number(1234.56, 1) == "1.234,6"
+    assert fmt.format_count(2, 3) == "< 3"
+    assert fmt.format_count(1234.4, 3) == "1.234" and fmt.format_count(1234, 3, "en") == "1,234"
+    assert fmt.format_count(np.nan) == "keine Angabe"
+    assert fmt.format_number(1234.56, 1) == "1.234,6"
 
 
 def test_classify_schemes():
@@ -169,8 +171,8 @@ def test_choropleth_population_share_and_secrecy(demo_ws):
 
 def test_template_syntax_in_data_is_inert(demo_ws):
     """folium re-renders element output as a Jinja template; data must never be evaluated."""
-    from dashboard import maps
-    from dashboard.population import target_population
+    from dashboard.analysis.population import target_population
+    from dashboard.present import maps
 
     offers = demo_ws.offers.copy()
     offers.loc[offers.index[0], "name"] = "{{ 7*7 }} {% if true %}x{% endif %} {# c #}"
@@ -204,14 +206,13 @@ def test_secondary_suppression_defeats_the_subtraction_attack():
 
 
 def test_district_population_table_is_protected(demo_ws):
-    from dashboard import district
-    from dashboard.population import target_population
+    from dashboard.analysis.population import target_population
 
     tp = target_population(demo_ws)
     persons = tp.persons.copy()
     persons.loc["SR10", "kita"] = 2.0  # a small count in a village
     tp_small = type(tp)(persons, tp.estimated, tp.incomplete, tp.total)
-    table = district.population_table(demo_ws, tp_small, "SR10", 3)
+    table = district_tables.population_table(demo_ws, tp_small, "SR10", 3)
     shown = table.set_index("Lebensphase")["Personen"]
     assert shown["Kita-Alter (3–<6)"] == "keine Angabe"
     assert (shown == "keine Angabe").sum() >= 2  # a second cell hides it from subtraction

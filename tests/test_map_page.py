@@ -6,10 +6,10 @@ import json
 import re
 
 import pytest
-
 from apptest_util import map_args, run_app
-from dashboard import filters
-from dashboard.workspace import write_workspace
+
+from dashboard.analysis import filters
+from dashboard.model.workspace import write_workspace
 
 PAGE = "pages/map.py"
 
@@ -225,7 +225,7 @@ def test_scale_in_metres_and_data_stand_as_a_date():
 
 
 def test_format_stand():
-    from dashboard.secrecy import format_stand
+    from dashboard.present.format import format_stand
 
     assert format_stand("2011-05-09", "de") == "09.05.2011" and format_stand("2011-05-09", "en") == "2011-05-09"
     assert format_stand("2024", "de") == "2024" and format_stand(None, "de") == ""

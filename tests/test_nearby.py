@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from dashboard.analysis.nearby import (FamilySituation, districts_around, nearby_same_phase, offers_for_family,
-                                       phases_for, site_reach)
-from dashboard.life_phases import default_life_phases
 from test_coverage import X0, Y0, brute_reached, offer, tiny
+
+from dashboard.analysis.nearby import (
+    FamilySituation,
+    districts_around,
+    nearby_same_phase,
+    offers_for_family,
+    phases_for,
+    site_reach,
+)
+from dashboard.model.life_phases import default_life_phases
 
 
 def test_family_situation_to_life_phases():

@@ -5,9 +5,10 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 import shapely
-
-from dashboard import networks as N
 from test_coverage import CRS, X0, Y0, offer, tiny
+
+from dashboard.analysis import networks as N
+from dashboard.present import network_chart
 
 
 def networked_town():
@@ -72,7 +73,7 @@ def test_demo_city_networks(demo_ws):
 
 def test_network_figure_marks_nodes_for_clicks():
     ws = networked_town()
-    fig = N.network_figure(ws, colour_by="legal_domain", highlight="N1")
+    fig = network_chart.network_figure(ws, colour_by="legal_domain", highlight="N1")
     nodes = [d for d in fig.data if d.mode and "markers" in d.mode]
     ids = [tuple(c) for d in nodes for c in d.customdata]
     assert sorted(ids) == sorted([("network", "N1"), ("network", "N2"), ("partner", "P1"), ("partner", "P2"),
@@ -83,14 +84,14 @@ def test_network_figure_marks_nodes_for_clicks():
     import pytest
 
     with pytest.raises(ValueError):
-        N.network_figure(ws, colour_by="colour")
+        network_chart.network_figure(ws, colour_by="colour")
 
 
 def test_network_figure_escapes_names():
     ws = networked_town()
     ws.partners.loc[0, "organisation"] = '<a href="javascript:alert(1)">Jugendamt</a>'
     ws.networks.loc[0, "name"] = "<b>Frühe</b> Hilfen"
-    fig = N.network_figure(ws)
+    fig = network_chart.network_figure(ws)
     texts = [t for d in fig.data if d.text is not None for t in d.text]
     assert any(t.startswith("&lt;a href=&quot;javascript:alert(1)&quot;&gt;Jugendamt") for t in texts)
     assert "&lt;b&gt;Frühe&lt;/b&gt; Hilfen" in texts
@@ -99,7 +100,7 @@ def test_network_figure_escapes_names():
 
 def test_network_labels_do_not_overlap(demo_ws):
     """Network names sat on top of each other in dense graphs; each label now takes a free spot."""
-    spots, boxes = N.label_spots([(0, 0), (0, 0), (0, 0)], ["Netzwerk Kinderschutz", "Gesund aufwachsen", "Kita"])
+    spots, boxes = network_chart.label_spots([(0, 0), (0, 0), (0, 0)], ["Netzwerk Kinderschutz", "Gesund aufwachsen", "Kita"])
     assert len(set(spots)) == 3
 
     def overlap(a, b):
@@ -109,8 +110,8 @@ def test_network_labels_do_not_overlap(demo_ws):
     g = N.network_graph(demo_ws)
     pos = N.layout(g)
     nets = [n for n in g.nodes if n[0] == "network"]
-    spots, boxes = N.label_spots([pos[n] for n in nets], [g.nodes[n]["name"] for n in nets])
+    spots, boxes = network_chart.label_spots([pos[n] for n in nets], [g.nodes[n]["name"] for n in nets])
     assert not any(overlap(a, b) for k, a in enumerate(boxes) for b in boxes[k + 1:])
-    fig = N.network_figure(demo_ws, positions=pos)
+    fig = network_chart.network_figure(demo_ws, positions=pos)
     trace = next(t for t in fig.data if t.mode == "markers+text")
     assert list(trace.textposition) == spots

@@ -3,7 +3,7 @@
 import folium
 import pytest
 
-from dashboard import maps, offline
+from dashboard.present import maps, offline
 
 
 def test_vendored_files_match_the_pins():

@@ -5,12 +5,12 @@ from __future__ import annotations
 import io
 
 import pytest
-from pypdf import PdfReader
-
 from apptest_util import map_args, run_app
-from dashboard.analysis.nearby import FamilySituation, offers_for_family
-from dashboard.report import wegweiser_pdf
+from pypdf import PdfReader
 from test_profile_pages import _default_workspace_and_media, download_data, downloads  # noqa: F401
+
+from dashboard.analysis.nearby import FamilySituation, offers_for_family
+from dashboard.present.report import wegweiser_pdf
 
 
 def in_order(text: str, names) -> bool:

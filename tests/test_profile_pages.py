@@ -7,11 +7,10 @@ import json
 
 import openpyxl
 import pytest
-
 from apptest_util import run_app
-from dashboard.analysis import coverage as C
-from dashboard.profile import district_profile
 
+from dashboard.analysis import coverage as C
+from dashboard.present.profile import district_profile
 
 MEDIA: dict[str, bytes] = {}
 

@@ -9,8 +9,9 @@ import pytest
 from pypdf import PdfReader
 
 from dashboard.analysis import coverage as C
-from dashboard.profile import district_profile
-from dashboard.report import report_pdf
+from dashboard.present import sentences
+from dashboard.present.profile import district_profile
+from dashboard.present.report import report_pdf
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +67,7 @@ def test_whole_city_report(demo_ws, analysis):
     assert "Lebenskette der Stadt" in flat and "Wichtigste Lücken" in flat
     for name in demo_ws.districts["name"]:
         assert f"Sozialraumprofil {name}" in flat
-    first_gap = " ".join(C.gaps(cov, demo_ws)["sentence"].iloc[0].split())
+    first_gap = " ".join(sentences.gaps_in_words(cov, demo_ws)["sentence"].iloc[0].split())
     assert first_gap in flat
     assert "Angebote je 1.000" in flat and "…" not in flat.split("Wichtigste Lücken")[0]  # headers wrap, not cut
     assert "(Luftlinie × 1,3)" in flat and "× 1.3" not in flat  # German decimal comma

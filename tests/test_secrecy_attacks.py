@@ -14,12 +14,13 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-
 from apptest_util import run_app
-from dashboard import mapview, secrecy
-from dashboard.analysis import coverage as C
-from dashboard.population import cell_district_shares, cell_phase_population, target_population
 from test_profile_pages import _default_workspace_and_media, download_data  # noqa: F401
+
+from dashboard.analysis import coverage as C
+from dashboard.analysis import secrecy
+from dashboard.analysis.population import cell_district_shares, cell_phase_population, target_population
+from dashboard.present import mapview, sentences
 
 THRESHOLDS = (3, 80)
 
@@ -40,7 +41,7 @@ def keyed(table):
 def test_gap_priority_does_not_give_back_the_reached_count(truth, threshold):
     ws, _, cov = truth
     raw = keyed(cov.table)
-    gaps = C.gaps(cov, ws, "de", threshold)
+    gaps = sentences.gaps_in_words(cov, ws, "de", threshold)
     assert "priority" not in gaps and gaps["priority_rank"].tolist() == list(range(1, len(gaps) + 1))
     hidden = gaps[gaps["reached"].isna()]
     assert len(hidden) > 0  # the attack has something to try
@@ -67,7 +68,7 @@ def test_ratios_do_not_give_back_withheld_target_populations(truth, threshold):
     recovered = 1000 * shown.loc[with_offers, "offers"] / shown.loc[with_offers, "offers_per_1000"]
     assert recovered.isna().all()  # the 1000 × offers / ratio attack finds nothing
     # the same cells are withheld in the gaps and the duplicates tables
-    gaps = keyed(C.gaps(cov, ws, "de", threshold))
+    gaps = keyed(C.gaps(cov, ws, threshold))
     hidden = keyed(shown)["target_population"].isna()
     assert gaps["target_population"].isna().equals(hidden.reindex(gaps.index))
 
@@ -79,7 +80,7 @@ def test_shares_of_withheld_counts_are_withheld(truth, threshold):
     reached_hidden = shown["reached"].isna() & cov.table["reached"].notna()
     assert reached_hidden.sum() > 0
     assert shown.loc[reached_hidden, "reach_share"].isna().all()
-    transitions = C.broken_transitions(cov, ws, "de", threshold)
+    transitions = C.broken_transitions(cov, ws, threshold)
     pairs = keyed(shown)["reach_share"]
     for row in transitions.itertuples():
         for phase, value in ((row.from_phase, row.reach_from), (row.to_phase, row.reach_to)):

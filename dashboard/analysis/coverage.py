@@ -34,22 +34,15 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from .. import filters
-from ..district import offer_districts
-from ..life_phases import phase_labels, phase_priority, phase_words
-from ..population import cell_district_shares, cell_phase_population, target_population
-from ..secrecy import format_count
-from . import accessibility as acc
-from .need import need_index, need_weight
+from dashboard.analysis import accessibility as acc
+from dashboard.analysis import filters
+from dashboard.analysis.district import offer_districts
+from dashboard.analysis.need import need_index, need_weight
+from dashboard.analysis.population import cell_district_shares, cell_phase_population, target_population
+from dashboard.model.life_phases import phase_priority
+from dashboard.model.problems import ProblemError, Problems
 
-MEASURES = {
-    "reach_share": ("Erreichte Zielgruppe (%)", "Target population reached (%)"),
-    "offers_per_1000": ("Angebote je 1.000", "Offers per 1,000"),
-    "places_per_1000": ("Plätze je 1.000", "Places per 1,000"),
-    "access_2sfca": ("Erreichbarkeit (2SFCA, Angebote je 1.000)", "Accessibility (2SFCA, offers per 1,000)"),
-    "offers": ("Angebote (Anzahl)", "Offers (count)"),
-    "target_population": ("Zielgruppe (Personen)", "Target population (persons)"),
-}
+MEASURES = ("reach_share", "offers_per_1000", "places_per_1000", "access_2sfca", "offers", "target_population")
 
 
 @dataclass(frozen=True)
@@ -67,10 +60,14 @@ class CoverageParams:
     valid_on: date | None = None
 
     def __post_init__(self):
-        if self.radius_m <= 0 or self.detour < 1:
-            raise ValueError(f"radius_m must be > 0 and detour >= 1, got {self.radius_m}, {self.detour}")
+        found = Problems("parameters")
+        if not self.radius_m > 0:
+            found.add("parameter_range", field="radius_m", value=self.radius_m, range="> 0")
+        if not self.detour >= 1:
+            found.add("parameter_range", field="detour", value=self.detour, range=">= 1")
         if self.supply not in ("offers", "capacity"):
-            raise ValueError(f"supply must be 'offers' or 'capacity', got {self.supply!r}")
+            found.add("unknown_value", field="supply", value=self.supply, known="offers, capacity")
+        found.raise_if_any(ProblemError)
 
     @property
     def straight_m(self) -> float:
@@ -270,7 +267,7 @@ def public_table(table: pd.DataFrame, threshold: int = 3, reference: pd.DataFram
     and what would reveal them by subtraction withheld, shares and ratios of withheld counts
     withheld. ``reference``: the full district × phase table ``table`` was taken from (its
     withheld cells apply, so every table withholds the same values)."""
-    from ..secrecy import publish, withheld_cells
+    from dashboard.analysis.secrecy import publish, withheld_cells
 
     mask = withheld_cells(reference, threshold) if reference is not None else None
     return publish(table, threshold, withheld=mask)
@@ -279,23 +276,12 @@ def public_table(table: pd.DataFrame, threshold: int = 3, reference: pd.DataFram
 # ---------------------------------------------------------------------------------------
 # Gaps, duplicates, broken transitions
 # ---------------------------------------------------------------------------------------
-def _pct(x) -> str:
-    return "–" if pd.isna(x) else f"{100 * x:.0f}"
-
-
-def _distance_text(params: CoverageParams, lang: str) -> str:
-    km = params.radius_m / 1000
-    return (f"{km:g} km".replace(".", ",") if lang == "de" else f"{km:g} km") if params.radius_m >= 1000 \
-        else f"{params.radius_m:.0f} m"
-
-
-def gaps(cov: Coverage, ws, lang: str = "de", threshold: int = 3) -> pd.DataFrame:
+def gaps(cov: Coverage, ws, threshold: int = 3) -> pd.DataFrame:
     """District × phase below the thresholds, ranked (``priority_rank``, 1 = first: phases by
     their priority (:func:`dashboard.life_phases.phase_priority`), within one priority by the
-    share not reached × the district's need weight), each with
-    a sentence, e.g. 'Westfeld: nur 32 % der 0- bis unter 3-Jährigen (118 Personen)
-    erreichen ein Angebot der Frühen Hilfen in 1 km; Bedarfsindex Rang 2 von 14'. Figures
-    are published ones (:func:`public_table` against the whole coverage table)."""
+    share not reached × the district's need weight). Figures are published ones
+    (:func:`public_table` against the whole coverage table); the sentence a planner reads is
+    made by :func:`dashboard.present.sentences.gap_sentences`."""
     p = cov.params
     t = cov.table
     low_reach = t["reach_share"] < p.min_reach
@@ -309,34 +295,6 @@ def gaps(cov: Coverage, ws, lang: str = "de", threshold: int = 3) -> pd.DataFram
     found = found.iloc[order].reset_index(drop=True)
     found["priority_rank"] = np.arange(1, len(found) + 1)
     shown = public_table(found, threshold, reference=t)
-    words = phase_words(ws.life_phases, lang)
-    n = len(ws.districts)
-    dist = _distance_text(p, lang)
-    sentences = []
-    for row in shown.itertuples():  # one sentence per gap found (a short list), from published figures only
-        group, offer = words[row.phase_id]
-        reached = format_count(row.reached, threshold, lang)
-        total = format_count(row.target_population, threshold, lang)
-        if pd.isna(row.reach_share):  # the count reached is withheld: say what is known, no share
-            limit = _pct(p.min_reach)
-            sentences.append(
-                f"{row.district}: weniger als {limit} % der {group} ({total} Personen) erreichen ein {offer} in "
-                f"{dist} (genaue Zahl geheim gehalten); Bedarfsindex Rang {row.need_rank} von {n}" if lang == "de"
-                else f"{row.district}: fewer than {limit} % of {group} ({total} persons) reach an {offer} within "
-                     f"{dist} (exact figure withheld); need index rank {row.need_rank} of {n}")
-        elif row.reach_share == 0:  # nobody reached: say so, not "nur 0 %"
-            sentences.append(
-                f"{row.district}: kein {offer} in {dist} für die {total} {group}; Bedarfsindex Rang {row.need_rank} "
-                f"von {n}" if lang == "de" else
-                f"{row.district}: no {offer} within {dist} for the {total} {group}; need index rank {row.need_rank} "
-                f"of {n}")
-        elif lang == "de":
-            sentences.append(f"{row.district}: nur {_pct(row.reach_share)} % der {group} ({reached} von {total} "
-                             f"Personen) erreichen ein {offer} in {dist}; Bedarfsindex Rang {row.need_rank} von {n}")
-        else:
-            sentences.append(f"{row.district}: only {_pct(row.reach_share)} % of {group} ({reached} of {total} "
-                             f"persons) reach an {offer} within {dist}; need index rank {row.need_rank} of {n}")
-    shown["sentence"] = sentences
     return shown
 
 
@@ -348,15 +306,13 @@ def alike_key(offers: pd.DataFrame) -> np.ndarray:
     return np.where(blank, "category:" + offers["category"].astype(str), "topic:" + topic.astype(str)).astype(object)
 
 
-def duplicates(ws, params: CoverageParams = CoverageParams(), demand: Demand | None = None,
-               lang: str = "de") -> pd.DataFrame:
+def duplicates(ws, params: CoverageParams = CoverageParams(), demand: Demand | None = None) -> pd.DataFrame:
     """Pairs of sited offers with the same phase and topic (:func:`alike_key`) whose catchments share at
     least ``params.overlap`` of the smaller catchment's target population, with the shared
     persons, the overlap share, the distance and a cluster id (connected pairs)."""
     demand = demand or prepare_demand(ws)
     offers = _valid_offers(ws, params)
     sited = offers[offers.geometry.notna()].reset_index(drop=True)
-    labels = phase_labels(ws.life_phases, lang)
     rows = []
     sited_phase = filters.membership_matrix(sited["life_phases"], demand.phases)
     all_xy = np.column_stack([sited.geometry.x.to_numpy(), sited.geometry.y.to_numpy()]) if len(sited) \
@@ -390,12 +346,12 @@ def duplicates(ws, params: CoverageParams = CoverageParams(), demand: Demand | N
         keep = share >= params.overlap
         i, j = members[a[keep]], members[b[keep]]
         rows.append(pd.DataFrame({
-            "phase_id": phase, "phase": labels[phase], "category": cols["category"][i], "topic": cols["topic"][i],
+            "phase_id": phase, "category": cols["category"][i], "topic": cols["topic"][i],
             "offer_a": cols["offer_id"][i], "name_a": cols["name"][i], "provider_a": cols["provider"][i],
             "offer_b": cols["offer_id"][j], "name_b": cols["name"][j], "provider_b": cols["provider"][j],
             "distance_m": np.hypot(*(all_xy[i] - all_xy[j]).T), "shared_persons": v[keep], "overlap": share[keep],
         }))
-    columns = ["phase_id", "phase", "category", "topic", "offer_a", "name_a", "provider_a", "offer_b",
+    columns = ["phase_id", "category", "topic", "offer_a", "name_a", "provider_a", "offer_b",
                "name_b", "provider_b", "distance_m", "shared_persons", "overlap"]
     rows = [pd.concat(rows, ignore_index=True)] if rows else []
     out = rows[0][columns] if rows else pd.DataFrame(columns=columns)
@@ -409,13 +365,12 @@ def duplicates(ws, params: CoverageParams = CoverageParams(), demand: Demand | N
     return out.sort_values(["overlap", "shared_persons"], ascending=False).reset_index(drop=True)
 
 
-def broken_transitions(cov: Coverage, ws, lang: str = "de", threshold: int = 3) -> pd.DataFrame:
+def broken_transitions(cov: Coverage, ws, threshold: int = 3) -> pd.DataFrame:
     """Per district, adjacent phases of the life chain where the first is served (reach ≥
     min_reach) and the next is not, or where reach drops by at least ``reach_drop``; the
     reach figures shown are published ones (withheld where they would reveal a count)."""
     p = cov.params
     chain = list(ws.life_phases["phase_id"])
-    labels = phase_labels(ws.life_phases, lang)
     reach = cov.matrix("reach_share").reindex(columns=chain)
     target = cov.matrix("target_population").reindex(columns=chain)
     names = dict(zip(ws.districts["district_id"], ws.districts["name"]))
@@ -429,11 +384,6 @@ def broken_transitions(cov: Coverage, ws, lang: str = "de", threshold: int = 3) 
         broken = served & ((r1 < p.min_reach) | (r0 - r1 >= p.reach_drop)) & (target[after] > 0)
         for district in reach.index[broken.fillna(False).to_numpy()]:
             a, b = published.at[district, before], published.at[district, after]
-            text = (f"{names[district]}: Übergang {labels[before]} → {labels[after]} bricht ab "
-                    f"(Erreichung {_pct(a)} % → {_pct(b)} %)" if lang == "de" else
-                    f"{names[district]}: transition {labels[before]} → {labels[after]} breaks "
-                    f"(reach {_pct(a)} % → {_pct(b)} %)")
             rows.append({"district_id": district, "district": names[district], "from_phase": before,
-                         "to_phase": after, "reach_from": a, "reach_to": b, "sentence": text})
-    return pd.DataFrame(rows, columns=["district_id", "district", "from_phase", "to_phase", "reach_from",
-                                       "reach_to", "sentence"])
+                         "to_phase": after, "reach_from": a, "reach_to": b})
+    return pd.DataFrame(rows, columns=["district_id", "district", "from_phase", "to_phase", "reach_from", "reach_to"])

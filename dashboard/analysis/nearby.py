@@ -15,9 +15,10 @@ import pandas as pd
 import shapely
 from scipy.spatial import cKDTree
 
-from .. import filters, schema
-from ..secrecy import suppress
-from .coverage import alike_key
+from dashboard.analysis import filters
+from dashboard.analysis.coverage import alike_key
+from dashboard.analysis.secrecy import suppress
+from dashboard.model import schema
 
 WALKING_M_PER_MIN = 75.0
 
@@ -66,16 +67,6 @@ def phases_for(situation: FamilySituation, life_phases: pd.DataFrame) -> dict[st
         add(OLDER_RELATIVE_AGE, "older_relatives")
     order = list(life_phases["phase_id"])
     return {phase: who[phase] for phase in order if phase in who}
-
-
-def who_label(label: str, lang: str = "de") -> str:
-    """Printed words for a situation label: 'child:4' → 'Kind (4 J.)' / 'child (4 y)'."""
-    if label.startswith("child:"):
-        age = label.split(":", 1)[1].replace(".", "," if lang == "de" else ".")
-        return f"Kind ({age} J.)" if lang == "de" else f"child ({age} y)"
-    words = {"pregnancy": ("Schwangerschaft", "pregnancy"), "parents": ("Eltern", "parents"),
-             "older_relatives": ("ältere Angehörige", "older relatives")}
-    return words.get(label, (label, label))[0 if lang == "de" else 1]
 
 
 def parse_ages(text: str, oldest: float = 27.0) -> tuple[tuple[float, ...], list[str]]:
@@ -172,7 +163,7 @@ def site_reach(ws, offers: pd.DataFrame, radius_m: float = 1000.0, detour: float
     disclosure ``threshold`` withheld as NaN; withheld cells count as 0, a lower bound) and its
     share of the city's target population. ``demand``: the workspace's
     :func:`~dashboard.analysis.coverage.prepare_demand` (prepared when not given)."""
-    from .coverage import prepare_demand
+    from dashboard.analysis.coverage import prepare_demand
 
     sited = offers[offers.geometry.notna() & ~offers.geometry.is_empty] if len(offers) else offers
     rows = sited.explode("life_phases")

@@ -14,14 +14,14 @@ if str(ROOT) not in sys.path:  # `streamlit run dashboard/app/main.py` from any 
 
 import streamlit as st  # noqa: E402
 
-from dashboard import ui  # noqa: E402
+from dashboard.app import guard, session, state  # noqa: E402
 
 st.set_page_config(page_title="Präventionsatlas", page_icon="🧭", layout="wide")
-ui.language_selector()
-pages = [st.Page(ui.page_file(name), title=ui.t(f"page_{name}"), icon=icon, url_path=name if name != "home" else
-                 "start", default=name == "home") for name, icon in ui.PAGES.items()]
+state.language_selector()
+pages = [st.Page(state.page_file(name), title=state.t(f"page_{name}"), icon=icon, url_path=name if name != "home" else
+                 "start", default=name == "home") for name, icon in state.PAGES.items()]
 # `/home` (linked in older notes and bookmarks) leads to the start page, keeping the view's parameters.
-home_alias = st.Page(lambda: st.switch_page(pages[0], query_params=st.query_params.to_dict()), title=ui.t("page_home"),
+home_alias = st.Page(lambda: st.switch_page(pages[0], query_params=st.query_params.to_dict()), title=state.t("page_home"),
                      url_path="home", visibility="hidden")
-ui.account_badge()
-ui.run_guarded(st.navigation([*pages, home_alias]))
+session.account_badge()
+guard.run_guarded(st.navigation([*pages, home_alias]))

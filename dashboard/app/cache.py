@@ -1,0 +1,185 @@
+"""The workspace and every expensive result derived from it, cached per file content.
+
+A loaded :class:`Workspace` is hashed by its file's digest (``hash_funcs``), a coverage result
+by its parameters, so the cached functions take them as ordinary arguments. Results are
+numbers and codes, never words: a language switch re-renders and recomputes nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard.analysis import coverage as C
+from dashboard.analysis import networks
+from dashboard.analysis.district import offer_districts as _offer_districts
+from dashboard.analysis.filters import options
+from dashboard.analysis.population import target_population as _target_population
+from dashboard.analysis.profile import district_figures
+from dashboard.app.state import lang, settings, t
+from dashboard.model.problems import Problem, WorkspaceError
+from dashboard.model.workspace import Workspace, content_hash, read_workspace
+from dashboard.present import mapview
+from dashboard.present.problems import report
+from dashboard.sources.geocode import address_index, locate
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _digest(path: str, mtime_ns: int, size: int) -> str:
+    return content_hash(path)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _load(path: str, digest: str, include_retired: bool) -> Workspace:
+    ws = read_workspace(path)
+    return ws if include_retired else ws.current()
+
+
+def workspace(include_retired: bool = False) -> Workspace:
+    """The configured workspace, loaded once per file content and shared (treat as read-only);
+    retired records are left out unless ``include_retired`` (editing, import).
+
+    A missing or invalid file stops the page with every problem listed in the UI language.
+    """
+    path = Path(settings().workspace)
+    try:
+        stat = path.stat()
+        return _load(str(path), _digest(str(path), stat.st_mtime_ns, stat.st_size), include_retired)
+    except FileNotFoundError:
+        error = WorkspaceError([Problem(path.name, None, None, None, "file_missing")])
+    except WorkspaceError as exc:
+        error = exc
+    st.error(t("workspace_error"))
+    st.code(report(error.problems, lang(), limit=200), language=None)
+    st.info(t("workspace_hint"))
+    st.stop()
+
+
+def workspace_key(ws: Workspace) -> tuple:
+    """Cache key of a loaded workspace: its file's content digest and the rows it holds (the
+    view without retired records differs from the whole file)."""
+    stat = ws.path.stat()
+    return (_digest(str(ws.path), stat.st_mtime_ns, stat.st_size), len(ws.offers), len(ws.family_centres),
+            len(ws.partners))
+
+
+KEYS = {Workspace: workspace_key, C.Coverage: lambda cov: cov.params}
+
+
+@st.cache_resource(show_spinner=False, max_entries=4, hash_funcs=KEYS)
+def target_population(ws: Workspace):
+    """Target population per district and phase."""
+    return _target_population(ws)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4, hash_funcs=KEYS)
+def demand(ws: Workspace) -> C.Demand:
+    """The prepared population of the workspace (cells × phases)."""
+    return C.prepare_demand(ws)
+
+
+def cell_persons(ws: Workspace):
+    """Persons per population cell and phase (cells × phases; withheld as 0)."""
+    return demand(ws).persons
+
+
+@st.cache_resource(show_spinner=False, max_entries=32, hash_funcs=KEYS)
+def coverage(ws: Workspace, params: C.CoverageParams) -> C.Coverage:
+    """All coverage measures (shared, read-only) for one set of parameters."""
+    return C.coverage(ws, params, demand=demand(ws))
+
+
+@st.cache_data(show_spinner=False, max_entries=32, hash_funcs=KEYS)
+def duplicates(ws: Workspace, params: C.CoverageParams):
+    """Pairs of alike offers with overlapping catchments (see :func:`dashboard.analysis.coverage.duplicates`)."""
+    return C.duplicates(ws, params, demand=demand(ws))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4, hash_funcs=KEYS)
+def offer_districts(ws: Workspace):
+    """Which districts each offer serves (see :func:`dashboard.analysis.district.offer_districts`)."""
+    return _offer_districts(ws, ws.offers)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, hash_funcs=KEYS)
+def district_profile(ws: Workspace, district_id: str, cov: C.Coverage, threshold: int):
+    """The figures of one district's profile (see :func:`dashboard.analysis.profile.district_figures`)."""
+    return district_figures(ws, district_id, cov, threshold=threshold, duplicates=duplicates(ws, cov.params))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4, hash_funcs=KEYS)
+def filter_options(ws: Workspace) -> dict:
+    """The values offered in the filter widgets."""
+    return options(ws)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, hash_funcs=KEYS)
+def _choropleth(ws: Workspace, spec, threshold: int, lang: str):
+    layer, title, classes, _ = mapview.choropleth(ws, spec, target_population(ws), threshold, lang)
+    return layer.features, layer.layer_name, title, classes
+
+
+def choropleth(ws: Workspace, spec, threshold: int, lang: str):
+    """(fresh GeoJsonLayer, legend title lines, legend classes, None); the features are cached."""
+    from dashboard.present import maps
+
+    features, name, title, classes = _choropleth(ws, spec, threshold, lang)
+    return maps.GeoJsonLayer(features, name=name, control=False), title, classes, None
+
+
+@st.cache_data(show_spinner=False, max_entries=16, hash_funcs=KEYS)
+def _grid(ws: Workspace, phase: str, threshold: int, lang: str):
+    layer = mapview.grid_layer(ws, phase, threshold, lang, tp=target_population(ws))
+    return layer.features, layer.layer_name
+
+
+def grid_layer(ws: Workspace, phase: str, threshold: int, lang: str):
+    """Population grid of one phase as a canvas layer (features cached)."""
+    from dashboard.present import maps
+
+    features, name = _grid(ws, phase, threshold, lang)
+    return maps.GeoJsonLayer(features, name=name, canvas=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=32, hash_funcs=KEYS)
+def reach_cell_values(ws: Workspace, phase: str, cov: C.Coverage, reached_withheld, threshold: int):
+    """Published persons per cell of one phase beside reached/not reached (see
+    :func:`dashboard.present.mapview.reach_cell_values`)."""
+    k = list(cov.table["phase_id"].unique()).index(phase)
+    return mapview.reach_cell_values(ws, phase, cov.cell_reached[:, k], reached_withheld, threshold,
+                                     target_population(ws)).to_numpy()
+
+
+@st.cache_resource(show_spinner=False, max_entries=8, hash_funcs=KEYS)
+def offer_point_table(ws: Workspace, lang: str, personal: bool):
+    """Map table of all sited offers per language and role (shared and read-only; filters pick
+    rows from it)."""
+    return mapview.offer_point_table(ws, ws.offers, lang, personal)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8, hash_funcs=KEYS)
+def outreach_popups(ws: Workspace, lang: str, personal: bool):
+    """Popup HTML of every outreach offer (by offer_id) per language and role."""
+    outreach = ws.offers[ws.offers.geometry.isna()]
+    return mapview.offer_popups(ws, outreach, lang, personal).set_axis(outreach["offer_id"].to_numpy())
+
+
+@st.cache_resource(show_spinner=False, hash_funcs=KEYS)
+def _address_index(ws: Workspace):
+    return address_index(ws.addresses), ws.addresses["street"].dropna().unique()
+
+
+def find_address(ws: Workspace, text: str) -> dict:
+    """:func:`dashboard.sources.geocode.locate` against the workspace's address directory."""
+    if len(ws.addresses) == 0:
+        return {"status": "no_directory", "candidates": 0, "lat": None, "lon": None, "x": None, "y": None,
+                "corrected": None}
+    index, streets = _address_index(ws)
+    return locate(index, text, ws.crs, streets=streets)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4, hash_funcs=KEYS)
+def network_layout(ws: Workspace) -> dict:
+    """Node positions of the cooperation graph."""
+    return networks.layout(networks.network_graph(ws))

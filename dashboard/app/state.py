@@ -1,0 +1,142 @@
+"""Session state of the app: settings, UI language, translated texts, page list, and the view's
+parameters kept in the URL (a link reproduces what a planner sees)."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import streamlit as st
+
+from dashboard.model.problems import ProblemError
+from dashboard.model.settings import ROOT, Settings, from_env
+from dashboard.model.workspace import Workspace
+from dashboard.present import i18n, problems
+
+LANG_KEY = "lang"
+
+
+# The app's pages in navigation order: name (= URL path and file pages/<name>.py) -> icon;
+# titles come from the translation keys ``page_<name>``.
+PAGES = {
+    "home": ":material/home:", "map": ":material/map:", "chain": ":material/timeline:",
+    "gaps": ":material/troubleshoot:", "profile": ":material/description:", "partner": ":material/handshake:",
+    "lotse": ":material/family_restroom:", "networks": ":material/hub:", "present": ":material/slideshow:",
+    "edit": ":material/edit_note:", "import": ":material/upload_file:", "account": ":material/login:",
+}
+
+
+PAGES_DIR = ROOT / "pages"
+
+
+def page_file(name: str) -> str:
+    """Absolute path of a page script (``st.Page``/``st.page_link`` take it as it is)."""
+    return str(PAGES_DIR / f"{name}.py")
+
+
+def settings() -> Settings:
+    """Settings from the environment; an invalid value stops the page with a German message."""
+    try:
+        return from_env()
+    except ProblemError as exc:
+        st.error(i18n.t("settings_error", lang(), detail=problems.message(exc.problem, lang())))
+        st.stop()
+
+
+def lang() -> str:
+    """The UI language of this session: 'de' (default) or 'en'."""
+    value = st.session_state.get(LANG_KEY) or st.query_params.get(LANG_KEY)
+    if value not in i18n.LANGUAGES:
+        value = os.environ.get("PRAEVENTIONSATLAS_LANG", "de")
+    return value if value in i18n.LANGUAGES else "de"
+
+
+def t(key: str, **params) -> str:
+    return i18n.t(key, lang(), **params)
+
+
+def term(value) -> str:
+    """A vocabulary term from the data (sector, category, language …) in the UI language."""
+    return i18n.term(value, lang())
+
+
+def meta(ws: Workspace, key: str) -> str:
+    """A workspace meta text (municipality name, sources …) in the UI language where given."""
+    return i18n.meta_text(ws.meta, key, lang())
+
+
+def language_selector() -> str:
+    """Sidebar switch Deutsch/English, kept in the URL (?lang=en)."""
+    current = lang()
+    choice = st.sidebar.radio(
+        "Sprache / Language", list(i18n.LANGUAGES), index=list(i18n.LANGUAGES).index(current),
+        format_func=i18n.LANGUAGES.get, horizontal=True, key="lang_widget",
+    )
+    st.session_state[LANG_KEY] = choice
+    if choice != "de":
+        st.query_params[LANG_KEY] = choice
+    elif LANG_KEY in st.query_params:
+        del st.query_params[LANG_KEY]
+    return choice
+
+
+def _parse(kind, raw, allowed):
+    from datetime import date
+
+    try:
+        if kind == "list":
+            values = [v for v in str(raw).split(",") if v]
+            return [v for v in values if allowed is None or v in allowed]
+        if kind == "bool":
+            return str(raw) in ("1", "true")
+        if kind == "int":
+            value = int(raw)
+            return value if allowed is None or value in allowed else None
+        if kind == "date":
+            return date.fromisoformat(str(raw))
+        return raw if allowed is None or raw in allowed else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _unparse(kind, value):
+    if kind == "list":
+        return ",".join(value)
+    if kind == "bool":
+        return "1" if value else ""
+    if kind == "date":
+        return value.isoformat() if value else ""
+    return "" if value is None else str(value)
+
+
+def init_state_from_url(spec: dict) -> None:
+    """Before widgets are drawn: fill missing widget state from the URL, else the default.
+
+    ``spec``: session key -> (query parameter, kind 'list'|'bool'|'int'|'date'|'str',
+    default, allowed values or None). Invalid or unknown URL values are ignored, and the
+    page says which (a link may name a district or indicator the workspace does not have).
+    """
+    ignored = []
+    for key, (param, kind, default, allowed) in spec.items():
+        if key in st.session_state:
+            continue
+        value = _parse(kind, st.query_params[param], allowed) if param in st.query_params else None
+        if param in st.query_params and (value is None or (kind == "list" and len(value) < len(
+                [v for v in str(st.query_params[param]).split(",") if v]))):
+            ignored.append(f"{param}={st.query_params[param]}")
+        st.session_state[key] = default if value is None else value
+    if ignored:  # e.g. a mailed link to a district that no longer exists
+        shown = ", ".join(re.sub(r"[^\w.,:=-]", "", v)[:60] for v in ignored)
+        st.warning(t("url_value_unknown", values=shown))
+
+
+def sync_state_to_url(spec: dict) -> None:
+    """After widgets are drawn: write every non-default value to the URL (defaults removed)."""
+    for key, (param, kind, default, _allowed) in spec.items():
+        value = st.session_state.get(key, default)
+        text = _unparse(kind, value)
+        if value == default or not text:
+            if param in st.query_params:
+                del st.query_params[param]
+        elif st.query_params.get(param) != text:
+            st.query_params[param] = text

@@ -1,0 +1,166 @@
+"""Widgets shared by the pages: the offline map, the coverage sliders, the position picker."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.app import cache
+from dashboard.app.state import init_state_from_url, lang, settings, t
+from dashboard.model.workspace import Workspace
+from dashboard.present import maps, offline
+
+
+@st.cache_resource(show_spinner=False)
+def _asset_problems() -> list[str]:
+    return offline.check_assets()
+
+
+def show_map(m, *, key: str, height: int = 620, **kwargs):
+    """Render a folium map with st_folium after checking nothing is loaded from outside."""
+    from streamlit_folium import st_folium
+
+    problems = _asset_problems()
+    if problems:
+        st.error(t("assets_missing", detail="; ".join(problems[:3])))
+        return None
+    groups = kwargs.get("feature_group_to_add") or []
+    groups = groups if isinstance(groups, list) else [groups]
+    external = maps.external_urls(m) + [u for g in groups for u in maps.external_urls(g)]
+    if external:
+        raise RuntimeError(f"map would load external resources: {external}")
+    return st_folium(m, key=key, height=height, use_container_width=True, **kwargs)
+
+
+def base_map(fit, outlines=None, private: bool = False):
+    """The offline base map fitted to ``fit`` (a GeoDataFrame), with the configured tiles and
+    the app's URL path; ``outlines``: districts drawn as hoverable outlines. ``private``: a
+    map around a family's address never loads tiles (a tile server would learn the area)."""
+    cfg = settings()
+    m = maps.base_map(fit, base_url_path=st.get_option("server.baseUrlPath") or "",
+                      tile_url=None if private else cfg.tile_url, tile_attribution=cfg.tile_attribution)
+    if outlines is not None:
+        maps.district_layer(outlines, t("layer_districts"), t("district")).add_to(m)
+    return m
+
+
+def fictional_banner(ws: Workspace) -> None:
+    if ws.is_fictional:  # the workspace's own label where it has one in the UI language
+        own = ws.meta.get("fictional_label_en") if lang() == "en" else ws.meta.get("fictional_label")
+        st.warning(own or t("fictional_default"))
+
+
+def coverage_controls(prefix: str, container, extra: bool = False):
+    """Sliders for the coverage parameters (keys ``<prefix>_radius`` …); returns the state spec
+    for URL sync and a function building CoverageParams from the session state."""
+    from dashboard.analysis.coverage import CoverageParams
+
+    spec = {
+        f"{prefix}_radius": ("radius", "int", 1000, range(100, 5001)),
+        f"{prefix}_detour": ("detour", "str", "1.3", ("1.0", "1.1", "1.2", "1.3", "1.4", "1.5")),
+        f"{prefix}_reach": ("minreach", "int", 50, range(0, 101)),
+        f"{prefix}_need": ("needw", "bool", False, None),
+    }
+    if extra:
+        spec.update({
+            f"{prefix}_ratio": ("minratio", "str", "0", ("0", "0.5", "1", "2", "5", "10")),
+            f"{prefix}_overlap": ("overlap", "int", 80, range(50, 101)),
+            f"{prefix}_drop": ("drop", "int", 40, range(10, 101)),
+        })
+    init_state_from_url(spec)
+    container.slider(t("cov_radius"), 250, 3000, step=50, key=f"{prefix}_radius")
+    container.select_slider(t("cov_detour"), ("1.0", "1.1", "1.2", "1.3", "1.4", "1.5"), key=f"{prefix}_detour")
+    container.slider(t("cov_min_reach"), 0, 100, step=5, key=f"{prefix}_reach")
+    if extra:
+        container.select_slider(t("cov_min_ratio"), ("0", "0.5", "1", "2", "5", "10"), key=f"{prefix}_ratio")
+        container.slider(t("cov_overlap"), 50, 100, step=5, key=f"{prefix}_overlap")
+        container.slider(t("cov_drop"), 10, 100, step=5, key=f"{prefix}_drop")
+    container.checkbox(t("cov_need_weighted"), key=f"{prefix}_need")
+
+    def params():
+        s = st.session_state
+        return CoverageParams(
+            radius_m=float(s[f"{prefix}_radius"]), detour=float(s[f"{prefix}_detour"]),
+            min_reach=s[f"{prefix}_reach"] / 100, need_weighted=bool(s[f"{prefix}_need"]),
+            min_offers_per_1000=float(s.get(f"{prefix}_ratio", "0")),
+            overlap=s.get(f"{prefix}_overlap", 80) / 100, reach_drop=s.get(f"{prefix}_drop", 40) / 100,
+        )
+
+    return spec, params
+
+
+def fmt_count(value) -> str:
+    from dashboard.present.format import format_count
+
+    return format_count(value, settings().disclosure_threshold, lang())
+
+
+def example_address(ws: Workspace) -> str:
+    """An address of the workspace's own directory, as a typing example ('Straße Nr, PLZ Ort')."""
+    if len(ws.addresses) == 0:
+        return t("address_placeholder_plain")
+    row = ws.addresses.iloc[len(ws.addresses) // 2]
+    return t("address_placeholder", example=f"{row['street']} {row['number']}, {row['postcode']} {row['place']}")
+
+
+def position_picker(ws: Workspace, key: str, initial: tuple[float, float] | None = None, *, height: int = 360,
+                    layers=None, private: bool = False, frame=None) -> tuple[float, float] | None:
+    """An address field (offline geocoding) and a map to click on; returns (lat, lon) in
+    WGS84, kept in the session under ``key`` (None until chosen). Shows why an address was
+    not found, with street names that come close. ``layers(position)`` may return extra
+    feature groups for the map (e.g. the offers found around the position); ``private``: see
+    :func:`base_map`; ``frame(position)`` may return (lat, lon) points the map is fitted to
+    (else it shows the position at street level)."""
+    from dashboard.present import mapview
+    from dashboard.sources.geocode import street_suggestions
+
+    state = f"_pos_{key}"
+    if state not in st.session_state:
+        st.session_state[state] = initial
+    c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
+    text = c1.text_input(t("address_search"), key=f"{key}_address", placeholder=example_address(ws))
+    if c2.button(t("address_find"), key=f"{key}_find") and text.strip():
+        hit = cache.find_address(ws, text)
+        if hit["lat"] is not None:
+            st.session_state[state] = (hit["lat"], hit["lon"])
+            st.session_state[f"{key}_label"] = hit.get("corrected") or text.strip()
+            st.session_state[f"{key}_corrected"] = hit.get("corrected")
+        else:
+            st.session_state[f"{key}_problem"] = (text.strip(), hit["status"], hit["candidates"])
+    problem = st.session_state.pop(f"{key}_problem", None)
+    if problem:
+        typed, status, n = problem
+        if status == "no_directory":
+            st.warning(t("address_no_directory"))
+        elif status == "ambiguous":
+            st.warning(t("address_ambiguous_ui", address=typed, n=n))
+        else:
+            hints = street_suggestions(ws.addresses, typed)
+            st.warning(t("address_not_found", address=typed) +
+                       (" " + t("address_hints", streets=", ".join(hints)) if hints else ""))
+    corrected = st.session_state.pop(f"{key}_corrected", None)
+    if corrected:
+        st.info(t("address_corrected", address=corrected))
+    position = st.session_state[state]
+    m = base_map(ws.districts, outlines=ws.districts, private=private)
+    shown = list(layers(position) if layers is not None else [])
+    if position is not None:
+        label = st.session_state.get(f"{key}_label") or t("position_clicked")
+        shown.append(mapview.feature_group(mapview.position_layer(ws, *position, label), t("position")))
+    kwargs = {}
+    if position is not None:
+        points = list(frame(position)) if frame is not None else []
+        if len(points) > 1:
+            centre, zoom = mapview.view_of_points(points, height_px=height)
+            kwargs = {"center": centre, "zoom": min(zoom, 16)}
+        else:
+            kwargs = {"center": [position[0], position[1]], "zoom": 14}
+    result = show_map(m, key=f"{key}_map", height=height, feature_group_to_add=shown or None,
+                      returned_objects=["last_clicked"], **kwargs)
+    st.caption(t("position_hint"))
+    clicked = (result or {}).get("last_clicked")
+    if clicked and clicked != st.session_state.get(f"{key}_last_click"):
+        st.session_state[f"{key}_last_click"] = clicked
+        st.session_state[state] = (float(clicked["lat"]), float(clicked["lng"]))
+        st.session_state[f"{key}_label"] = t("position_clicked")
+        st.rerun()
+    return st.session_state[state]

@@ -1,0 +1,318 @@
+"""Local accounts with salted password hashes (scrypt) and the roles they grant.
+
+The accounts file (TOML, path in PRAEVENTIONSATLAS_ACCOUNTS) is written by
+``python -m dashboard user add NAME --role planner|partner|viewer [--organisation ID]``;
+there are no default passwords. Without an accounts file the app is a read-only viewer.
+
+    [users.anna]
+    role = "planner"
+    password = "scrypt$16384$8$1$<salt>$<hash>"
+
+    [users.awo]
+    role = "partner"
+    organisation = "P003"          # partner_id whose offers this account may edit
+    password = "scrypt$..."
+
+With single sign-on (OpenID Connect through Streamlit's ``st.login``, configured in
+``.streamlit/secrets.toml``) the same file maps verified e-mail addresses to roles
+(``python -m dashboard user add anna@stadt.de --role planner --sso``):
+
+    [sso]
+    default_role = "viewer"        # any other signed-in person
+
+    [sso.users."anna@stadt.de"]
+    role = "planner"
+
+    [sso.groups]                   # groups named in the ID token's claim (group_claim = "groups")
+    "jugendamt-planung" = "planner"
+    "awo-team" = { role = "partner", organisation = "P003" }
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import logging
+import os
+import secrets
+import threading
+import time
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from dashboard.model.problems import Problem, ProblemError
+from dashboard.model.roles import ROLES
+
+
+class AccountsError(ProblemError):
+    """The accounts file, or an account to be added, is not valid (file, section, field, code)."""
+
+_N, _R, _P = 2**14, 8, 1
+
+
+def hash_password(password: str) -> str:
+    """A salted scrypt hash ('scrypt$N$r$p$salt$hash', base64) of a non-empty password."""
+    if not password or len(password) < 8:
+        raise AccountsError([Problem("", None, None, "password", "password_short", {"n": 8})])
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=_N, r=_R, p=_P, dklen=32)
+    return "$".join(["scrypt", str(_N), str(_R), str(_P), base64.b64encode(salt).decode(),
+                     base64.b64encode(digest).decode()])
+
+
+def verify_password(password: str, stored: str) -> bool:
+    """True if ``password`` matches the stored hash (constant-time comparison)."""
+    try:
+        kind, n, r, p, salt, digest = stored.split("$")
+        if kind != "scrypt":
+            return False
+        expected = base64.b64decode(digest)
+        actual = hashlib.scrypt(password.encode("utf-8"), salt=base64.b64decode(salt), n=int(n), r=int(r),
+                                p=int(p), dklen=len(expected))
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(actual, expected)
+
+
+@dataclass(frozen=True)
+class Account:
+    name: str
+    role: str
+    organisation: str | None
+    password: str
+
+
+def load_accounts(path: str | os.PathLike) -> dict[str, Account]:
+    """Accounts from the TOML file; raises ValueError naming the file, account and field."""
+    path = Path(path)
+    accounts = {}
+    for name, entry in _read_toml(path).get("users", {}).items():
+        role = entry.get("role")
+        _check_role(path, "users", name, role, entry.get("organisation"))
+        if not str(entry.get("password", "")).startswith("scrypt$"):
+            raise AccountsError([Problem(path.name, "users", None, "password", "password_not_hash", {}, name)])
+        accounts[name] = Account(name, role, entry.get("organisation"), entry["password"])
+    return accounts
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise AccountsError([Problem(path.name, None, None, None, "accounts_unreadable", {"detail": str(exc)[:200]})]) from exc
+
+
+def _check_role(path: Path, where: str, name: str, role, organisation) -> None:
+    if role not in ROLES:
+        raise AccountsError([Problem(path.name, where, None, "role", "unknown_value", {"value": role, "known": ", ".join(ROLES)}, name)])
+    if role == "partner" and not organisation:
+        raise AccountsError([Problem(path.name, where, None, "organisation", "partner_needs_organisation", {}, name)])
+
+
+@dataclass(frozen=True)
+class SsoRoles:
+    """Roles of people signed in through OpenID Connect: by verified e-mail address, else by
+    a group the identity provider names in the ``group_claim`` (e.g. Keycloak's ``groups``)."""
+
+    default_role: str = "viewer"
+    users: dict = None  # lower-case e-mail -> (role, organisation)
+    groups: dict = None  # group name -> (role, organisation)
+    group_claim: str = "groups"
+
+    def account(self, claims) -> Account:
+        """The account for the identity provider's claims (``st.user``): the listed role for a
+        verified e-mail address; else the strongest role of the person's listed groups
+        (planner > partner > viewer); else ``default_role`` (a partner role is never a default)."""
+        email = str(claims.get("email") or "").strip().lower()
+        verified = claims.get("email_verified", True) not in (False, "false")
+        name = str(claims.get("name") or email or claims.get("sub") or "?")
+        if verified and email and email in (self.users or {}):
+            role, organisation = self.users[email]
+            return Account(name, role, organisation, "")
+        member_of = claims.get(self.group_claim) or []
+        member_of = [member_of] if isinstance(member_of, str) else list(member_of)
+        granted = [(self.groups or {})[g] for g in map(str, member_of) if g in (self.groups or {})]
+        if granted:
+            role, organisation = min(granted, key=lambda r: ROLES.index(r[0]))
+            return Account(name, role, organisation, "")
+        return Account(name, self.default_role, None, "")
+
+
+def load_sso_roles(path: str | os.PathLike | None) -> SsoRoles:
+    """The ``[sso]`` section of the accounts file (no file: everybody is a viewer)."""
+    if path is None or not Path(path).exists():
+        return SsoRoles(users={}, groups={})
+    path = Path(path)
+    section = _read_toml(path).get("sso", {})
+    default = section.get("default_role", "viewer")
+    if default not in ("planner", "viewer"):
+        raise AccountsError([Problem(path.name, "sso", None, "default_role", "unknown_value", {"value": default, "known": "viewer, planner"})])
+    users = {}
+    for email, entry in section.get("users", {}).items():
+        _check_role(path, "sso.users", email, entry.get("role"), entry.get("organisation"))
+        users[email.strip().lower()] = (entry["role"], entry.get("organisation"))
+    groups = {}
+    for group, entry in section.get("groups", {}).items():
+        entry = {"role": entry} if isinstance(entry, str) else entry
+        _check_role(path, "sso.groups", group, entry.get("role"), entry.get("organisation"))
+        groups[group] = (entry["role"], entry.get("organisation"))
+    return SsoRoles(default, users, groups, str(section.get("group_claim", "groups")))
+
+
+def authenticate(accounts: dict[str, Account], name: str, password: str) -> Account | None:
+    """The account if name and password match, else None (same work either way)."""
+    account = accounts.get(name)
+    ok = verify_password(password, account.password if account else hash_password_dummy())
+    return account if account and ok else None
+
+
+_DUMMY = None
+log = logging.getLogger("praeventionsatlas.auth")
+
+
+@dataclass
+class Throttle:
+    """Failed sign-ins per key (an account name or a client address), with a growing wait.
+
+    The first ``free_attempts`` failures cost nothing; each further one doubles the wait
+    before the next attempt is accepted (1 s, 2 s, 4 s … at most ``max_delay_s``); after
+    ``lock_after`` failures the key is locked for ``lock_s`` seconds. While a key must wait,
+    an attempt is refused without looking at the password, so the right password does not
+    work either. Failures are forgotten ``lock_s`` seconds after the last one, and a
+    successful sign-in clears the account. In memory of one server process, thread-safe.
+    """
+
+    free_attempts: int = 3
+    lock_after: int = 10
+    lock_s: float = 900.0
+    max_delay_s: float = 300.0
+    clock: Callable[[], float] = time.monotonic
+    _failures: dict = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def wait_s(self, key: str) -> float:
+        """Seconds until ``key`` may try again (0: now)."""
+        with self._lock:
+            count, last = self._failures.get(key, (0, 0.0))
+            now = self.clock()
+            if count and now - last >= self.lock_s:
+                del self._failures[key]
+                return 0.0
+            if count >= self.lock_after:
+                wait = self.lock_s
+            elif count > self.free_attempts:
+                wait = min(2.0 ** (count - self.free_attempts - 1), self.max_delay_s)
+            else:
+                return 0.0
+            return max(0.0, last + wait - now)
+
+    def failed(self, key: str) -> int:
+        """Count a failure; returns the number of failures of ``key`` so far."""
+        with self._lock:
+            count = self._failures.get(key, (0, 0.0))[0] + 1
+            self._failures[key] = (count, self.clock())
+            return count
+
+    def clear(self, key: str) -> None:
+        with self._lock:
+            self._failures.pop(key, None)
+
+
+@dataclass
+class SignInGuard:
+    """Throttles for local sign-in: per account (strict) and per client address (looser,
+    as many people may share one address behind a proxy)."""
+
+    accounts: Throttle = field(default_factory=Throttle)
+    clients: Throttle = field(default_factory=lambda: Throttle(free_attempts=10, lock_after=50))
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    account: Account | None
+    wait_s: float = 0.0  # > 0: refused without checking, try again in this many seconds
+
+
+def sign_in(accounts: dict[str, Account], name: str, password: str, guard: SignInGuard,
+            client: str | None = None) -> SignInResult:
+    """Check a local sign-in under the guard's throttles and log the outcome (never the
+    password): the account, or None, or the seconds to wait before the next attempt."""
+    client = client or "unknown"
+    wait = max(guard.accounts.wait_s(name), guard.clients.wait_s(client))
+    if wait > 0:
+        log.warning("sign-in refused for account %r from %s: throttled for %.0f s", name, client, wait)
+        return SignInResult(None, wait)
+    account = authenticate(accounts, name, password)
+    if account is None:
+        n = guard.accounts.failed(name)
+        guard.clients.failed(client)
+        log.warning("sign-in failed for account %r from %s (%d failures)", name, client, n)
+        return SignInResult(None, 0.0)
+    guard.accounts.clear(name)
+    log.info("sign-in of account %r (%s) from %s", account.name, account.role, client)
+    return SignInResult(account)
+
+
+def hash_password_dummy() -> str:
+    global _DUMMY
+    if _DUMMY is None:
+        _DUMMY = hash_password(secrets.token_hex(16))
+    return _DUMMY
+
+
+def _check_new(role: str, organisation: str | None) -> None:
+    if role not in ROLES:
+        raise AccountsError([Problem("", None, None, "role", "unknown_value", {"value": role, "known": ", ".join(ROLES)})])
+    if role == "partner" and not organisation:
+        raise AccountsError([Problem("", None, None, "organisation", "partner_needs_organisation", {})])
+
+
+def add_account(path: str | os.PathLike, name: str, role: str, password: str, organisation: str | None = None) -> None:
+    """Add or replace a local account in the TOML file (written atomically)."""
+    _check_new(role, organisation)
+    if not name.replace("_", "").replace("-", "").replace(".", "").isalnum():
+        raise AccountsError([Problem("", None, None, "name", "account_name_invalid", {"value": name})])
+    path = Path(path)
+    accounts = load_accounts(path) if path.exists() else {}
+    accounts[name] = Account(name, role, organisation, hash_password(password))
+    _write(path, accounts, load_sso_roles(path))
+
+
+def add_sso_user(path: str | os.PathLike, email: str, role: str, organisation: str | None = None) -> None:
+    """Map a single-sign-on e-mail address to a role in the TOML file (written atomically)."""
+    _check_new(role, organisation)
+    email = email.strip().lower()
+    if "@" not in email or any(c in email for c in '"\\\n '):
+        raise AccountsError([Problem("", None, None, "email", "email_invalid", {"value": email})])
+    path = Path(path)
+    accounts = load_accounts(path) if path.exists() else {}
+    sso = load_sso_roles(path)
+    _write(path, accounts, replace(sso, users={**sso.users, email: (role, organisation)}))
+
+
+def _toml_str(value: str) -> str:
+    """A TOML basic string (quotes, backslashes and line breaks escaped)."""
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _write(path: Path, accounts: dict[str, Account], sso: SsoRoles) -> None:
+    lines = ["# Präventionsatlas accounts (written by 'python -m dashboard user add'; hashes only)"]
+    for account in accounts.values():
+        lines += ["", f"[users.{account.name}]", f'role = "{account.role}"']
+        if account.organisation:
+            lines.append(f"organisation = {_toml_str(account.organisation)}")
+        lines.append(f'password = "{account.password}"')
+    if sso.users or sso.groups or sso.default_role != "viewer":
+        lines += ["", "[sso]", f'default_role = "{sso.default_role}"', f"group_claim = {_toml_str(sso.group_claim)}"]
+        for kind, table in (("users", sso.users), ("groups", sso.groups)):
+            for key, (role, organisation) in (table or {}).items():
+                lines += ["", f"[sso.{kind}.{_toml_str(key)}]", f'role = "{role}"']
+                if organisation:
+                    lines.append(f"organisation = {_toml_str(organisation)}")
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)

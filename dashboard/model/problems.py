@@ -1,0 +1,77 @@
+"""Problems found in a workspace, collected and reported all at once.
+
+Every problem names the file, layer, row (1-based feature number as QGIS shows it), field,
+a code and its parameters; the words (German in the UI, English in the CLI) are made from
+the code in :mod:`dashboard.present.problems`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in a workspace.
+
+    ``row`` is the 1-based feature number within the layer (None for layer-wide
+    problems); ``record_id`` is the row's id where one could be read.
+    """
+
+    file: str
+    layer: str | None
+    row: int | None
+    field: str | None
+    code: str
+    params: dict = field(default_factory=dict, hash=False, compare=False)
+    record_id: str | None = None
+
+
+class Problems:
+    """The one collector: problems of one task (a file read, a build, an import, an edit),
+    gathered and reported all at once."""
+
+    def __init__(self, file: str | None = None):
+        self.file = file
+        self.items: list[Problem] = []
+
+    def add(self, code: str, *, file: str | None = None, layer: str | None = None, row: int | None = None,
+            field: str | None = None, record_id: str | None = None, **params) -> None:
+        """Add one problem; ``file`` defaults to the collector's file (only its name is kept)."""
+        name = file if file is not None else self.file or ""
+        self.items.append(Problem(Path(str(name)).name if name else "", layer, None if row is None else int(row),
+                                  field, code, params, None if record_id is None else str(record_id)))
+
+    def extend(self, problems) -> None:
+        self.items.extend(problems)
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def raise_if_any(self, error: type[ProblemError] | None = None) -> None:
+        if self.items:
+            raise (error or WorkspaceError)(self.items)
+
+
+class ProblemError(ValueError):
+    """Bad input a person can fix: ``problems`` lists every problem found (file, layer, row,
+    field, code, parameters); the words come from :mod:`dashboard.present.problems`. The
+    exception's own text is for logs only."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__(f"{len(self.problems)} problem(s): " + "; ".join(
+            f"{p.file} {p.layer or ''} row {p.row} field {p.field}: {p.code} {p.params}" for p in self.problems[:20]))
+
+    @property
+    def problem(self) -> Problem:
+        """The first (often the only) problem."""
+        return self.problems[0]
+
+
+class WorkspaceError(ProblemError):
+    """A workspace could not be loaded, built or saved."""

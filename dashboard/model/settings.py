@@ -1,0 +1,61 @@
+"""One typed settings object, read from environment variables.
+
+| variable                          | meaning                                        | default                    |
+|-----------------------------------|------------------------------------------------|----------------------------|
+| PRAEVENTIONSATLAS_WORKSPACE       | workspace GeoPackage to open                   | geodata/demo_city.gpkg     |
+| PRAEVENTIONSATLAS_TILE_URL        | background tile URL template (none = offline)  | unset: no background tiles |
+| PRAEVENTIONSATLAS_TILE_ATTRIBUTION| attribution shown for those tiles              | ""                         |
+| PRAEVENTIONSATLAS_LANG            | default UI language, "de" or "en"              | de                         |
+| PRAEVENTIONSATLAS_DISCLOSURE_THRESHOLD | smallest population count shown (persons) | 3                          |
+| PRAEVENTIONSATLAS_ACCOUNTS        | local accounts file (TOML, password hashes)    | unset: read-only viewer    |
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from dashboard.model.problems import Problem, ProblemError
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO_WORKSPACE = ROOT / "geodata" / "demo_city.gpkg"
+ENTRY_SCRIPT = ROOT / "dashboard" / "app" / "main.py"  # what `streamlit run` starts
+
+
+@dataclass(frozen=True)
+class Settings:
+    workspace: Path = DEMO_WORKSPACE
+    tile_url: str | None = None
+    tile_attribution: str = ""
+    lang: str = "de"
+    disclosure_threshold: int = 3
+    accounts: Path | None = None
+
+    def __post_init__(self):
+        if self.lang not in ("de", "en"):
+            raise ProblemError([Problem("environment", None, None, "PRAEVENTIONSATLAS_LANG", "unknown_value",
+                                        {"value": self.lang, "known": "de, en"})])
+        if self.disclosure_threshold < 1:
+            raise ProblemError([Problem("environment", None, None, "PRAEVENTIONSATLAS_DISCLOSURE_THRESHOLD",
+                                        "threshold_too_small", {"value": self.disclosure_threshold})])
+
+
+def from_env(env: dict | None = None) -> Settings:
+    """Settings from environment variables (see module doc); invalid values raise ProblemError."""
+    env = os.environ if env is None else env
+    threshold = env.get("PRAEVENTIONSATLAS_DISCLOSURE_THRESHOLD", "3")
+    try:
+        threshold = int(threshold)
+    except ValueError:
+        raise ProblemError([Problem("environment", None, None, "PRAEVENTIONSATLAS_DISCLOSURE_THRESHOLD",
+                                    "not_a_number", {"value": threshold})]) from None
+    workspace = env.get("PRAEVENTIONSATLAS_WORKSPACE")
+    return Settings(
+        workspace=Path(workspace).expanduser() if workspace else DEMO_WORKSPACE,
+        tile_url=env.get("PRAEVENTIONSATLAS_TILE_URL") or None,
+        tile_attribution=env.get("PRAEVENTIONSATLAS_TILE_ATTRIBUTION", ""),
+        lang=env.get("PRAEVENTIONSATLAS_LANG", "de"),
+        disclosure_threshold=threshold,
+        accounts=Path(env["PRAEVENTIONSATLAS_ACCOUNTS"]).expanduser() if env.get("PRAEVENTIONSATLAS_ACCOUNTS") else None,
+    )

@@ -1,0 +1,270 @@
+"""Workspace I/O: one GeoPackage per municipality, validated on load and on save.
+
+>>> ws = read_workspace("geodata/demo_city.gpkg")      # doctest: +SKIP
+>>> write_workspace(ws, "copy.gpkg")                    # doctest: +SKIP
+
+Saving is all-or-nothing: the workspace is validated first and written to a temporary
+file beside the target, which then replaces the target in one step.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import logging
+import os
+import re
+import tempfile
+import time
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+
+from dashboard.model import schema
+from dashboard.model.problems import Problem, WorkspaceError
+from dashboard.model.validate import validate_tables
+
+log = logging.getLogger("praeventionsatlas")
+
+OPTIONAL_SPATIAL = {"population_cells": "Polygon", "family_centres": "Point", "partners": "Point"}
+
+
+def _empty(layer: str, crs=None) -> pd.DataFrame:
+    spec = schema.LAYERS[layer]
+    frame = pd.DataFrame({c.name: pd.Series(dtype="object") for c in spec.columns})
+    if spec.geometry:
+        return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([], crs=crs), crs=crs)
+    return frame
+
+
+@dataclass
+class Workspace:
+    """All layers of one municipality's workspace, typed (see :mod:`dashboard.schema`).
+
+    Spatial layers share one metric CRS (metres). Optional layers that the file lacks
+    are empty frames with the schema's columns; ``population_cells`` and
+    ``population_districts`` are None when absent.
+    """
+
+    meta: dict
+    districts: gpd.GeoDataFrame
+    life_phases: pd.DataFrame
+    offers: gpd.GeoDataFrame
+    age_bands: pd.DataFrame = None
+    population_cells: gpd.GeoDataFrame | None = None
+    population_districts: pd.DataFrame | None = None
+    indicator_catalogue: pd.DataFrame = None
+    indicators: pd.DataFrame = None
+    family_centres: gpd.GeoDataFrame = None
+    partners: gpd.GeoDataFrame = None
+    networks: pd.DataFrame = None
+    memberships: pd.DataFrame = None
+    history: pd.DataFrame = None
+    addresses: gpd.GeoDataFrame = None  # local address directory (house coordinates) for geocoding
+    path: Path | None = field(default=None, compare=False)
+
+    def __post_init__(self):
+        crs = self.districts.crs
+        for name in ("age_bands", "indicator_catalogue", "indicators", "family_centres",
+                     "partners", "networks", "memberships", "history", "addresses"):
+            if getattr(self, name) is None:
+                setattr(self, name, _empty(name, crs))
+        self.life_phases = self.life_phases.sort_values("position").reset_index(drop=True)
+
+    @property
+    def crs(self):
+        """The workspace's metric CRS (pyproj CRS)."""
+        return self.districts.crs
+
+    def current(self) -> "Workspace":
+        """The workspace as the analysis sees it: retired offers, Familienzentren and partners
+        left out (their rows and the history stay in the file)."""
+        changes = {}
+        for name in ("offers", "family_centres", "partners"):
+            frame = getattr(self, name)
+            if "retired" in frame.columns and frame["retired"].fillna(False).astype(bool).any():
+                changes[name] = frame[~frame["retired"].fillna(False).astype(bool).to_numpy()].reset_index(drop=True)
+        return replace(self, **changes) if changes else self
+
+    @property
+    def is_fictional(self) -> bool:
+        return str(self.meta.get("fictional", "")).lower() in ("1", "true", "ja", "yes")
+
+    @property
+    def band_columns(self) -> list[str]:
+        """Population columns (age bands) in age order."""
+        return list(self.age_bands.sort_values("age_from")["column"])
+
+    def total_population(self) -> float:
+        """Persons: the source's all-ages total (``persons_total``) where given, else the sum
+        of the age bands (withheld values count as 0 there: a lower bound)."""
+        table = self.population_cells if self.population_cells is not None else self.population_districts
+        if table is None:
+            return 0.0
+        if "persons_total" in table.columns and table["persons_total"].notna().any():
+            return float(np.nansum(table["persons_total"].to_numpy(dtype=float)))
+        return float(np.nansum(table[self.band_columns].to_numpy(dtype=float)))
+
+    def counts(self) -> dict[str, int]:
+        """Number of rows per layer, e.g. for the landing page."""
+        return {
+            "districts": len(self.districts),
+            "offers": len(self.offers),
+            "family_centres": len(self.family_centres),
+            "partners": len(self.partners),
+            "networks": len(self.networks),
+            "population_cells": 0 if self.population_cells is None else len(self.population_cells),
+            "indicators": int(self.indicators["indicator"].nunique()) if len(self.indicators) else 0,
+        }
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Layers as stored in the file: lists joined with ';', dates as ISO text."""
+        out = {"meta": pd.DataFrame({"key": list(self.meta), "value": [str(v) for v in self.meta.values()]})}
+        for f in fields(self):
+            if f.name in ("meta", "path"):
+                continue
+            frame = getattr(self, f.name)
+            if frame is None:
+                continue
+            out[f.name] = _serialise(f.name, frame)
+        return out
+
+
+def _serialise(layer: str, frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    spec = schema.LAYERS[layer]
+    for col in spec.columns:
+        if col.name not in frame.columns:
+            continue
+        s = frame[col.name]
+        if col.kind == "list":
+            frame[col.name] = s.map(lambda v: schema.LIST_SEPARATOR.join(v) if isinstance(v, (tuple, list)) and v
+                                    else (v if isinstance(v, str) and v else None)).astype("object")
+        elif col.kind == "date":
+            d = pd.to_datetime(s, errors="coerce")
+            frame[col.name] = d.dt.strftime("%Y-%m-%d").astype("object").where(d.notna(), None)
+        elif col.kind == "int":
+            frame[col.name] = pd.to_numeric(s, errors="coerce").astype("float64")
+    return frame.reset_index(drop=True)
+
+
+def content_hash(path: str | os.PathLike) -> str:
+    """SHA-256 of the file's bytes: a cache key that changes whenever the workspace does."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+STALE_TEMP_S = 3600  # a temporary file of a live writer untouched this long is left over, too
+
+
+def _temp_prefix(path: Path) -> str:
+    """Prefix of the temporary files a save writes beside ``path`` (the writer's process id in it)."""
+    return f".{path.stem}-{os.getpid()}-"
+
+
+def remove_stale_temp_files(path: str | os.PathLike) -> list[Path]:
+    """Delete temporary files that interrupted saves (a killed process) left beside ``path``:
+    those of a process that no longer runs, or untouched for an hour. Returns what was removed."""
+    path = Path(path)
+    pattern = re.compile(rf"^\.{re.escape(path.stem)}-(\d+)-[A-Za-z0-9_]+\.gpkg(-journal|-wal|-shm)?$")
+    removed = []
+    for candidate in path.parent.glob(f".{glob.escape(path.stem)}-*"):
+        match = pattern.match(candidate.name)
+        if not match or int(match.group(1)) == os.getpid():
+            continue
+        try:
+            os.kill(int(match.group(1)), 0)
+            alive = True
+        except ProcessLookupError:
+            alive = False
+        except PermissionError:  # another user's live process
+            alive = True
+        try:
+            if not alive or time.time() - candidate.stat().st_mtime > STALE_TEMP_S:
+                candidate.unlink()
+                removed.append(candidate)
+        except FileNotFoundError:
+            continue
+    if removed:
+        log.warning("removed %d temporary file(s) of interrupted saves beside %s", len(removed), path)
+    return removed
+
+
+def read_workspace(path: str | os.PathLike) -> Workspace:
+    """Read and validate a workspace GeoPackage (first removing what interrupted saves left
+    beside it, see :func:`remove_stale_temp_files`).
+
+    Raises :class:`WorkspaceError` listing every problem (file, layer, row, field).
+    """
+    path = Path(path)
+    name = path.name
+    if path.parent.is_dir():
+        remove_stale_temp_files(path)
+    if not path.is_file():
+        raise WorkspaceError([Problem(name, None, None, None, "file_missing")])
+    try:
+        layers = {str(n) for n, _ in pyogrio.list_layers(path)}
+    except Exception as exc:  # GDAL raises several types for a broken file
+        raise WorkspaceError([Problem(name, None, None, None, "file_unreadable", {"detail": str(exc)[:200]})]) from exc
+    raw, problems = {}, []
+    for layer in schema.LAYERS:
+        if layer not in layers:
+            continue
+        try:
+            raw[layer] = pyogrio.read_dataframe(path, layer=layer, fid_as_index=True)
+        except Exception as exc:
+            problems.append(Problem(name, layer, None, None, "layer_unreadable", {"detail": str(exc)[:200]}))
+    typed, found = validate_tables(raw, name)
+    problems += found
+    if problems:
+        raise WorkspaceError(problems)
+    return _from_tables(typed, path)
+
+
+def _from_tables(typed: dict, path: Path | None) -> Workspace:
+    tables = {k: v.reset_index(drop=True) for k, v in typed.items()}
+    meta_table = tables.pop("meta")
+    meta = dict(zip(meta_table["key"], meta_table["value"]))
+    names = {f.name for f in fields(Workspace)}
+    return Workspace(meta=meta, path=path, **{k: v for k, v in tables.items() if k in names})
+
+
+def validate_workspace(ws: Workspace, file: str = "<workspace>") -> list[Problem]:
+    """Every problem of an in-memory workspace, as :func:`read_workspace` would report."""
+    return validate_tables(ws.tables(), file)[1]
+
+
+def write_workspace(ws: Workspace, path: str | os.PathLike) -> Path:
+    """Validate ``ws`` and write it to ``path`` atomically; returns the path.
+
+    On any problem nothing is written and an existing file stays as it was.
+    """
+    path = Path(path)
+    tables = ws.tables()
+    _, problems = validate_tables(tables, path.name)
+    if problems:
+        raise WorkspaceError(problems)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".gpkg", dir=path.parent)
+    os.close(fd)
+    os.unlink(tmp)  # GDAL must create the file itself
+    try:
+        for layer, frame in tables.items():
+            spec = schema.LAYERS[layer]
+            kwargs = {}
+            if spec.geometry:
+                kwargs["geometry_type"] = "MultiPolygon" if spec.geometry == "Polygon" else "Point"
+                kwargs["promote_to_multi"] = spec.geometry == "Polygon"
+            pyogrio.write_dataframe(frame, tmp, layer=layer, driver="GPKG", **kwargs)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path

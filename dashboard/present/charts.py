@@ -1,0 +1,292 @@
+"""Static images for reports and downloads (matplotlib, no browser, no network): the map
+with legend, scale bar, north arrow and attribution, and the profile charts.
+
+Every image is drawn on its own ``matplotlib.figure.Figure``: no pyplot, whose "current
+figure" is shared by all threads (Streamlit serves each browser session in a thread of its
+own, so two people downloading at once would draw into each other's figures). Polygons are
+drawn here too, not with ``GeoSeries.plot``, which calls pyplot.
+"""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import shapely
+from matplotlib import patheffects
+from matplotlib.collections import LineCollection, PathCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.path import Path
+
+from dashboard.present import classify, maps
+from dashboard.present.format import format_number
+from dashboard.present.i18n import phase_labels
+
+HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+
+STATUS_COLOURS = {"ok": "#1a9850", "gap": "#d73027", "none": "#bdbdbd"}
+matplotlib.rcParams.update({"font.family": "DejaVu Sans", "font.size": 9, "svg.fonttype": "none"})  # once, at import
+
+
+def figure(size, layout: str | None = None):
+    """A new (figure, axes) pair that belongs to nobody else."""
+    fig = Figure(figsize=size, layout=layout)
+    return fig, fig.add_subplot()
+
+
+def need_class_labels(lang: str = "de") -> list[str]:
+    """The need index's five classes in words, lowest need first (what a council reads)."""
+    from dashboard.present.i18n import t
+
+    return [t(f"need_level_{k}", lang) for k in range(1, 6)]
+
+
+def to_bytes(fig, fmt: str = "png", dpi: int = 150) -> bytes:
+    """The figure as PNG, JPEG or SVG bytes. Layout is fixed by the figure itself (no
+    'tight' bounding box, which would draw everything twice)."""
+    buffer = io.BytesIO()
+    options = {"pil_kwargs": {"quality": 90}} if fmt in ("jpg", "jpeg") else {}
+    fig.savefig(buffer, format=fmt, dpi=dpi, facecolor="white", metadata=_metadata(fmt), **options)
+    return buffer.getvalue()
+
+
+def _metadata(fmt: str) -> dict | None:
+    """No creation date in the file: the same map gives the same bytes."""
+    return {"Date": None} if fmt == "svg" else None
+
+
+def _polygon_path(geometry) -> Path:
+    """One compound path of a (multi)polygon: exteriors and holes (metres)."""
+    rings = []
+    for polygon in shapely.get_parts(geometry):
+        rings.append(shapely.get_coordinates(polygon.exterior))
+        rings.extend(shapely.get_coordinates(hole) for hole in polygon.interiors)
+    return Path.make_compound_path(*[Path(ring, closed=True) for ring in rings if len(ring)])
+
+
+def draw_polygons(ax, geometries, facecolor, edgecolor="#555555", linewidth=0.6, zorder=1) -> None:
+    """Fill (multi)polygons (one colour each or one for all) with outlines, on ``ax``."""
+    paths = [_polygon_path(g) for g in geometries]
+    ax.add_collection(PathCollection(paths, facecolors=facecolor, edgecolors=edgecolor, linewidths=linewidth,
+                                     zorder=zorder))
+    ax.update_datalim(np.vstack([p.vertices for p in paths]) if paths else np.zeros((0, 2)))
+
+
+def draw_outlines(ax, geometries, color, linewidth, zorder=2) -> None:
+    """The boundary lines of (multi)polygons on ``ax``."""
+    rings = [shapely.get_coordinates(line) for line in shapely.get_parts(shapely.boundary(np.asarray(geometries)))]
+    ax.add_collection(LineCollection(rings, colors=color, linewidths=linewidth, zorder=zorder))
+
+
+def _nice_length(span_m: float) -> float:
+    """A round scale-bar length of about a fifth of the map width (metres)."""
+    target = span_m / 5
+    magnitude = 10 ** np.floor(np.log10(target))
+    for step in (1, 2, 5, 10):
+        if step * magnitude >= target:
+            return step * magnitude
+    return 10 * magnitude
+
+
+def _scale_bar_and_north(ax, bounds, lang):
+    minx, miny, maxx, maxy = bounds
+    length = _nice_length(maxx - minx)
+    x0, y0 = minx + (maxx - minx) * 0.04, miny + (maxy - miny) * 0.05
+    ax.plot([x0, x0 + length], [y0, y0], color="black", lw=3, solid_capstyle="butt")
+    label = f"{length / 1000:g} km" if length >= 1000 else f"{length:.0f} m"
+    ax.text(x0 + length / 2, y0 + (maxy - miny) * 0.015, label.replace(".", ",") if lang == "de" else label,
+            ha="center", va="bottom", fontsize=8)
+    nx, ny = maxx - (maxx - minx) * 0.05, maxy - (maxy - miny) * 0.12
+    ax.annotate("N", xy=(nx, ny + (maxy - miny) * 0.07), xytext=(nx, ny), ha="center", va="center",
+                fontsize=10, fontweight="bold", arrowprops={"arrowstyle": "-|>", "color": "black", "lw": 1.5})
+
+
+def static_map(ws, *, district_id: str | None = None, shading: pd.Series | None = None,
+               shading_title: str = "", palette: str = "YlGnBu", k: int = 5, offers=None,
+               family_centres=None, partners=None, lang: str = "de", attribution: str = "",
+               size=(7.5, 6.0), class_labels: list[str] | None = None):
+    """A printable map (matplotlib Figure, EPSG of the workspace, metres): districts shaded
+    by ``shading`` (per district_id, quantile classes) or plain, the focus district outlined,
+    offers coloured by life phase, Familienzentren (squares), partners (diamonds); legend,
+    scale bar, north arrow and attribution. ``class_labels``: words for the classes, lowest
+    first (e.g. the need index as "sehr niedrig" … "sehr hoch"), instead of value ranges."""
+    fig, ax = figure(size)
+    fig.subplots_adjust(left=0.01, right=0.64, top=0.98, bottom=0.05)
+    districts = ws.districts
+    handles = []
+    if shading is not None:
+        values = shading.reindex(districts["district_id"]).astype(float)
+        k = len(class_labels) if class_labels else k
+        classes = classify.classify(pd.Series(values.to_numpy()), "quantiles", k)
+        colours = classify.palette(palette, max(classes.k, 1)) if classes.k else []
+        fill = [colours[c] if c >= 0 else classify.NO_DATA_COLOUR for c in classes.classes]
+        for i, colour in enumerate(colours):
+            lo, hi = classes.edges[i], classes.edges[i + 1]
+            label = class_labels[round(i * (len(class_labels) - 1) / max(classes.k - 1, 1))] if class_labels else \
+                f"{format_number(lo, 1, lang)} – {format_number(hi, 1, lang)}"
+            handles.append(Patch(facecolor=colour, edgecolor="#777777", label=label))
+        if values.isna().any():
+            handles.append(Patch(facecolor=classify.NO_DATA_COLOUR, edgecolor="#777777",
+                                 label="keine Angabe" if lang == "de" else "not disclosed"))
+    else:
+        fill = ["#eeeeee"] * len(districts)
+    draw_polygons(ax, districts.geometry, fill)
+    if district_id is not None:
+        focus = districts[districts["district_id"] == district_id]
+        draw_outlines(ax, focus.geometry, "#d7191c", 2.2)
+        bounds = focus.total_bounds
+        pad = max(bounds[2] - bounds[0], bounds[3] - bounds[1]) * 0.15
+        bounds = (bounds[0] - pad, bounds[1] - pad, bounds[2] + pad, bounds[3] + pad)
+        for row in districts.itertuples():  # names of the neighbours in view (a few)
+            p = row.geometry.representative_point()
+            if bounds[0] < p.x < bounds[2] and bounds[1] < p.y < bounds[3]:
+                ax.text(p.x, p.y, row.name, fontsize=7, ha="center", color="#222222", path_effects=HALO,
+                        fontweight="bold" if row.district_id == district_id else "normal")
+    else:
+        bounds = tuple(districts.total_bounds)
+        for row in districts.itertuples():
+            p = row.geometry.representative_point()
+            ax.text(p.x, p.y, row.name, fontsize=6.5, ha="center", color="#222222", path_effects=HALO)
+    labels = phase_labels(ws.life_phases, lang)
+    colours = dict(zip(ws.life_phases["phase_id"], ws.life_phases["colour"]))
+    if offers is not None and len(offers):
+        sited = offers[offers.geometry.notna()]
+        first = sited["life_phases"].map(lambda ps: next((p for p in labels if p in ps), None))
+        ax.scatter(sited.geometry.x, sited.geometry.y, s=22, c=[colours.get(p, "#999999") for p in first],
+                   edgecolors="#222222", linewidths=0.5, zorder=3)
+        for p in labels:
+            if (first == p).any():
+                handles.append(Line2D([], [], marker="o", ls="", markerfacecolor=colours[p], markeredgecolor="#222222",
+                                      label=labels[p]))
+    if family_centres is not None and len(family_centres):
+        ax.scatter(family_centres.geometry.x, family_centres.geometry.y, s=40, marker="s",
+                   c=maps.FAMILY_CENTRE_COLOUR, edgecolors="white", linewidths=0.8, zorder=4)
+        handles.append(Line2D([], [], marker="s", ls="", markerfacecolor=maps.FAMILY_CENTRE_COLOUR,
+                              markeredgecolor="white", label="Familienzentrum" if lang == "de" else "Family centre"))
+    if partners is not None and len(partners):
+        ax.scatter(partners.geometry.x, partners.geometry.y, s=30, marker="D", c=maps.PARTNER_COLOUR,
+                   edgecolors="white", linewidths=0.6, zorder=4)
+        handles.append(Line2D([], [], marker="D", ls="", markerfacecolor=maps.PARTNER_COLOUR, markeredgecolor="white",
+                              label="Netzwerkpartner" if lang == "de" else "Network partner"))
+    ax.set_xlim(bounds[0], bounds[2])
+    ax.set_ylim(bounds[1], bounds[3])
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    _scale_bar_and_north(ax, bounds, lang)
+    if handles:
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7.5, frameon=False,
+                  title=shading_title or None, title_fontsize=8)
+    crs = ws.crs.to_string() if ws.crs is not None else ""
+    ax.text(1.0, -0.02, f"{attribution} · {crs}".strip(" ·"), transform=ax.transAxes, ha="right", va="top",
+            fontsize=6.5, color="#555555")
+    return fig
+
+
+def need_map(ws, need_score: pd.Series, *, district_id: str | None = None, offers=None, partners=None,
+             lang: str = "de", attribution: str = "", size=(7.5, 6.0)):
+    """The districts by need (the need index in five worded classes, no z-scores), with the
+    Familienzentren, optionally one district outlined and offers/partners drawn."""
+    from dashboard.present.i18n import t
+
+    return static_map(ws, district_id=district_id, shading=need_score, shading_title=t("need_map_title", lang),
+                      palette="YlOrRd", offers=offers, family_centres=ws.family_centres, partners=partners, lang=lang,
+                      attribution=attribution, size=size, class_labels=need_class_labels(lang))
+
+
+def population_chart(profile, lang: str = "de"):
+    """Horizontal bars: share of each life phase in the district beside the city share (%)."""
+    pop = profile.population
+    share = pop["share_value"].astype(float)  # numbers, never formatted text (German or English)
+    city = pop["city_share_value"].astype(float)
+    y = np.arange(len(pop))
+    fig, ax = figure((6.5, 2.8), layout="constrained")
+    ax.barh(y - 0.2, share, height=0.38, color="#2c7fb8", label=profile.name)
+    ax.barh(y + 0.2, city, height=0.38, color="#bdbdbd", label="Stadt" if lang == "de" else "City")
+    ax.set_yticks(y, pop["phase"])
+    ax.invert_yaxis()
+    ax.set_xlabel("% der Bevölkerung" if lang == "de" else "% of population")
+    ax.legend(fontsize=7, frameon=False, loc="lower right")
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
+
+def chain_strip(profile, lang: str = "de"):
+    """The district's life chain as a strip of phases coloured by coverage (reach)."""
+    chain = profile.chain
+    fig, ax = figure((7.5, 1.5))
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.98, bottom=0.02)
+    for i, row in enumerate(chain.itertuples()):
+        ax.add_patch(Rectangle((i, 0), 0.95, 1, color=STATUS_COLOURS[row.status]))
+        reach = "–" if pd.isna(row.reach_share) else f"{100 * row.reach_share:.0f} %"
+        ax.text(i + 0.475, 0.72, reach, ha="center", va="center", color="white", fontsize=10, fontweight="bold")
+        ax.text(i + 0.475, 0.32, _short(row.phase), ha="center", va="center", color="white", fontsize=6)
+    ax.set_xlim(0, len(chain))
+    ax.set_ylim(0, 1)
+    ax.set_axis_off()
+    return fig
+
+
+def _short(label: str) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(label, 15, break_long_words=False))
+
+
+def chain_matrix(cov, ws, lang: str = "de", measure: str = "reach_share", threshold: int = 3):
+    """Heat matrix districts × life phases of a coverage measure (reach in %), gaps framed;
+    figures as published (withheld ones shown as –)."""
+    from dashboard.analysis.coverage import public_table
+
+    labels = phase_labels(ws.life_phases, lang)
+    names = dict(zip(ws.districts["district_id"], ws.districts["name"]))
+    matrix = public_table(cov.table, threshold).pivot(index="district_id", columns="phase_id", values=measure)
+    matrix = matrix.reindex(index=list(names), columns=list(labels))
+    values = matrix.to_numpy(float) * (100 if measure == "reach_share" else 1)
+    fig, ax = figure((11, 0.42 * len(names) + 1.6), layout="constrained")
+    image = ax.imshow(np.ma.masked_invalid(values), cmap="YlGnBu", aspect="auto", vmin=0,
+                      vmax=100 if measure == "reach_share" else None)
+    for (i, j), v in np.ndenumerate(values):
+        text = "–" if np.isnan(v) else f"{v:.0f}"
+        ax.text(j, i, text, ha="center", va="center", fontsize=9, color="white" if v > 60 else "#222222")
+        if measure == "reach_share" and not np.isnan(v) and v < 100 * cov.params.min_reach:
+            ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="#d73027", lw=2))
+    ax.set_xticks(range(len(labels)), ["\n".join(__import__("textwrap").wrap(v, 16)) for v in labels.values()],
+                  fontsize=8)
+    ax.set_yticks(range(len(names)), list(names.values()), fontsize=9)
+    ax.xaxis.tick_top()
+    fig.colorbar(image, ax=ax, shrink=0.6, label="% erreicht" if lang == "de" else "% reached")
+    return fig
+
+
+def wegweiser_map(ws, x: float, y: float, offers, lang: str = "de", attribution: str = "", size=(6.2, 4.6)):
+    """The hand-out's small map: the family's place (star, x/y in metres), the listed sited
+    offers numbered 1, 2, … in list order, district outlines and names, scale bar."""
+    fig, ax = figure(size)
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.99, bottom=0.05)
+    sited = offers[offers.geometry.notna()] if len(offers) else offers
+    xs = np.r_[x, sited.geometry.x.to_numpy()] if len(sited) else np.array([x])
+    ys = np.r_[y, sited.geometry.y.to_numpy()] if len(sited) else np.array([y])
+    half = max(xs.max() - xs.min(), ys.max() - ys.min(), 600) / 2 * 1.2
+    cx, cy = (xs.max() + xs.min()) / 2, (ys.max() + ys.min()) / 2
+    bounds = (cx - half * size[0] / size[1], cy - half, cx + half * size[0] / size[1], cy + half)
+    draw_polygons(ax, ws.districts.geometry, "#f2f2f2", edgecolor="#888888")
+    for row in ws.districts.itertuples():
+        p = row.geometry.representative_point()
+        if bounds[0] < p.x < bounds[2] and bounds[1] < p.y < bounds[3]:
+            ax.text(p.x, p.y, row.name, fontsize=7, ha="center", color="#666666", path_effects=HALO)
+    for number, (px, py) in enumerate(zip(sited.geometry.x, sited.geometry.y), start=1):
+        ax.scatter([px], [py], s=150, c="#2b83ba", edgecolors="white", linewidths=1.0, zorder=3)
+        ax.text(px, py, str(number), fontsize=7, ha="center", va="center", color="white", fontweight="bold",
+                zorder=4)
+    ax.scatter([x], [y], s=260, marker="*", c="#d7191c", edgecolors="white", linewidths=0.8, zorder=5)
+    ax.set_xlim(bounds[0], bounds[2])
+    ax.set_ylim(bounds[1], bounds[3])
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    _scale_bar_and_north(ax, bounds, lang)
+    ax.text(1.0, -0.02, attribution, transform=ax.transAxes, ha="right", va="top", fontsize=6.5, color="#555555")
+    return fig

@@ -1,0 +1,43 @@
+"""Numbers for people: counts, measured values and dates with German or English separators;
+a count below the disclosure threshold is written as '< 3', a withheld one as 'keine Angabe'."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dashboard.present.i18n import t
+
+
+def format_count(value, threshold: int = 3, lang: str = "de", withheld_text: str | None = None) -> str:
+    """A person count for display: '1.234' (de) / '1,234' (en), '< 3' below the threshold,
+    'keine Angabe' / 'not disclosed' when missing."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return withheld_text or t("not_disclosed", lang)
+    if 0 < value < threshold:
+        return f"< {threshold}"
+    text = f"{round(float(value)):,}"
+    return text.replace(",", ".") if lang == "de" else text
+
+
+def format_number(value, decimals: int = 1, lang: str = "de") -> str:
+    """A measured value (rate, share) for display with German or English separators."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return t("not_disclosed", lang)
+    text = f"{float(value):,.{decimals}f}"
+    if lang == "de":
+        text = text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+    return text
+
+
+def format_stand(value, lang: str = "de") -> str:
+    """A data stand for display: an ISO date as 09.05.2011 (de) or 2011-05-09 (en); a year
+    or any other text as it is."""
+    text = str(value or "").strip()
+    try:
+        day = pd.Timestamp(text) if len(text) == 10 and text[4] == "-" else None
+    except ValueError:
+        day = None
+    if day is None:
+        return text
+    return day.strftime("%d.%m.%Y") if lang == "de" else day.strftime("%Y-%m-%d")

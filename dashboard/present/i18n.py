@@ -1,0 +1,741 @@
+"""UI texts in German (default) and English: ``t(key, lang, **params)``."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+LANGUAGES = {"de": "Deutsch", "en": "English"}
+
+TEXT: dict[str, tuple[str, str]] = {
+    "app_title": ("Präventionsatlas", "Prevention Atlas"),
+    "not_disclosed": ("keine Angabe", "not disclosed"),
+    "fictional_default": ("Fiktive Demodaten", "Fictional demo data – no real persons, offers or statistics"),
+    "page_home": ("Start", "Home"),
+    "page_map": ("Karte", "Map"),
+    "tagline": (
+        "Sozialraumplanung für Präventionsketten: Angebote, Familienzentren und Netzwerkpartner "
+        "entlang der Lebenskette – im Blick auf die Menschen, die im Sozialraum leben.",
+        "Social-space planning for prevention chains: offers, family centres and network partners "
+        "along the life chain – seen against the people living in each district.",
+    ),
+    "loaded_workspace": ("Geladener Arbeitsbereich", "Loaded workspace"),
+    "municipality": ("Kommune", "Municipality"),
+    "ags": ("Gemeindeschlüssel (AGS)", "Municipality key (AGS)"),
+    "data_stand": ("Datenstand", "Data as of"),
+    "file": ("Datei", "File"),
+    "crs": ("Koordinatensystem", "Coordinate system"),
+    "sources": ("Quellen", "Sources"),
+    "licences": ("Lizenzen", "Licences"),
+    "count_districts": ("Sozialräume", "Districts"),
+    "count_offers": ("Angebote", "Offers"),
+    "count_family_centres": ("Familienzentren", "Family centres"),
+    "count_partners": ("Netzwerkpartner", "Network partners"),
+    "count_networks": ("Netzwerke", "Networks"),
+    "count_population": ("Einwohnerinnen und Einwohner", "Inhabitants"),
+    "count_cells": ("Bevölkerungs-Rasterzellen", "Population grid cells"),
+    "count_indicators": ("Sozialindikatoren", "Social indicators"),
+    "life_chain": ("Lebenskette", "Life chain"),
+    "pages": ("Seiten", "Pages"),
+    "goto_map": ("Karte der Angebote und Sozialräume", "Map of offers and districts"),
+    "workspace_error": (
+        "Der Arbeitsbereich konnte nicht geladen werden. Bitte die folgenden Probleme in der Datei beheben:",
+        "The workspace could not be loaded. Please fix these problems in the file:",
+    ),
+    "workspace_hint": (
+        "Eine andere Datei wird über die Umgebungsvariable PRAEVENTIONSATLAS_WORKSPACE geöffnet.",
+        "Open another file with the environment variable PRAEVENTIONSATLAS_WORKSPACE.",
+    ),
+    "assets_missing": (
+        "Die lokalen Kartenbibliotheken fehlen oder sind verändert ({detail}). Bitte 'make setup' ausführen.",
+        "The local map libraries are missing or changed ({detail}). Please run 'make setup'.",
+    ),
+    "settings_error": ("Ungültige Einstellung: {detail}", "Invalid setting: {detail}"),
+    "unexpected_error": (
+        "Ein unerwarteter Fehler ist aufgetreten. Bitte Seite neu laden; bleibt der Fehler, an die "
+        "Administration melden (Zeitpunkt: {when}).",
+        "An unexpected error occurred. Please reload the page; if it persists, tell your administrator "
+        "(time: {when}).",
+    ),
+    "district": ("Sozialraum", "District"),
+    "parent": ("Stadtbezirk", "Borough"),
+    "keine_angabe": ("keine Angabe", "not disclosed"),
+    # map page
+    "filters": ("Filter", "Filters"),
+    "all": ("alle", "all"),
+    "only_cost_free": ("nur kostenfreie Angebote", "only free offers"),
+    "only_barrier_free": ("nur barrierefreie Angebote", "only barrier-free offers"),
+    "valid_at": ("nur Angebote gültig am", "only offers valid on"),
+    "date": ("Datum", "Date"),
+    "providers": ("Träger", "Providers"),
+    "map_theme": ("Thema der Flächenfärbung", "Shading theme"),
+    "theme_indicator": ("Sozialindikator", "Social indicator"),
+    "theme_population": ("Zielgruppe einer Lebensphase", "Target population of a life phase"),
+    "indicator": ("Indikator", "Indicator"),
+    "phase": ("Lebensphase", "Life phase"),
+    "measure": ("Maß", "Measure"),
+    "measure_absolute": ("Anzahl Personen", "Number of persons"),
+    "measure_share": ("Anteil an der Bevölkerung", "Share of population"),
+    "measure_density": ("Personen je km²", "Persons per km²"),
+    "scheme": ("Klassenbildung", "Classification"),
+    "n_classes": ("Anzahl Klassen", "Number of classes"),
+    "palette": ("Farbschema", "Colour scheme"),
+    "show_grid": ("Bevölkerungsraster zeigen", "Show population grid"),
+    "focus": ("Sozialraum im Fokus", "District in focus"),
+    "whole_city_option": ("— ganze Stadt —", "— whole city —"),
+    "shown_counts": (
+        "Angezeigt: {offers} von {offers_total} Angeboten ({outreach} aufsuchend), {centres} von {centres_total} "
+        "Familienzentren, {partners} von {partners_total} Netzwerkpartnern.",
+        "Shown: {offers} of {offers_total} offers ({outreach} outreach), {centres} of {centres_total} family "
+        "centres, {partners} of {partners_total} network partners.",
+    ),
+    "click_hint": (
+        "Klick auf einen Sozialraum öffnet seine Übersicht; Klick auf ein Symbol zeigt Details.",
+        "Click a district to open its overview; click a symbol for details.",
+    ),
+    "panel_population": ("Bevölkerung nach Lebensphase", "Population by life phase"),
+    "panel_indicators": ("Sozialindikatoren (Stadt: gewichteter Mittelwert)", "Social indicators (city: weighted mean)"),
+    "panel_offers": ("Angebote nach Lebensphase (mit Filter)", "Offers by life phase (filtered)"),
+    "panel_sites": ("Familienzentren und Netzwerkpartner im Sozialraum", "Family centres and partners in the district"),
+    "panel_none": ("keine", "none"),
+    "panel_pick": ("Sozialraum in der Karte anklicken oder oben auswählen.", "Click a district on the map or pick it above."),
+    "share_link": ("Link zu dieser Ansicht: die Adresse im Browser enthält alle Einstellungen.",
+                   "Link to this view: the browser address holds all settings."),
+    # coverage pages
+    "page_chain": ("Lebenskette", "Life chain"),
+    "page_gaps": ("Lücken & Parallelstrukturen", "Gaps & duplicates"),
+    "goto_chain": ("Lebenskette: Abdeckung je Sozialraum und Lebensphase", "Life chain: coverage by district and phase"),
+    "goto_gaps": ("Lücken, Parallelstrukturen und Übergänge", "Gaps, duplicate offers and transitions"),
+    "cov_settings": ("Annahmen", "Assumptions"),
+    "cov_radius": ("Fußweg-Entfernung (m)", "Walking distance (m)"),
+    "cov_detour": ("Umwegfaktor (Weg ÷ Luftlinie)", "Detour factor (route ÷ straight line)"),
+    "cov_min_reach": ("Lücke, wenn weniger erreicht als (%)", "Gap when fewer reached than (%)"),
+    "cov_min_ratio": ("… oder weniger Angebote je 1.000 als", "… or fewer offers per 1,000 than"),
+    "cov_overlap": ("Parallelstruktur ab gemeinsamer Zielgruppe (%)", "Duplicate from shared target group (%)"),
+    "cov_drop": ("Übergang bricht bei Rückgang der Erreichung um (Prozentpunkte)", "Transition breaks at a reach drop of (points)"),
+    "cov_need_weighted": ("Nachfrage nach Bedarfsindex gewichten", "Weight demand by the need index"),
+    "measure_choice": ("Kennzahl", "Measure"),
+    "city_row": ("Stadt gesamt", "Whole city"),
+    "chain_hint": (
+        "Zelle anklicken (oder unten wählen), um Angebote und Zahlen dahinter zu sehen. Rot: unter der Schwelle.",
+        "Click a cell (or pick below) to see its offers and the numbers behind it. Red: below the threshold.",
+    ),
+    "numbers_behind": ("Zahlen dahinter", "Numbers behind it"),
+    "reached_cells": ("erreicht", "reached"),
+    "unreached_cells": ("nicht erreicht", "not reached"),
+    "offers_serving": ("Angebote für diese Zelle", "Offers for this cell"),
+    "transitions_here": ("Übergänge in diesem Sozialraum", "Transitions in this district"),
+    "no_transitions": ("Keine abbrechenden Übergänge.", "No broken transitions."),
+    "need_rank": ("Bedarfsindex-Rang", "Need index rank"),
+    "need_class": ("Bedarfsklasse", "Need class"),
+    "need_map_title": ("Bedarf nach Bedarfsindex (Fünftel der Sozialräume)", "Need by need index (fifths of districts)"),
+    "need_level_1": ("sehr niedrig", "very low"),
+    "need_level_2": ("niedrig", "low"),
+    "need_level_3": ("mittel", "medium"),
+    "need_level_4": ("hoch", "high"),
+    "need_level_5": ("sehr hoch", "very high"),
+    "tab_gaps": ("Lücken", "Gaps"),
+    "tab_duplicates": ("Parallelstrukturen", "Duplicates"),
+    "tab_transitions": ("Übergänge", "Transitions"),
+    "n_gaps": ("{n} Lücken, nach Rang", "{n} gaps, by rank"),
+    "gap_rank_rule": ("Rang: zuerst die Lebensphasen mit Vorrang ({phases}), darin nach dem Anteil nicht erreichter "
+                      "Personen × Bedarf des Sozialraums.",
+                      "Rank: the phases with priority first ({phases}), within them by the share not reached × the "
+                      "district's need."),
+    "n_duplicates": ("{n} Paare von Angeboten gleicher Lebensphase und Kategorie mit überlappendem Einzugsgebiet",
+                     "{n} pairs of offers of the same phase and category with overlapping catchments"),
+    "n_transitions": ("{n} abbrechende Übergänge", "{n} broken transitions"),
+    "download_csv": ("CSV herunterladen", "Download CSV"),
+    "download_xlsx": ("Alle Tabellen als Excel (XLSX)", "All tables as Excel (XLSX)"),
+    "phases_shown": ("Lebensphasen", "Life phases"),
+    "map_gaps": ("Lücken je Sozialraum", "Gaps per district"),
+    "rules_note": (
+        "Erreichung: Anteil der Zielgruppe, die in {dist} m Fußweg (Luftlinie × {detour}) ein passendes Angebot "
+        "vor Ort hat oder in einem Sozialraum wohnt, den ein aufsuchendes Angebot abdeckt.",
+        "Reach: share of the target group within {dist} m on foot (straight line × {detour}) of a matching "
+        "offer, or living in a district covered by an outreach offer.",
+    ),
+    # profile page
+    "page_profile": ("Sozialraumprofil", "District profile"),
+    "goto_profile": ("Sozialraumprofil mit PDF und Tabellen", "District profile with PDF and tables"),
+    "open_profile": ("Sozialraumprofil öffnen", "Open the district profile"),
+    "need_rank_of": ("Bedarfsindex Rang {rank} von {of}", "Need index rank {rank} of {of}"),
+    "col_persons": ("Personen", "Persons"),
+    "col_share": ("Anteil %", "Share %"),
+    "col_city_share": ("Stadt %", "City %"),
+    "indicators_title": ("Sozialindikatoren im Vergleich", "Social indicators compared"),
+    "col_value": ("Wert", "Value"),
+    "col_previous": ("Vorjahr", "Previous year"),
+    "col_change": ("Veränderung", "Change"),
+    "col_city": ("Stadt", "City"),
+    "col_unit": ("Einheit", "Unit"),
+    "offers_by_phase": ("Angebote nach Lebensphase", "Offers by life phase"),
+    "col_offer": ("Angebot", "Offer"),
+    "col_where": ("Ort", "Where"),
+    "downloads": ("Herunterladen", "Downloads"),
+    "download_pdf": ("PDF dieses Sozialraums", "PDF of this district"),
+    "download_city_pdf": ("Gesamtbericht der Stadt (PDF, etwa 15 s)", "Whole-city report (PDF, about 15 s)"),
+    "download_map_png": ("Karte als PNG (Präsentation)", "Map as PNG (presentation)"),
+    "download_chart_png": ("Diagramm Bevölkerung (PNG)", "Population chart (PNG)"),
+    "download_chart_svg": ("Diagramm Bevölkerung (SVG)", "Population chart (SVG)"),
+    "download_chain_png": ("Lebenskette (PNG)", "Life chain (PNG)"),
+    "download_xlsx_profile": ("Tabellen als Excel (XLSX)", "Tables as Excel (XLSX)"),
+    "sheet_population": ("Bevölkerung", "Population"),
+    "sheet_indicators": ("Indikatoren", "Indicators"),
+    "sheet_coverage": ("Abdeckung (Erreichung)", "Coverage (reach)"),
+    "sheet_gaps": ("Lücken", "Gaps"),
+    "sheet_offers": ("Angebote", "Offers"),
+    "download_layer": ("Ebene zum Herunterladen", "Layer to download"),
+    "download_layer_csv": ("Gefilterte Ebene (CSV)", "Filtered layer (CSV)"),
+    "download_layer_geojson": ("Gefilterte Ebene (GeoJSON)", "Filtered layer (GeoJSON)"),
+    "download_map_view_png": ("Kartenansicht als PNG", "Map view as PNG"),
+    # presentation
+    "page_present": ("Präsentation", "Presentation"),
+    "present_on": ("Präsentationsmodus starten", "Start presentation mode"),
+    "present_off": ("Beenden", "Exit"),
+    "present_districts": ("Sozialräume für die Präsentation", "Districts to present"),
+    "present_prev": ("◀ Zurück", "◀ Previous"),
+    "present_next": ("Weiter ▶", "Next ▶"),
+    "slide_of": ("Folie {i} von {n}", "Slide {i} of {n}"),
+    "slide_city": ("Überblick {city}", "Overview {city}"),
+    "slide_chain": ("Lebenskette: Erreichung je Sozialraum und Lebensphase", "Life chain: reach by district and phase"),
+    "slide_gaps": ("Wichtigste Lücken", "Main gaps"),
+    "present_hint": (
+        "Wählen Sie Sozialräume und starten Sie die Präsentation: Seitenleiste und Bedienelemente werden "
+        "ausgeblendet, Schrift und Karten vergrößert.",
+        "Choose districts and start: the sidebar and controls are hidden, fonts and maps enlarged.",
+    ),
+    # editing
+    "page_edit": ("Angebote pflegen", "Maintain offers"),
+    "edit_needs_login": ("Zum Pflegen bitte als Planung oder Netzwerkpartner anmelden (Seite „Anmeldung“).",
+                         "Please sign in as planner or partner to maintain offers (page 'Sign in')."),
+    "edit_layer": ("Ebene", "Layer"),
+    "edit_record": ("Eintrag", "Record"),
+    "edit_new": ("— neuer Eintrag —", "— new record —"),
+    "edit_stale": ("{n} Angebote wurden seit über 18 Monaten nicht aktualisiert (⚠).",
+                   "{n} offers have not been updated for over 18 months (⚠)."),
+    "edit_stale_short": ("veraltet", "stale"),
+    "edit_save": ("Speichern", "Save"),
+    "edit_saved": ("Gespeichert.", "Saved."),
+    "edit_unchanged": ("Nichts geändert – nichts gespeichert.", "Nothing changed – nothing saved."),
+    "edit_position_missing": ("Bitte die Lage angeben: Adresse suchen, in die Karte klicken oder Breite/Länge "
+                              "eintragen.", "Please give the position: search an address, click the map or enter "
+                              "latitude/longitude."),
+    "edit_latitude": ("Breite (WGS84)", "Latitude (WGS84)"),
+    "edit_longitude": ("Länge (WGS84)", "Longitude (WGS84)"),
+    "edit_retire": ("Stilllegen (nicht löschen)", "Retire (not delete)"),
+    "edit_retired": ("Stillgelegt.", "Retired."),
+    "edit_conflict": ("Jemand anderes hat diesen Eintrag inzwischen gespeichert. Ihre Änderung wurde nicht "
+                      "übernommen: bitte Eintrag neu laden und erneut eintragen.",
+                      "Someone else saved this record in the meantime. Your change was not saved: reload the "
+                      "record and apply it again."),
+    "edit_denied": ("Diese Änderung ist für Ihre Rolle nicht erlaubt.", "Your role may not make this change."),
+    "edit_invalid": ("Die Änderung wurde nicht gespeichert, weil die Daten nicht gültig wären:",
+                     "The change was not saved because the data would be invalid:"),
+    "edit_history": ("Änderungsverlauf", "Change history"),
+    "district_name_field": ("Name", "Name"),
+    # import wizard
+    "page_import": ("Import-Assistent", "Import wizard"),
+    "import_needs_planner": ("Importieren dürfen nur angemeldete Planerinnen und Planer.",
+                             "Only signed-in planners may import."),
+    "import_file": ("Datei mit Angeboten, Familienzentren oder Partnern (CSV oder XLSX)",
+                    "File with offers, family centres or partners (CSV or XLSX)"),
+    "import_hint": ("Spalten, Trennzeichen (; oder ,) und deutsche Zahlen (1.234,5) werden erkannt. Nichts "
+                    "wird gespeichert, bevor alle Zeilen geprüft sind.",
+                    "Columns, separators (; or ,) and German numbers (1.234,5) are recognised. Nothing is "
+                    "saved before every row has been checked."),
+    "import_unreadable": ("Die Datei kann nicht gelesen werden: {detail}", "The file cannot be read: {detail}"),
+    "import_rows": ("{n} Zeilen in {file}; Vorschau der ersten 20:", "{n} rows in {file}; first 20:"),
+    "import_columns": ("Spalten zuordnen (\\* = Pflicht)", "Map columns (\\* = required)"),
+    "import_x": ("Rechtswert / x", "Easting / x"),
+    "import_y": ("Hochwert / y", "Northing / y"),
+    "import_crs": ("Koordinatensystem (EPSG)", "Coordinate system (EPSG)"),
+    "import_constants": ("Werte für alle Zeilen (wo keine Spalte zugeordnet ist)",
+                         "Values for all rows (where no column is mapped)"),
+    "import_words": ("Begriffe der Datei den Lebensphasen zuordnen", "Map the file's words to life phases"),
+    "import_check": ("Prüfen", "Check"),
+    "import_problems_one": ("1 Problem – nichts wurde gespeichert. Bitte Datei oder Zuordnung korrigieren:",
+                            "1 problem – nothing was saved. Please correct the file or the mapping:"),
+    "import_problems": ("{n} Probleme – nichts wurde gespeichert. Bitte Datei oder Zuordnung korrigieren:",
+                        "{n} problems – nothing was saved. Please fix the file or the mapping:"),
+    "import_ready": ("Keine Probleme: {n} Einträge können übernommen werden.", "No problems: {n} records ready."),
+    "import_commit": ("Übernehmen", "Take over"),
+    "import_position": ("Lage aus", "Position from"),
+    "import_position_xy": ("Koordinatenspalten", "coordinate columns"),
+    "import_position_address": ("Adressen (Adressverzeichnis, offline)", "addresses (address directory, offline)"),
+    "import_address": ("Spalte mit der Adresse („Straße Nr, PLZ Ort“)", "Address column ('Street No, postcode place')"),
+    "import_address_hint": ("Abgleich mit {n} Hauskoordinaten des Arbeitsstands; kein Online-Dienst.",
+                            "Matched against the workspace's {n} house coordinates; no online service."),
+    "import_done": ("{n} Einträge übernommen.", "{n} records taken over."),
+    # accounts
+    "page_account": ("Anmeldung", "Sign in"),
+    "no_auth": ("Keine Anmeldung eingerichtet: die Anwendung läuft nur lesend, ohne persönliche Kontaktdaten.",
+                "No sign-in configured: the app runs read-only, without personal contact data."),
+    "user_name": ("Benutzername", "User name"),
+    "layer_districts": ("Sozialräume", "Districts"),
+    # Lotse
+    "page_lotse": ("Lotse", "Family guide"),
+    "lotse_privacy": ("Angaben zur Familie werden nicht gespeichert und nicht protokolliert; sie verschwinden mit "
+                      "dem Schließen des Browserfensters. Die Karte hier lädt nie Kacheln von einem Kartenserver, "
+                      "der so die Gegend der Adresse erfahren würde.",
+                      "Nothing about the family is stored or logged; it is gone when the browser window closes. "
+                      "The map here never loads tiles from a tile server, which would learn the area of the "
+                      "address."),
+    "lotse_family": ("Familie", "Family"),
+    "lotse_pregnant": ("Schwangerschaft", "Pregnancy"),
+    "lotse_child_ages": ("Alter der Kinder in Jahren (mit ; trennen, z. B. 0,5; 4 – 0,5 ist ein halbes Jahr)",
+                         "Children's ages in years (separate with ;, e.g. 0.5; 4)"),
+    "lotse_parents": ("Angebote für die Eltern selbst", "Offers for the parents themselves"),
+    "lotse_older": ("Ältere Angehörige", "Older relatives"),
+    "lotse_bad_age": ("Kein gültiges Alter (0 bis 27 Jahre): {values}. Diese Angaben werden übergangen.",
+                      "Not a valid age (0 to 27 years): {values}. These are ignored."),
+    "lotse_filters": ("Auswahl", "Filters"),
+    "lotse_max_distance": ("Höchstens Fußweg (m)", "Longest walk (m)"),
+    "lotse_where": ("Ausgangspunkt", "Starting point"),
+    "lotse_where_address": ("Adresse oder Klick in die Karte", "Address or click on the map"),
+    "lotse_where_district": ("Sozialraum", "District"),
+    "lotse_district_hint": ("Entfernungen ab der Mitte des Sozialraums.", "Distances from the middle of the district."),
+    "lotse_need_place": ("Bitte eine Adresse suchen, in die Karte klicken oder einen Sozialraum wählen.",
+                         "Please find an address, click on the map or choose a district."),
+    "lotse_need_family": ("Bitte angeben, für wen Angebote gesucht werden (Schwangerschaft, Kinder, Eltern, Ältere).",
+                          "Please say who the offers are for (pregnancy, children, parents, older relatives)."),
+    "lotse_results": ("{n} passende Angebote, die nächsten zuerst", "{n} matching offers, nearest first"),
+    "lotse_none": ("Keine passenden Angebote in dieser Entfernung: größeren Fußweg wählen oder Auswahl lockern.",
+                   "No matching offers within this distance: allow a longer walk or fewer filters."),
+    "lotse_nr": ("Nr.", "No."),
+    "lotse_for": ("Für", "For"),
+    "lotse_walk": ("Fußweg", "Walk"),
+    "lotse_outreach_short": ("kommt nach Hause", "comes to the family"),
+    "lotse_walk_note": ("Fußweg geschätzt: Luftlinie × 1,3 bei 4,5 km/h.",
+                        "Walk estimated: straight line × 1.3 at 4.5 km/h."),
+    "lotse_pdf": ("Wegweiser als PDF (1 Seite)", "Guide as PDF (1 page)"),
+    # Partner view
+    "page_partner": ("Partnersicht", "Partner view"),
+    "goto_partner": ("Partnersicht: was die eigenen Angebote erreichen und was in der Umgebung fehlt",
+                     "Partner view: what one's own offers reach and what is missing around them"),
+    "goto_lotse": ("Lotse: passende Angebote für eine Familie in der Nähe, mit Wegweiser zum Ausdrucken",
+                   "Family guide: matching offers near a family, with a printable guide"),
+    "goto_networks": ("Netzwerke: wer mit wem zusammenarbeitet, und wo Verbindungen fehlen",
+                      "Networks: who works with whom, and where ties are missing"),
+    "partner_pick": ("Organisation", "Organisation"),
+    "partner_radius": ("Einzugsbereich: Fußweg (m)", "Catchment: walking distance (m)"),
+    "partner_facts": ("{sector} · {domain} · {offers} Angebote · Netzwerke: {networks}",
+                      "{sector} · {domain} · {offers} offers · networks: {networks}"),
+    "partner_updated": ("Zuletzt aktualisiert: {date}", "Last updated: {date}"),
+    "partner_stale": ("{n} Angebote wurden länger nicht aktualisiert.", "{n} offers have not been updated for long."),
+    "partner_edit": ("Angebote aktualisieren", "Update offers"),
+    "partner_reach": ("Zielgruppe im Einzugsbereich", "Target population within reach"),
+    "partner_nearby": ("Angebote anderer Träger für dieselben Lebensphasen in der Nähe",
+                       "Other providers' offers for the same life phases nearby"),
+    "partner_nearby_hint": ("Mögliche Parallelstrukturen oder Kooperationspartner.",
+                            "Possible duplicate offers or partners to cooperate with."),
+    "partner_gaps": ("Lücken in der Umgebung", "Gaps around"),
+    "partner_no_offers": ("Für diese Organisation sind keine Angebote mit Standort erfasst.",
+                          "No sited offers are recorded for this organisation."),
+    "layer_catchment": ("Einzugsbereich", "Catchment"),
+    "layer_nearby": ("Angebote anderer Träger", "Other providers' offers"),
+    "col_near_offer": ("Angebot in der Nähe", "Offer nearby"),
+    "col_distance": ("Fußweg (m)", "Walk (m)"),
+    "col_shared_phases": ("Gemeinsame Lebensphasen", "Shared life phases"),
+    "col_city_share_reach": ("Anteil Stadt", "Share of city"),
+    # Networks
+    "page_networks": ("Netzwerke", "Networks"),
+    "net_colour_by": ("Farbe nach", "Colour by"),
+    "net_colour_sector": ("Bereich", "Sector"),
+    "net_colour_legal_domain": ("Rechtskreis", "Legal domain"),
+    "net_pick": ("Netzwerk", "Network"),
+    "net_pick_hint": ("Ein Netzwerk in der Grafik anklicken oder hier wählen: seine Mitglieder erscheinen auf der Karte.",
+                      "Click a network in the graph or choose it here: its members appear on the map."),
+    "net_summary": ("Netzwerke im Überblick", "Networks at a glance"),
+    "net_members": ("Mitglieder", "Members"),
+    "net_offer_phases": ("Lebensphasen der Angebote der Mitglieder", "Life phases of the members' offers"),
+    "net_cross": ("rechtskreisübergreifend", "cross-sector"),
+    "net_ties": ("Rechtskreisübergreifende Verbindungen", "Cross-sector ties"),
+    "net_ties_col": ("Partnerpaare", "Partner pairs"),
+    "net_without": ("Partner ohne Netzwerk", "Partners in no network"),
+    "net_districts_without": ("Sozialräume ohne Netzwerkpartner", "Districts without a network partner"),
+    "net_phases_without": ("Lebensphasen ohne Netzwerk", "Life phases without a network"),
+    "net_members_map": ("Mitglieder von „{name}“", "Members of '{name}'"),
+    "net_none": ("keine", "none"),
+    "col_network": ("Netzwerk", "Network"),
+    "col_legal_domains": ("Rechtskreise", "Legal domains"),
+    "col_role": ("Rolle", "Role"),
+    "address_search": ("Adresse", "Address"),
+    "address_placeholder": ("z. B. {example}", "e.g. {example}"),
+    "choose": ("Bitte wählen …", "Choose …"),
+    "topic": ("Thema", "Topic"),
+    "address_placeholder_plain": ("Straße Nr, PLZ Ort", "Street No, postcode town"),
+    "address_corrected": ("Gefunden als „{address}“.", "Found as \"{address}\"."),
+    "lotse_comes_home": ("kommt zu Ihnen (aufsuchend)", "comes to you (outreach)"),
+    "address_find": ("Suchen", "Find"),
+    "address_no_directory": ("Dieser Arbeitsstand hat kein Adressverzeichnis: bitte auf die Karte klicken.",
+                             "This workspace has no address directory: please click on the map."),
+    "address_ambiguous_ui": ("„{address}“ gibt es an {n} Orten: bitte Postleitzahl oder Ort ergänzen.",
+                             "'{address}' exists at {n} places: please add postcode or place."),
+    "address_not_found": ("„{address}“ ist nicht im Adressverzeichnis.", "'{address}' is not in the address directory."),
+    "address_hints": ("Ähnliche Straßen: {streets}.", "Similar streets: {streets}."),
+    "position": ("Gewählte Lage", "Chosen position"),
+    "position_clicked": ("Punkt auf der Karte", "Point on the map"),
+    "position_hint": ("Adresse suchen oder in die Karte klicken, um die Lage zu setzen.",
+                      "Find an address or click on the map to set the position."),
+    "sso_error": ("Die Anmeldung über das Verwaltungskonto ist fehlerhaft eingerichtet (siehe Server-Protokoll); "
+                  "die Anwendung läuft nur lesend.",
+                  "Single sign-on is misconfigured (see the server log); the app runs read-only."),
+    "sso_hint": ("Anmeldung über das Konto Ihrer Verwaltung (Single Sign-on).",
+                 "Sign in with your organisation's account (single sign-on)."),
+    "sso_sign_in": ("Mit Verwaltungskonto anmelden", "Sign in with organisation account"),
+    "local_sign_in": ("Oder mit lokalem Konto:", "Or with a local account:"),
+    "password": ("Passwort", "Password"),
+    "sign_in": ("Anmelden", "Sign in"),
+    "sign_out": ("Abmelden", "Sign out"),
+    "url_value_unknown": ("Der Link enthält Werte, die es in diesem Arbeitsstand nicht gibt, und wurde ohne sie "
+                          "geöffnet: {values}", "The link holds values this workspace does not have and was "
+                          "opened without them: {values}"),
+    "bad_login": ("Benutzername oder Passwort falsch.", "Wrong user name or password."),
+    "login_throttled": ("Zu viele Fehlversuche: Anmeldung erst in {seconds} s wieder möglich.",
+                        "Too many failed attempts: you can sign in again in {seconds} s."),
+    "signed_in_as": ("Angemeldet als {name} ({role})", "Signed in as {name} ({role})"),
+    "read_only": ("Nur lesen (nicht angemeldet)", "Read-only (not signed in)"),
+    "role_planner": ("Planung", "planner"),
+    "role_partner": ("Netzwerkpartner", "partner"),
+    "role_viewer": ("Lesezugriff", "viewer"),
+    "accounts_error": ("Die Kontendatei ist fehlerhaft: {detail}", "The accounts file is invalid: {detail}"),
+    # popups and legends
+    "provider": ("Träger", "Provider"),
+    "life_phases": ("Lebensphasen", "Life phases"),
+    "sectors": ("Bereiche", "Sectors"),
+    "category": ("Kategorie", "Category"),
+    "categories": ("Kategorien", "Categories"),
+    "audience": ("Zielgruppe", "Audience"),
+    "cost_free": ("kostenfrei", "free of charge"),
+    "barrier_free": ("barrierefrei", "barrier-free"),
+    "languages": ("Sprachen", "Languages"),
+    "address": ("Adresse", "Address"),
+    "contact": ("Kontakt", "Contact"),
+    "contact_person": ("Ansprechperson", "Contact person"),
+    "last_updated": ("Stand", "Last updated"),
+    "capacity": ("Plätze", "Places"),
+    "service_area": ("Einzugsgebiet", "Service area"),
+    "whole_city": ("ganze Stadt", "whole city"),
+    "valid": ("gültig", "valid"),
+    "yes": ("ja", "yes"),
+    "no": ("nein", "no"),
+    "sector": ("Bereich", "Sector"),
+    "legal_domain": ("Rechtskreis", "Legal domain"),
+    "networks": ("Netzwerke", "Networks"),
+    "layer_offers": ("Angebote", "Offers"),
+    "layer_outreach": ("Aufsuchende Angebote (Einzugsgebiete)", "Outreach offers (service areas)"),
+    "layer_family_centres": ("Familienzentren", "Family centres"),
+    "layer_partners": ("Netzwerkpartner", "Network partners"),
+    "layer_grid": ("Bevölkerungsraster", "Population grid"),
+    "layer_focus": ("Ausgewählter Sozialraum", "Selected district"),
+    "persons": ("Personen", "persons"),
+    "share_of_population": ("% der Bevölkerung", "% of population"),
+    "per_km2": ("Personen je km²", "persons per km²"),
+    "target_population": ("Zielgruppe", "Target population"),
+    "estimated": ("geschätzt (Altersgruppe aufgeteilt)", "estimated (age band split)"),
+    "source": ("Quelle", "Source"),
+    "year": ("Jahr", "Year"),
+    "classes": ("Klassen", "Classes"),
+    "legend_symbols": ("Symbole der Angebote und Partner", "Symbols of offers and partners"),
+    "population_register": ("Bevölkerung des Arbeitsbereichs", "Workspace population"),
+}
+
+
+# English names of the controlled vocabularies stored in German in the data (sectors,
+# categories, audiences, Rechtskreise, languages); the data keeps the German term.
+# Problem messages: key 'problem.<code>' for every code of dashboard.model.problems.Problem
+PROBLEMS: dict[str, tuple[str, str]] = {
+    "no_address_directory": ("Der Arbeitsstand enthält kein Adressverzeichnis (Hauskoordinaten); bitte "
+                             "Koordinatenspalten wählen oder das Verzeichnis per Bau-Rezept ([geocoding]) einbinden.",
+                             "The workspace holds no address directory (house coordinates); choose coordinate "
+                             "columns or add the directory with a build recipe ([geocoding])."),
+    "file_missing": ("Datei nicht gefunden.", "File not found."),
+    "file_unreadable": (
+        "Datei ist kein lesbares GeoPackage ({detail}).",
+        "File is not a readable GeoPackage ({detail}).",
+    ),
+    "layer_missing": ("Pflicht-Ebene fehlt.", "Required layer is missing."),
+    "layer_unreadable": ("Ebene nicht lesbar ({detail}).", "Layer cannot be read ({detail})."),
+    "column_missing": ("Pflichtspalte fehlt.", "Required column is missing."),
+    "crs_missing": (
+        "Kein Koordinatenbezugssystem (CRS) angegeben.",
+        "No coordinate reference system (CRS) is set.",
+    ),
+    "crs_not_metric": (
+        "Koordinatenbezugssystem {crs} ist nicht metrisch; erwartet z. B. EPSG:25832.",
+        "CRS {crs} is not metric; expected e.g. EPSG:25832.",
+    ),
+    "crs_mismatch": (
+        "Koordinatenbezugssystem {crs} weicht vom Arbeitsbereich ab ({expected}).",
+        "CRS {crs} differs from the workspace CRS ({expected}).",
+    ),
+    "geometry_missing": ("Geometrie fehlt.", "Geometry is missing."),
+    "geometry_empty": ("Geometrie ist leer.", "Geometry is empty."),
+    "geometry_invalid": ("Geometrie ist ungültig ({detail}).", "Geometry is invalid ({detail})."),
+    "geometry_type": (
+        "Falscher Geometrietyp {found}; erwartet {expected}.",
+        "Wrong geometry type {found}; expected {expected}.",
+    ),
+    "outside_municipality": (
+        "Punkt liegt außerhalb des Gemeindegebiets ({distance:.0f} m entfernt).",
+        "Point lies outside the municipality ({distance:.0f} m away).",
+    ),
+    "duplicate_id": (
+        "Kennung {value!r} kommt mehrfach vor (auch in Zeile {other}).",
+        "Id {value!r} occurs more than once (also in row {other}).",
+    ),
+    "value_missing": ("Wert fehlt.", "Value is missing."),
+    "not_a_number": ("{value!r} ist keine Zahl.", "{value!r} is not a number."),
+    "negative_count": ("Negative Anzahl {value}.", "Negative count {value}."),
+    "not_a_date": (
+        "{value!r} ist kein Datum (erwartet JJJJ-MM-TT).",
+        "{value!r} is not a date (expected YYYY-MM-DD).",
+    ),
+    "not_a_bool": (
+        "{value!r} ist kein Ja/Nein-Wert.",
+        "{value!r} is not a yes/no value.",
+    ),
+    "date_order": (
+        "Gültig-ab ({start}) liegt nach Gültig-bis ({end}).",
+        "Valid-from ({start}) is after valid-to ({end}).",
+    ),
+    "unknown_life_phase": (
+        "Unbekannte Lebensphase {value!r}; bekannt sind: {known}.",
+        "Unknown life phase {value!r}; known phases: {known}.",
+    ),
+    "unknown_value": (
+        "Unbekannter Wert {value!r}; erlaubt sind: {known}.",
+        "Unknown value {value!r}; allowed: {known}.",
+    ),
+    "unknown_reference": (
+        "Verweis auf unbekannte Kennung {value!r} in Ebene {target!r}.",
+        "Reference to unknown id {value!r} in layer {target!r}.",
+    ),
+    "no_location": (
+        "Angebot hat weder Standort (Punkt) noch Einzugsgebiet (service_area).",
+        "Offer has neither a location (point) nor a service area.",
+    ),
+    "bad_colour": (
+        "{value!r} ist keine Farbe im Format #RRGGBB.",
+        "{value!r} is not a colour in #RRGGBB form.",
+    ),
+    "bad_age_range": (
+        "Altersbereich {start}–{end} ist ungültig.",
+        "Age range {start}–{end} is invalid.",
+    ),
+    "schema_version": (
+        "Schema-Version {found!r} wird nicht unterstützt (erwartet {expected}).",
+        "Schema version {found!r} is not supported (expected {expected}).",
+    ),
+    "no_population": (
+        "Weder Ebene 'population_cells' noch 'population_districts' vorhanden.",
+        "Neither layer 'population_cells' nor 'population_districts' is present.",
+    ),
+    # building a workspace from sources (recipe), importing tables, geocoding addresses
+
+    "recipe_invalid": ("Rezept fehlerhaft: {detail}", "Recipe is invalid: {detail}"),
+    "recipe_section_missing": ("Im Rezept fehlt der Abschnitt [{section}].", "The recipe lacks the section [{section}]."),
+    "recipe_band_name": ("Jede Altersgruppe ([[population.bands]]) braucht einen Namen (name).",
+                         "Every age band ([[population.bands]]) needs a name."),
+    "source_unreadable": ("Quelldatei nicht lesbar ({detail}).", "Source file cannot be read ({detail})."),
+    "source_column": ("Spalte {column!r} fehlt in der Quelle.", "Column {column!r} is missing in the source."),
+    "unmapped_value": ("Wert {value!r} ist keinem bekannten Begriff zugeordnet.",
+                       "Value {value!r} is not mapped to a known term."),
+    "no_crs": ("Koordinatenbezugssystem unbekannt: im Rezept 'crs' angeben.",
+               "Unknown coordinate reference system: set 'crs' in the recipe."),
+    "address_unmatched": ("Adresse {address!r} nicht im Adressverzeichnis gefunden.",
+                          "Address {address!r} not found in the address file."),
+    "address_ambiguous": ("Adresse {address!r} ist mehrdeutig ({n} Orte); PLZ oder Ort ergänzen.",
+                          "Address {address!r} is ambiguous ({n} places); add postcode or place."),
+    # uploads (import wizard), checked before and while the file is read
+    "upload_too_large": ("Datei zu groß ({mb:.1f} MB; höchstens {limit} MB).",
+                         "File too large ({mb:.1f} MB; at most {limit} MB)."),
+    "upload_too_many_rows": ("Zu viele Zeilen (mehr als {limit}); bitte die Datei aufteilen.",
+                             "Too many rows (more than {limit}); please split the file."),
+    "upload_too_many_columns": ("Zu viele Spalten ({n}; höchstens {limit}).", "Too many columns ({n}; at most {limit})."),
+    "upload_expands": ("Die Excel-Datei wäre entpackt {mb:.0f} MB groß (höchstens {limit} MB) und wird nicht "
+                       "gelesen; bitte nur die benötigten Zeilen und Spalten speichern oder als CSV exportieren.",
+                       "The Excel file would unpack to {mb:.0f} MB (at most {limit} MB) and is not read; save only "
+                       "the rows and columns needed or export it as CSV."),
+    "upload_not_xlsx": ("Die Datei ist keine Excel-Arbeitsmappe, obwohl sie auf .xlsx endet; bitte in Excel als "
+                        "„Excel-Arbeitsmappe (.xlsx)“ speichern oder als CSV exportieren.",
+                        "The file is not an Excel workbook although its name ends in .xlsx; save it in Excel as "
+                        "\"Excel Workbook (.xlsx)\" or export it as CSV."),
+    "upload_old_excel": ("Das alte Excel-Format (.xls) wird nicht gelesen; bitte als .xlsx oder CSV speichern.",
+                         "The old Excel format (.xls) is not read; save the file as .xlsx or CSV."),
+    "upload_formulas": ("{n} Zellen enthalten Formeln ohne gespeichertes Ergebnis (z. B. Zelle {cell}); bitte die "
+                        "Datei in Excel öffnen und speichern oder als CSV exportieren.",
+                        "{n} cells hold formulas without a stored result (e.g. cell {cell}); open and save the file "
+                        "in Excel or export it as CSV."),
+    "upload_encoding": ("Zeichenkodierung nicht erkannt (erwartet UTF-8, UTF-16 oder Windows-1252).",
+                        "Text encoding not recognised (expected UTF-8, UTF-16 or Windows-1252)."),
+    "upload_empty": ("Die Datei enthält keine Datenzeilen unter der Kopfzeile.",
+                     "The file holds no data rows below the header row."),
+    "upload_unreadable": ("Die Datei kann nicht gelesen werden ({detail}).", "The file cannot be read ({detail})."),
+    "unknown_record": ("Den Eintrag {record} gibt es nicht mehr (inzwischen stillgelegt oder entfernt); "
+                                  "bitte die Seite neu laden.", "The record {record} no longer exists (retired or "
+                                  "removed in the meantime); please reload the page."),
+    "id_exists": ("Die Kennung {record} ist schon vergeben; bitte eine andere wählen.",
+                             "The id {record} is taken already; please choose another."),
+    "parameter_range": ("Wert {value!r} liegt außerhalb des erlaubten Bereichs ({range}).",
+                        "Value {value!r} is out of range ({range})."),
+    "threshold_too_small": ("Die Geheimhaltungsschwelle muss mindestens 1 sein, nicht {value!r}.",
+                            "The disclosure threshold must be at least 1, not {value!r}."),
+    "password_short": ("Das Passwort braucht mindestens {n} Zeichen.", "The password needs at least {n} characters."),
+    "password_not_hash": ("Kein Passwort-Hash (Konten nur mit 'python -m dashboard user add' anlegen).",
+                          "Not a password hash (add accounts with 'python -m dashboard user add')."),
+    "accounts_unreadable": ("Die Kontendatei ist nicht lesbar ({detail}).", "The accounts file cannot be read ({detail})."),
+    "partner_needs_organisation": ("Ein Partnerkonto braucht seine Organisation (partner_id, --organisation).",
+                                   "A partner account needs its organisation (partner_id, --organisation)."),
+    "account_name_invalid": ("Kontoname {value!r}: nur Buchstaben, Ziffern, '.', '-' und '_'.",
+                             "Account name {value!r}: letters, digits, '.', '-' and '_' only."),
+    "email_invalid": ("{value!r} ist keine E-Mail-Adresse.", "{value!r} is not an e-mail address."),
+    "denied": ("Diese Rolle darf den Eintrag nicht ändern.", "This role may not change the record."),
+    "conflict": ("Jemand anderes hat den Eintrag inzwischen gespeichert (Version {version}, geöffnet war {expected}); "
+                 "bitte neu laden und die Änderung erneut eintragen.",
+                 "Someone else saved the record in the meantime (version {version}, you opened {expected}); "
+                 "please reload and apply your change again."),
+}
+
+LABELS = {
+    "de": {"layer": "Ebene", "row": "Zeile", "field": "Feld", "id": "Kennung"},
+    "en": {"layer": "layer", "row": "row", "field": "field", "id": "id"},
+}
+
+
+TEXT.update({f"problem.{code}": texts for code, texts in PROBLEMS.items()})
+TEXT.update({
+    "problem_where_layer": ("Ebene '{layer}'", "layer '{layer}'"),
+    "problem_where_row": ("Zeile {row}", "row {row}"),
+    "problem_where_row_id": ("Zeile {row} (Kennung {id})", "row {row} (id {id})"),
+    "problem_where_field": ("Feld '{field}'", "field '{field}'"),
+    "problems_found": ("{n} Problem(e) gefunden:", "{n} problem(s) found:"),
+    "problems_more": ("… und {n} weitere Probleme.", "… and {n} more problems."),
+})
+
+TEXT.update({  # findings in words (dashboard.present.sentences)
+    "gap_sentence": ("{district}: nur {share} % der {group} ({reached} von {total} Personen) erreichen ein {offer} in "
+                     "{dist}; Bedarfsindex Rang {rank} von {n}",
+                     "{district}: only {share} % of {group} ({reached} of {total} persons) reach an {offer} within "
+                     "{dist}; need index rank {rank} of {n}"),
+    "gap_sentence_none": ("{district}: kein {offer} in {dist} für die {total} {group}; Bedarfsindex Rang {rank} von {n}",
+                          "{district}: no {offer} within {dist} for the {total} {group}; need index rank {rank} of {n}"),
+    "gap_sentence_withheld": ("{district}: weniger als {limit} % der {group} ({total} Personen) erreichen ein {offer} "
+                              "in {dist} (genaue Zahl geheim gehalten); Bedarfsindex Rang {rank} von {n}",
+                              "{district}: fewer than {limit} % of {group} ({total} persons) reach an {offer} within "
+                              "{dist} (exact figure withheld); need index rank {rank} of {n}"),
+    "transition_sentence": ("{district}: Übergang {before} → {after} bricht ab (Erreichung {a} % → {b} %)",
+                            "{district}: transition {before} → {after} breaks (reach {a} % → {b} %)"),
+    "duplicate_sentence": ("{name_a} ({provider_a}) ↔ {name_b} ({provider_b}): {overlap} % gemeinsame Zielgruppe, "
+                           "{distance} m Abstand",
+                           "{name_a} ({provider_a}) ↔ {name_b} ({provider_b}): {overlap} % shared target group, "
+                           "{distance} m apart"),
+})
+
+TEXT.update({  # words of the data model: life phases without own words, who an offer is for, geocoding
+    "phase_group_default": ("Zielgruppe „{label}“", "target group '{label}'"),
+    "phase_offer_default": ("passendes Angebot", "matching offer"),
+    "who_child": ("Kind ({age} J.)", "child ({age} y)"),
+    "who.pregnancy": ("Schwangerschaft", "pregnancy"),
+    "who.parents": ("Eltern", "parents"),
+    "who.older_relatives": ("ältere Angehörige", "older relatives"),
+    "match_status.matched": ("gefunden", "matched"),
+    "match_status.matched_without_suffix": ("gefunden ohne Hausnummernzusatz", "matched without house-number suffix"),
+    "match_status.unmatched": ("nicht gefunden", "not found"),
+    "match_status.ambiguous": ("mehrdeutig", "ambiguous"),
+})
+
+TEXT.update({  # coverage measures (codes of dashboard.analysis.coverage.MEASURES)
+    "coverage_measure.reach_share": ("Erreichte Zielgruppe (%)", "Target population reached (%)"),
+    "coverage_measure.offers_per_1000": ("Angebote je 1.000", "Offers per 1,000"),
+    "coverage_measure.places_per_1000": ("Plätze je 1.000", "Places per 1,000"),
+    "coverage_measure.access_2sfca": ("Erreichbarkeit (2SFCA, Angebote je 1.000)", "Accessibility (2SFCA, offers per 1,000)"),
+    "coverage_measure.offers": ("Angebote (Anzahl)", "Offers (count)"),
+    "coverage_measure.target_population": ("Zielgruppe (Personen)", "Target population (persons)"),
+})
+
+TERMS_EN = {
+    "Gesundheit": "Health", "Bildung": "Education", "Kinder- und Jugendhilfe": "Child and youth services",
+    "Soziales": "Social services", "Integration": "Integration", "Stadtentwicklung": "Urban development",
+    "Beratung": "Counselling", "Gruppenangebot": "Group offer", "Hausbesuch/aufsuchend": "Home visits / outreach",
+    "Kurs": "Course", "Lotsendienst": "Guidance service", "Treffpunkt": "Meeting place", "Betreuung": "Care",
+    "Kinder": "Children", "Jugendliche": "Young people", "Eltern": "Parents", "Familien": "Families",
+    "Fachkräfte": "Professionals", "Erwachsene": "Adults", "Senioren": "Older people",
+    "Schule": "School", "Sonstige": "Other",
+    "Deutsch": "German", "Türkisch": "Turkish", "Arabisch": "Arabic", "Russisch": "Russian",
+    "Ukrainisch": "Ukrainian", "Polnisch": "Polish", "Englisch": "English", "Französisch": "French",
+    "Kurdisch": "Kurdish", "Persisch": "Persian", "Rumänisch": "Romanian", "Bulgarisch": "Bulgarian",
+    # topics (Themen) of offers
+    "Schwangerschaftsberatung": "Pregnancy counselling", "Geburtsvorbereitung": "Antenatal classes",
+    "Hebammenhilfe": "Midwife care", "Lotsendienst Frühe Hilfen": "Early-help guides",
+    "Beratung Frühe Hilfen": "Early-help counselling", "Eltern-Kind-Gruppe": "Parent-child group",
+    "Babymassage": "Baby massage", "Elterncafé": "Parents' café", "Elternbildung": "Parenting education",
+    "Erziehungsberatung": "Parenting counselling", "Familienberatung": "Family counselling",
+    "Sprachförderung": "Language support", "Integrationskurs": "Integration course",
+    "Bewegung und Sport": "Exercise and sport", "Lernförderung": "Learning support",
+    "Schulsozialarbeit": "School social work", "Freizeit und Ferien": "Leisure and holidays",
+    "Offene Jugendarbeit": "Open youth work", "Streetwork": "Street work", "Suchtprävention": "Addiction prevention",
+    "Migrationsberatung": "Migration counselling", "Berufsorientierung": "Career orientation",
+    "Ausbildung und Arbeit": "Training and work", "Schuldnerberatung": "Debt counselling",
+    "Gesundheitsförderung": "Health promotion", "Begegnung im Alter": "Meeting older people",
+    "Pflegeberatung": "Care counselling", "Besuchsdienst": "Visiting service", "Quartiersarbeit": "Neighbourhood work",
+}
+
+
+def term(value, lang: str = "de") -> str:
+    """A vocabulary term from the data in the UI language (unknown terms as they are)."""
+    text = "" if value is None else str(value)
+    return TERMS_EN.get(text, text) if lang == "en" else text
+
+
+def terms(values, lang: str = "de", sep: str = ", ") -> str:
+    """A list of vocabulary terms (tuple, list or 'a;b' text) in the UI language."""
+    if values is None or (isinstance(values, float) and values != values):
+        return ""
+    items = values if isinstance(values, (tuple, list)) else [v for v in str(values).split(";") if v]
+    return sep.join(term(v.strip() if isinstance(v, str) else v, lang) for v in items)
+
+
+def meta_text(meta: dict, key: str, lang: str = "de") -> str:
+    """A workspace meta text in the UI language: ``<key>_en`` in English where the workspace
+    has it (e.g. municipality_name_en), else ``<key>``."""
+    value = meta.get(f"{key}_en") if lang == "en" else None
+    value = value if value not in (None, "") else meta.get(key, "")
+    return "" if value is None else str(value)
+
+
+def t(key: str, lang: str = "de", **params) -> str:
+    """The text for ``key`` in ``lang``; unknown keys raise KeyError (caught by tests)."""
+    de, en = TEXT[key]
+    text = en if lang == "en" else de
+    return text.format(**params) if params else text
+
+
+def phase_labels(life_phases: pd.DataFrame, lang: str = "de") -> dict[str, str]:
+    """phase_id -> label in ``lang``, in life-chain order."""
+    ordered = life_phases.sort_values("position")
+    return dict(zip(ordered["phase_id"], ordered["label_de" if lang == "de" else "label_en"]))
+
+
+def phase_words(life_phases: pd.DataFrame, lang: str = "de") -> dict[str, tuple[str, str]]:
+    """phase_id -> (target group in the genitive plural, offer noun) for sentences; falls
+    back to the phase label when a workspace has no such columns."""
+    suffix = "de" if lang == "de" else "en"
+    out = {}
+    for row in life_phases.to_dict("records"):
+        label = row[f"label_{suffix}"]
+        group, offer = row.get(f"group_{suffix}"), row.get(f"offer_{suffix}")
+        if not (isinstance(group, str) and group):
+            group = t("phase_group_default", lang, label=label)
+        if not (isinstance(offer, str) and offer):
+            offer = t("phase_offer_default", lang)
+        out[row["phase_id"]] = (group, offer)
+    return out
+
+
+def who_label(label: str, lang: str = "de") -> str:
+    """Printed words for a situation label of :func:`dashboard.analysis.nearby.phases_for_family`:
+    'child:4' → 'Kind (4 J.)' / 'child (4 y)'."""
+    if label.startswith("child:"):
+        return t("who_child", lang, age=label.split(":", 1)[1].replace(".", "," if lang == "de" else "."))
+    return t(f"who.{label}", lang) if f"who.{label}" in TEXT else label

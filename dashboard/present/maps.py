@@ -1,0 +1,501 @@
+"""Folium maps that load nothing from the internet.
+
+Library code (no Streamlit): builds :class:`OfflineMap` objects whose only JS/CSS are the
+local Leaflet copies under ``static/``; every text from the data is HTML-escaped before
+it reaches a tooltip or popup.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import Element, MacroElement
+from folium.map import Layer
+from jinja2 import Template
+
+from dashboard.model import schema
+from dashboard.present import offline
+from dashboard.present.classify import NO_DATA_COLOUR
+
+
+class _Raw(Element):
+    """Already rendered text. branca would compile every element's output as a Jinja
+    template again: slow for megabytes of GeoJSON, and a template injection for any
+    '{{ ... }}' in the data. Our elements hand over their output as it is."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "Raw"
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class RawMacroElement(MacroElement):
+    """A MacroElement whose header/html/script output is not re-templated (see _Raw)."""
+
+    def render(self, **kwargs):
+        figure = self.get_root()
+        for part, target in (("header", figure.header), ("html", figure.html), ("script", figure.script)):
+            macro = self._template.module.__dict__.get(part)
+            if macro is not None:
+                target.add_child(_Raw(macro(self, kwargs)), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+def safe_label(text) -> str:
+    """A label from the data for folium's own templates (layer names): HTML-escaped and
+    without Jinja delimiters."""
+    return html.escape(str(text)).replace("{", "&#123;").replace("}", "&#125;")
+
+
+class _ImagePath(RawMacroElement):
+    """Tell Leaflet where its marker images are (it cannot guess it inside st_folium)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}L.Icon.Default.imagePath = {{ this.path|tojson }};{% endmacro %}"
+    )
+
+    def __init__(self, path: str):
+        super().__init__()
+        self._name = "ImagePath"
+        self.path = path
+
+
+class _MetricScale(RawMacroElement):
+    """The scale bar in metres and kilometres only (folium's own adds miles and feet)."""
+
+    _template = Template("{% macro script(this, kwargs) %}"
+                         "L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});{% endmacro %}")
+
+    def __init__(self):
+        super().__init__()
+        self._name = "MetricScale"
+
+
+class _Css(RawMacroElement):
+    """Small CSS rules for the map document (no files, no requests)."""
+
+    _template = Template("{% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}")
+
+    def __init__(self, css: str):
+        super().__init__()
+        self._name = "Css"
+        self.css = css
+
+
+MAP_CSS = (".leaflet-interactive:focus{outline:none}"
+           ".pa-popup{font:13px/1.4 sans-serif}.pa-icon{background:none;border:none}")
+
+
+class OfflineMap(folium.Map):
+    """A folium Map whose JS/CSS are the local Leaflet copies only.
+
+    ``base_url_path`` is Streamlit's ``server.baseUrlPath``; ``tile_url`` an optional
+    tile template (default: no background, nothing requested).
+    """
+
+    def __init__(self, location, zoom_start=12, base_url_path="", tile_url=None, tile_attribution="", **kwargs):
+        super().__init__(location=location, zoom_start=zoom_start, tiles=None, control_scale=False,
+                         maxZoom=18, **kwargs)
+        self.add_child(_MetricScale())
+        self.default_js = [("leaflet", offline.static_url(offline.LEAFLET_JS, base_url_path))]
+        self.default_css = [("leaflet_css", offline.static_url(offline.LEAFLET_CSS, base_url_path))]
+        self.add_child(_ImagePath(offline.static_url(offline.LEAFLET_IMAGES, base_url_path)))
+        self.add_child(_Css(MAP_CSS))
+        if tile_url:
+            folium.TileLayer(tiles=tile_url, attr=tile_attribution or " ", max_zoom=18, name="Hintergrund",
+                             overlay=False, control=False).add_to(self)
+
+
+def asset_urls(m: folium.Element) -> list[str]:
+    """Every JS/CSS URL the map's elements ask the browser to load."""
+    urls: list[str] = []
+
+    def walk(element):
+        for _, url in list(getattr(element, "default_js", [])) + list(getattr(element, "default_css", [])):
+            urls.append(url)
+        for child in getattr(element, "_children", {}).values():
+            walk(child)
+
+    walk(m)
+    return list(dict.fromkeys(urls))
+
+
+def external_urls(m: folium.Element) -> list[str]:
+    """Asset URLs that would leave the machine (anything not under /app/static/)."""
+    return [u for u in asset_urls(m) if "/app/static/" not in u or "://" in u]
+
+
+def escape_frame(frame, columns):
+    """Copy of ``frame[columns]`` with every value as HTML-escaped text ('' for missing)."""
+    out = frame[list(columns)].copy()
+    for col in columns:
+        out[col] = [html.escape(_display(v)) for v in out[col]]
+    return out
+
+
+def _display(value) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, (tuple, list)):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+def to_display(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Reproject to WGS84 (EPSG:4326) for Leaflet."""
+    return frame.to_crs(schema.DISPLAY_CRS)
+
+
+def map_centre(districts: gpd.GeoDataFrame) -> tuple[list[float], list[list[float]]]:
+    """([lat, lon] centre, [[south, west], [north, east]] bounds) of the districts."""
+    minx, miny, maxx, maxy = to_display(districts).total_bounds
+    return [(miny + maxy) / 2, (minx + maxx) / 2], [[miny, minx], [maxy, maxx]]
+
+
+def district_layer(districts: gpd.GeoDataFrame, name: str, tooltip_label: str) -> folium.GeoJson:
+    """The Sozialräume as outlined polygons with the (escaped) name on hover."""
+    shown = escape_frame(districts, ["district_id", "name"])
+    shown = gpd.GeoDataFrame(shown, geometry=to_display(districts).geometry.to_numpy(), crs=schema.DISPLAY_CRS)
+    return folium.GeoJson(
+        shown.to_json(drop_id=True),
+        name=name,
+        style_function=lambda _: {"color": "#333333", "weight": 1.5, "fillColor": "#d9d9d9", "fillOpacity": 0.35},
+        highlight_function=lambda _: {"weight": 3, "color": "#000000"},
+        tooltip=folium.GeoJsonTooltip(fields=["name"], aliases=[tooltip_label], labels=True),
+    )
+
+
+def base_map(districts: gpd.GeoDataFrame, *, base_url_path: str = "", tile_url: str | None = None,
+             tile_attribution: str = "") -> OfflineMap:
+    """An offline map fitted to the districts (no layers yet)."""
+    centre, bounds = map_centre(districts)
+    m = OfflineMap(centre, zoom_start=12, base_url_path=base_url_path, tile_url=tile_url,
+                   tile_attribution=tile_attribution)
+    m.fit_bounds(bounds)
+    return m
+
+
+# ---------------------------------------------------------------------------------------
+# Layers: one compact GeoJSON per layer, styles and escaped texts in the properties.
+# ---------------------------------------------------------------------------------------
+
+
+def _script_json(data) -> str:
+    """JSON safe to embed in a <script> (no '<', '>' or '&' characters)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    # Compact JSON never forms '{{', '{%' or '{#' outside strings, so these only occur inside
+    # string values, where the escape is equivalent: no Jinja delimiter survives.
+    return text.replace("{{", "{\\u007b").replace("{%", "{\\u0025").replace("{#", "{\\u0023")
+
+
+class GeoJsonLayer(Layer):
+    """A GeoJSON layer whose features carry their own style (``_style``) and escaped texts.
+
+    Hover shows ``_tooltip`` (or the ``popup`` spec's title field); a click opens ``_popup``
+    HTML or, more compactly, a popup built in the browser from the feature's (escaped)
+    properties after ``popup``: {"title": key, "rows": [[label, key], ...], "yes": .., "no": ..,
+    "labels": {id: label}} – booleans become yes/no, lists are mapped through ``labels``.
+    Styles: per feature ``_style``, or shared ``styles[properties[style_key]]`` (compact).
+    Points are circle markers (``points='circle'``, on a canvas when ``canvas``) or
+    CSS-shaped div icons (``points='icon'``). Clicks on points do not reach the map.
+    """
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = (function() {
+    var spec = {{ this.popup_json }};
+    var renderer = {% if this.canvas %}L.canvas({padding: 0.3}){% else %}undefined{% endif %};
+    function popup(p) {
+        if (p._popup) { return p._popup; }
+        var h = "<div class='pa-popup'><b>" + p[spec.title] + "</b>";
+        spec.rows.forEach(function(r) {
+            var v = p[r[1]];
+            if (v === undefined || v === null || v === "" || (Array.isArray(v) && !v.length)) { return; }
+            if (v === true || v === false) { v = v ? spec.yes : spec.no; }
+            else if (Array.isArray(v)) { v = v.map(function(x) { return spec.labels[x] || x; }).join(", "); }
+            h += "<br><b>" + r[0] + ":</b> " + v;
+        });
+        return h + "</div>";
+    }
+    return L.geoJSON({{ this.data_json }}, {
+        {%- if this.canvas %}renderer: renderer,{% endif %}
+        interactive: {{ this.interactive|tojson }},
+        pointToLayer: function(f, latlng) {
+            var s = f.properties._style || spec.styles[f.properties[spec.style_key]] || {};
+            {%- if this.points == "icon" %}
+            return L.marker(latlng, {bubblingMouseEvents: false, keyboard: false, icon: L.divIcon({
+                className: "pa-icon", html: s.html, iconSize: [s.size, s.size], iconAnchor: [s.size / 2, s.size / 2]})});
+            {%- else %}
+            return L.circleMarker(latlng, Object.assign({bubblingMouseEvents: false, renderer: renderer}, s));
+            {%- endif %}
+        },
+        style: function(f) { return f.properties._style || spec.styles[f.properties[spec.style_key]]; },
+        onEachFeature: function(f, layer) {
+            var p = f.properties, tip = p._tooltip || (spec.title && p[spec.title]);
+            if (tip) { layer.bindTooltip(tip, {sticky: true}); }
+            if (p._popup || spec.rows.length) { layer.bindPopup(function() { return popup(p); }, {maxWidth: 340}); }
+        }
+    });
+})();
+{%- if this.show %}
+{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+{%- endif %}
+{% endmacro %}
+""")
+
+    def __init__(self, features: list[dict], name: str | None = None, *, points: str = "circle",
+                 canvas: bool = False, interactive: bool = True, overlay: bool = True,
+                 control: bool = True, show: bool = True, popup: dict | None = None,
+                 styles: dict | None = None, style_key: str | None = None):
+        super().__init__(name=name, overlay=overlay, control=control, show=show)
+        self._name = "GeoJsonLayer"
+        self.features = features
+        self.points, self.canvas, self.interactive = points, canvas, interactive
+        self.popup = {"title": None, "rows": [], "yes": "", "no": "", "labels": {}, **(popup or {}),
+                      "styles": styles or {}, "style_key": style_key}
+
+    render = RawMacroElement.render  # our template adds the layer to its parent itself
+
+    @functools.cached_property
+    def data_json(self) -> str:
+        return _script_json({"type": "FeatureCollection", "features": self.features})
+
+    @property
+    def popup_json(self) -> str:
+        return _script_json(self.popup)
+
+
+class PointTableLayer(Layer):
+    """Many points as one compact, column-wise table (no per-feature GeoJSON objects):
+    ``lon``/``lat`` arrays and property columns, repeated values dictionary-encoded.
+    Drawn as circle markers on a canvas; tooltips and popups are created on first hover
+    or click only. Properties must already be HTML-escaped; ``popup`` and ``styles`` as
+    in :class:`GeoJsonLayer`.
+    """
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = (function() {
+    var spec = {{ this.popup_json }}, data = {{ this.data_json }};
+    var renderer = L.canvas({padding: 0.3}), group = L.featureGroup();
+    function val(key, i) {
+        var c = data.cols[key];
+        if (c === undefined) { return undefined; }
+        return c.dict ? c.dict[c.idx[i]] : c[i];
+    }
+    function popup(i) {
+        var h = "<div class='pa-popup'><b>" + val(spec.title, i) + "</b>";
+        spec.rows.forEach(function(r) {
+            var v = val(r[1], i);
+            if (v === undefined || v === null || v === "" || (Array.isArray(v) && !v.length)) { return; }
+            if (v === true || v === false) { v = v ? spec.yes : spec.no; }
+            else if (Array.isArray(v)) { v = v.map(function(x) { return spec.labels[x] || x; }).join(", "); }
+            h += "<br><b>" + r[0] + ":</b> " + v;
+        });
+        return h + "</div>";
+    }
+    for (var i = 0; i < data.lat.length; i++) {
+        var s = spec.styles[val(spec.style_key, i)] || {};
+        var m = L.circleMarker([data.lat[i], data.lon[i]],
+            Object.assign({bubblingMouseEvents: false, renderer: renderer}, s));
+        m.pa_row = i;
+        group.addLayer(m);
+    }
+    group.on("mouseover", function(e) {
+        var m = e.layer;
+        if (!m.getTooltip()) { m.bindTooltip(val(spec.title, m.pa_row), {sticky: true}); m.openTooltip(e.latlng); }
+    });
+    group.on("click", function(e) {
+        var m = e.layer;
+        if (!m.getPopup()) { m.bindPopup(popup(m.pa_row), {maxWidth: 340}); m.openPopup(e.latlng); }
+    });
+    group.paValue = val;  // row values for tests and debugging
+    return group;
+})();
+{%- if this.show %}
+{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+{%- endif %}
+{% endmacro %}
+""")
+
+    render = RawMacroElement.render
+
+    def __init__(self, data: dict, name: str | None = None, *, popup: dict | None = None,
+                 styles: dict | None = None, style_key: str | None = None, show: bool = True):
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "PointTableLayer"
+        self.data = data  # as made by ColumnTable.take
+        self.popup = {"title": None, "rows": [], "yes": "", "no": "", "labels": {}, **(popup or {}),
+                      "styles": styles or {}, "style_key": style_key}
+
+    @property
+    def popup_json(self) -> str:
+        return _script_json(self.popup)
+
+    @functools.cached_property
+    def data_json(self) -> str:
+        return _script_json(self.data)
+
+
+class ColumnTable:
+    """Point rows encoded column-wise once (WGS84 lon/lat, property columns; repeated
+    values dictionary-encoded), so that any subset is cut out cheaply for the browser."""
+
+    def __init__(self, frame: pd.DataFrame, lon, lat, id_column: str):
+        self.index = pd.Index(frame[id_column].to_numpy())
+        self.lon = np.round(np.asarray(lon, float), 5)
+        self.lat = np.round(np.asarray(lat, float), 5)
+        self.columns: dict[str, tuple] = {}
+        for name in frame.columns:
+            values = [list(v) if isinstance(v, tuple) else v for v in _column_values(frame[name])]
+            hashable = pd.Series([tuple(v) if isinstance(v, list) else v for v in values], dtype=object)
+            codes, uniques = pd.factorize(hashable, use_na_sentinel=False)
+            if len(uniques) * 2 < len(values):
+                lookup = [list(u) if isinstance(u, tuple) else (None if u is None or u is np.nan else u)
+                          for u in uniques]
+                self.columns[name] = ("dict", lookup, codes)
+            else:
+                self.columns[name] = ("plain", values, None)
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def take(self, ids, extra: dict | None = None) -> dict:
+        """JSON-ready {'lon', 'lat', 'cols'} of the rows with these ids (in that order);
+        ``extra`` adds columns given as lists aligned with ``ids``."""
+        ids = list(ids)
+        pos = self.index.get_indexer(ids)
+        if (pos < 0).any():
+            raise KeyError(f"unknown ids: {[i for i, p in zip(ids, pos) if p < 0][:5]}")
+        cols = {}
+        for name, (kind, values, codes) in self.columns.items():
+            cols[name] = {"dict": values, "idx": codes[pos].tolist()} if kind == "dict" else [values[i] for i in pos]
+        for name, values in (extra or {}).items():
+            codes, uniques = pd.factorize(pd.Series(list(values), dtype=object), use_na_sentinel=False)
+            cols[name] = {"dict": [None if pd.isna(u) else u for u in uniques], "idx": codes.tolist()}
+        return {"lon": self.lon[pos].tolist(), "lat": self.lat[pos].tolist(), "cols": cols}
+
+
+class Legend(RawMacroElement):
+    """A Leaflet control (bottom right) showing the given, already escaped HTML."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.control({position: "bottomright"});
+{{ this.get_name() }}.onAdd = function() {
+    var div = L.DomUtil.create("div", "pa-legend leaflet-control");
+    div.style.cssText = "background:rgba(255,255,255,0.9);padding:5px 7px;border-radius:4px;"
+        + "font:11px/1.3 sans-serif;max-width:230px;max-height:60vh;overflow:auto;"
+        + "box-shadow:0 1px 4px rgba(0,0,0,.3)";
+    div.innerHTML = {{ this.html_json }};
+    L.DomEvent.disableClickPropagation(div);
+    return div;
+};
+{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+{% endmacro %}
+""")
+
+    def __init__(self, html_text: str):
+        super().__init__()
+        self._name = "Legend"
+        self.html_text = html_text
+
+    @property
+    def html_json(self) -> str:
+        return _script_json(self.html_text)
+
+
+def _column_values(series: pd.Series) -> list:
+    """A column as JSON-friendly Python values (missing → None)."""
+    values = series.astype(object)
+    return values.where(series.notna(), None).tolist() if series.dtype != object else [
+        None if (v is None or (isinstance(v, float) and np.isnan(v))) else v for v in values]
+
+
+def point_features(frame: gpd.GeoDataFrame, properties: dict, styles=None) -> list[dict]:
+    """GeoJSON point features (WGS84) with the given property columns (Series aligned with
+    ``frame``) and optional per-row ``_style`` dicts."""
+    shown = frame[frame.geometry.notna()]
+    if shown.empty:
+        return []
+    lonlat = to_display(shown[["geometry"]]).geometry.get_coordinates().to_numpy().round(6).tolist()
+    cols = {k: _column_values(pd.Series(v).loc[shown.index]) for k, v in properties.items()}
+    if styles is not None:
+        cols["_style"] = list(styles.loc[shown.index])
+    keys = list(cols)
+    rows = zip(*(cols[k] for k in keys))
+    return [{"type": "Feature", "geometry": {"type": "Point", "coordinates": xy}, "properties": dict(zip(keys, row))}
+            for xy, row in zip(lonlat, rows)]
+
+
+def area_features(geoms, properties: dict, styles) -> list[dict]:
+    """GeoJSON polygon features (WGS84) from metric geometries (a GeoSeries)."""
+    shown = gpd.GeoSeries(geoms).to_crs(schema.DISPLAY_CRS)
+    shown = gpd.GeoSeries(shapely.transform(shown.to_numpy(), lambda xy: np.round(xy, 6)), crs=shown.crs)
+    mapping = json.loads(shown.to_json(drop_id=True))["features"]
+    style_list = list(styles) if not isinstance(styles, dict) else [styles] * len(mapping)
+    keys = list(properties)
+    cols = {k: list(v) for k, v in properties.items()}
+    return [{"type": "Feature", "geometry": feat["geometry"],
+             "properties": {**{k: cols[k][i] for k in keys}, "_style": style_list[i]}}
+            for i, feat in enumerate(mapping)]
+
+
+def square_icon(colour: str, size: int = 14) -> dict:
+    """Style of a square symbol (Familienzentrum)."""
+    return {"size": size, "html": f'<div style="width:{size - 4}px;height:{size - 4}px;background:{colour};'
+                                  f'border:2px solid #fff;box-shadow:0 0 0 1px #333"></div>'}
+
+
+def diamond_icon(colour: str, size: int = 14) -> dict:
+    """Style of a diamond symbol (network partner)."""
+    inner = size - 6
+    return {"size": size, "html": f'<div style="width:{inner}px;height:{inner}px;margin:3px;background:{colour};'
+                                  f'border:1px solid #fff;box-shadow:0 0 0 1px #333;transform:rotate(45deg)"></div>'}
+
+
+FAMILY_CENTRE_COLOUR = "#7B3294"
+PARTNER_COLOUR = "#1B7837"
+
+
+def legend_html(title_lines: list[str], classes: list[tuple[str, str]], symbols: list[tuple[str, str]],
+                symbols_title: str = "Symbole") -> str:
+    """Legend HTML from escaped parts: title lines, (colour, label) classes and, folded
+    under ``symbols_title``, (swatch HTML, label) symbols of the overlays."""
+    parts = [f"<div><b>{title_lines[0]}</b></div>"] + [f'<div style="color:#444">{line}</div>' for line in title_lines[1:]]
+    for colour, label in classes:
+        parts.append(f'<div class="pa-class"><span style="display:inline-block;width:14px;height:11px;'
+                     f'background:{colour};border:1px solid #777;margin-right:5px;vertical-align:middle"></span>'
+                     f'{label}</div>')
+    if symbols:
+        parts.append(f'<details style="margin-top:4px"><summary style="cursor:pointer">{symbols_title}</summary>')
+        for swatch, label in symbols:
+            parts.append(f'<div><span style="display:inline-block;width:16px;margin-right:4px;'
+                         f'vertical-align:middle">{swatch}</span>{label}</div>')
+        parts.append("</details>")
+    return "".join(parts)
+
+
+def circle_swatch(colour: str) -> str:
+    return (f'<span style="display:inline-block;width:10px;height:10px;border-radius:50%;background:{colour};'
+            f'border:1px solid #333"></span>')
+
+
+def choropleth_style(colours: pd.Series) -> list[dict]:
+    """Polygon styles from fill colours (missing → grey, hatched look via dash)."""
+    return [{"color": "#444444", "weight": 1, "fillColor": c if isinstance(c, str) else NO_DATA_COLOUR,
+             "fillOpacity": 0.75 if isinstance(c, str) else 0.45,
+             "dashArray": None if isinstance(c, str) else "4 3"} for c in colours]
+

@@ -1,0 +1,453 @@
+"""The map page's content as plain functions: choropleth values, overlay layers, popups.
+
+Everything a planner sees on the map is computed here (no Streamlit), so tests, the CLI
+and the page share it. Texts from the data are HTML-escaped before they reach the map.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from dashboard.analysis import filters
+from dashboard.analysis.indicators import catalogue_entry, indicator_values
+from dashboard.analysis.population import TargetPopulation, cell_phase_population
+from dashboard.analysis.secrecy import protect_cells, protect_counts
+from dashboard.model import schema
+from dashboard.present import classify as cls
+from dashboard.present import maps
+from dashboard.present.format import format_count, format_number, format_stand
+from dashboard.present.i18n import phase_labels, t, terms
+
+MEASURES = ("absolute", "share", "density")
+
+
+@dataclass(frozen=True)
+class ChoroplethSpec:
+    """What the district colours show.
+
+    ``kind='indicator'``: ``indicator`` in ``year``; ``kind='population'``: target
+    population of ``phase`` as ``measure`` (absolute persons, share of all persons in %,
+    or persons per km²). Classes: ``scheme`` (quantiles, natural_breaks, equal_interval),
+    ``k`` 3–7, sequential ``palette``.
+    """
+
+    kind: str = "indicator"
+    indicator: str | None = None
+    year: int | None = None
+    phase: str | None = None
+    measure: str = "absolute"
+    scheme: str = "quantiles"
+    k: int = 5
+    palette: str = "YlGnBu"
+
+
+def choropleth_values(ws, spec: ChoroplethSpec, tp: TargetPopulation, threshold: int = 3, lang: str = "de"):
+    """(values per district_id, legend facts dict: title, unit, year, source, reverse).
+
+    Population counts below ``threshold`` are withheld (NaN → "keine Angabe"); shares and
+    densities of a withheld count are withheld too.
+    """
+    if spec.kind == "indicator":
+        entry = catalogue_entry(ws, spec.indicator)
+        values = indicator_values(ws, spec.indicator, spec.year)
+        return values, {
+            "title": entry["label_de" if lang == "de" else "label_en"], "unit": entry["unit"],
+            "when": f"{t('year', lang)} {spec.year}", "source": entry["source"],
+            "reverse": not bool(entry["higher_is_need"]),
+            "decimals": 1,
+        }
+    if spec.measure not in MEASURES:
+        raise ValueError(f"measure must be one of {MEASURES}, got {spec.measure!r}")
+    persons = protect_counts(tp.persons, threshold)[spec.phase]  # as every page publishes it
+    if spec.measure == "absolute":
+        values, unit, decimals = persons, t("persons", lang), 0
+    elif spec.measure == "share":
+        values = persons / tp.total.replace(0, np.nan) * 100
+        unit, decimals = t("share_of_population", lang), 1
+    else:
+        area = pd.Series(ws.districts.area.to_numpy() / 1e6, index=ws.districts["district_id"].to_numpy())
+        values, unit, decimals = persons / area.reindex(persons.index), t("per_km2", lang), 1
+    label = phase_labels(ws.life_phases, lang)[spec.phase]
+    return values, {
+        "title": f"{t('target_population', lang)}: {label}", "unit": unit,
+        "when": f"{t('data_stand', lang)}: {format_stand(ws.meta.get('data_stand', ''), lang)}",
+        "source": t("population_register", lang),
+        "reverse": False, "decimals": decimals,
+        "estimated": bool(tp.estimated[spec.phase].any()),
+    }
+
+
+def _range_label(lo, hi, decimals, lang):
+    return f"{format_number(lo, decimals, lang)} – {format_number(hi, decimals, lang)}"
+
+
+def choropleth(ws, spec: ChoroplethSpec, tp: TargetPopulation, threshold: int = 3, lang: str = "de"):
+    """(GeoJsonLayer of the districts coloured by class, legend HTML, classification)."""
+    values, facts = choropleth_values(ws, spec, tp, threshold, lang)
+    classes = cls.classify(values, spec.scheme, spec.k)
+    colours_k = cls.palette(spec.palette, max(classes.k, 1), reverse=facts["reverse"]) if classes.k else []
+    colour = classes.classes.map(lambda i: colours_k[i] if i >= 0 else None)
+    d = facts["decimals"]
+    names = ws.districts["name"].map(lambda v: html.escape(str(v))).to_numpy()
+    shown = [format_number(v, d, lang) if not np.isnan(v) else t("keine_angabe", lang) for v in values.to_numpy()]
+    unit = html.escape(str(facts["unit"]))
+    tooltips = [f"<b>{n}</b><br>{html.escape(s)} {unit if s[0].isdigit() else ''}" for n, s in zip(names, shown)]
+    geoms = ws.districts.geometry.simplify(2.0)
+    layer = maps.GeoJsonLayer(
+        maps.area_features(geoms, {"district_id": list(ws.districts["district_id"]), "_tooltip": tooltips},
+                           maps.choropleth_style(colour)),
+        name=html.escape(facts["title"]), control=False,
+    )
+    legend_classes = [(c, _range_label(classes.edges[i], classes.edges[i + 1], d, lang))
+                      for i, c in enumerate(colours_k)]
+    if values.isna().any():
+        legend_classes.append((cls.NO_DATA_COLOUR, t("keine_angabe", lang)))
+    title = [html.escape(facts["title"]), f"{unit} · {html.escape(facts['when'])}",
+             f"{t('source', lang)}: {html.escape(str(facts['source']))}",
+             f"{t('classes', lang)}: {html.escape(cls.SCHEME_LABELS[spec.scheme][0 if lang == 'de' else 1])}"]
+    if facts.get("estimated"):
+        title.append(t("estimated", lang))
+    return layer, title, legend_classes, classes
+
+
+def overlay_symbols(ws, lang: str = "de") -> list[tuple[str, str]]:
+    """Legend entries of the overlays: one circle per life phase, FZ square, partner diamond, outreach."""
+    labels = phase_labels(ws.life_phases, lang)
+    colours = dict(zip(ws.life_phases["phase_id"], ws.life_phases["colour"]))
+    items = [(maps.circle_swatch(colours[p]), html.escape(label)) for p, label in labels.items()]
+    items.append((maps.square_icon(maps.FAMILY_CENTRE_COLOUR, 12)["html"], t("layer_family_centres", lang)))
+    items.append((maps.diamond_icon(maps.PARTNER_COLOUR, 12)["html"], t("layer_partners", lang)))
+    items.append(('<span style="display:inline-block;width:14px;height:9px;border:2px dashed #555"></span>',
+                  t("layer_outreach", lang)))
+    return items
+
+
+_HTML_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;"))
+
+
+def _esc(series: pd.Series) -> pd.Series:
+    """Display text of every value, HTML-escaped like :func:`html.escape` (vectorised)."""
+    text = pd.Series([maps._display(v) for v in series], index=series.index, dtype="str")
+    for raw, entity in _HTML_ESCAPES:
+        text = text.str.replace(raw, entity, regex=False)
+    return text
+
+
+def _esc_terms(series: pd.Series, lang: str) -> pd.Series:
+    """Vocabulary terms (a list or one term per row) in the UI language, HTML-escaped."""
+    return _esc(series.map(lambda v: terms(v, lang)))
+
+
+def _esc_list(series: pd.Series) -> pd.Series:
+    return series.map(lambda items: [html.escape(str(x)) for x in items])
+
+
+def _yes_no(series: pd.Series, lang: str) -> pd.Series:
+    return series.map(lambda v: t("yes", lang) if bool(v) else t("no", lang))
+
+
+OFFER_ROWS = [("provider", "p"), ("life_phases", "ph"), ("topic", "tp"), ("sectors", "s"), ("category", "c"),
+              ("audience", "a"),
+              ("cost_free", "f"), ("barrier_free", "b"), ("languages", "l"), ("service_area", "sa"),
+              ("address", "ad"), ("capacity", "cap"), ("contact", "ct"), ("contact_person", "cp"),
+              ("last_updated", "u")]
+
+
+def popup_spec(ws, rows, lang: str, title: str = "n") -> dict:
+    """Labels for popups built in the browser (escaped), incl. life-phase and district names."""
+    labels = {html.escape(k): html.escape(v) for k, v in phase_labels(ws.life_phases, lang).items()}
+    labels.update({html.escape(str(k)): html.escape(str(v))
+                   for k, v in zip(ws.districts["district_id"], ws.districts["name"])})
+    labels[schema.CITY_WIDE] = t("whole_city", lang)
+    return {"title": title, "rows": [[t(label, lang), key] for label, key in rows], "yes": t("yes", lang),
+            "no": t("no", lang), "labels": labels}
+
+
+def _personal(frame: pd.DataFrame, show_personal: bool) -> pd.Series:
+    if not show_personal:
+        return pd.Series(None, index=frame.index, dtype=object)
+    cols = [c for c in schema.PERSONAL_CONTACT_COLUMNS if c in frame]
+    joined = frame[cols].apply(lambda r: " · ".join(str(v) for v in r if isinstance(v, str) and v), axis=1)
+    return joined.map(html.escape)
+
+
+def offer_properties(ws, offers: pd.DataFrame, lang: str = "de", show_personal: bool = False) -> dict:
+    """Compact, escaped popup properties per offer (see :data:`OFFER_ROWS`). Personal
+    contact data only when ``show_personal`` (the role may see it)."""
+    updated = offers["last_updated"].dt.strftime("%d.%m.%Y" if lang == "de" else "%Y-%m-%d").fillna("")
+    capacity = offers["capacity"].map(lambda v: "" if pd.isna(v) else str(int(v)))
+    return {
+        "offer_id": offers["offer_id"], "n": _esc(offers["name"]), "p": _esc(offers["provider"]),
+        "ph": _esc_list(offers["life_phases"]), "s": _esc_terms(offers["sectors"], lang),
+        "c": _esc_terms(offers["category"], lang), "a": _esc_terms(offers["audience"], lang),
+        "tp": _esc_terms(offers["topic"] if "topic" in offers else pd.Series(None, index=offers.index), lang),
+        "f": offers["cost_free"].astype(bool), "b": offers["barrier_free"].astype(bool),
+        "l": _esc_terms(offers["languages"], lang), "sa": _esc_list(offers["service_area"]), "ad": _esc(offers["address"]),
+        "cap": capacity, "ct": _esc(offers.get("contact_public", pd.Series("", index=offers.index))),
+        "cp": _personal(offers, show_personal), "u": updated,
+    }
+
+
+def offer_popups(ws, offers: pd.DataFrame, lang: str = "de", show_personal: bool = False) -> pd.Series:
+    """Full popup HTML per offer (escaped), as the browser would build it; used for the
+    combined popups of outreach areas and for tests."""
+    spec = popup_spec(ws, OFFER_ROWS, lang)
+    props = pd.DataFrame(offer_properties(ws, offers, lang, show_personal))
+
+    labels = spec["labels"]
+
+    def show(v):
+        if v is None or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, str) and not v) or \
+                (isinstance(v, list) and not v):
+            return None
+        if isinstance(v, (bool, np.bool_)):
+            return spec["yes"] if v else spec["no"]
+        if isinstance(v, list):
+            return ", ".join(labels.get(x, x) for x in v)
+        return v
+
+    keys = [key for _, key in spec["rows"]]
+    columns = [props[key].tolist() for key in keys]
+    out = []
+    for i, title in enumerate(props["n"].tolist()):
+        parts = [f"<div class='pa-popup'><b>{title}</b>"]
+        for (label, _), col in zip(spec["rows"], columns):
+            value = show(col[i])
+            if value is not None:
+                parts.append(f"<br><b>{label}:</b> {value}")
+        out.append("".join(parts) + "</div>")
+    return pd.Series(out, index=offers.index, dtype=object)
+
+
+def offer_point_table(ws, offers: pd.DataFrame, lang: str = "de", show_personal: bool = False) -> maps.ColumnTable:
+    """Map table of the sited offers (by offer_id): WGS84 position and the escaped popup
+    properties (see :data:`OFFER_ROWS`). Independent of filters: the map page builds it
+    once per workspace, language and role."""
+    sited = offers[offers.geometry.notna()]
+    lonlat = maps.to_display(sited[["geometry"]]).geometry.get_coordinates()
+    props = pd.DataFrame(offer_properties(ws, sited, lang, show_personal))
+    return maps.ColumnTable(props, lonlat["x"], lonlat["y"], "offer_id")
+
+
+def offer_layers(ws, offers: pd.DataFrame, chosen_phases=(), lang="de", show_personal=False, point_table=None,
+                 outreach_popups: pd.Series | None = None):
+    """(points layer, outreach-areas layer) for the given (filtered) offers.
+
+    Points are circle markers coloured by the earliest chosen phase of each offer;
+    outreach offers (no point) are dashed outlines of their service area. ``point_table``
+    (from :func:`offer_point_table` over all offers) and ``outreach_popups`` (from
+    :func:`offer_popups` of all outreach offers, indexed by offer_id) save rebuilding them.
+    """
+    chain = list(ws.life_phases["phase_id"])
+    colours = dict(zip(ws.life_phases["phase_id"], ws.life_phases["colour"]))
+    phase = filters.first_phase(offers["life_phases"], chain, chosen_phases)
+    sited = offers.geometry.notna().to_numpy()
+    table = point_table if point_table is not None else offer_point_table(ws, offers[sited], lang, show_personal)
+    shown = table.take(offers["offer_id"][sited], extra={"phase": list(phase[sited])})
+    circles = {p: {"radius": 6, "color": "#222222", "weight": 1, "fillOpacity": 0.9, "fillColor": c}
+               for p, c in colours.items()}
+    points = maps.PointTableLayer(shown, name=t("layer_offers", lang), popup=popup_spec(ws, OFFER_ROWS, lang),
+                                  styles=circles, style_key="phase")
+    outreach = offers[~sited]
+    if outreach_popups is not None:
+        popups = pd.Series(outreach_popups.reindex(outreach["offer_id"]).to_numpy(), index=outreach.index)
+    else:
+        popups = offer_popups(ws, outreach, lang, show_personal) if len(outreach) else pd.Series(dtype=object)
+    area_layer = maps.GeoJsonLayer(_outreach_features(ws, outreach, phase[~sited], popups, colours, lang),
+                                   name=t("layer_outreach", lang))
+    return points, area_layer
+
+
+def _outreach_features(ws, outreach, phase, popups, colours, lang) -> list[dict]:
+    """One dashed outline per distinct service area, listing every outreach offer serving it."""
+    if outreach.empty:
+        return []
+    key = outreach["service_area"].map(lambda a: tuple(sorted(a)))
+    groups = pd.DataFrame({"key": key, "offer_id": outreach["offer_id"], "phase": phase, "popup": popups,
+                           "name": _esc(outreach["name"])}).groupby("key", sort=True)
+    keys, offer_ids, tips, pops, styles = [], [], [], [], []
+    for area, rows in groups:
+        keys.append(area)
+        offer_ids.append(list(rows["offer_id"]))
+        phases = set(rows["phase"])
+        colour = colours.get(next(iter(phases)), "#555555") if len(phases) == 1 else "#555555"
+        # outline only: a filled area would catch every click meant for the district below
+        styles.append({"color": colour, "weight": 3, "dashArray": "6 4", "fill": False})
+        tips.append(f"<b>{len(rows)} × {t('layer_outreach', lang)}</b><br>" + "<br>".join(rows["name"]))
+        pops.append("<div style='max-height:260px;overflow:auto'>" + "<hr>".join(rows["popup"]) + "</div>")
+    areas = service_areas(ws, pd.Series(keys))
+    return maps.area_features(areas, {"offer_ids": offer_ids, "_tooltip": tips, "_popup": pops}, styles)
+
+
+def service_areas(ws, areas: pd.Series) -> gpd.GeoSeries:
+    """Geometry (metric CRS) of each service area: union of its districts, or the whole city."""
+    polys = dict(zip(ws.districts["district_id"], ws.districts.geometry.simplify(5.0)))
+    city = shapely.union_all(list(polys.values()))
+    cache: dict[tuple, object] = {}
+
+    def geom(area):
+        if area not in cache:
+            cache[area] = city if schema.CITY_WIDE in area else shapely.union_all([polys[d] for d in area if d in polys])
+        return cache[area]
+
+    return gpd.GeoSeries([geom(tuple(a)) for a in areas], index=areas.index, crs=ws.crs)
+
+
+SITE_ROWS = [("provider", "p"), ("sector", "s"), ("legal_domain", "r"), ("life_phases", "ph"), ("address", "ad"),
+             ("contact", "ct"), ("contact_person", "cp")]
+
+
+def _site_properties(frame, id_col, title_col, show_personal, lang: str = "de") -> dict:
+    get = lambda col: _esc(frame[col]) if col in frame else pd.Series("", index=frame.index)  # noqa: E731
+    term = lambda col: _esc_terms(frame[col], lang) if col in frame else pd.Series("", index=frame.index)  # noqa: E731
+    return {
+        id_col: frame[id_col], "n": _esc(frame[title_col]), "p": get("provider"), "s": term("sector"),
+        "r": term("legal_domain"), "ad": get("address"), "ct": get("contact_public"),
+        "ph": _esc_list(frame["life_phases"]) if "life_phases" in frame else pd.Series([[]] * len(frame),
+                                                                                          index=frame.index),
+        "cp": _personal(frame, show_personal), "_": pd.Series("", index=frame.index),
+    }
+
+
+def family_centre_layer(ws, centres, lang="de", show_personal=False):
+    """Familienzentren as purple squares."""
+    props = _site_properties(centres, "centre_id", "name", show_personal, lang)
+    return maps.GeoJsonLayer(maps.point_features(centres, props), name=t("layer_family_centres", lang),
+                             points="icon", popup=popup_spec(ws, SITE_ROWS, lang),
+                             styles={"": maps.square_icon(maps.FAMILY_CENTRE_COLOUR)}, style_key="_")
+
+
+def partner_layer(ws, partners, lang="de", show_personal=False):
+    """Network partners as green diamonds."""
+    props = _site_properties(partners, "partner_id", "organisation", show_personal, lang)
+    return maps.GeoJsonLayer(maps.point_features(partners, props), name=t("layer_partners", lang),
+                             points="icon", popup=popup_spec(ws, SITE_ROWS, lang),
+                             styles={"": maps.diamond_icon(maps.PARTNER_COLOUR)}, style_key="_")
+
+
+def _grid_inputs(ws, phase: str, threshold: int, tp):
+    """Persons per cell of one phase, the cell→district pairs and which districts' figures
+    of the phase are withheld (as published everywhere)."""
+    from dashboard.analysis.population import cell_district_shares, target_population
+
+    tp = tp if tp is not None else target_population(ws)
+    raw = cell_phase_population(ws)[phase]
+    published = protect_counts(tp.persons, threshold)[phase].reindex(ws.districts["district_id"])
+    cell_idx, district_idx, _ = cell_district_shares(ws.population_cells, ws.districts)
+    return raw, cell_idx, district_idx, published.isna().to_numpy()
+
+
+def grid_values(ws, phase: str, threshold: int = 3, tp=None) -> pd.Series:
+    """Persons per grid cell of one phase as published beside the district figures
+    (:func:`dashboard.secrecy.protect_cells`): NaN where withheld."""
+    raw, cell_idx, district_idx, withheld = _grid_inputs(ws, phase, threshold, tp)
+    return pd.Series(protect_cells(raw.to_numpy(), cell_idx, district_idx, withheld, threshold), index=raw.index)
+
+
+def reach_cell_values(ws, phase: str, cell_reached: np.ndarray, reached_withheld: pd.Series, threshold: int = 3,
+                      tp=None) -> pd.Series:
+    """Persons per grid cell of one phase as shown on a map that also colours the cells
+    reached / not reached: protected like :func:`grid_values`, and also so that the reached
+    cells of a district neither add up to its withheld reached count nor, with its published
+    count, give a single withheld reached cell away. ``reached_withheld``: per district_id,
+    whether the district's reached count of the phase is withheld."""
+    raw, cell_idx, district_idx, withheld = _grid_inputs(ws, phase, threshold, tp)
+    values = raw.to_numpy()
+    shown = protect_cells(values, cell_idx, district_idx, withheld, threshold)
+    reached = reached_withheld.reindex(ws.districts["district_id"]).fillna(True).to_numpy(bool)
+    reached_only = np.where(np.asarray(cell_reached, bool), values, 0.0)
+    hidden_reached = np.isnan(protect_cells(reached_only, cell_idx, district_idx, reached, threshold))
+    shown[hidden_reached & (np.nan_to_num(values, nan=1) > 0)] = np.nan
+    return pd.Series(shown, index=raw.index)
+
+
+def grid_layer(ws, phase: str, threshold: int = 3, lang: str = "de", palette: str = "YlOrRd", tp=None):
+    """Population grid cells of one phase, 5 quantile classes; withheld/small values grey."""
+    cells = ws.population_cells
+    values = grid_values(ws, phase, threshold, tp)
+    raw = cell_phase_population(ws)[phase]
+    drawn = (values > 0) | (values.isna() & ~(raw <= 0))  # empty cells are not drawn, withheld ones grey
+    values = values.where(values > 0)
+    classes = cls.classify(values[drawn], "quantiles", 5) if values.notna().sum() >= 5 else None
+    colours = cls.palette(palette, classes.k) if classes is not None and classes.k else []
+    colour = classes.classes.map(lambda i: colours[i] if i >= 0 else None) if classes is not None else \
+        pd.Series(None, index=values[drawn].index)
+    style = [{"stroke": False, "fillColor": c if isinstance(c, str) else cls.NO_DATA_COLOUR,
+              "fillOpacity": 0.7 if isinstance(c, str) else 0.35} for c in colour]
+    tips = [format_count(v, threshold, lang) for v in values[drawn]]
+    return maps.GeoJsonLayer(maps.area_features(cells.geometry[drawn], {"_tooltip": tips}, style),
+                             name=t("layer_grid", lang), canvas=True)
+
+
+def focus_layer(ws, district_id: str, lang: str = "de"):
+    """The selected district as a thick outline (not clickable)."""
+    row = ws.districts[ws.districts["district_id"] == district_id]
+    return maps.GeoJsonLayer(
+        maps.area_features(row.geometry, {"district_id": list(row["district_id"])},
+                           {"color": "#d7191c", "weight": 4, "fill": False}),
+        name=t("layer_focus", lang), interactive=False, control=False)
+
+
+def feature_group(layer: maps.GeoJsonLayer, name: str, show: bool = True) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name=name, show=show)
+    layer.add_to(group)
+    return group
+
+
+def district_at(ws, lat: float, lon: float) -> str | None:
+    """The district_id at a WGS84 point (e.g. a map click), or None outside."""
+    point = gpd.GeoSeries([shapely.Point(lon, lat)], crs=schema.DISPLAY_CRS).to_crs(ws.crs).iloc[0]
+    hit = ws.districts.sindex.query(point, predicate="intersects")
+    return str(ws.districts["district_id"].iloc[hit[0]]) if len(hit) else None
+
+
+def view_of(ws, district_id: str | None, width_px: int = 900, height_px: int = 620):
+    """(centre [lat, lon], zoom) that frames a district, or the whole city for None."""
+    frame = ws.districts if district_id is None else ws.districts[ws.districts["district_id"] == district_id]
+    return _view_of_bounds(frame.to_crs(schema.DISPLAY_CRS).total_bounds, width_px, height_px)
+
+
+def view_of_points(points, width_px: int = 700, height_px: int = 420):
+    """(centre [lat, lon], zoom) that frames (lat, lon) points, e.g. a family and its offers."""
+    lat, lon = np.asarray(points, float).T
+    return _view_of_bounds((lon.min(), lat.min(), lon.max(), lat.max()), width_px, height_px)
+
+
+def _view_of_bounds(bounds, width_px: int, height_px: int):
+    minx, miny, maxx, maxy = bounds
+    lat = (miny + maxy) / 2
+    lon_span = max(maxx - minx, 1e-6)
+    lat_span = max((maxy - miny) / np.cos(np.radians(lat)), 1e-6)
+    zoom = np.log2(min(360 * width_px / (256 * lon_span), 360 * height_px / (256 * lat_span)) * 0.85)
+    return [float(lat), float((minx + maxx) / 2)], int(np.clip(np.floor(zoom), 8, 17))
+
+
+def numbered_offers_layer(ws, found: pd.DataFrame, name: str):
+    """The offers of a list as numbered markers (1, 2, … in list order; offers without a site
+    keep their number but are not drawn), names as tooltips."""
+    numbers = pd.Series(np.arange(1, len(found) + 1), index=found.index)
+    frame = gpd.GeoDataFrame(found, geometry="geometry", crs=ws.crs)
+    styles = numbers.map(lambda n: {"size": 22, "html": (
+        f'<div style="width:20px;height:20px;border-radius:50%;background:#2b83ba;color:#fff;border:1px solid #fff;'
+        f'font:bold 11px/20px sans-serif;text-align:center">{n}</div>')})
+    props = {"n": numbers.astype(str) + ". " + found["name"].map(lambda v: html.escape(str(v))),
+             "offer_id": found["offer_id"]}
+    return maps.GeoJsonLayer(maps.point_features(frame, props, styles), name=name, points="icon",
+                             popup={"title": "n", "rows": []})
+
+
+def position_layer(ws, lat: float, lon: float, label: str):
+    """The chosen position (address found or map click) as a large red dot with its label."""
+    point = gpd.GeoDataFrame(geometry=[shapely.Point(lon, lat)], crs=schema.DISPLAY_CRS).to_crs(ws.crs)
+    props = {"n": pd.Series([html.escape(str(label))]), "_": pd.Series([""])}
+    return maps.GeoJsonLayer(maps.point_features(point, props), name=label, points="circle", canvas=False,
+                             popup={"title": "n", "rows": []},
+                             styles={"": {"radius": 9, "color": "#ffffff", "weight": 2, "fillColor": "#d7191c",
+                                          "fillOpacity": 1.0}}, style_key="_")

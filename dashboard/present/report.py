@@ -1,0 +1,344 @@
+"""Printable A4 PDF reports (fpdf2, server-side, no browser, no network): one Sozialraumprofil
+or a whole-city report with a summary and one chapter per district.
+
+Fonts are the DejaVu fonts shipped with matplotlib (full Unicode: umlauts, ß, –, →).
+Every figure comes from :mod:`dashboard.profile` / :mod:`dashboard.analysis`, withheld as
+on screen.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pandas as pd
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
+from dashboard.analysis import coverage as C
+from dashboard.present import charts
+from dashboard.present.format import format_count, format_number
+from dashboard.present.i18n import meta_text, phase_labels
+from dashboard.present.profile import Profile, district_profile
+from dashboard.present.sentences import gaps_in_words
+
+FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+TEXT = {
+    "de": {
+        "profile": "Sozialraumprofil", "city_report": "Sozialraumbericht", "page": "Seite", "of": "von",
+        "created": "erstellt am", "borough": "Stadtbezirk", "need": "Bedarfsindex: Rang {r} von {n}",
+        "population": "Bevölkerung nach Lebensphase", "phase": "Lebensphase", "persons": "Personen",
+        "share": "Anteil %", "city_share": "Stadt %", "indicators": "Sozialindikatoren", "indicator": "Indikator",
+        "value": "Wert", "previous": "Vorjahr", "change": "Veränderung", "city": "Stadt", "unit": "Einheit",
+        "chain": "Lebenskette: Erreichung der Zielgruppe", "gaps": "Lücken", "duplicates": "Parallelstrukturen",
+        "transitions": "Abbrechende Übergänge", "none": "keine", "offers": "Angebote nach Lebensphase",
+        "offer": "Angebot", "provider": "Träger", "category": "Kategorie", "where": "Ort",
+        "centres": "Familienzentren", "partners": "Netzwerkpartner", "sources": "Quellen und Datenstand",
+        "data_stand": "Datenstand", "licences": "Lizenzen", "summary": "Zusammenfassung",
+        "city_chain": "Lebenskette der Stadt", "target": "Zielgruppe", "reach": "Erreichung",
+        "offers_n": "Angebote", "per_1000": "je 1.000", "top_gaps": "Wichtigste Lücken",
+        "rules": "Erreichung: Anteil der Zielgruppe, die in {d} m Fußweg (Luftlinie × {f}) ein passendes Angebot "
+                 "hat oder in einem Sozialraum wohnt, den ein aufsuchendes Angebot abdeckt. Zahlen unter {t} "
+                 "Personen werden nicht ausgewiesen (Geheimhaltung).",
+        "districts": "Sozialräume",
+        "wegweiser": "Wegweiser: Angebote in Ihrer Nähe", "nr": "Nr.", "address": "Adresse",
+        "contact": "Kontakt", "walk": "Fußweg", "outreach": "Kommt zu Ihnen (aufsuchend)",
+        "star": "★ = Ihr Ausgangspunkt. Fußweg geschätzt (Luftlinie × {f}, 4,5 km/h).",
+        "more": "Weitere {n} passende Angebote finden Sie im Präventionsatlas oder bei Ihrer Lotsin / Ihrem Lotsen.",
+        "for_whom": "Für", "disclaimer": "Angaben ohne Gewähr, Stand {stand}. Bitte vorher telefonisch nachfragen.",
+        "no_offers": "Keine passenden Angebote in der Nähe gefunden.",
+    },
+    "en": {
+        "profile": "District profile", "city_report": "District report", "page": "Page", "of": "of",
+        "created": "created", "borough": "Borough", "need": "Need index: rank {r} of {n}",
+        "population": "Population by life phase", "phase": "Life phase", "persons": "Persons",
+        "share": "Share %", "city_share": "City %", "indicators": "Social indicators", "indicator": "Indicator",
+        "value": "Value", "previous": "Previous year", "change": "Change", "city": "City", "unit": "Unit",
+        "chain": "Life chain: target population reached", "gaps": "Gaps", "duplicates": "Duplicate offers",
+        "transitions": "Broken transitions", "none": "none", "offers": "Offers by life phase",
+        "offer": "Offer", "provider": "Provider", "category": "Category", "where": "Where",
+        "centres": "Family centres", "partners": "Network partners", "sources": "Sources and data stand",
+        "data_stand": "Data as of", "licences": "Licences", "summary": "Summary",
+        "city_chain": "Life chain of the city", "target": "Target group", "reach": "Reach",
+        "offers_n": "Offers", "per_1000": "per 1,000", "top_gaps": "Main gaps",
+        "rules": "Reach: share of the target group within {d} m on foot (straight line × {f}) of a matching offer "
+                 "or living in a district covered by an outreach offer. Counts below {t} persons are withheld.",
+        "districts": "Districts",
+        "wegweiser": "Guide: offers near you", "nr": "No.", "address": "Address", "contact": "Contact",
+        "walk": "Walk", "outreach": "Comes to you (outreach)",
+        "star": "★ = your starting point. Walking estimated (straight line × {f}, 4.5 km/h).",
+        "more": "{n} more matching offers are in the Präventionsatlas or with your guide.",
+        "for_whom": "For", "disclaimer": "No guarantee, data as of {stand}. Please call ahead.",
+        "no_offers": "No matching offers found nearby.",
+    },
+}
+
+
+class _Document(FPDF):
+    def __init__(self, title: str, fictional: str | None, lang: str):
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.words = TEXT["de" if lang == "de" else "en"]
+        self.doc_title, self.fictional, self.lang = title, fictional, lang
+        self.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
+        self.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+        self.set_font("DejaVu", size=9)
+        self.set_auto_page_break(True, margin=18)
+        self.set_margins(15, 15, 15)
+        self.set_title(title)
+        self.set_creator("Präventionsatlas")
+        self.created = date.today().strftime("%d.%m.%Y" if lang == "de" else "%Y-%m-%d")
+
+    def header(self):
+        self.set_font("DejaVu", size=7)
+        self.set_text_color(110)
+        self.cell(0, 4, f"Präventionsatlas · {self.doc_title}", new_x="LMARGIN", new_y="NEXT")
+        if self.fictional:
+            self.set_text_color(170, 60, 0)
+            self.cell(0, 4, self.fictional, new_x="LMARGIN", new_y="NEXT")
+        self.set_text_color(0)
+        self.ln(2)
+
+    def footer(self):
+        self.set_y(-12)
+        self.set_font("DejaVu", size=7)
+        self.set_text_color(110)
+        self.cell(0, 5, f"{self.words['created']} {self.created}", align="L")
+        self.set_x(self.l_margin)
+        self.cell(0, 5, f"{self.words['page']} {self.page_no()} {self.words['of']} {{nb}}", align="R")
+        self.set_text_color(0)
+
+    def h1(self, text):
+        self.set_font("DejaVu", "B", 16)
+        self.multi_cell(0, 8, text, new_x="LMARGIN", new_y="NEXT")
+        self.set_font("DejaVu", size=9)
+
+    def h2(self, text):
+        if self.get_y() > 255:
+            self.add_page()
+        self.ln(2)
+        self.set_font("DejaVu", "B", 11)
+        self.cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
+        self.set_font("DejaVu", size=9)
+
+    def para(self, text, size=9):
+        self.set_font("DejaVu", size=size)
+        self.multi_cell(0, 4.5, text, new_x="LMARGIN", new_y="NEXT")
+
+    def bullets(self, lines):
+        if not lines:
+            self.para(f"– {self.words['none']}")
+        for line in lines:
+            self.multi_cell(0, 4.5, f"• {line}", new_x="LMARGIN", new_y="NEXT")
+
+    def image_bytes(self, data: bytes, width: float):
+        if self.get_y() + width * 0.5 > 270:
+            self.add_page()
+        self.image(io.BytesIO(data), w=width)
+
+    def grid(self, header, rows, widths, align=None):
+        """A table of one line per row (text shortened with … to fit its column)."""
+        align = align or ["LEFT"] * len(widths)
+        align = [a[0] for a in align]  # L / R
+        self.set_font("DejaVu", "B", 8)
+        self.set_fill_color(235, 235, 235)
+        heads = [self._wrap(str(h), w) for h, w in zip(header, widths)]  # headers wrap, never cut
+        depth = max(len(lines) for lines in heads)
+        for k in range(depth):
+            for lines, w, a in zip(heads, widths, align):
+                self.cell(w, 4, lines[k] if k < len(lines) else "", border="B" if k == depth - 1 else 0, align=a,
+                          fill=True)
+            self.ln(4)
+        self.set_font("DejaVu", size=8)
+        self.set_draw_color(220)
+        for values in rows:
+            if self.get_y() > 272:
+                self.add_page()
+            for v, w, a in zip(values, widths, align):
+                text = "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
+                self.cell(w, 4.6, self._fit(text, w), border="B", align=a)
+            self.ln(4.6)
+        self.set_draw_color(0)
+        self.set_font("DejaVu", size=9)
+
+    def _wrap(self, text: str, width: float) -> list[str]:
+        """Words of ``text`` in lines that fit ``width`` (a word too long alone is shortened)."""
+        lines, line = [], ""
+        for word in text.split():
+            candidate = f"{line} {word}".strip()
+            if self.get_string_width(candidate) <= width - 1.5 or not line:
+                line = candidate
+            else:
+                lines.append(line)
+                line = word
+        lines.append(line)
+        return [self._fit(one, width) for one in lines]
+
+    def _fit(self, text: str, width: float) -> str:
+        room = width - 1.5
+        if self.get_string_width(text) <= room:
+            return text
+        while text and self.get_string_width(text + "…") > room:
+            text = text[:-1]
+        return text + "…"
+
+
+def _profile_chapter(pdf: _Document, ws, profile: Profile, cov, lang: str, threshold: int):
+    w = pdf.words
+    pdf.add_page()
+    pdf.h1(f"{w['profile']} {profile.name}")
+    bits = [f"{w['borough']}: {profile.parent}"] if profile.parent else []
+    bits.append(w["need"].format(r=profile.need_rank, n=profile.need_of))
+    pdf.para(" · ".join(bits))
+    fig = charts.need_map(ws, cov.need["score"], district_id=profile.district_id, offers=_offers_of(ws, profile),
+                          partners=ws.partners, lang=lang, attribution=profile.fictional_label or "")
+    pdf.image_bytes(charts.to_bytes(fig, "jpeg", dpi=130), 180)
+    pdf.h2(w["population"])
+    pdf.grid([w["phase"], w["persons"], w["share"], w["city_share"]],
+             profile.population[["phase", "persons", "share", "city_share"]].itertuples(index=False),
+             (70, 35, 35, 35), ("LEFT", "RIGHT", "RIGHT", "RIGHT"))
+    pdf.image_bytes(charts.to_bytes(charts.population_chart(profile, lang), "jpeg", dpi=130), 150)
+    pdf.h2(w["chain"])
+    pdf.image_bytes(charts.to_bytes(charts.chain_strip(profile, lang), "jpeg", dpi=130), 180)
+    pdf.para(w["rules"].format(d=int(cov.params.radius_m), f=format_number(cov.params.detour, 1, lang),
+                               t=threshold), size=7)
+    for key, lines in (("gaps", profile.gaps), ("duplicates", profile.duplicates),
+                       ("transitions", profile.transitions)):
+        pdf.h2(w[key])
+        pdf.bullets(lines)
+    pdf.h2(w["indicators"])
+    pdf.grid([w["indicator"], w["value"], w["previous"], w["change"], w["city"], w["unit"]],
+             [(r.indicator, r.value, r.previous, f"{r.change} {r.arrow}", r.city, r.unit)
+              for r in profile.indicators.itertuples()], (55, 18, 20, 25, 18, 44),
+             ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "LEFT"))
+    pdf.h2(f"{w['offers']} ({len(profile.offers)})")
+    pdf.grid([w["phase"], w["offer"], w["provider"], w["category"], w["where"]],
+             profile.offers[["phase", "name", "provider", "category", "where"]].itertuples(index=False),
+             (34, 46, 40, 26, 34))
+    pdf.h2(w["centres"])
+    pdf.para(", ".join(profile.family_centres) or w["none"])
+    pdf.h2(w["partners"])
+    pdf.para(", ".join(profile.partners) or w["none"])
+    pdf.h2(w["sources"])
+    pdf.para(f"{w['data_stand']}: {profile.data_stand}. {profile.sources} {w['licences']}: {profile.licences}",
+             size=7.5)
+
+
+def _offers_of(ws, profile: Profile):
+    from dashboard.analysis.district import offer_districts
+
+    served = offer_districts(ws, ws.offers)
+    return ws.offers[ws.offers["offer_id"].isin(served.loc[served["district_id"] == profile.district_id, "offer_id"])]
+
+
+def _city_summary(pdf: _Document, ws, cov, lang: str, threshold: int):
+    w = pdf.words
+    labels = phase_labels(ws.life_phases, lang)
+    pdf.add_page()
+    pdf.h1(f"{w['city_report']} {meta_text(ws.meta, 'municipality_name', lang)}")
+    pdf.para(f"{w['data_stand']}: {ws.meta.get('data_stand', '')} · {len(ws.districts)} {w['districts']}")
+    fig = charts.need_map(ws, cov.need["score"], lang=lang,
+                          attribution=meta_text(ws.meta, "fictional_label", lang) if ws.is_fictional else "")
+    pdf.image_bytes(charts.to_bytes(fig, "jpeg", dpi=130), 175)
+    pdf.h2(w["city_chain"])
+    city = C.public_table(cov.city, threshold)
+    pdf.grid([w["phase"], w["target"], w["reach"], w["offers_n"], f"{w['offers_n']} {w['per_1000']}"],
+             [(labels[r.phase_id], format_count(r.target_population, threshold, lang),
+               "–" if pd.isna(r.reach_share) else f"{100 * r.reach_share:.0f} %", int(r.offers),
+               format_number(r.offers_per_1000, 1, lang)) for r in city.itertuples()],
+             (70, 30, 25, 25, 30), ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"))
+    pdf.para(w["rules"].format(d=int(cov.params.radius_m), f=format_number(cov.params.detour, 1, lang),
+                               t=threshold), size=7)
+    pdf.h2(w["top_gaps"])
+    pdf.bullets(list(gaps_in_words(cov, ws, lang, threshold)["sentence"].head(10)))
+
+
+def report_pdf(ws, district_ids=None, *, cov=None, lang: str = "de", threshold: int = 3,
+               city_summary: bool | None = None, demand=None) -> bytes:
+    """PDF bytes: the profiles of ``district_ids`` (default: all), preceded by the city
+    summary when ``city_summary`` (default: when more than one district is reported)."""
+    demand = demand or C.prepare_demand(ws)
+    cov = cov or C.coverage(ws, demand=demand)
+    ids = list(ws.districts["district_id"]) if not district_ids else list(district_ids)
+    unknown = [d for d in ids if d not in set(ws.districts["district_id"])]
+    if unknown:
+        raise ValueError(f"unknown district ids: {', '.join(unknown)}")
+    names = dict(zip(ws.districts["district_id"], ws.districts["name"]))
+    city_summary = len(ids) > 1 if city_summary is None else city_summary
+    words = TEXT["de" if lang == "de" else "en"]
+    title = (f"{words['city_report']} {meta_text(ws.meta, 'municipality_name', lang)}" if city_summary
+             else f"{words['profile']} {names[ids[0]]}")
+    fictional = (meta_text(ws.meta, "fictional_label", lang) or "Fiktive Demodaten") if ws.is_fictional else None
+    pdf = _Document(title, fictional, lang)
+    duplicates = C.duplicates(ws, cov.params, demand=demand)
+    if city_summary:
+        _city_summary(pdf, ws, cov, lang, threshold)
+    for district_id in ids:
+        profile = district_profile(ws, district_id, cov, lang=lang, threshold=threshold, duplicates=duplicates)
+        _profile_chapter(pdf, ws, profile, cov, lang, threshold)
+    return bytes(pdf.output())
+
+
+WEGWEISER_ROWS = 10
+
+
+def wegweiser_pdf(ws, x: float, y: float, offers: pd.DataFrame, *, lang: str = "de", detour: float = 1.3) -> bytes:
+    """One A4 page for a family: the offers of :func:`dashboard.analysis.nearby.offers_for_family`
+    in the given (distance) order with name, provider, address, the *public* contact only and
+    the walking time, numbered on a small map around the starting point (x, y, metres); then
+    outreach offers. Nothing about the family but the starting point on the map is printed."""
+    from dashboard.present.i18n import who_label
+
+    words = TEXT["de" if lang == "de" else "en"]
+    fictional = (meta_text(ws.meta, "fictional_label", lang) or "Fiktive Demodaten") if ws.is_fictional else None
+    pdf = _Document(words["wegweiser"], fictional, lang)
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    pdf.h1(words["wegweiser"])
+    outreach_mask = offers["outreach"].astype(bool).to_numpy() if len(offers) else np.zeros(0, bool)
+    sited, outreach = offers[~outreach_mask], offers[outreach_mask]
+    shown = sited.head(WEGWEISER_ROWS)
+    shown_outreach = outreach.head(max(0, WEGWEISER_ROWS + 3 - len(shown)))
+    attribution = meta_text(ws.meta, "fictional_label", lang) if ws.is_fictional else ""
+    fig = charts.wegweiser_map(ws, x, y, shown, lang, attribution=attribution, size=(6.6, 3.6))
+    pdf.image(io.BytesIO(charts.to_bytes(fig, dpi=160)), w=125, x=(210 - 125) / 2)
+    pdf.para(words["star"].format(f=format_number(detour, 1, lang)), size=7)
+    if offers.empty:
+        pdf.para(words["no_offers"])
+
+    def text(value) -> str:
+        return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+    def for_whom(row) -> str:
+        return ", ".join(dict.fromkeys(who_label(w, lang) for w in (row["for_whom"] or ())))
+
+    def table(header, rows, widths, align):
+        pdf.set_font("DejaVu", size=7.5)
+        with pdf.table(col_widths=widths, text_align=align, line_height=3.6, first_row_as_headings=True,
+                       headings_style=FontFace(emphasis="BOLD", fill_color=(235, 235, 235)),
+                       borders_layout="HORIZONTAL_LINES", padding=0.6) as grid:
+            for values in [header, *rows]:
+                line = grid.row()
+                for value in values:
+                    line.cell(text(value))
+        pdf.set_font("DejaVu", size=9)
+
+    if len(shown):
+        pdf.ln(1)
+        table([words["nr"], words["offer"], words["for_whom"], words["address"], words["contact"], words["walk"]],
+              [(k, f"{r['name']}\n{r['provider']}", for_whom(r), r["address"], r["contact_public"],
+                f"{int(r['walking_min'])} min\n{format_number(r['distance_m'], 0, lang)} m")
+               for k, (_, r) in enumerate(shown.iterrows(), start=1)],
+              (7, 55, 24, 40, 38, 16), ("RIGHT", "LEFT", "LEFT", "LEFT", "LEFT", "RIGHT"))
+    if len(shown_outreach):
+        pdf.h2(words["outreach"])
+        table([words["offer"], words["for_whom"], words["contact"]],
+              [(f"{r['name']}\n{r['provider']}", for_whom(r), r["contact_public"]) for _, r in shown_outreach.iterrows()],
+              (80, 40, 60), ("LEFT", "LEFT", "LEFT"))
+    hidden = len(sited) - len(shown) + len(outreach) - len(shown_outreach)
+    if hidden > 0:
+        pdf.para(words["more"].format(n=hidden), size=8)
+    pdf.para(words["disclaimer"].format(stand=ws.meta.get("data_stand", "–")), size=7)
+    return bytes(pdf.output())

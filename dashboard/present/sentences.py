@@ -1,0 +1,79 @@
+"""Findings in words: the sentences a planner reads for gaps, Parallelstrukturen and broken
+transitions, made from the published figures that :mod:`dashboard.analysis.coverage`
+returns. Nothing is computed here; a language switch only re-renders.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.analysis import coverage as C
+from dashboard.analysis.coverage import CoverageParams
+from dashboard.present.format import format_count, format_number
+from dashboard.present.i18n import phase_labels, phase_words, t
+
+
+def percent(x) -> str:
+    """A share 0–1 as whole per cent ('–' where withheld or unknown)."""
+    return "–" if pd.isna(x) else f"{100 * x:.0f}"
+
+
+def distance_text(metres: float, lang: str = "de") -> str:
+    """'1 km', '1,5 km' (German decimal comma) or '800 m'."""
+    if metres >= 1000:
+        return f"{format_number(metres / 1000, 2, lang).rstrip('0').rstrip(',.')} km"
+    return f"{metres:.0f} m"
+
+
+def gap_sentences(gaps: pd.DataFrame, ws, params: CoverageParams, lang: str = "de", threshold: int = 3) -> list[str]:
+    """One sentence per row of :func:`dashboard.analysis.coverage.gaps`, e.g. 'Westfeld: nur
+    32 % der 0- bis unter 3-Jährigen (38 von 118 Personen) erreichen ein Angebot der Frühen
+    Hilfen in 1 km; Bedarfsindex Rang 2 von 14'. Withheld counts stay withheld."""
+    words = phase_words(ws.life_phases, lang)
+    n = len(ws.districts)
+    dist = distance_text(params.radius_m, lang)
+    out = []
+    for row in gaps.itertuples():  # a short list: one sentence per gap found
+        group, offer = words[row.phase_id]
+        common = {"district": row.district, "group": group, "offer": offer, "dist": dist, "rank": row.need_rank,
+                  "n": n, "total": format_count(row.target_population, threshold, lang)}
+        if pd.isna(row.reach_share):  # the count reached is withheld: say what is known, no share
+            out.append(t("gap_sentence_withheld", lang, limit=percent(params.min_reach), **common))
+        elif row.reach_share == 0:  # nobody reached: say so, not "nur 0 %"
+            out.append(t("gap_sentence_none", lang, **common))
+        else:
+            out.append(t("gap_sentence", lang, share=percent(row.reach_share),
+                         reached=format_count(row.reached, threshold, lang), **common))
+    return out
+
+
+def transition_sentences(transitions: pd.DataFrame, ws, lang: str = "de") -> list[str]:
+    """One sentence per row of :func:`dashboard.analysis.coverage.broken_transitions`."""
+    labels = phase_labels(ws.life_phases, lang)
+    return [t("transition_sentence", lang, district=row.district, before=labels[row.from_phase],
+              after=labels[row.to_phase], a=percent(row.reach_from), b=percent(row.reach_to))
+            for row in transitions.itertuples()]
+
+
+def duplicate_sentences(duplicates: pd.DataFrame, lang: str = "de") -> list[str]:
+    """One line per pair of :func:`dashboard.analysis.coverage.duplicates` (published figures)."""
+    return [t("duplicate_sentence", lang, name_a=d.name_a, provider_a=d.provider_a, name_b=d.name_b,
+              provider_b=d.provider_b, overlap=percent(d.overlap), distance=f"{d.distance_m:.0f}")
+            for d in duplicates.itertuples()]
+
+
+def with_sentences(table: pd.DataFrame, sentences: list[str]) -> pd.DataFrame:
+    """``table`` with a ``sentence`` column (for tables and downloads)."""
+    return table.assign(sentence=pd.Series(sentences, index=table.index, dtype=object))
+
+
+def gaps_in_words(cov: C.Coverage, ws, lang: str = "de", threshold: int = 3) -> pd.DataFrame:
+    """:func:`dashboard.analysis.coverage.gaps` with each gap's ``sentence``."""
+    found = C.gaps(cov, ws, threshold)
+    return with_sentences(found, gap_sentences(found, ws, cov.params, lang, threshold))
+
+
+def transitions_in_words(cov: C.Coverage, ws, lang: str = "de", threshold: int = 3) -> pd.DataFrame:
+    """:func:`dashboard.analysis.coverage.broken_transitions` with each one's ``sentence``."""
+    found = C.broken_transitions(cov, ws, threshold)
+    return with_sentences(found, transition_sentences(found, ws, lang))

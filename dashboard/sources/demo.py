@@ -1,0 +1,694 @@
+"""Deterministic generator of the fictional demo city "Lindenbrück".
+
+Everything here is invented: a town of about 75,000 inhabitants with 14 Sozialräume
+(a dense core, suburbs and villages), 100 m population cells by age band, two years of
+correlated social indicators, about 200 offers (with deliberate gaps and duplicates),
+Familienzentren, network partners and networks. The same seed yields the same data.
+
+    python -m dashboard demo --out geodata/demo_city.gpkg
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from dashboard.model import schema
+from dashboard.model.life_phases import default_life_phases
+from dashboard.model.workspace import Workspace
+
+SEED = 2026
+CENTRE = (432_000.0, 5_700_000.0)  # EPSG:25832, metres
+CELL = 100.0  # population grid cell size, metres
+FICTIONAL_LABEL = "Fiktive Demodaten – keine realen Personen, Angebote oder Statistiken"
+FICTIONAL_LABEL_EN = "Fictional demo data – no real persons, offers or statistics"
+MUNICIPALITY = "Lindenbrück (fiktive Demostadt)"
+MUNICIPALITY_EN = "Lindenbrück (fictional demo city)"
+
+# name, Stadtbezirk, kind, seed offset (m), deprivation 0..1
+DISTRICTS = [
+    ("Altstadt", "Mitte", "core", (0, 0), 0.45),
+    ("Bahnhofsviertel", "Mitte", "core", (1000, -600), 0.9),
+    ("Nordstadt", "Mitte", "core", (200, 1150), 0.75),
+    ("Südstadt", "Mitte", "core", (-400, -1250), 0.35),
+    ("Lindenhof", "Ost", "suburb", (2900, 1500), 0.2),
+    ("Am Kanal", "Nord-West", "suburb", (-2600, 1900), 0.55),
+    ("Westfeld", "Nord-West", "suburb", (-3000, -900), 0.85),
+    ("Ostpark", "Ost", "suburb", (3300, -1300), 0.3),
+    ("Hohe Heide", "Süd", "suburb", (400, -3400), 0.15),
+    ("Birkenau", "Nord-West", "village", (-900, 5400), 0.1),
+    ("Eichholz", "Ost", "village", (4700, 3700), 0.05),
+    ("Mühlbach", "Ost", "village", (5500, -2600), 0.12),
+    ("Rodenberg", "Süd", "village", (-1400, -5500), 0.08),
+    ("Kesselhausen", "Nord-West", "village", (-5500, 1100), 0.1),
+]
+# Persons per settlement kind, and spread of settlement (sigma, metres).
+KIND_POPULATION = {"core": 30_500, "suburb": 32_000, "village": 13_000}
+KIND_SIGMA = {"core": 950.0, "suburb": 620.0, "village": 300.0}
+
+AGE_BANDS = pd.DataFrame(
+    [("age_0_1", 0, 1), ("age_1_3", 1, 3), ("age_3_6", 3, 6), ("age_6_10", 6, 10),
+     ("age_10_15", 10, 15), ("age_15_18", 15, 18), ("age_18_25", 18, 25), ("age_25_30", 25, 30),
+     ("age_30_50", 30, 50), ("age_50_65", 50, 65), ("age_65_80", 65, 80), ("age_80_plus", 80, None)],
+    columns=["column", "age_from", "age_to"],
+)
+_BASE_SHARES = np.array([0.95, 1.9, 2.9, 3.7, 4.6, 2.8, 7.5, 6.0, 25.0, 22.5, 15.5, 6.6])
+_KIND_FACTORS = {
+    "core": np.array([0.95, 0.95, 0.9, 0.9, 0.9, 0.9, 1.45, 1.45, 1.1, 0.85, 0.8, 0.85]),
+    "suburb": np.array([1.1, 1.2, 1.2, 1.2, 1.15, 1.1, 0.9, 0.9, 1.1, 1.0, 0.9, 0.8]),
+    "village": np.array([0.9, 0.95, 0.95, 1.0, 1.0, 1.0, 0.8, 0.75, 0.9, 1.15, 1.25, 1.2]),
+}
+_CHILD_BANDS = slice(0, 6)
+
+INDICATORS = pd.DataFrame(
+    [
+        ("sgb2_u15", "SGB-II-Quote unter 15 Jahren", "SGB II rate, under 15", "%", "Armut",
+         True, "Fiktiv: Jobcenter (Demo)", 4.0, 28.0, 1.5),
+        ("single_parent", "Alleinerziehende Haushalte", "Single-parent households", "% der Haushalte mit Kindern",
+         "Familie", True, "Fiktiv: Melderegister (Demo)", 12.0, 16.0, 1.5),
+        ("non_german", "Nichtdeutsche Staatsangehörigkeit", "Non-German citizens", "% der Einwohner",
+         "Migration", True, "Fiktiv: Melderegister (Demo)", 5.0, 27.0, 1.8),
+        ("unemployment", "Arbeitslosenquote", "Unemployment rate", "%", "Arbeit",
+         True, "Fiktiv: Agentur für Arbeit (Demo)", 3.0, 9.0, 0.6),
+        ("school_entry_language", "Sprachförderbedarf bei Schuleingang", "Language support need at school entry",
+         "% der untersuchten Kinder", "Bildung & Gesundheit", True, "Fiktiv: Gesundheitsamt, SEU (Demo)",
+         10.0, 32.0, 2.5),
+        ("old_age_poverty", "Grundsicherung im Alter", "Basic income support, 65+", "% der 65-Jährigen und Älteren",
+         "Armut", True, "Fiktiv: Sozialamt (Demo)", 1.5, 7.0, 0.5),
+    ],
+    columns=["indicator", "label_de", "label_en", "unit", "category", "higher_is_need", "source",
+             "base", "slope", "noise"],
+)
+YEARS = (2024, 2025)
+# Indicator values withheld for statistical secrecy in the demo (district, year, indicator).
+WITHHELD = [("Kesselhausen", 2024, "single_parent"), ("Kesselhausen", 2025, "single_parent"),
+            ("Eichholz", 2025, "sgb2_u15")]
+
+# Offer templates per life phase: name, category, sectors, audience, extra phases, outreach.
+OFFER_TEMPLATES = {
+    "pregnancy": [
+        ("Schwangerschaftsberatung", "Beratung", "Gesundheit;Soziales", "Eltern", "", False),
+        ("Geburtsvorbereitungskurs", "Kurs", "Gesundheit", "Eltern", "", False),
+        ("Hebammensprechstunde", "Beratung", "Gesundheit", "Eltern", "early_childhood", False),
+        ("Babylotsen", "Lotsendienst", "Gesundheit;Kinder- und Jugendhilfe", "Familien", "early_childhood", True),
+    ],
+    "early_childhood": [
+        ("Eltern-Kind-Gruppe", "Gruppenangebot", "Kinder- und Jugendhilfe", "Eltern;Kinder", "", False),
+        ("Babymassage-Kurs", "Kurs", "Gesundheit", "Eltern", "", False),
+        ("Frühe-Hilfen-Sprechstunde", "Beratung", "Kinder- und Jugendhilfe;Gesundheit", "Eltern", "pregnancy", False),
+        ("Familienhebamme", "Hausbesuch/aufsuchend", "Gesundheit;Kinder- und Jugendhilfe", "Familien", "pregnancy", True),
+        ("Elterncafé", "Treffpunkt", "Kinder- und Jugendhilfe;Integration", "Eltern", "kita", False),
+        ("Krabbelgruppe", "Gruppenangebot", "Kinder- und Jugendhilfe", "Eltern;Kinder", "", False),
+    ],
+    "kita": [
+        ("Sprachförderung im Quartier", "Gruppenangebot", "Bildung;Integration", "Kinder", "", False),
+        ("Bewegungsgruppe für Kita-Kinder", "Gruppenangebot", "Gesundheit", "Kinder", "", False),
+        ("Elternkurs Starke Eltern – Starke Kinder", "Kurs", "Kinder- und Jugendhilfe", "Eltern", "primary", False),
+        ("Erziehungsberatung", "Beratung", "Kinder- und Jugendhilfe", "Eltern;Familien",
+         "early_childhood;primary;youth", False),
+    ],
+    "primary": [
+        ("Hausaufgabenhilfe", "Gruppenangebot", "Bildung", "Kinder", "", False),
+        ("Schulsozialarbeit Grundschule", "Beratung", "Kinder- und Jugendhilfe;Bildung", "Kinder;Eltern", "", False),
+        ("Lernpaten", "Gruppenangebot", "Bildung;Integration", "Kinder", "youth", False),
+        ("Ferienprogramm", "Gruppenangebot", "Kinder- und Jugendhilfe", "Kinder", "youth", False),
+    ],
+    "youth": [
+        ("Offener Jugendtreff", "Treffpunkt", "Kinder- und Jugendhilfe", "Jugendliche", "", False),
+        ("Streetwork", "Hausbesuch/aufsuchend", "Kinder- und Jugendhilfe", "Jugendliche", "transition", True),
+        ("Mädchentreff", "Treffpunkt", "Kinder- und Jugendhilfe", "Jugendliche", "", False),
+        ("Suchtprävention an Schulen", "Kurs", "Gesundheit;Bildung", "Jugendliche", "", False),
+        ("Jugendmigrationsdienst", "Beratung", "Integration", "Jugendliche", "transition", False),
+    ],
+    "transition": [
+        ("Berufsorientierung", "Kurs", "Bildung", "Jugendliche", "youth", False),
+        ("Jugendberufsagentur-Sprechstunde", "Beratung", "Soziales;Bildung", "Jugendliche;Erwachsene", "", False),
+        ("Bewerbungstraining", "Kurs", "Bildung", "Jugendliche", "", False),
+        ("Ausbildungspaten", "Lotsendienst", "Bildung;Integration", "Jugendliche", "", False),
+    ],
+    "adults": [
+        ("Schuldnerberatung", "Beratung", "Soziales", "Erwachsene;Familien", "seniors", False),
+        ("Migrationsberatung für Erwachsene", "Beratung", "Integration", "Erwachsene", "", False),
+        ("Integrationskurs", "Kurs", "Integration;Bildung", "Erwachsene", "", False),
+        ("Familienberatung", "Beratung", "Kinder- und Jugendhilfe;Soziales", "Familien", "", False),
+        ("Gesundheitskurs", "Kurs", "Gesundheit", "Erwachsene", "seniors", False),
+    ],
+    "seniors": [
+        ("Seniorentreff", "Treffpunkt", "Soziales", "Senioren", "", False),
+        ("Pflegeberatung", "Beratung", "Gesundheit;Soziales", "Senioren;Familien", "", False),
+        ("Besuchsdienst", "Hausbesuch/aufsuchend", "Soziales", "Senioren", "", True),
+        ("Bewegung im Alter", "Kurs", "Gesundheit", "Senioren", "", False),
+        ("Quartiersbüro Älter werden", "Beratung", "Stadtentwicklung;Soziales", "Senioren", "", False),
+    ],
+}
+# What each offer template is about (its topic) and who plausibly runs such an offer in a
+# German town: no Babylotsen by the adult-education centre, no addiction prevention by a
+# sports club.
+TOPIC_OF = {
+    "Schwangerschaftsberatung": "Schwangerschaftsberatung", "Geburtsvorbereitungskurs": "Geburtsvorbereitung",
+    "Hebammensprechstunde": "Hebammenhilfe", "Babylotsen": "Lotsendienst Frühe Hilfen",
+    "Eltern-Kind-Gruppe": "Eltern-Kind-Gruppe", "Babymassage-Kurs": "Babymassage",
+    "Frühe-Hilfen-Sprechstunde": "Beratung Frühe Hilfen", "Familienhebamme": "Hebammenhilfe",
+    "Elterncafé": "Elterncafé", "Krabbelgruppe": "Eltern-Kind-Gruppe",
+    "Sprachförderung im Quartier": "Sprachförderung", "Bewegungsgruppe für Kita-Kinder": "Bewegung und Sport",
+    "Elternkurs Starke Eltern – Starke Kinder": "Elternbildung", "Erziehungsberatung": "Erziehungsberatung",
+    "Hausaufgabenhilfe": "Lernförderung", "Schulsozialarbeit Grundschule": "Schulsozialarbeit",
+    "Lernpaten": "Lernförderung", "Ferienprogramm": "Freizeit und Ferien",
+    "Offener Jugendtreff": "Offene Jugendarbeit", "Streetwork": "Streetwork", "Mädchentreff": "Offene Jugendarbeit",
+    "Suchtprävention an Schulen": "Suchtprävention", "Jugendmigrationsdienst": "Migrationsberatung",
+    "Berufsorientierung": "Berufsorientierung", "Jugendberufsagentur-Sprechstunde": "Ausbildung und Arbeit",
+    "Bewerbungstraining": "Ausbildung und Arbeit", "Ausbildungspaten": "Ausbildung und Arbeit",
+    "Schuldnerberatung": "Schuldnerberatung", "Migrationsberatung für Erwachsene": "Migrationsberatung",
+    "Integrationskurs": "Integrationskurs", "Familienberatung": "Familienberatung",
+    "Gesundheitskurs": "Gesundheitsförderung", "Seniorentreff": "Begegnung im Alter",
+    "Pflegeberatung": "Pflegeberatung", "Besuchsdienst": "Besuchsdienst", "Bewegung im Alter": "Bewegung und Sport",
+    "Quartiersbüro Älter werden": "Quartiersarbeit",
+}
+_JA, _GA, _AWO, _CAR, _DIA, _DRK = ("Stadt Lindenbrück – Jugendamt", "Kreisgesundheitsamt (fiktiv)",
+                                    "AWO Ortsverein Lindenbrück", "Caritasverband Lindenbrück",
+                                    "Diakonie Lindenbrück", "DRK Ortsverein Lindenbrück")
+_FBS, _VHS, _KSB, _JC, _EV, _KATH, _TUS, _MIT, _PRO = (
+    "Familienbildungsstätte Lindenbrück", "Volkshochschule Lindenbrück", "Kinderschutzbund Lindenbrück",
+    "Jobcenter Lindenbrück", "Ev. Kirchengemeinde Lindenbrück", "Kath. Pfarrei St. Lambertus",
+    "TuS Lindenbrück 1899", "Verein Miteinander e. V.", "Pro Familia Beratungsstelle")
+PROVIDERS_OF = {
+    "Schwangerschaftsberatung": (_PRO, _CAR, _DIA), "Geburtsvorbereitung": (_FBS, _DRK),
+    "Hebammenhilfe": (_GA, _DRK, _JA), "Lotsendienst Frühe Hilfen": (_JA, _GA, _KSB),
+    "Beratung Frühe Hilfen": (_JA, _KSB), "Eltern-Kind-Gruppe": (_FBS, _EV, _KATH, _AWO), "Babymassage": (_FBS, _DRK),
+    "Elterncafé": (_FBS, _AWO, _MIT, _KATH), "Elternbildung": (_FBS, _KSB, _VHS),
+    "Erziehungsberatung": (_CAR, _DIA, _JA), "Familienberatung": (_CAR, _DIA, _PRO),
+    "Sprachförderung": (_VHS, _MIT, _FBS), "Integrationskurs": (_VHS, _MIT), "Bewegung und Sport": (_TUS, _DRK, _AWO),
+    "Lernförderung": (_MIT, _CAR, _AWO, _VHS), "Schulsozialarbeit": (_JA, _AWO, _DIA),
+    "Freizeit und Ferien": (_JA, _TUS, _EV), "Offene Jugendarbeit": (_JA, _EV, _AWO), "Streetwork": (_JA, _DIA),
+    "Suchtprävention": (_GA, _CAR, _DIA), "Migrationsberatung": (_CAR, _DIA, _MIT, _AWO),
+    "Berufsorientierung": (_JC, _VHS, _AWO), "Ausbildung und Arbeit": (_JC, _VHS, _CAR),
+    "Schuldnerberatung": (_CAR, _DIA, _AWO), "Gesundheitsförderung": (_GA, _VHS, _TUS, _DRK),
+    "Begegnung im Alter": (_AWO, _CAR, _EV, _KATH, _DRK), "Pflegeberatung": (_CAR, _DIA, _DRK, _AWO),
+    "Besuchsdienst": (_DRK, _EV, _KATH, _CAR), "Quartiersarbeit": (_AWO, _MIT, _DIA),
+}
+OFFERS_PER_PHASE = {"pregnancy": 18, "early_childhood": 32, "kita": 24, "primary": 26, "youth": 30,
+                    "transition": 18, "adults": 28, "seniors": 24}
+# Deliberate gaps: no site-based offers of these phases in these districts.
+GAPS = {"Westfeld": {"pregnancy", "early_childhood"}, "Hohe Heide": {"youth", "transition"},
+        "Am Kanal": {"seniors"}}
+# Providers (Träger) of offers; they are network partners too: name, sector, Rechtskreis.
+PROVIDER_PARTNERS = [
+    ("Stadt Lindenbrück – Jugendamt", "Kinder- und Jugendhilfe", "SGB VIII"),
+    ("Kreisgesundheitsamt (fiktiv)", "Gesundheit", "Sonstige"),
+    ("AWO Ortsverein Lindenbrück", "Soziales", "Sonstige"),
+    ("Caritasverband Lindenbrück", "Soziales", "Sonstige"),
+    ("Diakonie Lindenbrück", "Soziales", "Sonstige"),
+    ("DRK Ortsverein Lindenbrück", "Gesundheit", "Sonstige"),
+    ("Familienbildungsstätte Lindenbrück", "Bildung", "SGB VIII"),
+    ("Volkshochschule Lindenbrück", "Bildung", "Sonstige"),
+    ("Kinderschutzbund Lindenbrück", "Kinder- und Jugendhilfe", "SGB VIII"),
+    ("Jobcenter Lindenbrück", "Soziales", "SGB II"),
+    ("Ev. Kirchengemeinde Lindenbrück", "Soziales", "Sonstige"),
+    ("Kath. Pfarrei St. Lambertus", "Soziales", "Sonstige"),
+    ("TuS Lindenbrück 1899", "Gesundheit", "Sonstige"),
+    ("Verein Miteinander e. V.", "Integration", "Sonstige"),
+    ("Pro Familia Beratungsstelle", "Gesundheit", "Sonstige"),
+]
+PROVIDERS = [p[0] for p in PROVIDER_PARTNERS]
+LANGUAGES = ["Türkisch", "Arabisch", "Russisch", "Ukrainisch", "Polnisch", "Englisch"]
+STREETS = ["Lindenstraße", "Marktplatz", "Bahnhofstraße", "Kirchweg", "Schulstraße", "Am Wall",
+           "Mühlenweg", "Gartenstraße", "Birkenallee", "Kanalufer", "Heideweg", "Hauptstraße",
+           "Eichenring", "Rosenstraße", "Parkstraße", "Dorfstraße"]
+SITE_NAMES = ["Am Park", "Löwenzahn", "Sonnenblume", "Regenbogen", "Kleeblatt", "Mühlenbach", "Lindenbaum",
+              "Wiesengrund", "Sterntaler", "Kastanie"]
+SURNAMES = ["Beispiel", "Muster", "Probe", "Exempel", "Demo", "Testfeld", "Vorlage", "Modell"]
+
+
+def _outline(rng) -> shapely.Polygon:
+    theta = np.linspace(0, 2 * np.pi, 160, endpoint=False)
+    radius = 7200 * (1 + 0.10 * np.sin(3 * theta + 1.0) + 0.07 * np.cos(5 * theta) + 0.03 * np.sin(9 * theta))
+    xy = np.column_stack([CENTRE[0] + radius * np.cos(theta), CENTRE[1] + radius * np.sin(theta)])
+    return shapely.Polygon(np.round(xy, 1))
+
+
+def _merge_enclaves(parts: list, share: float = 0.2) -> list:
+    """Give every detached piece smaller than ``share`` of its district to the neighbour
+    with which it shares the longest edge (few pieces: a plain loop is fine)."""
+    parts = list(parts)
+    for k, geom in enumerate(parts):
+        pieces = sorted(shapely.get_parts(geom), key=lambda g: -g.area)
+        for piece in pieces[1:]:
+            if piece.area >= share * pieces[0].area:
+                continue
+            edges = [0.0 if j == k else piece.boundary.intersection(other).length for j, other in enumerate(parts)]
+            target = int(np.argmax(edges))
+            if edges[target] > 0:
+                parts[target] = shapely.coverage_union(parts[target], piece)
+                parts[k] = parts[k].difference(piece)
+    return parts
+
+
+def _districts(outline, rng) -> gpd.GeoDataFrame:
+    """Sozialräume as an organic partition of the outline: nearest seed under a smooth
+    distortion of distance (long-wave noise), dissolved from a 50 m raster, then
+    simplified as one coverage (shared edges stay shared, no gaps or overlaps)."""
+    step = 50.0
+    minx, miny, maxx, maxy = outline.buffer(step * 2).bounds
+    xs = np.arange(minx, maxx, step) + step / 2
+    ys = np.arange(miny, maxy, step) + step / 2
+    gx, gy = (a.ravel() for a in np.meshgrid(xs, ys))
+    keep = shapely.intersects_xy(outline.buffer(step * 2), gx, gy)
+    gx, gy = gx[keep], gy[keep]
+    seeds = np.array([(CENTRE[0] + dx, CENTRE[1] + dy) for _, _, _, (dx, dy), _ in DISTRICTS])
+    scale = np.array([{"core": 0.8, "suburb": 1.0, "village": 1.1}[d[2]] for d in DISTRICTS])
+    noise = np.zeros((len(gx), len(seeds)))
+    for _ in range(4):
+        kx, ky = rng.normal(0, 1 / 4000, 2)
+        phase = rng.uniform(0, 2 * np.pi, len(seeds))
+        noise += 170 * np.sin(kx * gx[:, None] * 2 * np.pi + ky * gy[:, None] * 2 * np.pi + phase)
+    dist = np.hypot(gx[:, None] - seeds[:, 0], gy[:, None] - seeds[:, 1]) * scale + noise
+    owner = dist.argmin(axis=1)
+    boxes = shapely.box(gx - step / 2, gy - step / 2, gx + step / 2, gy + step / 2)
+    parts = [shapely.coverage_union_all(boxes[owner == k]) for k in range(len(seeds))]
+    parts = _merge_enclaves(parts)
+    parts = shapely.coverage_simplify(np.array(parts), 120.0)
+    polys = [shapely.set_precision(shapely.make_valid(p.intersection(outline)), 0.1) for p in parts]
+    parents = {"Mitte": "B1", "Nord-West": "B2", "Ost": "B3", "Süd": "B4"}
+    return gpd.GeoDataFrame(
+        {
+            "district_id": [f"SR{i + 1:02d}" for i in range(len(DISTRICTS))],
+            "name": [d[0] for d in DISTRICTS],
+            "parent_id": [parents[d[1]] for d in DISTRICTS],
+            "parent_name": [d[1] for d in DISTRICTS],
+        },
+        geometry=polys,
+        crs=schema.DEFAULT_CRS,
+    )
+
+
+def _population(rng, outline, districts) -> gpd.GeoDataFrame:
+    """100 m cells with persons per age band; cells below 3 persons withheld (missing)."""
+    minx, miny, maxx, maxy = outline.bounds
+    xs = np.arange(np.floor(minx / CELL) * CELL, maxx, CELL)
+    ys = np.arange(np.floor(miny / CELL) * CELL, maxy, CELL)
+    gx, gy = np.meshgrid(xs + CELL / 2, ys + CELL / 2)
+    cx, cy = gx.ravel(), gy.ravel()
+    inside = shapely.contains_xy(outline, cx, cy)
+    cx, cy = cx[inside], cy[inside]
+    expected = np.zeros(len(cx))
+    kinds = np.array([d[2] for d in DISTRICTS])
+    for kind, total in KIND_POPULATION.items():
+        lam = np.zeros(len(cx))
+        for name, _, k, (dx, dy), _ in DISTRICTS:
+            if k != kind:
+                continue
+            sigma = KIND_SIGMA[kind] * (1.0 + 0.25 * rng.random())
+            d2 = (cx - CENTRE[0] - dx) ** 2 + (cy - CENTRE[1] - dy) ** 2
+            lam += np.exp(-d2 / (2 * sigma**2))
+        lam[lam < 0.09] = 0.0
+        expected += lam * total / lam.sum()
+    persons = rng.poisson(expected)
+    keep = persons > 0
+    cx, cy, persons = cx[keep], cy[keep], persons[keep]
+
+    which = districts.sindex.query(shapely.points(cx, cy), predicate="intersects")
+    district_of = np.full(len(cx), -1)
+    district_of[which[0]] = which[1]
+    depriv = np.array([d[4] for d in DISTRICTS])[district_of]
+    profile = np.stack([_BASE_SHARES * _KIND_FACTORS[k] for k in kinds])[district_of]
+    profile[:, _CHILD_BANDS] *= (1 + 0.45 * depriv)[:, None]
+    profile *= rng.lognormal(0.0, 0.15, size=profile.shape)
+    profile /= profile.sum(axis=1, keepdims=True)
+    counts = rng.multinomial(persons, profile).astype(float)
+    counts[persons < 3] = np.nan  # statistical secrecy: withheld, not zero
+
+    half = CELL / 2
+    frame = pd.DataFrame(counts, columns=AGE_BANDS["column"])
+    ids = [f"100mN{int(y - half)}E{int(x - half)}" for x, y in zip(cx, cy)]
+    frame.insert(0, "cell_id", ids)
+    return gpd.GeoDataFrame(frame, geometry=shapely.box(cx - half, cy - half, cx + half, cy + half),
+                            crs=schema.DEFAULT_CRS)
+
+
+def _indicators(rng, districts) -> pd.DataFrame:
+    rows = []
+    depriv = np.array([d[4] for d in DISTRICTS])
+    for spec in INDICATORS.itertuples():
+        base = spec.base + spec.slope * depriv + rng.normal(0, spec.noise, len(depriv))
+        for k, year in enumerate(YEARS):
+            trend = k * (0.08 * spec.slope * (depriv - 0.4)) + rng.normal(0, spec.noise / 3, len(depriv))
+            values = np.clip(np.round(base + trend, 1), 0.1, None)
+            rows += [(d, year, spec.indicator, v) for d, v in zip(districts["district_id"], values)]
+    table = pd.DataFrame(rows, columns=["district_id", "year", "indicator", "value"])
+    name_to_id = dict(zip(districts["name"], districts["district_id"]))
+    for name, year, indicator in WITHHELD:
+        mask = (table["district_id"] == name_to_id[name]) & (table["year"] == year) & (table["indicator"] == indicator)
+        table.loc[mask, "value"] = np.nan
+    return table
+
+
+def _random_site(rng, cells_xy, weights):
+    k = rng.choice(len(weights), p=weights / weights.sum())
+    return cells_xy[k] + rng.uniform(-40, 40, 2)
+
+
+def _contact(rng, k):
+    surname = SURNAMES[k % len(SURNAMES)]
+    initial = "ABCDEFGHKLMNPRS"[k % 15]
+    return (
+        f"Frau {initial}. {surname}" if k % 2 else f"Herr {initial}. {surname}",
+        f"{initial.lower()}.{surname.lower()}{k}@beispiel.example",
+        f"01234 {5000 + k}",
+    )
+
+
+def _offers(rng, districts, cells) -> gpd.GeoDataFrame:
+    names = list(districts["name"])
+    ids = list(districts["district_id"])
+    kinds = [d[2] for d in DISTRICTS]
+    cell_xy = np.column_stack([cells.geometry.centroid.x, cells.geometry.centroid.y])
+    cell_pop = np.nan_to_num(cells[AGE_BANDS["column"]].to_numpy(float)).sum(axis=1)
+    hit = districts.sindex.query(cells.geometry.centroid, predicate="intersects")
+    cell_district = np.full(len(cells), -1)
+    cell_district[hit[0]] = hit[1]
+    district_pop = np.bincount(cell_district[cell_district >= 0], weights=cell_pop[cell_district >= 0],
+                               minlength=len(ids))
+    depriv = np.array([d[4] for d in DISTRICTS])
+
+    rows = []
+    for phase, n in OFFERS_PER_PHASE.items():
+        templates = OFFER_TEMPLATES[phase]
+        for j in range(n):
+            name, category, sectors, audience, extra, outreach = templates[j % len(templates)]
+            candidates = PROVIDERS_OF[TOPIC_OF[name]]
+            provider = candidates[rng.integers(len(candidates))]
+            phases = ";".join([phase] + [p for p in extra.split(";") if p])
+            geometry, area, district = None, None, None
+            if outreach:  # visiting services city-wide; others in a few districts, never in a gap
+                allowed = [i for i, nm in enumerate(names) if not set(phases.split(";")) & GAPS.get(nm, set())]
+                area = schema.CITY_WIDE if name == "Besuchsdienst" else ";".join(
+                    ids[i] for i in sorted(rng.choice(allowed, 2 + j % 2, replace=False)))
+            else:
+                weight = district_pop ** 0.8 * (1 + depriv) * np.array(
+                    [0.25 if k == "village" and phase != "seniors" else 1.0 for k in kinds])
+                all_phases = set(phases.split(";"))
+                weight *= np.array([0.0 if all_phases & GAPS.get(nm, set()) else 1.0 for nm in names])
+                district = rng.choice(len(ids), p=weight / weight.sum())
+                mask = cell_district == district
+                x, y = _random_site(rng, cell_xy[mask], cell_pop[mask] + 1)
+                geometry = shapely.Point(round(x, 1), round(y, 1))
+            rows.append(_offer_row(rng, len(rows), name, provider, category, sectors, phases, audience,
+                                   area, geometry, names[district] if district is not None else None,
+                                   depriv[district] if district is not None else 0.5))
+    # Deliberate duplicates (Parallelstrukturen): same phase and category a few metres apart.
+    for name, category, sectors, phase, audience, district, providers in [
+        ("Babymassage-Kurs", "Kurs", "Gesundheit", "early_childhood", "Eltern", "Altstadt",
+         ("Familienbildungsstätte Lindenbrück", "DRK Ortsverein Lindenbrück")),
+        ("Hausaufgabenhilfe", "Gruppenangebot", "Bildung", "primary", "Kinder", "Nordstadt",
+         ("Verein Miteinander e. V.", "Caritasverband Lindenbrück")),
+        ("Seniorentreff", "Treffpunkt", "Soziales", "seniors", "Senioren", "Lindenhof",
+         ("AWO Ortsverein Lindenbrück", "Ev. Kirchengemeinde Lindenbrück")),
+    ]:
+        d = names.index(district)
+        mask = cell_district == d
+        x, y = _random_site(rng, cell_xy[mask], cell_pop[mask] + 1)
+        for k, provider in enumerate(providers):
+            point = shapely.Point(round(x + 90 * k, 1), round(y - 60 * k, 1))
+            rows.append(_offer_row(rng, len(rows), name, provider, category, sectors, phase, audience,
+                                   None, point, district, depriv[d]))
+    frame = pd.DataFrame(rows)
+    return gpd.GeoDataFrame(frame.drop(columns="geometry"), geometry=list(frame["geometry"]),
+                            crs=schema.DEFAULT_CRS)
+
+
+def _offer_row(rng, k, name, provider, category, sectors, phases, audience, area, point, district, depriv):
+    languages = ["Deutsch"] + [lang for lang in LANGUAGES if rng.random() < 0.08 + 0.25 * depriv]
+    street = STREETS[rng.integers(len(STREETS))]
+    updated = pd.Timestamp("2023-01-15") + pd.Timedelta(days=int(rng.integers(0, 1080)))
+    start = pd.Timestamp("2019-01-01") + pd.Timedelta(days=int(rng.integers(0, 5 * 365)))
+    end = None
+    roll = rng.random()
+    if roll < 0.08:
+        end = pd.Timestamp("2025-06-30")
+    elif roll < 0.13:
+        start = pd.Timestamp("2026-03-01")
+    person, email, phone = _contact(rng, k)
+    label = f"{name} {district}" if district else name
+    capacity = None if category in ("Beratung", "Lotsendienst") and rng.random() < 0.4 else int(rng.integers(6, 41))
+    return {
+        "offer_id": f"A{k + 1:04d}",
+        "name": label,
+        "provider": provider,
+        "partner_id": f"P{PROVIDERS.index(provider) + 1:03d}",
+        "category": category,
+        "topic": TOPIC_OF[name],
+        "sectors": sectors,
+        "life_phases": phases,
+        "audience": audience,
+        "service_area": area,
+        "capacity": capacity,
+        "cost_free": bool(rng.random() < 0.72),
+        "barrier_free": bool(rng.random() < 0.6),
+        "languages": ";".join(languages),
+        "valid_from": start.strftime("%Y-%m-%d"),
+        "valid_to": None if end is None else end.strftime("%Y-%m-%d"),
+        "last_updated": updated.strftime("%Y-%m-%d"),
+        "address": None if point is None else f"{street} {int(rng.integers(1, 120))}, Lindenbrück",
+        "description": f"{label} – fiktives Angebot der Demostadt.",
+        "contact_public": f"Zentrale {provider}: 01234 1000",
+        "contact_person": person,
+        "contact_email": email,
+        "contact_phone": phone,
+        "geometry": point,
+    }
+
+
+FAMILY_CENTRE_DISTRICTS = ["Altstadt", "Bahnhofsviertel", "Nordstadt", "Nordstadt", "Südstadt", "Lindenhof",
+                           "Am Kanal", "Westfeld", "Ostpark", "Hohe Heide", "Birkenau", "Mühlbach"]
+FAMILY_CENTRE_NAMES = ["Sonnenschein", "Regenbogen", "Pusteblume", "Kunterbunt", "Arche", "Löwenzahn",
+                       "Sternschnuppe", "Wirbelwind", "Spatzennest", "Abenteuerland", "Zwergenhaus", "Mühlenkinder"]
+
+# organisation stem, sector, legal domain, count
+PARTNER_KINDS = [
+    ("Kita", "Kinder- und Jugendhilfe", "SGB VIII", 7),
+    ("Grundschule", "Bildung", "Schule", 6),
+    ("Gesamtschule", "Bildung", "Schule", 2),
+    ("Realschule", "Bildung", "Schule", 1),
+    ("Gymnasium", "Bildung", "Schule", 1),
+    ("Kinderarztpraxis", "Gesundheit", "SGB V", 3),
+    ("Hebammenpraxis", "Gesundheit", "SGB V", 2),
+    ("Erziehungsberatungsstelle", "Kinder- und Jugendhilfe", "SGB VIII", 2),
+    ("Jugendzentrum", "Kinder- und Jugendhilfe", "SGB VIII", 3),
+    ("Jobcenter-Team", "Soziales", "SGB II", 2),
+    ("Agentur für Arbeit – Berufsberatung", "Bildung", "SGB III", 1),
+    ("Frühförderstelle", "Gesundheit", "SGB IX", 1),
+    ("Integrationsagentur", "Integration", "Sonstige", 2),
+    ("Quartiersmanagement", "Stadtentwicklung", "Sonstige", 2),
+    ("Seniorenbüro", "Soziales", "SGB XII", 2),
+    ("Sozialamt – Beratung", "Soziales", "SGB XII", 1),
+    ("Jugendamt – Bezirkssozialdienst", "Kinder- und Jugendhilfe", "SGB VIII", 2),
+    ("Sportverein", "Gesundheit", "Sonstige", 2),
+    ("Kirchengemeinde", "Soziales", "Sonstige", 2),
+    ("Migrantenselbstorganisation", "Integration", "Sonstige", 1),
+]
+NETWORKS = [
+    ("N1", "Schwangerschaft & Frühe Kindheit", "pregnancy;early_childhood",
+     {"Hebammenpraxis", "Kinderarztpraxis", "Frühförderstelle", "Jugendamt – Bezirkssozialdienst", "Kita"},
+     ("Stadt Lindenbrück – Jugendamt", "Kreisgesundheitsamt (fiktiv)", "Pro Familia Beratungsstelle",
+      "Familienbildungsstätte Lindenbrück")),
+    ("N2", "Kita–Grundschule", "kita;primary", {"Kita", "Grundschule", "Frühförderstelle"},
+     ("Stadt Lindenbrück – Jugendamt",)),
+    ("N3", "Übergang Schule–Beruf", "youth;transition",
+     {"Gesamtschule", "Realschule", "Gymnasium", "Jobcenter-Team", "Agentur für Arbeit – Berufsberatung",
+      "Jugendzentrum"}, ("Jobcenter Lindenbrück", "Volkshochschule Lindenbrück")),
+    ("N4", "Älter werden im Quartier", "seniors", {"Seniorenbüro", "Kirchengemeinde", "Quartiersmanagement"},
+     ("AWO Ortsverein Lindenbrück", "Caritasverband Lindenbrück", "Diakonie Lindenbrück")),
+    ("N5", "Kinderschutz", "early_childhood;kita;primary;youth",
+     {"Jugendamt – Bezirkssozialdienst", "Erziehungsberatungsstelle", "Kinderarztpraxis", "Grundschule"},
+     ("Stadt Lindenbrück – Jugendamt", "Kinderschutzbund Lindenbrück")),
+    ("N6", "Integration & Vielfalt", "transition;adults",
+     {"Integrationsagentur", "Migrantenselbstorganisation", "Jobcenter-Team"},
+     ("Verein Miteinander e. V.", "Volkshochschule Lindenbrück", "Caritasverband Lindenbrück")),
+    ("N7", "Gesund aufwachsen", "early_childhood;kita;primary", {"Kinderarztpraxis", "Sportverein", "Kita"},
+     ("TuS Lindenbrück 1899", "Kreisgesundheitsamt (fiktiv)")),
+    ("N8", "Jugend im Quartier Nordstadt", "youth", {"Jugendzentrum", "Quartiersmanagement", "Sportverein"},
+     ("Stadt Lindenbrück – Jugendamt", "Verein Miteinander e. V.")),
+]
+
+
+def _sites(rng, districts, cells, district_names):
+    """One site per requested district name, weighted by population within it."""
+    cell_xy = np.column_stack([cells.geometry.centroid.x, cells.geometry.centroid.y])
+    cell_pop = np.nan_to_num(cells[AGE_BANDS["column"]].to_numpy(float)).sum(axis=1)
+    hit = districts.sindex.query(cells.geometry.centroid, predicate="intersects")
+    cell_district = np.full(len(cells), -1)
+    cell_district[hit[0]] = hit[1]
+    names = list(districts["name"])
+    points = []
+    for name in district_names:
+        mask = cell_district == names.index(name)
+        x, y = _random_site(rng, cell_xy[mask], cell_pop[mask] + 1)
+        points.append(shapely.Point(round(x, 1), round(y, 1)))
+    return points
+
+
+def _family_centres(rng, districts, cells) -> gpd.GeoDataFrame:
+    points = _sites(rng, districts, cells, FAMILY_CENTRE_DISTRICTS)
+    rows = []
+    for k, (district, label) in enumerate(zip(FAMILY_CENTRE_DISTRICTS, FAMILY_CENTRE_NAMES)):
+        person, email, phone = _contact(rng, 500 + k)
+        rows.append({
+            "centre_id": f"FZ{k + 1:02d}",
+            "name": f"Familienzentrum Kita {label}",
+            "provider": PROVIDERS[(3 * k) % 6],
+            "address": f"{STREETS[k % len(STREETS)]} {k + 3}, Lindenbrück",
+            "life_phases": "pregnancy;early_childhood;kita" + (";primary" if k % 3 == 0 else ""),
+            "contact_public": f"Familienzentrum {label}: 01234 2{k:03d}",
+            "contact_person": person, "contact_email": email, "contact_phone": phone,
+        })
+    return gpd.GeoDataFrame(pd.DataFrame(rows), geometry=points, crs=schema.DEFAULT_CRS)
+
+
+def _partners(rng, districts, cells) -> gpd.GeoDataFrame:
+    names = list(districts["name"])
+    rows, where = [], []
+    k = 0
+    for organisation, sector, legal in PROVIDER_PARTNERS:
+        where.append(names[k % 4])  # head offices in the core
+        person, email, phone = _contact(rng, 700 + k)
+        rows.append({
+            "partner_id": f"P{k + 1:03d}", "organisation": organisation, "sector": sector, "legal_domain": legal,
+            "address": f"{STREETS[(k * 3) % len(STREETS)]} {k % 40 + 1}, Lindenbrück",
+            "contact_public": f"01234 3{k:03d}",
+            "contact_person": person, "contact_email": email, "contact_phone": phone, "stem": "Träger",
+        })
+        k += 1
+    for stem, sector, legal, count in PARTNER_KINDS:
+        for j in range(count):
+            district = names[(k * 5 + j) % len(names)] if stem not in ("Kita", "Grundschule") else names[k % 9]
+            where.append(district)
+            person, email, phone = _contact(rng, 700 + k)
+            rows.append({
+                "partner_id": f"P{k + 1:03d}",
+                "organisation": f"{stem} {SITE_NAMES[j]} ({district})" if count > 1 else f"{stem} {district}",
+                "sector": sector, "legal_domain": legal,
+                "address": f"{STREETS[(k * 3) % len(STREETS)]} {k % 40 + 1}, Lindenbrück",
+                "contact_public": f"01234 3{k:03d}",
+                "contact_person": person, "contact_email": email, "contact_phone": phone,
+                "stem": stem,
+            })
+            k += 1
+    frame = pd.DataFrame(rows)
+    return gpd.GeoDataFrame(frame, geometry=_sites(rng, districts, cells, where), crs=schema.DEFAULT_CRS)
+
+
+def _networks(rng, partners):
+    nets, members = [], []
+    for network_id, name, phases, stems, providers in NETWORKS:
+        candidates = partners[partners["stem"].isin(stems)]
+        chosen = candidates.sample(frac=0.75, random_state=int(rng.integers(1 << 31)))
+        chosen = pd.concat([partners[partners["organisation"].isin(providers)], chosen]).sort_values("partner_id")
+        coordinator = partners.loc[partners["organisation"] == providers[0], "partner_id"].iloc[0]
+        nets.append((network_id, f"Netzwerk {name}", phases, coordinator))
+        members += [(network_id, pid, "Koordination" if pid == coordinator else "Mitglied")
+                    for pid in chosen["partner_id"]]
+    return (pd.DataFrame(nets, columns=["network_id", "name", "life_phases", "coordinator"]),
+            pd.DataFrame(members, columns=["network_id", "partner_id", "role"]))
+
+
+STREET_STEMS = ["Linden", "Birken", "Eichen", "Ahorn", "Buchen", "Erlen", "Eschen", "Kastanien", "Ulmen", "Weiden",
+                "Tannen", "Fichten", "Mühlen", "Schul", "Kirch", "Garten", "Rosen", "Park", "Berg", "Tal", "Wiesen",
+                "Feld", "Brunnen", "Sonnen", "Amsel", "Drossel", "Finken", "Lerchen", "Meisen", "Schwalben",
+                "Falken", "Hirsch", "Fuchs", "Dachs", "Biber", "Otter", "Hasen", "Raben", "Kranich", "Storchen",
+                "Heide", "Moor", "Bach", "Quellen", "Teich", "Graben", "Hof", "Scheunen", "Kamp", "Anger",
+                "Markt", "Post", "Bahnhof", "Hafen", "Brücken", "Tor"]
+STREET_ENDS = ["straße", "weg", "allee", "ring", "gasse", "pfad"]
+
+
+def _addresses(seed: int, districts, cells) -> gpd.GeoDataFrame:
+    """A fictional house-coordinate list: two addresses per populated 100 m cell, one street
+    per 500 m block, numbered along the block; postcode per district."""
+    rng = np.random.default_rng(seed + 1)
+    centres = shapely.get_coordinates(cells.geometry.centroid.to_numpy())
+    xy = np.repeat(centres, 2, axis=0) + rng.uniform(-35, 35, size=(2 * len(centres), 2)).round(1)
+    block = np.floor(xy / 500).astype(np.int64)
+    _, street_of = np.unique(block, axis=0, return_inverse=True)
+    street_of = street_of.ravel()
+    names = np.array([stem + end for stem in STREET_STEMS for end in STREET_ENDS])[rng.permutation(
+        len(STREET_STEMS) * len(STREET_ENDS))]
+    if street_of.max() >= len(names):
+        raise ValueError("more blocks than street names")
+    order = np.lexsort((xy[:, 0] + xy[:, 1], street_of))
+    rank = np.empty(len(xy), np.int64)
+    starts = np.r_[0, np.flatnonzero(np.diff(street_of[order])) + 1]
+    rank[order] = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    points = gpd.GeoSeries(gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=schema.DEFAULT_CRS)
+    district = gpd.sjoin(gpd.GeoDataFrame(geometry=points), districts[["geometry"]].reset_index(drop=True),
+                         how="left", predicate="within")["index_right"].groupby(level=0).first()
+    return gpd.GeoDataFrame({
+        "street": names[street_of],
+        "number": (rank + 1).astype(str),
+        "postcode": [f"599{int(d) + 1:02d}" if d == d else "59900" for d in district.to_numpy()],
+        "place": "Lindenbrück",
+    }, geometry=points, crs=schema.DEFAULT_CRS)
+
+
+def _with_addresses(frame: gpd.GeoDataFrame, addresses: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Each sited record gets the address of the nearest house coordinate."""
+    from scipy.spatial import cKDTree
+
+    frame = frame.copy()
+    sited = ~frame.geometry.isna().to_numpy()
+    if not sited.any():
+        return frame
+    _, nearest = cKDTree(shapely.get_coordinates(addresses.geometry.to_numpy())).query(
+        shapely.get_coordinates(frame.geometry.to_numpy()[sited]))
+    hit = addresses.iloc[nearest]
+    text = (hit["street"] + " " + hit["number"] + ", " + hit["postcode"] + " " + hit["place"]).to_numpy()
+    address = frame["address"].astype(object).to_numpy().copy()
+    address[sited] = text
+    frame["address"] = address
+    return frame
+
+
+def generate_demo_workspace(seed: int = SEED) -> Workspace:
+    """Build the fictional demo city (same seed, same data)."""
+    rng = np.random.default_rng(seed)
+    outline = _outline(rng)
+    districts = _districts(outline, rng)
+    cells = _population(rng, outline, districts)
+    catalogue = INDICATORS[["indicator", "label_de", "label_en", "unit", "category", "higher_is_need", "source"]]
+    partners = _partners(rng, districts, cells)
+    networks, memberships = _networks(rng, partners)
+    meta = {
+        "schema_version": schema.SCHEMA_VERSION,
+        "municipality_name": MUNICIPALITY,
+        "ags": "05999999",
+        "crs": schema.DEFAULT_CRS,
+        "data_stand": "2025-12-31",
+        "sources": f"{FICTIONAL_LABEL}. Erzeugt mit 'python -m dashboard demo' (Startwert {seed}).",
+        "licences": "CC0 1.0 (fiktive Demodaten)",
+        "fictional": "true",
+        "fictional_label": FICTIONAL_LABEL,
+        # English texts beside the German ones (the UI picks by language, see i18n.meta_text)
+        "municipality_name_en": MUNICIPALITY_EN,
+        "sources_en": f"{FICTIONAL_LABEL_EN}. Made with 'python -m dashboard demo' (seed {seed}).",
+        "licences_en": "CC0 1.0 (fictional demo data)",
+        "fictional_label_en": FICTIONAL_LABEL_EN,
+    }
+    offers = _offers(rng, districts, cells)
+    indicators = _indicators(rng, districts)
+    centres = _family_centres(rng, districts, cells)
+    addresses = _addresses(seed, districts, cells)
+    return Workspace(
+        meta=meta,
+        districts=districts,
+        life_phases=default_life_phases(),
+        offers=_with_addresses(offers, addresses),
+        age_bands=AGE_BANDS.copy(),
+        population_cells=cells,
+        indicator_catalogue=catalogue.copy(),
+        indicators=indicators,
+        family_centres=_with_addresses(centres, addresses),
+        partners=_with_addresses(partners.drop(columns="stem"), addresses),
+        networks=networks,
+        memberships=memberships,
+        addresses=addresses,
+    )

@@ -1,0 +1,270 @@
+"""Interactive import of offers, Familienzentren or partners from a CSV/XLSX file into an
+existing workspace: map columns, check everything, then commit all or nothing.
+
+The import wizard page calls :func:`prepare_import` (no writing) until the report is empty,
+then :func:`commit_import`, which appends the rows under the workspace lock, validates the
+whole workspace and writes it atomically with one history row per imported record.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from dashboard.model import schema
+from dashboard.model.problems import Problem, ProblemError
+from dashboard.model.workspace import Workspace, read_workspace, validate_workspace, write_workspace
+from dashboard.sources.editing import LAYERS, _locked
+from dashboard.sources.recipe import to_number
+
+MAX_ROWS = 20_000  # data rows
+MAX_BYTES = 20_000_000  # the uploaded file (20 MB)
+MAX_COLUMNS = 200
+MAX_XLSX_UNPACKED = 100_000_000  # bytes of XML an XLSX may unpack to
+MAX_XLSX_RATIO = 100  # unpacked / packed: beyond this a small file hides a huge sheet
+
+
+class UploadRejected(ProblemError):
+    """An upload that is not read: too big, not what its name says, or not readable; its one
+    problem names the file and what is wrong."""
+
+    def __init__(self, file: str, code: str, **params):
+        super().__init__([Problem(file, None, params.pop("row", None), params.pop("field", None), code, params)])
+
+
+def read_upload(name: str, data: bytes) -> pd.DataFrame:
+    """An uploaded CSV or XLSX as a table of text columns, checked against the limits before
+    and while it is read, never after: file size; for XLSX the unpacked size and packing
+    ratio (a 2 MB file may unpack to gigabytes) and rows/columns while streaming the sheet
+    (openpyxl read-only); for CSV the line and column count before parsing. Detects UTF-16
+    CSV files, Excel formulas without a stored result and ZIP files that are no workbook.
+    Raises :class:`UploadRejected`."""
+    file = Path(name).name
+    if len(data) > MAX_BYTES:
+        raise UploadRejected(file, "upload_too_large", mb=len(data) / 1e6, limit=MAX_BYTES // 1_000_000)
+    if file.lower().endswith((".xlsx", ".xlsm")):
+        return _read_xlsx(file, data)
+    if file.lower().endswith(".xls"):
+        raise UploadRejected(file, "upload_old_excel")
+    return _read_csv(file, data)
+
+
+def _decode(file: str, data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(data) > 1 and data[:200].count(b"\x00") > len(data[:200]) // 4):
+        encodings = ["utf-16"] if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ["utf-16-le", "utf-16-be"]
+    else:
+        encodings = ["utf-8-sig", "cp1252"]
+    for encoding in encodings:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text:
+            return text
+    raise UploadRejected(file, "upload_encoding")
+
+
+def _read_csv(file: str, data: bytes) -> pd.DataFrame:
+    text = _decode(file, data)
+    lines = text.splitlines()
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if len(lines) < 2:
+        raise UploadRejected(file, "upload_empty")
+    if len(lines) - 1 > MAX_ROWS:
+        raise UploadRejected(file, "upload_too_many_rows", limit=MAX_ROWS)
+    separator = max((";", ",", "\t"), key=lines[0].count)
+    if lines[0].count(separator) + 1 > MAX_COLUMNS:
+        raise UploadRejected(file, "upload_too_many_columns", n=lines[0].count(separator) + 1, limit=MAX_COLUMNS)
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False)
+    except (ValueError, pd.errors.ParserError) as exc:
+        raise UploadRejected(file, "upload_unreadable", detail=str(exc).splitlines()[0][:200]) from exc
+    return frame.loc[:, [c for c in frame.columns if not str(c).startswith("Unnamed")]]
+
+
+def _read_xlsx(file: str, data: bytes) -> pd.DataFrame:
+    from openpyxl import load_workbook
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise UploadRejected(file, "upload_not_xlsx") from exc
+    with archive:
+        names = set(archive.namelist())
+        if "xl/workbook.xml" not in names:
+            raise UploadRejected(file, "upload_not_xlsx")
+        unpacked = sum(info.file_size for info in archive.infolist())
+    if unpacked > MAX_XLSX_UNPACKED or unpacked > MAX_XLSX_RATIO * max(len(data), 1):
+        raise UploadRejected(file, "upload_expands", mb=unpacked / 1e6, limit=MAX_XLSX_UNPACKED // 1_000_000)
+    try:
+        values = _sheet_rows(load_workbook(io.BytesIO(data), read_only=True, data_only=True), file)
+        formulas = _sheet_rows(load_workbook(io.BytesIO(data), read_only=True, data_only=False), file)
+    except UploadRejected:
+        raise
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged workbook
+        raise UploadRejected(file, "upload_unreadable", detail=type(exc).__name__) from exc
+    from openpyxl.utils import get_column_letter
+
+    missing = [f"{get_column_letter(j + 1)}{i + 1}" for i, (row, raw) in enumerate(zip(values, formulas))
+               for j, (v, f) in enumerate(zip(row, raw)) if v is None and isinstance(f, str) and f.startswith("=")]
+    if missing:
+        raise UploadRejected(file, "upload_formulas", n=len(missing), cell=missing[0])
+    rows = [row for row in values if any(v is not None and str(v).strip() for v in row)]
+    if len(rows) < 2:
+        raise UploadRejected(file, "upload_empty")
+    header = [str(v).strip() if v is not None else "" for v in rows[0]]
+    keep = [j for j, h in enumerate(header) if h]
+    body = [[("" if r[j] is None else _cell_text(r[j])) if j < len(r) else "" for j in keep] for r in rows[1:]]
+    return pd.DataFrame(body, columns=[header[j] for j in keep], dtype=str)
+
+
+def _cell_text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d")
+    return str(value)
+
+
+def _sheet_rows(book, file: str) -> list[tuple]:
+    """The first sheet's rows (values as stored), streamed; stops at the row or column limit."""
+    try:
+        sheet = book.worksheets[0]
+        rows = []
+        for row in sheet.iter_rows(values_only=True):
+            if len(row) > MAX_COLUMNS and any(v is not None for v in row[MAX_COLUMNS:]):
+                raise UploadRejected(file, "upload_too_many_columns", n=len(row), limit=MAX_COLUMNS)
+            rows.append(tuple(row[:MAX_COLUMNS]))
+            if len(rows) > MAX_ROWS + 1:
+                raise UploadRejected(file, "upload_too_many_rows", limit=MAX_ROWS)
+        return rows
+    finally:
+        book.close()
+
+
+@dataclass
+class ImportPlan:
+    """What the user chose: target layer, source column per field, coordinates and CRS,
+    constants, and value maps (source text → schema terms, lists allowed)."""
+
+    layer: str
+    columns: dict  # target field -> source column
+    x: str | None = None
+    y: str | None = None
+    crs: str = schema.DEFAULT_CRS
+    address: str | None = None  # instead of x/y: a column 'Straße Nr[, PLZ Ort]', geocoded offline
+    constants: dict = field(default_factory=dict)
+    value_maps: dict = field(default_factory=dict)  # field -> {source text: term or [terms]}
+    decimal: str = ","
+
+
+def prepare_import(ws: Workspace, table: pd.DataFrame, plan: ImportPlan, file: str) -> tuple[gpd.GeoDataFrame, list]:
+    """The new records and every problem (file, spreadsheet row, field) – nothing is written.
+
+    Problems come from reading the file (coordinates, unmapped values) and from validating
+    the workspace with the new records appended (ids, vocabularies, locations, …)."""
+    if plan.layer not in LAYERS:
+        raise ValueError(f"layer must be one of {tuple(LAYERS)}")
+    problems: list[Problem] = []
+    n = len(table)
+    data = {}
+    for target, source in plan.columns.items():
+        if source:
+            data[target] = table[source].fillna("").astype(str).str.strip().replace("", None)
+    for target, value in plan.constants.items():
+        data[target] = [value] * n
+    for target, mapping in plan.value_maps.items():
+        source = plan.columns.get(target)
+        if not source:
+            continue
+        mapped = []
+        for k, raw in enumerate(table[source].fillna("").astype(str).str.strip()):
+            hit = mapping.get(raw)
+            if hit is None or hit == [] or hit == "":
+                problems.append(Problem(file, None, k + 2, source, "unmapped_value", {"value": raw}))
+            mapped.append(";".join(hit) if isinstance(hit, (list, tuple)) else hit)
+        data[target] = mapped
+    for column in schema.LAYERS[plan.layer].columns:
+        if column.name not in data and column.nullable:
+            data[column.name] = [None] * n
+    if plan.address:
+        points = _geocoded_points(ws, table, plan.address, file, problems)
+        if not plan.columns.get("address"):
+            data["address"] = table[plan.address].fillna("").astype(str).str.strip().replace("", None)
+        new = gpd.GeoDataFrame(pd.DataFrame(data), geometry=points, crs=ws.crs)
+    else:
+        x, bad_x = to_number(table[plan.x], decimal=plan.decimal, thousands=None, missing=("",))
+        y, bad_y = to_number(table[plan.y], decimal=plan.decimal, thousands=None, missing=("",))
+        for k in np.flatnonzero(bad_x | bad_y | x.isna().to_numpy() | y.isna().to_numpy()):
+            problems.append(Problem(file, None, int(k + 2), f"{plan.x}/{plan.y}", "not_a_number",
+                                    {"value": f"{table[plan.x].iat[k]} / {table[plan.y].iat[k]}"}))
+        points = gpd.GeoSeries(gpd.points_from_xy(x, y), crs=plan.crs)
+        points[x.isna() | y.isna()] = None
+        new = gpd.GeoDataFrame(pd.DataFrame(data), geometry=points.to_numpy(), crs=plan.crs).to_crs(ws.crs)
+    if problems:
+        return new, problems
+    merged = _merged(ws, plan.layer, new)
+    existing = len(getattr(ws, plan.layer))
+    for p in validate_workspace(merged, file):
+        if p.layer == plan.layer and p.row is not None and p.row > existing:
+            problems.append(Problem(file, None, p.row - existing + 1, p.field, p.code, p.params, p.record_id))
+        elif p.layer == plan.layer and p.row is None:
+            problems.append(Problem(file, None, None, p.field, p.code, p.params))
+        else:  # a problem elsewhere in the workspace: report as it is
+            problems.append(p)
+    return new, problems
+
+
+def _geocoded_points(ws: Workspace, table: pd.DataFrame, column: str, file: str, problems: list):
+    """Points for the address column, matched against the workspace's address directory;
+    a problem for every row not found or ambiguous."""
+    from dashboard.sources.geocode import address_index, failed_rows, geocode_texts
+
+    texts = table[column].fillna("").astype(str).str.strip()
+    if len(ws.addresses) == 0:
+        problems.append(Problem(file, None, None, column, "no_address_directory"))
+        return [None] * len(table)
+    found = geocode_texts(address_index(ws.addresses), texts.tolist())
+    for k, code, candidates in failed_rows(found):
+        problems.append(Problem(file, None, k + 2, column, code, {"address": texts.iat[k], "n": candidates}))
+    points = gpd.points_from_xy(found["x"], found["y"])
+    points[found["x"].isna().to_numpy()] = None
+    return points
+
+
+def _merged(ws: Workspace, layer: str, new: gpd.GeoDataFrame) -> Workspace:
+    frame = getattr(ws, layer)
+    new = new.assign(version=1, retired=False)
+    combined = pd.concat([frame, new.reindex(columns=frame.columns.union(new.columns, sort=False))],
+                         ignore_index=True)
+    return Workspace(**{**ws.__dict__, layer: gpd.GeoDataFrame(combined, geometry="geometry", crs=ws.crs)})
+
+
+def commit_import(path: str | Path, table: pd.DataFrame, plan: ImportPlan, file: str, user: str) -> Workspace:
+    """Append the records (all or nothing) with history; raises ValueError with the problems."""
+    from dashboard.model.workspace import WorkspaceError
+
+    path = Path(path)
+    with _locked(path):
+        ws = read_workspace(path)
+        new, problems = prepare_import(ws, table, plan, file)
+        if problems:
+            raise WorkspaceError(problems)
+        at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        id_col = LAYERS[plan.layer]
+        history = pd.DataFrame({"change_id": [uuid.uuid4().hex for _ in range(len(new))], "at": at, "user": user,
+                                "layer": plan.layer, "record_id": new[id_col].astype(str).to_numpy(),
+                                "action": "import", "field": None, "old": None, "new": file})
+        merged = _merged(ws, plan.layer, new)
+        merged = Workspace(**{**merged.__dict__, "history": pd.concat([ws.history, history], ignore_index=True)})
+        write_workspace(merged, path)
+    return read_workspace(path)

@@ -1,0 +1,498 @@
+"""Build a workspace from the files a municipality has, described by a TOML recipe.
+
+    python -m dashboard build RECIPE.toml --out WORKSPACE.gpkg
+
+The recipe names the source files (paths relative to the recipe) and maps their columns;
+see README.md, "Build recipe", for a complete example. Supported so far: districts from
+GeoPackage / Shapefile (also zipped) / GeoJSON in any CRS with an EPSG code; population grid
+cells from one or more CSV/XLSX files joined on the cell centre (bands given directly, as a
+percentage of a total column, or as the remainder of a total); offers, Familienzentren and
+partners from CSV/XLSX with coordinates in any CRS, constants and value maps (the planners'
+words → the schema's vocabulary); indicators in long form. German number formats (``;``,
+decimal comma, thousands dot) and secrecy markers (default ``-``, ``.``, ``x``, ``-1``, ``-9``)
+are read as numbers and as missing. Every problem is reported with file, row and field;
+nothing is written unless the whole workspace validates.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from dashboard.model import schema
+from dashboard.model.life_phases import default_life_phases
+from dashboard.model.problems import Problem, Problems, WorkspaceError
+from dashboard.model.workspace import Workspace, write_workspace
+
+DEFAULT_MISSING = ("-", ".", "x", "X", "-1", "-9", "")
+
+
+
+@dataclass
+class BuildReport:
+    """What the build did: rows read per source, notes (e.g. withheld values) and the
+    geocoding match report (every row not matched exactly)."""
+
+    rows: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
+    matches: list = field(default_factory=list)
+
+
+def read_table(path: Path, *, separator: str | None = None, sheet=0, encoding: str | None = None) -> pd.DataFrame:
+    """A CSV or XLSX source as text columns (numbers are parsed later, per column)."""
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        return pd.read_excel(path, sheet_name=sheet, dtype=str)
+    raw = path.read_bytes()
+    text = None
+    for enc in ([encoding] if encoding else ["utf-8-sig", "cp1252"]):
+        try:
+            text = raw.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    if text is None:
+        raise ValueError("text encoding not recognised (UTF-8 or Windows-1252 expected)")
+    if separator is None:
+        head = text.splitlines()[0] if text else ""
+        separator = max((";", ",", "\t"), key=head.count)
+    import io
+
+    frame = pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False)
+    return frame.loc[:, [c for c in frame.columns if not str(c).startswith("Unnamed")]]
+
+
+def to_number(series: pd.Series, *, decimal: str = ",", thousands: str | None = ".",
+              missing=DEFAULT_MISSING) -> tuple[pd.Series, np.ndarray]:
+    """German-formatted text → float; secrecy markers → NaN. Returns (numbers, unreadable mask)."""
+    text = series.astype(str).str.strip()
+    withheld = text.isin(list(missing)) | series.isna()
+    clean = text
+    if decimal == ",":
+        if thousands:
+            clean = clean.str.replace(thousands, "", regex=False)
+        clean = clean.str.replace(",", ".", regex=False)
+    elif thousands:
+        clean = clean.str.replace(thousands, "", regex=False)
+    numbers = pd.to_numeric(clean.where(~withheld), errors="coerce")
+    bad = (numbers.isna() & ~withheld).to_numpy()
+    numeric_markers = [float(m) for m in missing if _is_number(m)]
+    if numeric_markers:  # '-9.0' is the marker '-9' too
+        numbers = numbers.mask(numbers.isin(numeric_markers))
+    return numbers.astype(float), bad
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _read_source(path: Path, spec: dict, problems, report: BuildReport | None = None) -> pd.DataFrame | None:
+    """A recipe's source table, or None with the problem recorded (rows counted in ``report``)."""
+    try:
+        table = read_table(path, separator=spec.get("separator"))
+    except Exception as exc:  # pandas/openpyxl raise many types for a broken file
+        problems.add("source_unreadable", file=path, detail=str(exc)[:200])
+        return None
+    if report is not None:
+        report.rows[path.name] = len(table)
+    return table
+
+
+def _resolve(base: Path, name) -> Path:
+    path = Path(str(name)).expanduser()
+    return path if path.is_absolute() else (base / path)
+
+
+def _read_geodata(path: Path) -> gpd.GeoDataFrame:
+    if path.suffix.lower() == ".zip":
+        return gpd.read_file(f"zip://{path}")
+    return gpd.read_file(path)
+
+
+def _districts(recipe, base, problems) -> gpd.GeoDataFrame | None:
+    spec = recipe.get("districts")
+    if not spec:
+        problems.add("recipe_section_missing", file="recipe", section="districts")
+        return None
+    path = _resolve(base, spec.get("file", ""))
+    try:
+        frame = _read_geodata(path)
+    except Exception as exc:  # GDAL raises several types
+        problems.add("source_unreadable", file=path, detail=str(exc)[:200])
+        return None
+    for key in ("id", "name", "parent_id", "parent_name"):
+        column = spec.get(key)
+        if column and column not in frame.columns:
+            problems.add("source_column", file=path, field=key, column=column)
+    if any(p.file == path.name and p.code == "source_column" for p in problems.items):
+        return None
+    if frame.crs is None:
+        if not spec.get("crs"):
+            problems.add("no_crs", file=path, field="geometry")
+            return None
+        frame = frame.set_crs(spec["crs"])
+    out = gpd.GeoDataFrame({
+        "district_id": frame[spec["id"]].astype(str).str.strip(),
+        "name": frame[spec["name"]].astype(str).str.strip(),
+        "parent_id": frame[spec["parent_id"]].astype(str) if spec.get("parent_id") else None,
+        "parent_name": frame[spec["parent_name"]].astype(str) if spec.get("parent_name") else None,
+    }, geometry=frame.geometry.to_numpy(), crs=frame.crs)
+    return out.to_crs(recipe["workspace"].get("crs", schema.DEFAULT_CRS))
+
+
+def _population_table(spec, base, problems, report):
+    """Per-district population (CSV/XLSX): one row per district, band columns mapped."""
+    path = _resolve(base, spec.get("file", ""))
+    table = _read_source(path, spec, problems, report)
+    if table is None:
+        return None, None
+    district = spec.get("district", "district_id")
+    needed = [district] + [b.get("column") for b in spec.get("bands", []) if b.get("column")]
+    absent = [c for c in needed if c not in table.columns]
+    for column in absent:
+        problems.add("source_column", file=path, field=column, column=column)
+    if absent:
+        return None, None
+    frame = pd.DataFrame({"district_id": table[district].astype(str).str.strip()})
+    rows = []
+    for band in spec.get("bands", []):
+        values, bad = to_number(table[band["column"]], decimal=spec.get("decimal", ","),
+                                thousands=spec.get("thousands", "."), missing=tuple(spec.get("missing", DEFAULT_MISSING)))
+        for k in np.flatnonzero(bad):
+            problems.add("not_a_number", file=path, row=int(k + 2), field=band["column"], value=table[band["column"]].iat[k])
+        frame[band["name"]] = values.to_numpy()
+        rows.append((band["name"], float(band.get("from", 0)), band.get("to")))
+    if spec.get("total") in table.columns:
+        frame["persons_total"] = to_number(table[spec["total"]], decimal=spec.get("decimal", ","),
+                                           thousands=spec.get("thousands", "."))[0].to_numpy()
+    bands = pd.DataFrame([(n, lo, None if hi is None else float(hi)) for n, lo, hi in rows],
+                         columns=["column", "age_from", "age_to"])
+    return frame, bands
+
+
+def _population(recipe, base, problems, report, crs):
+    spec = recipe.get("population")
+    if not spec:
+        problems.add("recipe_section_missing", file="recipe", section="population")
+        return None, None
+    files = spec.get("files") or [spec.get("file")]
+    x_col, y_col = spec.get("x", "x"), spec.get("y", "y")
+    missing = tuple(spec.get("missing", DEFAULT_MISSING))
+    decimal, thousands = spec.get("decimal", "."), spec.get("thousands")
+    merged = None
+    for name in files:
+        path = _resolve(base, name)
+        table = _read_source(path, spec, problems, report)
+        if table is None:
+            continue
+        for column in (x_col, y_col):
+            if column not in table.columns:
+                problems.add("source_column", file=path, field=column, column=column)
+        if x_col not in table.columns or y_col not in table.columns:
+            continue
+        rename = spec.get("rename", {}).get(Path(str(name)).name, {})
+        table = table.rename(columns=rename)
+        table = table.set_index([x_col, y_col])
+        merged = table if merged is None else merged.join(table, how="outer", rsuffix=f"__{path.stem}")
+    if merged is None:
+        return None, None
+    merged = merged.reset_index()
+    numbers = {}
+    for column in merged.columns:
+        if column in (x_col, y_col) or column in numbers:
+            continue
+        values, bad = to_number(merged[column], decimal=decimal, thousands=thousands, missing=missing)
+        numbers[column] = values
+        numbers[f"__bad__{column}"] = bad
+    cx, _ = to_number(merged[x_col], decimal=decimal, thousands=thousands, missing=())
+    cy, _ = to_number(merged[y_col], decimal=decimal, thousands=thousands, missing=())
+    bands, band_rows = {}, []
+    label = ", ".join(Path(str(f)).name for f in files)
+    for band in spec.get("bands", []):
+        name = band.get("name")
+        if not name:
+            problems.add("recipe_band_name", file=label)
+            continue
+        needed = [c for c in (band.get("column"), band.get("percent_of"), band.get("remainder_of")) if c]
+        absent = [c for c in needed if c not in numbers]
+        for column in absent:
+            problems.add("source_column", file=label, field=name, column=column)
+        if absent:
+            continue
+        if band.get("remainder_of"):
+            bands[name] = numbers[band["remainder_of"]] - sum(bands[b] for b in band.get("minus", list(bands)))
+        elif band.get("percent_of"):
+            bands[name] = numbers[band["column"]] * numbers[band["percent_of"]] / 100.0
+        else:
+            bands[name] = numbers[band["column"]]
+        band_rows.append((name, float(band.get("from", 0)), band.get("to")))
+    # where the source has no row for a cell in one file, that count is 0 there only if the
+    # file lists every populated cell (Zensus 100 m omits cells below 3 persons): keep missing.
+    total = numbers.get(spec["total"]) if spec.get("total") else None
+    size = float(spec.get("cell_size", 100))
+    corner_x, corner_y = cx - size / 2, cy - size / 2
+    polygons = gpd.GeoSeries(shapely.box(corner_x, corner_y, corner_x + size, corner_y + size),
+                             crs=spec.get("crs") or crs)
+    frame = pd.DataFrame({"cell_id": [f"{size:.0f}m_{int(x)}_{int(y)}" for x, y in zip(cx, cy)]})
+    for name, values in bands.items():
+        frame[name] = values.to_numpy()
+    if total is not None:
+        frame["persons_total"] = total.to_numpy()
+    cells = gpd.GeoDataFrame(frame, geometry=polygons.to_numpy(), crs=polygons.crs).to_crs(crs)
+    age_bands = pd.DataFrame([(n, lo, None if hi is None else float(hi)) for n, lo, hi in band_rows],
+                             columns=["column", "age_from", "age_to"])
+    report.notes.append(f"population: {len(cells)} cells, {int(np.isnan(cells[list(bands)].to_numpy(float)).any(axis=1).sum())}"
+                        " with withheld values")
+    return cells, age_bands
+
+
+def _points(kind: str, recipe, base, problems, report, crs) -> gpd.GeoDataFrame | None:
+    """Offers, family centres or partners from CSV/XLSX with coordinates."""
+    spec = recipe.get(kind)
+    if not spec:
+        return None
+    path = _resolve(base, spec.get("file", ""))
+    table = _read_source(path, spec, problems, report)
+    if table is None:
+        return None
+    rows = np.arange(len(table)) + 2  # spreadsheet row numbers (header is row 1)
+    out = {}
+    for target, source in spec.get("columns", {}).items():
+        sources = source if isinstance(source, list) else [source]
+        absent = [s for s in sources if s not in table.columns]
+        for s in absent:
+            problems.add("source_column", file=path, field=target, column=s)
+        if absent:
+            continue
+        parts = [table[s].fillna("").astype(str).str.strip() for s in sources]
+        joined = parts[0]
+        for part in parts[1:]:
+            joined = joined.str.cat(part, sep=" ").str.strip()
+        out[target] = joined.where(joined != "", None)
+    for target, value in spec.get("constants", {}).items():
+        out[target] = [value] * len(table)
+    for target, mapping in spec.get("map", {}).items():
+        column = mapping.get("column")
+        if column not in table.columns:
+            problems.add("source_column", file=path, field=target, column=column)
+            continue
+        values = mapping.get("values", {})
+        default = mapping.get("default")
+        mapped = []
+        for k, raw in enumerate(table[column].fillna("").astype(str).str.strip()):
+            hit = values.get(raw, default)
+            if hit is None:
+                problems.add("unmapped_value", file=path, row=int(rows[k]), field=column, value=raw)
+            mapped.append(";".join(hit) if isinstance(hit, list) else hit)
+        out[target] = mapped
+    for target, value in spec.get("defaults", {}).items():  # where the source leaves a field empty
+        if target in out:
+            out[target] = [value if v is None or pd.isna(v) or v == "" else v for v in out[target]]
+        else:
+            out[target] = [value] * len(table)
+    for column in schema.LAYERS[kind].columns:  # optional fields the sources do not have
+        if column.name not in out and column.nullable:
+            out[column.name] = [None] * len(table)
+    if spec.get("geocode"):
+        return _geocoded(kind, spec, table, out, rows, recipe, base, path, problems, report, crs)
+    x, bad_x = to_number(table[spec["x"]], decimal=spec.get("decimal", ","), thousands=spec.get("thousands"),
+                         missing=("",)) if spec.get("x") in table.columns else (None, None)
+    y, bad_y = to_number(table[spec["y"]], decimal=spec.get("decimal", ","), thousands=spec.get("thousands"),
+                         missing=("",)) if spec.get("y") in table.columns else (None, None)
+    if x is None or y is None:
+        for key in ("x", "y"):
+            if spec.get(key) not in table.columns:
+                problems.add("source_column", file=path, field=key, column=spec.get(key))
+        return None
+    for k in np.flatnonzero(bad_x | bad_y):
+        problems.add("not_a_number", file=path, row=int(rows[k]), field=f"{spec['x']}/{spec['y']}",
+                     value=f"{table[spec['x']].iat[k]} / {table[spec['y']].iat[k]}")
+    geometry = gpd.GeoSeries(gpd.points_from_xy(x, y), crs=spec.get("crs", crs))
+    geometry[x.isna() | y.isna()] = None
+    frame = gpd.GeoDataFrame(pd.DataFrame(out), geometry=geometry.to_numpy(), crs=geometry.crs).to_crs(crs)
+    frame.index = rows  # keep source row numbers for messages
+    return frame
+
+
+_ADDRESS_INDEX: dict = {}
+_ADDRESS_LAYER: dict = {}
+
+
+def _address_index(recipe, base, problems):
+    """The local address file of the recipe ([geocoding]), read once per build."""
+    from dashboard.sources.geocode import AddressIndex
+
+    spec = recipe.get("geocoding")
+    if not spec:
+        problems.add("recipe_section_missing", file="recipe", section="geocoding")
+        return None, None
+    path = _resolve(base, spec.get("file", ""))
+    if path in _ADDRESS_INDEX:
+        return _ADDRESS_INDEX[path]
+    table = _read_source(path, spec, problems)
+    if table is None:
+        return None, None
+    keys = {k: spec.get(k) for k in ("street", "number", "suffix", "postcode", "place", "x", "y")}
+    for key, column in keys.items():
+        if column and column not in table.columns:
+            problems.add("source_column", file=path, field=key, column=column)
+    if any(column and column not in table.columns for column in keys.values()):
+        return None, None
+    index = AddressIndex.from_frame(table, **{k: v for k, v in keys.items() if v})
+    _ADDRESS_INDEX[path] = (index, spec.get("crs", schema.DEFAULT_CRS))
+    _ADDRESS_LAYER[path] = _address_layer(table, keys, spec.get("crs", schema.DEFAULT_CRS))
+    return _ADDRESS_INDEX[path]
+
+
+def _address_layer(table: pd.DataFrame, keys: dict, crs) -> gpd.GeoDataFrame:
+    """The address file as the workspace's ``addresses`` layer (the app geocodes with it)."""
+    def text(key):
+        return table[keys[key]].fillna("").astype(str).str.strip() if keys.get(key) else pd.Series("", index=table.index)
+
+    x, _ = to_number(table[keys["x"]], decimal=",", thousands=None, missing=("",))
+    y, _ = to_number(table[keys["y"]], decimal=",", thousands=None, missing=("",))
+    layer = gpd.GeoDataFrame({
+        "street": text("street"), "number": (text("number") + text("suffix")).str.strip(),
+        "postcode": text("postcode").replace("", None), "place": text("place").replace("", None),
+    }, geometry=gpd.points_from_xy(x, y), crs=crs)
+    return layer[x.notna().to_numpy() & y.notna().to_numpy() & (layer["street"] != "").to_numpy()]
+
+
+def _geocoded(kind, spec, table, out, rows, recipe, base, path, problems, report, crs):
+    """Points from addresses, matched offline against the recipe's address file."""
+    from dashboard.sources.geocode import failed_rows, match_report, split_address
+
+    index, index_crs = _address_index(recipe, base, problems)
+    if index is None:
+        return None
+    g = spec["geocode"]
+    needed = [g.get(k) for k in ("address", "street", "number", "postcode", "place") if g.get(k)]
+    absent = [c for c in needed if c not in table.columns]
+    for column in absent:
+        problems.add("source_column", file=path, field="address", column=column)
+    if absent:
+        return None
+    if g.get("address"):
+        parts = table[g["address"]].map(split_address)
+        street, number = parts.map(lambda p: p[0]), parts.map(lambda p: p[1])
+    else:
+        street, number = table[g["street"]], table[g["number"]]
+    result = index.geocode(list(street), list(number), list(table[g["postcode"]]) if g.get("postcode") else None,
+                           list(table[g["place"]]) if g.get("place") else None)
+    given = [c for c in needed]
+    matches = match_report(result, table, path.name, columns=given)
+    report.matches.append(matches)
+    report.notes.append(f"{kind}: {int(result['status'].str.startswith('matched').sum())} of {len(result)} "
+                        f"addresses matched ({int((result['status'] == 'matched_without_suffix').sum())} "
+                        "without house-number suffix)")
+    shown = table[given].astype(str).agg(" ".join, axis=1)
+    for k, code, candidates in failed_rows(result):
+        problems.add(code, file=path, row=int(rows[k]), field=", ".join(given), address=shown.iat[k], n=candidates)
+    geometry = gpd.GeoSeries(gpd.points_from_xy(result["x"], result["y"]), crs=index_crs)
+    geometry[result["x"].isna()] = None
+    frame = gpd.GeoDataFrame(pd.DataFrame(out), geometry=geometry.to_numpy(), crs=index_crs).to_crs(crs)
+    frame.index = rows
+    return frame
+
+
+def _indicators(recipe, base, problems, report):
+    spec = recipe.get("indicators")
+    if not spec:
+        return None, None
+    path = _resolve(base, spec.get("file", ""))
+    table = _read_source(path, spec, problems, report)
+    if table is None:
+        return None, None
+    if spec.get("layout") == "wide":  # one column per indicator: melt to the long form
+        district = spec.get("district", "district_id")
+        wide = spec.get("wide", {})
+        absent = [c for c in [district, *wide] if c not in table.columns]
+        if spec.get("year_column") and spec["year_column"] not in table.columns:
+            absent.append(spec["year_column"])
+        for column in absent:
+            problems.add("source_column", file=path, field=column, column=column)
+        if absent:
+            return None, None
+        year = table[spec["year_column"]] if spec.get("year_column") else pd.Series(spec.get("year"), index=table.index)
+        table = pd.concat([pd.DataFrame({"district_id": table[district], "year": year, "indicator": ind,
+                                         "value": table[column]}) for column, ind in wide.items()], ignore_index=True)
+        spec = {**spec, "columns": {"district_id": "district_id", "year": "year", "indicator": "indicator",
+                                    "value": "value"}}
+    columns = spec.get("columns", {"district_id": "district_id", "year": "year", "indicator": "indicator",
+                                   "value": "value"})
+    for target, source in columns.items():
+        if source not in table.columns:
+            problems.add("source_column", file=path, field=target, column=source)
+    if any(source not in table.columns for source in columns.values()):
+        return None, None
+    value, bad = to_number(table[columns["value"]], decimal=spec.get("decimal", ","),
+                           thousands=spec.get("thousands", "."), missing=tuple(spec.get("missing", DEFAULT_MISSING)))
+    for k in np.flatnonzero(bad):
+        problems.add("not_a_number", file=path, row=int(k + 2), field=columns["value"], value=table[columns["value"]].iat[k])
+    long = pd.DataFrame({"district_id": table[columns["district_id"]].astype(str).str.strip(),
+                         "year": pd.to_numeric(table[columns["year"]], errors="coerce"),
+                         "indicator": table[columns["indicator"]].astype(str).str.strip(), "value": value})
+    catalogue = pd.DataFrame([{"indicator": k, **v} for k, v in spec.get("catalogue", {}).items()])
+    return long, catalogue
+
+
+def build_workspace(recipe_path: str | Path) -> tuple[Workspace, BuildReport]:
+    """Read every source of the recipe into a workspace (not yet written).
+
+    Raises :class:`WorkspaceError` listing every problem of the sources (file, row, field)."""
+    recipe_path = Path(recipe_path)
+    problems = Problems()
+    try:
+        recipe = tomllib.loads(recipe_path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise WorkspaceError([Problem(recipe_path.name, None, None, None, "recipe_invalid",
+                                      {"detail": str(exc)[:300]})]) from exc
+    base = recipe_path.parent
+    report = BuildReport()
+    _ADDRESS_INDEX.clear()
+    _ADDRESS_LAYER.clear()
+    meta_spec = recipe.get("workspace", {})
+    crs = meta_spec.get("crs", schema.DEFAULT_CRS)
+    recipe.setdefault("workspace", {})["crs"] = crs
+    districts = _districts(recipe, base, problems)
+    district_table = None
+    if recipe.get("population", {}).get("kind") == "districts":
+        cells = None
+        district_table, age_bands = _population_table(recipe["population"], base, problems, report)
+    else:
+        cells, age_bands = _population(recipe, base, problems, report, crs)
+    offers = _points("offers", recipe, base, problems, report, crs)
+    centres = _points("family_centres", recipe, base, problems, report, crs)
+    partners = _points("partners", recipe, base, problems, report, crs)
+    indicators, catalogue = _indicators(recipe, base, problems, report)
+    if problems.items:
+        raise WorkspaceError(problems.items)
+    meta = {"schema_version": schema.SCHEMA_VERSION, "crs": crs,
+            **{k: str(v) for k, v in meta_spec.items() if k != "crs"}}
+    meta["fictional"] = str(meta_spec.get("fictional", False)).lower()
+    offers = offers if offers is not None else gpd.GeoDataFrame(
+        {c.name: pd.Series(dtype=object) for c in schema.LAYERS["offers"].columns}, geometry=[], crs=crs)
+    ws = Workspace(meta=meta, districts=districts, life_phases=default_life_phases(), offers=offers.reset_index(drop=True),
+                   age_bands=age_bands, population_cells=cells, population_districts=district_table,
+                   indicator_catalogue=catalogue, indicators=indicators,
+                   family_centres=None if centres is None else centres.reset_index(drop=True),
+                   partners=None if partners is None else partners.reset_index(drop=True),
+                   addresses=None if not _ADDRESS_LAYER else pd.concat(
+                       [a.to_crs(crs) for a in _ADDRESS_LAYER.values()], ignore_index=True))
+    return ws, report
+
+
+def build(recipe_path: str | Path, out: str | Path) -> BuildReport:
+    """Build and write the workspace; nothing is written when anything is wrong."""
+    ws, report = build_workspace(recipe_path)
+    write_workspace(ws, out)
+    return report
