@@ -13,7 +13,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-
 CLASS_LABELS = {
     "de": ["sehr niedrig", "niedrig", "mittel", "hoch", "sehr hoch"],
     "en": ["very low", "low", "medium", "high", "very high"],
