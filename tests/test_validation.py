@@ -255,9 +255,9 @@ def test_every_message_code_is_known_without_import_side_effects():
     assert result["before"] == result["after"]
     assert "nicht im Adressverzeichnis" in result["texts"]["address_unmatched"][0]
     known = set(result["before"])
-    # every code the source gives a Problem: Problem(file, layer, row, field, CODE), a collector's
+    # every code the source gives a Problem: Problem(file, layer, row, field, CODE), problem(CODE, …), a collector's
     # add(CODE, ...) or at(layer, CODE, ...), an exception's (…, CODE) or default_code = CODE
-    positions = {"Problem": 4, "UploadRejected": 1, "EditError": 2, "PermissionDenied": 2, "ConflictError": 2}
+    positions = {"Problem": 4, "problem": 0, "UploadRejected": 1, "EditError": 2, "PermissionDenied": 2, "ConflictError": 2}
     used = set()
     for path in (ROOT / "dashboard").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):

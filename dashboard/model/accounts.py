@@ -43,12 +43,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from dashboard.model.problems import Problem, ProblemError
+from dashboard.model.problems import ProblemError, problem
 from dashboard.model.roles import ROLES
 
 
 class AccountsError(ProblemError):
     """The accounts file, or an account to be added, is not valid (file, section, field, code)."""
+
 
 _N, _R, _P = 2**14, 8, 1
 
@@ -56,7 +57,7 @@ _N, _R, _P = 2**14, 8, 1
 def hash_password(password: str) -> str:
     """A salted scrypt hash ('scrypt$N$r$p$salt$hash', base64) of a non-empty password."""
     if not password or len(password) < 8:
-        raise AccountsError([Problem("", None, None, "password", "password_short", {"n": 8})])
+        raise AccountsError([problem("password_short", field="password", n=8)])
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=_N, r=_R, p=_P, dklen=32)
     return "$".join(["scrypt", str(_N), str(_R), str(_P), base64.b64encode(salt).decode(),
@@ -86,14 +87,14 @@ class Account:
 
 
 def load_accounts(path: str | os.PathLike) -> dict[str, Account]:
-    """Accounts from the TOML file; raises ValueError naming the file, account and field."""
+    """Accounts from the TOML file; raises :class:`AccountsError` naming the file, account and field."""
     path = Path(path)
     accounts = {}
     for name, entry in _read_toml(path).get("users", {}).items():
         role = entry.get("role")
         _check_role(path, "users", name, role, entry.get("organisation"))
         if not str(entry.get("password", "")).startswith("scrypt$"):
-            raise AccountsError([Problem(path.name, "users", None, "password", "password_not_hash", {}, name)])
+            raise AccountsError([problem("password_not_hash", file=path, layer="users", field="password", record_id=name)])
         accounts[name] = Account(name, role, entry.get("organisation"), entry["password"])
     return accounts
 
@@ -102,14 +103,16 @@ def _read_toml(path: Path) -> dict:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise AccountsError([Problem(path.name, None, None, None, "accounts_unreadable", {"detail": str(exc)[:200]})]) from exc
+        raise AccountsError([problem("accounts_unreadable", file=path, detail=str(exc)[:200])]) from exc
 
 
 def _check_role(path: Path, where: str, name: str, role, organisation) -> None:
     if role not in ROLES:
-        raise AccountsError([Problem(path.name, where, None, "role", "unknown_value", {"value": role, "known": ", ".join(ROLES)}, name)])
+        raise AccountsError([problem("unknown_value", file=path, layer=where, field="role", record_id=name, value=role,
+                                     known=", ".join(ROLES))])
     if role == "partner" and not organisation:
-        raise AccountsError([Problem(path.name, where, None, "organisation", "partner_needs_organisation", {}, name)])
+        raise AccountsError([problem("partner_needs_organisation", file=path, layer=where, field="organisation",
+                                     record_id=name)])
 
 
 @dataclass(frozen=True)
@@ -149,7 +152,8 @@ def load_sso_roles(path: str | os.PathLike | None) -> SsoRoles:
     section = _read_toml(path).get("sso", {})
     default = section.get("default_role", "viewer")
     if default not in ("planner", "viewer"):
-        raise AccountsError([Problem(path.name, "sso", None, "default_role", "unknown_value", {"value": default, "known": "viewer, planner"})])
+        raise AccountsError([problem("unknown_value", file=path, layer="sso", field="default_role", value=default,
+                                     known="viewer, planner")])
     users = {}
     for email, entry in section.get("users", {}).items():
         _check_role(path, "sso.users", email, entry.get("role"), entry.get("organisation"))
@@ -265,16 +269,16 @@ def hash_password_dummy() -> str:
 
 def _check_new(role: str, organisation: str | None) -> None:
     if role not in ROLES:
-        raise AccountsError([Problem("", None, None, "role", "unknown_value", {"value": role, "known": ", ".join(ROLES)})])
+        raise AccountsError([problem("unknown_value", field="role", value=role, known=", ".join(ROLES))])
     if role == "partner" and not organisation:
-        raise AccountsError([Problem("", None, None, "organisation", "partner_needs_organisation", {})])
+        raise AccountsError([problem("partner_needs_organisation", field="organisation")])
 
 
 def add_account(path: str | os.PathLike, name: str, role: str, password: str, organisation: str | None = None) -> None:
     """Add or replace a local account in the TOML file (written atomically)."""
     _check_new(role, organisation)
     if not name.replace("_", "").replace("-", "").replace(".", "").isalnum():
-        raise AccountsError([Problem("", None, None, "name", "account_name_invalid", {"value": name})])
+        raise AccountsError([problem("account_name_invalid", field="name", value=name)])
     path = Path(path)
     accounts = load_accounts(path) if path.exists() else {}
     accounts[name] = Account(name, role, organisation, hash_password(password))
@@ -286,7 +290,7 @@ def add_sso_user(path: str | os.PathLike, email: str, role: str, organisation: s
     _check_new(role, organisation)
     email = email.strip().lower()
     if "@" not in email or any(c in email for c in '"\\\n '):
-        raise AccountsError([Problem("", None, None, "email", "email_invalid", {"value": email})])
+        raise AccountsError([problem("email_invalid", field="email", value=email)])
     path = Path(path)
     accounts = load_accounts(path) if path.exists() else {}
     sso = load_sso_roles(path)

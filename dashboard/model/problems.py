@@ -28,6 +28,13 @@ class Problem:
     record_id: str | None = None
 
 
+def problem(code: str, *, file: str | None = None, layer: str | None = None, row: int | None = None,
+            field: str | None = None, record_id: str | None = None, **params) -> Problem:
+    """One problem: ``code`` with its message parameters, where it is (only a file's name is kept)."""
+    return Problem(Path(str(file)).name if file else "", layer, None if row is None else int(row), field, code, params,
+                   None if record_id is None else str(record_id))
+
+
 class Problems:
     """The one collector: problems of one task (a file read, a build, an import, an edit),
     gathered and reported all at once."""
@@ -38,13 +45,9 @@ class Problems:
 
     def add(self, code: str, *, file: str | None = None, layer: str | None = None, row: int | None = None,
             field: str | None = None, record_id: str | None = None, **params) -> None:
-        """Add one problem; ``file`` defaults to the collector's file (only its name is kept)."""
-        name = file if file is not None else self.file or ""
-        self.items.append(Problem(Path(str(name)).name if name else "", layer, None if row is None else int(row),
-                                  field, code, params, None if record_id is None else str(record_id)))
-
-    def extend(self, problems) -> None:
-        self.items.extend(problems)
+        """Add one problem (see :func:`problem`); ``file`` defaults to the collector's file."""
+        self.items.append(problem(code, file=file if file is not None else self.file, layer=layer, row=row,
+                                  field=field, record_id=record_id, **params))
 
     def __iter__(self):
         return iter(self.items)

@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from dashboard.model.problems import Problem, ProblemError
+from dashboard.model.problems import ProblemError, problem
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_WORKSPACE = ROOT / "geodata" / "demo_city.gpkg"
@@ -34,11 +34,11 @@ class Settings:
 
     def __post_init__(self):
         if self.lang not in ("de", "en"):
-            raise ProblemError([Problem("environment", None, None, "PRAEVENTIONSATLAS_LANG", "unknown_value",
-                                        {"value": self.lang, "known": "de, en"})])
+            raise ProblemError([problem("unknown_value", file="environment", field="PRAEVENTIONSATLAS_LANG",
+                                        value=self.lang, known="de, en")])
         if self.disclosure_threshold < 1:
-            raise ProblemError([Problem("environment", None, None, "PRAEVENTIONSATLAS_DISCLOSURE_THRESHOLD",
-                                        "threshold_too_small", {"value": self.disclosure_threshold})])
+            raise ProblemError([problem("threshold_too_small", file="environment",
+                                        field="PRAEVENTIONSATLAS_DISCLOSURE_THRESHOLD", value=self.disclosure_threshold)])
 
 
 def from_env(env: dict | None = None) -> Settings:
@@ -48,8 +48,8 @@ def from_env(env: dict | None = None) -> Settings:
     try:
         threshold = int(threshold)
     except ValueError:
-        raise ProblemError([Problem("environment", None, None, "PRAEVENTIONSATLAS_DISCLOSURE_THRESHOLD",
-                                    "not_a_number", {"value": threshold})]) from None
+        raise ProblemError([problem("not_a_number", file="environment", field="PRAEVENTIONSATLAS_DISCLOSURE_THRESHOLD",
+                                    value=threshold)]) from None
     workspace = env.get("PRAEVENTIONSATLAS_WORKSPACE")
     return Settings(
         workspace=Path(workspace).expanduser() if workspace else DEMO_WORKSPACE,

@@ -20,7 +20,7 @@ import pandas as pd
 import shapely
 
 from dashboard.model import schema
-from dashboard.model.problems import Problem, ProblemError
+from dashboard.model.problems import ProblemError, problem
 from dashboard.model.workspace import Workspace, read_workspace, write_workspace
 
 LAYERS = {"offers": "offer_id", "family_centres": "centre_id", "partners": "partner_id"}
@@ -35,8 +35,7 @@ class EditError(ProblemError):
     default_code = "unknown_record"
 
     def __init__(self, layer: str | None = None, record_id: str | None = None, code: str | None = None, **params):
-        super().__init__([Problem("", layer, None, None, code or self.default_code, params,
-                                  None if record_id is None else str(record_id))])
+        super().__init__([problem(code or self.default_code, layer=layer, record_id=record_id, **params)])
 
     @property
     def code(self) -> str:

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.model import schema
-from dashboard.model.problems import Problem, ProblemError
+from dashboard.model.problems import Problem, ProblemError, problem
 from dashboard.model.workspace import Workspace, read_workspace, validate_workspace, write_workspace
 from dashboard.sources.editing import LAYERS, _locked
 from dashboard.sources.recipe import to_number
@@ -37,7 +37,7 @@ class UploadRejected(ProblemError):
     problem names the file and what is wrong."""
 
     def __init__(self, file: str, code: str, **params):
-        super().__init__([Problem(file, None, params.pop("row", None), params.pop("field", None), code, params)])
+        super().__init__([problem(code, file=file, **params)])
 
 
 def read_upload(name: str, data: bytes) -> pd.DataFrame:
