@@ -35,22 +35,14 @@ def main():
     parser.add_argument("--synthetic", action="store_true", help="a generated city: 300 districts, 5,000 offers")
     args = parser.parse_args()
     if args.synthetic:
-        import importlib
         import os
         import tempfile
 
-        def first(*names):
-            for name in names:
-                try:
-                    return importlib.import_module(name)
-                except ImportError:
-                    pass
-            raise ImportError(names)
+        from dashboard.model.workspace import write_workspace
+        from dashboard.sources.synthetic import generate_synthetic_workspace
 
-        synthetic = first("dashboard.sources.synthetic", "dashboard.synthetic")
-        workspace = first("dashboard.model.workspace", "dashboard.workspace")
         path = Path(tempfile.mkdtemp()) / "synthetic.gpkg"
-        workspace.write_workspace(synthetic.generate_synthetic_workspace(n_districts=300, n_offers=5000, seed=1), path)
+        write_workspace(generate_synthetic_workspace(n_districts=300, n_offers=5000, seed=1), path)
         os.environ["PRAEVENTIONSATLAS_WORKSPACE"] = str(path)
         print(f"workspace: {path} (300 districts, 5,000 offers)")
 

@@ -20,7 +20,7 @@ from dashboard.analysis.profile import district_figures
 from dashboard.app.state import lang, settings, t
 from dashboard.model.problems import Problem, WorkspaceError
 from dashboard.model.workspace import Workspace, content_hash, read_workspace
-from dashboard.present import mapview
+from dashboard.present import maps, mapview
 from dashboard.present.problems import report
 from dashboard.sources.geocode import address_index, locate
 
@@ -122,8 +122,6 @@ def _choropleth(ws: Workspace, spec, threshold: int, lang: str):
 
 def choropleth(ws: Workspace, spec, threshold: int, lang: str):
     """(fresh GeoJsonLayer, legend title lines, legend classes, None); the features are cached."""
-    from dashboard.present import maps
-
     features, name, title, classes = _choropleth(ws, spec, threshold, lang)
     return maps.GeoJsonLayer(features, name=name, control=False), title, classes, None
 
@@ -136,8 +134,6 @@ def _grid(ws: Workspace, phase: str, threshold: int, lang: str):
 
 def grid_layer(ws: Workspace, phase: str, threshold: int, lang: str):
     """Population grid of one phase as a canvas layer (features cached)."""
-    from dashboard.present import maps
-
     features, name = _grid(ws, phase, threshold, lang)
     return maps.GeoJsonLayer(features, name=name, canvas=True)
 

@@ -8,6 +8,8 @@ from dashboard.app import cache
 from dashboard.app.state import init_state_from_url, lang, settings, t
 from dashboard.model.workspace import Workspace
 from dashboard.present import maps, offline
+from dashboard.present.format import format_count
+from dashboard.present.i18n import fictional_label
 
 
 @st.cache_resource(show_spinner=False)
@@ -44,9 +46,8 @@ def base_map(fit, outlines=None, private: bool = False):
 
 
 def fictional_banner(ws: Workspace) -> None:
-    if ws.is_fictional:  # the workspace's own label where it has one in the UI language
-        own = ws.meta.get("fictional_label_en") if lang() == "en" else ws.meta.get("fictional_label")
-        st.warning(own or t("fictional_default"))
+    if ws.is_fictional:
+        st.warning(fictional_label(ws.meta, lang()))
 
 
 def coverage_controls(prefix: str, container, extra: bool = False):
@@ -89,8 +90,6 @@ def coverage_controls(prefix: str, container, extra: bool = False):
 
 
 def fmt_count(value) -> str:
-    from dashboard.present.format import format_count
-
     return format_count(value, settings().disclosure_threshold, lang())
 
 

@@ -704,6 +704,12 @@ def meta_text(meta: dict, key: str, lang: str = "de") -> str:
     return "" if value is None else str(value)
 
 
+def fictional_label(meta: dict, lang: str = "de") -> str:
+    """What marks fictional data: the workspace's own label in ``lang`` (see :func:`meta_text`),
+    else the default words."""
+    return meta_text(meta, "fictional_label", lang) or t("fictional_default", lang)
+
+
 def t(key: str, lang: str = "de", **params) -> str:
     """The text for ``key`` in ``lang``; unknown keys raise KeyError (caught by tests)."""
     de, en = TEXT[key]

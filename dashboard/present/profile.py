@@ -16,7 +16,7 @@ import pandas as pd
 from dashboard.analysis import coverage as C
 from dashboard.analysis.profile import DistrictFigures, district_figures
 from dashboard.present.format import format_count, format_number
-from dashboard.present.i18n import meta_text, phase_labels, t
+from dashboard.present.i18n import fictional_label, meta_text, phase_labels, t
 from dashboard.present.sentences import duplicate_sentences, gap_sentences, transition_sentences
 
 
@@ -96,8 +96,7 @@ def render(ws, figures: DistrictFigures, params: C.CoverageParams, *, lang: str 
         offers=offers, family_centres=figures.family_centres, partners=figures.partners,
         sources=meta_text(meta, "sources", lang), data_stand=str(meta.get("data_stand", "")),
         licences=meta_text(meta, "licences", lang),
-        fictional_label=(meta_text(meta, "fictional_label", lang) or t("fictional_default", lang))
-        if ws.is_fictional else None,
+        fictional_label=fictional_label(meta, lang) if ws.is_fictional else None,
         lang=lang,
     )
 

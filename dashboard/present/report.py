@@ -21,7 +21,7 @@ from fpdf.fonts import FontFace
 from dashboard.analysis import coverage as C
 from dashboard.present import charts
 from dashboard.present.format import format_count, format_number
-from dashboard.present.i18n import meta_text, phase_labels
+from dashboard.present.i18n import fictional_label, meta_text, phase_labels
 from dashboard.present.profile import Profile, district_profile
 from dashboard.present.sentences import gaps_in_words
 
@@ -270,7 +270,7 @@ def report_pdf(ws, district_ids=None, *, cov=None, lang: str = "de", threshold: 
     words = TEXT["de" if lang == "de" else "en"]
     title = (f"{words['city_report']} {meta_text(ws.meta, 'municipality_name', lang)}" if city_summary
              else f"{words['profile']} {names[ids[0]]}")
-    fictional = (meta_text(ws.meta, "fictional_label", lang) or "Fiktive Demodaten") if ws.is_fictional else None
+    fictional = fictional_label(ws.meta, lang) if ws.is_fictional else None
     pdf = _Document(title, fictional, lang)
     duplicates = C.duplicates(ws, cov.params, demand=demand)
     if city_summary:
@@ -292,7 +292,7 @@ def wegweiser_pdf(ws, x: float, y: float, offers: pd.DataFrame, *, lang: str = "
     from dashboard.present.i18n import who_label
 
     words = TEXT["de" if lang == "de" else "en"]
-    fictional = (meta_text(ws.meta, "fictional_label", lang) or "Fiktive Demodaten") if ws.is_fictional else None
+    fictional = fictional_label(ws.meta, lang) if ws.is_fictional else None
     pdf = _Document(words["wegweiser"], fictional, lang)
     pdf.set_auto_page_break(False)
     pdf.add_page()

@@ -8,7 +8,6 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.analysis import coverage as C
-from dashboard.analysis.coverage import CoverageParams
 from dashboard.present.format import format_count, format_number
 from dashboard.present.i18n import phase_labels, phase_words, t
 
@@ -25,7 +24,7 @@ def distance_text(metres: float, lang: str = "de") -> str:
     return f"{metres:.0f} m"
 
 
-def gap_sentences(gaps: pd.DataFrame, ws, params: CoverageParams, lang: str = "de", threshold: int = 3) -> list[str]:
+def gap_sentences(gaps: pd.DataFrame, ws, params: C.CoverageParams, lang: str = "de", threshold: int = 3) -> list[str]:
     """One sentence per row of :func:`dashboard.analysis.coverage.gaps`, e.g. 'Westfeld: nur
     32 % der 0- bis unter 3-Jährigen (38 von 118 Personen) erreichen ein Angebot der Frühen
     Hilfen in 1 km; Bedarfsindex Rang 2 von 14'. Withheld counts stay withheld."""
