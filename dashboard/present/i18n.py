@@ -654,6 +654,70 @@ TEXT.update({  # coverage measures (codes of dashboard.analysis.coverage.MEASURE
     "coverage_measure.target_population": ("Zielgruppe (Personen)", "Target population (persons)"),
 })
 
+TEXT.update({  # the PDF reports (dashboard.present.report): key 'report.<word>'
+    "report.profile": ("Sozialraumprofil", "District profile"),
+    "report.city_report": ("Sozialraumbericht", "District report"),
+    "report.page": ("Seite", "Page"),
+    "report.of": ("von", "of"),
+    "report.created": ("erstellt am", "created"),
+    "report.borough": ("Stadtbezirk", "Borough"),
+    "report.need": ("Bedarfsindex: Rang {r} von {n}", "Need index: rank {r} of {n}"),
+    "report.population": ("Bevölkerung nach Lebensphase", "Population by life phase"),
+    "report.phase": ("Lebensphase", "Life phase"),
+    "report.persons": ("Personen", "Persons"),
+    "report.share": ("Anteil %", "Share %"),
+    "report.city_share": ("Stadt %", "City %"),
+    "report.indicators": ("Sozialindikatoren", "Social indicators"),
+    "report.indicator": ("Indikator", "Indicator"),
+    "report.value": ("Wert", "Value"),
+    "report.previous": ("Vorjahr", "Previous year"),
+    "report.change": ("Veränderung", "Change"),
+    "report.city": ("Stadt", "City"),
+    "report.unit": ("Einheit", "Unit"),
+    "report.chain": ("Lebenskette: Erreichung der Zielgruppe", "Life chain: target population reached"),
+    "report.gaps": ("Lücken", "Gaps"),
+    "report.duplicates": ("Parallelstrukturen", "Duplicate offers"),
+    "report.transitions": ("Abbrechende Übergänge", "Broken transitions"),
+    "report.none": ("keine", "none"),
+    "report.offers": ("Angebote nach Lebensphase", "Offers by life phase"),
+    "report.offer": ("Angebot", "Offer"),
+    "report.provider": ("Träger", "Provider"),
+    "report.category": ("Kategorie", "Category"),
+    "report.where": ("Ort", "Where"),
+    "report.centres": ("Familienzentren", "Family centres"),
+    "report.partners": ("Netzwerkpartner", "Network partners"),
+    "report.sources": ("Quellen und Datenstand", "Sources and data stand"),
+    "report.data_stand": ("Datenstand", "Data as of"),
+    "report.licences": ("Lizenzen", "Licences"),
+    "report.city_chain": ("Lebenskette der Stadt", "Life chain of the city"),
+    "report.target": ("Zielgruppe", "Target group"),
+    "report.reach": ("Erreichung", "Reach"),
+    "report.offers_n": ("Angebote", "Offers"),
+    "report.per_1000": ("je 1.000", "per 1,000"),
+    "report.top_gaps": ("Wichtigste Lücken", "Main gaps"),
+    "report.rules": ("Erreichung: Anteil der Zielgruppe, die in {d} m Fußweg (Luftlinie × {f}) ein passendes Angebot "
+                     "hat oder in einem Sozialraum wohnt, den ein aufsuchendes Angebot abdeckt. Zahlen unter {t} "
+                     "Personen werden nicht ausgewiesen (Geheimhaltung).",
+                     "Reach: share of the target group within {d} m on foot (straight line × {f}) of a matching offer"
+                     " or living in a district covered by an outreach offer. Counts below {t} persons are withheld."),
+    "report.districts": ("Sozialräume", "Districts"),
+    "report.wegweiser": ("Wegweiser: Angebote in Ihrer Nähe", "Guide: offers near you"),
+    "report.nr": ("Nr.", "No."),
+    "report.address": ("Adresse", "Address"),
+    "report.contact": ("Kontakt", "Contact"),
+    "report.walk": ("Fußweg", "Walk"),
+    "report.outreach": ("Kommt zu Ihnen (aufsuchend)", "Comes to you (outreach)"),
+    "report.star": ("★ = Ihr Ausgangspunkt. Fußweg geschätzt (Luftlinie × {f}, 4,5 km/h).",
+                    "★ = your starting point. Walking estimated (straight line × {f}, 4.5 km/h)."),
+    "report.more": ("Weitere {n} passende Angebote finden Sie im Präventionsatlas oder bei Ihrer Lotsin / Ihrem "
+                    "Lotsen.",
+                    "{n} more matching offers are in the Präventionsatlas or with your guide."),
+    "report.for_whom": ("Für", "For"),
+    "report.disclaimer": ("Angaben ohne Gewähr, Stand {stand}. Bitte vorher telefonisch nachfragen.",
+                          "No guarantee, data as of {stand}. Please call ahead."),
+    "report.no_offers": ("Keine passenden Angebote in der Nähe gefunden.", "No matching offers found nearby."),
+})
+
 TERMS_EN = {
     "Gesundheit": "Health", "Bildung": "Education", "Kinder- und Jugendhilfe": "Child and youth services",
     "Soziales": "Social services", "Integration": "Integration", "Stadtentwicklung": "Urban development",
@@ -708,6 +772,12 @@ def fictional_label(meta: dict, lang: str = "de") -> str:
     """What marks fictional data: the workspace's own label in ``lang`` (see :func:`meta_text`),
     else the default words."""
     return meta_text(meta, "fictional_label", lang) or t("fictional_default", lang)
+
+
+def report_words(lang: str = "de") -> dict[str, str]:
+    """The words of the PDF reports in ``lang`` (keys ``report.<word>``, templates unformatted)."""
+    k = 1 if lang == "en" else 0
+    return {key[len("report."):]: texts[k] for key, texts in TEXT.items() if key.startswith("report.")}
 
 
 def t(key: str, lang: str = "de", **params) -> str:

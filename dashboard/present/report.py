@@ -21,66 +21,17 @@ from fpdf.fonts import FontFace
 from dashboard.analysis import coverage as C
 from dashboard.present import charts
 from dashboard.present.format import format_count, format_number
-from dashboard.present.i18n import fictional_label, meta_text, phase_labels
+from dashboard.present.i18n import fictional_label, meta_text, phase_labels, report_words
 from dashboard.present.profile import Profile, district_profile
 from dashboard.present.sentences import gaps_in_words
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-TEXT = {
-    "de": {
-        "profile": "Sozialraumprofil", "city_report": "Sozialraumbericht", "page": "Seite", "of": "von",
-        "created": "erstellt am", "borough": "Stadtbezirk", "need": "Bedarfsindex: Rang {r} von {n}",
-        "population": "Bevölkerung nach Lebensphase", "phase": "Lebensphase", "persons": "Personen",
-        "share": "Anteil %", "city_share": "Stadt %", "indicators": "Sozialindikatoren", "indicator": "Indikator",
-        "value": "Wert", "previous": "Vorjahr", "change": "Veränderung", "city": "Stadt", "unit": "Einheit",
-        "chain": "Lebenskette: Erreichung der Zielgruppe", "gaps": "Lücken", "duplicates": "Parallelstrukturen",
-        "transitions": "Abbrechende Übergänge", "none": "keine", "offers": "Angebote nach Lebensphase",
-        "offer": "Angebot", "provider": "Träger", "category": "Kategorie", "where": "Ort",
-        "centres": "Familienzentren", "partners": "Netzwerkpartner", "sources": "Quellen und Datenstand",
-        "data_stand": "Datenstand", "licences": "Lizenzen", "summary": "Zusammenfassung",
-        "city_chain": "Lebenskette der Stadt", "target": "Zielgruppe", "reach": "Erreichung",
-        "offers_n": "Angebote", "per_1000": "je 1.000", "top_gaps": "Wichtigste Lücken",
-        "rules": "Erreichung: Anteil der Zielgruppe, die in {d} m Fußweg (Luftlinie × {f}) ein passendes Angebot "
-                 "hat oder in einem Sozialraum wohnt, den ein aufsuchendes Angebot abdeckt. Zahlen unter {t} "
-                 "Personen werden nicht ausgewiesen (Geheimhaltung).",
-        "districts": "Sozialräume",
-        "wegweiser": "Wegweiser: Angebote in Ihrer Nähe", "nr": "Nr.", "address": "Adresse",
-        "contact": "Kontakt", "walk": "Fußweg", "outreach": "Kommt zu Ihnen (aufsuchend)",
-        "star": "★ = Ihr Ausgangspunkt. Fußweg geschätzt (Luftlinie × {f}, 4,5 km/h).",
-        "more": "Weitere {n} passende Angebote finden Sie im Präventionsatlas oder bei Ihrer Lotsin / Ihrem Lotsen.",
-        "for_whom": "Für", "disclaimer": "Angaben ohne Gewähr, Stand {stand}. Bitte vorher telefonisch nachfragen.",
-        "no_offers": "Keine passenden Angebote in der Nähe gefunden.",
-    },
-    "en": {
-        "profile": "District profile", "city_report": "District report", "page": "Page", "of": "of",
-        "created": "created", "borough": "Borough", "need": "Need index: rank {r} of {n}",
-        "population": "Population by life phase", "phase": "Life phase", "persons": "Persons",
-        "share": "Share %", "city_share": "City %", "indicators": "Social indicators", "indicator": "Indicator",
-        "value": "Value", "previous": "Previous year", "change": "Change", "city": "City", "unit": "Unit",
-        "chain": "Life chain: target population reached", "gaps": "Gaps", "duplicates": "Duplicate offers",
-        "transitions": "Broken transitions", "none": "none", "offers": "Offers by life phase",
-        "offer": "Offer", "provider": "Provider", "category": "Category", "where": "Where",
-        "centres": "Family centres", "partners": "Network partners", "sources": "Sources and data stand",
-        "data_stand": "Data as of", "licences": "Licences", "summary": "Summary",
-        "city_chain": "Life chain of the city", "target": "Target group", "reach": "Reach",
-        "offers_n": "Offers", "per_1000": "per 1,000", "top_gaps": "Main gaps",
-        "rules": "Reach: share of the target group within {d} m on foot (straight line × {f}) of a matching offer "
-                 "or living in a district covered by an outreach offer. Counts below {t} persons are withheld.",
-        "districts": "Districts",
-        "wegweiser": "Guide: offers near you", "nr": "No.", "address": "Address", "contact": "Contact",
-        "walk": "Walk", "outreach": "Comes to you (outreach)",
-        "star": "★ = your starting point. Walking estimated (straight line × {f}, 4.5 km/h).",
-        "more": "{n} more matching offers are in the Präventionsatlas or with your guide.",
-        "for_whom": "For", "disclaimer": "No guarantee, data as of {stand}. Please call ahead.",
-        "no_offers": "No matching offers found nearby.",
-    },
-}
 
 
 class _Document(FPDF):
     def __init__(self, title: str, fictional: str | None, lang: str):
         super().__init__(orientation="P", unit="mm", format="A4")
-        self.words = TEXT["de" if lang == "de" else "en"]
+        self.words = report_words(lang)
         self.doc_title, self.fictional, self.lang = title, fictional, lang
         self.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
         self.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
@@ -267,7 +218,7 @@ def report_pdf(ws, district_ids=None, *, cov=None, lang: str = "de", threshold: 
         raise ValueError(f"unknown district ids: {', '.join(unknown)}")
     names = dict(zip(ws.districts["district_id"], ws.districts["name"]))
     city_summary = len(ids) > 1 if city_summary is None else city_summary
-    words = TEXT["de" if lang == "de" else "en"]
+    words = report_words(lang)
     title = (f"{words['city_report']} {meta_text(ws.meta, 'municipality_name', lang)}" if city_summary
              else f"{words['profile']} {names[ids[0]]}")
     fictional = fictional_label(ws.meta, lang) if ws.is_fictional else None
@@ -291,7 +242,7 @@ def wegweiser_pdf(ws, x: float, y: float, offers: pd.DataFrame, *, lang: str = "
     outreach offers. Nothing about the family but the starting point on the map is printed."""
     from dashboard.present.i18n import who_label
 
-    words = TEXT["de" if lang == "de" else "en"]
+    words = report_words(lang)
     fictional = fictional_label(ws.meta, lang) if ws.is_fictional else None
     pdf = _Document(words["wegweiser"], fictional, lang)
     pdf.set_auto_page_break(False)
