@@ -131,7 +131,7 @@ with left:
 
     points, areas = mapview.offer_layers(ws, offers, offer_filter.life_phases, lang, personal,
                                          point_table=cache.offer_point_table(ws, lang, personal),
-                                         outreach_popups=cache.outreach_popups(ws, lang, personal))
+                                         outreach_items=cache.outreach_items(ws, lang, personal))
     groups = [
         mapview.feature_group(points, t("layer_offers")),
         mapview.feature_group(areas, t("layer_outreach")),

@@ -37,6 +37,15 @@ def test_map_page_renders_all_layers_offline(page, app_url, demo_ws):
     assert outreach >= 2
     assert centres == len(demo_ws.family_centres) and partners == len(demo_ws.partners)
     assert frame.query_selector(".leaflet-overlay-pane canvas") is not None  # offers drawn on canvas
+    popup = frame.evaluate("""() => {  // an outreach area's popup lists each of its offers
+        let hit = null;
+        window.feature_group[1].eachLayer(g => g.eachLayer(x => { hit = hit || x; }));
+        hit.openPopup(hit.getBounds().getCenter());
+        const el = document.querySelector('.leaflet-popup-content');
+        return {text: el.innerText, parts: el.querySelectorAll('hr').length + 1,
+                offers: hit.feature.properties.offer_ids.length};
+    }""")
+    assert popup["parts"] == popup["offers"] and popup["text"].count("Träger:") == popup["offers"], popup
     legend = frame.query_selector(".pa-legend")
     assert legend.is_visible() and "SGB-II-Quote" in legend.inner_text()
     assert len(frame.query_selector_all(".pa-legend .pa-class")) >= 3

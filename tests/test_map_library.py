@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import json
 from datetime import date
 
+import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -138,12 +140,27 @@ def test_first_phase_follows_the_life_chain():
 def test_offer_popup_escapes_and_respects_roles(demo_ws):
     offers = demo_ws.offers.iloc[:3].copy()
     offers.loc[offers.index[0], "name"] = "<script>alert(1)</script>"
-    public = mapview.offer_popups(demo_ws, offers, "de", show_personal=False)
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in public.iloc[0] and "<script>" not in public.iloc[0]
-    assert offers["contact_email"].iloc[0] not in public.iloc[0]
-    assert "Träger:" in public.iloc[0] and "Stand:" in public.iloc[0]
-    personal = mapview.offer_popups(demo_ws, offers, "de", show_personal=True)
-    assert offers["contact_email"].iloc[0] in personal.iloc[0]
+    public = mapview.offer_popup_items(demo_ws, offers, "de", show_personal=False)
+    assert public.iloc[0]["n"] == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert offers["contact_email"].iloc[0] not in json.dumps(public.tolist())
+    personal = mapview.offer_popup_items(demo_ws, offers, "de", show_personal=True)
+    assert offers["contact_email"].iloc[0] in personal.iloc[0]["cp"]
+    labels = [label for label, _ in mapview.popup_spec(demo_ws, mapview.OFFER_ROWS, "de")["rows"]]
+    assert "Träger" in labels and "Stand" in labels
+
+
+def test_outreach_area_lists_its_offers_in_one_popup(demo_ws):
+    outreach = demo_ws.offers[demo_ws.offers.geometry.isna()]
+    _, areas = mapview.offer_layers(demo_ws, outreach, (), "de", show_personal=False)
+    listed = sorted(oid for f in areas.features for oid in f["properties"]["offer_ids"])
+    assert listed == sorted(outreach["offer_id"]) and len(areas.features) < len(outreach)
+    items = areas.features[0]["properties"]["_items"]
+    assert len(items) == len(areas.features[0]["properties"]["offer_ids"])
+    json.loads(areas.data_json)  # the items reach the browser as JSON
+    m = folium.Map(tiles=None)
+    areas.add_to(m)
+    page = m.get_root().render()
+    assert "_items" in page and "paPopup(spec" in page
 
 
 def test_district_at_and_view(demo_ws):

@@ -155,10 +155,10 @@ def offer_point_table(ws: Workspace, lang: str, personal: bool):
 
 
 @st.cache_resource(show_spinner=False, max_entries=8, hash_funcs=KEYS)
-def outreach_popups(ws: Workspace, lang: str, personal: bool):
-    """Popup HTML of every outreach offer (by offer_id) per language and role."""
+def outreach_items(ws: Workspace, lang: str, personal: bool):
+    """Popup properties of every outreach offer (by offer_id) per language and role."""
     outreach = ws.offers[ws.offers.geometry.isna()]
-    return mapview.offer_popups(ws, outreach, lang, personal).set_axis(outreach["offer_id"].to_numpy())
+    return mapview.offer_popup_items(ws, outreach, lang, personal).set_axis(outreach["offer_id"].to_numpy())
 
 
 @st.cache_resource(show_spinner=False, hash_funcs=KEYS)

@@ -200,13 +200,44 @@ def _script_json(data) -> str:
     return text.replace("{{", "{\\u007b").replace("{%", "{\\u0025").replace("{#", "{\\u0023")
 
 
-class GeoJsonLayer(Layer):
+POPUP_FUNCTION = """function paPopup(spec, get) {
+        var h = "<div class='pa-popup'><b>" + get(spec.title) + "</b>";
+        spec.rows.forEach(function(r) {
+            var v = get(r[1]);
+            if (v === undefined || v === null || v === "" || (Array.isArray(v) && !v.length)) { return; }
+            if (v === true || v === false) { v = v ? spec.yes : spec.no; }
+            else if (Array.isArray(v)) { v = v.map(function(x) { return spec.labels[x] || x; }).join(", "); }
+            h += "<br><b>" + r[0] + ":</b> " + v;
+        });
+        return h + "</div>";
+    }"""
+"""The one popup builder (JavaScript, run in the browser): a title and the spec's rows of
+already-escaped values; booleans become yes/no, lists are mapped through ``spec.labels``.
+``get(key)`` reads a value of the feature or table row."""
+
+
+class _PopupLayer(Layer):
+    """What both layer kinds share: the popup spec and the one popup builder."""
+
+    popup_function = POPUP_FUNCTION
+
+    def _set_popup(self, popup: dict | None, styles: dict | None, style_key: str | None):
+        self.popup = {"title": None, "rows": [], "yes": "", "no": "", "labels": {}, **(popup or {}),
+                      "styles": styles or {}, "style_key": style_key}
+
+    @property
+    def popup_json(self) -> str:
+        return _script_json(self.popup)
+
+
+class GeoJsonLayer(_PopupLayer):
     """A GeoJSON layer whose features carry their own style (``_style``) and escaped texts.
 
     Hover shows ``_tooltip`` (or the ``popup`` spec's title field); a click opens ``_popup``
     HTML or, more compactly, a popup built in the browser from the feature's (escaped)
     properties after ``popup``: {"title": key, "rows": [[label, key], ...], "yes": .., "no": ..,
-    "labels": {id: label}} – booleans become yes/no, lists are mapped through ``labels``.
+    "labels": {id: label}} (see :data:`POPUP_FUNCTION`); a feature with ``_items`` (a list of
+    such property dicts) gets one scrolling popup listing them all.
     Styles: per feature ``_style``, or shared ``styles[properties[style_key]]`` (compact).
     Points are circle markers (``points='circle'``, on a canvas when ``canvas``) or
     CSS-shaped div icons (``points='icon'``). Clicks on points do not reach the map.
@@ -217,17 +248,15 @@ class GeoJsonLayer(Layer):
 var {{ this.get_name() }} = (function() {
     var spec = {{ this.popup_json }};
     var renderer = {% if this.canvas %}L.canvas({padding: 0.3}){% else %}undefined{% endif %};
+    {{ this.popup_function }}
     function popup(p) {
         if (p._popup) { return p._popup; }
-        var h = "<div class='pa-popup'><b>" + p[spec.title] + "</b>";
-        spec.rows.forEach(function(r) {
-            var v = p[r[1]];
-            if (v === undefined || v === null || v === "" || (Array.isArray(v) && !v.length)) { return; }
-            if (v === true || v === false) { v = v ? spec.yes : spec.no; }
-            else if (Array.isArray(v)) { v = v.map(function(x) { return spec.labels[x] || x; }).join(", "); }
-            h += "<br><b>" + r[0] + ":</b> " + v;
-        });
-        return h + "</div>";
+        if (p._items) {
+            return "<div style='max-height:260px;overflow:auto'>" + p._items.map(function(item) {
+                return paPopup(spec, function(key) { return item[key]; });
+            }).join("<hr>") + "</div>";
+        }
+        return paPopup(spec, function(key) { return p[key]; });
     }
     return L.geoJSON({{ this.data_json }}, {
         {%- if this.canvas %}renderer: renderer,{% endif %}
@@ -263,8 +292,7 @@ var {{ this.get_name() }} = (function() {
         self._name = "GeoJsonLayer"
         self.features = features
         self.points, self.canvas, self.interactive = points, canvas, interactive
-        self.popup = {"title": None, "rows": [], "yes": "", "no": "", "labels": {}, **(popup or {}),
-                      "styles": styles or {}, "style_key": style_key}
+        self._set_popup(popup, styles, style_key)
 
     render = RawMacroElement.render  # our template adds the layer to its parent itself
 
@@ -272,12 +300,8 @@ var {{ this.get_name() }} = (function() {
     def data_json(self) -> str:
         return _script_json({"type": "FeatureCollection", "features": self.features})
 
-    @property
-    def popup_json(self) -> str:
-        return _script_json(self.popup)
 
-
-class PointTableLayer(Layer):
+class PointTableLayer(_PopupLayer):
     """Many points as one compact, column-wise table (no per-feature GeoJSON objects):
     ``lon``/``lat`` arrays and property columns, repeated values dictionary-encoded.
     Drawn as circle markers on a canvas; tooltips and popups are created on first hover
@@ -295,17 +319,8 @@ var {{ this.get_name() }} = (function() {
         if (c === undefined) { return undefined; }
         return c.dict ? c.dict[c.idx[i]] : c[i];
     }
-    function popup(i) {
-        var h = "<div class='pa-popup'><b>" + val(spec.title, i) + "</b>";
-        spec.rows.forEach(function(r) {
-            var v = val(r[1], i);
-            if (v === undefined || v === null || v === "" || (Array.isArray(v) && !v.length)) { return; }
-            if (v === true || v === false) { v = v ? spec.yes : spec.no; }
-            else if (Array.isArray(v)) { v = v.map(function(x) { return spec.labels[x] || x; }).join(", "); }
-            h += "<br><b>" + r[0] + ":</b> " + v;
-        });
-        return h + "</div>";
-    }
+    {{ this.popup_function }}
+    function popup(i) { return paPopup(spec, function(key) { return val(key, i); }); }
     for (var i = 0; i < data.lat.length; i++) {
         var s = spec.styles[val(spec.style_key, i)] || {};
         var m = L.circleMarker([data.lat[i], data.lon[i]],
@@ -337,12 +352,7 @@ var {{ this.get_name() }} = (function() {
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "PointTableLayer"
         self.data = data  # as made by ColumnTable.take
-        self.popup = {"title": None, "rows": [], "yes": "", "no": "", "labels": {}, **(popup or {}),
-                      "styles": styles or {}, "style_key": style_key}
-
-    @property
-    def popup_json(self) -> str:
-        return _script_json(self.popup)
+        self._set_popup(popup, styles, style_key)
 
     @functools.cached_property
     def data_json(self) -> str:

@@ -195,35 +195,13 @@ def offer_properties(ws, offers: pd.DataFrame, lang: str = "de", show_personal: 
     }
 
 
-def offer_popups(ws, offers: pd.DataFrame, lang: str = "de", show_personal: bool = False) -> pd.Series:
-    """Full popup HTML per offer (escaped), as the browser would build it; used for the
-    combined popups of outreach areas and for tests."""
-    spec = popup_spec(ws, OFFER_ROWS, lang)
-    props = pd.DataFrame(offer_properties(ws, offers, lang, show_personal))
-
-    labels = spec["labels"]
-
-    def show(v):
-        if v is None or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, str) and not v) or \
-                (isinstance(v, list) and not v):
-            return None
-        if isinstance(v, (bool, np.bool_)):
-            return spec["yes"] if v else spec["no"]
-        if isinstance(v, list):
-            return ", ".join(labels.get(x, x) for x in v)
-        return v
-
-    keys = [key for _, key in spec["rows"]]
-    columns = [props[key].tolist() for key in keys]
-    out = []
-    for i, title in enumerate(props["n"].tolist()):
-        parts = [f"<div class='pa-popup'><b>{title}</b>"]
-        for (label, _), col in zip(spec["rows"], columns):
-            value = show(col[i])
-            if value is not None:
-                parts.append(f"<br><b>{label}:</b> {value}")
-        out.append("".join(parts) + "</div>")
-    return pd.Series(out, index=offers.index, dtype=object)
+def offer_popup_items(ws, offers: pd.DataFrame, lang: str = "de", show_personal: bool = False) -> pd.Series:
+    """Popup properties per offer as one dict each (escaped, as :func:`offer_properties`), for
+    features that list several offers in one popup (outreach areas); the browser builds
+    the popup with the same function as for points."""
+    props = pd.DataFrame(offer_properties(ws, offers, lang, show_personal), index=offers.index)
+    props = props.astype(object).where(props.notna(), None)
+    return pd.Series(props.drop(columns="offer_id").to_dict("records"), index=offers.index, dtype=object)
 
 
 def offer_point_table(ws, offers: pd.DataFrame, lang: str = "de", show_personal: bool = False) -> maps.ColumnTable:
@@ -237,13 +215,13 @@ def offer_point_table(ws, offers: pd.DataFrame, lang: str = "de", show_personal:
 
 
 def offer_layers(ws, offers: pd.DataFrame, chosen_phases=(), lang="de", show_personal=False, point_table=None,
-                 outreach_popups: pd.Series | None = None):
+                 outreach_items: pd.Series | None = None):
     """(points layer, outreach-areas layer) for the given (filtered) offers.
 
     Points are circle markers coloured by the earliest chosen phase of each offer;
     outreach offers (no point) are dashed outlines of their service area. ``point_table``
-    (from :func:`offer_point_table` over all offers) and ``outreach_popups`` (from
-    :func:`offer_popups` of all outreach offers, indexed by offer_id) save rebuilding them.
+    (from :func:`offer_point_table` over all offers) and ``outreach_items`` (from
+    :func:`offer_popup_items` of all outreach offers, indexed by offer_id) save rebuilding them.
     """
     chain = list(ws.life_phases["phase_id"])
     colours = dict(zip(ws.life_phases["phase_id"], ws.life_phases["colour"]))
@@ -256,21 +234,21 @@ def offer_layers(ws, offers: pd.DataFrame, chosen_phases=(), lang="de", show_per
     points = maps.PointTableLayer(shown, name=t("layer_offers", lang), popup=popup_spec(ws, OFFER_ROWS, lang),
                                   styles=circles, style_key="phase")
     outreach = offers[~sited]
-    if outreach_popups is not None:
-        popups = pd.Series(outreach_popups.reindex(outreach["offer_id"]).to_numpy(), index=outreach.index)
+    if outreach_items is not None:
+        items = pd.Series(outreach_items.reindex(outreach["offer_id"]).to_numpy(), index=outreach.index)
     else:
-        popups = offer_popups(ws, outreach, lang, show_personal) if len(outreach) else pd.Series(dtype=object)
-    area_layer = maps.GeoJsonLayer(_outreach_features(ws, outreach, phase[~sited], popups, colours, lang),
-                                   name=t("layer_outreach", lang))
+        items = offer_popup_items(ws, outreach, lang, show_personal) if len(outreach) else pd.Series(dtype=object)
+    area_layer = maps.GeoJsonLayer(_outreach_features(ws, outreach, phase[~sited], items, colours, lang),
+                                   name=t("layer_outreach", lang), popup=popup_spec(ws, OFFER_ROWS, lang))
     return points, area_layer
 
 
-def _outreach_features(ws, outreach, phase, popups, colours, lang) -> list[dict]:
+def _outreach_features(ws, outreach, phase, items, colours, lang) -> list[dict]:
     """One dashed outline per distinct service area, listing every outreach offer serving it."""
     if outreach.empty:
         return []
     key = outreach["service_area"].map(lambda a: tuple(sorted(a)))
-    groups = pd.DataFrame({"key": key, "offer_id": outreach["offer_id"], "phase": phase, "popup": popups,
+    groups = pd.DataFrame({"key": key, "offer_id": outreach["offer_id"], "phase": phase, "item": items,
                            "name": _esc(outreach["name"])}).groupby("key", sort=True)
     keys, offer_ids, tips, pops, styles = [], [], [], [], []
     for area, rows in groups:
@@ -281,9 +259,9 @@ def _outreach_features(ws, outreach, phase, popups, colours, lang) -> list[dict]
         # outline only: a filled area would catch every click meant for the district below
         styles.append({"color": colour, "weight": 3, "dashArray": "6 4", "fill": False})
         tips.append(f"<b>{len(rows)} × {t('layer_outreach', lang)}</b><br>" + "<br>".join(rows["name"]))
-        pops.append("<div style='max-height:260px;overflow:auto'>" + "<hr>".join(rows["popup"]) + "</div>")
+        pops.append(list(rows["item"]))
     areas = service_areas(ws, pd.Series(keys))
-    return maps.area_features(areas, {"offer_ids": offer_ids, "_tooltip": tips, "_popup": pops}, styles)
+    return maps.area_features(areas, {"offer_ids": offer_ids, "_tooltip": tips, "_items": pops}, styles)
 
 
 def service_areas(ws, areas: pd.Series) -> gpd.GeoSeries:
