@@ -10,7 +10,7 @@ from dashboard.analysis.indicators import indicator_years
 from dashboard.app import cache, session, state, widgets
 from dashboard.app.state import t, term
 from dashboard.present import charts, classify, district_tables, export, maps, mapview
-from dashboard.present.i18n import phase_labels
+from dashboard.present.i18n import own_label, phase_labels
 
 ws = cache.workspace()
 cfg = state.settings()
@@ -20,7 +20,7 @@ opts = cache.filter_options(ws)
 phase_label = phase_labels(ws.life_phases, lang)
 indicator_ids = list(ws.indicator_catalogue["indicator"])
 indicator_label = dict(zip(ws.indicator_catalogue["indicator"],
-                           ws.indicator_catalogue["label_de" if lang == "de" else "label_en"]))
+                           own_label(ws.indicator_catalogue, lang)))
 network_label = dict(zip(ws.networks["network_id"], ws.networks["name"]))
 district_ids = list(ws.districts["district_id"])
 district_label = dict(zip(ws.districts["district_id"], ws.districts["name"]))
@@ -70,7 +70,7 @@ use_date = sb.checkbox(t("valid_at"), value=st.session_state["f_valid"] is not N
 if use_date:
     if st.session_state["f_valid"] is None:
         st.session_state["f_valid"] = date.today()
-    sb.date_input(t("date"), key="f_valid", format="DD.MM.YYYY" if lang == "de" else "YYYY-MM-DD")
+    sb.date_input(t("date"), key="f_valid", format=t("date_widget_format"))
 else:
     st.session_state["f_valid"] = None
 
@@ -100,7 +100,7 @@ with st.container(border=True):
         c2.radio(t("measure"), list(mapview.MEASURES), key="c_measure", horizontal=True,
                  format_func=lambda m: t(f"measure_{m}"))
     c3.selectbox(t("scheme"), list(classify.SCHEMES), key="c_scheme",
-                 format_func=lambda s: classify.SCHEME_LABELS[s][0 if lang == "de" else 1])
+                 format_func=lambda s: t(f"scheme.{s}"))
     c3.slider(t("n_classes"), 3, 7, key="c_k")
     c4.selectbox(t("palette"), list(classify.PALETTES), key="c_pal")
     c4.checkbox(t("show_grid"), key="c_grid", disabled=ws.population_cells is None)

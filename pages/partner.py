@@ -18,7 +18,7 @@ from dashboard.analysis.nearby import (
 from dashboard.app import cache, session, state, widgets
 from dashboard.app.state import t, term
 from dashboard.present import maps, mapview, sentences
-from dashboard.present.format import format_number
+from dashboard.present.format import format_date, format_number
 from dashboard.present.i18n import phase_labels
 from dashboard.sources import editing
 
@@ -36,7 +36,8 @@ if "partner_org" not in st.session_state and own in names:
 c1, c2 = st.columns([3, 2])
 partner_id = c1.selectbox(t("partner_pick"), list(names), format_func=names.get, key="partner_org")
 radius = c2.slider(t("partner_radius"), 250, 3000, 1000, step=50, key="partner_radius")
-detour = 1.3
+params = C.CoverageParams(radius_m=float(radius))  # the documented default detour
+detour = params.detour
 labels = phase_labels(ws.life_phases, lang)
 partner = partners[partners["partner_id"] == partner_id].iloc[0]
 offers = organisation_offers(ws, partner_id)
@@ -47,12 +48,11 @@ st.markdown(html.escape(t("partner_facts", sector=term(partner["sector"]), domai
 if len(offers):
     updated = pd.to_datetime(offers["last_updated"], errors="coerce")
     c1, c2 = st.columns([3, 1])
-    c1.caption(t("partner_updated", date=updated.max().strftime("%d.%m.%Y" if lang == "de" else "%Y-%m-%d")
-                    if updated.notna().any() else "–"))
+    c1.caption(t("partner_updated", date=format_date(updated.max(), lang) or "–"))
     stale = editing.stale(offers)
     if stale.any():
         c1.warning(t("partner_stale", n=int(stale.sum())))
-    if session.role() == "planner" or (session.role() == "partner" and own == partner_id):
+    if editing.may_edit_offers_of(session.role(), own, partner_id):
         c2.page_link(state.page_file("edit"), label=t("partner_edit"), icon=":material/edit_note:")
 
 personal = session.may_see_personal_contacts()
@@ -110,7 +110,6 @@ with right:
     }), hide_index=True, width="stretch")
 
 st.subheader(t("partner_gaps"))
-params = C.CoverageParams(radius_m=float(radius), detour=detour)
 gaps = sentences.gaps_in_words(cache.coverage(ws, params), ws, lang, cfg.disclosure_threshold)
 local = gaps[gaps["district_id"].isin(around)] if len(gaps) else gaps
 if local.empty:

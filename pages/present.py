@@ -101,7 +101,7 @@ else:
                 f"{html.escape(t('need_rank_of', rank=profile.need_rank, of=profile.need_of))}</p></div>",
                 unsafe_allow_html=True)
     left, right = st.columns([3, 2])
-    served = ws.offers[ws.offers["offer_id"].isin(cache.offer_districts(ws).query("district_id == @district_id")["offer_id"])]
+    served = cache.offers_serving(ws, district_id)
     fig = charts.need_map(ws, cov.need["score"], district_id=district_id, offers=served, lang=lang,
                           attribution=fictional, size=(10, 7.5))
     left.image(charts.to_bytes(fig, dpi=110), width="stretch")

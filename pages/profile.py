@@ -14,7 +14,6 @@ from dashboard.present.export import to_xlsx
 ws = cache.workspace()
 cfg = state.settings()
 lang = state.lang()
-de = lang == "de"
 names = dict(zip(ws.districts["district_id"], ws.districts["name"]))
 ids = list(names)
 
@@ -38,8 +37,7 @@ st.markdown(" · ".join(html.escape(f) for f in facts))
 
 left, right = st.columns([3, 2], gap="medium")
 with left:
-    served = ws.offers[ws.offers["offer_id"].isin(
-        cache.offer_districts(ws).query("district_id == @focus")["offer_id"])]
+    served = cache.offers_serving(ws, focus)
     personal = session.may_see_personal_contacts()
     m = widgets.base_map(ws.districts[ws.districts["district_id"] == focus])
     points, areas = mapview.offer_layers(ws, served, (), lang, personal)

@@ -77,3 +77,18 @@ def test_analysis_speaks_no_language():
                 if "lang" in params or compares:
                     offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert not offenders, offenders
+
+
+def test_words_come_from_the_translation_source():
+    """present/ and pages/ take their words from i18n.TEXT: no ``"…" if lang == "de" else "…"``
+    outside the translation source itself and the number formats."""
+    offenders = []
+    files = [*(ROOT / "dashboard" / "present").rglob("*.py"), *(ROOT / "pages").glob("*.py")]
+    for path in files:
+        if path.name in ("i18n.py", "format.py"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Compare) and any(
+                    isinstance(x, ast.Name) and x.id == "lang" for x in [node.left, *node.comparators]):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not offenders, offenders

@@ -276,3 +276,31 @@ def schema_topics():
     from dashboard.model import schema
 
     return schema.TOPICS
+
+
+def test_offers_serving_a_district_on_site_and_by_outreach():
+    from dashboard.analysis import district
+
+    ws = tiny([offer("A", ["early_childhood"], x=500, y=500), offer("B", ["kita"], x=1500, y=500),
+               offer("H", ["early_childhood"], area=["D1"]), offer("S", ["kita"], area=["city"])])
+    assert set(district.offers_serving(ws, "D0")["offer_id"]) == {"A", "S"}
+    assert set(district.offers_serving(ws, "D1")["offer_id"]) == {"B", "H", "S"}
+    assert set(district.offers_serving(ws, "D1", "early_childhood")["offer_id"]) == {"H"}
+    counts = district.offer_counts_by_phase(ws, ws.offers, "D1")
+    assert list(counts.index) == list(ws.life_phases["phase_id"])
+    assert counts.loc["early_childhood"].tolist() == [0, 1] and counts.loc["kita"].tolist() == [1, 1]
+    assert counts.drop(["early_childhood", "kita"]).to_numpy().sum() == 0
+
+
+def test_district_cells_are_reached_within_the_radius_or_by_outreach():
+    ws = tiny([offer("A", ["early_childhood"], x=500, y=500), offer("H", ["kita"], area=["D1"])])
+    params = C.CoverageParams(radius_m=390, detour=1.3)  # 300 m in a straight line
+    demand = C.prepare_demand(ws)
+    cov = C.coverage(ws, params, demand=demand)
+    cells = C.district_cells(ws, cov, demand, "D0", "early_childhood")
+    assert len(cells) == 100 and (cells["persons"] == 4).all()  # West's 10 × 10 cells, all with persons
+    expected = brute_reached(ws, 500, 500, 300)[cells["cell"].to_numpy()]
+    assert cells["reached"].tolist() == expected.tolist() and 0 < expected.sum() < 100
+    assert C.district_cells(ws, cov, demand, "D1", "kita")["reached"].all()  # outreach reaches everyone
+    assert not C.district_cells(ws, cov, demand, "D1", "early_childhood")["reached"].any()
+    assert C.district_cells(ws, cov, demand, "D2", "kita").empty  # nobody lives in the forest

@@ -159,6 +159,29 @@ class Coverage:
                             index=pd.Index(districts, name="district_id"), columns=pd.Index(phases, name="phase_id"))
 
 
+def district_cells(ws, cov: Coverage, demand: Demand, district_id: str, phase_id: str) -> pd.DataFrame:
+    """The population cells of one district (by centre) with persons of the phase: columns
+    ``cell`` (row position in ``ws.population_cells``), ``persons`` and ``reached`` (within
+    reach of a matching sited offer, or everyone when an outreach offer of the phase serves
+    the district). Empty when the workspace has no population grid."""
+    from dashboard.analysis.district import sites_in_district
+
+    empty = pd.DataFrame({"cell": pd.Series(dtype=int), "persons": pd.Series(dtype=float),
+                          "reached": pd.Series(dtype=bool)})
+    cells = ws.population_cells
+    if cells is None or not len(cells) or phase_id not in demand.phases:
+        return empty
+    k = demand.phases.index(phase_id)
+    inside = sites_in_district(ws, cells.assign(geometry=cells.geometry.centroid), district_id).index
+    pos = cells.index.get_indexer(inside)
+    persons = demand.persons[pos, k]
+    pos = pos[persons > 0]
+    row = cov.table[(cov.table["district_id"] == district_id) & (cov.table["phase_id"] == phase_id)]
+    outreach = bool(len(row)) and row["outreach_offers"].iloc[0] > 0
+    return pd.DataFrame({"cell": pos, "persons": demand.persons[pos, k],
+                         "reached": cov.cell_reached[pos, k] | outreach})
+
+
 def _valid_offers(ws, params: CoverageParams):
     return filters.filter_offers(ws, filters.OfferFilter(valid_on=params.valid_on))
 

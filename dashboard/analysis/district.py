@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from dashboard.analysis.filters import any_of
 from dashboard.model import schema
 
 
@@ -29,6 +30,31 @@ def offer_districts(ws, offers) -> pd.DataFrame:
         rows += [whole.assign(outreach=True), part.assign(outreach=True)]
     out = pd.concat(rows, ignore_index=True).drop_duplicates(["offer_id", "district_id"])
     return out[out["district_id"].isin(ids)].reset_index(drop=True)
+
+
+def offers_serving(ws, district_id: str, phase_id: str | None = None, served: pd.DataFrame | None = None):
+    """The offers serving a district (on site or by outreach, see :func:`offer_districts`),
+    of one life phase if given. ``served``: :func:`offer_districts` of all offers, if at hand."""
+    served = offer_districts(ws, ws.offers) if served is None else served
+    offers = ws.offers[ws.offers["offer_id"].isin(served.loc[served["district_id"] == district_id, "offer_id"])]
+    if phase_id is not None:
+        offers = offers[any_of(offers["life_phases"], (phase_id,))]
+    return offers
+
+
+def offer_counts_by_phase(ws, offers, district_id: str) -> pd.DataFrame:
+    """Number of the given offers serving the district per phase (index phase_id in chain
+    order): columns ``on_site`` and ``outreach``."""
+    served = offer_districts(ws, offers)
+    served = served[served["district_id"] == district_id]
+    phases = offers.set_index("offer_id").loc[served["offer_id"], "life_phases"]
+    table = pd.DataFrame({"phase_id": phases.to_numpy(), "outreach": served["outreach"].to_numpy()})
+    table = table.explode("phase_id").dropna()
+    counts = table.groupby(["phase_id", "outreach"]).size().unstack(fill_value=0) if len(table) else pd.DataFrame()
+    chain = pd.Index(ws.life_phases["phase_id"], name="phase_id")
+    return pd.DataFrame({"on_site": counts.get(False, pd.Series(dtype=int)).reindex(chain, fill_value=0),
+                         "outreach": counts.get(True, pd.Series(dtype=int)).reindex(chain, fill_value=0)},
+                        index=chain).astype(int)
 
 
 def sites_in_district(ws, frame, district_id: str):

@@ -13,11 +13,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-CLASS_LABELS = {
-    "de": ["sehr niedrig", "niedrig", "mittel", "hoch", "sehr hoch"],
-    "en": ["very low", "low", "medium", "high", "very high"],
-}
-
 
 def need_index(ws, indicators=None, weights: dict | None = None, year: int | None = None) -> pd.DataFrame:
     """Per district (index ``district_id``): ``score`` (weighted mean z), ``rank`` (1 =

@@ -12,8 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard.analysis import coverage as C
-from dashboard.analysis import networks
-from dashboard.analysis.district import offer_districts as _offer_districts
+from dashboard.analysis import district, networks
 from dashboard.analysis.filters import options
 from dashboard.analysis.population import target_population as _target_population
 from dashboard.analysis.profile import district_figures
@@ -99,7 +98,7 @@ def duplicates(ws: Workspace, params: C.CoverageParams):
 @st.cache_resource(show_spinner=False, max_entries=4, hash_funcs=KEYS)
 def offer_districts(ws: Workspace):
     """Which districts each offer serves (see :func:`dashboard.analysis.district.offer_districts`)."""
-    return _offer_districts(ws, ws.offers)
+    return district.offer_districts(ws, ws.offers)
 
 
 @st.cache_data(show_spinner=False, max_entries=64, hash_funcs=KEYS)
@@ -139,12 +138,26 @@ def grid_layer(ws: Workspace, phase: str, threshold: int, lang: str):
 
 
 @st.cache_data(show_spinner=False, max_entries=32, hash_funcs=KEYS)
-def reach_cell_values(ws: Workspace, phase: str, cov: C.Coverage, reached_withheld, threshold: int):
+def reach_cell_values(ws: Workspace, phase: str, cov: C.Coverage, threshold: int):
     """Published persons per cell of one phase beside reached/not reached (see
-    :func:`dashboard.present.mapview.reach_cell_values`)."""
+    :func:`dashboard.present.mapview.reach_cell_values`): withheld where a district's reached
+    count of the phase is withheld."""
     k = list(cov.table["phase_id"].unique()).index(phase)
+    shown = C.public_table(cov.table, threshold)
+    reached_withheld = shown[shown["phase_id"] == phase].set_index("district_id")["reached"].isna()
     return mapview.reach_cell_values(ws, phase, cov.cell_reached[:, k], reached_withheld, threshold,
                                      target_population(ws)).to_numpy()
+
+
+def offers_serving(ws: Workspace, district_id: str, phase_id: str | None = None):
+    """The offers serving a district (see :func:`dashboard.analysis.district.offers_serving`)."""
+    return district.offers_serving(ws, district_id, phase_id, served=offer_districts(ws))
+
+
+@st.cache_data(show_spinner=False, max_entries=64, hash_funcs=KEYS)
+def district_cells(ws: Workspace, cov: C.Coverage, district_id: str, phase_id: str):
+    """A district's population cells, reached or not (see :func:`dashboard.analysis.coverage.district_cells`)."""
+    return C.district_cells(ws, cov, demand(ws), district_id, phase_id)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8, hash_funcs=KEYS)

@@ -24,7 +24,7 @@ from matplotlib.path import Path
 
 from dashboard.present import classify, maps
 from dashboard.present.format import format_number
-from dashboard.present.i18n import phase_labels
+from dashboard.present.i18n import phase_labels, t
 
 HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]
 
@@ -40,7 +40,6 @@ def figure(size, layout: str | None = None):
 
 def need_class_labels(lang: str = "de") -> list[str]:
     """The need index's five classes in words, lowest need first (what a council reads)."""
-    from dashboard.present.i18n import t
 
     return [t(f"need_level_{k}", lang) for k in range(1, 6)]
 
@@ -97,8 +96,9 @@ def _scale_bar_and_north(ax, bounds, lang):
     length = _nice_length(maxx - minx)
     x0, y0 = minx + (maxx - minx) * 0.04, miny + (maxy - miny) * 0.05
     ax.plot([x0, x0 + length], [y0, y0], color="black", lw=3, solid_capstyle="butt")
-    label = f"{length / 1000:g} km" if length >= 1000 else f"{length:.0f} m"
-    ax.text(x0 + length / 2, y0 + (maxy - miny) * 0.015, label.replace(".", ",") if lang == "de" else label,
+    # lengths are 1, 2 or 5 × a power of ten: whole kilometres from 1 km
+    label = f"{format_number(length / 1000, 0, lang)} km" if length >= 1000 else f"{length:.0f} m"
+    ax.text(x0 + length / 2, y0 + (maxy - miny) * 0.015, label,
             ha="center", va="bottom", fontsize=8)
     nx, ny = maxx - (maxx - minx) * 0.05, maxy - (maxy - miny) * 0.12
     ax.annotate("N", xy=(nx, ny + (maxy - miny) * 0.07), xytext=(nx, ny), ha="center", va="center",
@@ -131,7 +131,7 @@ def static_map(ws, *, district_id: str | None = None, shading: pd.Series | None 
             handles.append(Patch(facecolor=colour, edgecolor="#777777", label=label))
         if values.isna().any():
             handles.append(Patch(facecolor=classify.NO_DATA_COLOUR, edgecolor="#777777",
-                                 label="keine Angabe" if lang == "de" else "not disclosed"))
+                                 label=t("not_disclosed", lang)))
     else:
         fill = ["#eeeeee"] * len(districts)
     draw_polygons(ax, districts.geometry, fill)
@@ -166,12 +166,12 @@ def static_map(ws, *, district_id: str | None = None, shading: pd.Series | None 
         ax.scatter(family_centres.geometry.x, family_centres.geometry.y, s=40, marker="s",
                    c=maps.FAMILY_CENTRE_COLOUR, edgecolors="white", linewidths=0.8, zorder=4)
         handles.append(Line2D([], [], marker="s", ls="", markerfacecolor=maps.FAMILY_CENTRE_COLOUR,
-                              markeredgecolor="white", label="Familienzentrum" if lang == "de" else "Family centre"))
+                              markeredgecolor="white", label=t("chart.family_centre", lang)))
     if partners is not None and len(partners):
         ax.scatter(partners.geometry.x, partners.geometry.y, s=30, marker="D", c=maps.PARTNER_COLOUR,
                    edgecolors="white", linewidths=0.6, zorder=4)
         handles.append(Line2D([], [], marker="D", ls="", markerfacecolor=maps.PARTNER_COLOUR, markeredgecolor="white",
-                              label="Netzwerkpartner" if lang == "de" else "Network partner"))
+                              label=t("chart.network_partner", lang)))
     ax.set_xlim(bounds[0], bounds[2])
     ax.set_ylim(bounds[1], bounds[3])
     ax.set_aspect("equal")
@@ -190,7 +190,6 @@ def need_map(ws, need_score: pd.Series, *, district_id: str | None = None, offer
              lang: str = "de", attribution: str = "", size=(7.5, 6.0)):
     """The districts by need (the need index in five worded classes, no z-scores), with the
     Familienzentren, optionally one district outlined and offers/partners drawn."""
-    from dashboard.present.i18n import t
 
     return static_map(ws, district_id=district_id, shading=need_score, shading_title=t("need_map_title", lang),
                       palette="YlOrRd", offers=offers, family_centres=ws.family_centres, partners=partners, lang=lang,
@@ -205,10 +204,10 @@ def population_chart(profile, lang: str = "de"):
     y = np.arange(len(pop))
     fig, ax = figure((6.5, 2.8), layout="constrained")
     ax.barh(y - 0.2, share, height=0.38, color="#2c7fb8", label=profile.name)
-    ax.barh(y + 0.2, city, height=0.38, color="#bdbdbd", label="Stadt" if lang == "de" else "City")
+    ax.barh(y + 0.2, city, height=0.38, color="#bdbdbd", label=t("chart.city", lang))
     ax.set_yticks(y, pop["phase"])
     ax.invert_yaxis()
-    ax.set_xlabel("% der Bevölkerung" if lang == "de" else "% of population")
+    ax.set_xlabel(t("chart.percent_population", lang))
     ax.legend(fontsize=7, frameon=False, loc="lower right")
     ax.spines[["top", "right"]].set_visible(False)
     return fig
@@ -258,7 +257,7 @@ def chain_matrix(cov, ws, lang: str = "de", measure: str = "reach_share", thresh
                   fontsize=8)
     ax.set_yticks(range(len(names)), list(names.values()), fontsize=9)
     ax.xaxis.tick_top()
-    fig.colorbar(image, ax=ax, shrink=0.6, label="% erreicht" if lang == "de" else "% reached")
+    fig.colorbar(image, ax=ax, shrink=0.6, label=t("chart.percent_reached", lang))
     return fig
 
 

@@ -15,11 +15,7 @@ SCHEMES = {
     "natural_breaks": mapclassify.FisherJenks,  # optimal (deterministic) natural breaks
     "equal_interval": mapclassify.EqualInterval,
 }
-SCHEME_LABELS = {
-    "quantiles": ("Quantile", "Quantiles"),
-    "natural_breaks": ("Natürliche Brüche (Jenks)", "Natural breaks (Jenks)"),
-    "equal_interval": ("Gleiche Intervalle", "Equal intervals"),
-}
+# names in the UI: i18n keys 'scheme.<scheme>'
 # ColorBrewer sequential schemes marked colour-blind safe, plus viridis/cividis.
 _VIRIDIS = ["#440154", "#482878", "#3e4989", "#31688e", "#26828e", "#1f9e89", "#35b779", "#6ece58", "#b5de2b",
             "#fde725"]

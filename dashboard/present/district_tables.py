@@ -1,17 +1,20 @@
-"""One district at a glance, as tables for the map page's district panel: population by
-phase, indicators beside the city, offers per phase (headings in the UI language)."""
+"""Tables people read about districts, in the UI language: one district at a glance (the map
+page's panel), the numbers behind one district × phase cell, the life-chain heat matrix, and
+the gap, duplicate and transition lists (headings from :func:`dashboard.present.i18n.headed`)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from dashboard.analysis.district import offer_districts
+from dashboard.analysis.coverage import Coverage, public_table
+from dashboard.analysis.district import offer_counts_by_phase
 from dashboard.analysis.indicators import indicator_summary
 from dashboard.analysis.population import TargetPopulation
 from dashboard.analysis.secrecy import protect_counts
+from dashboard.present.classify import palette
 from dashboard.present.format import format_count, format_number
-from dashboard.present.i18n import phase_labels
+from dashboard.present.i18n import headed, own_label, phase_labels, t, term
 
 
 def population_table(ws, tp: TargetPopulation, district_id: str, threshold: int = 3, lang: str = "de"):
@@ -21,42 +24,120 @@ def population_table(ws, tp: TargetPopulation, district_id: str, threshold: int 
     total = tp.total.loc[district_id]
     share = persons / total * 100 if total > 0 else persons * np.nan
     city_share = tp.city() / tp.total.sum() * 100
-    de = lang == "de"
-    return pd.DataFrame({
-        "Lebensphase" if de else "Life phase": [labels[p] for p in tp.persons.columns],
-        "Personen" if de else "Persons": [format_count(v, threshold, lang) for v in persons],
-        "Anteil %" if de else "Share %": [format_number(v, 1, lang) for v in share],
-        "Stadt %" if de else "City %": [format_number(v, 1, lang) for v in city_share],
-        "geschätzt" if de else "estimated": [("ja" if de else "yes") if e else "" for e in tp.estimated.loc[district_id]],
-    })
+    return headed(pd.DataFrame({
+        "phase": [labels[p] for p in tp.persons.columns],
+        "persons": [format_count(v, threshold, lang) for v in persons],
+        "share": [format_number(v, 1, lang) for v in share],
+        "city_share": [format_number(v, 1, lang) for v in city_share],
+        "estimated": [t("yes", lang) if e else "" for e in tp.estimated.loc[district_id]],
+    }), lang)
 
 
 def indicator_table(ws, tp: TargetPopulation, district_id: str, lang: str = "de") -> pd.DataFrame:
     """Latest value of every indicator in the district beside the city value."""
-    rows = []
-    for item in indicator_summary(ws, district_id, tp.total):
-        entry = item["entry"]
-        rows.append({
-            "Indikator" if lang == "de" else "Indicator": entry["label_de" if lang == "de" else "label_en"],
-            "Wert" if lang == "de" else "Value": format_number(item["value"], 1, lang),
-            "Stadt" if lang == "de" else "City": format_number(item["city"], 1, lang),
-            "Einheit" if lang == "de" else "Unit": entry["unit"],
-            "Jahr" if lang == "de" else "Year": item["year"],
-        })
-    return pd.DataFrame(rows)
+    rows = [{"indicator": own_label(item["entry"], lang), "value": format_number(item["value"], 1, lang),
+             "city": format_number(item["city"], 1, lang), "unit": item["entry"]["unit"], "year": item["year"]}
+            for item in indicator_summary(ws, district_id, tp.total)]
+    return headed(pd.DataFrame(rows, columns=["indicator", "value", "city", "unit", "year"]), lang)
 
 
 def offers_per_phase(ws, offers, district_id: str, lang: str = "de") -> pd.DataFrame:
     """Number of (filtered) offers serving the district per phase: on site and outreach."""
+    counts = offer_counts_by_phase(ws, offers, district_id)
     labels = phase_labels(ws.life_phases, lang)
-    served = offer_districts(ws, offers)
-    served = served[served["district_id"] == district_id]
-    phases = offers.set_index("offer_id").loc[served["offer_id"], "life_phases"]
-    table = pd.DataFrame({"phase": phases.to_numpy(), "outreach": served["outreach"].to_numpy()}).explode("phase")
-    counts = table.groupby(["phase", "outreach"]).size().unstack(fill_value=0) if len(table) else pd.DataFrame()
-    de = lang == "de"
-    return pd.DataFrame({
-        "Lebensphase" if de else "Life phase": list(labels.values()),
-        "vor Ort" if de else "on site": [int(counts.get(False, pd.Series()).get(p, 0)) for p in labels],
-        "aufsuchend" if de else "outreach": [int(counts.get(True, pd.Series()).get(p, 0)) for p in labels],
-    })
+    return headed(counts.reset_index().assign(phase=lambda f: f["phase_id"].map(labels)), lang,
+                  ["phase", "on_site", "outreach"])
+
+
+def cell_facts(row: pd.Series, n_districts: int, threshold: int = 3, lang: str = "de") -> pd.DataFrame:
+    """The published figures of one district × phase (a row of the public coverage table),
+    one line each: label and value as people read them."""
+    share = row["reach_share"]
+    figures = {
+        "target_population": format_count(row["target_population"], threshold, lang)
+        + (f" ({t('estimated', lang)})" if row["estimated"] else ""),
+        "reached": format_count(row["reached"], threshold, lang),
+        "reach_share": "–" if pd.isna(share) else f"{100 * share:.0f} %",
+        "offers": f"{int(row['offers'])} ({int(row['outreach_offers'])})",
+        "capacity": format_number(row["capacity"], 0, lang),
+        "offers_per_1000": format_number(row["offers_per_1000"], 1, lang),
+        "places_per_1000": format_number(row["places_per_1000"], 1, lang),
+        "access_2sfca": format_number(row["access_2sfca"], 2, lang),
+        "need_rank": f"{int(row['need_rank'])} / {n_districts}",
+    }
+    return pd.DataFrame({"": [t(f"fact.{key}", lang) for key in figures], t("heading.value", lang): list(figures.values())})
+
+
+GAP_COLUMNS = ("sentence", "district", "phase", "target_population", "reached", "reach_share", "offers_per_1000",
+               "need_rank", "priority_rank")
+DUPLICATE_COLUMNS = ("cluster", "phase", "topic", "name_a", "provider_a", "name_b", "provider_b", "distance_m",
+                     "shared_persons", "overlap")
+TRANSITION_COLUMNS = ("sentence", "district", "reach_from", "reach_to")
+
+
+def gap_table(ws, gaps: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
+    """The gaps in words (:func:`dashboard.present.sentences.gaps_in_words`) as a table."""
+    labels = phase_labels(ws.life_phases, lang)
+    return headed(gaps.assign(phase=gaps["phase_id"].map(labels)), lang, GAP_COLUMNS)
+
+
+def duplicate_table(ws, duplicates: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
+    """Published duplicate pairs (:func:`dashboard.analysis.coverage.duplicates`) as a table."""
+    labels = phase_labels(ws.life_phases, lang)
+    return headed(duplicates.assign(topic=duplicates["topic"].map(lambda v: term(v, lang)),
+                                    phase=duplicates["phase_id"].map(labels)), lang, DUPLICATE_COLUMNS)
+
+
+def transition_table(transitions: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
+    """Broken transitions in words (:func:`dashboard.present.sentences.transitions_in_words`)."""
+    return headed(transitions, lang, TRANSITION_COLUMNS)
+
+
+def offer_table(offers: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
+    """Offers as a short list: name, provider, category, address."""
+    return headed(offers.assign(category=offers["category"].map(lambda v: term(v, lang))), lang,
+                  ["name", "provider", "category", "address"])
+
+
+def chain_matrix(ws, cov: Coverage, measure: str, threshold: int = 3, lang: str = "de"):
+    """The life-chain heat matrix: districts (and the city) × phases of one coverage measure,
+    as people read it. Returns (texts, css): the published values as text (district names
+    and phase ids as index/columns, the city last) and a CSS style per cell: five quantile
+    classes of the shown values, gaps (reach below ``min_reach``) bold and red on light cells."""
+    phases = list(phase_labels(ws.life_phases, lang))
+    district_ids = list(ws.districts["district_id"])
+    shown = public_table(cov.table, threshold)
+    matrix = shown.pivot(index="district_id", columns="phase_id", values=measure).reindex(
+        index=district_ids, columns=phases)
+    city = public_table(cov.city, threshold).set_index("phase_id")[measure].reindex(phases)
+    values = pd.concat([matrix, city.to_frame().T.set_axis(["__city__"])])
+    names = dict(zip(ws.districts["district_id"], ws.districts["name"]))
+    values.index = [names.get(i, t("city_row", lang)) for i in values.index]
+
+    def text(v):
+        if pd.isna(v):
+            return "–"
+        if measure == "reach_share":
+            return f"{100 * v:.0f} %"
+        if measure == "target_population":
+            return format_count(v, threshold, lang)
+        return format_number(v, 0 if measure == "offers" else 1, lang)
+
+    numbers = values.to_numpy(float)
+    finite = numbers[np.isfinite(numbers)]
+    edges = np.quantile(finite, [0.2, 0.4, 0.6, 0.8]) if finite.size else np.array([])
+    classes = np.where(np.isfinite(numbers), np.searchsorted(edges, np.nan_to_num(numbers), side="right")
+                       if edges.size else 2, -1)
+    below = np.zeros(numbers.shape, bool)
+    if cov.table["target_population"].any():
+        below[:len(district_ids)] = (cov.matrix("reach_share").reindex(index=district_ids, columns=phases)
+                                     < cov.params.min_reach).to_numpy()
+    colours = palette("YlGnBu", 5)
+    css = np.full(numbers.shape, "", dtype=object)
+    for k, colour in enumerate(colours):
+        dark = k >= 3
+        plain = f"background-color: {colour}; color: {'#ffffff' if dark else '#000000'};"
+        gap = f"background-color: {colour}; color: {'#ffffff' if dark else '#b2182b'};font-weight: bold;"
+        css[(classes == k) & ~below] = plain
+        css[(classes == k) & below] = gap
+    return values.map(text), pd.DataFrame(css, index=values.index, columns=values.columns)

@@ -40,4 +40,16 @@ def format_stand(value, lang: str = "de") -> str:
         day = None
     if day is None:
         return text
-    return day.strftime("%d.%m.%Y") if lang == "de" else day.strftime("%Y-%m-%d")
+    return format_date(day, lang)
+
+
+def format_date(day, lang: str = "de") -> str:
+    """A date (or Timestamp) as 09.05.2011 (de) or 2011-05-09 (en); '' for a missing one."""
+    if day is None or pd.isna(day):
+        return ""
+    return day.strftime(t("date_format", lang))
+
+
+def format_dates(days: pd.Series, lang: str = "de") -> pd.Series:
+    """:func:`format_date` for a datetime column ('' where missing)."""
+    return days.dt.strftime(t("date_format", lang)).fillna("")

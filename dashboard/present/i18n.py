@@ -645,6 +645,85 @@ TEXT.update({  # words of the data model: life phases without own words, who an 
     "match_status.ambiguous": ("mehrdeutig", "ambiguous"),
 })
 
+TEXT.update({  # classification schemes (codes of dashboard.present.classify.SCHEMES)
+    "scheme.quantiles": ("Quantile", "Quantiles"),
+    "scheme.natural_breaks": ("Natürliche Brüche (Jenks)", "Natural breaks (Jenks)"),
+    "scheme.equal_interval": ("Gleiche Intervalle", "Equal intervals"),
+})
+
+TEXT.update({  # words of charts and the network diagram
+    "chart.city": ("Stadt", "City"),
+    "chart.percent_population": ("% der Bevölkerung", "% of population"),
+    "chart.percent_reached": ("% erreicht", "% reached"),
+    "chart.family_centre": ("Familienzentrum", "Family centre"),
+    "chart.network_partner": ("Netzwerkpartner", "Network partner"),
+    "chart.network": ("Netzwerk", "Network"),
+    "chart.no_network": ("kein Netzwerk", "no network"),
+    "chart.colour_by.sector": ("Bereich", "Sector"),
+    "chart.colour_by.legal_domain": ("Rechtskreis", "Legal domain"),
+})
+
+TEXT.update({  # formats of the UI language
+    "date_format": ("%d.%m.%Y", "%Y-%m-%d"),
+    "date_widget_format": ("DD.MM.YYYY", "YYYY-MM-DD"),
+})
+
+TEXT.update({  # column headings of tables people read or download (see headed()): 'heading.<column>'
+    "heading.phase": ("Lebensphase", "Life phase"),
+    "heading.persons": ("Personen", "Persons"),
+    "heading.share": ("Anteil %", "Share %"),
+    "heading.city_share": ("Stadt %", "City %"),
+    "heading.estimated": ("geschätzt", "estimated"),
+    "heading.indicator": ("Indikator", "Indicator"),
+    "heading.value": ("Wert", "Value"),
+    "heading.city": ("Stadt", "City"),
+    "heading.unit": ("Einheit", "Unit"),
+    "heading.year": ("Jahr", "Year"),
+    "heading.on_site": ("vor Ort", "on site"),
+    "heading.outreach": ("aufsuchend", "outreach"),
+    "heading.sentence": ("Befund", "Finding"),
+    "heading.district": ("Sozialraum", "District"),
+    "heading.target_population": ("Zielgruppe", "Target population"),
+    "heading.reached": ("erreicht", "reached"),
+    "heading.reach_share": ("Erreichung", "Reach"),
+    "heading.offers_per_1000": ("Angebote je 1.000", "Offers per 1,000"),
+    "heading.need_rank": ("Bedarfsindex-Rang", "Need index rank"),
+    "heading.priority_rank": ("Rang", "Rank"),
+    "heading.cluster": ("Gruppe", "Cluster"),
+    "heading.topic": ("Thema", "Topic"),
+    "heading.name_a": ("Angebot A", "Offer A"),
+    "heading.provider_a": ("Träger A", "Provider A"),
+    "heading.name_b": ("Angebot B", "Offer B"),
+    "heading.provider_b": ("Träger B", "Provider B"),
+    "heading.distance_m": ("Abstand (m)", "Distance (m)"),
+    "heading.shared_persons": ("gemeinsame Zielgruppe", "shared target group"),
+    "heading.overlap": ("Überschneidung", "Overlap"),
+    "heading.reach_from": ("Erreichung vorher", "Reach before"),
+    "heading.reach_to": ("Erreichung nachher", "Reach after"),
+    "heading.name": ("Angebot", "Offer"),
+    "heading.provider": ("Träger", "Provider"),
+    "heading.category": ("Kategorie", "Category"),
+    "heading.address": ("Adresse", "Address"),
+})
+
+TEXT.update({  # the numbers behind one district × phase cell (dashboard.present.district_tables.cell_facts)
+    "fact.target_population": ("Zielgruppe (Personen)", "Target population (persons)"),
+    "fact.reached": ("davon erreicht", "of whom reached"),
+    "fact.reach_share": ("Erreichung", "Reach"),
+    "fact.offers": ("Angebote (davon aufsuchend)", "Offers (of which outreach)"),
+    "fact.capacity": ("Plätze", "Places"),
+    "fact.offers_per_1000": ("Angebote je 1.000", "Offers per 1,000"),
+    "fact.places_per_1000": ("Plätze je 1.000", "Places per 1,000"),
+    "fact.access_2sfca": ("Erreichbarkeit (2SFCA, je 1.000)", "Accessibility (2SFCA, per 1,000)"),
+    "fact.need_rank": ("Bedarfsindex-Rang", "Need index rank"),
+})
+
+TEXT.update({  # sheets of downloaded workbooks
+    "sheet_duplicates": ("Parallelstrukturen", "Duplicates"),
+    "sheet_transitions": ("Übergänge", "Transitions"),
+    "sheet_coverage_table": ("Abdeckung", "Coverage"),
+})
+
 TEXT.update({  # coverage measures (codes of dashboard.analysis.coverage.MEASURES)
     "coverage_measure.reach_share": ("Erreichte Zielgruppe (%)", "Target population reached (%)"),
     "coverage_measure.offers_per_1000": ("Angebote je 1.000", "Offers per 1,000"),
@@ -787,10 +866,23 @@ def t(key: str, lang: str = "de", **params) -> str:
     return text.format(**params) if params else text
 
 
+def headed(frame: pd.DataFrame, lang: str = "de", columns=None) -> pd.DataFrame:
+    """``frame``'s ``columns`` (default: all) under their headings in ``lang`` (keys
+    ``heading.<column>``), for tables people read or download."""
+    columns = list(frame.columns if columns is None else columns)
+    return frame[columns].rename(columns={c: t(f"heading.{c}", lang) for c in columns})
+
+
+def own_label(record, lang: str = "de") -> str:
+    """A label the workspace brings in both languages (``label_de`` / ``label_en`` of a life
+    phase or an indicator), in ``lang``."""
+    return record["label_en" if lang == "en" else "label_de"]
+
+
 def phase_labels(life_phases: pd.DataFrame, lang: str = "de") -> dict[str, str]:
     """phase_id -> label in ``lang``, in life-chain order."""
     ordered = life_phases.sort_values("position")
-    return dict(zip(ordered["phase_id"], ordered["label_de" if lang == "de" else "label_en"]))
+    return dict(zip(ordered["phase_id"], own_label(ordered, lang)))
 
 
 def phase_words(life_phases: pd.DataFrame, lang: str = "de") -> dict[str, tuple[str, str]]:

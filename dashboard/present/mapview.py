@@ -22,8 +22,8 @@ from dashboard.analysis.secrecy import protect_cells, protect_counts
 from dashboard.model import schema
 from dashboard.present import classify as cls
 from dashboard.present import maps
-from dashboard.present.format import format_count, format_number, format_stand
-from dashboard.present.i18n import phase_labels, t, terms
+from dashboard.present.format import format_count, format_dates, format_number, format_stand
+from dashboard.present.i18n import own_label, phase_labels, t, terms
 
 MEASURES = ("absolute", "share", "density")
 
@@ -58,7 +58,7 @@ def choropleth_values(ws, spec: ChoroplethSpec, tp: TargetPopulation, threshold:
         entry = catalogue_entry(ws, spec.indicator)
         values = indicator_values(ws, spec.indicator, spec.year)
         return values, {
-            "title": entry["label_de" if lang == "de" else "label_en"], "unit": entry["unit"],
+            "title": own_label(entry, lang), "unit": entry["unit"],
             "when": f"{t('year', lang)} {spec.year}", "source": entry["source"],
             "reverse": not bool(entry["higher_is_need"]),
             "decimals": 1,
@@ -111,7 +111,7 @@ def choropleth(ws, spec: ChoroplethSpec, tp: TargetPopulation, threshold: int = 
         legend_classes.append((cls.NO_DATA_COLOUR, t("keine_angabe", lang)))
     title = [html.escape(facts["title"]), f"{unit} · {html.escape(facts['when'])}",
              f"{t('source', lang)}: {html.escape(str(facts['source']))}",
-             f"{t('classes', lang)}: {html.escape(cls.SCHEME_LABELS[spec.scheme][0 if lang == 'de' else 1])}"]
+             f"{t('classes', lang)}: {html.escape(t(f'scheme.{spec.scheme}', lang))}"]
     if facts.get("estimated"):
         title.append(t("estimated", lang))
     return layer, title, legend_classes, classes
@@ -181,7 +181,7 @@ def _personal(frame: pd.DataFrame, show_personal: bool) -> pd.Series:
 def offer_properties(ws, offers: pd.DataFrame, lang: str = "de", show_personal: bool = False) -> dict:
     """Compact, escaped popup properties per offer (see :data:`OFFER_ROWS`). Personal
     contact data only when ``show_personal`` (the role may see it)."""
-    updated = offers["last_updated"].dt.strftime("%d.%m.%Y" if lang == "de" else "%Y-%m-%d").fillna("")
+    updated = format_dates(offers["last_updated"], lang)
     capacity = offers["capacity"].map(lambda v: "" if pd.isna(v) else str(int(v)))
     return {
         "offer_id": offers["offer_id"], "n": _esc(offers["name"]), "p": _esc(offers["provider"]),
@@ -362,6 +362,60 @@ def grid_layer(ws, phase: str, threshold: int = 3, lang: str = "de", palette: st
     tips = [format_count(v, threshold, lang) for v in values[drawn]]
     return maps.GeoJsonLayer(maps.area_features(cells.geometry[drawn], {"_tooltip": tips}, style),
                              name=t("layer_grid", lang), canvas=True)
+
+
+REACHED_COLOURS = {True: "#1a9850", False: "#f46d43"}
+
+
+def reach_cells_layer(ws, cells: pd.DataFrame, counts, threshold: int = 3, lang: str = "de"):
+    """Population cells of a district (:func:`dashboard.analysis.coverage.district_cells`)
+    green when reached, orange when not; the tooltip gives the published persons
+    (``counts`` per row of ``cells``, from :func:`reach_cell_values`)."""
+    reached = cells["reached"].to_numpy(bool)
+    style = [{"stroke": False, "fillColor": REACHED_COLOURS[bool(r)], "fillOpacity": 0.55} for r in reached]
+    tips = [f"{format_count(p, threshold, lang)} · {t('reached_cells' if r else 'unreached_cells', lang)}"
+            for p, r in zip(counts, reached)]
+    return maps.GeoJsonLayer(maps.area_features(ws.population_cells.geometry.iloc[cells["cell"].to_numpy()],
+                                                {"_tooltip": tips}, style),
+                             name=t("layer_grid", lang), canvas=True)
+
+
+def reach_legend(title: str, lang: str = "de") -> str:
+    """Legend of :func:`reach_cells_layer`."""
+    return maps.legend_html([html.escape(title)], [(REACHED_COLOURS[True], t("reached_cells", lang)),
+                                                   (REACHED_COLOURS[False], t("unreached_cells", lang))], [])
+
+
+def gap_count_layer(ws, gaps: pd.DataFrame, lang: str = "de"):
+    """Districts shaded by their number of gaps (up to five classes of equal width, none
+    white), the tooltip names the first gap. Returns (layer, legend HTML)."""
+    counts = gaps.groupby("district_id").size().reindex(ws.districts["district_id"], fill_value=0)
+    colours = cls.palette("YlOrRd", 5)
+    top = max(int(counts.max()), 1)
+    fill = [colours[min(4, int(np.ceil(4 * c / top)))] if c else "#f7f7f7" for c in counts]
+    first = gaps.drop_duplicates("district_id").set_index("district_id")["sentence"]
+    tips = [f"<b>{html.escape(n)}</b>: {c} {t('tab_gaps', lang)}" + (f"<br>{html.escape(first[d])}" if d in first else "")
+            for d, n, c in zip(ws.districts["district_id"], ws.districts["name"], counts)]
+    style = [{"color": "#444444", "weight": 1, "fillColor": f, "fillOpacity": 0.75} for f in fill]
+    layer = maps.GeoJsonLayer(maps.area_features(ws.districts.geometry, {"district_id": list(counts.index),
+                                                                         "_tooltip": tips}, style),
+                              name=t("map_gaps", lang), control=False)
+    uppers = [int(np.ceil(top * k / 4)) for k in range(5)]
+    classes = [("#f7f7f7", "0")] + [(colours[k], f"≤ {uppers[k]}") for k in range(1, 5) if uppers[k] > uppers[k - 1]]
+    return layer, maps.legend_html([t("map_gaps", lang)], classes, [])
+
+
+def duplicate_links_layer(ws, duplicates: pd.DataFrame, lang: str = "de"):
+    """A line between the two offers of each duplicate pair, its overlap in the tooltip."""
+    pos = ws.offers.set_index("offer_id").geometry
+    lines = shapely.linestrings(np.stack([shapely.get_coordinates(pos.loc[duplicates["offer_a"]].to_numpy()),
+                                          shapely.get_coordinates(pos.loc[duplicates["offer_b"]].to_numpy())],
+                                         axis=1)) if len(duplicates) else np.array([], dtype=object)
+    tips = [html.escape(f"{a} ↔ {b}: {100 * o:.0f} %")
+            for a, b, o in zip(duplicates["name_a"], duplicates["name_b"], duplicates["overlap"])]
+    return maps.GeoJsonLayer(maps.area_features(gpd.GeoSeries(lines, crs=ws.crs), {"_tooltip": tips},
+                                                {"color": "#6a3d9a", "weight": 3}),
+                             name=t("tab_duplicates", lang))
 
 
 def focus_layer(ws, district_id: str, lang: str = "de"):

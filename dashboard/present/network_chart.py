@@ -8,7 +8,7 @@ import html
 import numpy as np
 
 from dashboard.analysis.networks import layout, network_graph
-from dashboard.present.i18n import term
+from dashboard.present.i18n import t, term
 
 PALETTE = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666", "#1f78b4",
            "#b2df8a", "#fb9a99", "#cab2d6"]
@@ -84,7 +84,7 @@ def network_figure(ws, colour_by: str = "sector", lang: str = "de", highlight: s
     nets = [n for n in g.nodes if n[0] == "network"]
     fig.add_trace(go.Scatter(
         x=[pos[n][0] for n in nets], y=[pos[n][1] for n in nets], mode="markers+text",
-        name="Netzwerk" if lang == "de" else "Network", customdata=[["network", n[1]] for n in nets],
+        name=t("chart.network", lang), customdata=[["network", n[1]] for n in nets],
         text=[esc(g.nodes[n]["name"]) for n in nets], textfont={"size": 11},
         textposition=label_spots([pos[n] for n in nets], [str(g.nodes[n]["name"]) for n in nets])[0],
         hovertemplate="%{text}<extra></extra>",
@@ -93,7 +93,7 @@ def network_figure(ws, colour_by: str = "sector", lang: str = "de", highlight: s
     partners = [n for n in g.nodes if n[0] == "partner"]
     groups = sorted({str(g.nodes[n].get(colour_by)) for n in partners})
     colours = {group: PALETTE[k % len(PALETTE)] for k, group in enumerate(groups)}
-    no_network = "kein Netzwerk" if lang == "de" else "no network"
+    no_network = t("chart.no_network", lang)
     for group in groups:
         nodes = [n for n in partners if str(g.nodes[n].get(colour_by)) == group]
         fig.add_trace(go.Scatter(
@@ -106,8 +106,7 @@ def network_figure(ws, colour_by: str = "sector", lang: str = "de", highlight: s
             marker={"size": [14 if n in highlighted else 10 for n in nodes], "color": colours[group],
                     "line": {"width": [2 if n in highlighted else (0 if g.degree[n] else 2) for n in nodes],
                              "color": ["#000000" if n in highlighted else "#d7191c" for n in nodes]}}))
-    legend_title = ("Bereich" if colour_by == "sector" else "Rechtskreis") if lang == "de" else \
-        ("Sector" if colour_by == "sector" else "Legal domain")
+    legend_title = t(f"chart.colour_by.{colour_by}", lang)
     fig.update_layout(height=560, margin={"l": 5, "r": 5, "t": 5, "b": 5}, plot_bgcolor="#ffffff",
                       xaxis={"visible": False}, yaxis={"visible": False},
                       legend={"title": {"text": legend_title}, "orientation": "h", "yanchor": "top", "y": -0.02,

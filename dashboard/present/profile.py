@@ -16,7 +16,7 @@ import pandas as pd
 from dashboard.analysis import coverage as C
 from dashboard.analysis.profile import DistrictFigures, district_figures
 from dashboard.present.format import format_count, format_number
-from dashboard.present.i18n import fictional_label, meta_text, phase_labels, t
+from dashboard.present.i18n import fictional_label, meta_text, own_label, phase_labels, t
 from dashboard.present.sentences import duplicate_sentences, gap_sentences, transition_sentences
 
 
@@ -71,7 +71,7 @@ def render(ws, figures: DistrictFigures, params: C.CoverageParams, *, lang: str 
     })
     ind = figures.indicators
     indicators = pd.DataFrame({
-        "indicator": ind["label_de" if lang == "de" else "label_en"],
+        "indicator": own_label(ind, lang),
         "value": [format_number(v, 1, lang) for v in ind["value"]], "value_raw": ind["value"],
         "previous": [format_number(v, 1, lang) for v in ind["previous"]],
         "change": ["" if pd.isna(c) else ("+" if c > 0 else "") + format_number(c, 1, lang) for c in ind["change"]],

@@ -20,7 +20,7 @@ from fpdf.fonts import FontFace
 
 from dashboard.analysis import coverage as C
 from dashboard.present import charts
-from dashboard.present.format import format_count, format_number
+from dashboard.present.format import format_count, format_date, format_number
 from dashboard.present.i18n import fictional_label, meta_text, phase_labels, report_words
 from dashboard.present.profile import Profile, district_profile
 from dashboard.present.sentences import gaps_in_words
@@ -40,7 +40,7 @@ class _Document(FPDF):
         self.set_margins(15, 15, 15)
         self.set_title(title)
         self.set_creator("Präventionsatlas")
-        self.created = date.today().strftime("%d.%m.%Y" if lang == "de" else "%Y-%m-%d")
+        self.created = format_date(date.today(), lang)
 
     def header(self):
         self.set_font("DejaVu", size=7)

@@ -75,8 +75,14 @@ def may_edit(role: str, organisation: str | None, layer: str, record: pd.Series 
     if role == "planner":
         return True
     if role == "partner" and layer == "offers":
-        return record is None or (organisation is not None and record.get("partner_id") == organisation)
+        return record is None or may_edit_offers_of(role, organisation, record.get("partner_id"))
     return False
+
+
+def may_edit_offers_of(role: str, organisation: str | None, partner_id: str | None) -> bool:
+    """Whether the role may edit the offers of the organisation ``partner_id``: planners
+    always, partners their own organisation's."""
+    return role == "planner" or (role == "partner" and organisation is not None and partner_id == organisation)
 
 
 def version_of(ws: Workspace, layer: str, record_id: str) -> int:
