@@ -26,11 +26,11 @@ if role not in ("planner", "partner"):
     st.stop()
 
 labels = phase_labels(ws.life_phases, lang)
-layers = ["offers"] if role == "partner" else list(editing.LAYERS)
+layers = ["offers"] if role == "partner" else list(editing.ID_COLUMNS)
 layer = st.selectbox(t("edit_layer"), layers, key="edit_layer",
                      format_func=lambda k: t({"offers": "layer_offers", "family_centres": "layer_family_centres",
                                                  "partners": "layer_partners"}[k]))
-id_col = editing.LAYERS[layer]
+id_col = editing.ID_COLUMNS[layer]
 frame = getattr(ws, layer)
 title_col = "organisation" if layer == "partners" else "name"
 if role == "partner":

@@ -11,8 +11,9 @@ from dashboard.model import schema
 from dashboard.model.workspace import WorkspaceError
 from dashboard.present import problems
 from dashboard.present.i18n import phase_labels
-from dashboard.sources.editing import LAYERS
+from dashboard.sources.editing import ID_COLUMNS
 from dashboard.sources.importer import ImportPlan, UploadRejected, commit_import, prepare_import, read_upload
+from dashboard.sources.tables import guess_columns, guess_position
 
 ws = cache.workspace(include_retired=True)
 lang = state.lang()
@@ -35,42 +36,33 @@ except UploadRejected as exc:
 st.markdown(t("import_rows", n=len(table), file=html.escape(upload.name)))
 st.dataframe(table.head(20), hide_index=True, width="stretch")
 
-layer = st.selectbox(t("edit_layer"), list(LAYERS), key="imp_layer", format_func=lambda k: t(
+layer = st.selectbox(t("edit_layer"), list(ID_COLUMNS), key="imp_layer", format_func=lambda k: t(
     {"offers": "layer_offers", "family_centres": "layer_family_centres", "partners": "layer_partners"}[k]))
 sources = ["—"] + list(table.columns)
-lower = {c.lower(): c for c in table.columns}
-SYNONYMS = {"life_phases": ("zielgruppe", "lebensphase", "lebensphasen"), "name": ("titel", "angebot", "bezeichnung"),
-            "provider": ("träger", "traeger"), "address": ("adresse", "anschrift"), "offer_id": ("nr", "nummer"),
-            "organisation": ("organisation", "einrichtung")}
-for field_name, words in SYNONYMS.items():
-    for word in words:
-        if word in lower and field_name not in lower:
-            lower[field_name] = lower[word]
-            break
+guess = guess_columns(table.columns, layer)
+position = guess_position(table.columns)
 st.markdown(f"**{t('import_columns')}**")
 columns, cols = {}, st.columns(3)
 fields = [c for c in schema.LAYERS[layer].columns if c.name not in ("version", "retired")]
 for k, column in enumerate(fields):
-    guess = lower.get(column.name.lower(), "—")
     choice = cols[k % 3].selectbox(column.name + ("" if column.nullable or not column.required else " *"), sources,
-                                   index=sources.index(guess), key=f"imp_col_{layer}_{column.name}")
+                                   index=sources.index(guess.get(column.name, "—")),
+                                   key=f"imp_col_{layer}_{column.name}")
     if choice != "—":
         columns[column.name] = choice
-address_column = next((c for c in table.columns if c.lower() in ("adresse", "anschrift", "address")), None)
+headings = list(table.columns)
 by_address = st.radio(t("import_position"), ["xy", "address"], horizontal=True, key="imp_position",
-                      index=1 if address_column else 0, format_func=lambda k: t(f"import_position_{k}")) == "address"
+                      index=1 if position["address"] else 0, format_func=lambda k: t(f"import_position_{k}")) == "address"
 x = y = address = None
 crs = schema.DEFAULT_CRS
 if by_address:
-    address = st.selectbox(t("import_address"), list(table.columns), key="imp_address",
-                           index=list(table.columns).index(address_column) if address_column else 0)
+    address = st.selectbox(t("import_address"), headings, key="imp_address",
+                           index=headings.index(position["address"]) if position["address"] else 0)
     st.caption(t("import_address_hint", n=len(ws.addresses)))
 else:
     c1, c2, c3 = st.columns(3)
-    x = c1.selectbox(t("import_x"), list(table.columns), key="imp_x",
-                     index=next((i for i, c in enumerate(table.columns) if c.lower() in ("x", "rechtswert", "ost", "lon")), 0))
-    y = c2.selectbox(t("import_y"), list(table.columns), key="imp_y",
-                     index=next((i for i, c in enumerate(table.columns) if c.lower() in ("y", "hochwert", "nord", "lat")), 0))
+    x = c1.selectbox(t("import_x"), headings, key="imp_x", index=headings.index(position["x"]) if position["x"] else 0)
+    y = c2.selectbox(t("import_y"), headings, key="imp_y", index=headings.index(position["y"]) if position["y"] else 0)
     crs = c3.text_input(t("import_crs"), value="EPSG:25832", key="imp_crs")
 
 constants, value_maps = {}, {}
@@ -106,11 +98,7 @@ plan = ImportPlan(layer=layer, columns=columns, x=x, y=y, crs=crs.strip() or sch
                   address=address, constants=constants, value_maps=value_maps)
 
 if st.button(t("import_check"), key="imp_check"):
-    try:
-        new, found = prepare_import(ws, table, plan, upload.name)
-    except Exception as exc:  # e.g. an unknown CRS typed by the user
-        found, new = [], None
-        st.error(t("import_unreadable", detail=html.escape(str(exc)[:200])))
+    new, found = prepare_import(ws, table, plan, upload.name)
     st.session_state["imp_checked"] = (upload.name, len(data), not found and new is not None)
     if found:
         st.error(t("import_problems_one" if len(found) == 1 else "import_problems", n=len(found)))

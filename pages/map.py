@@ -40,7 +40,7 @@ STATE = {
     "c_year": ("year", "int", indicator_years(ws, indicator_ids[0])[-1] if indicator_ids else None, None),
     "c_phase": ("phase", "str", opts["life_phases"][1 if len(opts["life_phases"]) > 1 else 0],
                 opts["life_phases"]),
-    "c_measure": ("measure", "str", "absolute", mapview.MEASURES),
+    "c_measure": ("measure", "str", "absolute", mapview.POPULATION_MEASURES),
     "c_scheme": ("cls", "str", "quantiles", tuple(classify.SCHEMES)),
     "c_k": ("k", "int", 5, range(3, 8)),
     "c_pal": ("pal", "str", "YlGnBu", classify.PALETTES),
@@ -97,7 +97,7 @@ with st.container(border=True):
         c2.selectbox(t("year"), years, key="c_year")
     else:
         c2.selectbox(t("phase"), opts["life_phases"], format_func=phase_label.get, key="c_phase")
-        c2.radio(t("measure"), list(mapview.MEASURES), key="c_measure", horizontal=True,
+        c2.radio(t("measure"), list(mapview.POPULATION_MEASURES), key="c_measure", horizontal=True,
                  format_func=lambda m: t(f"measure_{m}"))
     c3.selectbox(t("scheme"), list(classify.SCHEMES), key="c_scheme",
                  format_func=lambda s: t(f"scheme.{s}"))

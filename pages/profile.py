@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard.analysis import coverage as C
 from dashboard.app import cache, session, state, widgets
 from dashboard.app.state import t, term
-from dashboard.present import charts, i18n, maps, mapview, report, sentences
+from dashboard.present import charts, district_tables, i18n, maps, mapview, report, sentences
 from dashboard.present import profile as present_profile
 from dashboard.present.export import to_xlsx
 
@@ -50,8 +50,8 @@ with left:
                 returned_objects=[])
 with right:
     st.markdown(f"**{t('panel_population')}**")
-    st.dataframe(profile.population[["phase", "persons", "share", "city_share"]].rename(columns={
-        "phase": t("phase"), "persons": t("col_persons"), "share": t("col_share"),
+    st.dataframe(profile.population[["phase_label", "persons", "share", "city_share"]].rename(columns={
+        "phase_label": t("phase"), "persons": t("col_persons"), "share": t("col_share"),
         "city_share": t("col_city_share")}), hide_index=True, width="stretch")
     population_png = charts.to_bytes(charts.population_chart(profile, lang))
     st.image(population_png)
@@ -74,7 +74,7 @@ st.dataframe(profile.indicators.assign(change=profile.indicators["change"] + " "
 
 st.subheader(f"{t('offers_by_phase')} ({len(profile.offers)})")
 st.dataframe(profile.offers.assign(category=profile.offers["category"].map(term)).rename(columns={
-    "phase": t("phase"), "name": t("col_offer"), "provider": t("provider"), "category": t("category"),
+    "phase_label": t("phase"), "name": t("col_offer"), "provider": t("provider"), "category": t("category"),
     "where": t("col_where")}), hide_index=True, width="stretch")
 st.markdown(f"**{t('layer_family_centres')}:** " + html.escape(", ".join(profile.family_centres)
                                                                   or t("panel_none")))
@@ -109,10 +109,9 @@ def workbook():
     return to_xlsx({
         sheet["population"]: profile.population.drop(columns=["persons_value"]),
         sheet["indicators"]: profile.indicators,
-        sheet["coverage"]: shown.pivot(index="district", columns="phase_id", values="reach_share").reindex(
+        sheet["coverage"]: shown.pivot(index="district_name", columns="phase_id", values="reach_share").reindex(
             index=list(names.values())).reset_index(),
-        sheet["gaps"]: gaps[["district", "phase_id", "target_population", "reached", "reach_share",
-                             "need_rank", "sentence"]],
+        sheet["gaps"]: district_tables.gap_table(ws, gaps, lang),
         sheet["offers"]: profile.offers.assign(category=profile.offers["category"].map(lambda v: i18n.term(v, lang))),
     })
 

@@ -13,7 +13,8 @@ from conftest import ROOT, SHARED
 from dashboard.analysis import coverage as C
 from dashboard.model.workspace import WorkspaceError, read_workspace
 from dashboard.present.problems import report
-from dashboard.sources.recipe import build, build_workspace, to_number
+from dashboard.sources.recipe import build, build_workspace
+from dashboard.sources.tables import to_number
 
 RECIPES = ROOT / "tests" / "recipes"
 needs_shared = pytest.mark.skipif(not SHARED.exists(), reason="needs ../shared/data beside the checkout")

@@ -112,7 +112,7 @@ def test_empty_phase_and_district_without_population():
     assert cell(t, "D2", "seniors", "target_population") == 0
     assert np.isnan(cell(t, "D2", "seniors", "reach_share"))
     assert np.isnan(cell(t, "D2", "seniors", "offers_per_1000"))
-    assert "Wald" not in set(sentences.gaps_in_words(cov, ws)["district"])  # nobody lives there: no gap
+    assert "Wald" not in set(sentences.gaps_in_words(cov, ws)["district_name"])  # nobody lives there: no gap
 
 
 def test_withheld_cell_flags_the_district_incomplete():
@@ -128,12 +128,12 @@ def test_gaps_are_ranked_and_written_out():
     cov = C.coverage(ws, C.CoverageParams(radius_m=390.0, detour=1.3, min_reach=0.5))
     found = sentences.gaps_in_words(cov, ws)
     early = found[found["phase_id"] == "early_childhood"]
-    assert set(early["district"]) == {"West", "Ost"}
-    west = early[early["district"] == "West"].iloc[0]
+    assert set(early["district_name"]) == {"West", "Ost"}
+    west = early[early["district_name"] == "West"].iloc[0]
     assert west["sentence"] == ("West: nur 32 % der 0- bis unter 3-Jährigen (128 von 400 Personen) erreichen "
                                 "ein Angebot der Frühen Hilfen in 390 m; Bedarfsindex Rang 1 von 2")
     # priority = unreached persons × need weight: West 272 × e^(1/2) = 448 before Ost 400 × e^(-1/2) = 243
-    assert list(early["district"]) == ["West", "Ost"]
+    assert list(early["district_name"]) == ["West", "Ost"]
     assert list(found["priority_rank"]) == list(range(1, len(found) + 1))
     en = " ".join(sentences.gaps_in_words(cov, ws, "en")["sentence"])
     assert "only 32 % of children aged 0 to under 3 (128 of 400 persons)" in en
@@ -142,7 +142,7 @@ def test_gaps_are_ranked_and_written_out():
 def test_gap_sentence_hides_small_counts():
     ws = tiny([offer("A", ["seniors"], 50, 50)], empty_district=False)
     cov = C.coverage(ws, C.CoverageParams(radius_m=10.0, detour=1.0, min_reach=0.5))
-    west = sentences.gaps_in_words(cov, ws).query("district == 'West' and phase_id == 'seniors'").iloc[0]
+    west = sentences.gaps_in_words(cov, ws).query("district_name == 'West' and phase_id == 'seniors'").iloc[0]
     # 2 persons reached: below the threshold, so neither the count nor the share (2 of 200 = 1 %) is shown
     assert west["sentence"] == ("West: weniger als 50 % der Menschen ab 65 (200 Personen) erreichen ein Angebot für "
                                 "Ältere in 10 m (genaue Zahl geheim gehalten); Bedarfsindex Rang 1 von 2")
@@ -166,7 +166,7 @@ def test_broken_transition():
                offer("K", ["kita"], area=["D0"]), offer("E", ["primary"], area=["D0", "D1"])],
               empty_district=False)
     found = sentences.transitions_in_words(C.coverage(ws, C.CoverageParams(min_reach=0.5)), ws)
-    pairs = set(zip(found["district"], found["from_phase"], found["to_phase"]))
+    pairs = set(zip(found["district_name"], found["from_phase"], found["to_phase"]))
     assert ("West", "primary", "youth") in pairs  # primary served, youth not
     assert ("West", "early_childhood", "kita") not in pairs  # both served
     assert ("Ost", "pregnancy", "early_childhood") not in pairs  # nothing served before: nothing breaks
@@ -203,10 +203,10 @@ def test_demo_city_all_measures(demo_ws):
     cov = C.coverage(demo_ws, demand=demand)
     assert len(cov.table) == len(demo_ws.districts) * len(demo_ws.life_phases)
     assert cov.table["reach_share"].between(0, 1).all()
-    westfeld = cov.table.set_index(["district", "phase_id"]).loc[("Westfeld", "early_childhood")]
+    westfeld = cov.table.set_index(["district_name", "phase_id"]).loc[("Westfeld", "early_childhood")]
     assert westfeld["reach_share"] < 0.5  # the deliberate gap
     found = sentences.gaps_in_words(cov, demo_ws)
-    assert ((found["district"] == "Westfeld") & (found["phase_id"] == "early_childhood")).any()
+    assert ((found["district_name"] == "Westfeld") & (found["phase_id"] == "early_childhood")).any()
     dup = C.duplicates(demo_ws, demand=demand)
     names = set(dup["name_a"]) | set(dup["name_b"])
     assert {"Babymassage-Kurs Altstadt", "Seniorentreff Lindenhof"} <= names

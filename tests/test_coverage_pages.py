@@ -25,7 +25,7 @@ def test_chain_matrix_shows_the_measure(demo_ws, demo_coverage):
     matrix = at.dataframe[0].value.data if hasattr(at.dataframe[0].value, "data") else at.dataframe[0].value
     assert list(matrix.index[:-1]) == list(demo_ws.districts["name"])
     assert matrix.index[-1] == "Stadt gesamt"
-    westfeld = demo_coverage.table.set_index(["district", "phase_id"]).loc[("Westfeld", "early_childhood")]
+    westfeld = demo_coverage.table.set_index(["district_name", "phase_id"]).loc[("Westfeld", "early_childhood")]
     assert matrix.loc["Westfeld", "early_childhood"] == f"{100 * westfeld['reach_share']:.0f} %"
 
 

@@ -89,7 +89,7 @@ def test_saving_unchanged_changes_nothing(town, demo_ws, layer, record_id):
     row; an outreach offer (no site) does not get one."""
     import hashlib
 
-    id_col = editing.LAYERS[layer]
+    id_col = editing.ID_COLUMNS[layer]
     frame = getattr(demo_ws, layer)
     if record_id is None:
         record_id = frame[frame.geometry.isna()].iloc[0][id_col] if layer == "offers" else frame.iloc[0][id_col]

@@ -139,7 +139,7 @@ def test_an_unchanged_form_changes_nothing(demo_ws):
     the form's WGS84 latitude/longitude), gives no change; outreach offers keep no site."""
     import geopandas as gpd
 
-    for layer in editing.LAYERS:
+    for layer in editing.ID_COLUMNS:
         frame = getattr(demo_ws, layer)
         for _, record in frame.iterrows():
             shown = editing.form_values(record, layer)

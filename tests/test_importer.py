@@ -185,3 +185,55 @@ def test_import_with_addresses_needs_an_address_directory(tmp_path, demo_ws):
     table = table_from(tmp_path, "Nr;Titel;Träger;Zielgruppe;Kategorie;Adresse\nN1;X;AWO;U3;Beratung;Weg 1\n")
     _, problems = prepare_import(ws, table, replace(PLAN, x=None, y=None, address="Adresse"), "angebote.csv")
     assert [p.code for p in problems] == ["no_address_directory"]
+
+
+def test_unknown_crs_is_a_problem_not_a_crash(tmp_path, demo_ws):
+    from dataclasses import replace
+
+    text, _ = upload(demo_ws, [("N1", "Elterncafé", "AWO", "U3", 0)])
+    new, problems = prepare_import(demo_ws, table_from(tmp_path, text), replace(PLAN, crs="EPSG:999999"),
+                                   "angebote.csv")
+    assert new is None and [(p.field, p.code) for p in problems] == [("crs", "unknown_crs")]
+    assert "EPSG:999999" in message(problems[0], "de") and "Unknown coordinate system" in message(problems[0], "en")
+
+
+def test_headings_planners_use_are_recognised():
+    from dashboard.sources.tables import guess_columns, guess_position
+
+    headings = ["Nr.", "Angebot", "Träger", "Zielgruppe", "Straße und Hausnummer", "E-Mail", "Kontakt", "Plätze"]
+    guess = guess_columns(headings, "offers")
+    assert guess == {"offer_id": "Nr.", "name": "Angebot", "provider": "Träger", "life_phases": "Zielgruppe",
+                     "address": "Straße und Hausnummer", "contact_email": "E-Mail", "contact_public": "Kontakt",
+                     "capacity": "Plätze"}
+    # a field's own name wins over a synonym, and one column serves one field only
+    assert guess_columns(["name", "Angebot", "provider"], "offers") == {"name": "name", "provider": "provider"}
+    assert guess_columns(["Träger", "Bereich"], "partners") == {"organisation": "Träger", "sector": "Bereich"}
+    assert guess_position(["Titel", "Rechtswert", "Hochwert"]) == {"address": None, "x": "Rechtswert", "y": "Hochwert"}
+    assert guess_position(["Anschrift", "lat", "LON"]) == {"address": "Anschrift", "x": "LON", "y": "lat"}
+
+
+def test_recipe_and_wizard_read_the_same_encodings(tmp_path):
+    from dashboard.sources.tables import read_table
+
+    text = "Titel;Träger\nElterncafé Süd;AWO\n"
+    for encoding in ("utf-8", "utf-8-sig", "cp1252", "utf-16"):
+        path = tmp_path / f"angebote_{encoding}.csv"
+        path.write_bytes(text.encode(encoding))
+        assert read_table(path).to_dict("list") == read_upload(path.name, path.read_bytes()).to_dict("list") == \
+            {"Titel": ["Elterncafé Süd"], "Träger": ["AWO"]}, encoding
+
+
+def test_the_wizard_guesses_the_columns_of_a_planners_file():
+    from apptest_util import run_app
+
+    text = "Nr;Angebot;Träger;Zielgruppe;Kategorie;Rechtswert;Hochwert\nN1;Elterncafé;AWO;U3;Beratung;1;2\n"
+    at = run_app("pages/import.py", session={"role": "planner", "user": "anna"})
+    at.get("file_uploader")[0].set_value(("angebote.csv", text.encode("cp1252"), "text/csv")).run()
+    chosen = {box.key.removeprefix("imp_col_offers_"): box.value for box in at.selectbox
+              if box.key and box.key.startswith("imp_col_offers_") and box.value != "—"}
+    assert chosen == {"offer_id": "Nr", "name": "Angebot", "provider": "Träger", "life_phases": "Zielgruppe",
+                      "category": "Kategorie"}
+    assert at.selectbox(key="imp_x").value == "Rechtswert" and at.selectbox(key="imp_y").value == "Hochwert"
+    at.text_input(key="imp_crs").set_value("EPSG:999999").run()
+    at.button(key="imp_check").click().run()
+    assert not at.exception and "EPSG:999999" in at.code[0].value

@@ -83,7 +83,7 @@ def test_profile_xlsx_has_the_tables(demo_ws):
     assert book.sheetnames == ["Bevölkerung", "Indikatoren", "Abdeckung (Erreichung)", "Lücken", "Angebote"]
     sheet = book["Bevölkerung"]
     header = [c.value for c in sheet[1]]
-    assert header[:3] == ["phase_id", "phase", "persons"]
+    assert header[:3] == ["phase_id", "phase_label", "persons"]
     coverage = book["Abdeckung (Erreichung)"]
     assert coverage.max_row == len(demo_ws.districts) + 1
     assert coverage["B2"].number_format == "0.0%" or isinstance(coverage["B2"].value, float)

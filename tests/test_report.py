@@ -41,7 +41,7 @@ def test_single_profile_pdf(demo_ws, analysis, westfeld_pdf):
     profile = district_profile(demo_ws, "SR07", cov, duplicates=C.duplicates(demo_ws, demand=demand))
     assert f"Bedarfsindex: Rang {profile.need_rank} von 14" in flat
     for row in profile.population.itertuples():  # the library's figures, as printed
-        assert f"{row.phase} {row.persons} {row.share} {row.city_share}" in flat
+        assert f"{row.phase_label} {row.persons} {row.share} {row.city_share}" in flat
     assert " ".join(profile.gaps[0].split()) in flat
     assert "genaue Zahl geheim gehalten" in flat  # secrecy as on screen
     assert "Bevölkerung nach Lebensphase" in flat and "Übergang Schule–Beruf" in flat and "straße" in flat

@@ -117,7 +117,7 @@ def test_the_map_and_the_tables_withhold_the_same_target_populations(truth, thre
     table = C.public_table(cov.table, threshold).pivot(index="district_id", columns="phase_id",
                                                        values="target_population")
     for phase in ws.life_phases["phase_id"]:
-        for measure in mapview.MEASURES:
+        for measure in mapview.POPULATION_MEASURES:
             values, _ = mapview.choropleth_values(ws, mapview.ChoroplethSpec("population", phase=phase,
                                                                              measure=measure), tp, threshold, "de")
             assert values.isna().equals(table[phase].reindex(values.index).isna()), (phase, measure)

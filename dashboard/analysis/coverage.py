@@ -243,7 +243,7 @@ def coverage(ws, params: CoverageParams = CoverageParams(), demand: Demand | Non
     reached = np.minimum(reached, target)  # rounding: reached never exceeds the target population
     table = pd.DataFrame({
         "district_id": np.repeat(ids, P),
-        "district": np.repeat(ws.districts["name"].to_numpy(), P),
+        "district_name": np.repeat(ws.districts["name"].to_numpy(), P),
         "phase_id": np.tile(demand.phases, len(ids)),
         "target_population": target.ravel(),
         "reached": reached.ravel(),
@@ -407,6 +407,6 @@ def broken_transitions(cov: Coverage, ws, threshold: int = 3) -> pd.DataFrame:
         broken = served & ((r1 < p.min_reach) | (r0 - r1 >= p.reach_drop)) & (target[after] > 0)
         for district in reach.index[broken.fillna(False).to_numpy()]:
             a, b = published.at[district, before], published.at[district, after]
-            rows.append({"district_id": district, "district": names[district], "from_phase": before,
+            rows.append({"district_id": district, "district_name": names[district], "from_phase": before,
                          "to_phase": after, "reach_from": a, "reach_to": b})
-    return pd.DataFrame(rows, columns=["district_id", "district", "from_phase", "to_phase", "reach_from", "reach_to"])
+    return pd.DataFrame(rows, columns=["district_id", "district_name", "from_phase", "to_phase", "reach_from", "reach_to"])

@@ -205,7 +205,7 @@ def population_chart(profile, lang: str = "de"):
     fig, ax = figure((6.5, 2.8), layout="constrained")
     ax.barh(y - 0.2, share, height=0.38, color="#2c7fb8", label=profile.name)
     ax.barh(y + 0.2, city, height=0.38, color="#bdbdbd", label=t("chart.city", lang))
-    ax.set_yticks(y, pop["phase"])
+    ax.set_yticks(y, pop["phase_label"])
     ax.invert_yaxis()
     ax.set_xlabel(t("chart.percent_population", lang))
     ax.legend(fontsize=7, frameon=False, loc="lower right")
@@ -222,7 +222,7 @@ def chain_strip(profile, lang: str = "de"):
         ax.add_patch(Rectangle((i, 0), 0.95, 1, color=STATUS_COLOURS[row.status]))
         reach = "–" if pd.isna(row.reach_share) else f"{100 * row.reach_share:.0f} %"
         ax.text(i + 0.475, 0.72, reach, ha="center", va="center", color="white", fontsize=10, fontweight="bold")
-        ax.text(i + 0.475, 0.32, _short(row.phase), ha="center", va="center", color="white", fontsize=6)
+        ax.text(i + 0.475, 0.32, _short(row.phase_label), ha="center", va="center", color="white", fontsize=6)
     ax.set_xlim(0, len(chain))
     ax.set_ylim(0, 1)
     ax.set_axis_off()

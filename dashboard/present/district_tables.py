@@ -25,7 +25,7 @@ def population_table(ws, tp: TargetPopulation, district_id: str, threshold: int 
     share = persons / total * 100 if total > 0 else persons * np.nan
     city_share = tp.city() / tp.total.sum() * 100
     return headed(pd.DataFrame({
-        "phase": [labels[p] for p in tp.persons.columns],
+        "phase_label": [labels[p] for p in tp.persons.columns],
         "persons": [format_count(v, threshold, lang) for v in persons],
         "share": [format_number(v, 1, lang) for v in share],
         "city_share": [format_number(v, 1, lang) for v in city_share],
@@ -45,8 +45,8 @@ def offers_per_phase(ws, offers, district_id: str, lang: str = "de") -> pd.DataF
     """Number of (filtered) offers serving the district per phase: on site and outreach."""
     counts = offer_counts_by_phase(ws, offers, district_id)
     labels = phase_labels(ws.life_phases, lang)
-    return headed(counts.reset_index().assign(phase=lambda f: f["phase_id"].map(labels)), lang,
-                  ["phase", "on_site", "outreach"])
+    return headed(counts.reset_index().assign(phase_label=lambda f: f["phase_id"].map(labels)), lang,
+                  ["phase_label", "on_site", "outreach"])
 
 
 def cell_facts(row: pd.Series, n_districts: int, threshold: int = 3, lang: str = "de") -> pd.DataFrame:
@@ -68,24 +68,24 @@ def cell_facts(row: pd.Series, n_districts: int, threshold: int = 3, lang: str =
     return pd.DataFrame({"": [t(f"fact.{key}", lang) for key in figures], t("heading.value", lang): list(figures.values())})
 
 
-GAP_COLUMNS = ("sentence", "district", "phase", "target_population", "reached", "reach_share", "offers_per_1000",
+GAP_COLUMNS = ("sentence", "district_name", "phase_label", "target_population", "reached", "reach_share", "offers_per_1000",
                "need_rank", "priority_rank")
-DUPLICATE_COLUMNS = ("cluster", "phase", "topic", "name_a", "provider_a", "name_b", "provider_b", "distance_m",
+DUPLICATE_COLUMNS = ("cluster", "phase_label", "topic", "name_a", "provider_a", "name_b", "provider_b", "distance_m",
                      "shared_persons", "overlap")
-TRANSITION_COLUMNS = ("sentence", "district", "reach_from", "reach_to")
+TRANSITION_COLUMNS = ("sentence", "district_name", "reach_from", "reach_to")
 
 
 def gap_table(ws, gaps: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
     """The gaps in words (:func:`dashboard.present.sentences.gaps_in_words`) as a table."""
     labels = phase_labels(ws.life_phases, lang)
-    return headed(gaps.assign(phase=gaps["phase_id"].map(labels)), lang, GAP_COLUMNS)
+    return headed(gaps.assign(phase_label=gaps["phase_id"].map(labels)), lang, GAP_COLUMNS)
 
 
 def duplicate_table(ws, duplicates: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
     """Published duplicate pairs (:func:`dashboard.analysis.coverage.duplicates`) as a table."""
     labels = phase_labels(ws.life_phases, lang)
     return headed(duplicates.assign(topic=duplicates["topic"].map(lambda v: term(v, lang)),
-                                    phase=duplicates["phase_id"].map(labels)), lang, DUPLICATE_COLUMNS)
+                                    phase_label=duplicates["phase_id"].map(labels)), lang, DUPLICATE_COLUMNS)
 
 
 def transition_table(transitions: pd.DataFrame, lang: str = "de") -> pd.DataFrame:

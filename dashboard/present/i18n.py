@@ -243,7 +243,6 @@ TEXT: dict[str, tuple[str, str]] = {
                     "wird gespeichert, bevor alle Zeilen geprüft sind.",
                     "Columns, separators (; or ,) and German numbers (1.234,5) are recognised. Nothing is "
                     "saved before every row has been checked."),
-    "import_unreadable": ("Die Datei kann nicht gelesen werden: {detail}", "The file cannot be read: {detail}"),
     "import_rows": ("{n} Zeilen in {file}; Vorschau der ersten 20:", "{n} rows in {file}; first 20:"),
     "import_columns": ("Spalten zuordnen (\\* = Pflicht)", "Map columns (\\* = required)"),
     "import_x": ("Rechtswert / x", "Easting / x"),
@@ -405,7 +404,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "sectors": ("Bereiche", "Sectors"),
     "category": ("Kategorie", "Category"),
     "categories": ("Kategorien", "Categories"),
-    "audience": ("Zielgruppe", "Audience"),
+    "audience": ("Adressaten", "Audience"),
     "cost_free": ("kostenfrei", "free of charge"),
     "barrier_free": ("barrierefrei", "barrier-free"),
     "languages": ("Sprachen", "Languages"),
@@ -460,6 +459,10 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "crs_missing": (
         "Kein Koordinatenbezugssystem (CRS) angegeben.",
         "No coordinate reference system (CRS) is set.",
+    ),
+    "unknown_crs": (
+        "Koordinatensystem '{crs}' unbekannt; erwartet z. B. EPSG:25832 (UTM 32N) oder EPSG:4326 (Längen-/Breitengrad).",
+        "Unknown coordinate system '{crs}'; expected e.g. EPSG:25832 (UTM 32N) or EPSG:4326 (longitude/latitude).",
     ),
     "crs_not_metric": (
         "Koordinatenbezugssystem {crs} ist nicht metrisch; erwartet z. B. EPSG:25832.",
@@ -669,7 +672,7 @@ TEXT.update({  # formats of the UI language
 })
 
 TEXT.update({  # column headings of tables people read or download (see headed()): 'heading.<column>'
-    "heading.phase": ("Lebensphase", "Life phase"),
+    "heading.phase_label": ("Lebensphase", "Life phase"),
     "heading.persons": ("Personen", "Persons"),
     "heading.share": ("Anteil %", "Share %"),
     "heading.city_share": ("Stadt %", "City %"),
@@ -682,7 +685,7 @@ TEXT.update({  # column headings of tables people read or download (see headed()
     "heading.on_site": ("vor Ort", "on site"),
     "heading.outreach": ("aufsuchend", "outreach"),
     "heading.sentence": ("Befund", "Finding"),
-    "heading.district": ("Sozialraum", "District"),
+    "heading.district_name": ("Sozialraum", "District"),
     "heading.target_population": ("Zielgruppe", "Target population"),
     "heading.reached": ("erreicht", "reached"),
     "heading.reach_share": ("Erreichung", "Reach"),
@@ -769,7 +772,7 @@ TEXT.update({  # the PDF reports (dashboard.present.report): key 'report.<word>'
     "report.data_stand": ("Datenstand", "Data as of"),
     "report.licences": ("Lizenzen", "Licences"),
     "report.city_chain": ("Lebenskette der Stadt", "Life chain of the city"),
-    "report.target": ("Zielgruppe", "Target group"),
+    "report.target": ("Zielgruppe", "Target population"),
     "report.reach": ("Erreichung", "Reach"),
     "report.offers_n": ("Angebote", "Offers"),
     "report.per_1000": ("je 1.000", "per 1,000"),

@@ -25,7 +25,7 @@ from dashboard.present import maps
 from dashboard.present.format import format_count, format_dates, format_number, format_stand
 from dashboard.present.i18n import own_label, phase_labels, t, terms
 
-MEASURES = ("absolute", "share", "density")
+POPULATION_MEASURES = ("absolute", "share", "density")
 
 
 @dataclass(frozen=True)
@@ -63,8 +63,8 @@ def choropleth_values(ws, spec: ChoroplethSpec, tp: TargetPopulation, threshold:
             "reverse": not bool(entry["higher_is_need"]),
             "decimals": 1,
         }
-    if spec.measure not in MEASURES:
-        raise ValueError(f"measure must be one of {MEASURES}, got {spec.measure!r}")
+    if spec.measure not in POPULATION_MEASURES:
+        raise ValueError(f"measure must be one of {POPULATION_MEASURES}, got {spec.measure!r}")
     persons = protect_counts(tp.persons, threshold)[spec.phase]  # as every page publishes it
     if spec.measure == "absolute":
         values, unit, decimals = persons, t("persons", lang), 0

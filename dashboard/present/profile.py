@@ -61,7 +61,7 @@ def render(ws, figures: DistrictFigures, params: C.CoverageParams, *, lang: str 
     labels = phase_labels(ws.life_phases, lang)
     pop = figures.population
     population = pd.DataFrame({
-        "phase_id": pop["phase_id"], "phase": pop["phase_id"].map(labels),
+        "phase_id": pop["phase_id"], "phase_label": pop["phase_id"].map(labels),
         "persons": [format_count(v, threshold, lang) for v in pop["persons"]],
         "persons_value": pop["persons"].to_numpy(),
         "share": [format_number(v, 1, lang) for v in pop["share"]],
@@ -78,11 +78,11 @@ def render(ws, figures: DistrictFigures, params: C.CoverageParams, *, lang: str 
         "arrow": [_arrow(c) for c in ind["change"]],
         "city": [format_number(v, 1, lang) for v in ind["city"]], "unit": ind["unit"], "year": ind["year"],
     })
-    chain = figures.chain.assign(phase=figures.chain["phase_id"].map(labels))[
-        ["phase_id", "phase", "reach_share", "offers", "status"]]
+    chain = figures.chain.assign(phase_label=figures.chain["phase_id"].map(labels))[
+        ["phase_id", "phase_label", "reach_share", "offers", "status"]]
     off = figures.offers
     offers = pd.DataFrame({
-        "phase": off["phase_id"].map(labels), "name": off["name"], "provider": off["provider"],
+        "phase_label": off["phase_id"].map(labels), "name": off["name"], "provider": off["provider"],
         "category": off["category"], "where": np.where(off["outreach"], t("layer_outreach", lang), off["address"]),
     })
     meta = ws.meta

@@ -148,7 +148,7 @@ def _profile_chapter(pdf: _Document, ws, profile: Profile, cov, lang: str, thres
     pdf.image_bytes(charts.to_bytes(fig, "jpeg", dpi=130), 180)
     pdf.h2(w["population"])
     pdf.grid([w["phase"], w["persons"], w["share"], w["city_share"]],
-             profile.population[["phase", "persons", "share", "city_share"]].itertuples(index=False),
+             profile.population[["phase_label", "persons", "share", "city_share"]].itertuples(index=False),
              (70, 35, 35, 35), ("LEFT", "RIGHT", "RIGHT", "RIGHT"))
     pdf.image_bytes(charts.to_bytes(charts.population_chart(profile, lang), "jpeg", dpi=130), 150)
     pdf.h2(w["chain"])
@@ -166,7 +166,7 @@ def _profile_chapter(pdf: _Document, ws, profile: Profile, cov, lang: str, thres
              ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "LEFT"))
     pdf.h2(f"{w['offers']} ({len(profile.offers)})")
     pdf.grid([w["phase"], w["offer"], w["provider"], w["category"], w["where"]],
-             profile.offers[["phase", "name", "provider", "category", "where"]].itertuples(index=False),
+             profile.offers[["phase_label", "name", "provider", "category", "where"]].itertuples(index=False),
              (34, 46, 40, 26, 34))
     pdf.h2(w["centres"])
     pdf.para(", ".join(profile.family_centres) or w["none"])

@@ -34,7 +34,7 @@ def gap_sentences(gaps: pd.DataFrame, ws, params: C.CoverageParams, lang: str = 
     out = []
     for row in gaps.itertuples():  # a short list: one sentence per gap found
         group, offer = words[row.phase_id]
-        common = {"district": row.district, "group": group, "offer": offer, "dist": dist, "rank": row.need_rank,
+        common = {"district": row.district_name, "group": group, "offer": offer, "dist": dist, "rank": row.need_rank,
                   "n": n, "total": format_count(row.target_population, threshold, lang)}
         if pd.isna(row.reach_share):  # the count reached is withheld: say what is known, no share
             out.append(t("gap_sentence_withheld", lang, limit=percent(params.min_reach), **common))
@@ -49,7 +49,7 @@ def gap_sentences(gaps: pd.DataFrame, ws, params: C.CoverageParams, lang: str = 
 def transition_sentences(transitions: pd.DataFrame, ws, lang: str = "de") -> list[str]:
     """One sentence per row of :func:`dashboard.analysis.coverage.broken_transitions`."""
     labels = phase_labels(ws.life_phases, lang)
-    return [t("transition_sentence", lang, district=row.district, before=labels[row.from_phase],
+    return [t("transition_sentence", lang, district=row.district_name, before=labels[row.from_phase],
               after=labels[row.to_phase], a=percent(row.reach_from), b=percent(row.reach_to))
             for row in transitions.itertuples()]
 

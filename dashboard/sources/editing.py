@@ -23,7 +23,8 @@ from dashboard.model import schema
 from dashboard.model.problems import ProblemError, problem
 from dashboard.model.workspace import Workspace, read_workspace, write_workspace
 
-LAYERS = {"offers": "offer_id", "family_centres": "centre_id", "partners": "partner_id"}
+ID_COLUMNS = {"offers": "offer_id", "family_centres": "centre_id", "partners": "partner_id"}
+"""The layers people edit and import into, with the column holding each record's id."""
 STALE_AFTER_DAYS = 548  # about 18 months
 GEOMETRY_TOLERANCE_M = 0.5  # metres: a position moved less than this (e.g. WGS84 rounded to 6 decimals) is unchanged
 
@@ -88,7 +89,7 @@ def may_edit_offers_of(role: str, organisation: str | None, partner_id: str | No
 def version_of(ws: Workspace, layer: str, record_id: str) -> int:
     """The current version of a record (1 for records never edited)."""
     frame = getattr(ws, layer)
-    row = frame[frame[LAYERS[layer]] == record_id]
+    row = frame[frame[ID_COLUMNS[layer]] == record_id]
     if row.empty:
         raise EditError(layer, record_id, "unknown_record", record=record_id)
     value = row["version"].iloc[0] if "version" in row else None
@@ -184,13 +185,13 @@ def changed_fields(shown: dict, submitted: dict, tolerance_m: float = GEOMETRY_T
 
 def _apply(path: Path, layer: str, record_id: str | None, changes: dict, *, user: str, role: str,
            organisation: str | None, expected_version: int | None, action: str, today: date | None = None):
-    if layer not in LAYERS:
-        raise ValueError(f"layer must be one of {tuple(LAYERS)}")  # a programming error, not the user's
+    if layer not in ID_COLUMNS:
+        raise ValueError(f"layer must be one of {tuple(ID_COLUMNS)}")  # a programming error, not the user's
     path = Path(path)
     with _locked(path):
         ws = read_workspace(path)
         frame = getattr(ws, layer).copy()
-        id_col = LAYERS[layer]
+        id_col = ID_COLUMNS[layer]
         if action == "add":
             record_id = record_id or f"{id_col[0].upper()}{uuid.uuid4().hex[:8]}"
             if (frame[id_col] == record_id).any():

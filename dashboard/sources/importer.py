@@ -18,12 +18,13 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 
 from dashboard.model import schema
-from dashboard.model.problems import Problem, ProblemError, problem
+from dashboard.model.problems import Problem, ProblemError, Problems, problem
 from dashboard.model.workspace import Workspace, read_workspace, validate_workspace, write_workspace
-from dashboard.sources.editing import LAYERS, _locked
-from dashboard.sources.recipe import to_number
+from dashboard.sources.editing import ID_COLUMNS, _locked
+from dashboard.sources.tables import assemble_fields, decode, read_delimited, sniff_separator, to_number
 
 MAX_ROWS = 20_000  # data rows
 MAX_BYTES = 20_000_000  # the uploaded file (20 MB)
@@ -57,23 +58,10 @@ def read_upload(name: str, data: bytes) -> pd.DataFrame:
     return _read_csv(file, data)
 
 
-def _decode(file: str, data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(data) > 1 and data[:200].count(b"\x00") > len(data[:200]) // 4):
-        encodings = ["utf-16"] if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ["utf-16-le", "utf-16-be"]
-    else:
-        encodings = ["utf-8-sig", "cp1252"]
-    for encoding in encodings:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" not in text:
-            return text
-    raise UploadRejected(file, "upload_encoding")
-
-
 def _read_csv(file: str, data: bytes) -> pd.DataFrame:
-    text = _decode(file, data)
+    text = decode(data)
+    if text is None:
+        raise UploadRejected(file, "upload_encoding")
     lines = text.splitlines()
     while lines and not lines[-1].strip():
         lines.pop()
@@ -81,14 +69,13 @@ def _read_csv(file: str, data: bytes) -> pd.DataFrame:
         raise UploadRejected(file, "upload_empty")
     if len(lines) - 1 > MAX_ROWS:
         raise UploadRejected(file, "upload_too_many_rows", limit=MAX_ROWS)
-    separator = max((";", ",", "\t"), key=lines[0].count)
+    separator = sniff_separator(lines[0])
     if lines[0].count(separator) + 1 > MAX_COLUMNS:
         raise UploadRejected(file, "upload_too_many_columns", n=lines[0].count(separator) + 1, limit=MAX_COLUMNS)
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False)
+        return read_delimited(text, separator)
     except (ValueError, pd.errors.ParserError) as exc:
         raise UploadRejected(file, "upload_unreadable", detail=str(exc).splitlines()[0][:200]) from exc
-    return frame.loc[:, [c for c in frame.columns if not str(c).startswith("Unnamed")]]
 
 
 def _read_xlsx(file: str, data: bytes) -> pd.DataFrame:
@@ -172,44 +159,35 @@ def prepare_import(ws: Workspace, table: pd.DataFrame, plan: ImportPlan, file: s
 
     Problems come from reading the file (coordinates, unmapped values) and from validating
     the workspace with the new records appended (ids, vocabularies, locations, …)."""
-    if plan.layer not in LAYERS:
-        raise ValueError(f"layer must be one of {tuple(LAYERS)}")
-    problems: list[Problem] = []
-    n = len(table)
-    data = {}
-    for target, source in plan.columns.items():
-        if source:
-            data[target] = table[source].fillna("").astype(str).str.strip().replace("", None)
-    for target, value in plan.constants.items():
-        data[target] = [value] * n
-    for target, mapping in plan.value_maps.items():
-        source = plan.columns.get(target)
-        if not source:
-            continue
-        mapped = []
-        for k, raw in enumerate(table[source].fillna("").astype(str).str.strip()):
-            hit = mapping.get(raw)
-            if hit is None or hit == [] or hit == "":
-                problems.append(Problem(file, None, k + 2, source, "unmapped_value", {"value": raw}))
-            mapped.append(";".join(hit) if isinstance(hit, (list, tuple)) else hit)
-        data[target] = mapped
-    for column in schema.LAYERS[plan.layer].columns:
-        if column.name not in data and column.nullable:
-            data[column.name] = [None] * n
+    if plan.layer not in ID_COLUMNS:
+        raise ValueError(f"layer must be one of {tuple(ID_COLUMNS)}")  # a programming error, not bad input
+    problems = Problems(file)
+    rows = np.arange(len(table)) + 2  # spreadsheet row numbers (header is row 1)
+    value_maps = {target: {"column": plan.columns[target], "values": mapping}
+                  for target, mapping in plan.value_maps.items() if plan.columns.get(target)}
+    data = assemble_fields(table, plan.layer, file=file, rows=rows, problems=problems,
+                           columns={target: source for target, source in plan.columns.items() if source},
+                           constants=plan.constants, value_maps=value_maps)
     if plan.address:
         points = _geocoded_points(ws, table, plan.address, file, problems)
         if not plan.columns.get("address"):
             data["address"] = table[plan.address].fillna("").astype(str).str.strip().replace("", None)
         new = gpd.GeoDataFrame(pd.DataFrame(data), geometry=points, crs=ws.crs)
     else:
+        try:
+            crs = pyproj.CRS.from_user_input(plan.crs)
+        except pyproj.exceptions.CRSError:
+            problems.add("unknown_crs", field="crs", crs=str(plan.crs)[:60])
+            return None, list(problems)
         x, bad_x = to_number(table[plan.x], decimal=plan.decimal, thousands=None, missing=("",))
         y, bad_y = to_number(table[plan.y], decimal=plan.decimal, thousands=None, missing=("",))
         for k in np.flatnonzero(bad_x | bad_y | x.isna().to_numpy() | y.isna().to_numpy()):
-            problems.append(Problem(file, None, int(k + 2), f"{plan.x}/{plan.y}", "not_a_number",
-                                    {"value": f"{table[plan.x].iat[k]} / {table[plan.y].iat[k]}"}))
-        points = gpd.GeoSeries(gpd.points_from_xy(x, y), crs=plan.crs)
+            problems.add("not_a_number", row=int(rows[k]), field=f"{plan.x}/{plan.y}",
+                         value=f"{table[plan.x].iat[k]} / {table[plan.y].iat[k]}")
+        points = gpd.GeoSeries(gpd.points_from_xy(x, y), crs=crs)
         points[x.isna() | y.isna()] = None
-        new = gpd.GeoDataFrame(pd.DataFrame(data), geometry=points.to_numpy(), crs=plan.crs).to_crs(ws.crs)
+        new = gpd.GeoDataFrame(pd.DataFrame(data), geometry=points.to_numpy(), crs=crs).to_crs(ws.crs)
+    problems = list(problems)
     if problems:
         return new, problems
     merged = _merged(ws, plan.layer, new)
@@ -224,18 +202,18 @@ def prepare_import(ws: Workspace, table: pd.DataFrame, plan: ImportPlan, file: s
     return new, problems
 
 
-def _geocoded_points(ws: Workspace, table: pd.DataFrame, column: str, file: str, problems: list):
+def _geocoded_points(ws: Workspace, table: pd.DataFrame, column: str, file: str, problems: Problems):
     """Points for the address column, matched against the workspace's address directory;
     a problem for every row not found or ambiguous."""
     from dashboard.sources.geocode import address_index, failed_rows, geocode_texts
 
     texts = table[column].fillna("").astype(str).str.strip()
     if len(ws.addresses) == 0:
-        problems.append(Problem(file, None, None, column, "no_address_directory"))
+        problems.add("no_address_directory", field=column)
         return [None] * len(table)
     found = geocode_texts(address_index(ws.addresses), texts.tolist())
     for k, code, candidates in failed_rows(found):
-        problems.append(Problem(file, None, k + 2, column, code, {"address": texts.iat[k], "n": candidates}))
+        problems.add(code, row=k + 2, field=column, address=texts.iat[k], n=candidates)
     points = gpd.points_from_xy(found["x"], found["y"])
     points[found["x"].isna().to_numpy()] = None
     return points
@@ -260,7 +238,7 @@ def commit_import(path: str | Path, table: pd.DataFrame, plan: ImportPlan, file:
         if problems:
             raise WorkspaceError(problems)
         at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        id_col = LAYERS[plan.layer]
+        id_col = ID_COLUMNS[plan.layer]
         history = pd.DataFrame({"change_id": [uuid.uuid4().hex for _ in range(len(new))], "at": at, "user": user,
                                 "layer": plan.layer, "record_id": new[id_col].astype(str).to_numpy(),
                                 "action": "import", "field": None, "old": None, "new": file})

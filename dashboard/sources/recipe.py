@@ -29,9 +29,7 @@ from dashboard.model import schema
 from dashboard.model.life_phases import default_life_phases
 from dashboard.model.problems import Problem, Problems, WorkspaceError
 from dashboard.model.workspace import Workspace, write_workspace
-
-DEFAULT_MISSING = ("-", ".", "x", "X", "-1", "-9", "")
-
+from dashboard.sources.tables import DEFAULT_MISSING, assemble_fields, read_table, to_number
 
 
 @dataclass
@@ -42,57 +40,6 @@ class BuildReport:
     rows: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
     matches: list = field(default_factory=list)
-
-
-def read_table(path: Path, *, separator: str | None = None, sheet=0, encoding: str | None = None) -> pd.DataFrame:
-    """A CSV or XLSX source as text columns (numbers are parsed later, per column)."""
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-        return pd.read_excel(path, sheet_name=sheet, dtype=str)
-    raw = path.read_bytes()
-    text = None
-    for enc in ([encoding] if encoding else ["utf-8-sig", "cp1252"]):
-        try:
-            text = raw.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    if text is None:
-        raise ValueError("text encoding not recognised (UTF-8 or Windows-1252 expected)")
-    if separator is None:
-        head = text.splitlines()[0] if text else ""
-        separator = max((";", ",", "\t"), key=head.count)
-    import io
-
-    frame = pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False)
-    return frame.loc[:, [c for c in frame.columns if not str(c).startswith("Unnamed")]]
-
-
-def to_number(series: pd.Series, *, decimal: str = ",", thousands: str | None = ".",
-              missing=DEFAULT_MISSING) -> tuple[pd.Series, np.ndarray]:
-    """German-formatted text → float; secrecy markers → NaN. Returns (numbers, unreadable mask)."""
-    text = series.astype(str).str.strip()
-    withheld = text.isin(list(missing)) | series.isna()
-    clean = text
-    if decimal == ",":
-        if thousands:
-            clean = clean.str.replace(thousands, "", regex=False)
-        clean = clean.str.replace(",", ".", regex=False)
-    elif thousands:
-        clean = clean.str.replace(thousands, "", regex=False)
-    numbers = pd.to_numeric(clean.where(~withheld), errors="coerce")
-    bad = (numbers.isna() & ~withheld).to_numpy()
-    numeric_markers = [float(m) for m in missing if _is_number(m)]
-    if numeric_markers:  # '-9.0' is the marker '-9' too
-        numbers = numbers.mask(numbers.isin(numeric_markers))
-    return numbers.astype(float), bad
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _read_source(path: Path, spec: dict, problems, report: BuildReport | None = None) -> pd.DataFrame | None:
@@ -265,43 +212,8 @@ def _points(kind: str, recipe, base, problems, report, crs) -> gpd.GeoDataFrame 
     if table is None:
         return None
     rows = np.arange(len(table)) + 2  # spreadsheet row numbers (header is row 1)
-    out = {}
-    for target, source in spec.get("columns", {}).items():
-        sources = source if isinstance(source, list) else [source]
-        absent = [s for s in sources if s not in table.columns]
-        for s in absent:
-            problems.add("source_column", file=path, field=target, column=s)
-        if absent:
-            continue
-        parts = [table[s].fillna("").astype(str).str.strip() for s in sources]
-        joined = parts[0]
-        for part in parts[1:]:
-            joined = joined.str.cat(part, sep=" ").str.strip()
-        out[target] = joined.where(joined != "", None)
-    for target, value in spec.get("constants", {}).items():
-        out[target] = [value] * len(table)
-    for target, mapping in spec.get("map", {}).items():
-        column = mapping.get("column")
-        if column not in table.columns:
-            problems.add("source_column", file=path, field=target, column=column)
-            continue
-        values = mapping.get("values", {})
-        default = mapping.get("default")
-        mapped = []
-        for k, raw in enumerate(table[column].fillna("").astype(str).str.strip()):
-            hit = values.get(raw, default)
-            if hit is None:
-                problems.add("unmapped_value", file=path, row=int(rows[k]), field=column, value=raw)
-            mapped.append(";".join(hit) if isinstance(hit, list) else hit)
-        out[target] = mapped
-    for target, value in spec.get("defaults", {}).items():  # where the source leaves a field empty
-        if target in out:
-            out[target] = [value if v is None or pd.isna(v) or v == "" else v for v in out[target]]
-        else:
-            out[target] = [value] * len(table)
-    for column in schema.LAYERS[kind].columns:  # optional fields the sources do not have
-        if column.name not in out and column.nullable:
-            out[column.name] = [None] * len(table)
+    out = assemble_fields(table, kind, file=path, rows=rows, problems=problems, columns=spec.get("columns", {}),
+                          constants=spec.get("constants"), value_maps=spec.get("map"), defaults=spec.get("defaults"))
     if spec.get("geocode"):
         return _geocoded(kind, spec, table, out, rows, recipe, base, path, problems, report, crs)
     x, bad_x = to_number(table[spec["x"]], decimal=spec.get("decimal", ","), thousands=spec.get("thousands"),
