@@ -121,8 +121,8 @@ def _build(args) -> int:
     report = build(args.recipe, args.out)
     for name, rows in report.rows.items():
         print(f"read {rows} rows from {name}")
-    for note in report.notes:
-        print(note)
+    for code, figures in report.notes:
+        print(t(f"build_note.{code}", "en", **figures))
     for matches in report.matches:
         for row in matches.itertuples():
             print(f"{row.file}, row {row.row}: {row.address}: {t(f'match_status.{row.status}', 'en')}")

@@ -93,3 +93,15 @@ def test_lotse_and_networks_commands(tmp_path, demo_ws):
     nets = subprocess.run([sys.executable, "-m", "dashboard", "networks", str(DEMO)], cwd=ROOT,
                           capture_output=True, text=True)
     assert nets.returncode == 0 and "cross-sector" in nets.stdout and "partners in no network" in nets.stdout
+
+
+def test_build_says_what_it_did(tmp_path):
+    import pytest
+    from conftest import SHARED
+
+    if not (SHARED / "arnsberg").exists():
+        pytest.skip("shared open data not available")
+    result = cli("build", str(ROOT / "tests" / "recipes" / "arnsberg_1km.toml"), "--out", str(tmp_path / "a.gpkg"))
+    assert result.returncode == 0, result.stderr
+    assert "population: " in result.stdout and " with withheld values" in result.stdout
+    assert "wrote workspace to" in result.stdout

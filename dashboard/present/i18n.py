@@ -666,6 +666,15 @@ TEXT.update({  # words of charts and the network diagram
     "chart.colour_by.legal_domain": ("Rechtskreis", "Legal domain"),
 })
 
+TEXT.update({  # what a build did (dashboard.sources.recipe.BuildReport.notes: (code, figures))
+    "build_note.population_cells": ("Bevölkerung: {cells} Zellen, davon {withheld} mit geheim gehaltenen Werten",
+                                    "population: {cells} cells, {withheld} with withheld values"),
+    "build_note.addresses_matched": ("{layer}: {matched} von {rows} Adressen gefunden ({without_suffix} ohne "
+                                     "Hausnummernzusatz)",
+                                     "{layer}: {matched} of {rows} addresses matched ({without_suffix} without "
+                                     "house-number suffix)"),
+})
+
 TEXT.update({  # formats of the UI language
     "date_format": ("%d.%m.%Y", "%Y-%m-%d"),
     "date_widget_format": ("DD.MM.YYYY", "YYYY-MM-DD"),

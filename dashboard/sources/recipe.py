@@ -34,7 +34,8 @@ from dashboard.sources.tables import DEFAULT_MISSING, assemble_fields, read_tabl
 
 @dataclass
 class BuildReport:
-    """What the build did: rows read per source, notes (e.g. withheld values) and the
+    """What the build did: rows read per source, notes as (code, figures) – worded by
+    ``build_note.<code>`` of the translation source – (e.g. withheld values) and the
     geocoding match report (every row not matched exactly)."""
 
     rows: dict = field(default_factory=dict)
@@ -197,8 +198,8 @@ def _population(recipe, base, problems, report, crs):
     cells = gpd.GeoDataFrame(frame, geometry=polygons.to_numpy(), crs=polygons.crs).to_crs(crs)
     age_bands = pd.DataFrame([(n, lo, None if hi is None else float(hi)) for n, lo, hi in band_rows],
                              columns=["column", "age_from", "age_to"])
-    report.notes.append(f"population: {len(cells)} cells, {int(np.isnan(cells[list(bands)].to_numpy(float)).any(axis=1).sum())}"
-                        " with withheld values")
+    report.notes.append(("population_cells", {
+        "cells": len(cells), "withheld": int(np.isnan(cells[list(bands)].to_numpy(float)).any(axis=1).sum())}))
     return cells, age_bands
 
 
@@ -303,9 +304,9 @@ def _geocoded(kind, spec, table, out, rows, recipe, base, path, problems, report
     given = [c for c in needed]
     matches = match_report(result, table, path.name, columns=given)
     report.matches.append(matches)
-    report.notes.append(f"{kind}: {int(result['status'].str.startswith('matched').sum())} of {len(result)} "
-                        f"addresses matched ({int((result['status'] == 'matched_without_suffix').sum())} "
-                        "without house-number suffix)")
+    report.notes.append(("addresses_matched", {
+        "layer": kind, "matched": int(result["status"].str.startswith("matched").sum()), "rows": len(result),
+        "without_suffix": int((result["status"] == "matched_without_suffix").sum())}))
     shown = table[given].astype(str).agg(" ".join, axis=1)
     for k, code, candidates in failed_rows(result):
         problems.add(code, file=path, row=int(rows[k]), field=", ".join(given), address=shown.iat[k], n=candidates)
