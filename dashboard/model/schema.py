@@ -83,6 +83,16 @@ class Layer:
 
 
 C = Column
+# The columns every editable layer (offers, family centres, partners) ends with: public and
+# personal contact data, and the record's state (retired, version) kept by editing.
+CONTACT_AND_RECORD = (
+    C("contact_public", required=False, nullable=True),
+    C("contact_person", required=False, nullable=True),
+    C("contact_email", required=False, nullable=True),
+    C("contact_phone", required=False, nullable=True),
+    C("retired", "bool", required=False, nullable=True),
+    C("version", "int", required=False, nullable=True),
+)
 LAYERS: dict[str, Layer] = {
     layer.name: layer
     for layer in (
@@ -168,12 +178,7 @@ LAYERS: dict[str, Layer] = {
                 C("last_updated", "date"),
                 C("address", nullable=True),
                 C("description", required=False, nullable=True),
-                C("contact_public", required=False, nullable=True),
-                C("contact_person", required=False, nullable=True),
-                C("contact_email", required=False, nullable=True),
-                C("contact_phone", required=False, nullable=True),
-                C("retired", "bool", required=False, nullable=True),
-                C("version", "int", required=False, nullable=True),
+                *CONTACT_AND_RECORD,
             ),
             geometry="Point",
             id_column="offer_id",
@@ -187,12 +192,7 @@ LAYERS: dict[str, Layer] = {
                 C("provider"),
                 C("address", nullable=True),
                 C("life_phases", "list", required=False, nullable=True, vocab="life_phases"),
-                C("contact_public", required=False, nullable=True),
-                C("contact_person", required=False, nullable=True),
-                C("contact_email", required=False, nullable=True),
-                C("contact_phone", required=False, nullable=True),
-                C("retired", "bool", required=False, nullable=True),
-                C("version", "int", required=False, nullable=True),
+                *CONTACT_AND_RECORD,
             ),
             geometry="Point",
             id_column="centre_id",
@@ -206,12 +206,7 @@ LAYERS: dict[str, Layer] = {
                 C("sector", vocab="sectors"),
                 C("legal_domain", vocab="legal_domains"),
                 C("address", nullable=True),
-                C("contact_public", required=False, nullable=True),
-                C("contact_person", required=False, nullable=True),
-                C("contact_email", required=False, nullable=True),
-                C("contact_phone", required=False, nullable=True),
-                C("retired", "bool", required=False, nullable=True),
-                C("version", "int", required=False, nullable=True),
+                *CONTACT_AND_RECORD,
             ),
             geometry="Point",
             id_column="partner_id",
