@@ -341,3 +341,22 @@ def test_partner_view_draws_catchments(page, app_url, demo_ws):
     page.wait_for_selector("text=Zielgruppe im Einzugsbereich", timeout=30_000)
     page.screenshot(path=str(ARTIFACTS / "partner_view.png"), full_page=True)
     assert page.watch.external == [] and page.watch.console_errors == [], page.watch.console_errors
+
+
+def test_language_switch_keeps_what_the_planner_chose(page, app_url):
+    """A choice shown in words (here the chain page's measure) survives the switch to English:
+    Streamlit sends a select box's value as its label, which changes with the language."""
+    page.goto(app_url)
+    page.get_by_role("link", name="Lebenskette").first.click()
+    page.wait_for_selector("h3:has-text('Altstadt · Frühe Kindheit')", timeout=30_000)
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Kennzahl")
+    box.click()
+    rerun(page, lambda: page.get_by_role("option", name="Angebote (Anzahl)").click())
+    assert box.locator("input").input_value() == "Angebote (Anzahl)"
+    assert "measure=offers" in page.url
+    rerun(page, lambda: page.get_by_text("English").click())
+    page.wait_for_selector("h1:has-text('Life chain')", timeout=30_000)
+    app_idle(page)
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Measure")
+    assert box.locator("input").input_value() == "Offers (count)"
+    assert "measure=offers" in page.url

@@ -65,12 +65,34 @@ def meta(ws: Workspace, key: str) -> str:
     return i18n.meta_text(ws.meta, key, lang())
 
 
+def _keep_choices() -> None:
+    """On a language switch: hand every keyed choice back to Streamlit as set by the app.
+
+    The browser sends a select box's or radio's value as its *label*; after the switch that
+    label (in the old language) matches no option, and the widget would fall back to its
+    default or keep showing the old word. A value set through ``st.session_state`` wins over
+    the browser's and is sent back with its new label. Buttons, uploads and table
+    selections (bool, file, dict values) cannot be set this way and do not need it."""
+    from datetime import date
+
+    for key, value in list(st.session_state.items()):
+        if key == "lang_widget" or not isinstance(key, str) or key.startswith(("_", "$$", "FormSubmitter")):
+            continue
+        if isinstance(value, bool) or not isinstance(value, (str, int, float, list, tuple, date)):
+            continue
+        try:
+            st.session_state[key] = value
+        except Exception:  # noqa: BLE001 - a widget whose value the app may not set: leave it to Streamlit
+            pass
+
+
 def language_selector() -> str:
-    """Sidebar switch Deutsch/English, kept in the URL (?lang=en)."""
+    """Sidebar switch Deutsch/English, kept in the URL (?lang=en); what the planner chose on
+    the page stays chosen (see :func:`_keep_choices`)."""
     current = lang()
     choice = st.sidebar.radio(
         "Sprache / Language", list(i18n.LANGUAGES), index=list(i18n.LANGUAGES).index(current),
-        format_func=i18n.LANGUAGES.get, horizontal=True, key="lang_widget",
+        format_func=i18n.LANGUAGES.get, horizontal=True, key="lang_widget", on_change=_keep_choices,
     )
     st.session_state[LANG_KEY] = choice
     if choice != "de":
