@@ -8,6 +8,7 @@ from dashboard.app.state import t
 from dashboard.model.accounts import load_accounts, sign_in
 from dashboard.model.problems import ProblemError
 from dashboard.present import problems
+from dashboard.present.format import md
 
 cfg = state.settings()
 st.title(t("page_account"))
@@ -17,7 +18,7 @@ if cfg.accounts is None and not sso:
     st.stop()
 
 if st.session_state.get("user"):
-    st.success(t("signed_in_as", name=st.session_state["user"], role=t(f"role_{session.role()}")))
+    st.success(t("signed_in_as", name=md(st.session_state["user"]), role=t(f"role_{session.role()}")))
     if st.button(t("sign_out"), key="sign_out"):
         was_sso = st.session_state.get("auth") == "sso"
         for key in ("user", "role", "organisation", "auth"):
@@ -36,7 +37,7 @@ if cfg.accounts is None or (sso and not cfg.accounts.exists()):
 try:
     accounts = load_accounts(cfg.accounts)
 except ProblemError as exc:
-    st.error(t("accounts_error", detail=problems.message(exc.problem, state.lang())))
+    st.error(t("accounts_error", detail=md(problems.message(exc.problem, state.lang()))))
     st.stop()
 if not accounts:
     st.stop()

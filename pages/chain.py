@@ -1,7 +1,6 @@
 """Lebenskette: heat matrix districts × life phases; a cell opens its offers on a small map
 and the numbers behind it."""
 
-import html
 
 import streamlit as st
 
@@ -9,7 +8,7 @@ from dashboard.analysis import coverage as C
 from dashboard.app import cache, session, state, widgets
 from dashboard.app.state import t
 from dashboard.present import district_tables, maps, mapview, sentences
-from dashboard.present.format import format_number
+from dashboard.present.format import format_number, md
 from dashboard.present.i18n import phase_labels
 
 ws = cache.workspace()
@@ -63,7 +62,7 @@ c1, c2 = st.columns(2)
 c1.selectbox(t("district"), district_ids, key="chain_district", format_func=names.get)
 c2.selectbox(t("phase"), phases, key="chain_phase", format_func=labels.get)
 focus, phase = st.session_state["chain_district"], st.session_state["chain_phase"]
-st.subheader(f"{names[focus]} · {labels[phase]}")
+st.subheader(md(f"{names[focus]} · {labels[phase]}"))
 left, right = st.columns([3, 2], gap="medium")
 with right:
     st.markdown(f"**{t('numbers_behind')}**")
@@ -76,7 +75,7 @@ with right:
     if here.empty:
         st.caption(t("no_transitions"))
     for sentence in here["sentence"]:
-        st.markdown(f"- {html.escape(sentence)}")
+        st.markdown(f"- {md(sentence)}")
 
 with left:
     mine = cache.offers_serving(ws, focus, phase)

@@ -13,6 +13,7 @@ from dashboard.app.state import t, term
 from dashboard.model import schema
 from dashboard.model.workspace import WorkspaceError
 from dashboard.present import export, problems
+from dashboard.present.format import md
 from dashboard.present.i18n import phase_labels
 from dashboard.sources import editing
 
@@ -126,7 +127,7 @@ def attempt(change, done_message: str) -> None:
         st.error(t("edit_invalid"))
         st.code(problems.report(exc.problems, lang), language=None)
     except editing.EditError as exc:
-        st.error(problems.text(exc.problem, lang))
+        st.error(md(problems.text(exc.problem, lang)))
     else:
         st.session_state.pop("_edit_opened", None)
         st.session_state["_edit_message"] = done_message

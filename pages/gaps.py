@@ -1,7 +1,6 @@
 """Lücken & Parallelstrukturen: ranked gaps, duplicate offers and broken transitions, with a
 map, adjustable thresholds and CSV/XLSX downloads."""
 
-import html
 
 import streamlit as st
 
@@ -11,7 +10,7 @@ from dashboard.app.state import t
 from dashboard.model.life_phases import phase_priority
 from dashboard.present import district_tables, maps, mapview, sentences
 from dashboard.present.export import to_csv, to_xlsx
-from dashboard.present.format import format_number
+from dashboard.present.format import format_number, md
 from dashboard.present.i18n import phase_labels
 
 ws = cache.workspace()
@@ -55,9 +54,9 @@ with left:
     with tab_gaps:
         st.markdown(t("n_gaps", n=len(gaps)))
         first = [labels[p] for p, level in phase_priority(ws.life_phases).items() if level == 1 and p in labels]
-        st.caption(t("gap_rank_rule", phases=", ".join(first)))
+        st.caption(t("gap_rank_rule", phases=md(", ".join(first))))
         if len(gaps):
-            st.markdown("\n".join(f"{i}. {html.escape(s)}" for i, s in enumerate(gaps["sentence"].head(10), 1)))
+            st.markdown("\n".join(f"{i}. {md(s)}" for i, s in enumerate(gaps["sentence"].head(10), 1)))
         st.dataframe(gap_view, hide_index=True, width="stretch", column_config={
             heading["reach_share"]: percent, heading["offers_per_1000"]: number,
             heading["target_population"]: number, heading["reached"]: number})

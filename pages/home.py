@@ -1,11 +1,11 @@
 """Landing page: what is loaded, and where to go."""
 
-import html
 
 import streamlit as st
 
 from dashboard.app import cache, state, widgets
 from dashboard.app.state import t
+from dashboard.present.format import html_text, md
 from dashboard.present.i18n import phase_labels
 
 ws = cache.workspace()
@@ -19,13 +19,13 @@ widgets.fictional_banner(ws)
 st.subheader(t("loaded_workspace"))
 left, right = st.columns(2)
 left.markdown(
-    f"**{t('municipality')}:** {html.escape(state.meta(ws, 'municipality_name'))}  \n"
-    f"**{t('ags')}:** {html.escape(str(meta.get('ags', '')))}  \n"
-    f"**{t('data_stand')}:** {html.escape(str(meta.get('data_stand', '')))}"
+    f"**{t('municipality')}:** {md(state.meta(ws, 'municipality_name'))}  \n"
+    f"**{t('ags')}:** {md(str(meta.get('ags', '')))}  \n"
+    f"**{t('data_stand')}:** {md(str(meta.get('data_stand', '')))}"
 )
 right.markdown(
     f"**{t('file')}:** `{ws.path.name if ws.path else '–'}`  \n"
-    f"**{t('crs')}:** {html.escape(ws.crs.to_string())}"
+    f"**{t('crs')}:** {md(ws.crs.to_string())}"
 )
 
 counts = ws.counts()
@@ -45,7 +45,7 @@ labels = phase_labels(ws.life_phases, lang)
 colours = dict(zip(ws.life_phases["phase_id"], ws.life_phases["colour"]))
 strip = "".join(
     f'<span style="display:inline-block;margin:2px;padding:4px 8px;border-radius:4px;'
-    f'border-left:8px solid {html.escape(colours[pid])};background:#f3f3f3">{html.escape(label)}</span>'
+    f'border-left:8px solid {html_text(colours[pid])};background:#f3f3f3">{html_text(label)}</span>'
     for pid, label in labels.items()
 )
 st.markdown(strip, unsafe_allow_html=True)
@@ -57,6 +57,6 @@ for name, label in (("map", "goto_map"), ("chain", "goto_chain"), ("gaps", "goto
     st.page_link(state.page_file(name), label=t(label), icon=state.PAGES[name])
 
 st.caption(
-    f"{t('sources')}: {html.escape(state.meta(ws, 'sources'))} · "
-    f"{t('licences')}: {html.escape(state.meta(ws, 'licences'))}"
+    f"{t('sources')}: {md(state.meta(ws, 'sources'))} · "
+    f"{t('licences')}: {md(state.meta(ws, 'licences'))}"
 )

@@ -1,7 +1,6 @@
 """Import-Assistent: upload a CSV/XLSX of offers, Familienzentren or partners, map its columns
 and words, check every row, then take over all rows or none."""
 
-import html
 
 import streamlit as st
 
@@ -10,6 +9,7 @@ from dashboard.app.state import t, term
 from dashboard.model import schema
 from dashboard.model.workspace import WorkspaceError
 from dashboard.present import problems
+from dashboard.present.format import md
 from dashboard.present.i18n import phase_labels
 from dashboard.sources.editing import ID_COLUMNS
 from dashboard.sources.importer import ImportPlan, UploadRejected, commit_import, prepare_import, read_upload
@@ -31,9 +31,9 @@ data = upload.getvalue()
 try:
     table = read_upload(upload.name, data)
 except UploadRejected as exc:
-    st.error(problems.message(exc.problem, lang))
+    st.error(md(problems.message(exc.problem, lang)))
     st.stop()
-st.markdown(t("import_rows", n=len(table), file=html.escape(upload.name)))
+st.markdown(t("import_rows", n=len(table), file=md(upload.name)))
 st.dataframe(table.head(20), hide_index=True, width="stretch")
 
 layer = st.selectbox(t("edit_layer"), list(ID_COLUMNS), key="imp_layer", format_func=lambda k: t(
@@ -91,7 +91,7 @@ if layer == "offers":
         mapping = {}
         for word in sorted(set(table[columns["life_phases"]].fillna("").astype(str).str.strip())):
             known = [p for p in word.split(";") if p in labels]
-            mapping[word] = st.multiselect(f"„{word}“", list(labels), default=known, format_func=labels.get,
+            mapping[word] = st.multiselect(f"„{md(word)}“", list(labels), default=known, format_func=labels.get,
                                            key=f"imp_map_{word}", select_all=False, placeholder=t("choose"))
         value_maps["life_phases"] = mapping
 plan = ImportPlan(layer=layer, columns=columns, x=x, y=y, crs=crs.strip() or schema.DEFAULT_CRS,

@@ -12,6 +12,7 @@ from dashboard.app import cache, session, state, widgets
 from dashboard.app.state import t, term
 from dashboard.model import schema
 from dashboard.present import mapview, report
+from dashboard.present.format import md
 from dashboard.present.i18n import who_label
 
 ws = cache.workspace()
@@ -29,7 +30,7 @@ with left:
     older = st.checkbox(t("lotse_older"), key="lotse_older")
     ages, bad = parse_ages(ages_text)
     if bad:
-        st.error(t("lotse_bad_age", values=", ".join(f"„{b}“" for b in bad)))
+        st.error(t("lotse_bad_age", values=md(", ".join(f"„{b}“" for b in bad))))
     situation = FamilySituation(pregnant=pregnant, child_ages=ages, parents=parents, older_relatives=older)
 
     st.markdown(f"**{t('lotse_filters')}**")

@@ -10,6 +10,7 @@ from dashboard.analysis.indicators import indicator_years
 from dashboard.app import cache, session, state, widgets
 from dashboard.app.state import t, term
 from dashboard.present import charts, classify, district_tables, export, maps, mapview
+from dashboard.present.format import md
 from dashboard.present.i18n import own_label, phase_labels
 
 ws = cache.workspace()
@@ -191,10 +192,10 @@ with right:
     if not focus:
         st.info(t("panel_pick"))
     else:
-        st.subheader(district_label[focus])
+        st.subheader(md(district_label[focus]))
         parent = ws.districts.loc[ws.districts["district_id"] == focus, "parent_name"].iloc[0]
         if parent:
-            st.caption(f"{t('parent')}: {parent}")
+            st.caption(f"{t('parent')}: {md(parent)}")
         st.markdown(f"**{t('panel_population')}**")
         st.dataframe(district_tables.population_table(ws, tp, focus, cfg.disclosure_threshold, lang),
                      hide_index=True, width="stretch")
@@ -206,7 +207,7 @@ with right:
         st.markdown(f"**{t('panel_sites')}**")
         local_centres = district.sites_in_district(ws, ws.family_centres, focus)
         local_partners = district.sites_in_district(ws, ws.partners, focus)
-        st.markdown(f"*{t('layer_family_centres')}:* " + (", ".join(local_centres["name"]) or t("panel_none")))
-        st.markdown(f"*{t('layer_partners')}:* " + (", ".join(local_partners["organisation"]) or t("panel_none")))
+        st.markdown(f"*{t('layer_family_centres')}:* " + (md(", ".join(local_centres["name"])) or t("panel_none")))
+        st.markdown(f"*{t('layer_partners')}:* " + (md(", ".join(local_partners["organisation"])) or t("panel_none")))
         st.page_link(state.page_file("profile"), label=t("open_profile"), icon=":material/description:",
                      query_params={"d": focus})

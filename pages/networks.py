@@ -3,7 +3,6 @@ partners (coloured by sector or Rechtskreis), per network its members, phases an
 sectors, cross-sector ties, and the holes: partners in no network, Sozialräume without a
 network partner, life phases without a network. A clicked network's members on the map."""
 
-import html
 
 import pandas as pd
 import streamlit as st
@@ -12,6 +11,7 @@ from dashboard.analysis import networks
 from dashboard.app import cache, session, state, widgets
 from dashboard.app.state import t, term
 from dashboard.present import i18n, maps, mapview, network_chart
+from dashboard.present.format import md
 from dashboard.present.i18n import phase_labels
 
 ws = cache.workspace()
@@ -46,7 +46,7 @@ with map_col:
     members = networks.members_of(ws, chosen) if chosen else ws.partners.iloc[:0]
     personal = session.may_see_personal_contacts()
     if chosen:
-        st.markdown(f"**{html.escape(t('net_members_map', name=names[chosen]))}**")
+        st.markdown(f"**{md(t('net_members_map', name=names[chosen]))}**")
     focus = members[members.geometry.notna()]
     m = widgets.base_map(ws.districts, outlines=ws.districts)
     shown = members if chosen else ws.partners
@@ -82,7 +82,7 @@ with left:
         t("net_ties_col"): ties["partner_pairs"]}), hide_index=True, width="stretch")
     st.subheader(t("net_phases_without"))
     missing = networks.phases_without_network(ws)
-    st.markdown(html.escape(", ".join(labels.get(p, p) for p in missing)) if missing else t("net_none"))
+    st.markdown(md(", ".join(labels.get(p, p) for p in missing)) if missing else t("net_none"))
 with right:
     st.subheader(t("net_without"))
     alone = networks.partners_without_network(ws)
@@ -92,4 +92,4 @@ with right:
                  width="stretch")
     st.subheader(t("net_districts_without"))
     empty = networks.districts_without_network_partner(ws)
-    st.markdown(html.escape(", ".join(empty["name"])) if len(empty) else t("net_none"))
+    st.markdown(md(", ".join(empty["name"])) if len(empty) else t("net_none"))

@@ -2,7 +2,6 @@
 population they reach, other providers' offers of the same phases nearby and the gaps
 around – and when its data was last updated, with a way to update it."""
 
-import html
 
 import pandas as pd
 import streamlit as st
@@ -18,7 +17,7 @@ from dashboard.analysis.nearby import (
 from dashboard.app import cache, session, state, widgets
 from dashboard.app.state import t, term
 from dashboard.present import maps, mapview, sentences
-from dashboard.present.format import format_date, format_number
+from dashboard.present.format import format_date, format_number, md
 from dashboard.present.i18n import phase_labels
 from dashboard.sources import editing
 
@@ -43,7 +42,7 @@ partner = partners[partners["partner_id"] == partner_id].iloc[0]
 offers = organisation_offers(ws, partner_id)
 memberships = ws.memberships[ws.memberships["partner_id"] == partner_id]
 network_names = ws.networks.set_index("network_id")["name"].reindex(memberships["network_id"]).dropna()
-st.markdown(html.escape(t("partner_facts", sector=term(partner["sector"]), domain=term(partner["legal_domain"]),
+st.markdown(md(t("partner_facts", sector=term(partner["sector"]), domain=term(partner["legal_domain"]),
                                  offers=len(offers), networks=", ".join(network_names) or t("net_none"))))
 if len(offers):
     updated = pd.to_datetime(offers["last_updated"], errors="coerce")
@@ -115,4 +114,4 @@ local = gaps[gaps["district_id"].isin(around)] if len(gaps) else gaps
 if local.empty:
     st.write(t("net_none"))
 for sentence in local["sentence"].head(12):
-    st.markdown(f"- {html.escape(sentence)}")
+    st.markdown(f"- {md(sentence)}")

@@ -1,7 +1,6 @@
 """Presentation mode: full-screen slides for the council (city overview, life chain, top
 gaps, chosen districts) with next/previous; the sidebar and controls are hidden."""
 
-import html
 
 import streamlit as st
 
@@ -10,6 +9,7 @@ from dashboard.app import cache, state, widgets
 from dashboard.app.state import t
 from dashboard.present import charts, sentences
 from dashboard.present import profile as present_profile
+from dashboard.present.format import html_text
 
 ws = cache.workspace()
 cfg = state.settings()
@@ -81,24 +81,24 @@ kind = all_slides[current]
 fictional = state.meta(ws, "fictional_label") if ws.is_fictional else ""
 if kind == "city":
     title = t("slide_city", city=state.meta(ws, "municipality_name"))
-    st.markdown(f"<div class='pa-slide'><h1>{html.escape(title)}</h1></div>", unsafe_allow_html=True)
+    st.markdown(f"<div class='pa-slide'><h1>{html_text(title)}</h1></div>", unsafe_allow_html=True)
     fig = charts.need_map(ws, cov.need["score"], offers=ws.offers, lang=lang, attribution=fictional, size=(13, 8.5))
     st.image(charts.to_bytes(fig, dpi=110), width="stretch")
 elif kind == "chain":
-    st.markdown(f"<div class='pa-slide'><h1>{html.escape(t('slide_chain'))}</h1></div>", unsafe_allow_html=True)
+    st.markdown(f"<div class='pa-slide'><h1>{html_text(t('slide_chain'))}</h1></div>", unsafe_allow_html=True)
     matrix = charts.chain_matrix(cov, ws, lang, threshold=cfg.disclosure_threshold)
     st.image(charts.to_bytes(matrix, dpi=110), width="stretch")
 elif kind == "gaps":
     gaps = sentences.gaps_in_words(cov, ws, lang, cfg.disclosure_threshold)["sentence"].head(8)
-    items = "".join(f"<li>{html.escape(s)}</li>" for s in gaps)
-    st.markdown(f"<div class='pa-slide'><h1>{html.escape(t('slide_gaps'))}</h1><ol>{items}</ol></div>",
+    items = "".join(f"<li>{html_text(s)}</li>" for s in gaps)
+    st.markdown(f"<div class='pa-slide'><h1>{html_text(t('slide_gaps'))}</h1><ol>{items}</ol></div>",
                 unsafe_allow_html=True)
 else:
     district_id = kind.split(":", 1)[1]
     profile = present_profile.render(ws, cache.district_profile(ws, district_id, cov, cfg.disclosure_threshold),
                                      cov.params, lang=lang, threshold=cfg.disclosure_threshold)
-    st.markdown(f"<div class='pa-slide'><h1>{html.escape(profile.name)}</h1><p>"
-                f"{html.escape(t('need_rank_of', rank=profile.need_rank, of=profile.need_of))}</p></div>",
+    st.markdown(f"<div class='pa-slide'><h1>{html_text(profile.name)}</h1><p>"
+                f"{html_text(t('need_rank_of', rank=profile.need_rank, of=profile.need_of))}</p></div>",
                 unsafe_allow_html=True)
     left, right = st.columns([3, 2])
     served = cache.offers_serving(ws, district_id)
@@ -106,7 +106,7 @@ else:
                           attribution=fictional, size=(10, 7.5))
     left.image(charts.to_bytes(fig, dpi=110), width="stretch")
     right.image(charts.to_bytes(charts.chain_strip(profile, lang), dpi=110), width="stretch")
-    items = "".join(f"<li>{html.escape(s)}</li>" for s in (profile.gaps + profile.transitions)[:5])
+    items = "".join(f"<li>{html_text(s)}</li>" for s in (profile.gaps + profile.transitions)[:5])
     right.markdown(f"<div class='pa-slide'><ul>{items}</ul></div>", unsafe_allow_html=True)
 if fictional:
     st.caption(fictional)

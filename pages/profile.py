@@ -10,6 +10,7 @@ from dashboard.app.state import t, term
 from dashboard.present import charts, district_tables, i18n, maps, mapview, report, sentences
 from dashboard.present import profile as present_profile
 from dashboard.present.export import to_xlsx
+from dashboard.present.format import md
 
 ws = cache.workspace()
 cfg = state.settings()
@@ -28,12 +29,12 @@ cov = cache.coverage(ws, read_params())
 profile = present_profile.render(ws, cache.district_profile(ws, focus, cov, cfg.disclosure_threshold), cov.params,
                                  lang=lang, threshold=cfg.disclosure_threshold)
 
-st.title(f"{t('page_profile')}: {profile.name}")
+st.title(f"{t('page_profile')}: {md(profile.name)}")
 widgets.fictional_banner(ws)
 facts = [f"{t('parent')}: {profile.parent}"] if profile.parent else []
 facts.append(t("need_rank_of", rank=profile.need_rank, of=profile.need_of))
 facts.append(f"{t('count_population')}: {widgets.fmt_count(profile.total_population)}")
-st.markdown(" · ".join(html.escape(f) for f in facts))
+st.markdown(" · ".join(md(f) for f in facts))
 
 left, right = st.columns([3, 2], gap="medium")
 with left:
@@ -63,7 +64,7 @@ c1, c2, c3 = st.columns(3)
 for column, title, lines in ((c1, t("tab_gaps"), profile.gaps), (c2, t("tab_duplicates"), profile.duplicates),
                              (c3, t("tab_transitions"), profile.transitions)):
     column.markdown(f"**{title}**")
-    column.markdown("\n".join(f"- {html.escape(line)}" for line in lines) if lines else t("panel_none"))
+    column.markdown("\n".join(f"- {md(line)}" for line in lines) if lines else t("panel_none"))
 
 st.subheader(t("indicators_title"))
 st.dataframe(profile.indicators.assign(change=profile.indicators["change"] + " " + profile.indicators["arrow"])[
@@ -76,9 +77,9 @@ st.subheader(f"{t('offers_by_phase')} ({len(profile.offers)})")
 st.dataframe(profile.offers.assign(category=profile.offers["category"].map(term)).rename(columns={
     "phase_label": t("phase"), "name": t("col_offer"), "provider": t("provider"), "category": t("category"),
     "where": t("col_where")}), hide_index=True, width="stretch")
-st.markdown(f"**{t('layer_family_centres')}:** " + html.escape(", ".join(profile.family_centres)
+st.markdown(f"**{t('layer_family_centres')}:** " + md(", ".join(profile.family_centres)
                                                                   or t("panel_none")))
-st.markdown(f"**{t('layer_partners')}:** " + html.escape(", ".join(profile.partners) or t("panel_none")))
+st.markdown(f"**{t('layer_partners')}:** " + md(", ".join(profile.partners) or t("panel_none")))
 
 # ---- downloads -----------------------------------------------------------------------------
 st.subheader(t("downloads"))
@@ -125,5 +126,5 @@ d2.download_button(t("download_chain_png"), strip_png, f"lebenskette_{focus}.png
 d3.download_button(t("download_xlsx_profile"), workbook, f"sozialraumprofil_{focus}.xlsx",
                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dl_profile_xlsx")
 
-st.caption(f"{t('data_stand')}: {html.escape(profile.data_stand)} · {t('sources')}: "
-           f"{html.escape(profile.sources)} · {t('licences')}: {html.escape(profile.licences)}")
+st.caption(f"{t('data_stand')}: {md(profile.data_stand)} · {t('sources')}: "
+           f"{md(profile.sources)} · {t('licences')}: {md(profile.licences)}")

@@ -90,3 +90,10 @@ def components(at: AppTest) -> list:
 def map_args(at: AppTest, index: int = 0) -> dict:
     """The arguments st_folium sent to its frontend: script, js_links, css_links, ..."""
     return json.loads(components(at)[index].proto.json_args)
+
+
+def shown(markdown: str) -> str:
+    """What a person reads from Markdown the app escaped (:func:`dashboard.present.format.md`)."""
+    import re
+
+    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!|~<>$:=])", r"\1", markdown).replace("\u200b", "").replace("&amp;", "&")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import shapely
-from apptest_util import map_args, run_app
+from apptest_util import map_args, run_app, shown
 
 from dashboard.model.workspace import write_workspace
 
@@ -18,7 +18,7 @@ def _default_workspace(monkeypatch):
 def test_landing_page_says_what_is_loaded(demo_ws):
     at = run_app()
     assert not at.exception
-    text = " ".join(m.value for m in at.markdown)
+    text = shown(" ".join(m.value for m in at.markdown))
     assert "Lindenbrück (fiktive Demostadt)" in text
     assert "2025-12-31" in text and "05999999" in text and "demo_city.gpkg" in text
     metrics = {m.label: m.value for m in at.metric}
@@ -155,7 +155,7 @@ def visible_texts(at) -> list[str]:
     texts = []
     for root in (at, at.sidebar):
         for kind in ("markdown", "caption", "warning", "info", "title", "header", "subheader", "error", "success"):
-            texts += [str(e.value) for e in getattr(root, kind)]
+            texts += [shown(str(e.value)) for e in getattr(root, kind)]
         for kind in ("selectbox", "multiselect", "radio", "checkbox", "text_input", "slider", "button"):
             for e in getattr(root, kind):
                 texts.append(str(e.label))

@@ -360,3 +360,53 @@ def test_language_switch_keeps_what_the_planner_chose(page, app_url):
     box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Measure")
     assert box.locator("input").input_value() == "Offers (count)"
     assert "measure=offers" in page.url
+
+
+EVIL_HOST = "evil.example"
+
+
+def markdown_workspace(ws, tmp_path):
+    """Names that Markdown would turn into images and links that call another server."""
+    from dashboard.model.workspace import write_workspace
+
+    districts, offers, centres, partners = (ws.districts.copy(), ws.offers.copy(), ws.family_centres.copy(),
+                                            ws.partners.copy())
+    districts.loc[0, "name"] = f"![d](http://{EVIL_HOST}/d.png) Altstadt"
+    districts.loc[1, "parent_name"] = f"[Bezirk](http://{EVIL_HOST}/b)"
+    offers.loc[offers.index[:40], "name"] = f"![o](http://{EVIL_HOST}/o.png) $x$ :red[rot]"
+    centres.loc[:, "name"] = f"![f](http://{EVIL_HOST}/f.png)"
+    partners.loc[:, "organisation"] = f"[p](http://{EVIL_HOST}/p) ![p](http://{EVIL_HOST}/p.png)"
+    meta = {**ws.meta, "municipality_name": f"![m](http://{EVIL_HOST}/m.png)",
+            "sources": f"[Quelle](http://{EVIL_HOST}/q)"}
+    evil = type(ws)(**{**ws.__dict__, "meta": meta, "districts": districts, "offers": offers,
+                       "family_centres": centres, "partners": partners})
+    return write_workspace(evil, tmp_path / "markdown.gpkg")
+
+
+def test_names_never_become_images_or_links(browser, demo_ws, tmp_path):
+    """Markdown in names (districts, offers, family centres, partners, workspace texts) is shown
+    as written on every page: no image is loaded and no link made to another server."""
+    from urllib.parse import urlparse
+
+    server = launch(markdown_workspace(demo_ws, tmp_path))
+    context = new_context(browser)
+    try:
+        page = context.new_page()
+        watch = PageWatch(page, urlparse(server.url).netloc)
+        for path in ("", "/map?d=SR01", "/map?d=SR02", "/profile?d=SR01", "/chain?d=SR01&p=early_childhood",
+                     "/gaps", "/networks", "/partner", "/present"):
+            page.goto(server.url + path)
+            page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
+            page.wait_for_selector("h1", timeout=30_000)
+            app_idle(page)
+            made = page.evaluate(f"""() => [...document.querySelectorAll('img, a, iframe')]
+                .map(e => e.getAttribute('src') || e.getAttribute('href') || '')
+                .filter(u => u.includes('{EVIL_HOST}'))""")
+            assert made == [], (path, made)
+            assert not [u for u in watch.external if EVIL_HOST in u], (path, watch.external)
+            assert page.get_by_text("unerwarteter Fehler", exact=False).count() == 0, path
+        page.goto(server.url + "/map?d=SR01")
+        page.wait_for_selector("h3:has-text('![d](http://evil.example/d.png) Altstadt')", timeout=60_000)
+    finally:
+        context.close()
+        server.stop()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from apptest_util import map_args, run_app
+from apptest_util import map_args, run_app, shown
 
 from dashboard.analysis import coverage as C
 from dashboard.present import sentences
@@ -34,7 +34,7 @@ def test_chain_other_measure_and_radius_from_url(demo_ws):
     assert not at.exception
     assert at.selectbox(key="chain_measure").value == "offers"
     assert at.sidebar.slider(key="chain_radius").value == 500
-    assert at.subheader[0].value == "Westfeld · Kita-Alter (3–<6)"
+    assert shown(at.subheader[0].value) == "Westfeld · Kita-Alter (3–<6)"
     expected = C.coverage(demo_ws, C.CoverageParams(radius_m=500)).table
     row = expected.set_index(["district_id", "phase_id"]).loc[("SR07", "kita")]
     facts = next(d.value for d in at.dataframe if "Wert" in d.value.columns)
@@ -47,7 +47,7 @@ def test_clicking_a_matrix_cell_opens_it():
     at.session_state["chain_matrix"] = {"selection": {"rows": [], "columns": [], "cells": [[6, "kita"]]}}
     at.run()
     assert not at.exception
-    assert at.subheader[0].value == "Westfeld · Kita-Alter (3–<6)"
+    assert shown(at.subheader[0].value) == "Westfeld · Kita-Alter (3–<6)"
     assert at.query_params["d"] in ("SR07", ["SR07"]) and at.query_params["p"] in ("kita", ["kita"])
     fg = map_args(at)["feature_group"]
     assert "#f46d43" in fg or "#1a9850" in fg  # cells coloured reached / not reached
@@ -58,8 +58,9 @@ def test_gaps_page_lists_and_offers_downloads(demo_ws, demo_coverage):
     assert not at.exception
     expected = sentences.gaps_in_words(demo_coverage, demo_ws)
     assert at.markdown[0].value == f"{len(expected)} Lücken, nach Rang"
-    assert any(c.value.startswith("Rang: zuerst die Lebensphasen mit Vorrang (Schwangerschaft & Geburt, ") for c in at.caption)
-    assert expected["sentence"].iloc[0] in at.markdown[1].value
+    assert any(shown(c.value).startswith("Rang: zuerst die Lebensphasen mit Vorrang (Schwangerschaft & Geburt, ")
+               for c in at.caption)
+    assert expected["sentence"].iloc[0] in shown(at.markdown[1].value)
     labels = [b.label for b in at.get("download_button")]
     assert "Alle Tabellen als Excel (XLSX)" in labels and labels.count("CSV herunterladen") == 3
 

@@ -233,3 +233,11 @@ def test_district_population_table_is_protected(demo_ws):
     shown = table.set_index("Lebensphase")["Personen"]
     assert shown["Kita-Alter (3–<6)"] == "keine Angabe"
     assert (shown == "keine Angabe").sum() >= 2  # a second cell hides it from subtraction
+
+
+def test_markdown_text_shows_names_as_written():
+    shown = fmt.md("![x](http://evil.example/a.png) Müller & Söhne\n# <b>Nr. 1</b> :red[rot] $x$ www.evil.example")
+    assert "\n" not in shown and "](" not in shown and "http://" not in shown and "www." not in shown
+    assert shown.startswith(r"\!\[x\]\(http") and r"\:red\[rot\]" in shown and r"\$x\$" in shown
+    assert "&amp;" in shown and "<b>" not in shown
+    assert fmt.html_text("a\n\n<b>") == "a  &lt;b&gt;"

@@ -7,7 +7,7 @@ import json
 
 import openpyxl
 import pytest
-from apptest_util import run_app
+from apptest_util import run_app, shown
 
 from dashboard.analysis import coverage as C
 from dashboard.present.profile import district_profile
@@ -66,9 +66,9 @@ def test_profile_page_tells_the_story(demo_ws):
     population = at.dataframe[0].value
     assert list(population["Personen"]) == list(profile.population["persons"])
     assert list(population["Stadt %"]) == list(profile.population["city_share"])
-    assert "Bedarfsindex Rang 2 von 14" in at.markdown[0].value
-    text = " ".join(m.value for m in at.markdown)
-    assert profile.gaps[0] in text.replace("&lt;", "<")
+    assert "Bedarfsindex Rang 2 von 14" in shown(at.markdown[0].value)
+    text = shown(" ".join(m.value for m in at.markdown))
+    assert profile.gaps[0] in text
     indicators = next(d.value for d in at.dataframe if "Vorjahr" in d.value.columns)
     assert indicators["Veränderung"].str.contains("↑|↓|→").all()
     assert "Fiktive Demodaten" in at.warning[0].value

@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard.app.state import lang, settings, t
 from dashboard.model.problems import ProblemError
 from dashboard.present import problems
+from dashboard.present.format import md
 
 log = logging.getLogger("praeventionsatlas")
 
@@ -72,7 +73,7 @@ def account_badge() -> None:
         st.sidebar.error(t("sso_error"))
     user = st.session_state.get("user")
     if user:
-        st.sidebar.caption(t("signed_in_as", name=user, role=t(f"role_{role()}")))
+        st.sidebar.caption(t("signed_in_as", name=md(user), role=t(f"role_{role()}")))
     else:
         st.sidebar.caption(t("read_only"))
 

@@ -8,7 +8,7 @@ from dashboard.app import cache
 from dashboard.app.state import init_state_from_url, lang, settings, t
 from dashboard.model.workspace import Workspace
 from dashboard.present import maps, offline
-from dashboard.present.format import format_count
+from dashboard.present.format import format_count, md
 from dashboard.present.i18n import fictional_label
 
 
@@ -47,7 +47,7 @@ def base_map(fit, outlines=None, private: bool = False):
 
 def fictional_banner(ws: Workspace) -> None:
     if ws.is_fictional:
-        st.warning(fictional_label(ws.meta, lang()))
+        st.warning(md(fictional_label(ws.meta, lang())))
 
 
 def coverage_controls(prefix: str, container, extra: bool = False):

@@ -3,6 +3,9 @@ a count below the disclosure threshold is written as '< 3', a withheld one as 'k
 
 from __future__ import annotations
 
+import html
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -53,3 +56,24 @@ def format_date(day, lang: str = "de") -> str:
 def format_dates(days: pd.Series, lang: str = "de") -> pd.Series:
     """:func:`format_date` for a datetime column ('' where missing)."""
     return days.dt.strftime(t("date_format", lang)).fillna("")
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:=])")
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|mailto|www|@)(?=[:.\w])")
+
+
+def md(text) -> str:
+    """Text from the data (names, sentences with names) for Streamlit's Markdown (st.markdown,
+    titles, captions, messages): every Markdown, HTML, LaTeX and colour/icon directive
+    character is backslash-escaped and line breaks become spaces, so a name such as
+    ``![x](https://…)`` shows as written and never loads an image, links or formats."""
+    plain = " ".join(str("" if text is None else text).splitlines()).replace("&", "&amp;")
+    # an invisible break keeps web addresses from turning into links (autolinks ignore escapes)
+    plain = _AUTOLINK.sub("\\1\u200b", plain)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", plain)
+
+
+def html_text(text) -> str:
+    """Text from the data inside an HTML block of st.markdown(unsafe_allow_html=True): escaped,
+    on one line (a blank line would end the HTML block and start Markdown)."""
+    return html.escape(" ".join(str("" if text is None else text).splitlines()))
