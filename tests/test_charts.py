@@ -130,3 +130,14 @@ def test_profile_map_title_follows_the_language(scene):
     for lang, title in (("de", "Bedarf nach Bedarfsindex"), ("en", "Need by need index")):
         legend = charts.need_map(ws, cov.need["score"], district_id="SR07", lang=lang).axes[0].get_legend()
         assert legend.get_title().get_text().startswith(title)
+
+
+def test_names_with_dollar_signs_are_drawn_as_text(scene):
+    """A district named like TeX ("$\\frac$") is text on the PNG, not a mathtext error."""
+    ws, _, _, cov, _ = scene
+    districts = ws.districts.copy()
+    districts.loc[0, "name"] = r"Nord $\frac{a}$ Süd $x$"
+    odd = type(ws)(**{**ws.__dict__, "districts": districts})
+    fig = charts.static_map(odd, shading=cov.need["score"], shading_title="t", palette="YlOrRd", lang="de")
+    assert charts.to_bytes(fig)[:4] == b"\x89PNG"
+    assert r"Nord $\frac{a}$ Süd $x$" in [t.get_text() for t in fig.axes[0].texts]

@@ -29,7 +29,8 @@ from dashboard.present.i18n import phase_labels, t
 HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]
 
 STATUS_COLOURS = {"ok": "#1a9850", "gap": "#d73027", "none": "#bdbdbd"}
-matplotlib.rcParams.update({"font.family": "DejaVu Sans", "font.size": 9, "svg.fonttype": "none"})  # once, at import
+# once, at import; names from the data are text, never mathtext ("$…$" in a name must not be parsed)
+matplotlib.rcParams.update({"font.family": "DejaVu Sans", "font.size": 9, "svg.fonttype": "none", "text.parse_math": False})
 
 
 def figure(size, layout: str | None = None):
