@@ -236,6 +236,20 @@ LAYERS: dict[str, Layer] = {
             geometry="Point",
             required=False,
         ),
+        Layer(  # the street network people walk on (dashboard.sources.streets): junctions …
+            "street_nodes",
+            (C("node_id", "int"),),
+            geometry="Point",
+            id_column="node_id",
+            required=False,
+        ),
+        Layer(  # … and the streets between them (u, v: node ids; length in metres along the line)
+            "street_edges",
+            (C("u", "int"), C("v", "int"), C("length_m", "float"), C("highway", nullable=True),
+             C("name", required=False, nullable=True)),
+            geometry="LineString",
+            required=False,
+        ),
         Layer(
             "memberships",
             (C("network_id"), C("partner_id"), C("role", required=False, nullable=True)),
@@ -253,6 +267,8 @@ REFERENCES = {
     ("memberships", "partner_id"): ("partners", "partner_id"),
     ("networks", "coordinator"): ("partners", "partner_id"),
     ("offers", "partner_id"): ("partners", "partner_id"),
+    ("street_edges", "u"): ("street_nodes", "node_id"),
+    ("street_edges", "v"): ("street_nodes", "node_id"),
 }
 
 META_KEYS = ("schema_version", "municipality_name", "ags", "crs", "data_stand", "sources", "licences")

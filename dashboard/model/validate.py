@@ -134,7 +134,7 @@ def _check_geometry(df, layer, spec, c: Collector) -> None:
     c.add_rows(df, layer, empty, "geometry_empty", "geometry")
     good = present & ~empty
     types = shapely.get_type_id(arr)
-    wanted = {"Point": (0,), "Polygon": (3, 6)}[spec.geometry]
+    wanted = {"Point": (0,), "LineString": (1,), "Polygon": (3, 6)}[spec.geometry]
     wrong = good & ~np.isin(types, wanted)
     names = np.array(["Point", "LineString", "LinearRing", "Polygon", "MultiPoint",
                       "MultiLineString", "MultiPolygon", "GeometryCollection"])
@@ -272,6 +272,11 @@ def _check_layer_rules(t: dict, c: Collector, band_columns) -> None:
     if phases is not None and "colour" in phases:
         bad = ~phases["colour"].map(lambda v: bool(_COLOUR.match(str(v)))).to_numpy()
         c.add_rows(phases, "life_phases", bad, "bad_colour", "colour", lambda i: {"value": phases.at[i, "colour"]})
+
+    edges = t.get("street_edges")
+    if edges is not None and "length_m" in edges.columns:
+        bad = ~(edges["length_m"] > 0).fillna(False).to_numpy(bool) & edges["length_m"].notna().to_numpy()
+        c.add_rows(edges, "street_edges", bad, "street_length", "length_m", lambda i: {"value": edges.at[i, "length_m"]})
 
     offers = t.get("offers")
     if offers is not None and {"valid_from", "valid_to"} <= set(offers.columns):

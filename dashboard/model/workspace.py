@@ -65,12 +65,14 @@ class Workspace:
     memberships: pd.DataFrame = None
     history: pd.DataFrame = None
     addresses: gpd.GeoDataFrame = None  # local address directory (house coordinates) for geocoding
+    street_nodes: gpd.GeoDataFrame = None  # the walkable street network (empty: straight-line distances)
+    street_edges: gpd.GeoDataFrame = None
     path: Path | None = field(default=None, compare=False)
 
     def __post_init__(self):
         crs = self.districts.crs
         for name in ("age_bands", "indicator_catalogue", "indicators", "family_centres",
-                     "partners", "networks", "memberships", "history", "addresses"):
+                     "partners", "networks", "memberships", "history", "addresses", "street_nodes", "street_edges"):
             if getattr(self, name) is None:
                 setattr(self, name, _empty(name, crs))
         self.life_phases = self.life_phases.sort_values("position").reset_index(drop=True)
@@ -89,6 +91,11 @@ class Workspace:
             if "retired" in frame.columns and frame["retired"].fillna(False).astype(bool).any():
                 changes[name] = frame[~frame["retired"].fillna(False).astype(bool).to_numpy()].reset_index(drop=True)
         return replace(self, **changes) if changes else self
+
+    @property
+    def has_streets(self) -> bool:
+        """Whether the workspace holds a street network (distances are walked on it)."""
+        return len(self.street_edges) > 0
 
     @property
     def is_fictional(self) -> bool:
@@ -260,7 +267,7 @@ def write_workspace(ws: Workspace, path: str | os.PathLike) -> Path:
             spec = schema.LAYERS[layer]
             kwargs = {}
             if spec.geometry:
-                kwargs["geometry_type"] = "MultiPolygon" if spec.geometry == "Polygon" else "Point"
+                kwargs["geometry_type"] = "MultiPolygon" if spec.geometry == "Polygon" else spec.geometry
                 kwargs["promote_to_multi"] = spec.geometry == "Polygon"
             pyogrio.write_dataframe(frame, tmp, layer=layer, driver="GPKG", **kwargs)
         os.replace(tmp, path)

@@ -460,6 +460,10 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "Kein Koordinatenbezugssystem (CRS) angegeben.",
         "No coordinate reference system (CRS) is set.",
     ),
+    "street_length": ("Straßenlänge {value} m ist nicht positiv.", "Street length {value} m is not positive."),
+    "streets_unreadable": ("Straßendatei kann nicht gelesen werden: {detail}", "Street file cannot be read: {detail}"),
+    "streets_empty": ("Keine begehbare Straße im Gebiet (Gemeinde plus {margin} m Rand).",
+                      "No walkable street in the area (municipality plus a {margin} m margin)."),
     "unknown_crs": (
         "Koordinatensystem '{crs}' unbekannt; erwartet z. B. EPSG:25832 (UTM 32N) oder EPSG:4326 (Längen-/Breitengrad).",
         "Unknown coordinate system '{crs}'; expected e.g. EPSG:25832 (UTM 32N) or EPSG:4326 (longitude/latitude).",

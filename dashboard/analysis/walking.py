@@ -1,0 +1,248 @@
+"""Walking distances on the street network (metres), with compiled shortest paths.
+
+A point (population cell centre, offer, a family's address) reaches the network by a
+straight *connector* to the nearest street; from there it walks along the streets. The
+distance between two points is ``connector_a + network path + connector_b``.
+
+:func:`street_graph` makes the graph of a workspace's ``street_nodes``/``street_edges``;
+:func:`place` inserts the workspace's points into it as nodes (each street cut where a
+point meets it), so that distances between them are exact, also for two points on the same
+street. Then :func:`nearest_within` (every target's distance to the closest of many
+sources: one multi-source Dijkstra), :func:`pairs_within` (all source–target pairs within a
+limit, bounded Dijkstras in chunks) and :func:`from_point` (one ad-hoc point, e.g. the
+Lotse's address) answer the analysis' questions. Shortest paths:
+``scipy.sparse.csgraph.dijkstra``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import shapely
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+
+TINY_M = 1e-6
+"""Length (metres) given to zero-length links (a point exactly on a street, two points at one
+place): a sparse graph has no zero-weight edges."""
+CHUNK_BYTES = 200_000_000
+"""Memory for the dense distance rows of one chunk of bounded Dijkstras."""
+WALKING_SPEED_KMH = 4.5
+"""Default walking speed; the pram/older-people profile walks slower (:data:`SPEEDS_KMH`)."""
+SPEEDS_KMH = {"default": WALKING_SPEED_KMH, "slow": 3.0}
+
+
+def walking_minutes(distance_m, speed_kmh: float = WALKING_SPEED_KMH):
+    """Minutes to walk ``distance_m`` metres at ``speed_kmh``."""
+    return np.asarray(distance_m, float) / (speed_kmh * 1000 / 60)
+
+
+@dataclass(frozen=True, eq=False)
+class StreetGraph:
+    """The street network: node positions (metres), edges (node positions ``u``/``v``,
+    length in metres, line) and their spatial index."""
+
+    node_xy: np.ndarray
+    u: np.ndarray
+    v: np.ndarray
+    length: np.ndarray
+    lines: np.ndarray
+    tree: shapely.STRtree = field(repr=False)
+
+    @property
+    def n(self) -> int:
+        return len(self.node_xy)
+
+    def matrix(self) -> csr_matrix:
+        """Symmetric sparse adjacency (shortest of parallel edges)."""
+        return _symmetric(self.u, self.v, self.length, self.n)
+
+
+def street_graph(ws) -> StreetGraph | None:
+    """The workspace's street network as a graph, or None when it has none."""
+    if not ws.has_streets:
+        return None
+    return graph_from_layers(ws.street_nodes, ws.street_edges)
+
+
+def graph_from_layers(nodes, edges) -> StreetGraph:
+    """A :class:`StreetGraph` from ``street_nodes``/``street_edges`` frames (``u``/``v`` are node ids)."""
+    index = np.asarray(nodes["node_id"], np.int64)
+    position = np.full(index.max() + 1 if len(index) else 0, -1, np.int64)
+    position[index] = np.arange(len(index))
+    u = position[np.asarray(edges["u"], np.int64)]
+    v = position[np.asarray(edges["v"], np.int64)]
+    lines = edges.geometry.to_numpy()
+    return StreetGraph(shapely.get_coordinates(nodes.geometry.to_numpy()), u, v,
+                       np.asarray(edges["length_m"], float), lines, shapely.STRtree(lines))
+
+
+def _symmetric(u, v, weight, n) -> csr_matrix:
+    rows, cols = np.concatenate([u, v]), np.concatenate([v, u])
+    w = np.concatenate([weight, weight])
+    order = np.lexsort((w, cols, rows))  # per (row, col) the shortest first
+    rows, cols, w = rows[order], cols[order], w[order]
+    first = np.r_[True, (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])]
+    return csr_matrix((np.maximum(w[first], TINY_M), (rows[first], cols[first])), shape=(n, n))
+
+
+@dataclass(frozen=True)
+class Snapped:
+    """Points on the network: the ``edge`` each lies nearest to, the distance ``along`` it from
+    its ``u`` end and the straight ``connector`` to it (metres)."""
+
+    edge: np.ndarray
+    along: np.ndarray
+    connector: np.ndarray
+
+
+def snap(graph: StreetGraph, xy: np.ndarray) -> Snapped:
+    """The nearest street of each point (ties: the first) and where on it the point meets it."""
+    xy = np.asarray(xy, float).reshape(-1, 2)
+    points = shapely.points(xy)
+    hit, dist = graph.tree.query_nearest(points, return_distance=True, all_matches=False)
+    edge = np.empty(len(xy), np.int64)
+    connector = np.empty(len(xy))
+    edge[hit[0]] = hit[1]
+    connector[hit[0]] = dist
+    lines = graph.lines[edge]
+    along = shapely.line_locate_point(lines, points)
+    # measure along the street as the edge's stored length does (the line's own length)
+    scale = graph.length[edge] / np.maximum(shapely.length(lines), TINY_M)
+    return Snapped(edge, np.clip(along * scale, 0, graph.length[edge]), connector)
+
+
+@dataclass(frozen=True, eq=False)
+class PlacedNetwork:
+    """The street graph with groups of points inserted as nodes: ``nodes[group]`` are their
+    node numbers, ``connector[group]`` their straight connectors (metres); ``cuts`` lists, per
+    original edge, the inserted nodes in order (for ad-hoc points, :func:`attach`)."""
+
+    graph: StreetGraph
+    matrix: csr_matrix
+    nodes: dict
+    connector: dict
+    cut_edge: np.ndarray  # inserted node → original edge, sorted by (edge, along)
+    cut_along: np.ndarray
+    cut_node: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return self.matrix.shape[0]
+
+
+def place(graph: StreetGraph, groups: dict) -> PlacedNetwork:
+    """Insert the points of every group (name → (k, 2) coordinates in metres) into the graph:
+    each street is cut at the points that meet it, so paths between them are exact."""
+    names = list(groups)
+    xy = [np.asarray(groups[g], float).reshape(-1, 2) for g in names]
+    sizes = [len(a) for a in xy]
+    snapped = snap(graph, np.concatenate(xy) if sum(sizes) else np.zeros((0, 2)))
+    total = len(snapped.edge)
+    new_nodes = graph.n + np.arange(total)
+    order = np.lexsort((snapped.along, snapped.edge))
+    edge, along, node = snapped.edge[order], snapped.along[order], new_nodes[order]
+    # chains: per cut edge u → p1 → … → pk → v; untouched edges stay as they are
+    touched = np.zeros(len(graph.u), bool)
+    touched[edge] = True
+    first = np.r_[True, edge[1:] != edge[:-1]]
+    last = np.r_[edge[1:] != edge[:-1], True]
+    prev_node = np.where(first, graph.u[edge], np.r_[0, node[:-1]])
+    prev_along = np.where(first, 0.0, np.r_[0.0, along[:-1]])
+    end_u = np.concatenate([prev_node, node[last]])
+    end_v = np.concatenate([node, graph.v[edge[last]]])
+    weight = np.concatenate([along - prev_along, graph.length[edge[last]] - along[last]])
+    u = np.concatenate([graph.u[~touched], end_u])
+    v = np.concatenate([graph.v[~touched], end_v])
+    w = np.concatenate([graph.length[~touched], weight])
+    matrix = _symmetric(u, v, w, graph.n + total)
+    bounds = np.cumsum([0, *sizes])
+    nodes = {g: new_nodes[bounds[k]:bounds[k + 1]] for k, g in enumerate(names)}
+    connector = {g: snapped.connector[bounds[k]:bounds[k + 1]] for k, g in enumerate(names)}
+    return PlacedNetwork(graph, matrix, nodes, connector, edge, along, node)
+
+
+def attach(placed: PlacedNetwork, xy) -> tuple[np.ndarray, np.ndarray]:
+    """Where ad-hoc points join the placed network: for each point the two nodes around it on
+    its street (original ends or inserted points) and the walk to each (connector + along).
+    Returns (point index repeated, node, offset) as arrays of pairs."""
+    graph = placed.graph
+    s = snap(graph, xy)
+    k = len(s.edge)
+    lo = np.searchsorted(placed.cut_edge, s.edge, side="left")
+    hi = np.searchsorted(placed.cut_edge, s.edge, side="right")
+    before_node, before_along = graph.u[s.edge].copy(), np.zeros(k)
+    after_node, after_along = graph.v[s.edge].copy(), graph.length[s.edge].copy()
+    for i in np.flatnonzero(hi > lo):  # streets with inserted points: the neighbours on it
+        alongs = placed.cut_along[lo[i]:hi[i]]
+        j = np.searchsorted(alongs, s.along[i], side="right")
+        if j > 0:
+            before_node[i], before_along[i] = placed.cut_node[lo[i] + j - 1], alongs[j - 1]
+        if j < len(alongs):
+            after_node[i], after_along[i] = placed.cut_node[lo[i] + j], alongs[j]
+    point = np.concatenate([np.arange(k), np.arange(k)])
+    node = np.concatenate([before_node, after_node])
+    offset = np.concatenate([s.connector + (s.along - before_along), s.connector + (after_along - s.along)])
+    return point, node, offset
+
+
+def _with_source(matrix: csr_matrix, nodes, offsets) -> csr_matrix:
+    """The graph plus one extra node (the last) linked to ``nodes`` at ``offsets`` (one way)."""
+    n = matrix.shape[0]
+    extra = csr_matrix((np.maximum(np.asarray(offsets, float), TINY_M), (np.full(len(nodes), n), np.asarray(nodes))),
+                       shape=(n + 1, n + 1))
+    grown = csr_matrix((matrix.data, matrix.indices, np.r_[matrix.indptr, matrix.indptr[-1]]), shape=(n + 1, n + 1))
+    return (grown + extra).tocsr()
+
+
+def nearest_within(placed: PlacedNetwork, source: str, target: str, limit_m: float,
+                   mask: np.ndarray | None = None) -> np.ndarray:
+    """Walking distance (metres) from each point of group ``target`` to the closest point of
+    group ``source`` (those where ``mask``), or inf beyond ``limit_m``: one Dijkstra."""
+    nodes, offsets = placed.nodes[source], placed.connector[source]
+    if mask is not None:
+        nodes, offsets = nodes[mask], offsets[mask]
+    out = np.full(len(placed.nodes[target]), np.inf)
+    if not len(nodes):
+        return out
+    graph = _with_source(placed.matrix, nodes, offsets)
+    dist = dijkstra(graph, directed=True, indices=graph.shape[0] - 1, limit=limit_m)
+    out = dist[placed.nodes[target]] + placed.connector[target]
+    out[out > limit_m] = np.inf
+    return out
+
+
+def pairs_within(placed: PlacedNetwork, source: str, target: str, limit_m: float,
+                 sources: np.ndarray | None = None):
+    """Every (source, target) pair of points within ``limit_m`` metres' walk: arrays of source
+    index, target index and distance. Bounded Dijkstras in chunks (memory: :data:`CHUNK_BYTES`)."""
+    chosen = np.arange(len(placed.nodes[source])) if sources is None else np.asarray(sources)
+    target_nodes, target_conn = placed.nodes[target], placed.connector[target]
+    rows = max(1, int(CHUNK_BYTES // (8 * placed.n)))
+    out_s, out_t, out_d = [], [], []
+    for start in range(0, len(chosen), rows):
+        part = chosen[start:start + rows]
+        conn = placed.connector[source][part]
+        dist = dijkstra(placed.matrix, directed=False, indices=placed.nodes[source][part], limit=limit_m)
+        total = dist[:, target_nodes] + conn[:, None] + target_conn[None, :]
+        s, t = np.nonzero(total <= limit_m)
+        out_s.append(part[s])
+        out_t.append(t)
+        out_d.append(total[s, t])
+    if not out_s:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    return np.concatenate(out_s), np.concatenate(out_t), np.concatenate(out_d)
+
+
+def from_point(placed: PlacedNetwork, x: float, y: float, limit_m: float) -> np.ndarray:
+    """Walking distance (metres) from one ad-hoc point to every node of the placed network
+    (inf beyond ``limit_m``); read a group's distances as ``d[nodes[g]] + connector[g]``."""
+    _, node, offset = attach(placed, np.array([[x, y]]))
+    graph = _with_source(placed.matrix, node, offset)
+    return dijkstra(graph, directed=True, indices=graph.shape[0] - 1, limit=limit_m)[:-1]
+
+
+def group_distance(placed: PlacedNetwork, node_distance: np.ndarray, group: str) -> np.ndarray:
+    """A group's walking distances from :func:`from_point`'s node distances."""
+    return node_distance[placed.nodes[group]] + placed.connector[group]

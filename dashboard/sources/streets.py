@@ -1,0 +1,194 @@
+"""The street network people walk on, from an OpenStreetMap extract or a city's own line layer.
+
+:func:`read_streets` reads a local file (``.osm.pbf``, ``.osm``, ``.osm.gz`` with pyosmium;
+GeoPackage, Shapefile or any other line layer with pyogrio), keeps the walkable ways (see
+:func:`walkable`), splits them where they meet, clips them to the municipality plus a margin,
+keeps the largest connected part, and returns the ``street_nodes`` and ``street_edges``
+layers of the workspace (metric CRS, lengths in metres). Nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import shapely
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from dashboard.model.problems import ProblemError, problem
+
+OSM_SUFFIXES = (".pbf", ".osm", ".osm.gz", ".osm.bz2")
+DEFAULT_MARGIN_M = 1500.0
+"""Streets this far outside the municipality are kept: people walk to offers across the border."""
+
+# Highway types people walk on (OSM wiki "Key:highway"); main roads have footways or verges.
+WALKABLE = frozenset({
+    "footway", "path", "pedestrian", "steps", "living_street", "residential", "service", "track",
+    "unclassified", "road", "tertiary", "tertiary_link", "secondary", "secondary_link", "primary", "primary_link",
+    "trunk", "trunk_link", "corridor", "bridleway",
+})
+FOOT_ALLOWED = frozenset({"yes", "designated", "permissive", "destination"})
+MAIN_ROADS = frozenset({"trunk", "trunk_link", "primary", "primary_link", "secondary", "secondary_link"})
+
+
+def walkable(highway: str, tags: dict) -> bool:
+    """Whether a way with ``highway`` and ``tags`` can be walked: the types in :data:`WALKABLE`
+    and cycle ways with ``foot=yes|designated|permissive``; never motorways, ``motorroad=yes``,
+    ``foot=no`` or ``access=private|no`` (unless foot is explicitly allowed)."""
+    foot = tags.get("foot")
+    if foot == "no" or tags.get("motorroad") == "yes" or highway.startswith("motorway"):
+        return False
+    if tags.get("access") in ("private", "no") and foot not in FOOT_ALLOWED:
+        return False
+    if highway == "cycleway":
+        return foot in FOOT_ALLOWED
+    return highway in WALKABLE
+
+
+def is_osm(path: Path) -> bool:
+    name = path.name.lower()
+    return any(name.endswith(s) for s in OSM_SUFFIXES)
+
+
+def read_streets(path, area: gpd.GeoSeries, *, margin_m: float = DEFAULT_MARGIN_M):
+    """(street_nodes, street_edges) of the walkable network in ``path`` within ``margin_m``
+    metres of ``area`` (the municipality's districts), in ``area``'s CRS.
+
+    Raises :class:`ProblemError` (codes ``streets_unreadable``, ``streets_empty``) for a file
+    that cannot be read or holds no walkable street in the area."""
+    path = Path(path)
+    crs = area.crs
+    if not path.is_file():
+        raise ProblemError([problem("file_missing", file=path.name)])
+    try:
+        lines, highway, names = (_osm_ways(path, crs) if is_osm(path) else _line_layer(path, crs))
+    except ProblemError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - osmium/GDAL raise many kinds for a broken file
+        raise ProblemError([problem("streets_unreadable", file=path.name, detail=str(exc)[:200])]) from exc
+    bounds = shapely.buffer(shapely.union_all(area.geometry.to_numpy()), margin_m)
+    keep = shapely.intersects(lines, bounds) if len(lines) else np.zeros(0, bool)
+    nodes, edges = _network(lines[keep], highway[keep], names[keep], crs)
+    if edges.empty:
+        raise ProblemError([problem("streets_empty", file=path.name, margin=int(margin_m))])
+    return nodes, edges
+
+
+def _osm_ways(path: Path, crs):
+    """Walkable ways of an OSM file split at every node two ways share (and at their ends):
+    (lines in ``crs``, highway, name)."""
+    import osmium
+
+    refs, lons, lats, way_of, highways, names = [], [], [], [], [], []
+    processor = osmium.FileProcessor(str(path)).with_locations().with_filter(osmium.filter.KeyFilter("highway"))
+    for way in processor:
+        if not way.is_way():
+            continue
+        tags = dict(way.tags)
+        if not walkable(tags.get("highway", ""), tags):
+            continue
+        k = len(highways)
+        try:
+            for node in way.nodes:
+                lon, lat = node.lon, node.lat  # raises for a node outside the extract
+                refs.append(node.ref)
+                lons.append(lon)
+                lats.append(lat)
+                way_of.append(k)
+        except osmium.InvalidLocationError:  # a way leaving the extract: keep what is inside
+            pass
+        highways.append(tags["highway"])
+        names.append(tags.get("name"))
+    refs, way_of = np.asarray(refs, np.int64), np.asarray(way_of, np.int64)
+    x, y = pyproj.Transformer.from_crs(4326, crs, always_xy=True).transform(np.asarray(lons), np.asarray(lats))
+    return _split_at_shared(refs, way_of, np.column_stack([x, y]), np.asarray(highways, object),
+                            np.asarray(names, object))
+
+
+def _split_at_shared(refs, way_of, xy, highways, names):
+    """Cut each way (its vertices in order: ``refs``, ``way_of``, ``xy``) wherever a vertex is
+    used by another way or twice, so that ways only meet at their ends. Returns (lines,
+    highway, name) of the pieces."""
+    if not len(refs):
+        return np.array([], dtype=object), highways[:0], names[:0]
+    uses = pd.Series(refs).map(pd.Series(refs).value_counts()).to_numpy()
+    first = np.r_[True, way_of[1:] != way_of[:-1]]
+    last = np.r_[way_of[1:] != way_of[:-1], True]
+    cuts = np.flatnonzero((uses > 1) | first | last)
+    a, b = cuts[:-1], cuts[1:]
+    same_way = way_of[a] == way_of[b]
+    a, b = a[same_way], b[same_way]  # a piece runs from one cut vertex to the next of its way
+    lengths = b - a + 1
+    piece = np.repeat(np.arange(len(a)), lengths)
+    within = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    lines = shapely.linestrings(xy[np.repeat(a, lengths) + within], indices=piece)
+    return np.asarray(lines, dtype=object), highways[way_of[a]], names[way_of[a]]
+
+
+def _line_layer(path: Path, crs):
+    """Lines of a GeoPackage/Shapefile/…: all of them (a city's own street layer), or the
+    walkable ones when it has OSM-like ``highway`` (and ``foot``/``access``) columns."""
+    import pyogrio
+
+    frame = pyogrio.read_dataframe(path)
+    if frame.crs is None:
+        raise ProblemError([problem("crs_missing", file=path.name, field="geometry")])
+    frame = frame.to_crs(crs).explode(index_parts=False)
+    frame = frame[shapely.get_type_id(frame.geometry.to_numpy()) == 1].reset_index(drop=True)
+    if "highway" in frame.columns:
+        tags = frame.reindex(columns=["foot", "access", "motorroad"]).astype(object).where(lambda f: f.notna(), None)
+        keep = [walkable(str(h), {k: v for k, v in t.items() if v is not None})
+                for h, t in zip(frame["highway"].fillna(""), tags.to_dict("records"))]
+        frame = frame[np.asarray(keep, bool)].reset_index(drop=True)
+    highway = frame["highway"].astype(object).to_numpy() if "highway" in frame.columns else \
+        np.full(len(frame), "street", dtype=object)
+    names = frame["name"].astype(object).to_numpy() if "name" in frame.columns else np.full(len(frame), None, object)
+    # a city's layer is noded at crossings; split where a line's end touches another line's inside too
+    lines = frame.geometry.to_numpy()
+    ends = shapely.get_coordinates(np.concatenate([shapely.get_point(lines, 0), shapely.get_point(lines, -1)]))
+    coords, index = shapely.get_coordinates(lines, return_index=True)
+    key = np.round(coords, 2)
+    at = pd.MultiIndex.from_arrays([key[:, 0], key[:, 1]])
+    ends_key = np.round(ends, 2)
+    shared = at.isin(pd.MultiIndex.from_arrays([ends_key[:, 0], ends_key[:, 1]]))
+    refs = at.factorize()[0]
+    refs = np.where(shared, refs, -1 - np.arange(len(refs)))  # inner vertices that no end touches: unique
+    return _split_at_shared(refs, index, coords, highway, names)
+
+
+def _network(lines, highway, names, crs):
+    """Nodes (ends of the pieces, 1 cm apart at least) and edges of the largest connected part."""
+    empty_nodes = gpd.GeoDataFrame({"node_id": pd.Series(dtype="int64")}, geometry=gpd.GeoSeries([], crs=crs))
+    empty_edges = gpd.GeoDataFrame({c: pd.Series(dtype=t) for c, t in
+                                    (("u", "int64"), ("v", "int64"), ("length_m", "float64"),
+                                     ("highway", "object"), ("name", "object"))},
+                                   geometry=gpd.GeoSeries([], crs=crs))
+    if not len(lines):
+        return empty_nodes, empty_edges
+    ends = np.concatenate([shapely.get_coordinates(shapely.get_point(lines, 0)),
+                           shapely.get_coordinates(shapely.get_point(lines, -1))])
+    key = np.round(ends, 2)
+    ids, unique = pd.MultiIndex.from_arrays([key[:, 0], key[:, 1]]).factorize()
+    n = len(lines)
+    u, v = ids[:n], ids[n:]
+    length = shapely.length(lines)
+    keep = (u != v) & (length > 0)
+    u, v, length, lines, highway, names = u[keep], v[keep], length[keep], lines[keep], highway[keep], names[keep]
+    graph = coo_matrix((np.ones(len(u)), (u, v)), shape=(len(unique), len(unique)))
+    _, component = connected_components(graph, directed=False)
+    largest = np.bincount(component[u]).argmax() if len(u) else 0
+    keep = component[u] == largest
+    used = np.unique(np.concatenate([u[keep], v[keep]]))
+    new_id = np.full(len(unique), -1, np.int64)
+    new_id[used] = np.arange(len(used))
+    xy = np.array([list(p) for p in unique[used]], float) if len(used) else np.zeros((0, 2))
+    nodes = gpd.GeoDataFrame({"node_id": np.arange(len(used), dtype=np.int64)},
+                             geometry=shapely.points(xy), crs=crs)
+    edges = gpd.GeoDataFrame({"u": new_id[u[keep]], "v": new_id[v[keep]], "length_m": length[keep],
+                              "highway": highway[keep], "name": names[keep]},
+                             geometry=lines[keep], crs=crs)
+    return nodes, edges.reset_index(drop=True)

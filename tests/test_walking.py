@@ -1,0 +1,157 @@
+"""Walking distances on the street network, checked against networkx (an independent
+shortest-path code) on the two real OpenStreetMap extracts and on a hand-made town with a
+river and one bridge."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pytest
+import shapely
+from conftest import SHARED
+from scipy.sparse.csgraph import dijkstra
+
+from dashboard.analysis import walking
+from dashboard.sources import streets
+
+OSM = SHARED / "osm"
+CRS = "EPSG:25832"
+needs_osm = pytest.mark.skipif(not (OSM / "heidelberg.osm.pbf").exists(), reason="needs ../shared/data/osm")
+
+
+def extract(name: str):
+    """The whole extract's walkable network (area: the hull of its streets, no margin)."""
+    path = OSM / f"{name}.osm.pbf"
+    lines, _, _ = streets._osm_ways(path, gpd.GeoSeries([], crs=CRS).crs)
+    area = gpd.GeoSeries([shapely.convex_hull(shapely.union_all(lines))], crs=CRS)
+    return streets.read_streets(path, area, margin_m=0)
+
+
+def nx_graph(graph: walking.StreetGraph) -> nx.Graph:
+    g = nx.Graph()
+    for a, b, w in zip(graph.u.tolist(), graph.v.tolist(), graph.length.tolist()):
+        if not g.has_edge(a, b) or g[a][b]["weight"] > w:
+            g.add_edge(a, b, weight=w)
+    return g
+
+
+@pytest.fixture(scope="module", params=["heidelberg", "lauf_an_der_pegnitz"])
+def real(request):
+    if not (OSM / f"{request.param}.osm.pbf").exists():
+        pytest.skip("needs ../shared/data/osm")
+    nodes, edges = extract(request.param)
+    graph = walking.graph_from_layers(nodes, edges)
+    return request.param, nodes, edges, graph, nx_graph(graph)
+
+
+def test_the_extracts_become_one_walkable_network(real):
+    name, nodes, edges, graph, g = real
+    assert nx.is_connected(g) and g.number_of_nodes() == len(nodes)
+    assert not edges["highway"].str.startswith("motorway").any()
+    assert {"footway", "residential", "steps"} <= set(edges["highway"]) or name != "heidelberg"
+    # lengths are the lines' lengths in metres; ends are the nodes they join
+    assert np.allclose(edges["length_m"], edges.length, rtol=1e-9)
+    start = shapely.get_coordinates(shapely.get_point(edges.geometry.to_numpy(), 0))
+    assert np.allclose(start, graph.node_xy[graph.u], atol=0.01)
+
+
+def test_shortest_paths_equal_networkx(real):
+    _, _, _, graph, g = real
+    rng = np.random.default_rng(7)
+    origins = rng.choice(graph.n, 5, replace=False)
+    ours = dijkstra(graph.matrix(), directed=False, indices=origins)
+    for k, origin in enumerate(origins):
+        theirs = nx.single_source_dijkstra_path_length(g, int(origin), weight="weight")
+        nodes = np.fromiter(theirs.keys(), np.int64)
+        expected = np.fromiter(theirs.values(), float)
+        assert np.allclose(ours[k, nodes], expected, rtol=1e-9, atol=1e-9)
+
+
+def brute_distance(graph, g, a_xy, b_xy):
+    """Point-to-point walk from networkx node distances and the snapped positions."""
+    sa, sb = walking.snap(graph, a_xy), walking.snap(graph, b_xy)
+    out = np.empty((len(a_xy), len(b_xy)))
+    for i in range(len(a_xy)):
+        ea = sa.edge[i]
+        ends_a = {int(graph.u[ea]): sa.along[i], int(graph.v[ea]): graph.length[ea] - sa.along[i]}
+        lengths = {}
+        for node, off in ends_a.items():
+            for target, d in nx.single_source_dijkstra_path_length(g, node, weight="weight").items():
+                lengths[target] = min(lengths.get(target, np.inf), off + d)
+        for j in range(len(b_xy)):
+            eb = sb.edge[j]
+            best = min(lengths.get(int(graph.u[eb]), np.inf) + sb.along[j],
+                       lengths.get(int(graph.v[eb]), np.inf) + graph.length[eb] - sb.along[j])
+            if ea == eb:
+                best = min(best, abs(sa.along[i] - sb.along[j]))
+            out[i, j] = sa.connector[i] + best + sb.connector[j]
+    return out
+
+
+def test_point_distances_equal_networkx(real):
+    """Offers, cells and an ad-hoc address: exact walks, also for points on one street."""
+    name, _, edges, graph, g = real
+    rng = np.random.default_rng(3)
+    lo, hi = graph.node_xy.min(axis=0), graph.node_xy.max(axis=0)
+    centre = (lo + hi) / 2
+    cells = centre + rng.uniform(-1500, 1500, (60, 2))
+    mid = shapely.get_coordinates(shapely.line_interpolate_point(edges.geometry.iloc[100], 0.3, normalized=True))
+    offers = np.vstack([centre + rng.uniform(-1500, 1500, (6, 2)), mid + [3.0, 0], mid + [0, 4.0]])
+    cells = np.vstack([cells, mid + [-2.0, 1.0]])  # a cell on the same street as two offers
+    expected = brute_distance(graph, g, offers, cells)
+    placed = walking.place(graph, {"offers": offers, "cells": cells})
+    limit = 2500.0
+    s, t, d = walking.pairs_within(placed, "offers", "cells", limit)
+    got = np.full(expected.shape, np.inf)
+    got[s, t] = d
+    within = expected <= limit - 1e-6
+    assert np.allclose(got[within], expected[within], rtol=1e-9, atol=1e-5)
+    assert np.isinf(got[expected > limit + 1e-6]).all()
+    nearest = walking.nearest_within(placed, "offers", "cells", limit)
+    best = expected.min(axis=0)
+    assert np.allclose(nearest[best <= limit - 1e-6], best[best <= limit - 1e-6], rtol=1e-9, atol=1e-5)
+    home = centre + [37.0, -21.0]
+    from_home = walking.group_distance(placed, walking.from_point(placed, *home, limit), "cells")
+    reference = brute_distance(graph, g, home[None, :], cells)[0]
+    ok = reference <= limit - 1e-6
+    assert np.allclose(from_home[ok], reference[ok], rtol=1e-9, atol=1e-5), name
+
+
+def river_town():
+    """Two streets 100 m apart along a river (y = 50), joined by one bridge at x = 2,000 m."""
+    x0, y0 = 400_000.0, 5_700_000.0
+    lines = [shapely.LineString([(x0, y0), (x0 + 2000, y0)]),  # south bank street
+             shapely.LineString([(x0, y0 + 100), (x0 + 2000, y0 + 100)]),  # north bank street
+             shapely.LineString([(x0 + 2000, y0), (x0 + 2000, y0 + 100)])]  # the bridge
+    area = gpd.GeoSeries([shapely.box(x0 - 100, y0 - 500, x0 + 2100, y0 + 600)], crs=CRS)
+    return x0, y0, gpd.GeoDataFrame({"highway": ["residential", "residential", "footway"]}, geometry=lines,
+                                     crs=CRS), area
+
+
+def test_the_river_decides_who_is_reached(tmp_path):
+    """Straight line: 100 m across the river. On foot: over the bridge, 4 km."""
+    x0, y0, lines, area = river_town()
+    path = tmp_path / "strassen.gpkg"
+    lines.to_file(path, layer="strassen")
+    nodes, edges = streets.read_streets(path, area, margin_m=0)
+    assert len(edges) == 3 and len(nodes) == 4
+    graph = walking.graph_from_layers(nodes, edges)
+    home, offer = np.array([[x0 + 10, y0 - 5]]), np.array([[x0 + 10, y0 + 105]])
+    placed = walking.place(graph, {"offers": offer, "cells": home})
+    walk = walking.nearest_within(placed, "offers", "cells", 10_000)[0]
+    assert walk == pytest.approx(5 + 1990 + 100 + 1990 + 5)
+    assert np.hypot(*(offer - home)[0]) * 1.3 < 1000  # the straight-line rule says "reached"
+    assert np.isinf(walking.nearest_within(placed, "offers", "cells", 1000)[0])  # the street says no
+    assert walking.walking_minutes(4500) == pytest.approx(60)
+
+
+def test_unwalkable_ways_are_left_out():
+    assert streets.walkable("residential", {}) and streets.walkable("steps", {})
+    assert not streets.walkable("motorway", {}) and not streets.walkable("motorway_link", {})
+    assert not streets.walkable("footway", {"foot": "no"})
+    assert not streets.walkable("service", {"access": "private"})
+    assert streets.walkable("service", {"access": "private", "foot": "yes"})
+    assert not streets.walkable("cycleway", {}) and streets.walkable("cycleway", {"foot": "designated"})
+    assert not streets.walkable("trunk", {"motorroad": "yes"})
+    assert not streets.walkable("construction", {})
