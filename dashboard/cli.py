@@ -130,6 +130,19 @@ def _build(args) -> int:
     return 0
 
 
+def _streets(args) -> int:
+    from dataclasses import replace
+
+    from dashboard.sources.streets import read_streets
+
+    ws = read_workspace(args.workspace)
+    nodes, edges = read_streets(args.file, ws.districts.geometry, margin_m=args.margin)
+    write_workspace(replace(ws, street_nodes=nodes, street_edges=edges), args.workspace)
+    print(t("build_note.streets", "en", nodes=len(nodes), edges=len(edges), km=round(edges["length_m"].sum() / 1000)))
+    print(f"wrote the street network into {args.workspace}")
+    return 0
+
+
 def _user(args) -> int:
     import getpass
     import os
@@ -255,6 +268,11 @@ def main(argv=None) -> int:
     p.add_argument("recipe")
     p.add_argument("--out", required=True, help="workspace GeoPackage to write")
     p.set_defaults(func=_build)
+    p = sub.add_parser("streets", help="put the walkable street network of an OSM extract or line layer into a workspace")
+    p.add_argument("workspace")
+    p.add_argument("file", help=".osm.pbf, .osm, .osm.gz, or a GeoPackage/Shapefile of street lines")
+    p.add_argument("--margin", type=float, default=1500.0, help="metres around the municipality kept (default 1500)")
+    p.set_defaults(func=_streets)
     p = sub.add_parser("user", help="manage local accounts (salted password hashes)")
     p.add_argument("action", choices=["add", "list"])
     p.add_argument("name", nargs="?")

@@ -405,3 +405,53 @@ def test_districts_from_shapefile_zip_and_geopackage(tmp_path, kind):
     merged = ws.districts.set_index("district_id").area / reference.districts.set_index("district_id").area
     assert np.allclose(merged, 1.0, rtol=1e-6)
     assert ws.total_population() == reference.total_population()
+
+
+def street_grid(districts, spacing=250.0):
+    """Straight streets every ``spacing`` metres across the districts' bounds (a line layer)."""
+    import geopandas as gpd
+    import shapely
+
+    x0, y0, x1, y1 = districts.total_bounds
+    xs, ys = np.arange(x0, x1 + spacing, spacing), np.arange(y0, y1 + spacing, spacing)
+    lines = [shapely.LineString([(x, y), (x, ys[k + 1])]) for x in xs for k, y in enumerate(ys[:-1])]
+    lines += [shapely.LineString([(x, y), (xs[k + 1], y)]) for y in ys for k, x in enumerate(xs[:-1])]
+    return gpd.GeoDataFrame({"name": ["Rasterweg"] * len(lines)}, geometry=lines, crs=districts.crs)
+
+
+def test_recipe_streets_section_puts_the_network_into_the_workspace(tmp_path):
+    write_town(tmp_path, lambda x, y: [["A1", "Elterncafé", "AWO", "U3", x + 60, y + 60]])
+    demo = read_workspace(ROOT / "geodata" / "demo_city.gpkg")
+    street_grid(demo.districts).to_file(tmp_path / "strassen.gpkg", layer="strassen")
+    recipe = tmp_path / "rezept.toml"
+    recipe.write_text(recipe.read_text(encoding="utf-8") + '\n[streets]\nfile = "strassen.gpkg"\nmargin_m = 500\n',
+                      encoding="utf-8")
+    out = tmp_path / "stadt.gpkg"
+    report = build(recipe, out)
+    ws = read_workspace(out)
+    assert ws.has_streets and len(ws.street_edges) > 100
+    assert ws.street_edges.geom_type.eq("LineString").all() and (ws.street_edges["length_m"] > 0).all()
+    code, figures = next(note for note in report.notes if note[0] == "streets")
+    assert figures["edges"] == len(ws.street_edges)
+    (tmp_path / "kaputt.osm.pbf").write_bytes(b"not osm")
+    recipe.write_text(recipe.read_text(encoding="utf-8").replace("strassen.gpkg", "kaputt.osm.pbf"), encoding="utf-8")
+    with pytest.raises(WorkspaceError) as info:
+        build_workspace(recipe)
+    assert [(p.file, p.code) for p in info.value.problems] == [("kaputt.osm.pbf", "streets_unreadable")]
+
+
+def test_cli_adds_streets_to_a_workspace(tmp_path, workspace_copy):
+    import subprocess
+    import sys
+
+    demo = read_workspace(workspace_copy)
+    street_grid(demo.districts).to_file(tmp_path / "strassen.gpkg", layer="strassen")
+    result = subprocess.run([sys.executable, "-m", "dashboard", "streets", str(workspace_copy),
+                             str(tmp_path / "strassen.gpkg")], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "street network: " in result.stdout
+    ws = read_workspace(workspace_copy)
+    assert ws.has_streets and len(ws.offers) == len(demo.offers)
+    result = subprocess.run([sys.executable, "-m", "dashboard", "streets", str(workspace_copy),
+                             str(tmp_path / "fehlt.osm.pbf")], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 1 and "fehlt.osm.pbf" in result.stderr and "Traceback" not in result.stderr

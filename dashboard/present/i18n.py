@@ -673,6 +673,8 @@ TEXT.update({  # words of charts and the network diagram
 TEXT.update({  # what a build did (dashboard.sources.recipe.BuildReport.notes: (code, figures))
     "build_note.population_cells": ("Bevölkerung: {cells} Zellen, davon {withheld} mit geheim gehaltenen Werten",
                                     "population: {cells} cells, {withheld} with withheld values"),
+    "build_note.streets": ("Straßennetz: {nodes} Knoten, {edges} Straßenabschnitte, {km} km",
+                           "street network: {nodes} nodes, {edges} street segments, {km} km"),
     "build_note.addresses_matched": ("{layer}: {matched} von {rows} Adressen gefunden ({without_suffix} ohne "
                                      "Hausnummernzusatz)",
                                      "{layer}: {matched} of {rows} addresses matched ({without_suffix} without "
