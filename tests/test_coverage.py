@@ -304,3 +304,60 @@ def test_district_cells_are_reached_within_the_radius_or_by_outreach():
     assert C.district_cells(ws, cov, demand, "D1", "kita")["reached"].all()  # outreach reaches everyone
     assert not C.district_cells(ws, cov, demand, "D1", "early_childhood")["reached"].any()
     assert C.district_cells(ws, cov, demand, "D2", "kita").empty  # nobody lives in the forest
+
+
+def river_grid(ws, bridge_y=950.0):
+    """Streets along every row and column of cell centres (x, y = 50, 150, … m), cut by a
+    river at x = 1,000 m that only a bridge at ``bridge_y`` crosses. Cell centres are junctions."""
+    from dashboard.sources.streets import _network
+
+    xs, ys = np.arange(50.0, 2000, 100), np.arange(50.0, 1000, 100)
+    lines = [shapely.LineString([(X0 + x, Y0 + y), (X0 + x + 100, Y0 + y)]) for y in ys for x in xs[:-1]
+             if not (x == 950 and y != bridge_y)]
+    lines += [shapely.LineString([(X0 + x, Y0 + y), (X0 + x, Y0 + y + 100)]) for x in xs for y in ys[:-1]]
+    lines = np.asarray(lines, dtype=object)
+    nodes, edges = _network(lines, np.full(len(lines), "residential", object), np.full(len(lines), None, object), CRS)
+    return Workspace(**{**ws.__dict__, "street_nodes": nodes, "street_edges": edges})
+
+
+def test_network_reach_and_2sfca_follow_the_streets():
+    """An offer 50 m from the river: the straight-line rule reaches the far bank, the streets
+    (one bridge, 800 m north) do not. Reach and 2SFCA equal a brute force over networkx distances."""
+    import networkx as nx
+
+    plain = tiny([offer("A", ["early_childhood"], x=950, y=150)])
+    ws = river_grid(plain)
+    params = C.CoverageParams(radius_m=400, detour=1.3)
+    straight, walked = C.coverage(plain, params), C.coverage(ws, params)
+    assert not straight.network and walked.network
+    centres = ws.population_cells.geometry.centroid
+    far_bank = ((centres.x - X0).between(1000, 1200) & (centres.y - Y0).between(100, 200)).to_numpy()
+    k = list(ws.life_phases["phase_id"]).index("early_childhood")
+    assert straight.cell_reached[far_bank, k].all() and not walked.cell_reached[far_bank, k].any()
+    assert cell(walked.table, "D1", "early_childhood", "reached") == 0 < cell(straight.table, "D1", "early_childhood",
+                                                                               "reached")
+    g = nx.Graph()
+    for a, b, w in zip(ws.street_edges["u"], ws.street_edges["v"], ws.street_edges["length_m"]):
+        g.add_edge(int(a), int(b), weight=float(w))
+    at = {tuple(np.round(p, 3)): i for i, p in zip(ws.street_nodes["node_id"], shapely.get_coordinates(
+        ws.street_nodes.geometry.to_numpy()))}
+    source = at[(X0 + 950, Y0 + 150)]
+    lengths = nx.single_source_dijkstra_path_length(g, source, weight="weight")
+    walk = np.array([lengths.get(at[(round(x, 3), round(y, 3))], np.inf) for x, y in zip(centres.x, centres.y)])
+    assert (walked.cell_reached[:, k] == (walk <= 400)).all() and walked.cell_reached[:, k].sum() > 5
+    persons = C.prepare_demand(ws).persons[:, k]
+    expected = np.where(walk <= 400, 1000.0 / persons[walk <= 400].sum(), 0.0)
+    assert np.allclose(walked.cell_access[:, k], expected)
+
+
+def test_duplicates_are_measured_on_the_streets():
+    """Two alike offers facing each other across the river share a straight-line catchment,
+    not a walked one."""
+    offers = [offer("A", ["early_childhood"], x=950, y=150), offer("B", ["early_childhood"], x=1050, y=150)]
+    plain = tiny(offers)
+    params = C.CoverageParams(radius_m=400, overlap=0.3)
+    assert len(C.duplicates(plain, params)) == 1
+    assert C.duplicates(river_grid(plain), params).empty
+    close = river_grid(plain, bridge_y=150.0)  # a bridge right between them
+    found = C.duplicates(close, params)
+    assert len(found) == 1 and found["distance_m"].iloc[0] == pytest.approx(100.0)

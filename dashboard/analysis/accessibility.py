@@ -286,14 +286,24 @@ def two_step_fca(demand_xy, demand, supply_xy, supply, radius, weight=None, latt
         return _grid_two_step_fca(lat, demand_xy, demand, supply_xy, supply, float(radius))
     score = np.zeros(len(demand_xy))
     for d_idx, s_idx, dist in iter_pairs(demand_xy, supply_xy, radius, lat):
-        w = weight(dist) if weight is not None else 1.0
-        first = s_idx.min()
-        local = s_idx - first
-        total = np.bincount(local, weights=demand[d_idx] * w, minlength=local.max() + 1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = np.where(total > 0, supply[first:first + len(total)] / total, 0.0)
-        score += np.bincount(d_idx, weights=ratio[local] * w, minlength=len(demand_xy))
+        score += two_step_fca_pairs(demand, supply, d_idx, s_idx, dist, weight)
     return score
+
+
+def two_step_fca_pairs(demand, supply, d_idx, s_idx, dist, weight=None) -> np.ndarray:
+    """2SFCA from the pairs (demand index, site index, distance m) within the catchment, e.g.
+    walking distances on the street network; every pair of a site must be given at once.
+    ``demand`` (n,) and ``supply`` (m,) as in :func:`two_step_fca`."""
+    demand, supply = np.asarray(demand, float), np.asarray(supply, float)
+    if not len(d_idx):
+        return np.zeros(len(demand))
+    w = weight(np.asarray(dist, float)) if weight is not None else 1.0
+    first = s_idx.min()
+    local = s_idx - first
+    total = np.bincount(local, weights=demand[d_idx] * w, minlength=local.max() + 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(total > 0, supply[first:first + len(total)] / total, 0.0)
+    return np.bincount(d_idx, weights=ratio[local] * w, minlength=len(demand))
 
 
 def covered(demand_xy, supply_xy, radius, lattice="auto") -> np.ndarray:

@@ -32,6 +32,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+import shapely
 from scipy.sparse.csgraph import connected_components
 
 from dashboard.analysis import accessibility as acc
@@ -89,6 +90,18 @@ class Demand:
     lattice: acc.Lattice | None
     n_districts: int
     target: object  # TargetPopulation of the workspace
+    walk: object = None  # PlacedNetwork: cells and sited offers on the street network (None: straight lines)
+    walk_offers: pd.Index | None = None  # offer_id of each point of the walk's "offers" group
+
+    def offer_pairs(self, sited, radius_m: float):
+        """(cell, row of ``sited``, walking distance m) of every cell within ``radius_m`` of a
+        sited offer on the street network."""
+        from dashboard.analysis.walking import pairs_within
+
+        position = self.walk_offers.get_indexer(sited["offer_id"])
+        point, cell, dist = pairs_within(self.walk, "offers", "cells", radius_m, sources=position)
+        row = pd.Series(np.arange(len(sited)), index=position).loc[point].to_numpy() if len(point) else point
+        return cell, row, dist
 
     def per_district(self, values: np.ndarray) -> np.ndarray:
         """Sum a per-cell quantity (cells,) or (cells, k) over districts by area share."""
@@ -119,7 +132,15 @@ def prepare_demand(ws) -> Demand:
         cell_idx = district_idx = np.arange(len(ws.districts))
         share = np.ones(len(ws.districts))
         lattice = None
-    return Demand(xy, persons, phases, cell_idx, district_idx, share, lattice, len(ws.districts), tp)
+    walk = walk_offers = None
+    if ws.has_streets:
+        from dashboard.analysis.walking import place, street_graph
+
+        sited = ws.offers[ws.offers.geometry.notna()]
+        walk_offers = pd.Index(sited["offer_id"])
+        walk = place(street_graph(ws), {"cells": xy, "offers": shapely.get_coordinates(sited.geometry.to_numpy())})
+    return Demand(xy, persons, phases, cell_idx, district_idx, share, lattice, len(ws.districts), tp, walk,
+                  walk_offers)
 
 
 def _cell_centres(geoms) -> np.ndarray:
@@ -148,6 +169,7 @@ class Coverage:
     cell_access: np.ndarray
     params: CoverageParams
     totals: pd.Series  # all persons per district (index district_id)
+    network: bool = False  # distances walked on the street network (else straight line × detour)
 
     def matrix(self, measure: str) -> pd.DataFrame:
         """District × phase matrix of one measure (rows in district order, columns in chain order)."""
@@ -220,14 +242,22 @@ def coverage(ws, params: CoverageParams = CoverageParams(), demand: Demand | Non
     reached = np.zeros((len(ids), P))
     access = np.zeros((len(ids), P))
     outreach_area = served.loc[served["outreach"], ["phase_id", "district_id"]].drop_duplicates()
+    supply_all = np.ones(len(sited)) if params.supply == "offers" else \
+        np.nan_to_num(sited["capacity"].to_numpy(float), nan=0.0)
+    walked = demand.offer_pairs(sited, params.radius_m) if demand.walk is not None else None
     for k, phase in enumerate(demand.phases):
         has = sited_phase[:, k]
-        xy = sited_xy[has]
-        cell_reached[:, k] = acc.covered(demand.xy, xy, params.straight_m, lattice=demand.lattice)
-        supply = np.ones(len(xy)) if params.supply == "offers" else \
-            np.nan_to_num(sited["capacity"].to_numpy(float)[has], nan=0.0)
-        cell_access[:, k] = acc.two_step_fca(demand.xy, demand.persons[:, k] * cell_weight, xy, supply,
-                                             params.straight_m, lattice=demand.lattice) * 1000.0
+        if walked is not None:  # walking distance on the street network
+            cell, row, dist = walked
+            mine = has[row]
+            cell_reached[:, k] = np.bincount(cell[mine], minlength=len(demand.xy)) > 0
+            cell_access[:, k] = acc.two_step_fca_pairs(demand.persons[:, k] * cell_weight, supply_all, cell[mine],
+                                                       row[mine], dist[mine]) * 1000.0
+        else:  # straight line × detour
+            xy = sited_xy[has]
+            cell_reached[:, k] = acc.covered(demand.xy, xy, params.straight_m, lattice=demand.lattice)
+            cell_access[:, k] = acc.two_step_fca(demand.xy, demand.persons[:, k] * cell_weight, xy, supply_all[has],
+                                                 params.straight_m, lattice=demand.lattice) * 1000.0
         pop = demand.persons[:, k]
         by_outreach = np.isin(ids, outreach_area.loc[outreach_area["phase_id"] == phase, "district_id"])
         reached_d = demand.per_district(pop * cell_reached[:, k])
@@ -264,7 +294,8 @@ def coverage(ws, params: CoverageParams = CoverageParams(), demand: Demand | Non
         columns={"score": "need_score", "rank": "need_rank"}), on="district_id")
 
     city = _city(ws, table, offers, demand, cell_access)
-    return Coverage(table, city, need, cell_reached, cell_access, params, demand.target.total)
+    return Coverage(table, city, need, cell_reached, cell_access, params, demand.target.total,
+                    network=demand.walk is not None)
 
 
 def _city(ws, table, offers, demand, cell_access) -> pd.DataFrame:
@@ -343,19 +374,27 @@ def duplicates(ws, params: CoverageParams = CoverageParams(), demand: Demand | N
     cols = {c: sited[c].to_numpy() for c in ("offer_id", "name", "provider", "category")}
     cols["alike"] = alike_key(sited)
     cols["topic"] = sited["topic"].to_numpy() if "topic" in sited else np.full(len(sited), None, dtype=object)
+    walked = demand.offer_pairs(sited, params.radius_m) if demand.walk is not None else None
     for k, phase in enumerate(demand.phases):
         members = np.flatnonzero(sited_phase[:, k])
         if len(members) < 2:
             continue
-        xy = all_xy[members]
         pop = demand.persons[:, k]
-        d_parts, s_parts = [], []
-        for d_idx, s_idx, _ in acc.iter_pairs(demand.xy, xy, params.straight_m, demand.lattice):
-            d_parts.append(d_idx)
-            s_parts.append(s_idx)
-        if not d_parts:
+        if walked is not None:  # catchments walked on the street network
+            cell, row, _ = walked
+            local = np.full(len(sited), -1)
+            local[members] = np.arange(len(members))
+            mine = local[row] >= 0
+            d_idx, s_idx = cell[mine], local[row[mine]]
+        else:
+            d_parts, s_parts = [], []
+            for d_idx, s_idx, _ in acc.iter_pairs(demand.xy, all_xy[members], params.straight_m, demand.lattice):
+                d_parts.append(d_idx)
+                s_parts.append(s_idx)
+            d_idx = np.concatenate(d_parts) if d_parts else np.zeros(0, int)
+            s_idx = np.concatenate(s_parts) if s_parts else np.zeros(0, int)
+        if not len(d_idx):
             continue
-        d_idx, s_idx = np.concatenate(d_parts), np.concatenate(s_parts)
         member = sp.csr_matrix((np.ones(len(d_idx)), (s_idx, d_idx)), shape=(len(members), len(demand.xy)))
         shared = (member.multiply(pop[None, :]) @ member.T).tocoo()
         own = np.asarray(member @ pop).ravel()
@@ -372,7 +411,8 @@ def duplicates(ws, params: CoverageParams = CoverageParams(), demand: Demand | N
             "phase_id": phase, "category": cols["category"][i], "topic": cols["topic"][i],
             "offer_a": cols["offer_id"][i], "name_a": cols["name"][i], "provider_a": cols["provider"][i],
             "offer_b": cols["offer_id"][j], "name_b": cols["name"][j], "provider_b": cols["provider"][j],
-            "distance_m": np.hypot(*(all_xy[i] - all_xy[j]).T), "shared_persons": v[keep], "overlap": share[keep],
+            "distance_m": _offer_distance(demand, cols["offer_id"], all_xy, i, j),
+            "shared_persons": v[keep], "overlap": share[keep],
         }))
     columns = ["phase_id", "category", "topic", "offer_a", "name_a", "provider_a", "offer_b",
                "name_b", "provider_b", "distance_m", "shared_persons", "overlap"]
@@ -386,6 +426,16 @@ def duplicates(ws, params: CoverageParams = CoverageParams(), demand: Demand | N
     _, comp = connected_components(graph, directed=False)
     out["cluster"] = comp[ids.get_indexer(out["offer_a"])] + 1
     return out.sort_values(["overlap", "shared_persons"], ascending=False).reset_index(drop=True)
+
+
+def _offer_distance(demand: Demand, offer_ids, xy, i, j) -> np.ndarray:
+    """Metres between sited offers i and j: walked on the street network, else straight."""
+    if demand.walk is None or not len(i):
+        return np.hypot(*(xy[i] - xy[j]).T) if len(i) else np.zeros(0)
+    from dashboard.analysis.walking import distances_between
+
+    position = demand.walk_offers.get_indexer(offer_ids)
+    return distances_between(demand.walk, "offers", position[i], position[j])
 
 
 def broken_transitions(cov: Coverage, ws, threshold: int = 3) -> pd.DataFrame:

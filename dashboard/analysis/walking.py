@@ -26,6 +26,8 @@ from scipy.sparse.csgraph import dijkstra
 TINY_M = 1e-6
 """Length (metres) given to zero-length links (a point exactly on a street, two points at one
 place): a sparse graph has no zero-weight edges."""
+TOLERANCE_M = 1e-3
+"""A point this close beyond a limit still counts as within it (the tiny links add up)."""
 CHUNK_BYTES = 200_000_000
 """Memory for the dense distance rows of one chunk of bounded Dijkstras."""
 WALKING_SPEED_KMH = 4.5
@@ -207,9 +209,9 @@ def nearest_within(placed: PlacedNetwork, source: str, target: str, limit_m: flo
     if not len(nodes):
         return out
     graph = _with_source(placed.matrix, nodes, offsets)
-    dist = dijkstra(graph, directed=True, indices=graph.shape[0] - 1, limit=limit_m)
+    dist = dijkstra(graph, directed=True, indices=graph.shape[0] - 1, limit=limit_m + TOLERANCE_M)
     out = dist[placed.nodes[target]] + placed.connector[target]
-    out[out > limit_m] = np.inf
+    out[out > limit_m + TOLERANCE_M] = np.inf
     return out
 
 
@@ -224,9 +226,10 @@ def pairs_within(placed: PlacedNetwork, source: str, target: str, limit_m: float
     for start in range(0, len(chosen), rows):
         part = chosen[start:start + rows]
         conn = placed.connector[source][part]
-        dist = dijkstra(placed.matrix, directed=False, indices=placed.nodes[source][part], limit=limit_m)
+        dist = dijkstra(placed.matrix, directed=False, indices=placed.nodes[source][part],
+                        limit=limit_m + TOLERANCE_M)
         total = dist[:, target_nodes] + conn[:, None] + target_conn[None, :]
-        s, t = np.nonzero(total <= limit_m)
+        s, t = np.nonzero(total <= limit_m + TOLERANCE_M)
         out_s.append(part[s])
         out_t.append(t)
         out_d.append(total[s, t])
@@ -240,7 +243,16 @@ def from_point(placed: PlacedNetwork, x: float, y: float, limit_m: float) -> np.
     (inf beyond ``limit_m``); read a group's distances as ``d[nodes[g]] + connector[g]``."""
     _, node, offset = attach(placed, np.array([[x, y]]))
     graph = _with_source(placed.matrix, node, offset)
-    return dijkstra(graph, directed=True, indices=graph.shape[0] - 1, limit=limit_m)[:-1]
+    return dijkstra(graph, directed=True, indices=graph.shape[0] - 1, limit=limit_m + TOLERANCE_M)[:-1]
+
+
+def distances_between(placed: PlacedNetwork, group: str, a, b, limit_m: float = 50_000.0) -> np.ndarray:
+    """Walking distance (metres) between points ``a[k]`` and ``b[k]`` of one group."""
+    a, b = np.asarray(a), np.asarray(b)
+    nodes, conn = placed.nodes[group], placed.connector[group]
+    starts, inverse = np.unique(a, return_inverse=True)
+    dist = dijkstra(placed.matrix, directed=False, indices=nodes[starts], limit=limit_m)
+    return dist[inverse, nodes[b]] + conn[a] + conn[b]
 
 
 def group_distance(placed: PlacedNetwork, node_distance: np.ndarray, group: str) -> np.ndarray:
