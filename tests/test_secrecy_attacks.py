@@ -44,7 +44,7 @@ def test_gap_priority_does_not_give_back_the_reached_count(truth, threshold):
     gaps = sentences.gaps_in_words(cov, ws, "de", threshold)
     assert "priority" not in gaps and gaps["priority_rank"].tolist() == list(range(1, len(gaps) + 1))
     hidden = gaps[gaps["reached"].isna()]
-    assert len(hidden) > 0  # the attack has something to try
+    assert len(hidden) > 0 or threshold < 80  # the attack has something to try
     for row in hidden.itertuples():
         true = raw.loc[(row.district_id, row.phase_id)]
         # no published number in the row is the count, its share or target - count
@@ -78,7 +78,7 @@ def test_shares_of_withheld_counts_are_withheld(truth, threshold):
     ws, _, cov = truth
     shown = C.public_table(cov.table, threshold)
     reached_hidden = shown["reached"].isna() & cov.table["reached"].notna()
-    assert reached_hidden.sum() > 0
+    assert reached_hidden.sum() > 0 or threshold < 80
     assert shown.loc[reached_hidden, "reach_share"].isna().all()
     transitions = C.broken_transitions(cov, ws, threshold)
     pairs = keyed(shown)["reach_share"]
@@ -190,3 +190,19 @@ def test_viewer_downloads_at_threshold_80(monkeypatch):
     assert coverage.loc[coverage["reached"].isna(), "reach_share"].isna().all()
     gaps = [c.value for c in book["Lücken"][1]]
     assert "Rang" in gaps and not any(str(h).startswith("Priorität") for h in gaps)
+
+
+def test_a_known_zero_does_not_protect_a_lonely_withheld_cell():
+    """District 0 publishes its sum: cells 0 (2 persons, withheld) and 1 (0, withheld because it
+    touches the withheld district 1) — the zero is known (an empty or unreached cell), so the
+    sum minus the visible cells would give cell 0 away unless another cell is withheld too."""
+    from dashboard.analysis.secrecy import protect_cells
+
+    values = np.array([2.0, 0.0, 40.0, 35.0, 50.0])
+    cell_idx = np.array([0, 1, 1, 2, 3, 4])
+    district_idx = np.array([0, 0, 1, 0, 0, 1])
+    out = protect_cells(values, cell_idx, district_idx, np.array([False, True]), threshold=3)
+    hidden = np.isnan(out)
+    assert hidden[0] and hidden[1] and hidden[4]
+    assert hidden[[0, 2, 3]].sum() >= 2  # not exactly one withheld value in district 0
+    assert not hidden[2] or not hidden[3]  # the smallest other cell only

@@ -270,7 +270,9 @@ def coverage(ws, params: CoverageParams = CoverageParams(), demand: Demand | Non
             reached = np.where(demand.per_district(demand.persons) > 0,
                                reached / demand.per_district(demand.persons) * target, 0.0)
 
-    reached = np.minimum(reached, target)  # rounding: reached never exceeds the target population
+    # no dust of persons from slivers of cells in a district (0.01 persons), and reached never
+    # exceeds the target population
+    reached = np.minimum(np.round(reached, 2), target)
     table = pd.DataFrame({
         "district_id": np.repeat(ids, P),
         "district_name": np.repeat(ws.districts["name"].to_numpy(), P),

@@ -40,10 +40,16 @@ def phase_band_weights(age_bands: pd.DataFrame, life_phases: pd.DataFrame) -> pd
                         columns=list(life_phases["phase_id"]))
 
 
+MIN_SHARE = 0.001
+"""A cell's part in a district below this share (0.1 % of its area) counts as none."""
+
+
 def cell_district_shares(cells: gpd.GeoDataFrame, districts: gpd.GeoDataFrame):
     """Sparse cell→district allocation: (cell index, district index, share), shares per cell sum to 1.
 
-    Cells touching no district are left out. Indices are positions (0-based).
+    Cells touching no district are left out; slivers below :data:`MIN_SHARE` of a cell (edges
+    of polygons drawn at other scales) are given to the cell's other districts. Indices are
+    positions (0-based).
     """
     cell_geoms = cells.geometry.to_numpy()
     district_geoms = districts.geometry.to_numpy()
@@ -56,8 +62,10 @@ def cell_district_shares(cells: gpd.GeoDataFrame, districts: gpd.GeoDataFrame):
         total = np.bincount(cell_idx[split], weights=area, minlength=len(cells))
         with np.errstate(invalid="ignore", divide="ignore"):
             share[split] = np.where(total[cell_idx[split]] > 0, area / total[cell_idx[split]], 0.0)
-    keep = share > 0
-    return cell_idx[keep], district_idx[keep], share[keep]
+    keep = share >= MIN_SHARE
+    cell_idx, district_idx, share = cell_idx[keep], district_idx[keep], share[keep]
+    total = np.bincount(cell_idx, weights=share, minlength=len(cells))
+    return cell_idx, district_idx, share / total[cell_idx]
 
 
 @dataclass(frozen=True)

@@ -96,8 +96,8 @@ def protect_cells(values: np.ndarray, cell_idx: np.ndarray, district_idx: np.nda
     """Grid cells of one phase (persons per cell) as published beside the district figures:
     primary suppression; every cell that touches a district whose figure is withheld (its
     figure would be the sum of its cells); and, where a district's figure is published, never
-    exactly one withheld cell in it (district minus its other cells, weighted by their area
-    shares, would give it away: the smallest other cell is withheld too). ``cell_idx``,
+    exactly one withheld cell with a value in it (district minus its other cells, weighted by
+    their area shares, would give it away: the smallest other cell is withheld too). ``cell_idx``,
     ``district_idx``: the pairs of the cell→district allocation
     (:func:`dashboard.population.cell_district_shares`). Returns values with NaN withheld."""
     import scipy.sparse as sp
@@ -109,8 +109,11 @@ def protect_cells(values: np.ndarray, cell_idx: np.ndarray, district_idx: np.nda
     touched = np.asarray(member[np.flatnonzero(district_withheld)].sum(axis=0)).ravel() > 0
     hidden |= touched
     positive = np.nan_to_num(out) > 0
+    # cells that hide a value: a withheld cell known to be zero (an empty or, on the reach map, an
+    # unreached cell) hides nothing and does not protect the one that does
+    contributes = positive | np.isnan(out)
     while True:
-        counts = member @ hidden.astype(float)
+        counts = member @ (hidden & contributes).astype(float)
         lonely = np.flatnonzero((counts == 1) & ~district_withheld)
         changed = False
         for d in lonely:  # few districts per round

@@ -648,6 +648,83 @@ def _with_addresses(frame: gpd.GeoDataFrame, addresses: gpd.GeoDataFrame) -> gpd
     return frame
 
 
+STREET_STEP = 120.0  # metres between junctions of the demo's street lattice
+MAIN_EVERY = 4  # every 4th lattice line is a through road (480 m) near settlements; every 16th everywhere
+BRIDGES_X = (-2600.0, 500.0, 3900.0)  # where the river can be crossed (offset from CENTRE, metres)
+RAIL_CROSSINGS = (-3200.0, 900.0, 4300.0)  # where the railway can be crossed (along its x offset)
+
+
+def river_line() -> shapely.LineString:
+    """The Linde: west to east between Altstadt and Nordstadt, meandering (metres)."""
+    x = np.linspace(-9000, 9000, 400)
+    y = 620 + 260 * np.sin(x / 1400.0) + 90 * np.sin(x / 430.0)
+    return shapely.LineString(np.column_stack([CENTRE[0] + x, CENTRE[1] + y]))
+
+
+def railway_line() -> shapely.LineString:
+    """The railway: south-west to north-east past the station (Bahnhofsviertel)."""
+    x = np.linspace(-9000, 9000, 50)
+    y = -600 + (x - 1000) * 0.38
+    return shapely.LineString(np.column_stack([CENTRE[0] + x, CENTRE[1] + y]))
+
+
+def _streets(seed: int, outline, cells):
+    """A plausible street network: a jittered lattice of residential streets where people live,
+    through roads every 480 m everywhere, and two barriers that only bridges and crossings
+    pass (the river Linde: three bridges; the railway: three crossings). Returns
+    (street_nodes, street_edges) as :func:`dashboard.sources.streets.read_streets` would."""
+    from dashboard.sources.streets import _network
+
+    rng = np.random.default_rng(seed + 2)
+    minx, miny, maxx, maxy = outline.buffer(300).bounds
+    ix = np.arange(np.floor((minx - CENTRE[0]) / STREET_STEP), np.ceil((maxx - CENTRE[0]) / STREET_STEP) + 1)
+    iy = np.arange(np.floor((miny - CENTRE[1]) / STREET_STEP), np.ceil((maxy - CENTRE[1]) / STREET_STEP) + 1)
+    gx, gy = np.meshgrid(ix, iy)
+    gx, gy = gx.ravel().astype(int), gy.ravel().astype(int)
+    x = CENTRE[0] + gx * STREET_STEP + rng.uniform(-22, 22, len(gx))
+    y = CENTRE[1] + gy * STREET_STEP + rng.uniform(-22, 22, len(gy))
+    main = (gx % MAIN_EVERY == 0) | (gy % MAIN_EVERY == 0)
+    x[main] = CENTRE[0] + gx[main] * STREET_STEP  # through roads run straight
+    y[main] = CENTRE[1] + gy[main] * STREET_STEP
+    centres = shapely.get_coordinates(cells.geometry.centroid.to_numpy())
+    from scipy.spatial import cKDTree
+
+    tree = cKDTree(centres)
+    settled = np.isfinite(tree.query(np.column_stack([x, y]), distance_upper_bound=160)[0])
+    near = np.isfinite(tree.query(np.column_stack([x, y]), distance_upper_bound=700)[0])
+    inside = shapely.contains_xy(outline.buffer(300), x, y)
+    key = {(a, b): k for k, (a, b) in enumerate(zip(gx, gy))}
+    pairs, kinds = [], []
+    for k, (a, b) in enumerate(zip(gx, gy)):
+        for da, db in ((1, 0), (0, 1)):
+            j = key.get((a + da, b + db))
+            if j is None or not (inside[k] and inside[j]):
+                continue
+            line = b if db == 0 else a  # the lattice line this street runs on
+            country = line % (4 * MAIN_EVERY) == 0  # a country road every 1.9 km
+            if country or (line % MAIN_EVERY == 0 and near[k] and near[j]):
+                pairs.append((k, j))
+                kinds.append("secondary" if country else "tertiary")
+            elif settled[k] and settled[j] and rng.random() < 0.86:
+                pairs.append((k, j))
+                kinds.append("residential" if rng.random() < 0.85 else "footway")
+    pairs = np.asarray(pairs)
+    lines = shapely.linestrings(np.stack([np.column_stack([x[pairs[:, 0]], y[pairs[:, 0]]]),
+                                          np.column_stack([x[pairs[:, 1]], y[pairs[:, 1]]])], axis=1))
+    kinds = np.asarray(kinds, object)
+    river, railway = river_line(), railway_line()
+    at_bridge = np.zeros(len(lines), bool)
+    mid = shapely.get_coordinates(shapely.centroid(lines))
+    for bx in BRIDGES_X:
+        at_bridge |= np.abs(mid[:, 0] - CENTRE[0] - bx) < STREET_STEP * 0.6
+    at_crossing = np.zeros(len(lines), bool)
+    for cx in RAIL_CROSSINGS:
+        at_crossing |= np.abs(mid[:, 0] - CENTRE[0] - cx) < STREET_STEP * 0.6
+    keep = (~shapely.intersects(lines, river) | at_bridge) & (~shapely.intersects(lines, railway) | at_crossing)
+    names = np.full(keep.sum(), None, dtype=object)
+    return _network(lines[keep], kinds[keep], names, schema.DEFAULT_CRS)
+
+
 def generate_demo_workspace(seed: int = SEED) -> Workspace:
     """Build the fictional demo city (same seed, same data)."""
     rng = np.random.default_rng(seed)
@@ -677,6 +754,7 @@ def generate_demo_workspace(seed: int = SEED) -> Workspace:
     indicators = _indicators(rng, districts)
     centres = _family_centres(rng, districts, cells)
     addresses = _addresses(seed, districts, cells)
+    street_nodes, street_edges = _streets(seed, outline, cells)
     return Workspace(
         meta=meta,
         districts=districts,
@@ -691,4 +769,6 @@ def generate_demo_workspace(seed: int = SEED) -> Workspace:
         networks=networks,
         memberships=memberships,
         addresses=addresses,
+        street_nodes=street_nodes,
+        street_edges=street_edges,
     )
