@@ -202,8 +202,13 @@ def _lotse(args) -> int:
         print("error: say who the offers are for (--pregnant, --children, --parents, --older)", file=sys.stderr)
         return 2
     # as the Lotse page asks: offers valid today
+    from dashboard.analysis.walking import SPEEDS_KMH
+
+    speed = SPEEDS_KMH["slow" if args.slow else "default"]
     found = offers_for_family(ws, hit["x"], hit["y"], situation, max_distance_m=args.max_distance,
-                              valid_on=date.today())
+                              valid_on=date.today(), speed_kmh=speed)
+    print("walking along the streets" if ws.has_streets else "walking estimated as straight line × 1.3",
+          f"at {speed:g} km/h")
     for k, row in enumerate(found.itertuples(), start=1):
         walk = "outreach" if row.outreach else f"{int(row.walking_min)} min ({int(row.distance_m)} m)"
         whom = ", ".join(dict.fromkeys(who_label(w, "en") for w in row.for_whom))
@@ -212,7 +217,7 @@ def _lotse(args) -> int:
         from dashboard.present.report import wegweiser_pdf
 
         with open(args.out, "wb") as fh:
-            fh.write(wegweiser_pdf(ws, hit["x"], hit["y"], found, lang=args.lang))
+            fh.write(wegweiser_pdf(ws, hit["x"], hit["y"], found, lang=args.lang, speed_kmh=speed))
         print(f"wrote {args.out}")
     return 0
 
@@ -298,6 +303,7 @@ def main(argv=None) -> int:
     p.add_argument("--parents", action="store_true", help="offers for the parents themselves")
     p.add_argument("--older", action="store_true", help="offers for older relatives")
     p.add_argument("--max-distance", type=float, default=3000.0, help="longest walk in metres (default 3000)")
+    p.add_argument("--slow", action="store_true", help="walk at 3 km/h (pram, older people) instead of 4.5 km/h")
     p.add_argument("--out", help="write the Wegweiser PDF here")
     p.add_argument("--lang", choices=["de", "en"], default="de")
     p.set_defaults(func=_lotse)

@@ -8,7 +8,7 @@ from dashboard.analysis import coverage as C
 from dashboard.app import cache, session, state, widgets
 from dashboard.app.state import t
 from dashboard.present import district_tables, maps, mapview, sentences
-from dashboard.present.format import format_number, md
+from dashboard.present.format import md
 from dashboard.present.i18n import phase_labels
 
 ws = cache.workspace()
@@ -32,14 +32,14 @@ if pending:
     st.session_state["chain_district"], st.session_state["chain_phase"] = pending
 state.init_state_from_url(STATE)
 with st.sidebar.expander(t("cov_settings"), expanded=True):
-    param_state, read_params = widgets.coverage_controls("chain", st)
+    param_state, read_params = widgets.coverage_controls("chain", st, network=ws.has_streets)
 params = read_params()
 cov = cache.coverage(ws, params)
 
 measure = st.selectbox(t("measure_choice"), list(C.MEASURES), key="chain_measure",
                        format_func=lambda m: t(f"coverage_measure.{m}"))
 state.sync_state_to_url({**STATE, **param_state})
-st.caption(t("rules_note", dist=int(params.radius_m), detour=format_number(params.detour, 1, lang)))
+st.caption(t("rules_note", walk=sentences.walk_rule(cov, lang)))
 
 # ---- heat matrix --------------------------------------------------------------------------
 display, css = district_tables.chain_matrix(ws, cov, measure, cfg.disclosure_threshold, lang)

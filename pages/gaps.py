@@ -10,7 +10,7 @@ from dashboard.app.state import t
 from dashboard.model.life_phases import phase_priority
 from dashboard.present import district_tables, maps, mapview, sentences
 from dashboard.present.export import to_csv, to_xlsx
-from dashboard.present.format import format_number, md
+from dashboard.present.format import md
 from dashboard.present.i18n import phase_labels
 
 ws = cache.workspace()
@@ -25,7 +25,7 @@ widgets.fictional_banner(ws)
 STATE = {"gaps_phases": ("phases", "list", [], phases)}
 state.init_state_from_url(STATE)
 with st.sidebar.expander(t("cov_settings"), expanded=True):
-    param_state, read_params = widgets.coverage_controls("gaps", st, extra=True)
+    param_state, read_params = widgets.coverage_controls("gaps", st, extra=True, network=ws.has_streets)
 st.multiselect(t("phases_shown"), phases, key="gaps_phases", format_func=labels.get, select_all=False, placeholder=t("all"))
 state.sync_state_to_url({**STATE, **param_state})
 params = read_params()
@@ -38,7 +38,7 @@ dups = C.public_table(cache.duplicates(ws, params), cfg.disclosure_threshold)
 dups = dups[dups["phase_id"].isin(chosen)].reset_index(drop=True)
 transitions = sentences.transitions_in_words(cov, ws, lang, cfg.disclosure_threshold)
 transitions = transitions[transitions["from_phase"].isin(chosen) | transitions["to_phase"].isin(chosen)]
-st.caption(t("rules_note", dist=int(params.radius_m), detour=format_number(params.detour, 1, lang)))
+st.caption(t("rules_note", walk=sentences.walk_rule(cov, lang)))
 
 gap_view = district_tables.gap_table(ws, gaps, lang)
 dup_view = district_tables.duplicate_table(ws, dups, lang)

@@ -8,11 +8,12 @@ import shapely
 import streamlit as st
 
 from dashboard.analysis.nearby import FamilySituation, offers_for_family, parse_ages
+from dashboard.analysis.walking import SPEEDS_KMH
 from dashboard.app import cache, session, state, widgets
 from dashboard.app.state import t, term
 from dashboard.model import schema
 from dashboard.present import mapview, report
-from dashboard.present.format import md
+from dashboard.present.format import format_number, md
 from dashboard.present.i18n import who_label
 
 ws = cache.workspace()
@@ -39,6 +40,7 @@ with left:
     c1, c2 = st.columns(2)
     cost_free = c1.checkbox(t("cost_free"), key="lotse_free")
     barrier_free = c2.checkbox(t("barrier_free"), key="lotse_barrier")
+    speed = SPEEDS_KMH["slow" if st.checkbox(t("lotse_slow"), key="lotse_slow") else "default"]
     languages = st.multiselect(t("languages"), options["languages"], key="lotse_languages", select_all=False, placeholder=t("all"),
                                format_func=term)
     categories = st.multiselect(t("categories"), options["categories"], key="lotse_categories",
@@ -55,7 +57,8 @@ with right:
         result["xy"] = (point.x, point.y)
         result["found"] = offers_for_family(ws, point.x, point.y, situation, max_distance_m=max_distance, cost_free=cost_free,
                                   barrier_free=barrier_free, languages=tuple(languages),
-                                  categories=tuple(categories), valid_on=pd.Timestamp.today().date())
+                                  categories=tuple(categories), valid_on=pd.Timestamp.today().date(),
+                                  demand=cache.demand(ws), speed_kmh=speed)
         return result["found"]
 
     def layers(position):
@@ -120,6 +123,6 @@ if personal:
     table[t("contact_person")] = [" · ".join(str(v) for v in row if isinstance(v, str) and v) for row in
                                      people[list(schema.PERSONAL_CONTACT_COLUMNS)].itertuples(index=False)]
 st.dataframe(table, hide_index=True, width="stretch")
-st.caption(t("lotse_walk_note"))
-st.download_button(t("lotse_pdf"), lambda: report.wegweiser_pdf(ws, xy[0], xy[1], found, lang=lang),
+st.caption(t("lotse_walk_note_network" if ws.has_streets else "lotse_walk_note", speed=format_number(speed, 1, lang)))
+st.download_button(t("lotse_pdf"), lambda: report.wegweiser_pdf(ws, xy[0], xy[1], found, lang=lang, speed_kmh=speed),
                    "wegweiser.pdf", "application/pdf", key="lotse_pdf", type="primary")

@@ -56,8 +56,9 @@ if len(offers):
 
 personal = session.may_see_personal_contacts()
 sited = offers[offers.geometry.notna()]
-nearby = nearby_same_phase(ws, offers, radius_m=radius, detour=detour)
-around = districts_around(ws, offers, radius_m=radius, detour=detour)
+demand = cache.demand(ws)
+nearby = nearby_same_phase(ws, offers, radius_m=radius, detour=detour, demand=demand)
+around = districts_around(ws, offers, radius_m=radius, detour=detour, demand=demand)
 
 m = widgets.base_map(ws.districts[ws.districts["district_id"].isin(around)] if around else ws.districts,
                 outlines=ws.districts)
@@ -91,7 +92,7 @@ left, right = st.columns(2)
 with left:
     st.subheader(t("partner_reach"))
     reach = site_reach(ws, offers, radius_m=radius, detour=detour, threshold=cfg.disclosure_threshold,
-                       demand=cache.demand(ws))
+                       demand=demand)
     st.dataframe(pd.DataFrame({
         t("col_offer"): reach["name"], t("phase"): reach["phase_id"].map(labels),
         t("col_persons"): reach["persons"].map(widgets.fmt_count),

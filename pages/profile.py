@@ -22,7 +22,7 @@ STATE = {"profile_district": ("d", "str", ids[0], ids)}
 state.init_state_from_url(STATE)
 st.sidebar.selectbox(t("district"), ids, key="profile_district", format_func=names.get)
 with st.sidebar.expander(t("cov_settings")):
-    param_state, read_params = widgets.coverage_controls("profile", st)
+    param_state, read_params = widgets.coverage_controls("profile", st, network=ws.has_streets)
 state.sync_state_to_url({**STATE, **param_state})
 focus = st.session_state["profile_district"]
 cov = cache.coverage(ws, read_params())

@@ -87,6 +87,7 @@ def test_lotse_and_networks_commands(tmp_path, demo_ws):
     lines = [line for line in result.stdout.splitlines() if line[:4].strip().rstrip(".").isdigit()]
     minutes = [int(line.rsplit(" min (", 1)[0].rsplit("– ", 1)[1]) for line in lines if " min (" in line]
     assert minutes == sorted(minutes) and out.read_bytes().startswith(b"%PDF")
+    assert "walking along the streets at 4.5 km/h" in result.stdout
     bad = subprocess.run([sys.executable, "-m", "dashboard", "lotse", str(DEMO), "--address", "Nirgendweg 1",
                           "--children", "3"], cwd=ROOT, capture_output=True, text=True)
     assert bad.returncode == 1 and "not found in the address directory" in bad.stderr

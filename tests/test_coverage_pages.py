@@ -90,10 +90,32 @@ def test_gaps_page_in_english():
     assert "only" in at.markdown[1].value
 
 
+@pytest.fixture
+def without_streets(demo_ws, tmp_path, monkeypatch):
+    """The demo city without its street network: distances fall back to straight line × detour."""
+    from dataclasses import replace
+
+    from dashboard.model.workspace import write_workspace
+
+    path = write_workspace(replace(demo_ws, street_nodes=demo_ws.street_nodes.iloc[:0],
+                                   street_edges=demo_ws.street_edges.iloc[:0]), tmp_path / "ohne_strassen.gpkg")
+    monkeypatch.setenv("PRAEVENTIONSATLAS_WORKSPACE", str(path))
+    return path
+
+
 @pytest.mark.parametrize("page", ["pages/gaps.py", "pages/chain.py"])
-def test_rules_note_uses_the_decimal_comma(page):
+def test_rules_note_uses_the_decimal_comma(page, without_streets):
     at = run_app(page)
     note = next(c.value for c in at.caption if "Luftlinie" in c.value)
-    assert "× 1,3" in note and "1.3" not in note
+    assert "× 1,3" in note and "1.3" not in note and "kein Straßennetz" in note
+    assert not at.sidebar.select_slider(key=f"{page[6:-3]}_detour").disabled
     english = run_app(page, query={"lang": "en"})
     assert "× 1.3" in next(c.value for c in english.caption if "straight line" in c.value)
+
+
+@pytest.mark.parametrize("page", ["pages/gaps.py", "pages/chain.py"])
+def test_the_page_says_distances_are_walked_on_the_streets(page):
+    at = run_app(page)
+    assert any("1000 m Fußweg auf dem Straßennetz" in c.value for c in at.caption)
+    assert not any("Luftlinie" in c.value for c in at.caption)
+    assert at.sidebar.select_slider(key=f"{page[6:-3]}_detour").disabled

@@ -105,3 +105,49 @@ def test_nearby_same_phase_needs_the_same_topic():
                                  topic=["Sprachförderung", "Sprachförderung", "Bewegung und Sport"])
     near = nearby_same_phase(ws, ws.offers[ws.offers["partner_id"] == "P1"], radius_m=1300, detour=1.3)
     assert list(near["near_offer_id"]) == ["same"]
+
+
+def test_the_lotse_and_the_partner_view_walk_on_the_streets():
+    """Across the river (one bridge at the north end): 141 m in a straight line, 1.6 km on foot."""
+    from test_coverage import river_grid
+
+    offers = [offer("A", ["early_childhood"], x=950, y=150, name="Elterncafé West"),
+              offer("B", ["early_childhood"], x=1050, y=150, name="Elterncafé Ost"),
+              offer("C", ["early_childhood"], x=1250, y=150, name="Krabbelgruppe Ost")]
+    for row, partner in zip(offers, ("P1", "P2", "P2")):
+        row["partner_id"] = partner
+    plain = tiny(offers)
+    ws = river_grid(plain)
+    home = (X0 + 1050, Y0 + 250)  # on the east bank
+    family = FamilySituation(child_ages=(1,))
+    straight = offers_for_family(plain, *home, family, max_distance_m=1000)
+    walked = offers_for_family(ws, *home, family, max_distance_m=1000)
+    assert list(straight["offer_id"]) == ["B", "A", "C"]  # A: 141 m straight across the river
+    assert list(walked["offer_id"]) == ["B", "C"]  # A is across the river
+    assert walked.set_index("offer_id").loc["C", "distance_m"] == pytest.approx(300)  # 100 m south, 200 m east
+    assert walked.set_index("offer_id").loc["C", "walking_min"] == 4  # 300 m at 4.5 km/h, rounded up
+    far = offers_for_family(ws, *home, family, max_distance_m=5000)
+    assert far.set_index("offer_id").loc["A", "distance_m"] == pytest.approx(700 + 100 + 800)  # over the bridge
+    slow = offers_for_family(ws, *home, family, max_distance_m=1000, speed_kmh=3.0)
+    assert slow.set_index("offer_id").loc["C", "walking_min"] == 6
+    # partner P1 (offer A): its catchment stays on the west bank, its neighbours too
+    own = ws.offers[ws.offers["partner_id"] == "P1"]
+    assert nearby_same_phase(plain, own, radius_m=400)["near_offer_id"].tolist() == ["B", "C"]
+    assert nearby_same_phase(ws, own, radius_m=400).empty
+    assert districts_around(plain, own, radius_m=400) == ["D0", "D1"]
+    assert districts_around(ws, own, radius_m=400) == ["D0"]
+    reach = site_reach(ws, own, radius_m=400, threshold=1)
+    reached = C_reached(ws, 400, "A")
+    assert reach["persons"].iloc[0] == pytest.approx(reached)
+
+
+def C_reached(ws, radius, offer_id):
+    """Persons of the phase in the cells within the walk (from the coverage's pair list)."""
+    from dashboard.analysis import coverage as C
+
+    demand = C.prepare_demand(ws)
+    sited = ws.offers[ws.offers["offer_id"] == offer_id]
+    cell, _, _ = demand.offer_pairs(sited, radius)
+    k = demand.phases.index("early_childhood")
+    assert 0 < len(cell) < 40
+    return float(demand.persons[np.unique(cell), k].sum())

@@ -38,6 +38,19 @@ def family_search(at, demo_ws, k=5000, ages="1; 4"):
 
 
 # --------------------------------------------------------------------------- Lotse
+def test_lotse_walks_on_the_streets_and_slower_with_a_pram(demo_ws):
+    at = run_app("pages/lotse.py")
+    family_search(at, demo_ws)
+    normal = at.dataframe[0].value
+    assert any(c.value == "Fußweg auf dem Straßennetz bei 4,5 km/h." for c in at.caption)
+    at.checkbox(key="lotse_slow").check().run()
+    slow = at.dataframe[0].value
+    assert any(c.value == "Fußweg auf dem Straßennetz bei 3,0 km/h." for c in at.caption)
+    minutes = [[int(w.split(" min")[0]) for w in t["Fußweg"] if "min" in w] for t in (normal, slow)]
+    metres = [[w.split("(")[1] for w in t["Fußweg"] if "min" in w] for t in (normal, slow)]
+    assert metres[0] == metres[1] and sum(minutes[1]) > sum(minutes[0])  # same way, more time
+
+
 def test_lotse_lists_offers_for_the_family_nearest_first(demo_ws):
     at = run_app("pages/lotse.py")
     assert not at.exception

@@ -70,7 +70,7 @@ def test_whole_city_report(demo_ws, analysis):
     first_gap = " ".join(sentences.gaps_in_words(cov, demo_ws)["sentence"].iloc[0].split())
     assert first_gap in flat
     assert "Angebote je 1.000" in flat and "…" not in flat.split("Wichtigste Lücken")[0]  # headers wrap, not cut
-    assert "(Luftlinie × 1,3)" in flat and "× 1.3" not in flat  # German decimal comma
+    assert "1000 m Fußweg auf dem Straßennetz" in flat and "Luftlinie" not in flat  # the demo has streets
 
 
 def test_english_report_and_unknown_district(demo_ws, analysis):

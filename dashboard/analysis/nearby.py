@@ -1,8 +1,9 @@
 """What is near a place: offers for a family (Lotse), and what a partner's sites reach.
 
-Distances are straight lines in metres multiplied by a detour factor (default 1.3, as in
-:class:`~dashboard.analysis.coverage.CoverageParams`) to estimate the walking distance;
-walking time assumes 75 m per minute (4.5 km/h).
+Distances are walked on the street network when the workspace has one
+(:mod:`dashboard.analysis.walking`); otherwise straight lines in metres multiplied by a
+detour factor (default 1.3, as in :class:`~dashboard.analysis.coverage.CoverageParams`).
+Walking time: distance / speed (default 4.5 km/h, :data:`dashboard.analysis.walking.SPEEDS_KMH`).
 """
 
 from __future__ import annotations
@@ -18,9 +19,8 @@ from scipy.spatial import cKDTree
 from dashboard.analysis import filters
 from dashboard.analysis.coverage import alike_key
 from dashboard.analysis.secrecy import suppress
+from dashboard.analysis.walking import WALKING_SPEED_KMH, from_point, group_distance, pairs_within, walking_minutes
 from dashboard.model import schema
-
-WALKING_M_PER_MIN = 75.0
 
 
 @dataclass(frozen=True)
@@ -92,12 +92,13 @@ def parse_ages(text: str, oldest: float = 27.0) -> tuple[tuple[float, ...], list
 def offers_for_family(ws, x: float, y: float, situation: FamilySituation, *, max_distance_m: float = 3000.0,
                       detour: float = 1.3, cost_free: bool = False, barrier_free: bool = False,
                       languages: tuple[str, ...] = (), categories: tuple[str, ...] = (),
-                      valid_on: date | None = None, include_outreach: bool = True) -> pd.DataFrame:
+                      valid_on: date | None = None, include_outreach: bool = True, demand=None,
+                      speed_kmh: float = WALKING_SPEED_KMH) -> pd.DataFrame:
     """Offers that fit the family near the point (x, y in the workspace CRS, metres), nearest
     first: one row per offer with ``distance_m`` (estimated walking distance), ``walking_min``,
     ``for_whom`` (the situation's labels it fits) and ``outreach`` (comes to the family: no
     distance, listed after the sited offers). Offers farther than ``max_distance_m`` (walking)
-    are left out."""
+    are left out. ``demand``: the workspace's prepared demand (its street network is used)."""
     wanted = phases_for(situation, ws.life_phases)
     columns = ["offer_id", "name", "provider", "category", "life_phases", "for_whom", "address", "contact_public",
                "cost_free", "barrier_free", "languages", "distance_m", "walking_min", "outreach", "geometry"]
@@ -111,15 +112,20 @@ def offers_for_family(ws, x: float, y: float, situation: FamilySituation, *, max
     if len(offers):
         sited[sited] = ~shapely.is_empty(geoms[sited])
     distance = np.full(len(offers), np.nan)
-    if sited.any():
+    walk = _walk(ws, demand)
+    if sited.any() and walk is not None:
+        node_distance = from_point(walk.walk, x, y, max_distance_m)
+        position = walk.walk_offers.get_indexer(offers["offer_id"][sited])
+        distance[sited] = group_distance(walk.walk, node_distance, "offers")[position]
+    elif sited.any():
         xy = shapely.get_coordinates(geoms[sited])
         distance[sited] = np.hypot(xy[:, 0] - x, xy[:, 1] - y) * detour
-    keep = sited & (distance <= max_distance_m)
+    keep = sited & (distance <= max_distance_m + 1e-3)
     if include_outreach and (~sited).any():
         keep |= ~sited & _serves_point(ws, offers, x, y)
     out = offers[keep].copy()
     out["distance_m"] = distance[keep].round(0)
-    out["walking_min"] = np.ceil(out["distance_m"] / WALKING_M_PER_MIN)
+    out["walking_min"] = np.ceil(walking_minutes(out["distance_m"].to_numpy(float), speed_kmh))
     out["outreach"] = ~sited[keep]
     out["for_whom"] = out["life_phases"].map(
         lambda phases: tuple(dict.fromkeys(w for p in wanted if p in phases for w in wanted[p])))
@@ -128,6 +134,17 @@ def offers_for_family(ws, x: float, y: float, situation: FamilySituation, *, max
             out[column] = None
     out = out.sort_values(["outreach", "distance_m", "name"], na_position="last", kind="stable")
     return out[columns].reset_index(drop=True)
+
+
+def _walk(ws, demand):
+    """The prepared demand when the workspace has a street network (prepared if not given), else None."""
+    if not ws.has_streets:
+        return None
+    if demand is None or demand.walk is None:
+        from dashboard.analysis.coverage import prepare_demand
+
+        demand = prepare_demand(ws)
+    return demand
 
 
 def _serves_point(ws, offers: pd.DataFrame, x: float, y: float) -> np.ndarray:
@@ -171,8 +188,13 @@ def site_reach(ws, offers: pd.DataFrame, radius_m: float = 1000.0, detour: float
     if rows.empty or ws.population_cells is None or not len(ws.population_cells):
         return pd.DataFrame(columns=columns)
     demand = demand or prepare_demand(ws)
-    site_xy = shapely.get_coordinates(sited.geometry.to_numpy())
-    within = cKDTree(demand.xy).query_ball_point(site_xy, r=radius_m / detour)
+    if demand.walk is not None:  # cells within the walk on the street network
+        cell, row, _ = demand.offer_pairs(sited, radius_m)
+        within = pd.Series(cell).groupby(row).agg(list).reindex(range(len(sited))).tolist()
+        within = [w if isinstance(w, list) else [] for w in within]
+    else:
+        site_xy = shapely.get_coordinates(sited.geometry.to_numpy())
+        within = cKDTree(demand.xy).query_ball_point(site_xy, r=radius_m / detour)
     by_offer = {oid: k for k, oid in enumerate(sited["offer_id"])}
     column = {phase: k for k, phase in enumerate(demand.phases)}
     totals = demand.persons.sum(axis=0)
@@ -191,7 +213,8 @@ def site_reach(ws, offers: pd.DataFrame, radius_m: float = 1000.0, detour: float
     return out[columns]
 
 
-def nearby_same_phase(ws, offers: pd.DataFrame, radius_m: float = 1000.0, detour: float = 1.3) -> pd.DataFrame:
+def nearby_same_phase(ws, offers: pd.DataFrame, radius_m: float = 1000.0, detour: float = 1.3,
+                      demand=None) -> pd.DataFrame:
     """Other organisations' offers of the same life phases and topic within ``radius_m``
     (walking) of each sited offer: possible Parallelstrukturen or cooperation partners,
     nearest first."""
@@ -204,11 +227,21 @@ def nearby_same_phase(ws, offers: pd.DataFrame, radius_m: float = 1000.0, detour
             others = others[others["partner_id"].ne(sited["partner_id"].iat[0]) | others["partner_id"].isna()]
     if sited.empty or others.empty:
         return pd.DataFrame(columns=columns)
-    tree = cKDTree(shapely.get_coordinates(others.geometry.to_numpy()))
     site_xy = shapely.get_coordinates(sited.geometry.to_numpy())
-    pairs = tree.query_ball_point(site_xy, r=radius_m / detour)
-    i = np.repeat(np.arange(len(sited)), [len(p) for p in pairs])
-    j = np.fromiter((k for p in pairs for k in p), dtype=np.int64, count=len(i))
+    other_xy = shapely.get_coordinates(others.geometry.to_numpy())
+    walk = _walk(ws, demand)
+    if walk is not None:  # walked on the street network
+        position = walk.walk_offers.get_indexer(sited["offer_id"])
+        s, t, walked = pairs_within(walk.walk, "offers", "offers", radius_m, sources=position)
+        other_row = pd.Series(np.arange(len(others)), index=walk.walk_offers.get_indexer(others["offer_id"]))
+        site_row = pd.Series(np.arange(len(sited)), index=position)
+        keep = np.isin(t, other_row.index)
+        i, j, walked = site_row.loc[s[keep]].to_numpy(), other_row.loc[t[keep]].to_numpy(), walked[keep]
+    else:
+        pairs = cKDTree(other_xy).query_ball_point(site_xy, r=radius_m / detour)
+        i = np.repeat(np.arange(len(sited)), [len(p) for p in pairs])
+        j = np.fromiter((k for p in pairs for k in p), dtype=np.int64, count=len(i))
+        walked = np.hypot(*(other_xy[j] - site_xy[i]).T) * detour if len(i) else np.zeros(0)
     if not len(i):
         return pd.DataFrame(columns=columns)
     own_phases = sited["life_phases"].to_numpy()[i]
@@ -216,22 +249,30 @@ def nearby_same_phase(ws, offers: pd.DataFrame, radius_m: float = 1000.0, detour
     alike = alike_key(sited)[i] == alike_key(others)[j]  # the same topic, not just the same phase
     shared = [tuple(p for p in a if p in set(b)) if same else () for a, b, same in
               zip(own_phases, their_phases, alike)]
-    other_xy = shapely.get_coordinates(others.geometry.to_numpy())
     out = pd.DataFrame({
         "offer_id": sited["offer_id"].to_numpy()[i], "name": sited["name"].to_numpy()[i],
         "near_offer_id": others["offer_id"].to_numpy()[j], "near_name": others["name"].to_numpy()[j],
         "near_provider": others["provider"].to_numpy()[j], "shared_phases": shared,
-        "distance_m": (np.hypot(*(other_xy[j] - site_xy[i]).T) * detour).round(0),
+        "distance_m": np.round(walked, 0),
     })
     out = out[out["shared_phases"].map(len) > 0]
     return out.sort_values(["offer_id", "distance_m"], kind="stable").reset_index(drop=True)[columns]
 
 
-def districts_around(ws, offers: pd.DataFrame, radius_m: float = 1000.0, detour: float = 1.3) -> list[str]:
-    """District ids within ``radius_m`` (walking) of any of the sited offers."""
+def districts_around(ws, offers: pd.DataFrame, radius_m: float = 1000.0, detour: float = 1.3,
+                     demand=None) -> list[str]:
+    """District ids within ``radius_m`` (walking) of any of the sited offers: the districts
+    they lie in and, on the street network, those of the population cells they reach."""
     sited = offers[offers.geometry.notna()] if len(offers) else offers
     if sited.empty:
         return []
-    area = shapely.union_all(sited.geometry.buffer(radius_m / detour).to_numpy())
-    hit = ws.districts.sindex.query(area, predicate="intersects")
+    walk = _walk(ws, demand) if ws.population_cells is not None else None
+    if walk is not None:
+        cell, _, _ = walk.offer_pairs(sited, radius_m)
+        reached = np.isin(walk.cell_idx, np.unique(cell))
+        hit = np.union1d(walk.district_idx[reached], ws.districts.sindex.query(
+            sited.geometry.to_numpy(), predicate="intersects")[1])
+    else:
+        area = shapely.union_all(sited.geometry.buffer(radius_m / detour).to_numpy())
+        hit = ws.districts.sindex.query(area, predicate="intersects")
     return list(ws.districts["district_id"].iloc[np.sort(hit)])

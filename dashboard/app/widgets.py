@@ -50,9 +50,10 @@ def fictional_banner(ws: Workspace) -> None:
         st.warning(md(fictional_label(ws.meta, lang())))
 
 
-def coverage_controls(prefix: str, container, extra: bool = False):
+def coverage_controls(prefix: str, container, extra: bool = False, network: bool = False):
     """Sliders for the coverage parameters (keys ``<prefix>_radius`` …); returns the state spec
-    for URL sync and a function building CoverageParams from the session state."""
+    for URL sync and a function building CoverageParams from the session state. With a street
+    ``network`` the detour factor is not used and says so."""
     from dashboard.analysis.coverage import CoverageParams
 
     spec = {
@@ -69,7 +70,8 @@ def coverage_controls(prefix: str, container, extra: bool = False):
         })
     init_state_from_url(spec)
     container.slider(t("cov_radius"), 250, 3000, step=50, key=f"{prefix}_radius")
-    container.select_slider(t("cov_detour"), ("1.0", "1.1", "1.2", "1.3", "1.4", "1.5"), key=f"{prefix}_detour")
+    container.select_slider(t("cov_detour"), ("1.0", "1.1", "1.2", "1.3", "1.4", "1.5"), key=f"{prefix}_detour",
+                            disabled=network, help=t("cov_detour_network") if network else None)
     container.slider(t("cov_min_reach"), 0, 100, step=5, key=f"{prefix}_reach")
     if extra:
         container.select_slider(t("cov_min_ratio"), ("0", "0.5", "1", "2", "5", "10"), key=f"{prefix}_ratio")

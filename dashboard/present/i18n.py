@@ -149,11 +149,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "phases_shown": ("Lebensphasen", "Life phases"),
     "map_gaps": ("Lücken je Sozialraum", "Gaps per district"),
     "rules_note": (
-        "Erreichung: Anteil der Zielgruppe, die in {dist} m Fußweg (Luftlinie × {detour}) ein passendes Angebot "
+        "Erreichung: Anteil der Zielgruppe, die in {walk} ein passendes Angebot "
         "vor Ort hat oder in einem Sozialraum wohnt, den ein aufsuchendes Angebot abdeckt.",
-        "Reach: share of the target group within {dist} m on foot (straight line × {detour}) of a matching "
+        "Reach: share of the target group within {walk} of a matching "
         "offer, or living in a district covered by an outreach offer.",
     ),
+    "walk_network": ("{dist} m Fußweg auf dem Straßennetz", "{dist} m on foot along the streets"),
+    "walk_straight": ("{dist} m Fußweg (Luftlinie × {detour}; kein Straßennetz im Arbeitsbereich)",
+                      "{dist} m on foot (straight line × {detour}; no street network in the workspace)"),
+    "cov_detour_network": ("Umwegfaktor: entfällt, gemessen wird auf dem Straßennetz",
+                           "Detour factor: not used, distances are walked along the streets"),
     # profile page
     "page_profile": ("Sozialraumprofil", "District profile"),
     "goto_profile": ("Sozialraumprofil mit PDF und Tabellen", "District profile with PDF and tables"),
@@ -304,8 +309,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "lotse_for": ("Für", "For"),
     "lotse_walk": ("Fußweg", "Walk"),
     "lotse_outreach_short": ("kommt nach Hause", "comes to the family"),
-    "lotse_walk_note": ("Fußweg geschätzt: Luftlinie × 1,3 bei 4,5 km/h.",
-                        "Walk estimated: straight line × 1.3 at 4.5 km/h."),
+    "lotse_walk_note": ("Fußweg geschätzt: Luftlinie × 1,3 bei {speed} km/h.",
+                        "Walk estimated: straight line × 1.3 at {speed} km/h."),
+    "lotse_walk_note_network": ("Fußweg auf dem Straßennetz bei {speed} km/h.",
+                                "Walk along the streets at {speed} km/h."),
+    "lotse_slow": ("Langsamer gehen (Kinderwagen, ältere Menschen: 3 km/h)",
+                   "Walk slower (pram, older people: 3 km/h)"),
     "lotse_pdf": ("Wegweiser als PDF (1 Seite)", "Guide as PDF (1 page)"),
     # Partner view
     "page_partner": ("Partnersicht", "Partner view"),
@@ -792,10 +801,10 @@ TEXT.update({  # the PDF reports (dashboard.present.report): key 'report.<word>'
     "report.offers_n": ("Angebote", "Offers"),
     "report.per_1000": ("je 1.000", "per 1,000"),
     "report.top_gaps": ("Wichtigste Lücken", "Main gaps"),
-    "report.rules": ("Erreichung: Anteil der Zielgruppe, die in {d} m Fußweg (Luftlinie × {f}) ein passendes Angebot "
+    "report.rules": ("Erreichung: Anteil der Zielgruppe, die in {walk} ein passendes Angebot "
                      "hat oder in einem Sozialraum wohnt, den ein aufsuchendes Angebot abdeckt. Zahlen unter {t} "
                      "Personen werden nicht ausgewiesen (Geheimhaltung).",
-                     "Reach: share of the target group within {d} m on foot (straight line × {f}) of a matching offer"
+                     "Reach: share of the target group within {walk} of a matching offer"
                      " or living in a district covered by an outreach offer. Counts below {t} persons are withheld."),
     "report.districts": ("Sozialräume", "Districts"),
     "report.wegweiser": ("Wegweiser: Angebote in Ihrer Nähe", "Guide: offers near you"),
@@ -804,8 +813,10 @@ TEXT.update({  # the PDF reports (dashboard.present.report): key 'report.<word>'
     "report.contact": ("Kontakt", "Contact"),
     "report.walk": ("Fußweg", "Walk"),
     "report.outreach": ("Kommt zu Ihnen (aufsuchend)", "Comes to you (outreach)"),
-    "report.star": ("★ = Ihr Ausgangspunkt. Fußweg geschätzt (Luftlinie × {f}, 4,5 km/h).",
-                    "★ = your starting point. Walking estimated (straight line × {f}, 4.5 km/h)."),
+    "report.star": ("★ = Ihr Ausgangspunkt. Fußweg geschätzt (Luftlinie × {f}, {speed} km/h).",
+                    "★ = your starting point. Walking estimated (straight line × {f}, {speed} km/h)."),
+    "report.star_network": ("★ = Ihr Ausgangspunkt. Fußweg auf dem Straßennetz ({speed} km/h).",
+                            "★ = your starting point. Walking along the streets ({speed} km/h)."),
     "report.more": ("Weitere {n} passende Angebote finden Sie im Präventionsatlas oder bei Ihrer Lotsin / Ihrem "
                     "Lotsen.",
                     "{n} more matching offers are in the Präventionsatlas or with your guide."),

@@ -23,7 +23,7 @@ from dashboard.present import charts
 from dashboard.present.format import format_count, format_date, format_number
 from dashboard.present.i18n import fictional_label, meta_text, phase_labels, report_words
 from dashboard.present.profile import Profile, district_profile
-from dashboard.present.sentences import gaps_in_words
+from dashboard.present.sentences import gaps_in_words, walk_rule
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 
@@ -153,8 +153,7 @@ def _profile_chapter(pdf: _Document, ws, profile: Profile, cov, lang: str, thres
     pdf.image_bytes(charts.to_bytes(charts.population_chart(profile, lang), "jpeg", dpi=130), 150)
     pdf.h2(w["chain"])
     pdf.image_bytes(charts.to_bytes(charts.chain_strip(profile, lang), "jpeg", dpi=130), 180)
-    pdf.para(w["rules"].format(d=int(cov.params.radius_m), f=format_number(cov.params.detour, 1, lang),
-                               t=threshold), size=7)
+    pdf.para(w["rules"].format(walk=walk_rule(cov, lang), t=threshold), size=7)
     for key, lines in (("gaps", profile.gaps), ("duplicates", profile.duplicates),
                        ("transitions", profile.transitions)):
         pdf.h2(w[key])
@@ -200,8 +199,7 @@ def _city_summary(pdf: _Document, ws, cov, lang: str, threshold: int):
                "–" if pd.isna(r.reach_share) else f"{100 * r.reach_share:.0f} %", int(r.offers),
                format_number(r.offers_per_1000, 1, lang)) for r in city.itertuples()],
              (70, 30, 25, 25, 30), ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"))
-    pdf.para(w["rules"].format(d=int(cov.params.radius_m), f=format_number(cov.params.detour, 1, lang),
-                               t=threshold), size=7)
+    pdf.para(w["rules"].format(walk=walk_rule(cov, lang), t=threshold), size=7)
     pdf.h2(w["top_gaps"])
     pdf.bullets(list(gaps_in_words(cov, ws, lang, threshold)["sentence"].head(10)))
 
@@ -235,7 +233,8 @@ def report_pdf(ws, district_ids=None, *, cov=None, lang: str = "de", threshold: 
 WEGWEISER_ROWS = 10
 
 
-def wegweiser_pdf(ws, x: float, y: float, offers: pd.DataFrame, *, lang: str = "de", detour: float = 1.3) -> bytes:
+def wegweiser_pdf(ws, x: float, y: float, offers: pd.DataFrame, *, lang: str = "de", detour: float = 1.3,
+                  speed_kmh: float = 4.5) -> bytes:
     """One A4 page for a family: the offers of :func:`dashboard.analysis.nearby.offers_for_family`
     in the given (distance) order with name, provider, address, the *public* contact only and
     the walking time, numbered on a small map around the starting point (x, y, metres); then
@@ -255,7 +254,9 @@ def wegweiser_pdf(ws, x: float, y: float, offers: pd.DataFrame, *, lang: str = "
     attribution = meta_text(ws.meta, "fictional_label", lang) if ws.is_fictional else ""
     fig = charts.wegweiser_map(ws, x, y, shown, lang, attribution=attribution, size=(6.6, 3.6))
     pdf.image(io.BytesIO(charts.to_bytes(fig, dpi=160)), w=125, x=(210 - 125) / 2)
-    pdf.para(words["star"].format(f=format_number(detour, 1, lang)), size=7)
+    speed = format_number(speed_kmh, 1, lang)
+    pdf.para(words["star_network"].format(speed=speed) if ws.has_streets else
+             words["star"].format(f=format_number(detour, 1, lang), speed=speed), size=7)
     if offers.empty:
         pdf.para(words["no_offers"])
 

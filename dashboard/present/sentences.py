@@ -17,6 +17,13 @@ def percent(x) -> str:
     return "–" if pd.isna(x) else f"{100 * x:.0f}"
 
 
+def walk_rule(cov, lang: str = "de") -> str:
+    """How far is 'within reach' in words: walked on the street network, or straight line × detour."""
+    if cov.network:
+        return t("walk_network", lang, dist=int(cov.params.radius_m))
+    return t("walk_straight", lang, dist=int(cov.params.radius_m), detour=format_number(cov.params.detour, 1, lang))
+
+
 def distance_text(metres: float, lang: str = "de") -> str:
     """'1 km', '1,5 km' (German decimal comma) or '800 m'."""
     if metres >= 1000:
