@@ -3,14 +3,17 @@ partners on top, sidebar filters, district focus and a shareable URL."""
 
 from datetime import date
 
+import geopandas as gpd
+import shapely
 import streamlit as st
 
 from dashboard.analysis import district, filters
 from dashboard.analysis.indicators import indicator_years
 from dashboard.app import cache, session, state, widgets
 from dashboard.app.state import t, term
+from dashboard.model import schema
 from dashboard.present import charts, classify, district_tables, export, maps, mapview
-from dashboard.present.format import md
+from dashboard.present.format import format_number, md
 from dashboard.present.i18n import own_label, phase_labels
 
 ws = cache.workspace()
@@ -145,7 +148,17 @@ with left:
                                                t("layer_grid") + ": " + maps.safe_label(phase_label[grid_phase])))
     if focus:
         groups.append(mapview.feature_group(mapview.focus_layer(ws, focus, lang), t("layer_focus")))
-    centre, zoom = mapview.view_of(ws, focus, width_px=600, height_px=650)
+    walk_mode = st.radio(t("click_mode"), ["district", "walk"], horizontal=True, key="click_mode",
+                         format_func=lambda k: t(f"click_mode_{k}")) == "walk"
+    walk = None
+    if walk_mode and ws.has_streets and st.session_state.get("walk_point"):
+        lat, lon = st.session_state["walk_point"]
+        point = gpd.GeoSeries([shapely.Point(lon, lat)], crs=schema.DISPLAY_CRS).to_crs(ws.crs).iloc[0]
+        walk = cache.walking_areas(ws, round(point.x), round(point.y), cfg.disclosure_threshold)
+        groups += [mapview.feature_group(mapview.walking_area_layer(ws, walk[0], lang), t("layer_walking_areas")),
+                   mapview.feature_group(mapview.position_layer(ws, lat, lon, t("walk_area_start")), t("walk_area_start"))]
+    centre, zoom = mapview.view_of(ws, focus, width_px=600, height_px=650) if walk is None else \
+        mapview.view_of_area(walk[0].geometry, width_px=600, height_px=650)
     result = widgets.show_map(m, key="atlas_map", height=680, feature_group_to_add=groups, center=centre, zoom=zoom,
                          layer_control=maps.folium.LayerControl(collapsed=True, position="topright"),
                          returned_objects=["last_clicked"])
@@ -182,10 +195,23 @@ with left:
 clicked = (result or {}).get("last_clicked") or (st.session_state.get("atlas_map") or {}).get("last_clicked")
 if clicked and clicked != st.session_state.get("_last_click"):
     st.session_state["_last_click"] = clicked
+    if walk_mode:
+        st.session_state["walk_point"] = (clicked["lat"], clicked["lng"])
+        st.rerun()
     hit = mapview.district_at(ws, clicked["lat"], clicked["lng"])
     if hit and hit != focus:
         st.session_state["_pending_district"] = hit
         st.rerun()
+if walk_mode:
+    with left:
+        if not ws.has_streets:
+            st.info(t("walk_areas_need_streets"))
+        elif walk is None:
+            st.caption(t("walk_areas_hint"))
+        else:
+            st.markdown(f"**{t('walk_areas_title', speed=format_number(4.5, 1, lang))}**")
+            st.dataframe(district_tables.walking_area_table(ws, walk[1], cfg.disclosure_threshold, lang),
+                         hide_index=True, width="stretch")
 
 # ---- district panel ---------------------------------------------------------------------
 with right:

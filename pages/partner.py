@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard.analysis import coverage as C
 from dashboard.analysis.nearby import (
+    catchment_areas,
     districts_around,
     nearby_same_phase,
     organisation_family_centres,
@@ -64,7 +65,7 @@ m = widgets.base_map(ws.districts[ws.districts["district_id"].isin(around)] if a
                 outlines=ws.districts)
 groups = []
 if len(sited):
-    catchment = maps.GeoJsonLayer(maps.area_features(sited.geometry.buffer(radius / detour),
+    catchment = maps.GeoJsonLayer(maps.area_features(catchment_areas(ws, sited, radius, detour, demand),
                                                      {"offer_id": list(sited["offer_id"])},
                                                      {"color": "#2b83ba", "weight": 1.5, "fillOpacity": 0.08,
                                                       "dashArray": "4 4"}),

@@ -410,3 +410,21 @@ def test_names_never_become_images_or_links(browser, demo_ws, tmp_path):
     finally:
         context.close()
         server.stop()
+
+
+def test_walking_areas_drawn_after_a_click(page, app_url, demo_ws):
+    home = demo_ws.addresses.to_crs(4326).geometry.iloc[5000]
+    frame = open_map(page, app_url)
+    rerun(page, lambda: page.get_by_text("zeigt die Gehzeit-Bereiche ab dort").click())
+    frame = wait_for_map(page)
+    frame.wait_for_function("window.feature_group && window.feature_group.length >= 4", timeout=30_000)
+    rerun(page, lambda: frame.evaluate(
+        f"() => {{ window.map.fire('click', {{latlng: L.latLng({home.y}, {home.x})}}); }}"))
+    page.wait_for_selector("text=Wer wohnt in Gehweite?", timeout=60_000)
+    frame = wait_for_map(page)
+    frame.wait_for_function("""() => window.feature_group && window.feature_group.some(g => {
+        let n = 0; g.eachLayer(l => l.eachLayer && l.eachLayer(x => { if (x.feature && x.feature.properties.minutes)
+        n++; })); return n === 3; })""", timeout=30_000)
+    app_idle(page)
+    page.screenshot(path=str(ARTIFACTS / "map_walking_areas.png"), full_page=True)
+    assert page.watch.external == [] and page.watch.failed == [], page.watch.external

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import re
 
+import numpy as np
 import pytest
 from apptest_util import map_args, run_app
 
 from dashboard.analysis import filters
 from dashboard.model.workspace import write_workspace
+from dashboard.present.format import format_count
 
 PAGE = "pages/map.py"
 
@@ -229,3 +231,41 @@ def test_format_stand():
 
     assert format_stand("2011-05-09", "de") == "09.05.2011" and format_stand("2011-05-09", "en") == "2011-05-09"
     assert format_stand("2024", "de") == "2024" and format_stand(None, "de") == ""
+
+
+def test_a_click_shows_the_walking_areas_and_who_lives_there(demo_ws):
+    """Click mode 'walking areas': three areas drawn (5/10/15 min) and a table of persons per
+    phase; a click picks no district then."""
+    from dashboard.analysis.nearby import walking_areas
+
+    at = run_app(PAGE)
+    at.radio(key="click_mode").set_value("walk").run()
+    assert any("Auf die Karte klicken" in c.value for c in at.caption)
+    home = demo_ws.addresses.to_crs(4326).geometry.iloc[5000]
+    at.session_state["walk_point"] = (home.y, home.x)
+    at.run()
+    assert not at.exception and at.session_state["district"] == ""
+    payload = map_args(at)["feature_group"]
+    assert payload.count('"minutes":') == 3 and "bis 15 min zu Fu" in payload
+    table = at.dataframe[-1].value
+    assert list(table.columns) == ["Lebensphase", "bis 5 min zu Fuß", "bis 10 min zu Fuß", "bis 15 min zu Fuß"]
+    point = demo_ws.addresses.geometry.iloc[5000]
+    _, population = walking_areas(demo_ws, round(point.x), round(point.y), threshold=3)
+    shown = table.set_index("Lebensphase")["bis 15 min zu Fuß"]
+    assert shown.iloc[1] == format_count(population.loc[15].iloc[1], 3, "de")
+
+
+def test_walking_areas_grow_with_time_and_withhold_small_counts(demo_ws):
+    from dashboard.analysis.nearby import walking_areas
+
+    point = demo_ws.addresses.geometry.iloc[100]
+    areas, population = walking_areas(demo_ws, point.x, point.y, threshold=3)
+    by_minutes = areas.set_index("minutes").geometry
+    assert by_minutes[5].area < by_minutes[10].area < by_minutes[15].area
+    assert by_minutes[15].buffer(1).contains(by_minutes[5])
+    values = population.to_numpy()
+    assert not ((values > 0) & (values < 3)).any()
+    rings = np.diff(np.nan_to_num(values), axis=0)
+    assert not ((rings > 0) & (rings < 3) & ~np.isnan(values[1:])).any()
+    _, strict = walking_areas(demo_ws, point.x, point.y, threshold=80)
+    assert strict.isna().sum().sum() > population.isna().sum().sum()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import shapely
 from test_coverage import X0, Y0, brute_reached, offer, tiny
 
 from dashboard.analysis.nearby import (
@@ -151,3 +152,18 @@ def C_reached(ws, radius, offer_id):
     k = demand.phases.index("early_childhood")
     assert 0 < len(cell) < 40
     return float(demand.persons[np.unique(cell), k].sum())
+
+
+def test_a_partners_catchment_follows_the_streets():
+    from test_coverage import river_grid
+
+    from dashboard.analysis.nearby import catchment_areas
+
+    plain = tiny([offer("A", ["early_childhood"], x=950, y=150)])
+    ws = river_grid(plain)
+    circle = catchment_areas(plain, plain.offers, radius_m=400).iloc[0]
+    walked = catchment_areas(ws, ws.offers, radius_m=400).iloc[0]
+    east_bank = shapely.Point(X0 + 1150, Y0 + 150)  # 200 m across the river
+    west_bank = shapely.Point(X0 + 750, Y0 + 150)  # 200 m along the street
+    assert circle.contains(east_bank) and circle.contains(west_bank)
+    assert not walked.contains(east_bank) and walked.contains(west_bank)

@@ -276,3 +276,59 @@ def districts_around(ws, offers: pd.DataFrame, radius_m: float = 1000.0, detour:
         area = shapely.union_all(sited.geometry.buffer(radius_m / detour).to_numpy())
         hit = ws.districts.sindex.query(area, predicate="intersects")
     return list(ws.districts["district_id"].iloc[np.sort(hit)])
+
+
+# ---------------------------------------------------------------------------------------
+# Walking areas (isochrones) around a point
+# ---------------------------------------------------------------------------------------
+WALKING_AREA_MINUTES = (5, 10, 15)
+
+
+def walking_areas(ws, x: float, y: float, minutes=WALKING_AREA_MINUTES, *, speed_kmh: float = WALKING_SPEED_KMH,
+                  threshold: int = 3, demand=None):
+    """The areas within ``minutes`` of walking from (x, y) on the street network, and the
+    target population living in each (persons per life phase, from the population cells
+    whose walk is within the time).
+
+    Returns (areas, population): ``areas`` a GeoDataFrame (``minutes``, geometry, in the
+    workspace CRS, largest first), ``population`` a DataFrame (index ``minutes``, one column
+    per phase_id). Counts below ``threshold`` are withheld (NaN), and so is a count that
+    differs from the next smaller area's by less than the threshold (their difference would
+    give the ring away). None when the workspace has no street network."""
+    import geopandas as gpd
+
+    from dashboard.analysis.walking import walking_area
+
+    walk = _walk(ws, demand)
+    if walk is None:
+        return None
+    minutes = sorted(minutes)
+    limits = [m * speed_kmh * 1000 / 60 for m in minutes]
+    node_distance = from_point(walk.walk, x, y, max(limits))
+    graph = walk.walk.graph
+    areas = gpd.GeoDataFrame({"minutes": minutes[::-1]},
+                             geometry=[walking_area(graph, node_distance, limit) for limit in limits[::-1]], crs=ws.crs)
+    cell_distance = group_distance(walk.walk, node_distance, "cells")
+    counts = np.array([walk.persons[cell_distance <= limit + 1e-3].sum(axis=0) for limit in limits])
+    shown = suppress(np.round(counts), threshold)
+    ring = np.diff(np.vstack([np.zeros((1, counts.shape[1])), np.round(counts)]), axis=0)
+    shown[(ring > 0) & (ring < threshold)] = np.nan
+    population = pd.DataFrame(shown, index=pd.Index(minutes, name="minutes"), columns=walk.phases)
+    return areas, population
+
+
+def catchment_areas(ws, offers: pd.DataFrame, radius_m: float = 1000.0, detour: float = 1.3, demand=None):
+    """The catchment of each sited offer (a GeoSeries in the workspace CRS, indexed like the
+    sited offers): the area within ``radius_m`` walked on the street network, else a circle of
+    ``radius_m / detour``."""
+    import geopandas as gpd
+
+    from dashboard.analysis.walking import walking_area
+
+    sited = offers[offers.geometry.notna()] if len(offers) else offers
+    walk = _walk(ws, demand)
+    if walk is None or sited.empty:
+        return gpd.GeoSeries(sited.geometry.buffer(radius_m / detour), crs=ws.crs)
+    graph = walk.walk.graph
+    areas = [walking_area(graph, from_point(walk.walk, p.x, p.y, radius_m), radius_m) for p in sited.geometry]
+    return gpd.GeoSeries(areas, index=sited.index, crs=ws.crs)

@@ -258,3 +258,34 @@ def distances_between(placed: PlacedNetwork, group: str, a, b, limit_m: float = 
 def group_distance(placed: PlacedNetwork, node_distance: np.ndarray, group: str) -> np.ndarray:
     """A group's walking distances from :func:`from_point`'s node distances."""
     return node_distance[placed.nodes[group]] + placed.connector[group]
+
+
+def reachable_lines(graph: StreetGraph, node_distance: np.ndarray, limit_m: float) -> np.ndarray:
+    """The streets (and parts of streets) within ``limit_m`` metres' walk, given the walking
+    distance of every street node (inf: not reached). A street reached from both ends within
+    the limit counts whole; otherwise the part walked from each end (drawn straight)."""
+    d = node_distance[:graph.n]
+    ru, rv = limit_m - d[graph.u], limit_m - d[graph.v]
+    length = graph.length
+    whole = (ru >= 0) & (rv >= 0) & (ru + rv >= length)
+    from_u = (ru > 0) & ~whole
+    from_v = (rv > 0) & ~whole
+    parts = [graph.lines[whole]]
+    for mask, start, reach, reverse in ((from_u, graph.u, ru, False), (from_v, graph.v, rv, True)):
+        if not mask.any():
+            continue
+        lines, walked = graph.lines[mask], np.minimum(reach[mask], length[mask])
+        scale = shapely.length(lines) / np.maximum(length[mask], TINY_M)
+        at = shapely.line_interpolate_point(lines, (length[mask] - walked if reverse else walked) * scale)
+        ends = np.stack([graph.node_xy[start[mask]], shapely.get_coordinates(at)], axis=1)
+        parts.append(shapely.linestrings(ends))
+    return np.concatenate(parts)
+
+
+def walking_area(graph: StreetGraph, node_distance: np.ndarray, limit_m: float, width_m: float = 60.0):
+    """The area within ``limit_m`` metres' walk: the reachable streets widened by ``width_m``
+    on each side (houses along them). Empty polygon when nothing is reached."""
+    lines = reachable_lines(graph, node_distance, limit_m)
+    if not len(lines):
+        return shapely.Polygon()
+    return shapely.buffer(shapely.multilinestrings(lines), width_m, quad_segs=2)

@@ -160,6 +160,15 @@ def district_cells(ws: Workspace, cov: C.Coverage, district_id: str, phase_id: s
     return C.district_cells(ws, cov, demand(ws), district_id, phase_id)
 
 
+@st.cache_data(show_spinner=False, max_entries=64, hash_funcs=KEYS)
+def walking_areas(ws: Workspace, x: float, y: float, threshold: int, speed_kmh: float = 4.5):
+    """Walking areas around a point and who lives in them (see
+    :func:`dashboard.analysis.nearby.walking_areas`); None without a street network."""
+    from dashboard.analysis.nearby import walking_areas as _walking_areas
+
+    return _walking_areas(ws, x, y, threshold=threshold, speed_kmh=speed_kmh, demand=demand(ws))
+
+
 @st.cache_resource(show_spinner=False, max_entries=8, hash_funcs=KEYS)
 def offer_point_table(ws: Workspace, lang: str, personal: bool):
     """Map table of all sited offers per language and role (shared and read-only; filters pick

@@ -41,6 +41,16 @@ def indicator_table(ws, tp: TargetPopulation, district_id: str, lang: str = "de"
     return headed(pd.DataFrame(rows, columns=["indicator", "value", "city", "unit", "year"]), lang)
 
 
+def walking_area_table(ws, population: pd.DataFrame, threshold: int = 3, lang: str = "de") -> pd.DataFrame:
+    """Persons per life phase living within each walking time (rows: phases; columns:
+    'bis 5 min' …), withheld counts as 'keine Angabe'."""
+    labels = phase_labels(ws.life_phases, lang)
+    out = pd.DataFrame({t("heading.phase_label", lang): [labels[p] for p in population.columns]})
+    for minutes, row in population.iterrows():
+        out[t("walk_area_tip", lang, minutes=int(minutes))] = [format_count(v, threshold, lang) for v in row]
+    return out
+
+
 def offers_per_phase(ws, offers, district_id: str, lang: str = "de") -> pd.DataFrame:
     """Number of (filtered) offers serving the district per phase: on site and outreach."""
     counts = offer_counts_by_phase(ws, offers, district_id)

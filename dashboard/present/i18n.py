@@ -154,6 +154,20 @@ TEXT: dict[str, tuple[str, str]] = {
         "Reach: share of the target group within {walk} of a matching "
         "offer, or living in a district covered by an outreach offer.",
     ),
+    "walk_area_tip": ("bis {minutes} min zu Fuß", "up to {minutes} min on foot"),
+    "layer_walking_areas": ("Gehzeit-Bereiche", "Walking areas"),
+    "walk_area_start": ("Startpunkt", "Starting point"),
+    "click_mode": ("Ein Klick in die Karte …", "A click on the map …"),
+    "click_mode_district": ("wählt den Sozialraum", "picks the district"),
+    "click_mode_walk": ("zeigt die Gehzeit-Bereiche ab dort", "shows the walking areas from there"),
+    "walk_areas_title": ("Wer wohnt in Gehweite? (5, 10, 15 Minuten ab dem Klickpunkt, {speed} km/h)",
+                         "Who lives within walking distance? (5, 10, 15 minutes from the clicked point, {speed} km/h)"),
+    "walk_areas_hint": ("Auf die Karte klicken: Gehzeit-Bereiche ab dieser Stelle.",
+                        "Click on the map: walking areas from that spot."),
+    "walk_areas_need_streets": ("Gehzeit-Bereiche brauchen ein Straßennetz im Arbeitsbereich (Rezept: [streets], "
+                                "oder 'python -m dashboard streets').",
+                                "Walking areas need a street network in the workspace (recipe: [streets], or "
+                                "'python -m dashboard streets')."),
     "walk_network": ("{dist} m Fußweg auf dem Straßennetz", "{dist} m on foot along the streets"),
     "walk_straight": ("{dist} m Fußweg (Luftlinie × {detour}; kein Straßennetz im Arbeitsbereich)",
                       "{dist} m on foot (straight line × {detour}; no street network in the workspace)"),

@@ -418,6 +418,25 @@ def duplicate_links_layer(ws, duplicates: pd.DataFrame, lang: str = "de"):
                              name=t("tab_duplicates", lang))
 
 
+WALKING_AREA_COLOURS = ("#08519c", "#3182bd", "#9ecae1")  # 5, 10, 15 minutes: dark (near) to light
+
+
+def walking_area_layer(ws, areas, lang: str = "de"):
+    """Walking areas (largest first, :func:`dashboard.analysis.nearby.walking_areas`) as
+    outlined, lightly filled polygons; the nearest is darkest. Not clickable."""
+    colours = dict(zip(sorted(areas["minutes"]), WALKING_AREA_COLOURS))
+    style = [{"color": colours[m], "weight": 2, "fillColor": colours[m], "fillOpacity": 0.18} for m in areas["minutes"]]
+    tips = [t("walk_area_tip", lang, minutes=int(m)) for m in areas["minutes"]]
+    return maps.GeoJsonLayer(maps.area_features(areas.geometry, {"minutes": list(areas["minutes"]), "_tooltip": tips},
+                                                style), name=t("layer_walking_areas", lang), interactive=True)
+
+
+def walking_area_legend(areas, lang: str = "de") -> list[tuple[str, str]]:
+    """Legend classes of :func:`walking_area_layer`: colour and 'bis 5 min' …"""
+    return [(c, t("walk_area_tip", lang, minutes=int(m))) for m, c in zip(sorted(areas["minutes"]),
+                                                                        WALKING_AREA_COLOURS)]
+
+
 def focus_layer(ws, district_id: str, lang: str = "de"):
     """The selected district as a thick outline (not clickable)."""
     row = ws.districts[ws.districts["district_id"] == district_id]
@@ -444,6 +463,11 @@ def view_of(ws, district_id: str | None, width_px: int = 900, height_px: int = 6
     """(centre [lat, lon], zoom) that frames a district, or the whole city for None."""
     frame = ws.districts if district_id is None else ws.districts[ws.districts["district_id"] == district_id]
     return _view_of_bounds(frame.to_crs(schema.DISPLAY_CRS).total_bounds, width_px, height_px)
+
+
+def view_of_area(geoms, width_px: int = 700, height_px: int = 420):
+    """(centre [lat, lon], zoom) that frames geometries in a metric CRS (e.g. walking areas)."""
+    return _view_of_bounds(gpd.GeoSeries(geoms).to_crs(schema.DISPLAY_CRS).total_bounds, width_px, height_px)
 
 
 def view_of_points(points, width_px: int = 700, height_px: int = 420):
