@@ -100,6 +100,29 @@ def _coverage(args) -> int:
     return 0
 
 
+def _difference(args) -> int:
+    from pathlib import Path
+
+    from dashboard.analysis import coverage as cov_mod
+    from dashboard.present.district_tables import difference_table
+    from dashboard.present.export import to_csv, to_xlsx
+
+    ws = read_workspace(args.workspace).current()
+    if not ws.has_streets:
+        print("error: the workspace has no street network (python -m dashboard streets WORKSPACE FILE)",
+              file=sys.stderr)
+        return 1
+    params = cov_mod.CoverageParams(radius_m=args.radius, detour=args.detour)
+    table = difference_table(ws, cov_mod.compare_distances(ws, params, threshold=args.threshold), "en")
+    if args.out:
+        out = Path(args.out)
+        out.write_bytes(to_xlsx({"straight_vs_network": table}) if out.suffix.lower() == ".xlsx" else to_csv(table))
+        print(f"wrote {len(table)} rows to {args.out}")
+    else:
+        sys.stdout.write(to_csv(table).decode("utf-8-sig"))
+    return 0
+
+
 def _report(args) -> int:
     import time
     from pathlib import Path
@@ -269,6 +292,13 @@ def main(argv=None) -> int:
     p.add_argument("--threshold", type=int, default=3, help="smallest person count shown (default 3)")
     p.add_argument("--out", help="output file (default: CSV to standard output)")
     p.set_defaults(func=_coverage)
+    p = sub.add_parser("difference", help="reach per district and phase: straight line × detour vs. the street network")
+    p.add_argument("workspace")
+    p.add_argument("--radius", type=float, default=1000.0, help="walking distance in metres (default 1000)")
+    p.add_argument("--detour", type=float, default=1.3, help="straight-line factor compared with (default 1.3)")
+    p.add_argument("--threshold", type=int, default=3, help="smallest person count shown (default 3)")
+    p.add_argument("--out", help="CSV or XLSX file (default: CSV to standard output)")
+    p.set_defaults(func=_difference)
     p = sub.add_parser("build", help="build a workspace from the sources named in a TOML recipe")
     p.add_argument("recipe")
     p.add_argument("--out", required=True, help="workspace GeoPackage to write")

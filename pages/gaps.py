@@ -10,7 +10,7 @@ from dashboard.app.state import t
 from dashboard.model.life_phases import phase_priority
 from dashboard.present import district_tables, maps, mapview, sentences
 from dashboard.present.export import to_csv, to_xlsx
-from dashboard.present.format import md
+from dashboard.present.format import format_number, md
 from dashboard.present.i18n import phase_labels
 
 ws = cache.workspace()
@@ -50,7 +50,9 @@ number = st.column_config.NumberColumn(format="%.1f")
 
 left, right = st.columns([3, 2], gap="medium")
 with left:
-    tab_gaps, tab_dups, tab_transitions = st.tabs([t("tab_gaps"), t("tab_duplicates"), t("tab_transitions")])
+    tabs = st.tabs([t("tab_gaps"), t("tab_duplicates"), t("tab_transitions")]
+                   + ([t("tab_difference")] if ws.has_streets else []))
+    tab_gaps, tab_dups, tab_transitions = tabs[:3]
     with tab_gaps:
         st.markdown(t("n_gaps", n=len(gaps)))
         first = [labels[p] for p, level in phase_priority(ws.life_phases).items() if level == 1 and p in labels]
@@ -74,6 +76,16 @@ with left:
             heading["reach_from"]: percent, heading["reach_to"]: percent})
         st.download_button(t("download_csv"), to_csv(transition_view), "uebergaenge.csv", "text/csv",
                            key="dl_transitions")
+    if ws.has_streets:
+        with tabs[3]:
+            st.caption(t("difference_hint", walk=sentences.walk_rule(cov, lang),
+                         detour=format_number(params.detour, 1, lang)))
+            difference = district_tables.difference_table(
+                ws, cache.compare_distances(ws, params, cfg.disclosure_threshold), lang)
+            difference = difference[difference[t("heading.phase_label")].isin([labels[p] for p in chosen])]
+            st.dataframe(difference, hide_index=True, width="stretch")
+            st.download_button(t("download_csv"), to_csv(difference), "luftlinie_strassennetz.csv", "text/csv",
+                               key="dl_difference")
     matrix = C.public_table(cov.table, cfg.disclosure_threshold)
     st.download_button(
         t("download_xlsx"),

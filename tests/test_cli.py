@@ -106,3 +106,15 @@ def test_build_says_what_it_did(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "population: " in result.stdout and " with withheld values" in result.stdout
     assert "wrote workspace to" in result.stdout
+
+
+def test_difference_command(tmp_path):
+    from conftest import DEMO
+
+    out = tmp_path / "vergleich.xlsx"
+    result = cli("difference", str(DEMO), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes()[:2] == b"PK" and "rows to" in result.stdout
+    listed = cli("difference", str(DEMO))
+    header = listed.stdout.splitlines()[0]
+    assert header.startswith("District;Life phase;Target population;Reach straight line (%)")

@@ -361,3 +361,20 @@ def test_duplicates_are_measured_on_the_streets():
     close = river_grid(plain, bridge_y=150.0)  # a bridge right between them
     found = C.duplicates(close, params)
     assert len(found) == 1 and found["distance_m"].iloc[0] == pytest.approx(100.0)
+
+
+def test_straight_line_and_streets_side_by_side():
+    """The difference report: the far bank loses its reach, the persons who lose it are counted."""
+    plain = tiny([offer("A", ["early_childhood"], x=950, y=150)])
+    ws = river_grid(plain)
+    params = C.CoverageParams(radius_m=400, detour=1.3)
+    found = C.compare_distances(ws, params, threshold=1)
+    ost = found.set_index(["district_id", "phase_id"]).loc[("D1", "early_childhood")]
+    straight, walked = C.coverage(plain, params), C.coverage(ws, params)
+    assert ost["reach_straight"] == pytest.approx(cell(straight.table, "D1", "early_childhood", "reach_share"))
+    assert ost["reach_network"] == 0 and ost["change"] == pytest.approx(-ost["reach_straight"])
+    assert ost["lost"] == cell(straight.table, "D1", "early_childhood", "reached") and ost["gained"] == 0
+    assert found["change"].abs().iloc[0] == found["change"].abs().max()  # largest change first
+    assert C.compare_distances(plain, params).empty  # no streets, nothing to compare
+    strict = C.compare_distances(ws, params, threshold=80).set_index(["district_id", "phase_id"])
+    assert np.isnan(strict.loc[("D1", "early_childhood"), "lost"])  # withheld with its partner

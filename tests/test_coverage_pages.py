@@ -119,3 +119,17 @@ def test_the_page_says_distances_are_walked_on_the_streets(page):
     assert any("1000 m Fußweg auf dem Straßennetz" in c.value for c in at.caption)
     assert not any("Luftlinie" in c.value for c in at.caption)
     assert at.sidebar.select_slider(key=f"{page[6:-3]}_detour").disabled
+
+
+def test_gaps_page_compares_straight_line_and_streets(demo_ws):
+    at = run_app("pages/gaps.py")
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "Erreichung Straßennetz (%)" in d.value.columns)
+    expected = C.compare_distances(demo_ws.current(), C.CoverageParams(), threshold=3)
+    assert len(table) == len(expected) and table["Sozialraum"].iloc[0] == expected["district_name"].iloc[0]
+    assert any(shown(c.value).startswith("Warum haben sich die Zahlen geändert?") for c in at.caption)
+
+
+def test_gaps_page_without_streets_has_no_comparison(without_streets):
+    at = run_app("pages/gaps.py")
+    assert not any("Erreichung Straßennetz (%)" in d.value.columns for d in at.dataframe)

@@ -462,3 +462,42 @@ def broken_transitions(cov: Coverage, ws, threshold: int = 3) -> pd.DataFrame:
             rows.append({"district_id": district, "district_name": names[district], "from_phase": before,
                          "to_phase": after, "reach_from": a, "reach_to": b})
     return pd.DataFrame(rows, columns=["district_id", "district_name", "from_phase", "to_phase", "reach_from", "reach_to"])
+
+
+def compare_distances(ws, params: CoverageParams = CoverageParams(), demand: Demand | None = None,
+                      threshold: int = 3) -> pd.DataFrame:
+    """Why did the numbers change? Reach per district and phase by straight line × detour
+    and by walking on the street network, side by side, largest change first.
+
+    Columns: district_id, district_name, phase_id, target_population, reach_straight,
+    reach_network (shares 0–1), change (network − straight, share points), lost (persons
+    reached by straight line only), gained (persons reached on the network only). Published
+    figures only: counts below ``threshold`` withheld, shares of withheld counts withheld,
+    and lost/gained withheld together (their difference is known from the reach figures).
+    Empty when the workspace has no street network."""
+    from dataclasses import replace
+
+    columns = ["district_id", "district_name", "phase_id", "target_population", "reach_straight", "reach_network",
+               "change", "lost", "gained"]
+    if not ws.has_streets:
+        return pd.DataFrame(columns=columns)
+    demand = demand or prepare_demand(ws)
+    plain = replace(ws, street_nodes=ws.street_nodes.iloc[:0], street_edges=ws.street_edges.iloc[:0])
+    straight_demand = replace(demand, walk=None, walk_offers=None)
+    walked, straight = coverage(ws, params, demand=demand), coverage(plain, params, demand=straight_demand)
+    a, b = public_table(straight.table, threshold), public_table(walked.table, threshold)
+    out = a[["district_id", "district_name", "phase_id", "target_population"]].copy()
+    out["reach_straight"] = a["reach_share"].to_numpy()
+    out["reach_network"] = b["reach_share"].to_numpy()
+    out["change"] = out["reach_network"] - out["reach_straight"]
+    only_straight = straight.cell_reached & ~walked.cell_reached
+    only_network = walked.cell_reached & ~straight.cell_reached
+    lost = demand.per_district(demand.persons * only_straight)
+    gained = demand.per_district(demand.persons * only_network)
+    lost, gained = np.round(lost.ravel(), 0), np.round(gained.ravel(), 0)
+    hidden = ((lost > 0) & (lost < threshold)) | ((gained > 0) & (gained < threshold)) | \
+        out["reach_straight"].isna().to_numpy() | out["reach_network"].isna().to_numpy()
+    out["lost"] = np.where(hidden, np.nan, lost)
+    out["gained"] = np.where(hidden, np.nan, gained)
+    order = np.argsort(-np.abs(out["change"].fillna(0).to_numpy()), kind="stable")
+    return out.iloc[order].reset_index(drop=True)[columns]

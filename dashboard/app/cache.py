@@ -160,6 +160,12 @@ def district_cells(ws: Workspace, cov: C.Coverage, district_id: str, phase_id: s
     return C.district_cells(ws, cov, demand(ws), district_id, phase_id)
 
 
+@st.cache_data(show_spinner=False, max_entries=16, hash_funcs=KEYS)
+def compare_distances(ws: Workspace, params: C.CoverageParams, threshold: int):
+    """Reach by straight line vs. on the streets (see :func:`dashboard.analysis.coverage.compare_distances`)."""
+    return C.compare_distances(ws, params, demand=demand(ws), threshold=threshold)
+
+
 @st.cache_data(show_spinner=False, max_entries=64, hash_funcs=KEYS)
 def walking_areas(ws: Workspace, x: float, y: float, threshold: int, speed_kmh: float = 4.5):
     """Walking areas around a point and who lives in them (see

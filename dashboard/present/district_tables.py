@@ -41,6 +41,19 @@ def indicator_table(ws, tp: TargetPopulation, district_id: str, lang: str = "de"
     return headed(pd.DataFrame(rows, columns=["indicator", "value", "city", "unit", "year"]), lang)
 
 
+def difference_table(ws, comparison: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
+    """Reach by straight line vs. on the street network
+    (:func:`dashboard.analysis.coverage.compare_distances`) with headings; shares in per cent."""
+    labels = phase_labels(ws.life_phases, lang)
+    shown = comparison.assign(phase_label=comparison["phase_id"].map(labels),
+                              reach_straight=(100 * comparison["reach_straight"]).round(0),
+                              reach_network=(100 * comparison["reach_network"]).round(0),
+                              change=(100 * comparison["change"]).round(0))
+    counts = ["target_population", "reach_straight", "reach_network", "change", "lost", "gained"]
+    shown[counts] = shown[counts].round(0).astype("Int64")
+    return headed(shown, lang, ["district_name", "phase_label", *counts])
+
+
 def walking_area_table(ws, population: pd.DataFrame, threshold: int = 3, lang: str = "de") -> pd.DataFrame:
     """Persons per life phase living within each walking time (rows: phases; columns:
     'bis 5 min' …), withheld counts as 'keine Angabe'."""

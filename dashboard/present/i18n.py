@@ -154,6 +154,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "Reach: share of the target group within {walk} of a matching "
         "offer, or living in a district covered by an outreach offer.",
     ),
+    "tab_difference": ("Luftlinie vs. Straßennetz", "Straight line vs. streets"),
+    "difference_hint": ("Warum haben sich die Zahlen geändert? Erreichung je Sozialraum und Lebensphase: gemessen als "
+                        "{walk} statt als Luftlinie × {detour}; größte Unterschiede zuerst.",
+                        "Why did the numbers change? Reach per district and life phase: measured as {walk} instead "
+                        "of straight line × {detour}; largest changes first."),
     "walk_area_tip": ("bis {minutes} min zu Fuß", "up to {minutes} min on foot"),
     "layer_walking_areas": ("Gehzeit-Bereiche", "Walking areas"),
     "walk_area_start": ("Startpunkt", "Starting point"),
@@ -741,6 +746,11 @@ TEXT.update({  # column headings of tables people read or download (see headed()
     "heading.overlap": ("Überschneidung", "Overlap"),
     "heading.reach_from": ("Erreichung vorher", "Reach before"),
     "heading.reach_to": ("Erreichung nachher", "Reach after"),
+    "heading.reach_straight": ("Erreichung Luftlinie (%)", "Reach straight line (%)"),
+    "heading.reach_network": ("Erreichung Straßennetz (%)", "Reach street network (%)"),
+    "heading.change": ("Unterschied (Prozentpunkte)", "Change (percentage points)"),
+    "heading.lost": ("nur per Luftlinie erreicht (Personen)", "reached by straight line only (persons)"),
+    "heading.gained": ("nur auf dem Straßennetz erreicht (Personen)", "reached on the streets only (persons)"),
     "heading.name": ("Angebot", "Offer"),
     "heading.provider": ("Träger", "Provider"),
     "heading.category": ("Kategorie", "Category"),
