@@ -370,7 +370,7 @@ def test_straight_line_and_streets_side_by_side():
     params = C.CoverageParams(radius_m=400, detour=1.3)
     found = C.compare_distances(ws, params, threshold=1)
     ost = found.set_index(["district_id", "phase_id"]).loc[("D1", "early_childhood")]
-    straight, walked = C.coverage(plain, params), C.coverage(ws, params)
+    straight = C.coverage(plain, params)
     assert ost["reach_straight"] == pytest.approx(cell(straight.table, "D1", "early_childhood", "reach_share"))
     assert ost["reach_network"] == 0 and ost["change"] == pytest.approx(-ost["reach_straight"])
     assert ost["lost"] == cell(straight.table, "D1", "early_childhood", "reached") and ost["gained"] == 0

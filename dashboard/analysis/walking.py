@@ -220,7 +220,9 @@ def pairs_within(placed: PlacedNetwork, source: str, target: str, limit_m: float
     """Every (source, target) pair of points within ``limit_m`` metres' walk: arrays of source
     index, target index and distance. Bounded Dijkstras in chunks (memory: :data:`CHUNK_BYTES`)."""
     chosen = np.arange(len(placed.nodes[source])) if sources is None else np.asarray(sources)
-    target_nodes, target_conn = placed.nodes[target], placed.connector[target]
+    target_conn = placed.connector[target]
+    target_of = np.full(placed.n, -1, np.int64)  # node → target point (targets are distinct nodes)
+    target_of[placed.nodes[target]] = np.arange(len(target_conn))
     rows = max(1, int(CHUNK_BYTES // (8 * placed.n)))
     out_s, out_t, out_d = [], [], []
     for start in range(0, len(chosen), rows):
@@ -228,11 +230,14 @@ def pairs_within(placed: PlacedNetwork, source: str, target: str, limit_m: float
         conn = placed.connector[source][part]
         dist = dijkstra(placed.matrix, directed=False, indices=placed.nodes[source][part],
                         limit=limit_m + TOLERANCE_M)
-        total = dist[:, target_nodes] + conn[:, None] + target_conn[None, :]
-        s, t = np.nonzero(total <= limit_m + TOLERANCE_M)
-        out_s.append(part[s])
-        out_t.append(t)
-        out_d.append(total[s, t])
+        s, node = np.nonzero(dist <= limit_m + TOLERANCE_M)  # only what the bounded search reached
+        t = target_of[node]
+        s, node, t = s[t >= 0], node[t >= 0], t[t >= 0]
+        total = dist[s, node] + conn[s] + target_conn[t]
+        within = total <= limit_m + TOLERANCE_M
+        out_s.append(part[s[within]])
+        out_t.append(t[within])
+        out_d.append(total[within])
     if not out_s:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
     return np.concatenate(out_s), np.concatenate(out_t), np.concatenate(out_d)
