@@ -79,7 +79,7 @@ with right:
 
 with left:
     mine = cache.offers_serving(ws, focus, phase)
-    m = widgets.base_map(ws.districts[ws.districts["district_id"] == focus])
+    m = widgets.base_map(ws.districts[ws.districts["district_id"] == focus], ws=ws)
     layers = []
     cells = cache.district_cells(ws, cov, focus, phase)
     if len(cells):

@@ -90,13 +90,13 @@ with left:
     st.download_button(
         t("download_xlsx"),
         to_xlsx({t("sheet_gaps"): gap_view, t("sheet_duplicates"): dup_view, t("sheet_transitions"): transition_view,
-                 t("sheet_coverage_table"): matrix}),
+                 t("sheet_coverage_table"): matrix, **({t("sheet_difference"): difference} if ws.has_streets else {})}),
         "luecken_parallelstrukturen.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="dl_xlsx")
 
 with right:
     st.markdown(f"**{t('map_gaps')}**")
-    m = widgets.base_map(ws.districts)
+    m = widgets.base_map(ws.districts, ws=ws)
     layer, legend = mapview.gap_count_layer(ws, gaps, lang)
     layer.add_to(m)
     maps.Legend(legend).add_to(m)

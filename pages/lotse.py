@@ -85,7 +85,7 @@ with right:
         centre = ws.districts[ws.districts["district_id"] == district_id].to_crs(schema.DISPLAY_CRS) \
             .geometry.iloc[0].representative_point()
         position = (centre.y, centre.x)
-        m = widgets.base_map(ws.districts[ws.districts["district_id"] == district_id], outlines=ws.districts, private=True)
+        m = widgets.base_map(ws.districts[ws.districts["district_id"] == district_id], outlines=ws.districts, private=True, ws=ws)
         groups = [*layers(position), mapview.feature_group(mapview.focus_layer(ws, district_id, lang),
                                                            t("layer_focus"))]
         widgets.show_map(m, key="lotse_district_map", height=420, feature_group_to_add=groups, returned_objects=[])

@@ -127,7 +127,7 @@ personal = session.may_see_personal_contacts()
 
 left, right = st.columns([5, 3], gap="medium")
 with left:
-    m = widgets.base_map(ws.districts)
+    m = widgets.base_map(ws.districts, ws=ws)
     shading, title, legend_classes, _ = cache.choropleth(ws, spec, cfg.disclosure_threshold, lang)
     shading.add_to(m)
     maps.Legend(maps.legend_html(title, legend_classes, mapview.overlay_symbols(ws, lang),

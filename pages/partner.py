@@ -62,7 +62,7 @@ nearby = nearby_same_phase(ws, offers, radius_m=radius, detour=detour, demand=de
 around = districts_around(ws, offers, radius_m=radius, detour=detour, demand=demand)
 
 m = widgets.base_map(ws.districts[ws.districts["district_id"].isin(around)] if around else ws.districts,
-                outlines=ws.districts)
+                outlines=ws.districts, ws=ws)
 groups = []
 if len(sited):
     catchment = maps.GeoJsonLayer(maps.area_features(catchment_areas(ws, sited, radius, detour, demand),

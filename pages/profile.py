@@ -40,7 +40,7 @@ left, right = st.columns([3, 2], gap="medium")
 with left:
     served = cache.offers_serving(ws, focus)
     personal = session.may_see_personal_contacts()
-    m = widgets.base_map(ws.districts[ws.districts["district_id"] == focus])
+    m = widgets.base_map(ws.districts[ws.districts["district_id"] == focus], ws=ws)
     points, areas = mapview.offer_layers(ws, served, (), lang, personal)
     layers = [points, areas, mapview.family_centre_layer(ws, ws.family_centres, lang, personal),
               mapview.partner_layer(ws, ws.partners, lang, personal), mapview.focus_layer(ws, focus, lang)]

@@ -428,3 +428,16 @@ def test_walking_areas_drawn_after_a_click(page, app_url, demo_ws):
     app_idle(page)
     page.screenshot(path=str(ARTIFACTS / "map_walking_areas.png"), full_page=True)
     assert page.watch.external == [] and page.watch.failed == [], page.watch.external
+
+
+def test_the_map_has_a_base_map_from_the_workspace(page, app_url, demo_ws):
+    """Streets, the river, the railway and place names drawn under the districts from the
+    workspace itself: nothing requested from outside."""
+    frame = open_map(page, app_url)
+    frame.wait_for_selector(".leaflet-pane.leaflet-paBase-pane canvas", timeout=30_000)
+    names = frame.eval_on_selector_all(".pa-place", "els => els.map(e => e.textContent)")
+    assert "Altstadt" in names and "Birkenau" in names
+    lines = frame.evaluate("""() => { let n = 0; window.map.eachLayer(l => {
+        if (l.options && l.options.pane === 'paBase' && l.getLatLngs) { n += 1; } }); return n; }""")
+    assert lines == 4  # streets, main roads, water, rail
+    assert page.watch.external == [] and page.watch.console_errors == [], page.watch.console_errors

@@ -62,7 +62,7 @@ def test_gaps_page_lists_and_offers_downloads(demo_ws, demo_coverage):
                for c in at.caption)
     assert expected["sentence"].iloc[0] in shown(at.markdown[1].value)
     labels = [b.label for b in at.get("download_button")]
-    assert "Alle Tabellen als Excel (XLSX)" in labels and labels.count("CSV herunterladen") == 3
+    assert "Alle Tabellen als Excel (XLSX)" in labels and labels.count("CSV herunterladen") == 4  # and straight line vs. streets
 
 
 def test_gaps_threshold_and_phase_filter():
@@ -116,8 +116,8 @@ def test_rules_note_uses_the_decimal_comma(page, without_streets):
 @pytest.mark.parametrize("page", ["pages/gaps.py", "pages/chain.py"])
 def test_the_page_says_distances_are_walked_on_the_streets(page):
     at = run_app(page)
-    assert any("1000 m Fußweg auf dem Straßennetz" in c.value for c in at.caption)
-    assert not any("Luftlinie" in c.value for c in at.caption)
+    rule = next(c.value for c in at.caption if c.value.startswith("Erreichung:"))
+    assert "1000 m Fußweg auf dem Straßennetz" in rule and "Luftlinie" not in rule
     assert at.sidebar.select_slider(key=f"{page[6:-3]}_detour").disabled
 
 

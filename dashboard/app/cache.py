@@ -160,6 +160,14 @@ def district_cells(ws: Workspace, cov: C.Coverage, district_id: str, phase_id: s
     return C.district_cells(ws, cov, demand(ws), district_id, phase_id)
 
 
+@st.cache_resource(show_spinner=False, max_entries=4, hash_funcs=KEYS)
+def base_map_data(ws: Workspace):
+    """The workspace's own base map (see :func:`dashboard.present.basemap.base_map_data`), shared."""
+    from dashboard.present.basemap import base_map_data as _base_map_data
+
+    return _base_map_data(ws)
+
+
 @st.cache_data(show_spinner=False, max_entries=16, hash_funcs=KEYS)
 def compare_distances(ws: Workspace, params: C.CoverageParams, threshold: int):
     """Reach by straight line vs. on the streets (see :func:`dashboard.analysis.coverage.compare_distances`)."""

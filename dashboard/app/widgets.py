@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard.app import cache
 from dashboard.app.state import init_state_from_url, lang, settings, t
 from dashboard.model.workspace import Workspace
-from dashboard.present import maps, offline
+from dashboard.present import basemap, maps, offline
 from dashboard.present.format import format_count, md
 from dashboard.present.i18n import fictional_label
 
@@ -33,13 +33,20 @@ def show_map(m, *, key: str, height: int = 620, **kwargs):
     return st_folium(m, key=key, height=height, use_container_width=True, **kwargs)
 
 
-def base_map(fit, outlines=None, private: bool = False):
+def base_map(fit, outlines=None, private: bool = False, ws: Workspace | None = None):
     """The offline base map fitted to ``fit`` (a GeoDataFrame), with the configured tiles and
     the app's URL path; ``outlines``: districts drawn as hoverable outlines. ``private``: a
-    map around a family's address never loads tiles (a tile server would learn the area)."""
+    map around a family's address never loads tiles (a tile server would learn the area).
+    Without a tile server, the workspace's own streets, railways, water and place names
+    (:mod:`dashboard.present.basemap`) are drawn underneath."""
     cfg = settings()
+    tile_url = None if private else cfg.tile_url
     m = maps.base_map(fit, base_url_path=st.get_option("server.baseUrlPath") or "",
-                      tile_url=None if private else cfg.tile_url, tile_attribution=cfg.tile_attribution)
+                      tile_url=tile_url, tile_attribution=cfg.tile_attribution)
+    if ws is not None and not tile_url:
+        data = cache.base_map_data(ws)
+        if data is not None:
+            basemap.BaseMapLayer(data).add_to(m)
     if outlines is not None:
         maps.district_layer(outlines, t("layer_districts"), t("district")).add_to(m)
     return m
@@ -142,7 +149,7 @@ def position_picker(ws: Workspace, key: str, initial: tuple[float, float] | None
     if corrected:
         st.info(t("address_corrected", address=corrected))
     position = st.session_state[state]
-    m = base_map(ws.districts, outlines=ws.districts, private=private)
+    m = base_map(ws.districts, outlines=ws.districts, private=private, ws=ws)
     shown = list(layers(position) if layers is not None else [])
     if position is not None:
         label = st.session_state.get(f"{key}_label") or t("position_clicked")

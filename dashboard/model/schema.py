@@ -250,6 +250,18 @@ LAYERS: dict[str, Layer] = {
             geometry="LineString",
             required=False,
         ),
+        Layer(  # base map lines besides the streets: railways, rivers and streams
+            "base_lines",
+            (C("kind"), C("name", required=False, nullable=True)),
+            geometry="LineString",
+            required=False,
+        ),
+        Layer(  # place names for the base map (towns, villages, quarters)
+            "base_places",
+            (C("name"), C("kind", required=False, nullable=True)),
+            geometry="Point",
+            required=False,
+        ),
         Layer(
             "memberships",
             (C("network_id"), C("partner_id"), C("role", required=False, nullable=True)),

@@ -67,12 +67,15 @@ class Workspace:
     addresses: gpd.GeoDataFrame = None  # local address directory (house coordinates) for geocoding
     street_nodes: gpd.GeoDataFrame = None  # the walkable street network (empty: straight-line distances)
     street_edges: gpd.GeoDataFrame = None
+    base_lines: gpd.GeoDataFrame = None  # base map: railways and water lines (kind 'rail' / 'water')
+    base_places: gpd.GeoDataFrame = None  # base map: place names
     path: Path | None = field(default=None, compare=False)
 
     def __post_init__(self):
         crs = self.districts.crs
         for name in ("age_bands", "indicator_catalogue", "indicators", "family_centres",
-                     "partners", "networks", "memberships", "history", "addresses", "street_nodes", "street_edges"):
+                     "partners", "networks", "memberships", "history", "addresses", "street_nodes", "street_edges",
+                     "base_lines", "base_places"):
             if getattr(self, name) is None:
                 setattr(self, name, _empty(name, crs))
         self.life_phases = self.life_phases.sort_values("position").reset_index(drop=True)

@@ -773,6 +773,7 @@ TEXT.update({  # sheets of downloaded workbooks
     "sheet_duplicates": ("Parallelstrukturen", "Duplicates"),
     "sheet_transitions": ("Übergänge", "Transitions"),
     "sheet_coverage_table": ("Abdeckung", "Coverage"),
+    "sheet_difference": ("Luftlinie vs. Straßennetz", "Straight line vs. streets"),
 })
 
 TEXT.update({  # coverage measures (codes of dashboard.analysis.coverage.MEASURES)

@@ -94,7 +94,9 @@ class _Css(RawMacroElement):
 
 
 MAP_CSS = (".leaflet-interactive:focus{outline:none}"
-           ".pa-popup{font:13px/1.4 sans-serif}.pa-icon{background:none;border:none}")
+           ".pa-popup{font:13px/1.4 sans-serif}.pa-icon{background:none;border:none}"
+           ".pa-place{font:600 12px/1 sans-serif;color:#333;white-space:nowrap;background:none;border:none;"
+           "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;transform:translate(-50%,-50%)}")
 
 
 class OfflineMap(folium.Map):

@@ -725,6 +725,20 @@ def _streets(seed: int, outline, cells):
     return _network(lines[keep], kinds[keep], names, schema.DEFAULT_CRS)
 
 
+def _base_map(outline):
+    """Base map of the demo: the river Linde and the railway (clipped near the city), and the
+    names of its quarters and villages at their centres."""
+    near = outline.buffer(1500)
+    lines = gpd.GeoDataFrame({"kind": ["water", "rail"], "name": ["Linde", "Bahnstrecke"]},
+                             geometry=[river_line().intersection(near), railway_line().intersection(near)],
+                             crs=schema.DEFAULT_CRS)
+    kinds = {"core": "quarter", "suburb": "suburb", "village": "village"}
+    places = gpd.GeoDataFrame({"name": [d[0] for d in DISTRICTS], "kind": [kinds[d[2]] for d in DISTRICTS]},
+                              geometry=[shapely.Point(CENTRE[0] + dx, CENTRE[1] + dy) for _, _, _, (dx, dy), _ in
+                                        DISTRICTS], crs=schema.DEFAULT_CRS)
+    return lines, places
+
+
 def generate_demo_workspace(seed: int = SEED) -> Workspace:
     """Build the fictional demo city (same seed, same data)."""
     rng = np.random.default_rng(seed)
@@ -755,6 +769,7 @@ def generate_demo_workspace(seed: int = SEED) -> Workspace:
     centres = _family_centres(rng, districts, cells)
     addresses = _addresses(seed, districts, cells)
     street_nodes, street_edges = _streets(seed, outline, cells)
+    base_lines, base_places = _base_map(outline)
     return Workspace(
         meta=meta,
         districts=districts,
@@ -771,4 +786,6 @@ def generate_demo_workspace(seed: int = SEED) -> Workspace:
         addresses=addresses,
         street_nodes=street_nodes,
         street_edges=street_edges,
+        base_lines=base_lines,
+        base_places=base_places,
     )

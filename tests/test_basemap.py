@@ -1,0 +1,60 @@
+"""The offline base map drawn from the workspace: what is sent to the browser, and how much."""
+
+from __future__ import annotations
+
+import types
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from conftest import SHARED
+
+from dashboard.present import basemap
+from dashboard.present.maps import _script_json
+
+
+def decode(line):
+    """The browser's decoding (first pair absolute, then steps), in Python."""
+    steps = np.asarray(line, np.int64).reshape(-1, 2)
+    return np.cumsum(steps, axis=0) / 1e5
+
+
+def test_lines_survive_the_encoding_to_about_a_metre(demo_ws):
+    lines = basemap.base_lines(demo_ws)
+    assert set(lines["kind"]) == {"street", "main_road", "water", "rail"}
+    data = basemap.encode(demo_ws, lines)
+    river = lines.set_index("kind").loc["water", "geometry"]
+    shown = gpd.GeoSeries([river], crs=demo_ws.crs).to_crs(4326).iloc[0]
+    first = shapely.get_parts(shown)[0]
+    decoded = decode(data["water"][0])
+    assert np.abs(decoded - shapely.get_coordinates(first)[:, ::-1]).max() <= 0.6e-5
+
+
+def test_place_names_are_escaped_and_zoomed_by_kind(demo_ws):
+    from dataclasses import replace
+
+    places = demo_ws.base_places.copy()
+    places.loc[0, "name"] = "<b>Altstadt</b>"
+    data = basemap.base_map_data(replace(demo_ws, base_places=places))
+    names = {p[2]: p[3] for p in data["places"]}
+    assert "&lt;b&gt;Altstadt&lt;/b&gt;" in names and names["Birkenau"] == 0  # a village: always
+
+
+def test_the_demo_base_map_is_small(demo_ws):
+    size = len(_script_json(basemap.base_map_data(demo_ws)))
+    print(f"demo base map: {size / 1e6:.2f} MB")
+    assert size < 300_000
+
+
+@pytest.mark.skipif(not (SHARED / "osm" / "heidelberg.osm.pbf").exists(), reason="needs ../shared/data/osm")
+def test_a_real_city_fits_the_payload_budget():
+    """Heidelberg's 3,474 km of walkable streets: under the 1.5 MB the map page may grow by."""
+    from test_walking import extract
+
+    _, edges = extract("heidelberg")
+    ws = types.SimpleNamespace(has_streets=True, street_edges=edges, crs=edges.crs, base_lines=None,
+                               base_places=None)
+    size = len(_script_json(basemap.base_map_data(ws)))
+    print(f"Heidelberg base map: {size / 1e6:.2f} MB")
+    assert size < 1_500_000
