@@ -156,11 +156,13 @@ def _build(args) -> int:
 def _streets(args) -> int:
     from dataclasses import replace
 
-    from dashboard.sources.streets import read_streets
+    from dashboard.sources.streets import read_base_map, read_streets
 
     ws = read_workspace(args.workspace)
     nodes, edges = read_streets(args.file, ws.districts.geometry, margin_m=args.margin)
-    write_workspace(replace(ws, street_nodes=nodes, street_edges=edges), args.workspace)
+    lines, places = read_base_map(args.file, ws.districts.geometry, margin_m=args.margin)
+    write_workspace(replace(ws, street_nodes=nodes, street_edges=edges, base_lines=lines, base_places=places),
+                    args.workspace)
     print(t("build_note.streets", "en", nodes=len(nodes), edges=len(edges), km=round(edges["length_m"].sum() / 1000)))
     print(f"wrote the street network into {args.workspace}")
     return 0

@@ -155,3 +155,16 @@ def test_unwalkable_ways_are_left_out():
     assert not streets.walkable("cycleway", {}) and streets.walkable("cycleway", {"foot": "designated"})
     assert not streets.walkable("trunk", {"motorroad": "yes"})
     assert not streets.walkable("construction", {})
+
+
+@needs_osm
+def test_the_base_map_reads_railways_water_and_place_names():
+    path = OSM / "lauf_an_der_pegnitz.osm.pbf"
+    lines, _, _ = streets._osm_ways(path, gpd.GeoSeries([], crs=CRS).crs)
+    area = gpd.GeoSeries([shapely.convex_hull(shapely.union_all(lines))], crs=CRS)
+    base_lines, places = streets.read_base_map(path, area, margin_m=0)
+    assert {"rail", "water"} <= set(base_lines["kind"]) and base_lines.crs == area.crs
+    assert "Lauf an der Pegnitz" in set(places["name"]) and set(places["kind"]) <= streets.PLACES
+    assert shapely.intersects(places.geometry.to_numpy(), area.iloc[0]).all()
+    grid, _ = streets.read_base_map(OSM / "nothing.gpkg", area)  # a line layer has no base map
+    assert grid.empty

@@ -387,7 +387,7 @@ def build_workspace(recipe_path: str | Path) -> tuple[Workspace, BuildReport]:
     centres = _points("family_centres", recipe, base, problems, report, crs)
     partners = _points("partners", recipe, base, problems, report, crs)
     indicators, catalogue = _indicators(recipe, base, problems, report)
-    street_nodes, street_edges = _streets(recipe, base, problems, report, districts)
+    street_nodes, street_edges, base_lines, base_places = _streets(recipe, base, problems, report, districts)
     if problems.items:
         raise WorkspaceError(problems.items)
     meta = {"schema_version": schema.SCHEMA_VERSION, "crs": crs,
@@ -402,28 +402,32 @@ def build_workspace(recipe_path: str | Path) -> tuple[Workspace, BuildReport]:
                    partners=None if partners is None else partners.reset_index(drop=True),
                    addresses=None if not _ADDRESS_LAYER else pd.concat(
                        [a.to_crs(crs) for a in _ADDRESS_LAYER.values()], ignore_index=True),
-                   street_nodes=street_nodes, street_edges=street_edges)
+                   street_nodes=street_nodes, street_edges=street_edges, base_lines=base_lines,
+                   base_places=base_places)
     return ws, report
 
 
 def _streets(recipe, base, problems, report, districts):
     """The walkable street network of ``[streets]`` (``file``: OSM extract or line layer,
-    ``margin_m``), or (None, None) without that section."""
+    ``margin_m``) and, from an OSM extract, the base map's railways, water and place names:
+    (nodes, edges, base lines, base places), all None without that section."""
     from dashboard.model.problems import ProblemError
-    from dashboard.sources.streets import DEFAULT_MARGIN_M, read_streets
+    from dashboard.sources.streets import DEFAULT_MARGIN_M, read_base_map, read_streets
 
     spec = recipe.get("streets")
     if not spec or districts is None:
-        return None, None
+        return None, None, None, None
     path = _resolve(base, spec.get("file", ""))
+    margin = float(spec.get("margin_m", DEFAULT_MARGIN_M))
     try:
-        nodes, edges = read_streets(path, districts.geometry, margin_m=float(spec.get("margin_m", DEFAULT_MARGIN_M)))
+        nodes, edges = read_streets(path, districts.geometry, margin_m=margin)
     except ProblemError as exc:
         problems.items.extend(exc.problems)
-        return None, None
+        return None, None, None, None
+    lines, places = read_base_map(path, districts.geometry, margin_m=margin)
     report.notes.append(("streets", {"nodes": len(nodes), "edges": len(edges),
                                      "km": round(float(edges["length_m"].sum()) / 1000)}))
-    return nodes, edges
+    return nodes, edges, lines, places
 
 
 def build(recipe_path: str | Path, out: str | Path) -> BuildReport:

@@ -192,3 +192,64 @@ def _network(lines, highway, names, crs):
                               "highway": highway[keep], "name": names[keep]},
                              geometry=lines[keep], crs=crs)
     return nodes, edges.reset_index(drop=True)
+
+
+RAILWAYS = frozenset({"rail", "light_rail", "narrow_gauge", "subway", "tram"})
+WATERWAYS = frozenset({"river", "canal", "stream"})
+PLACES = frozenset({"city", "town", "village", "suburb", "quarter", "neighbourhood", "hamlet"})
+
+
+def read_base_map(path, area: gpd.GeoSeries, *, margin_m: float = DEFAULT_MARGIN_M):
+    """(base_lines, base_places) of an OpenStreetMap extract within ``margin_m`` of ``area``:
+    railways (kind ``rail``), rivers, canals and streams (kind ``water``) and named places
+    (towns, villages, quarters …) for the base map. Empty frames for a line layer."""
+    path = Path(path)
+    crs = area.crs
+    lines = gpd.GeoDataFrame({"kind": pd.Series(dtype=object), "name": pd.Series(dtype=object)},
+                             geometry=gpd.GeoSeries([], crs=crs))
+    places = gpd.GeoDataFrame({"name": pd.Series(dtype=object), "kind": pd.Series(dtype=object)},
+                              geometry=gpd.GeoSeries([], crs=crs))
+    if not is_osm(path):
+        return lines, places
+    import osmium
+
+    kinds, names, coords, place_rows = [], [], [], []
+    processor = osmium.FileProcessor(str(path)).with_locations().with_filter(
+        osmium.filter.KeyFilter("railway", "waterway", "place"))
+    for obj in processor:
+        tags = dict(obj.tags)
+        if obj.is_node():
+            if tags.get("place") in PLACES and tags.get("name"):
+                place_rows.append((tags["name"], tags["place"], obj.location.lon, obj.location.lat))
+            continue
+        if not obj.is_way():
+            continue
+        kind = "rail" if tags.get("railway") in RAILWAYS else "water" if tags.get("waterway") in WATERWAYS else None
+        if kind is None:
+            continue
+        try:
+            points = [(node.lon, node.lat) for node in obj.nodes]
+        except osmium.InvalidLocationError:
+            continue
+        if len(points) >= 2:
+            kinds.append(kind)
+            names.append(tags.get("name"))
+            coords.append(points)
+    to_crs = pyproj.Transformer.from_crs(4326, crs, always_xy=True)
+    bounds = shapely.buffer(shapely.union_all(area.geometry.to_numpy()), margin_m)
+    if coords:
+        flat = np.concatenate([np.asarray(c, float) for c in coords])
+        x, y = to_crs.transform(flat[:, 0], flat[:, 1])
+        index = np.repeat(np.arange(len(coords)), [len(c) for c in coords])
+        geoms = shapely.linestrings(np.column_stack([x, y]), indices=index)
+        keep = shapely.intersects(geoms, bounds)
+        lines = gpd.GeoDataFrame({"kind": np.asarray(kinds, object)[keep], "name": np.asarray(names, object)[keep]},
+                                 geometry=geoms[keep], crs=crs)
+    if place_rows:
+        frame = pd.DataFrame(place_rows, columns=["name", "kind", "lon", "lat"])
+        x, y = to_crs.transform(frame["lon"].to_numpy(), frame["lat"].to_numpy())
+        points = shapely.points(x, y)
+        keep = shapely.intersects(points, bounds)
+        places = gpd.GeoDataFrame(frame.loc[keep, ["name", "kind"]].reset_index(drop=True), geometry=points[keep],
+                                  crs=crs)
+    return lines.reset_index(drop=True), places
