@@ -6,7 +6,10 @@
    map (base map + overlays rendered to the strings st_folium sends), payload bytes,
    server time of the map page (AppTest: first run, filter change), and the time from
    navigation to a painted map in headless Chromium;
-2. demo city: server time of a filter change (AppTest rerun).
+2. demo city: server time of a filter change (AppTest rerun);
+3. ``--base-map``: only the cost of the base map drawn from the workspace (streets, railway,
+   river, place names) on the demo city: its payload, and click 'Karte' → painted in
+   Chromium with and without it.
 """
 
 from __future__ import annotations
@@ -120,7 +123,10 @@ def main():
     parser.add_argument("--offers", type=int, default=5000)
     parser.add_argument("--districts", type=int, default=300)
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--base-map", action="store_true", help="only the base map's cost on the demo city")
     args = parser.parse_args()
+    if args.base_map:
+        return base_map_cost()
 
     from dashboard.model.workspace import read_workspace, write_workspace
     from dashboard.sources.synthetic import generate_synthetic_workspace
@@ -156,6 +162,29 @@ def main():
     print("demo city:")
     print(f"  map page server time, first run:      {first:6.2f} s")
     print(f"  map page server time, filter change:  {rerun:6.2f} s (median of 5)")
+
+
+def base_map_cost(repeats: int = 5):
+    """Payload and painted-map time of the demo city with and without its own base map."""
+    from dataclasses import replace
+
+    from dashboard.model.workspace import read_workspace, write_workspace
+    from dashboard.present import basemap
+    from dashboard.present.maps import _script_json
+
+    demo = read_workspace(ROOT / "geodata" / "demo_city.gpkg")
+    size = len(_script_json(basemap.base_map_data(demo)))
+    print(f"demo city base map: {size / 1e6:.2f} MB added to the map page")
+    sited = int(demo.offers.geometry.notna().sum())
+    with tempfile.TemporaryDirectory() as tmp:
+        bare = write_workspace(replace(demo, street_nodes=demo.street_nodes.iloc[:0],
+                                       street_edges=demo.street_edges.iloc[:0], base_lines=demo.base_lines.iloc[:0],
+                                       base_places=demo.base_places.iloc[:0]), Path(tmp) / "bare.gpkg")
+        without, _ = browser_time(bare, sited, repeats)
+        with_base, _ = browser_time(ROOT / "geodata" / "demo_city.gpkg", sited, repeats)
+    print(f"  Chromium: click 'Karte' -> painted, without base map: {without:6.2f} s (median of {repeats})")
+    print(f"  Chromium: click 'Karte' -> painted, with base map:    {with_base:6.2f} s "
+          f"({100 * (with_base / without - 1):+.0f} %)")
 
 
 if __name__ == "__main__":
