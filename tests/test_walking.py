@@ -100,7 +100,7 @@ def test_point_distances_equal_networkx(real):
     offers = np.vstack([centre + rng.uniform(-1500, 1500, (6, 2)), mid + [3.0, 0], mid + [0, 4.0]])
     cells = np.vstack([cells, mid + [-2.0, 1.0]])  # a cell on the same street as two offers
     expected = brute_distance(graph, g, offers, cells)
-    placed = walking.place(graph, {"offers": offers, "cells": cells})
+    placed = walking.place(graph, {"offers": offers}, attached={"cells": cells})
     limit = 2500.0
     s, t, d = walking.pairs_within(placed, "offers", "cells", limit)
     got = np.full(expected.shape, np.inf)
@@ -112,7 +112,11 @@ def test_point_distances_equal_networkx(real):
     best = expected.min(axis=0)
     assert np.allclose(nearest[best <= limit - 1e-6], best[best <= limit - 1e-6], rtol=1e-9, atol=1e-5)
     home = centre + [37.0, -21.0]
-    from_home = walking.group_distance(placed, walking.from_point(placed, *home, limit), "cells")
+    from_home, _ = walking.point_distances(placed, *home, limit, "cells")
+    home_cell = np.vstack([cells, home + [1.5, -2.0]])  # a cell on the address's own street
+    placed_home = walking.place(graph, {"offers": offers}, attached={"cells": home_cell})
+    near, _ = walking.point_distances(placed_home, *home, limit, "cells")
+    assert near[-1] == pytest.approx(brute_distance(graph, g, home[None, :], home_cell[-1:])[0, 0], abs=1e-6)
     reference = brute_distance(graph, g, home[None, :], cells)[0]
     ok = reference <= limit - 1e-6
     assert np.allclose(from_home[ok], reference[ok], rtol=1e-9, atol=1e-5), name
@@ -138,7 +142,7 @@ def test_the_river_decides_who_is_reached(tmp_path):
     assert len(edges) == 3 and len(nodes) == 4
     graph = walking.graph_from_layers(nodes, edges)
     home, offer = np.array([[x0 + 10, y0 - 5]]), np.array([[x0 + 10, y0 + 105]])
-    placed = walking.place(graph, {"offers": offer, "cells": home})
+    placed = walking.place(graph, {"offers": offer}, attached={"cells": home})
     walk = walking.nearest_within(placed, "offers", "cells", 10_000)[0]
     assert walk == pytest.approx(5 + 1990 + 100 + 1990 + 5)
     assert np.hypot(*(offer - home)[0]) * 1.3 < 1000  # the straight-line rule says "reached"

@@ -138,7 +138,8 @@ def prepare_demand(ws) -> Demand:
 
         sited = ws.offers[ws.offers.geometry.notna()]
         walk_offers = pd.Index(sited["offer_id"])
-        walk = place(street_graph(ws), {"cells": xy, "offers": shapely.get_coordinates(sited.geometry.to_numpy())})
+        walk = place(street_graph(ws), {"offers": shapely.get_coordinates(sited.geometry.to_numpy())},
+                     attached={"cells": xy})
     return Demand(xy, persons, phases, cell_idx, district_idx, share, lattice, len(ws.districts), tp, walk,
                   walk_offers)
 

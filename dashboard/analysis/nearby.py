@@ -19,7 +19,14 @@ from scipy.spatial import cKDTree
 from dashboard.analysis import filters
 from dashboard.analysis.coverage import alike_key
 from dashboard.analysis.secrecy import suppress
-from dashboard.analysis.walking import WALKING_SPEED_KMH, from_point, group_distance, pairs_within, walking_minutes
+from dashboard.analysis.walking import (
+    WALKING_SPEED_KMH,
+    from_point,
+    group_distance,
+    pairs_within,
+    point_distances,
+    walking_minutes,
+)
 from dashboard.model import schema
 
 
@@ -304,11 +311,10 @@ def walking_areas(ws, x: float, y: float, minutes=WALKING_AREA_MINUTES, *, speed
         return None
     minutes = sorted(minutes)
     limits = [m * speed_kmh * 1000 / 60 for m in minutes]
-    node_distance = from_point(walk.walk, x, y, max(limits))
+    cell_distance, node_distance = point_distances(walk.walk, x, y, max(limits), "cells")
     graph = walk.walk.graph
     areas = gpd.GeoDataFrame({"minutes": minutes[::-1]},
                              geometry=[walking_area(graph, node_distance, limit) for limit in limits[::-1]], crs=ws.crs)
-    cell_distance = group_distance(walk.walk, node_distance, "cells")
     counts = np.array([walk.persons[cell_distance <= limit + 1e-3].sum(axis=0) for limit in limits])
     shown = suppress(np.round(counts), threshold)
     ring = np.diff(np.vstack([np.zeros((1, counts.shape[1])), np.round(counts)]), axis=0)

@@ -128,15 +128,24 @@ class PlacedNetwork:
     cut_edge: np.ndarray  # inserted node → original edge, sorted by (edge, along)
     cut_along: np.ndarray
     cut_node: np.ndarray
+    attached: dict = field(default_factory=dict)  # group → (node pairs (k, 2), walks to them (k, 2), Snapped)
 
     @property
     def n(self) -> int:
         return self.matrix.shape[0]
 
+    def groups(self) -> list:
+        return [*self.nodes, *self.attached]
 
-def place(graph: StreetGraph, groups: dict) -> PlacedNetwork:
+
+def place(graph: StreetGraph, groups: dict, attached: dict | None = None) -> PlacedNetwork:
     """Insert the points of every group (name → (k, 2) coordinates in metres) into the graph:
-    each street is cut at the points that meet it, so paths between them are exact."""
+    each street is cut at the points that meet it, so paths between them are exact.
+
+    Groups in ``attached`` (many points that are only ever reached, e.g. population cells)
+    are not inserted but *attached* to the two nodes around them on their street
+    (:func:`attach`): the graph stays small, and a walk to such a point is the shorter of the
+    walks via its two neighbours, exact as long as no inserted point lies between them."""
     names = list(groups)
     xy = [np.asarray(groups[g], float).reshape(-1, 2) for g in names]
     sizes = [len(a) for a in xy]
@@ -162,15 +171,25 @@ def place(graph: StreetGraph, groups: dict) -> PlacedNetwork:
     bounds = np.cumsum([0, *sizes])
     nodes = {g: new_nodes[bounds[k]:bounds[k + 1]] for k, g in enumerate(names)}
     connector = {g: snapped.connector[bounds[k]:bounds[k + 1]] for k, g in enumerate(names)}
-    return PlacedNetwork(graph, matrix, nodes, connector, edge, along, node)
+    placed = PlacedNetwork(graph, matrix, nodes, connector, edge, along, node)
+    for name, points in (attached or {}).items():
+        where = snap(graph, np.asarray(points, float).reshape(-1, 2))
+        _, around, offset = _attach(placed, where)
+        k = len(around) // 2
+        placed.attached[name] = (np.column_stack([around[:k], around[k:]]), np.column_stack([offset[:k], offset[k:]]),
+                                 where)
+    return placed
 
 
 def attach(placed: PlacedNetwork, xy) -> tuple[np.ndarray, np.ndarray]:
     """Where ad-hoc points join the placed network: for each point the two nodes around it on
     its street (original ends or inserted points) and the walk to each (connector + along).
     Returns (point index repeated, node, offset) as arrays of pairs."""
+    return _attach(placed, snap(placed.graph, xy))
+
+
+def _attach(placed: PlacedNetwork, s: Snapped):
     graph = placed.graph
-    s = snap(graph, xy)
     k = len(s.edge)
     lo = np.searchsorted(placed.cut_edge, s.edge, side="left")
     hi = np.searchsorted(placed.cut_edge, s.edge, side="right")
@@ -205,12 +224,11 @@ def nearest_within(placed: PlacedNetwork, source: str, target: str, limit_m: flo
     nodes, offsets = placed.nodes[source], placed.connector[source]
     if mask is not None:
         nodes, offsets = nodes[mask], offsets[mask]
-    out = np.full(len(placed.nodes[target]), np.inf)
     if not len(nodes):
-        return out
+        return np.full(_size(placed, target), np.inf)
     graph = _with_source(placed.matrix, nodes, offsets)
     dist = dijkstra(graph, directed=True, indices=graph.shape[0] - 1, limit=limit_m + TOLERANCE_M)
-    out = dist[placed.nodes[target]] + placed.connector[target]
+    out = group_distance(placed, dist, target)
     out[out > limit_m + TOLERANCE_M] = np.inf
     return out
 
@@ -218,23 +236,42 @@ def nearest_within(placed: PlacedNetwork, source: str, target: str, limit_m: flo
 def pairs_within(placed: PlacedNetwork, source: str, target: str, limit_m: float,
                  sources: np.ndarray | None = None):
     """Every (source, target) pair of points within ``limit_m`` metres' walk: arrays of source
-    index, target index and distance. Bounded Dijkstras in chunks (memory: :data:`CHUNK_BYTES`)."""
+    index, target index and distance. Bounded Dijkstras in chunks (memory: :data:`CHUNK_BYTES`);
+    only what each search reached is read (an attached target through its two neighbours)."""
     chosen = np.arange(len(placed.nodes[source])) if sources is None else np.asarray(sources)
-    target_conn = placed.connector[target]
-    target_of = np.full(placed.n, -1, np.int64)  # node → target point (targets are distinct nodes)
-    target_of[placed.nodes[target]] = np.arange(len(target_conn))
+    limit = limit_m + TOLERANCE_M
+    if target in placed.attached:  # node → (target, walk from the node) for both neighbours
+        around, offset, _ = placed.attached[target]
+        order = np.argsort(around.ravel(), kind="stable")
+        via_target = np.repeat(np.arange(len(around)), 2)[order]
+        via_offset = offset.ravel()[order]
+        indptr = np.searchsorted(around.ravel()[order], np.arange(placed.n + 1))
+    else:
+        target_conn = placed.connector[target]
+        target_of = np.full(placed.n, -1, np.int64)  # node → target point (targets are distinct nodes)
+        target_of[placed.nodes[target]] = np.arange(len(target_conn))
     rows = max(1, int(CHUNK_BYTES // (8 * placed.n)))
     out_s, out_t, out_d = [], [], []
     for start in range(0, len(chosen), rows):
         part = chosen[start:start + rows]
         conn = placed.connector[source][part]
-        dist = dijkstra(placed.matrix, directed=False, indices=placed.nodes[source][part],
-                        limit=limit_m + TOLERANCE_M)
-        s, node = np.nonzero(dist <= limit_m + TOLERANCE_M)  # only what the bounded search reached
-        t = target_of[node]
-        s, node, t = s[t >= 0], node[t >= 0], t[t >= 0]
-        total = dist[s, node] + conn[s] + target_conn[t]
-        within = total <= limit_m + TOLERANCE_M
+        dist = dijkstra(placed.matrix, directed=False, indices=placed.nodes[source][part], limit=limit)
+        s, node = np.nonzero(dist <= limit)  # only what the bounded search reached
+        if target in placed.attached:
+            count = indptr[node + 1] - indptr[node]
+            first = np.repeat(indptr[node], count)
+            k = first + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+            s, t = np.repeat(s, count), via_target[k]
+            total = dist[s, np.repeat(node, count)] + via_offset[k] + conn[s]
+            key = s * len(around) + t  # the shorter of the two ways to each target
+            order = np.lexsort((total, key))
+            keep = np.r_[True, key[order][1:] != key[order][:-1]]
+            s, t, total = s[order][keep], t[order][keep], total[order][keep]
+        else:
+            t = target_of[node]
+            s, node, t = s[t >= 0], node[t >= 0], t[t >= 0]
+            total = dist[s, node] + conn[s] + target_conn[t]
+        within = total <= limit
         out_s.append(part[s[within]])
         out_t.append(t[within])
         out_d.append(total[within])
@@ -243,9 +280,13 @@ def pairs_within(placed: PlacedNetwork, source: str, target: str, limit_m: float
     return np.concatenate(out_s), np.concatenate(out_t), np.concatenate(out_d)
 
 
+def _size(placed: PlacedNetwork, group: str) -> int:
+    return len(placed.attached[group][0]) if group in placed.attached else len(placed.nodes[group])
+
+
 def from_point(placed: PlacedNetwork, x: float, y: float, limit_m: float) -> np.ndarray:
     """Walking distance (metres) from one ad-hoc point to every node of the placed network
-    (inf beyond ``limit_m``); read a group's distances as ``d[nodes[g]] + connector[g]``."""
+    (inf beyond ``limit_m``); read a group's distances with :func:`group_distance`."""
     _, node, offset = attach(placed, np.array([[x, y]]))
     graph = _with_source(placed.matrix, node, offset)
     return dijkstra(graph, directed=True, indices=graph.shape[0] - 1, limit=limit_m + TOLERANCE_M)[:-1]
@@ -260,8 +301,34 @@ def distances_between(placed: PlacedNetwork, group: str, a, b, limit_m: float = 
     return dist[inverse, nodes[b]] + conn[a] + conn[b]
 
 
+def point_distances(placed: PlacedNetwork, x: float, y: float, limit_m: float, group: str):
+    """Walking distance (metres) from one ad-hoc point to every point of ``group`` (inf beyond
+    ``limit_m``), and the node distances (for :func:`walking_area`). An attached point on the
+    same stretch of street as the ad-hoc one is walked to directly, not via a junction."""
+    node_distance = from_point(placed, x, y, limit_m)
+    out = group_distance(placed, node_distance, group)
+    if group in placed.attached:
+        _, _, where = placed.attached[group]
+        here = snap(placed.graph, np.array([[x, y]]))
+        edge, along = here.edge[0], here.along[0]
+        on_edge = placed.cut_edge == edge
+        cuts = np.sort(placed.cut_along[on_edge])
+        same = np.flatnonzero(where.edge == edge)
+        lo = np.minimum(where.along[same], along)
+        hi = np.maximum(where.along[same], along)
+        between = np.searchsorted(cuts, hi, side="left") - np.searchsorted(cuts, lo, side="right")
+        same = same[between == 0]  # no inserted point between them: the street itself is the way
+        direct = here.connector[0] + np.abs(where.along[same] - along) + where.connector[same]
+        out[same] = np.minimum(out[same], direct)
+    out[out > limit_m + TOLERANCE_M] = np.inf
+    return out, node_distance
+
+
 def group_distance(placed: PlacedNetwork, node_distance: np.ndarray, group: str) -> np.ndarray:
-    """A group's walking distances from :func:`from_point`'s node distances."""
+    """A group's walking distances from node distances (e.g. :func:`from_point`'s)."""
+    if group in placed.attached:
+        around, offset, _ = placed.attached[group]
+        return np.min(node_distance[around] + offset, axis=1)
     return node_distance[placed.nodes[group]] + placed.connector[group]
 
 
