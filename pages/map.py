@@ -151,6 +151,16 @@ with left:
     walk_mode = st.radio(t("click_mode"), ["district", "walk"], horizontal=True, key="click_mode",
                          format_func=lambda k: t(f"click_mode_{k}")) == "walk"
     walk = None
+    if walk_mode and ws.has_streets:
+        sites = cache.walking_start_sites(ws, lang)
+
+        def start_at_site():
+            chosen = st.session_state.get("walk_site")
+            if chosen in sites:
+                st.session_state["walk_point"] = sites[chosen][1:]
+
+        st.selectbox(t("walk_from_site"), [""] + list(sites), key="walk_site", on_change=start_at_site,
+                     format_func=lambda k: sites[k][0] if k in sites else t("walk_from_site_none"))
     if walk_mode and ws.has_streets and st.session_state.get("walk_point"):
         lat, lon = st.session_state["walk_point"]
         point = gpd.GeoSeries([shapely.Point(lon, lat)], crs=schema.DISPLAY_CRS).to_crs(ws.crs).iloc[0]

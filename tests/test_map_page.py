@@ -269,3 +269,17 @@ def test_walking_areas_grow_with_time_and_withhold_small_counts(demo_ws):
     assert not ((rings > 0) & (rings < 3) & ~np.isnan(values[1:])).any()
     _, strict = walking_areas(demo_ws, point.x, point.y, threshold=80)
     assert strict.isna().sum().sum() > population.isna().sum().sum()
+
+
+def test_walking_areas_from_a_chosen_family_centre(demo_ws):
+    from dashboard.present import mapview
+
+    at = run_app(PAGE)
+    at.radio(key="click_mode").set_value("walk").run()
+    sites = mapview.walking_start_sites(demo_ws, "de")
+    centre = next(k for k in sites if k.startswith("centre:"))
+    assert sites[centre][0].endswith("(Familienzentrum)")
+    at.selectbox(key="walk_site").set_value(centre).run()
+    assert not at.exception
+    assert at.session_state["walk_point"] == sites[centre][1:]
+    assert map_args(at)["feature_group"].count('"minutes":') == 3

@@ -174,6 +174,12 @@ def compare_distances(ws: Workspace, params: C.CoverageParams, threshold: int):
     return C.compare_distances(ws, params, demand=demand(ws), threshold=threshold)
 
 
+@st.cache_data(show_spinner=False, max_entries=8, hash_funcs=KEYS)
+def walking_start_sites(ws: Workspace, lang: str):
+    """Offers and Familienzentren walking areas can start from (see :func:`dashboard.present.mapview.walking_start_sites`)."""
+    return mapview.walking_start_sites(ws, lang)
+
+
 @st.cache_data(show_spinner=False, max_entries=64, hash_funcs=KEYS)
 def walking_areas(ws: Workspace, x: float, y: float, threshold: int, speed_kmh: float = 4.5):
     """Walking areas around a point and who lives in them (see

@@ -418,6 +418,21 @@ def duplicate_links_layer(ws, duplicates: pd.DataFrame, lang: str = "de"):
                              name=t("tab_duplicates", lang))
 
 
+def walking_start_sites(ws, lang: str = "de") -> dict:
+    """Where walking areas can start besides a map click: every sited offer and Familienzentrum,
+    key ('offer:<id>' / 'centre:<id>') → (label, lat, lon), by name."""
+    out = []
+    for kind, frame, id_column in (("offer", ws.offers, "offer_id"), ("centre", ws.family_centres, "centre_id")):
+        sited = frame[frame.geometry.notna()]
+        if sited.empty:
+            continue
+        shown = sited.to_crs(schema.DISPLAY_CRS)
+        word = t(f"site_{kind}", lang)
+        for key, name, p in zip(sited[id_column], sited["name"], shown.geometry):
+            out.append((f"{kind}:{key}", (f"{name} ({word})", p.y, p.x)))
+    return dict(sorted(out, key=lambda item: item[1][0].lower()))
+
+
 WALKING_AREA_COLOURS = ("#08519c", "#3182bd", "#9ecae1")  # 5, 10, 15 minutes: dark (near) to light
 
 
