@@ -90,11 +90,11 @@ def main():
     _, t_lotse = timed("Lotse query (one address → every offer's walk)", lambda: walking.group_distance(
         placed, walking.from_point(placed, *home, 3000.0), "offers"))
     _, t_cells = timed("who lives within 15 min of one address (every cell's walk)", walking.point_distances,
-                       placed, *home, 15 * 75.0, "cells")
+                       placed, *home, float(walking.walking_metres(15)), "cells")
 
     def isochrones():
-        d = walking.from_point(placed, *home, 15 * 75.0)
-        return [walking.walking_area(graph, d, m * 75.0) for m in (5, 10, 15)]
+        d = walking.from_point(placed, *home, float(walking.walking_metres(15)))
+        return [walking.walking_area(graph, d, float(walking.walking_metres(m))) for m in (5, 10, 15)]
 
     _, t_iso = timed("three isochrones (5/10/15 min)", isochrones)
 

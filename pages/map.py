@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard.analysis import district, filters
 from dashboard.analysis.indicators import indicator_years
+from dashboard.analysis.walking import WALKING_SPEED_KMH
 from dashboard.app import cache, session, state, widgets
 from dashboard.app.state import t, term
 from dashboard.model import schema
@@ -219,7 +220,7 @@ if walk_mode:
         elif walk is None:
             st.caption(t("walk_areas_hint"))
         else:
-            st.markdown(f"**{t('walk_areas_title', speed=format_number(4.5, 1, lang))}**")
+            st.markdown(f"**{t('walk_areas_title', speed=format_number(WALKING_SPEED_KMH, 1, lang))}**")
             st.dataframe(district_tables.walking_area_table(ws, walk[1], cfg.disclosure_threshold, lang),
                          hide_index=True, width="stretch")
 

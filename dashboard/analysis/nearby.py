@@ -25,6 +25,7 @@ from dashboard.analysis.walking import (
     group_distance,
     pairs_within,
     point_distances,
+    walking_metres,
     walking_minutes,
 )
 from dashboard.model import schema
@@ -310,7 +311,7 @@ def walking_areas(ws, x: float, y: float, minutes=WALKING_AREA_MINUTES, *, speed
     if walk is None:
         return None
     minutes = sorted(minutes)
-    limits = [m * speed_kmh * 1000 / 60 for m in minutes]
+    limits = [float(walking_metres(m, speed_kmh)) for m in minutes]
     cell_distance, node_distance = point_distances(walk.walk, x, y, max(limits), "cells")
     graph = walk.walk.graph
     areas = gpd.GeoDataFrame({"minutes": minutes[::-1]},

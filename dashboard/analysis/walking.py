@@ -40,6 +40,11 @@ def walking_minutes(distance_m, speed_kmh: float = WALKING_SPEED_KMH):
     return np.asarray(distance_m, float) / (speed_kmh * 1000 / 60)
 
 
+def walking_metres(minutes, speed_kmh: float = WALKING_SPEED_KMH):
+    """Metres walked in ``minutes`` at ``speed_kmh`` (the inverse of :func:`walking_minutes`)."""
+    return np.asarray(minutes, float) * (speed_kmh * 1000 / 60)
+
+
 @dataclass(frozen=True, eq=False)
 class StreetGraph:
     """The street network: node positions (metres), edges (node positions ``u``/``v``,
@@ -133,9 +138,6 @@ class PlacedNetwork:
     @property
     def n(self) -> int:
         return self.matrix.shape[0]
-
-    def groups(self) -> list:
-        return [*self.nodes, *self.attached]
 
 
 def place(graph: StreetGraph, groups: dict, attached: dict | None = None) -> PlacedNetwork:

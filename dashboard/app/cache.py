@@ -16,6 +16,7 @@ from dashboard.analysis import district, networks
 from dashboard.analysis.filters import options
 from dashboard.analysis.population import target_population as _target_population
 from dashboard.analysis.profile import district_figures
+from dashboard.analysis.walking import WALKING_SPEED_KMH
 from dashboard.app.state import lang, settings, t
 from dashboard.model.problems import Problem, WorkspaceError
 from dashboard.model.workspace import Workspace, content_hash, read_workspace
@@ -181,7 +182,7 @@ def walking_start_sites(ws: Workspace, lang: str):
 
 
 @st.cache_data(show_spinner=False, max_entries=64, hash_funcs=KEYS)
-def walking_areas(ws: Workspace, x: float, y: float, threshold: int, speed_kmh: float = 4.5):
+def walking_areas(ws: Workspace, x: float, y: float, threshold: int, speed_kmh: float = WALKING_SPEED_KMH):
     """Walking areas around a point and who lives in them (see
     :func:`dashboard.analysis.nearby.walking_areas`); None without a street network."""
     from dashboard.analysis.nearby import walking_areas as _walking_areas

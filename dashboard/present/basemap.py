@@ -99,7 +99,7 @@ class BaseMapLayer(RawMacroElement, Layer):
             return out;
         });
         L.polyline(lines, {renderer: renderer, pane: 'paBase', interactive: false, color: s[0],
-                           weight: Math.max(s[1], 1), dashArray: s[2], opacity: 0.95}).addTo(map);
+                           weight: s[1], dashArray: s[2], opacity: 0.95}).addTo(map);
     });
     var labels = data.places.map(function(p) {
         return [p[3], L.marker([p[0], p[1]], {interactive: false, keyboard: false, pane: 'paLabels',

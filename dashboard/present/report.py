@@ -19,6 +19,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from dashboard.analysis import coverage as C
+from dashboard.analysis.walking import WALKING_SPEED_KMH
 from dashboard.present import charts
 from dashboard.present.format import format_count, format_date, format_number
 from dashboard.present.i18n import fictional_label, meta_text, phase_labels, report_words
@@ -234,7 +235,7 @@ WEGWEISER_ROWS = 10
 
 
 def wegweiser_pdf(ws, x: float, y: float, offers: pd.DataFrame, *, lang: str = "de", detour: float = 1.3,
-                  speed_kmh: float = 4.5) -> bytes:
+                  speed_kmh: float = WALKING_SPEED_KMH) -> bytes:
     """One A4 page for a family: the offers of :func:`dashboard.analysis.nearby.offers_for_family`
     in the given (distance) order with name, provider, address, the *public* contact only and
     the walking time, numbered on a small map around the starting point (x, y, metres); then

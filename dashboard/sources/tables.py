@@ -190,13 +190,19 @@ def _key(heading) -> str:
     return re.sub(r"[\s_.:*()-]+", " ", str(heading).lower()).strip()
 
 
+def _heading_index(headings) -> dict:
+    """Normalised heading → the first heading written that way."""
+    by_key = {}
+    for heading in headings:
+        by_key.setdefault(_key(heading), heading)
+    return by_key
+
+
 def guess_columns(headings, layer: str) -> dict[str, str]:
     """Field → source column for the fields of ``layer`` whose name or a usual German
     heading (:data:`SYNONYMS`) appears among ``headings`` (case, spaces and punctuation
     ignored); a source column is used for one field at most, the field's own name first."""
-    by_key = {}
-    for heading in headings:
-        by_key.setdefault(_key(heading), heading)
+    by_key = _heading_index(headings)
     fields = [c.name for c in schema.LAYERS[layer].columns if c.name not in ("version", "retired")]
     taken, out = set(), {}
     for field_name in fields:  # exact field names first: they win over synonyms
@@ -219,8 +225,6 @@ def guess_columns(headings, layer: str) -> dict[str, str]:
 def guess_position(headings) -> dict[str, str | None]:
     """The columns that most likely hold the position: ``address``, ``x`` and ``y`` (None
     where no heading fits, see :data:`POSITION_SYNONYMS`)."""
-    by_key = {}
-    for heading in headings:
-        by_key.setdefault(_key(heading), heading)
+    by_key = _heading_index(headings)
     return {role: next((by_key[_key(w)] for w in words if _key(w) in by_key), None)
             for role, words in POSITION_SYNONYMS.items()}
