@@ -68,8 +68,9 @@ def test_shortest_paths_equal_networkx(real):
         assert np.allclose(ours[k, nodes], expected, rtol=1e-9, atol=1e-9)
 
 
-def brute_distance(graph, g, a_xy, b_xy):
-    """Point-to-point walk from networkx node distances and the snapped positions."""
+def brute_distance(graph, g, a_xy, b_xy, cutoff=None):
+    """Point-to-point walk from networkx node distances and the snapped positions (with a
+    ``cutoff``: exact up to it, inf or larger beyond)."""
     sa, sb = walking.snap(graph, a_xy), walking.snap(graph, b_xy)
     out = np.empty((len(a_xy), len(b_xy)))
     for i in range(len(a_xy)):
@@ -77,7 +78,7 @@ def brute_distance(graph, g, a_xy, b_xy):
         ends_a = {int(graph.u[ea]): sa.along[i], int(graph.v[ea]): graph.length[ea] - sa.along[i]}
         lengths = {}
         for node, off in ends_a.items():
-            for target, d in nx.single_source_dijkstra_path_length(g, node, weight="weight").items():
+            for target, d in nx.single_source_dijkstra_path_length(g, node, cutoff=cutoff, weight="weight").items():
                 lengths[target] = min(lengths.get(target, np.inf), off + d)
         for j in range(len(b_xy)):
             eb = sb.edge[j]
@@ -120,6 +121,45 @@ def test_point_distances_equal_networkx(real):
     reference = brute_distance(graph, g, home[None, :], cells)[0]
     ok = reference <= limit - 1e-6
     assert np.allclose(from_home[ok], reference[ok], rtol=1e-9, atol=1e-5), name
+
+
+def test_pairs_are_exact_tile_by_tile(real):
+    """Offers all over the extract (many search tiles): every offer–cell and offer–offer pair
+    within 500 m equals networkx's, none beyond is reported."""
+    _, _, _, graph, g = real
+    rng = np.random.default_rng(11)
+    offers = graph.node_xy[rng.choice(graph.n, 15, replace=False)] + rng.normal(0, 20, (15, 2))
+    offers = np.vstack([offers, offers[:10] + rng.uniform(-300, 300, (10, 2))])  # some close to each other
+    cells = np.repeat(offers, 12, axis=0) + rng.uniform(-700, 700, (300, 2))
+    limit = 500.0
+    placed = walking.place(graph, {"offers": offers}, attached={"cells": cells})
+    for group, xy in (("cells", cells), ("offers", offers)):
+        expected = brute_distance(graph, g, offers, xy, cutoff=limit)
+        s, t, d = walking.pairs_within(placed, "offers", group, limit)
+        got = np.full(expected.shape, np.inf)
+        got[s, t] = d
+        assert len(s) == len(set(zip(s.tolist(), t.tolist())))
+        within = expected <= limit - 1e-6
+        assert within.sum() > 35 and np.allclose(got[within], expected[within], rtol=1e-9, atol=1e-5)
+        assert np.isinf(got[expected > limit + 1e-6]).all()
+
+
+def test_pairs_stay_exact_when_a_link_is_shorter_than_the_straight_line():
+    """A ferry, a tunnel drawn straight, a layer's own lengths: a link may be shorter than the
+    line between its ends. The tiles' boxes would miss what lies beyond it; the search must not."""
+    x0, y0 = 400_000.0, 5_700_000.0
+    xy = np.array([[x0, y0], [x0 + 100, y0], [x0 + 5000, y0], [x0 + 5100, y0]])
+    nodes = gpd.GeoDataFrame({"node_id": np.arange(4)}, geometry=shapely.points(xy), crs=CRS)
+    edges = gpd.GeoDataFrame({"u": [0, 1, 2], "v": [1, 2, 3], "length_m": [100.0, 10.0, 100.0]},
+                             geometry=[shapely.LineString(xy[i:i + 2]) for i in range(3)], crs=CRS)
+    graph = walking.graph_from_layers(nodes, edges)
+    offers = np.array([[x0 + 10, y0 + 1], [x0 + 5090, y0 - 1]])
+    placed = walking.place(graph, {"offers": offers}, attached={"cells": np.array([[x0 + 5050, y0 + 1]])})
+    s, t, d = walking.pairs_within(placed, "offers", "cells", 200.0)
+    assert sorted(zip(s.tolist(), d.round(6).tolist())) == [(0, 152.0), (1, 42.0)]
+    s, t, d = walking.pairs_within(placed, "offers", "offers", 200.0)
+    assert sorted(zip(s.tolist(), t.tolist(), d.round(6).tolist())) == [
+        (0, 0, 2.0), (0, 1, 192.0), (1, 0, 192.0), (1, 1, 2.0)]
 
 
 def river_town():

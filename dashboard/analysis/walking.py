@@ -9,7 +9,7 @@ distance between two points is ``connector_a + network path + connector_b``.
 point meets it), so that distances between them are exact, also for two points on the same
 street. Then :func:`nearest_within` (every target's distance to the closest of many
 sources: one multi-source Dijkstra), :func:`pairs_within` (all source–target pairs within a
-limit, bounded Dijkstras in chunks) and :func:`from_point` (one ad-hoc point, e.g. the
+limit, bounded Dijkstras tile by tile) and :func:`from_point` (one ad-hoc point, e.g. the
 Lotse's address) answer the analysis' questions. Shortest paths:
 ``scipy.sparse.csgraph.dijkstra``.
 """
@@ -17,6 +17,7 @@ Lotse's address) answer the analysis' questions. Shortest paths:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import shapely
@@ -121,6 +122,26 @@ def snap(graph: StreetGraph, xy: np.ndarray) -> Snapped:
 
 
 @dataclass(frozen=True, eq=False)
+class Attached:
+    """Points attached to the placed network (:func:`place`): per point the two nodes
+    ``around`` it on its street (k, 2), the walk to each ``offset`` (k, 2, metres: connector +
+    along the street) and where it meets its street."""
+
+    around: np.ndarray
+    offset: np.ndarray
+    where: Snapped
+
+    nodes: int  # of the placed network
+
+    @cached_property
+    def by_node(self):
+        """Node → its attached points, CSR style: (indptr (nodes + 1), point)."""
+        order = np.argsort(self.around.ravel(), kind="stable")
+        point = np.repeat(np.arange(len(self.around)), 2)[order]
+        return np.searchsorted(self.around.ravel()[order], np.arange(self.nodes + 1)), point
+
+
+@dataclass(frozen=True, eq=False)
 class PlacedNetwork:
     """The street graph with groups of points inserted as nodes: ``nodes[group]`` are their
     node numbers, ``connector[group]`` their straight connectors (metres); ``cuts`` lists, per
@@ -133,7 +154,8 @@ class PlacedNetwork:
     cut_edge: np.ndarray  # inserted node → original edge, sorted by (edge, along)
     cut_along: np.ndarray
     cut_node: np.ndarray
-    attached: dict = field(default_factory=dict)  # group → (node pairs (k, 2), walks to them (k, 2), Snapped)
+    node_xy: np.ndarray  # every node's position (metres): the street's, then the inserted points'
+    attached: dict = field(default_factory=dict)  # group → Attached
 
     @property
     def n(self) -> int:
@@ -173,13 +195,19 @@ def place(graph: StreetGraph, groups: dict, attached: dict | None = None) -> Pla
     bounds = np.cumsum([0, *sizes])
     nodes = {g: new_nodes[bounds[k]:bounds[k + 1]] for k, g in enumerate(names)}
     connector = {g: snapped.connector[bounds[k]:bounds[k + 1]] for k, g in enumerate(names)}
-    placed = PlacedNetwork(graph, matrix, nodes, connector, edge, along, node)
+    node_xy = np.empty((graph.n + total, 2))
+    node_xy[:graph.n] = graph.node_xy
+    if total:  # where each point meets its street
+        lines = graph.lines[edge]
+        on_line = along * shapely.length(lines) / np.maximum(graph.length[edge], TINY_M)
+        node_xy[node] = shapely.get_coordinates(shapely.line_interpolate_point(lines, on_line))
+    placed = PlacedNetwork(graph, matrix, nodes, connector, edge, along, node, node_xy)
     for name, points in (attached or {}).items():
         where = snap(graph, np.asarray(points, float).reshape(-1, 2))
         _, around, offset = _attach(placed, where)
         k = len(around) // 2
-        placed.attached[name] = (np.column_stack([around[:k], around[k:]]), np.column_stack([offset[:k], offset[k:]]),
-                                 where)
+        placed.attached[name] = Attached(np.column_stack([around[:k], around[k:]]),
+                                         np.column_stack([offset[:k], offset[k:]]), where, placed.n)
     return placed
 
 
@@ -238,52 +266,105 @@ def nearest_within(placed: PlacedNetwork, source: str, target: str, limit_m: flo
 def pairs_within(placed: PlacedNetwork, source: str, target: str, limit_m: float,
                  sources: np.ndarray | None = None):
     """Every (source, target) pair of points within ``limit_m`` metres' walk: arrays of source
-    index, target index and distance. Bounded Dijkstras in chunks (memory: :data:`CHUNK_BYTES`);
-    only what each search reached is read (an attached target through its two neighbours)."""
+    index, target index and distance. Bounded Dijkstras tile by tile (:func:`_searches`); an
+    attached target is reached through the nearer of its two neighbours."""
     chosen = np.arange(len(placed.nodes[source])) if sources is None else np.asarray(sources)
     limit = limit_m + TOLERANCE_M
-    if target in placed.attached:  # node → (target, walk from the node) for both neighbours
-        around, offset, _ = placed.attached[target]
-        order = np.argsort(around.ravel(), kind="stable")
-        via_target = np.repeat(np.arange(len(around)), 2)[order]
-        via_offset = offset.ravel()[order]
-        indptr = np.searchsorted(around.ravel()[order], np.arange(placed.n + 1))
+    attached = placed.attached.get(target)
+    if attached is not None:
+        indptr, via_point = attached.by_node
+        near = np.zeros(len(attached.around), bool)
     else:
-        target_conn = placed.connector[target]
         target_of = np.full(placed.n, -1, np.int64)  # node → target point (targets are distinct nodes)
-        target_of[placed.nodes[target]] = np.arange(len(target_conn))
-    rows = max(1, int(CHUNK_BYTES // (8 * placed.n)))
+        target_of[placed.nodes[target]] = np.arange(len(placed.nodes[target]))
+    position = np.full(placed.n, -1, np.int64)  # node → column in the current block
     out_s, out_t, out_d = [], [], []
-    for start in range(0, len(chosen), rows):
-        part = chosen[start:start + rows]
-        conn = placed.connector[source][part]
-        dist = dijkstra(placed.matrix, directed=False, indices=placed.nodes[source][part], limit=limit)
-        s, node = np.nonzero(dist <= limit)  # only what the bounded search reached
-        if target in placed.attached:
-            count = indptr[node + 1] - indptr[node]
-            first = np.repeat(indptr[node], count)
-            k = first + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
-            s, t = np.repeat(s, count), via_target[k]
-            total = dist[s, np.repeat(node, count)] + via_offset[k] + conn[s]
-            key = s * len(around) + t  # the shorter of the two ways to each target
-            order = np.lexsort((total, key))
-            keep = np.r_[True, key[order][1:] != key[order][:-1]]
-            s, t, total = s[order][keep], t[order][keep], total[order][keep]
+    for members, part, dist in _searches(placed, placed.nodes[source][chosen], limit):
+        position[part] = np.arange(len(part))
+        if attached is not None:  # the targets next to the part, each by the nearer neighbour
+            count = indptr[part + 1] - indptr[part]
+            slot = np.repeat(indptr[part], count) + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+            near[via_point[slot]] = True
+            targets = np.flatnonzero(near)
+            near[targets] = False
+            column = position[attached.around[targets]]
+            offset = np.where(column >= 0, attached.offset[targets], np.inf)
+            column = np.maximum(column, 0)
         else:
-            t = target_of[node]
-            s, node, t = s[t >= 0], node[t >= 0], t[t >= 0]
-            total = dist[s, node] + conn[s] + target_conn[t]
-        within = total <= limit
-        out_s.append(part[s[within]])
-        out_t.append(t[within])
-        out_d.append(total[within])
+            column = np.flatnonzero(target_of[part] >= 0)
+            targets = target_of[part[column]]
+        position[part] = -1
+        start_conn = placed.connector[source][chosen[members]]
+        step = max(1, int(CHUNK_BYTES // (8 * max(len(targets), 1))))
+        for first in range(0, len(members), step):
+            rows = dist[first:first + step]
+            if attached is not None:
+                walk = np.minimum(rows[:, column[:, 0]] + offset[:, 0], rows[:, column[:, 1]] + offset[:, 1])
+            else:
+                walk = rows[:, column] + placed.connector[target][targets]
+            walk += start_conn[first:first + step, None]
+            r, c = np.nonzero(walk <= limit)
+            out_s.append(chosen[members[first + r]])
+            out_t.append(targets[c])
+            out_d.append(walk[r, c])
     if not out_s:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
     return np.concatenate(out_s), np.concatenate(out_t), np.concatenate(out_d)
 
 
+def _searches(placed: PlacedNetwork, starts: np.ndarray, limit_m: float):
+    """Bounded Dijkstras from ``starts`` (nodes): yields blocks (start indices, nodes of the
+    part searched, distances (starts × nodes), inf beyond ``limit_m``). The starts are
+    searched tile by tile, each on the part of the network around its tile that a walk of
+    ``limit_m`` can reach (the tile's box widened by the limit: a path is not shorter than the
+    straight line), so the rows stay short. Exact regardless of geometry: a start whose walk
+    could leave its part within the limit is searched again on the whole network. Memory per
+    block: :data:`CHUNK_BYTES`."""
+    starts = np.asarray(starts, np.int64)
+    if not len(starts):
+        return
+    xy = placed.node_xy
+    reach = limit_m * 1.01 + 10.0  # room for node positions rounded to the centimetre
+    tile = max(2 * limit_m, 100.0)
+    cell = np.floor((xy[starts] - xy[starts].min(axis=0)) / tile).astype(np.int64)
+    key = cell[:, 0] * (cell[:, 1].max() + 1) + cell[:, 1]
+    order = np.argsort(key, kind="stable")
+    bounds = np.flatnonzero(np.r_[True, key[order][1:] != key[order][:-1], True])
+    by_x = np.argsort(xy[:, 0], kind="stable")
+    xs = xy[by_x, 0]
+    inside = np.zeros(placed.n, bool)
+    again = []
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        members = order[a:b]
+        lo, hi = xy[starts[members]].min(axis=0) - reach, xy[starts[members]].max(axis=0) + reach
+        candidates = by_x[np.searchsorted(xs, lo[0], side="left"):np.searchsorted(xs, hi[0], side="right")]
+        y = xy[candidates, 1]
+        part = np.sort(candidates[(y >= lo[1]) & (y <= hi[1])])
+        rows = placed.matrix[part]
+        inside[part] = True
+        leaving = ~inside[rows.indices]  # the part's border: its nodes with a link out, the shortest such link
+        inside[part] = False
+        exit_m = np.full(len(part), np.inf)
+        np.minimum.at(exit_m, np.repeat(np.arange(len(part)), np.diff(rows.indptr))[leaving], rows.data[leaving])
+        border = np.flatnonzero(np.isfinite(exit_m))
+        sub = rows[:, part]
+        local = np.searchsorted(part, starts[members])
+        step = max(1, int(CHUNK_BYTES // (8 * len(part))))
+        for first in range(0, len(members), step):
+            dist = dijkstra(sub, directed=False, indices=local[first:first + step], limit=limit_m)
+            leaks = (dist[:, border] + exit_m[border] <= limit_m).any(axis=1)
+            again.append(members[first:first + step][leaks])
+            yield members[first:first + step][~leaks], part, dist[~leaks]
+    again = np.concatenate(again)
+    step = max(1, int(CHUNK_BYTES // (8 * placed.n)))
+    for first in range(0, len(again), step):
+        members = again[first:first + step]
+        yield members, np.arange(placed.n), dijkstra(placed.matrix, directed=False, indices=starts[members],
+                                                     limit=limit_m)
+
+
 def _size(placed: PlacedNetwork, group: str) -> int:
-    return len(placed.attached[group][0]) if group in placed.attached else len(placed.nodes[group])
+    return len(placed.attached[group].around) if group in placed.attached else len(placed.nodes[group])
 
 
 def from_point(placed: PlacedNetwork, x: float, y: float, limit_m: float) -> np.ndarray:
@@ -310,7 +391,7 @@ def point_distances(placed: PlacedNetwork, x: float, y: float, limit_m: float, g
     node_distance = from_point(placed, x, y, limit_m)
     out = group_distance(placed, node_distance, group)
     if group in placed.attached:
-        _, _, where = placed.attached[group]
+        where = placed.attached[group].where
         here = snap(placed.graph, np.array([[x, y]]))
         edge, along = here.edge[0], here.along[0]
         on_edge = placed.cut_edge == edge
@@ -329,8 +410,8 @@ def point_distances(placed: PlacedNetwork, x: float, y: float, limit_m: float, g
 def group_distance(placed: PlacedNetwork, node_distance: np.ndarray, group: str) -> np.ndarray:
     """A group's walking distances from node distances (e.g. :func:`from_point`'s)."""
     if group in placed.attached:
-        around, offset, _ = placed.attached[group]
-        return np.min(node_distance[around] + offset, axis=1)
+        points = placed.attached[group]
+        return np.min(node_distance[points.around] + points.offset, axis=1)
     return node_distance[placed.nodes[group]] + placed.connector[group]
 
 
