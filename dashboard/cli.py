@@ -3,7 +3,8 @@
     demo     [--out FILE] [--seed N]   write the fictional demo workspace
     validate WORKSPACE                 check a workspace, list every problem
     info     WORKSPACE                 summary of a workspace
-    coverage WORKSPACE [--radius M] [--detour F] [--measure NAME] [--format csv|xlsx] [--out FILE]
+    coverage WORKSPACE [--radius M] [--detour F] [--decay none|gaussian] [--measure NAME] [--format csv|xlsx]
+                       [--out FILE]
                                        district × phase coverage table
     report   WORKSPACE [--district ID ...] --out FILE.pdf [--lang de|en]
                                        Sozialraumprofil(e) as PDF; without --district the whole city
@@ -67,7 +68,8 @@ def _coverage(args) -> int:
     from dashboard.present.sentences import gaps_in_words, transitions_in_words
 
     ws = read_workspace(args.workspace).current()
-    params = cov_mod.CoverageParams(radius_m=args.radius, detour=args.detour, min_reach=args.min_reach)
+    params = cov_mod.CoverageParams(radius_m=args.radius, detour=args.detour, min_reach=args.min_reach,
+                                    decay=args.decay)
     demand = cov_mod.prepare_demand(ws)
     result = cov_mod.coverage(ws, params, demand=demand)
     shown = cov_mod.public_table(result.table, args.threshold)
@@ -287,6 +289,8 @@ def main(argv=None) -> int:
     p.add_argument("workspace")
     p.add_argument("--radius", type=float, default=1000.0, help="walking distance in metres (default 1000)")
     p.add_argument("--detour", type=float, default=1.3, help="network/straight-line factor (default 1.3)")
+    p.add_argument("--decay", choices=("none", "gaussian"), default="none",
+                   help="2SFCA distance decay: none (classic) or gaussian (σ = half the radius)")
     p.add_argument("--min-reach", type=float, default=0.5, help="gap threshold, share reached 0-1 (default 0.5)")
     p.add_argument("--measure", default="all", choices=["all", *MEASURE_NAMES],
                    help="one measure as a district × phase matrix, or all measures in long form")

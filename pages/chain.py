@@ -39,7 +39,7 @@ cov = cache.coverage(ws, params)
 measure = st.selectbox(t("measure_choice"), list(C.MEASURES), key="chain_measure",
                        format_func=lambda m: t(f"coverage_measure.{m}"))
 state.sync_state_to_url({**STATE, **param_state})
-st.caption(t("rules_note", walk=sentences.walk_rule(cov, lang)))
+st.caption(t("rules_note", walk=sentences.walk_rule(cov, lang)) + " " + sentences.access_rule(cov.params, lang))
 
 # ---- heat matrix --------------------------------------------------------------------------
 display, css = district_tables.chain_matrix(ws, cov, measure, cfg.disclosure_threshold, lang)

@@ -38,7 +38,7 @@ dups = C.public_table(cache.duplicates(ws, params), cfg.disclosure_threshold)
 dups = dups[dups["phase_id"].isin(chosen)].reset_index(drop=True)
 transitions = sentences.transitions_in_words(cov, ws, lang, cfg.disclosure_threshold)
 transitions = transitions[transitions["from_phase"].isin(chosen) | transitions["to_phase"].isin(chosen)]
-st.caption(t("rules_note", walk=sentences.walk_rule(cov, lang)))
+st.caption(t("rules_note", walk=sentences.walk_rule(cov, lang)) + " " + sentences.access_rule(cov.params, lang))
 
 gap_view = district_tables.gap_table(ws, gaps, lang)
 dup_view = district_tables.duplicate_table(ws, dups, lang)
@@ -80,12 +80,25 @@ with left:
         with tabs[3]:
             st.caption(t("difference_hint", walk=sentences.walk_rule(cov, lang),
                          detour=format_number(params.detour, 1, lang)))
-            difference = district_tables.difference_table(
-                ws, cache.compare_distances(ws, params, cfg.disclosure_threshold), lang)
+            compared = cache.compare_distances(ws, params, cfg.disclosure_threshold)
+            difference = district_tables.difference_table(ws, compared, lang)
             difference = difference[difference[t("heading.phase_label")].isin([labels[p] for p in chosen])]
             st.dataframe(difference, hide_index=True, width="stretch")
             st.download_button(t("download_csv"), to_csv(difference), "luftlinie_strassennetz.csv", "text/csv",
                                key="dl_difference")
+            if ws.population_cells is not None and len(ws.population_cells):
+                # where the numbers changed: default the phase that changed most
+                order = [p for p in compared["phase_id"].drop_duplicates() if p in chosen]
+                order += [p for p in chosen if p not in order]
+                phase = st.selectbox(t("changed_cells_phase"), order, format_func=labels.get, key="gaps_change_phase")
+                changed = cache.changed_cells(ws, params, phase)
+                counts = changed["change"].value_counts()
+                st.caption(t("n_changed_cells", lost=int(counts.get("lost", 0)), gained=int(counts.get("gained", 0))))
+                change_map = widgets.base_map(ws.districts, ws=ws)
+                layer, legend = mapview.changed_cells_layer(ws, changed, lang)
+                layer.add_to(change_map)
+                maps.Legend(legend).add_to(change_map)
+                widgets.show_map(change_map, key="gaps_change_map", height=420, returned_objects=[])
     matrix = C.public_table(cov.table, cfg.disclosure_threshold)
     st.download_button(
         t("download_xlsx"),

@@ -193,9 +193,14 @@ def test_import_wizard_end_to_end(browser, demo_ws, tmp_path):
         page.get_by_text("„U3“").wait_for(timeout=30_000)
         for word, phase in (("U3", "Frühe Kindheit (0–<3)"), ("Senioren", "Seniorinnen & Senioren (65+)")):
             box = page.locator('[data-testid="stMultiSelect"]').filter(has_text=f"„{word}“")
-            box.locator("input").click()
+            field = box.locator("input")
+            field.click()
+            # typed, not clicked: a click lands where the option list was drawn, which a busy
+            # browser may still be scrolling; the typed text leaves one option, Enter takes it
+            field.fill(phase)
+            page.get_by_role("option", name=phase).wait_for(timeout=30_000)
             # choosing an option reruns the app; the next step waits until that rerun is done
-            rerun(page, lambda: page.get_by_role("option", name=phase).click())
+            rerun(page, lambda: field.press("Enter"))
             page.keyboard.press("Escape")
             box.get_by_text(phase).wait_for(timeout=30_000)  # the choice survived the rerun
         rerun(page, lambda: page.get_by_role("button", name="Prüfen").click())

@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import pyogrio
+import pytest
 from conftest import ROOT
 
 
@@ -65,6 +66,20 @@ def test_coverage_writes_the_district_phase_table(demo_ws, tmp_path):
     book = openpyxl.load_workbook(xlsx)
     assert book.sheetnames == ["coverage", "city", "need_index", "gaps", "duplicates", "transitions"]
     assert book["coverage"]["A1"].value == "district_id" and book["coverage"].max_row == len(table) + 1
+
+
+def test_coverage_with_the_gaussian_2sfca(demo_ws):
+    from dashboard.analysis import coverage as C
+
+    result = cli("coverage", "geodata/demo_city.gpkg", "--measure", "access_2sfca", "--decay", "gaussian")
+    assert result.returncode == 0, result.stderr
+    first = result.stdout.splitlines()[1].split(";")
+    expected = C.coverage(demo_ws, C.CoverageParams(decay="gaussian")).table.set_index(["district_id", "phase_id"])
+    assert float(first[2].replace(",", ".")) == pytest.approx(expected.loc[(first[0], "early_childhood"),
+                                                                            "access_2sfca"], abs=0.005)
+    classic = cli("coverage", "geodata/demo_city.gpkg", "--measure", "access_2sfca").stdout
+    assert classic.splitlines()[1] != result.stdout.splitlines()[1]
+    assert cli("coverage", "geodata/demo_city.gpkg", "--decay", "linear").returncode == 2  # argparse: choices
 
 
 def test_coverage_rejects_bad_parameters():

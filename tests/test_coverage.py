@@ -11,6 +11,7 @@ import shapely
 from dashboard.analysis import coverage as C
 from dashboard.analysis.need import need_index, need_weight
 from dashboard.model.life_phases import default_life_phases
+from dashboard.model.problems import ProblemError
 from dashboard.model.workspace import Workspace
 from dashboard.present import sentences
 
@@ -323,7 +324,6 @@ def river_grid(ws, bridge_y=950.0):
 def test_network_reach_and_2sfca_follow_the_streets():
     """An offer 50 m from the river: the straight-line rule reaches the far bank, the streets
     (one bridge, 800 m north) do not. Reach and 2SFCA equal a brute force over networkx distances."""
-    import networkx as nx
 
     plain = tiny([offer("A", ["early_childhood"], x=950, y=150)])
     ws = river_grid(plain)
@@ -336,18 +336,48 @@ def test_network_reach_and_2sfca_follow_the_streets():
     assert straight.cell_reached[far_bank, k].all() and not walked.cell_reached[far_bank, k].any()
     assert cell(walked.table, "D1", "early_childhood", "reached") == 0 < cell(straight.table, "D1", "early_childhood",
                                                                                "reached")
+    walk = walks_from(ws, 950, 150)
+    assert (walked.cell_reached[:, k] == (walk <= 400)).all() and walked.cell_reached[:, k].sum() > 5
+    persons = C.prepare_demand(ws).persons[:, k]
+    expected = np.where(walk <= 400, 1000.0 / persons[walk <= 400].sum(), 0.0)
+    assert np.allclose(walked.cell_access[:, k], expected)
+
+
+def walks_from(ws, x, y):
+    """networkx walking distance (m) from the junction at (x, y) to every cell centre of a
+    :func:`river_grid` (cell centres are junctions there)."""
+    import networkx as nx
+
     g = nx.Graph()
     for a, b, w in zip(ws.street_edges["u"], ws.street_edges["v"], ws.street_edges["length_m"]):
         g.add_edge(int(a), int(b), weight=float(w))
     at = {tuple(np.round(p, 3)): i for i, p in zip(ws.street_nodes["node_id"], shapely.get_coordinates(
         ws.street_nodes.geometry.to_numpy()))}
-    source = at[(X0 + 950, Y0 + 150)]
-    lengths = nx.single_source_dijkstra_path_length(g, source, weight="weight")
-    walk = np.array([lengths.get(at[(round(x, 3), round(y, 3))], np.inf) for x, y in zip(centres.x, centres.y)])
-    assert (walked.cell_reached[:, k] == (walk <= 400)).all() and walked.cell_reached[:, k].sum() > 5
+    lengths = nx.single_source_dijkstra_path_length(g, at[(X0 + x, Y0 + y)], weight="weight")
+    centres = ws.population_cells.geometry.centroid
+    return np.array([lengths.get(at[(round(cx, 3), round(cy, 3))], np.inf) for cx, cy in zip(centres.x, centres.y)])
+
+
+def test_gaussian_2sfca_weighs_the_walk():
+    """The Gaussian variant: each cell's share of the offer falls with its walk (on the streets)
+    or with straight line × detour (without), σ = half the radius; brute force from the
+    distances."""
+    plain = tiny([offer("A", ["early_childhood"], x=950, y=150)])
+    ws = river_grid(plain)
+    k = list(ws.life_phases["phase_id"]).index("early_childhood")
+    params = C.CoverageParams(radius_m=400, detour=1.3, decay="gaussian")
     persons = C.prepare_demand(ws).persons[:, k]
-    expected = np.where(walk <= 400, 1000.0 / persons[walk <= 400].sum(), 0.0)
-    assert np.allclose(walked.cell_access[:, k], expected)
+    centres = ws.population_cells.geometry.centroid
+    straight = np.hypot(centres.x - X0 - 950, centres.y - Y0 - 150).to_numpy() * 1.3
+    for workspace, d in ((ws, walks_from(ws, 950, 150)), (plain, straight)):
+        w = np.where(d <= 400 + 1e-9, np.exp(-d ** 2 / (2 * 200.0 ** 2)), 0.0)
+        expected = 1000.0 * w / (persons * w).sum()
+        got = C.coverage(workspace, params).cell_access[:, k]
+        assert np.allclose(got, expected, rtol=1e-6) and len(np.unique(got[got > 0].round(6))) > 3
+    classic = C.coverage(ws, C.CoverageParams(radius_m=400, detour=1.3)).cell_access[:, k]
+    assert not np.allclose(classic, C.coverage(ws, params).cell_access[:, k])
+    with pytest.raises(ProblemError):
+        C.CoverageParams(decay="linear")
 
 
 def test_duplicates_are_measured_on_the_streets():
@@ -378,3 +408,26 @@ def test_straight_line_and_streets_side_by_side():
     assert C.compare_distances(plain, params).empty  # no streets, nothing to compare
     strict = C.compare_distances(ws, params, threshold=80).set_index(["district_id", "phase_id"])
     assert np.isnan(strict.loc[("D1", "early_childhood"), "lost"])  # withheld with its partner
+
+
+def test_the_cells_that_change_are_across_the_river():
+    """The places behind the difference: exactly the cells the straight line reaches and the
+    streets do not (the far bank; diagonals on the grid of streets), and the reverse."""
+    plain = tiny([offer("A", ["early_childhood"], x=950, y=150)])
+    ws = river_grid(plain)
+    params = C.CoverageParams(radius_m=400, detour=1.0)
+    changed = C.changed_cells(ws, params, "early_childhood")
+    centres = ws.population_cells.geometry.centroid
+    straight = np.hypot(centres.x - X0 - 950, centres.y - Y0 - 150).to_numpy()
+    walk = walks_from(ws, 950, 150)
+    lost = np.flatnonzero((straight <= 400) & (walk > 400))
+    assert sorted(changed.loc[changed["change"] == "lost", "cell"]) == lost.tolist() and len(lost) > 5
+    far_bank = np.flatnonzero((centres.x.to_numpy() > X0 + 1000) & (straight <= 400))
+    assert set(far_bank) <= set(lost) and len(far_bank) > 3  # the whole far bank, and corners of the grid
+    gained = np.flatnonzero((straight > 400) & (walk <= 400))
+    assert sorted(changed.loc[changed["change"] == "gained", "cell"]) == gained.tolist()
+    cautious = C.changed_cells(ws, C.CoverageParams(radius_m=400, detour=1.3), "early_childhood")
+    gained = np.flatnonzero((straight * 1.3 > 400) & (walk <= 400))
+    assert sorted(cautious.loc[cautious["change"] == "gained", "cell"]) == gained.tolist() and len(gained) > 3
+    assert C.changed_cells(plain, params, "early_childhood").empty
+    assert C.changed_cells(ws, params, "seniors").empty  # no offer, nobody reached either way

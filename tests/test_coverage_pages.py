@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from apptest_util import map_args, run_app, shown
 
@@ -80,7 +82,7 @@ def test_duplicates_tab_and_map(demo_ws):
     dup = at.dataframe[1].value
     assert (dup["Überschneidung"] >= 0.95).all()
     assert len(dup) < len(run_app("pages/gaps.py").dataframe[1].value)
-    assert "Parallelstrukturen" in map_args(at)["layer_control"]
+    assert any("Parallelstrukturen" in (map_args(at, i)["layer_control"] or "") for i in range(2))  # gaps, changes
 
 
 def test_gaps_page_in_english():
@@ -128,8 +130,40 @@ def test_gaps_page_compares_straight_line_and_streets(demo_ws):
     expected = C.compare_distances(demo_ws.current(), C.CoverageParams(), threshold=3)
     assert len(table) == len(expected) and table["Sozialraum"].iloc[0] == expected["district_name"].iloc[0]
     assert any(shown(c.value).startswith("Warum haben sich die Zahlen geändert?") for c in at.caption)
+    # the places behind it: a map of the cells that change, the phase that changed most first
+    first = expected["phase_id"].iloc[0]
+    assert at.selectbox(key="gaps_change_phase").value == first
+    changed = C.changed_cells(demo_ws.current(), C.CoverageParams(), first)
+    lost, gained = (changed["change"] == "lost").sum(), (changed["change"] == "gained").sum()
+    assert lost + gained > 0
+    assert any(c.value == f"{lost} Rasterzellen verlieren die Erreichung, {gained} gewinnen sie." for c in at.caption)
+    change_map = json.dumps(map_args(at, 0), ensure_ascii=False) + json.dumps(map_args(at, 1), ensure_ascii=False)
+    # one tooltip per cell, and the legend
+    assert change_map.count("nur Luftlinie erreicht") == lost + 1
+    assert change_map.count("nur auf den Straßen erreicht") == gained + 1
+    other = next(p for p in demo_ws.life_phases["phase_id"] if p != first)
+    at.selectbox(key="gaps_change_phase").set_value(other).run()
+    again = C.changed_cells(demo_ws.current(), C.CoverageParams(), other)
+    assert any(c.value.startswith(f"{(again['change'] == 'lost').sum()} Rasterzellen") for c in at.caption)
 
 
 def test_gaps_page_without_streets_has_no_comparison(without_streets):
     at = run_app("pages/gaps.py")
     assert not any("Erreichung Straßennetz (%)" in d.value.columns for d in at.dataframe)
+
+
+def test_gaussian_2sfca_from_the_sidebar_and_the_url(demo_ws):
+    """The 2SFCA's distance weighting is a choice in the sidebar (kept in the URL); the matrix
+    shows the Gaussian figures and the rules say so."""
+    at = run_app("pages/chain.py", query={"measure": "access_2sfca", "decay": "gaussian"})
+    assert not at.exception
+    assert at.sidebar.radio(key="chain_decay").value == "gaussian"
+    assert any("Nähere zählen mehr (Gauß-Gewichtung, σ = 500 m)" in c.value for c in at.caption)
+    matrix = at.dataframe[0].value.data if hasattr(at.dataframe[0].value, "data") else at.dataframe[0].value
+    for decay in ("gaussian", "none"):
+        expected = C.coverage(demo_ws, C.CoverageParams(decay=decay)).table.set_index(["district_name", "phase_id"])
+        value = expected.loc[("Westfeld", "early_childhood"), "access_2sfca"]
+        shown_value = matrix.loc["Westfeld", "early_childhood"]
+        assert (shown_value == f"{value:.1f}".replace(".", ",")) == (decay == "gaussian"), (decay, shown_value, value)
+    at.sidebar.radio(key="chain_decay").set_value("none").run()
+    assert any("jeder Weg im Einzugsbereich zählt gleich" in c.value for c in at.caption)

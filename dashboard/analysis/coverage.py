@@ -12,7 +12,9 @@ Rules (documented for planners):
   outreach offer counts as reached. Distances from the centre of each population cell.
 * Accessibility: 2SFCA (see :mod:`dashboard.analysis.accessibility`) per population cell,
   offers (or places) per 1,000 persons, averaged over a district weighted by persons.
-  Outreach offers have no site and do not enter 2SFCA.
+  Outreach offers have no site and do not enter 2SFCA. With ``decay="gaussian"`` nearer
+  counts more (weight exp(-d² / 2σ²) of the walking distance d, σ = ``decay_sigma_m``,
+  default half the radius: 0.14 at the catchment's edge).
 * Gaps: district × phase with a target population and reach below ``min_reach`` (or offers
   per 1,000 below ``min_offers_per_1000``), ranked: phases of higher priority first (per
   workspace; default pregnancy to the transition into work), then by the share not reached ×
@@ -43,6 +45,7 @@ from dashboard.analysis.population import cell_district_shares, cell_phase_popul
 from dashboard.model.life_phases import phase_priority
 from dashboard.model.problems import ProblemError, Problems
 
+DECAYS = ("none", "gaussian")
 MEASURES = ("reach_share", "offers_per_1000", "places_per_1000", "access_2sfca", "offers", "target_population")
 
 
@@ -59,6 +62,8 @@ class CoverageParams:
     need_weighted: bool = False
     supply: str = "offers"  # or "capacity"
     valid_on: date | None = None
+    decay: str = "none"  # 2SFCA distance decay: "none" (classic) or "gaussian"
+    decay_sigma_m: float | None = None  # σ of the Gaussian decay, metres walked; None: radius_m / 2
 
     def __post_init__(self):
         found = Problems("parameters")
@@ -68,12 +73,24 @@ class CoverageParams:
             found.add("parameter_range", field="detour", value=self.detour, range=">= 1")
         if self.supply not in ("offers", "capacity"):
             found.add("unknown_value", field="supply", value=self.supply, known="offers, capacity")
+        if self.decay not in DECAYS:
+            found.add("unknown_value", field="decay", value=self.decay, known=", ".join(DECAYS))
+        if self.decay_sigma_m is not None and not self.decay_sigma_m > 0:
+            found.add("parameter_range", field="decay_sigma_m", value=self.decay_sigma_m, range="> 0")
         found.raise_if_any(ProblemError)
 
     @property
     def straight_m(self) -> float:
         """Straight-line catchment radius in metres."""
         return self.radius_m / self.detour
+
+    def decay_weight(self, straight: bool = False):
+        """The 2SFCA distance-decay weight as a function of metres walked (of straight-line
+        metres × detour with ``straight``), or None for the classic 2SFCA."""
+        if self.decay == "none":
+            return None
+        sigma = self.decay_sigma_m if self.decay_sigma_m is not None else self.radius_m / 2
+        return acc.gaussian(sigma / self.detour if straight else sigma)
 
 
 @dataclass
@@ -253,12 +270,13 @@ def coverage(ws, params: CoverageParams = CoverageParams(), demand: Demand | Non
             mine = has[row]
             cell_reached[:, k] = np.bincount(cell[mine], minlength=len(demand.xy)) > 0
             cell_access[:, k] = acc.two_step_fca_pairs(demand.persons[:, k] * cell_weight, supply_all, cell[mine],
-                                                       row[mine], dist[mine]) * 1000.0
+                                                       row[mine], dist[mine], params.decay_weight()) * 1000.0
         else:  # straight line × detour
             xy = sited_xy[has]
             cell_reached[:, k] = acc.covered(demand.xy, xy, params.straight_m, lattice=demand.lattice)
             cell_access[:, k] = acc.two_step_fca(demand.xy, demand.persons[:, k] * cell_weight, xy, supply_all[has],
-                                                 params.straight_m, lattice=demand.lattice) * 1000.0
+                                                 params.straight_m, weight=params.decay_weight(straight=True),
+                                                 lattice=demand.lattice) * 1000.0
         pop = demand.persons[:, k]
         by_outreach = np.isin(ids, outreach_area.loc[outreach_area["phase_id"] == phase, "district_id"])
         reached_d = demand.per_district(pop * cell_reached[:, k])
@@ -476,16 +494,12 @@ def compare_distances(ws, params: CoverageParams = CoverageParams(), demand: Dem
     figures only: counts below ``threshold`` withheld, shares of withheld counts withheld,
     and lost/gained withheld together (their difference is known from the reach figures).
     Empty when the workspace has no street network."""
-    from dataclasses import replace
-
     columns = ["district_id", "district_name", "phase_id", "target_population", "reach_straight", "reach_network",
                "change", "lost", "gained"]
     if not ws.has_streets:
         return pd.DataFrame(columns=columns)
     demand = demand or prepare_demand(ws)
-    plain = replace(ws, street_nodes=ws.street_nodes.iloc[:0], street_edges=ws.street_edges.iloc[:0])
-    straight_demand = replace(demand, walk=None, walk_offers=None)
-    walked, straight = coverage(ws, params, demand=demand), coverage(plain, params, demand=straight_demand)
+    straight, walked = _both_ways(ws, params, demand)
     a, b = public_table(straight.table, threshold), public_table(walked.table, threshold)
     out = a[["district_id", "district_name", "phase_id", "target_population"]].copy()
     out["reach_straight"] = a["reach_share"].to_numpy()
@@ -502,3 +516,32 @@ def compare_distances(ws, params: CoverageParams = CoverageParams(), demand: Dem
     out["gained"] = np.where(hidden, np.nan, gained)
     order = np.argsort(-np.abs(out["change"].fillna(0).to_numpy()), kind="stable")
     return out.iloc[order].reset_index(drop=True)[columns]
+
+
+def changed_cells(ws, params: CoverageParams, phase_id: str, demand: Demand | None = None) -> pd.DataFrame:
+    """Where the numbers changed: the population cells with persons of the phase whose reach
+    differs between straight line × detour and the street network. Columns ``cell`` (row
+    position in ``ws.population_cells``) and ``change``: ``lost`` (reached by straight line
+    only, e.g. across a river) or ``gained`` (on the streets only: a direct path where the
+    detour factor was too cautious). Empty without a street network or population grid."""
+    empty = pd.DataFrame({"cell": pd.Series(dtype=int), "change": pd.Series(dtype=object)})
+    demand = demand or prepare_demand(ws)
+    if not ws.has_streets or ws.population_cells is None or not len(ws.population_cells) \
+            or phase_id not in demand.phases:
+        return empty
+    straight, walked = _both_ways(ws, params, demand)
+    k = demand.phases.index(phase_id)
+    has = demand.persons[:, k] > 0
+    lost = np.flatnonzero(has & straight.cell_reached[:, k] & ~walked.cell_reached[:, k])
+    gained = np.flatnonzero(has & walked.cell_reached[:, k] & ~straight.cell_reached[:, k])
+    return pd.DataFrame({"cell": np.concatenate([lost, gained]),
+                         "change": ["lost"] * len(lost) + ["gained"] * len(gained)})
+
+
+def _both_ways(ws, params: CoverageParams, demand: Demand):
+    """Coverage by straight line × detour and on the street network: (straight, walked)."""
+    from dataclasses import replace
+
+    plain = replace(ws, street_nodes=ws.street_nodes.iloc[:0], street_edges=ws.street_edges.iloc[:0])
+    straight_demand = replace(demand, walk=None, walk_offers=None)
+    return coverage(plain, params, demand=straight_demand), coverage(ws, params, demand=demand)

@@ -175,6 +175,12 @@ def compare_distances(ws: Workspace, params: C.CoverageParams, threshold: int):
     return C.compare_distances(ws, params, demand=demand(ws), threshold=threshold)
 
 
+@st.cache_data(show_spinner=False, max_entries=16, hash_funcs=KEYS)
+def changed_cells(ws: Workspace, params: C.CoverageParams, phase_id: str):
+    """The cells whose reach changes with the streets (see :func:`dashboard.analysis.coverage.changed_cells`)."""
+    return C.changed_cells(ws, params, phase_id, demand=demand(ws))
+
+
 @st.cache_data(show_spinner=False, max_entries=8, hash_funcs=KEYS)
 def walking_start_sites(ws: Workspace, lang: str):
     """Offers and Familienzentren walking areas can start from (see :func:`dashboard.present.mapview.walking_start_sites`)."""

@@ -61,13 +61,14 @@ def coverage_controls(prefix: str, container, extra: bool = False, network: bool
     """Sliders for the coverage parameters (keys ``<prefix>_radius`` …); returns the state spec
     for URL sync and a function building CoverageParams from the session state. With a street
     ``network`` the detour factor is not used and says so."""
-    from dashboard.analysis.coverage import CoverageParams
+    from dashboard.analysis.coverage import DECAYS, CoverageParams
 
     spec = {
         f"{prefix}_radius": ("radius", "int", 1000, range(100, 5001)),
         f"{prefix}_detour": ("detour", "str", "1.3", ("1.0", "1.1", "1.2", "1.3", "1.4", "1.5")),
         f"{prefix}_reach": ("minreach", "int", 50, range(0, 101)),
         f"{prefix}_need": ("needw", "bool", False, None),
+        f"{prefix}_decay": ("decay", "str", "none", DECAYS),
     }
     if extra:
         spec.update({
@@ -85,6 +86,8 @@ def coverage_controls(prefix: str, container, extra: bool = False, network: bool
         container.slider(t("cov_overlap"), 50, 100, step=5, key=f"{prefix}_overlap")
         container.slider(t("cov_drop"), 10, 100, step=5, key=f"{prefix}_drop")
     container.checkbox(t("cov_need_weighted"), key=f"{prefix}_need")
+    container.radio(t("cov_decay"), DECAYS, format_func=lambda code: t(f"decay.{code}"), key=f"{prefix}_decay",
+                    help=t("cov_decay_help"))
 
     def params():
         s = st.session_state
@@ -93,6 +96,7 @@ def coverage_controls(prefix: str, container, extra: bool = False, network: bool
             min_reach=s[f"{prefix}_reach"] / 100, need_weighted=bool(s[f"{prefix}_need"]),
             min_offers_per_1000=float(s.get(f"{prefix}_ratio", "0")),
             overlap=s.get(f"{prefix}_overlap", 80) / 100, reach_drop=s.get(f"{prefix}_drop", 40) / 100,
+            decay=s[f"{prefix}_decay"],
         )
 
     return spec, params

@@ -113,6 +113,19 @@ TEXT: dict[str, tuple[str, str]] = {
     "cov_overlap": ("Parallelstruktur ab gemeinsamer Zielgruppe (%)", "Duplicate from shared target group (%)"),
     "cov_drop": ("Übergang bricht bei Rückgang der Erreichung um (Prozentpunkte)", "Transition breaks at a reach drop of (points)"),
     "cov_need_weighted": ("Nachfrage nach Bedarfsindex gewichten", "Weight demand by the need index"),
+    "cov_decay": ("Erreichbarkeit (2SFCA): Entfernung gewichten", "Accessibility (2SFCA): weight by distance"),
+    "cov_decay_help": (
+        "Klassisch zählt jeder Weg im Einzugsbereich gleich. Gauß: Nähere zählen mehr "
+        "(Gewicht exp(−d²/2σ²), σ = halbe Fußweg-Entfernung; am Rand des Einzugsbereichs 0,14).",
+        "Classic: every walk within the catchment counts the same. Gaussian: nearer counts more "
+        "(weight exp(−d²/2σ²), σ = half the walking distance; 0.14 at the catchment's edge).",
+    ),
+    "access_rule.none": ("Erreichbarkeit (2SFCA): jeder Weg im Einzugsbereich zählt gleich.",
+                         "Accessibility (2SFCA): every walk within the catchment counts the same."),
+    "access_rule.gaussian": ("Erreichbarkeit (2SFCA): Nähere zählen mehr (Gauß-Gewichtung, σ = {sigma}).",
+                             "Accessibility (2SFCA): nearer counts more (Gaussian weight, σ = {sigma})."),
+    "decay.none": ("klassisch (gleich)", "classic (equal)"),
+    "decay.gaussian": ("Gauß (Nähere zählen mehr)", "Gaussian (nearer counts more)"),
     "measure_choice": ("Kennzahl", "Measure"),
     "city_row": ("Stadt gesamt", "Whole city"),
     "chain_hint": (
@@ -155,6 +168,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "offer, or living in a district covered by an outreach offer.",
     ),
     "tab_difference": ("Luftlinie vs. Straßennetz", "Straight line vs. streets"),
+    "layer_changed_cells": ("Wo sich die Erreichung ändert", "Where reach changes"),
+    "change.lost": ("nur Luftlinie erreicht (auf den Straßen zu weit)", "reached by straight line only (too far on the streets)"),
+    "change.gained": ("nur auf den Straßen erreicht (Umwegfaktor zu vorsichtig)",
+                      "reached on the streets only (detour factor too cautious)"),
+    "changed_cells_phase": ("Lebensphase auf der Karte", "Life phase on the map"),
+    "n_changed_cells": ("{lost} Rasterzellen verlieren die Erreichung, {gained} gewinnen sie.",
+                        "{lost} grid cells lose their reach, {gained} gain it."),
     "difference_hint": ("Warum haben sich die Zahlen geändert? Erreichung je Sozialraum und Lebensphase: gemessen als "
                         "{walk} statt als Luftlinie × {detour}; größte Unterschiede zuerst.",
                         "Why did the numbers change? Reach per district and life phase: measured as {walk} instead "

@@ -386,6 +386,24 @@ def reach_legend(title: str, lang: str = "de") -> str:
                                                    (REACHED_COLOURS[False], t("unreached_cells", lang))], [])
 
 
+CHANGE_COLOURS = {"lost": "#d73027", "gained": "#4575b4"}
+
+
+def changed_cells_layer(ws, cells: pd.DataFrame, lang: str = "de"):
+    """The cells whose reach changes with the street network
+    (:func:`dashboard.analysis.coverage.changed_cells`): red where only the straight line
+    reached them, blue where only the streets do. No counts (the district table has the
+    published ones). Returns (layer, legend HTML)."""
+    change = cells["change"].to_numpy(object)
+    style = [{"stroke": False, "fillColor": CHANGE_COLOURS[c], "fillOpacity": 0.7} for c in change]
+    layer = maps.GeoJsonLayer(maps.area_features(ws.population_cells.geometry.iloc[cells["cell"].to_numpy()],
+                                                {"_tooltip": [html.escape(t(f"change.{c}", lang)) for c in change]},
+                                                style), name=t("layer_changed_cells", lang), canvas=True)
+    legend = maps.legend_html([html.escape(t("layer_changed_cells", lang))],
+                              [(CHANGE_COLOURS[c], t(f"change.{c}", lang)) for c in ("lost", "gained")], [])
+    return layer, legend
+
+
 def gap_count_layer(ws, gaps: pd.DataFrame, lang: str = "de"):
     """Districts shaded by their number of gaps (up to five classes of equal width, none
     white), the tooltip names the first gap. Returns (layer, legend HTML)."""

@@ -24,6 +24,14 @@ def walk_rule(cov, lang: str = "de") -> str:
     return t("walk_straight", lang, dist=int(cov.params.radius_m), detour=format_number(cov.params.detour, 1, lang))
 
 
+def access_rule(params: C.CoverageParams, lang: str = "de") -> str:
+    """How the 2SFCA counts distance in words: every walk alike, or nearer more (Gaussian, σ)."""
+    if params.decay == "gaussian":
+        sigma = params.decay_sigma_m if params.decay_sigma_m is not None else params.radius_m / 2
+        return t("access_rule.gaussian", lang, sigma=distance_text(sigma, lang))
+    return t("access_rule.none", lang)
+
+
 def distance_text(metres: float, lang: str = "de") -> str:
     """'1 km', '1,5 km' (German decimal comma) or '800 m'."""
     if metres >= 1000:
