@@ -190,6 +190,38 @@ def test_missing_source_column_and_file(tmp_path):
     assert any(p.code == "source_unreadable" and p.file == "angebote.xlsx" for p in info.value.problems)
 
 
+def test_recipe_says_which_keys_it_does_not_know(tmp_path):
+    """Misspelt keys are problems with their table and the closest known key; a key of the
+    planner's own (a source text in a value map, a file name in rename) is not."""
+    write_town(tmp_path, lambda x, y: [["A1", "Elterncafé", "AWO", "U3", x + 60, y + 60]])
+    recipe = tmp_path / "rezept.toml"
+    text = recipe.read_text(encoding="utf-8")
+    text = text.replace('cell_size = 100', 'cell_size = 100\ncellsize = 100')
+    text = text.replace('[offers.constants]\n', '[offers.constants]\ncost_fre = true\n')
+    text = text.replace('[offers.map.life_phases]\n', '[offers.map.life_phases]\ndefualt = ["kita"]\n')
+    text += '\n[geocodingg]\nfile = "x.csv"\n\n[population.rename."raster.csv"]\n"Kinder unter 6" = "Kinder"\n'
+    recipe.write_text(text, encoding="utf-8")
+    with pytest.raises(WorkspaceError) as info:
+        build_workspace(recipe)
+    found = {(p.params["section"], p.params["name"], p.params["suggestion"]) for p in info.value.problems
+             if p.code == "recipe_unknown_key"}
+    assert found == {("population", "cellsize", "cell_size"), ("offers.constants", "cost_fre", "cost_free"),
+                     ("offers.map.life_phases", "defualt", "default"), ("–", "geocodingg", "geocoding")}
+    messages = report(info.value.problems, "de")
+    assert "rezept.toml, Feld 'cellsize': `cellsize` in [population]: unbekannter Schlüssel – meinten Sie " \
+           "`cell_size`?" in messages
+    assert "did you mean `cost_free`?" in report(info.value.problems, "en")
+    recipe.write_text(text.replace("cellsize", "zzz_qqq"), encoding="utf-8")
+    with pytest.raises(WorkspaceError) as info:
+        build_workspace(recipe)
+    assert "`zzz_qqq` in [population]: unbekannter Schlüssel (bekannt: bands, cell_size, crs" in report(
+        info.value.problems, "de")
+    recipe.write_text('streets = "strassen.osm.pbf"\n' + text, encoding="utf-8")
+    with pytest.raises(WorkspaceError) as info:
+        build_workspace(recipe)
+    assert "[streets] muss eine Tabelle sein" in report(info.value.problems, "de")
+
+
 def address_file(tmp_path, schools: pd.DataFrame, drop=(), duplicate=None):
     """A local house-coordinate file (Hauskoordinaten-like) made from the schools' own
     coordinates, with the street spelled differently ('Straße', 'ss', hyphens)."""

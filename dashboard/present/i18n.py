@@ -593,6 +593,10 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     # building a workspace from sources (recipe), importing tables, geocoding addresses
 
     "recipe_invalid": ("Rezept fehlerhaft: {detail}", "Recipe is invalid: {detail}"),
+    "recipe_unknown_key": ("`{name}` in [{section}]: unbekannter Schlüssel{hint}",
+                           "`{name}` in [{section}]: unknown key{hint}"),
+    "recipe_not_a_table": ("[{section}] muss eine Tabelle sein (Schlüssel = Wert darunter), kein einzelner Wert.",
+                           "[{section}] must be a table (key = value lines below it), not a single value."),
     "recipe_section_missing": ("Im Rezept fehlt der Abschnitt [{section}].", "The recipe lacks the section [{section}]."),
     "recipe_band_name": ("Jede Altersgruppe ([[population.bands]]) braucht einen Namen (name).",
                          "Every age band ([[population.bands]]) needs a name."),
@@ -663,6 +667,10 @@ LABELS = {
 
 
 TEXT.update({f"problem.{code}": texts for code, texts in PROBLEMS.items()})
+TEXT.update({
+    "problem_hint.suggest": (" – meinten Sie `{suggestion}`?", " – did you mean `{suggestion}`?"),
+    "problem_hint.known": (" (bekannt: {known})", " (known: {known})"),
+})
 TEXT.update({
     "problem_where_layer": ("Ebene '{layer}'", "layer '{layer}'"),
     "problem_where_row": ("Zeile {row}", "row {row}"),

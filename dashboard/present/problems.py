@@ -8,7 +8,11 @@ from dashboard.present.i18n import t
 
 def text(problem: Problem, lang: str = "en") -> str:
     """The message without the location."""
-    return t(f"problem.{problem.code}", lang, **problem.params)
+    params = dict(problem.params)
+    if problem.code == "recipe_unknown_key":  # the closest known key, else the known ones
+        params["hint"] = t("problem_hint.suggest", lang, **params) if params.get("suggestion") else \
+            t("problem_hint.known", lang, **params)
+    return t(f"problem.{problem.code}", lang, **params)
 
 
 def message(problem: Problem, lang: str = "en") -> str:

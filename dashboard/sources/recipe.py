@@ -29,6 +29,7 @@ from dashboard.model import schema
 from dashboard.model.life_phases import default_life_phases
 from dashboard.model.problems import Problem, Problems, WorkspaceError
 from dashboard.model.workspace import Workspace, write_workspace
+from dashboard.sources.recipe_keys import check_keys
 from dashboard.sources.tables import DEFAULT_MISSING, assemble_fields, read_table, to_number
 
 
@@ -371,6 +372,9 @@ def build_workspace(recipe_path: str | Path) -> tuple[Workspace, BuildReport]:
                                       {"detail": str(exc)[:300]})]) from exc
     base = recipe_path.parent
     report = BuildReport()
+    check_keys(recipe, problems, recipe_path.name)
+    if any(p.code == "recipe_not_a_table" for p in problems.items):  # the sections cannot be read at all
+        raise WorkspaceError(problems.items)
     _ADDRESS_INDEX.clear()
     _ADDRESS_LAYER.clear()
     meta_spec = recipe.get("workspace", {})
