@@ -291,10 +291,38 @@ def test_geocoding_reports_unmatched_and_ambiguous_rows(tmp_path):
     assert (9, "address_ambiguous") in problems
     text = report(info.value.problems, "de")
     assert f"schools_nrw_2021.csv, Zeile 6, Feld 'Strasse': Adresse '{schools['Strasse'].iat[4]}' nicht" in text
+    missing = next(p for p in info.value.problems if p.row == 6)
+    assert missing.params["reason"] in ("street_unknown", "number_unknown") and missing.params["close"]
+    assert f"; am nächsten: {missing.params['close']})." in text
     # with postcode and place the duplicate is no longer ambiguous; the missing one still is reported
     with pytest.raises(WorkspaceError) as info:
         build_workspace(geocode_recipe(tmp_path, with_place=True))
     assert {p.code for p in info.value.problems} == {"address_unmatched"}
+
+
+def test_unmatched_addresses_say_why_and_what_comes_closest():
+    """A misspelt street gets the most similar streets (not a prefix match), a missing house
+    number the nearest numbers on that street, a wrong place the places the address exists."""
+    from dashboard.sources.geocode import AddressIndex, closest_streets, explain_unmatched
+
+    directory = pd.DataFrame({
+        "street": ["Klosterstraße", "Klosterstraße", "Klosterstraße", "Kirchweg", "Am Kloster", "Lindenring",
+                   "Lindenring"],
+        "number": ["2", "10", "14", "1", "3", "5", "5"],
+        "postcode": ["59821", "59821", "59821", "59821", "59823", "59821", "59999"],
+        "place": ["Arnsberg", "Arnsberg", "Arnsberg", "Arnsberg", "Arnsberg", "Arnsberg", "Anderswo"],
+        "x": [1.0, 2, 3, 4, 5, 6, 7], "y": [1.0, 2, 3, 4, 5, 6, 7]})
+    index = AddressIndex.from_frame(directory, street="street", number="number", postcode="postcode", place="place",
+                                    x="x", y="y")
+    assert closest_streets(directory["street"], "Kloserstrase")[0] == "Klosterstraße"  # a letter missing: no prefix
+    assert closest_streets(directory["street"], "Lindenrign") == ["Lindenring"]
+    assert closest_streets(directory["street"], "") == []
+    why = explain_unmatched(index, ["Kloserstr.", "Klosterstr.", "Lindenring", "Lindenring"], ["12", "12", "5", "5"],
+                            ["", "", "12345", ""], ["", "", "", ""])
+    assert why["reason"].tolist() == ["street_unknown", "number_unknown", "place_differs", "ambiguous"]
+    assert why["candidates"].iat[0][0] == "Klosterstraße"
+    assert why["candidates"].iat[1] == ["Klosterstraße 2", "Klosterstraße 10", "Klosterstraße 14"]
+    assert why["candidates"].iat[2] == ["Lindenring 5, 59821 Arnsberg", "Lindenring 5, 59999 Anderswo"]
 
 
 def test_address_normalisation():

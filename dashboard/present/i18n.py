@@ -606,10 +606,10 @@ PROBLEMS: dict[str, tuple[str, str]] = {
                        "Value {value!r} is not mapped to a known term."),
     "no_crs": ("Koordinatenbezugssystem unbekannt: im Rezept 'crs' angeben.",
                "Unknown coordinate reference system: set 'crs' in the recipe."),
-    "address_unmatched": ("Adresse {address!r} nicht im Adressverzeichnis gefunden.",
-                          "Address {address!r} not found in the address file."),
-    "address_ambiguous": ("Adresse {address!r} ist mehrdeutig ({n} Orte); PLZ oder Ort ergänzen.",
-                          "Address {address!r} is ambiguous ({n} places); add postcode or place."),
+    "address_unmatched": ("Adresse {address!r} nicht im Adressverzeichnis gefunden{hint}.",
+                          "Address {address!r} not found in the address file{hint}."),
+    "address_ambiguous": ("Adresse {address!r} ist mehrdeutig ({n} Orte); PLZ oder Ort ergänzen{hint}.",
+                          "Address {address!r} is ambiguous ({n} places); add postcode or place{hint}."),
     # uploads (import wizard), checked before and while the file is read
     "upload_too_large": ("Datei zu groß ({mb:.1f} MB; höchstens {limit} MB).",
                          "File too large ({mb:.1f} MB; at most {limit} MB)."),
@@ -668,6 +668,12 @@ LABELS = {
 
 TEXT.update({f"problem.{code}": texts for code, texts in PROBLEMS.items()})
 TEXT.update({
+    "unmatched_reason.street_unknown": ("Straße unbekannt", "street not known"),
+    "unmatched_reason.number_unknown": ("Hausnummer gibt es dort nicht", "no such house number there"),
+    "unmatched_reason.place_differs": ("PLZ oder Ort passt nicht", "postcode or place differs"),
+    "unmatched_reason.ambiguous": ("an mehreren Orten", "at several places"),
+    "problem_hint.reason": (" ({reason})", " ({reason})"),
+    "problem_hint.close": (" ({reason}; am nächsten: {close})", " ({reason}; closest: {close})"),
     "problem_hint.suggest": (" – meinten Sie `{suggestion}`?", " – did you mean `{suggestion}`?"),
     "problem_hint.known": (" (bekannt: {known})", " (known: {known})"),
 })

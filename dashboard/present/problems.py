@@ -12,6 +12,10 @@ def text(problem: Problem, lang: str = "en") -> str:
     if problem.code == "recipe_unknown_key":  # the closest known key, else the known ones
         params["hint"] = t("problem_hint.suggest", lang, **params) if params.get("suggestion") else \
             t("problem_hint.known", lang, **params)
+    elif problem.code in ("address_unmatched", "address_ambiguous"):  # why, and what comes closest
+        reason = t(f"unmatched_reason.{params['reason']}", lang) if params.get("reason") else ""
+        params["hint"] = "" if not reason else t("problem_hint.close" if params.get("close") else "problem_hint.reason",
+                                                 lang, reason=reason, close=params.get("close", ""))
     return t(f"problem.{problem.code}", lang, **params)
 
 

@@ -64,6 +64,7 @@ class AddressIndex:
         numbers = frame[number].map(split_number)
         table = pd.DataFrame({
             "street": frame[street].map(normalise_street),
+            "name": frame[street].fillna("").astype(str).str.strip(),
             "number": numbers.map(lambda n: n[0]),
             "suffix": (frame[suffix].fillna("").astype(str).str.strip().str.lower() if suffix
                        else numbers.map(lambda n: n[1])),
@@ -112,12 +113,81 @@ class AddressIndex:
         return out
 
 
-def failed_rows(result: pd.DataFrame):
-    """(position, problem code, candidates) of every row not found ('address_unmatched') or
-    found at several places ('address_ambiguous') in a geocoding result."""
-    for k in np.flatnonzero(~result["status"].str.startswith("matched").to_numpy()):
+REASONS = ("street_unknown", "number_unknown", "place_differs", "ambiguous")
+"""Why an address was not matched (words: i18n ``unmatched_reason.<code>``)."""
+
+
+def closest_streets(names, typed: str, limit: int = 5, cutoff: float = 0.6) -> list[str]:
+    """The street names of ``names`` most similar to ``typed`` (normalised spelling, similarity
+    ratio ≥ ``cutoff``, best first), then those containing it: 'Klosterstrase' → 'Klosterstraße'."""
+    key = normalise_street(typed)
+    if not key:
+        return []
+    unique = pd.Series(pd.Series(names).dropna().astype(str).unique())
+    keys = unique.map(normalise_street).tolist()
+    matcher = difflib.SequenceMatcher(b=key, autojunk=False)
+    scores = []
+    for k in keys:  # a directory has a few thousand streets
+        matcher.set_seq1(k)
+        scores.append(matcher.ratio() if matcher.real_quick_ratio() >= cutoff else 0.0)
+    scores = np.asarray(scores)
+    order = np.argsort(-scores, kind="stable")
+    close = [unique.iat[i] for i in order if scores[i] >= cutoff]
+    inside = [unique.iat[i] for i, k in enumerate(keys) if len(key) >= 4 and key in k]
+    return list(dict.fromkeys([*close, *sorted(inside)]))[:limit]
+
+
+def explain_unmatched(index: AddressIndex, street, number, postcode=None, place=None, limit: int = 3):
+    """Why each address row did not match, and what comes closest: a frame with ``reason``
+    (:data:`REASONS`) and ``candidates`` (texts: similar streets; the nearest house numbers on
+    the street; the same address at another postcode/place). Rows are the given ones."""
+    table = index.table
+    names = table.drop_duplicates("street").set_index("street")["name"] if "name" in table.columns else None
+    by_street = {k: g for k, g in table.groupby("street")}
+    reasons, candidates = [], []
+    for k in range(len(street)):
+        key = normalise_street(street[k])
+        base, _ = split_number(number[k])
+        given_postcode = "" if postcode is None or pd.isna(postcode[k]) else str(postcode[k]).strip()
+        given_place = "" if place is None else _place(place[k])
+        rows = by_street.get(key)
+        if rows is None:
+            reasons.append("street_unknown")
+            candidates.append(closest_streets(names.tolist() if names is not None else list(by_street), street[k],
+                                              limit))
+            continue
+        label = names.get(key, key) if names is not None else key
+        same = rows[rows["number"] == base]
+        if same.empty:
+            numbers = pd.to_numeric(rows["number"], errors="coerce").dropna().astype(int).unique()
+            near = sorted(numbers, key=lambda n: (abs(n - int(base)) if base else n, n))[:limit]
+            reasons.append("number_unknown")
+            candidates.append([f"{label} {n}" for n in sorted(near)])
+            continue
+        places = same.drop_duplicates(["postcode", "place"])
+        reasons.append("place_differs" if (given_postcode or given_place) else "ambiguous")
+        candidates.append([f"{label} {base}, {p.postcode} {p.place.title()}".strip().rstrip(",")
+                           for p in places.head(limit).itertuples()])
+    return pd.DataFrame({"reason": reasons, "candidates": candidates})
+
+
+def failed_rows(result: pd.DataFrame, index: AddressIndex | None = None, street=None, number=None, postcode=None,
+                place=None):
+    """(position, problem code, parameters) of every row not found ('address_unmatched') or
+    found at several places ('address_ambiguous') in a geocoding result. Parameters: ``n``
+    (places found) and, given the ``index`` and the query, ``reason`` and ``close`` (what comes
+    closest, '; '-joined; see :func:`explain_unmatched`)."""
+    failed = np.flatnonzero(~result["status"].str.startswith("matched").to_numpy())
+    why = None
+    if index is not None and len(failed):
+        pick = (lambda v: None if v is None else [v[k] for k in failed])
+        why = explain_unmatched(index, pick(list(street)), pick(list(number)), pick(postcode), pick(place))
+    for j, k in enumerate(failed):
         code = "address_unmatched" if result["status"].iat[k] == "unmatched" else "address_ambiguous"
-        yield int(k), code, int(result["candidates"].iat[k])
+        params = {"n": int(result["candidates"].iat[k])}
+        if why is not None:
+            params.update(reason=why["reason"].iat[j], close="; ".join(why["candidates"].iat[j]))
+        yield int(k), code, params
 
 
 def match_report(result: pd.DataFrame, source: pd.DataFrame, file: str, columns=None) -> pd.DataFrame:
@@ -164,16 +234,9 @@ def geocode_texts(index: AddressIndex, texts) -> pd.DataFrame:
 
 
 def street_suggestions(addresses, text: str, limit: int = 8) -> list[str]:
-    """Street names of the address directory that start with (or contain) the typed text,
-    for a hint when an address is not found."""
-    key = normalise_street(split_address(str(text).partition(",")[0])[0])
-    if not key:
-        return []
-    streets = pd.Series(addresses["street"].dropna().unique())
-    keys = streets.map(normalise_street)
-    starts = streets[keys.str.startswith(key[:5])]
-    contains = streets[keys.str.contains(key[:5], regex=False)]
-    return list(dict.fromkeys([*sorted(starts), *sorted(contains)]))[:limit]
+    """Street names of the address directory most similar to the typed one (see
+    :func:`closest_streets`), for a hint when an address is not found."""
+    return closest_streets(addresses["street"], split_address(str(text).partition(",")[0])[0], limit)
 
 
 def correct_street(typed: str, streets) -> str | None:

@@ -205,15 +205,18 @@ def prepare_import(ws: Workspace, table: pd.DataFrame, plan: ImportPlan, file: s
 def _geocoded_points(ws: Workspace, table: pd.DataFrame, column: str, file: str, problems: Problems):
     """Points for the address column, matched against the workspace's address directory;
     a problem for every row not found or ambiguous."""
-    from dashboard.sources.geocode import address_index, failed_rows, geocode_texts
+    from dashboard.sources.geocode import address_index, failed_rows, geocode_texts, parse_address
 
     texts = table[column].fillna("").astype(str).str.strip()
     if len(ws.addresses) == 0:
         problems.add("no_address_directory", field=column)
         return [None] * len(table)
-    found = geocode_texts(address_index(ws.addresses), texts.tolist())
-    for k, code, candidates in failed_rows(found):
-        problems.add(code, row=k + 2, field=column, address=texts.iat[k], n=candidates)
+    index = address_index(ws.addresses)
+    found = geocode_texts(index, texts.tolist())
+    parts = [parse_address(text) for text in texts]
+    query = [[p[key] for p in parts] for key in ("street", "number", "postcode", "place")]
+    for k, code, params in failed_rows(found, index, *query):
+        problems.add(code, row=k + 2, field=column, address=texts.iat[k], **params)
     points = gpd.points_from_xy(found["x"], found["y"])
     points[found["x"].isna().to_numpy()] = None
     return points

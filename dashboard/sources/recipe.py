@@ -309,8 +309,10 @@ def _geocoded(kind, spec, table, out, rows, recipe, base, path, problems, report
         "layer": kind, "matched": int(result["status"].str.startswith("matched").sum()), "rows": len(result),
         "without_suffix": int((result["status"] == "matched_without_suffix").sum())}))
     shown = table[given].astype(str).agg(" ".join, axis=1)
-    for k, code, candidates in failed_rows(result):
-        problems.add(code, file=path, row=int(rows[k]), field=", ".join(given), address=shown.iat[k], n=candidates)
+    query = (list(street), list(number), list(table[g["postcode"]]) if g.get("postcode") else None,
+             list(table[g["place"]]) if g.get("place") else None)
+    for k, code, params in failed_rows(result, index, *query):
+        problems.add(code, file=path, row=int(rows[k]), field=", ".join(given), address=shown.iat[k], **params)
     geometry = gpd.GeoSeries(gpd.points_from_xy(result["x"], result["y"]), crs=index_crs)
     geometry[result["x"].isna()] = None
     frame = gpd.GeoDataFrame(pd.DataFrame(out), geometry=geometry.to_numpy(), crs=index_crs).to_crs(crs)
