@@ -180,7 +180,8 @@ def failed_rows(result: pd.DataFrame, index: AddressIndex | None = None, street=
     failed = np.flatnonzero(~result["status"].str.startswith("matched").to_numpy())
     why = None
     if index is not None and len(failed):
-        query = [None if v is None else [list(v)[k] for k in failed] for v in (street, number, postcode, place)]
+        query = [None if v is None else np.asarray(list(v), dtype=object)[failed].tolist()
+                 for v in (street, number, postcode, place)]
         why = explain_unmatched(index, *query)
     for j, k in enumerate(failed):
         code = "address_unmatched" if result["status"].iat[k] == "unmatched" else "address_ambiguous"
