@@ -152,6 +152,16 @@ def _build(args) -> int:
         for row in matches.itertuples():
             print(f"{row.file}, row {row.row}: {row.address}: {t(f'match_status.{row.status}', 'en')}")
     print(f"wrote workspace to {args.out}")
+    skipped = report.skipped_rows()
+    if len(skipped):
+        from pathlib import Path
+
+        from dashboard.present.export import to_csv
+
+        listed = Path(args.out).with_suffix(".unmatched.csv")
+        shown = skipped.assign(reason=[t(f"unmatched_reason.{r}", "en") for r in skipped["reason"]])
+        listed.write_bytes(to_csv(shown))
+        print(f"left out {len(skipped)} rows whose address was not found: listed in {listed}")
     return 0
 
 

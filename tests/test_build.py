@@ -245,11 +245,11 @@ def address_file(tmp_path, schools: pd.DataFrame, drop=(), duplicate=None):
     return frame
 
 
-def geocode_recipe(tmp_path, with_place=True):
+def geocode_recipe(tmp_path, with_place=True, unmatched=None):
     text = (RECIPES / "arnsberg_1km.toml").read_text()
     text = text.replace('"../../../shared/', f'"{SHARED.parent}/')
     text = text.replace('x = "UTMRechtswert"\ny = "UTMHochwert"\ncrs = "EPSG:25832"\n\n[offers.columns]',
-                        '\n[offers.geocode]\naddress = "Strasse"\n' + ('postcode = "PLZ"\nplace = "Ort"\n'
+                        (f'unmatched = "{unmatched}"\n' if unmatched else '') + '\n[offers.geocode]\naddress = "Strasse"\n' + ('postcode = "PLZ"\nplace = "Ort"\n'
                                                                         if with_place else '') +
                         '\n[offers.columns]')
     text += ('\n[geocoding]\nfile = "hauskoordinaten.csv"\nstreet = "STN"\nnumber = "HNR"\nsuffix = "ADZ"\n'
@@ -300,6 +300,28 @@ def test_geocoding_reports_unmatched_and_ambiguous_rows(tmp_path):
     assert {p.code for p in info.value.problems} == {"address_unmatched"}
 
 
+def test_a_list_without_ids_gets_stable_ones(tmp_path):
+    """No id column: ids from name, provider and position as given – the same however the rows
+    are ordered; two equal rows are told apart by their order."""
+    rows = [["", "Elterncafé", "AWO", "U3", 1, 2], ["", "Seniorentreff", "DRK", "Senioren", 3, 4],
+            ["", "Seniorentreff", "DRK", "Senioren", 3, 4]]
+
+    def built(order):
+        write_town(tmp_path, lambda x, y: [[r[0], r[1], r[2], r[3], x + 60 + r[4], y + 60 + r[5]]
+                                            for r in (rows[k] for k in order)])
+        recipe = tmp_path / "rezept.toml"
+        recipe.write_text(recipe.read_text(encoding="utf-8").replace('offer_id = "Nr"\n', ""), encoding="utf-8")
+        ws, _ = build_workspace(recipe)
+        return dict(zip(ws.offers["offer_id"], ws.offers["name"]))
+
+    first = built([0, 1, 2])
+    assert sorted(first.values()) == ["Elterncafé", "Seniorentreff", "Seniorentreff"]
+    ids = sorted(first)
+    assert all(i.startswith("A-") for i in ids) and len(set(ids)) == 3
+    assert any(i.endswith("-2") for i in ids)
+    assert built([1, 0, 2]) == first  # same input in another order: same ids
+
+
 def test_unmatched_addresses_say_why_and_what_comes_closest():
     """A misspelt street gets the most similar streets (not a prefix match), a missing house
     number the nearest numbers on that street, a wrong place the places the address exists."""
@@ -323,6 +345,34 @@ def test_unmatched_addresses_say_why_and_what_comes_closest():
     assert why["candidates"].iat[0][0] == "Klosterstraße"
     assert why["candidates"].iat[1] == ["Klosterstraße 2", "Klosterstraße 10", "Klosterstraße 14"]
     assert why["candidates"].iat[2] == ["Lindenring 5, 59821 Arnsberg", "Lindenring 5, 59999 Anderswo"]
+
+
+@needs_shared
+def test_unmatched_skip_builds_the_good_rows_and_lists_the_others(tmp_path):
+    """unmatched = "skip": the workspace holds every school but the one whose address is not
+    in the directory; that one is listed (file, row, address, reason, closest), the CLI writes
+    the list beside the workspace. A word other than stop/skip is a problem."""
+    import subprocess
+    import sys
+
+    schools = pd.read_csv(SHARED / "arnsberg" / "schools_nrw_2021.csv", sep=";", dtype=str)
+    address_file(tmp_path, schools, drop=(4,))
+    ws, built = build_workspace(geocode_recipe(tmp_path, unmatched="skip"))
+    assert len(ws.offers) == len(schools) - 1 and schools["Schulnummer"].iat[4] not in set(ws.offers["offer_id"])
+    skipped = built.skipped_rows()
+    assert skipped[["file", "row"]].values.tolist() == [["schools_nrw_2021.csv", 6]]
+    assert skipped["address"].iat[0].startswith(schools["Strasse"].iat[4])
+    assert skipped["reason"].iat[0] in ("street_unknown", "number_unknown") and skipped["closest"].iat[0]
+    assert ("addresses_skipped", {"layer": "offers", "n": 1}) in built.notes
+    out = tmp_path / "stadt.gpkg"
+    result = subprocess.run([sys.executable, "-m", "dashboard", "build", str(tmp_path / "rezept.toml"), "--out",
+                             str(out)], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    listed = pd.read_csv(tmp_path / "stadt.unmatched.csv", sep=";", encoding="utf-8-sig", dtype=str)
+    assert listed["row"].tolist() == ["6"] and "left out 1 rows" in result.stdout
+    with pytest.raises(WorkspaceError) as info:
+        build_workspace(geocode_recipe(tmp_path, unmatched="weiter"))
+    assert any(p.code == "unknown_value" and p.field == "offers.unmatched" for p in info.value.problems)
 
 
 def test_address_normalisation():

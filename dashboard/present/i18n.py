@@ -739,6 +739,8 @@ TEXT.update({  # words of charts and the network diagram
 TEXT.update({  # what a build did (dashboard.sources.recipe.BuildReport.notes: (code, figures))
     "build_note.population_cells": ("Bevölkerung: {cells} Zellen, davon {withheld} mit geheim gehaltenen Werten",
                                     "population: {cells} cells, {withheld} with withheld values"),
+    "build_note.addresses_skipped": ("{layer}: {n} Zeilen ohne gefundene Adresse ausgelassen (unmatched = \"skip\")",
+                                     "{layer}: {n} rows whose address was not found left out (unmatched = \"skip\")"),
     "build_note.streets": ("Straßennetz: {nodes} Knoten, {edges} Straßenabschnitte, {km} km",
                            "street network: {nodes} nodes, {edges} street segments, {km} km"),
     "build_note.addresses_matched": ("{layer}: {matched} von {rows} Adressen gefunden ({without_suffix} ohne "

@@ -165,9 +165,10 @@ def prepare_import(ws: Workspace, table: pd.DataFrame, plan: ImportPlan, file: s
     rows = np.arange(len(table)) + 2  # spreadsheet row numbers (header is row 1)
     value_maps = {target: {"column": plan.columns[target], "values": mapping}
                   for target, mapping in plan.value_maps.items() if plan.columns.get(target)}
+    location = [table[c].tolist() for c in (plan.x, plan.y, plan.address) if c and c in table.columns]
     data = assemble_fields(table, plan.layer, file=file, rows=rows, problems=problems,
                            columns={target: source for target, source in plan.columns.items() if source},
-                           constants=plan.constants, value_maps=value_maps)
+                           constants=plan.constants, value_maps=value_maps, location=location)
     if plan.address:
         points = _geocoded_points(ws, table, plan.address, file, problems)
         if not plan.columns.get("address"):

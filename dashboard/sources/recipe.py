@@ -42,6 +42,13 @@ class BuildReport:
     rows: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
     matches: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)  # frames of rows left out (``unmatched = "skip"``)
+
+    def skipped_rows(self) -> pd.DataFrame:
+        """Every row left out because its address was not found: file, row, address, reason
+        (code, :data:`dashboard.sources.geocode.REASONS`), closest candidates."""
+        columns = ["file", "row", "address", "reason", "closest"]
+        return pd.concat(self.skipped, ignore_index=True) if self.skipped else pd.DataFrame(columns=columns)
 
 
 def _read_source(path: Path, spec: dict, problems, report: BuildReport | None = None) -> pd.DataFrame | None:
@@ -214,8 +221,11 @@ def _points(kind: str, recipe, base, problems, report, crs) -> gpd.GeoDataFrame 
     if table is None:
         return None
     rows = np.arange(len(table)) + 2  # spreadsheet row numbers (header is row 1)
+    given = [spec.get("x"), spec.get("y"), *(spec.get("geocode") or {}).values()]
+    location = [table[c].tolist() for c in given if isinstance(c, str) and c in table.columns]
     out = assemble_fields(table, kind, file=path, rows=rows, problems=problems, columns=spec.get("columns", {}),
-                          constants=spec.get("constants"), value_maps=spec.get("map"), defaults=spec.get("defaults"))
+                          constants=spec.get("constants"), value_maps=spec.get("map"), defaults=spec.get("defaults"),
+                          location=location)
     if spec.get("geocode"):
         return _geocoded(kind, spec, table, out, rows, recipe, base, path, problems, report, crs)
     x, bad_x = to_number(table[spec["x"]], decimal=spec.get("decimal", ","), thousands=spec.get("thousands"),
@@ -236,6 +246,10 @@ def _points(kind: str, recipe, base, problems, report, crs) -> gpd.GeoDataFrame 
     frame.index = rows  # keep source row numbers for messages
     return frame
 
+
+UNMATCHED = ("stop", "skip")
+"""What a build does with rows whose address is not found: stop with problems, or skip them
+(and list them, :meth:`BuildReport.skipped_rows`)."""
 
 _ADDRESS_INDEX: dict = {}
 _ADDRESS_LAYER: dict = {}
@@ -311,12 +325,27 @@ def _geocoded(kind, spec, table, out, rows, recipe, base, path, problems, report
     shown = table[given].astype(str).agg(" ".join, axis=1)
     query = (list(street), list(number), list(table[g["postcode"]]) if g.get("postcode") else None,
              list(table[g["place"]]) if g.get("place") else None)
-    for k, code, params in failed_rows(result, index, *query):
-        problems.add(code, file=path, row=int(rows[k]), field=", ".join(given), address=shown.iat[k], **params)
+    mode = spec.get("unmatched", "stop")
+    if mode not in UNMATCHED:
+        problems.add("unknown_value", file="recipe", field=f"{kind}.unmatched", value=mode, known=", ".join(UNMATCHED))
+    failed = list(failed_rows(result, index, *query))
+    if mode == "skip":  # the good rows are built, the others listed
+        report.skipped.append(pd.DataFrame({
+            "file": path.name, "row": [int(rows[k]) for k, _, _ in failed],
+            "address": [shown.iat[k] for k, _, _ in failed],
+            "reason": [p.get("reason", "ambiguous" if c == "address_ambiguous" else "street_unknown")
+                       for _, c, p in failed],
+            "closest": [p.get("close", "") for _, _, p in failed]}))
+        report.notes.append(("addresses_skipped", {"layer": kind, "n": len(failed)}))
+    else:
+        for k, code, params in failed:
+            problems.add(code, file=path, row=int(rows[k]), field=", ".join(given), address=shown.iat[k], **params)
     geometry = gpd.GeoSeries(gpd.points_from_xy(result["x"], result["y"]), crs=index_crs)
     geometry[result["x"].isna()] = None
     frame = gpd.GeoDataFrame(pd.DataFrame(out), geometry=geometry.to_numpy(), crs=index_crs).to_crs(crs)
     frame.index = rows
+    if mode == "skip":
+        frame = frame.drop(index=[int(rows[k]) for k, _, _ in failed])
     return frame
 
 

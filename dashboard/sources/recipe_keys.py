@@ -23,7 +23,7 @@ FIELDS = object()
 _READ = {"file": None, "separator": None}
 _NUMBERS = {"decimal": None, "thousands": None, "missing": None}
 _POINTS = {
-    **_READ, "x": None, "y": None, "crs": None, "decimal": None, "thousands": None,
+    **_READ, "x": None, "y": None, "crs": None, "decimal": None, "thousands": None, "unmatched": None,
     "columns": FIELDS, "constants": FIELDS, "defaults": FIELDS,
     "map": (FIELDS, {"column": None, "values": ANY, "default": None}),
     "geocode": {"address": None, "street": None, "number": None, "postcode": None, "place": None},

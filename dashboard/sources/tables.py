@@ -100,9 +100,31 @@ def _text(series: pd.Series) -> pd.Series:
     return series.fillna("").astype(str).str.strip()
 
 
+ID_PREFIX = {"offers": "A", "family_centres": "FZ", "partners": "P"}
+"""Prefix of generated ids (Angebot, Familienzentrum, Partner)."""
+
+
+def stable_ids(layer: str, parts) -> list[str]:
+    """Ids for the rows of a list that has none: the layer's prefix and 8 hex digits of a
+    SHA-1 over the row's identifying texts (``parts``: equal-length sequences, e.g. name,
+    provider, address as given; case and spacing ignored), so the same list gives the same
+    ids however its rows are ordered; rows whose texts are equal get ``-2``, ``-3`` … in
+    row order ('A-1f3a9c0b', 'A-1f3a9c0b-2')."""
+    import hashlib
+
+    texts = ["|".join(" ".join(str(v).split()).lower() if v is not None and not pd.isna(v) else "" for v in row)
+             for row in zip(*parts)]
+    ids, seen = [], {}
+    for text in texts:
+        base = f"{ID_PREFIX.get(layer, 'X')}-{hashlib.sha1(text.encode('utf-8')).hexdigest()[:8]}"
+        seen[base] = seen.get(base, 0) + 1
+        ids.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
+    return ids
+
+
 def assemble_fields(table: pd.DataFrame, layer: str, *, file, rows, problems: Problems, columns: dict,
                     constants: dict | None = None, value_maps: dict | None = None,
-                    defaults: dict | None = None) -> dict:
+                    defaults: dict | None = None, location=()) -> dict:
     """The schema fields of ``layer`` from a source table, as columns of equal length:
 
     * ``columns``: field → source column, or a list of columns joined with spaces
@@ -111,7 +133,9 @@ def assemble_fields(table: pd.DataFrame, layer: str, *, file, rows, problems: Pr
     * ``value_maps``: field → {"column": source column, "values": {source text: term or
       [terms]}, "default": term} – a text without a term is a problem (``unmapped_value``);
     * ``defaults``: field → value where the source leaves the field empty;
-    * optional fields no source names are missing (None).
+    * optional fields no source names are missing (None);
+    * without an id column, ids are generated (:func:`stable_ids` over name, provider,
+      address and the ``location`` sequences, e.g. the coordinates as given).
 
     A missing source column is a problem (``source_column``); ``rows`` are the spreadsheet
     row numbers of ``table`` for messages."""
@@ -147,6 +171,10 @@ def assemble_fields(table: pd.DataFrame, layer: str, *, file, rows, problems: Pr
             out[target] = [value if v is None or pd.isna(v) or v == "" else v for v in out[target]]
         else:
             out[target] = [value] * len(table)
+    id_column = schema.LAYERS[layer].id_column
+    if id_column and id_column not in out:
+        parts = [out[f] for f in ("name", "provider", "address") if f in out]
+        out[id_column] = stable_ids(layer, [*parts, *location] or [[str(r) for r in rows]])
     for column in schema.LAYERS[layer].columns:
         if column.name not in out and column.nullable:
             out[column.name] = [None] * len(table)
