@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from dashboard.sources.tables import as_text
+
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 _STREET_END = re.compile(r"(strasse|str\.?|straße)$")
 _NUMBER = re.compile(r"^\s*(\d+)\s*([a-zA-Z]?)\b")
@@ -64,11 +66,11 @@ class AddressIndex:
         numbers = frame[number].map(split_number)
         table = pd.DataFrame({
             "street": frame[street].map(normalise_street),
-            "name": frame[street].fillna("").astype(str).str.strip(),
+            "name": as_text(frame[street]),
             "number": numbers.map(lambda n: n[0]),
-            "suffix": (frame[suffix].fillna("").astype(str).str.strip().str.lower() if suffix
+            "suffix": (as_text(frame[suffix]).str.lower() if suffix
                        else numbers.map(lambda n: n[1])),
-            "postcode": frame[postcode].fillna("").astype(str).str.strip() if postcode else "",
+            "postcode": as_text(frame[postcode]) if postcode else "",
             "place": frame[place].map(_place) if place else "",
             "x": pd.to_numeric(frame[x].astype(str).str.replace(",", ".", regex=False), errors="coerce"),
             "y": pd.to_numeric(frame[y].astype(str).str.replace(",", ".", regex=False), errors="coerce"),

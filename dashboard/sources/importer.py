@@ -24,7 +24,15 @@ from dashboard.model import schema
 from dashboard.model.problems import Problem, ProblemError, Problems, problem
 from dashboard.model.workspace import Workspace, read_workspace, validate_workspace, write_workspace
 from dashboard.sources.editing import ID_COLUMNS, _locked
-from dashboard.sources.tables import assemble_fields, decode, read_delimited, sniff_separator, to_number
+from dashboard.sources.tables import (
+    as_text,
+    assemble_fields,
+    decode,
+    read_delimited,
+    row_numbers,
+    sniff_separator,
+    to_number,
+)
 
 MAX_ROWS = 20_000  # data rows
 MAX_BYTES = 20_000_000  # the uploaded file (20 MB)
@@ -162,7 +170,7 @@ def prepare_import(ws: Workspace, table: pd.DataFrame, plan: ImportPlan, file: s
     if plan.layer not in ID_COLUMNS:
         raise ValueError(f"layer must be one of {tuple(ID_COLUMNS)}")  # a programming error, not bad input
     problems = Problems(file)
-    rows = np.arange(len(table)) + 2  # spreadsheet row numbers (header is row 1)
+    rows = row_numbers(table)  # spreadsheet row numbers, for messages
     value_maps = {target: {"column": plan.columns[target], "values": mapping}
                   for target, mapping in plan.value_maps.items() if plan.columns.get(target)}
     location = [table[c].tolist() for c in (plan.x, plan.y, plan.address) if c and c in table.columns]
@@ -172,7 +180,7 @@ def prepare_import(ws: Workspace, table: pd.DataFrame, plan: ImportPlan, file: s
     if plan.address:
         points = _geocoded_points(ws, table, plan.address, file, problems)
         if not plan.columns.get("address"):
-            data["address"] = table[plan.address].fillna("").astype(str).str.strip().replace("", None)
+            data["address"] = as_text(table[plan.address]).replace("", None)
         new = gpd.GeoDataFrame(pd.DataFrame(data), geometry=points, crs=ws.crs)
     else:
         try:
@@ -208,7 +216,7 @@ def _geocoded_points(ws: Workspace, table: pd.DataFrame, column: str, file: str,
     a problem for every row not found or ambiguous."""
     from dashboard.sources.geocode import address_index, failed_rows, geocode_texts, parse_address
 
-    texts = table[column].fillna("").astype(str).str.strip()
+    texts = as_text(table[column])
     if len(ws.addresses) == 0:
         problems.add("no_address_directory", field=column)
         return [None] * len(table)
@@ -217,7 +225,7 @@ def _geocoded_points(ws: Workspace, table: pd.DataFrame, column: str, file: str,
     parts = [parse_address(text) for text in texts]
     query = [[p[key] for p in parts] for key in ("street", "number", "postcode", "place")]
     for k, code, params in failed_rows(found, index, *query):
-        problems.add(code, row=k + 2, field=column, address=texts.iat[k], **params)
+        problems.add(code, row=int(row_numbers(table)[k]), field=column, address=texts.iat[k], **params)
     points = gpd.points_from_xy(found["x"], found["y"])
     points[found["x"].isna().to_numpy()] = None
     return points

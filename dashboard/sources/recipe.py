@@ -30,7 +30,7 @@ from dashboard.model.life_phases import default_life_phases
 from dashboard.model.problems import Problem, Problems, WorkspaceError
 from dashboard.model.workspace import Workspace, write_workspace
 from dashboard.sources.recipe_keys import check_keys
-from dashboard.sources.tables import DEFAULT_MISSING, assemble_fields, read_table, to_number
+from dashboard.sources.tables import DEFAULT_MISSING, as_text, assemble_fields, read_table, row_numbers, to_number
 
 
 @dataclass
@@ -54,7 +54,8 @@ class BuildReport:
 def _read_source(path: Path, spec: dict, problems, report: BuildReport | None = None) -> pd.DataFrame | None:
     """A recipe's source table, or None with the problem recorded (rows counted in ``report``)."""
     try:
-        table = read_table(path, separator=spec.get("separator"))
+        table = read_table(path, separator=spec.get("separator"), sheet=spec.get("sheet"),
+                           header_row=spec.get("header_row"))
     except Exception as exc:  # pandas/openpyxl raise many types for a broken file
         problems.add("source_unreadable", file=path, detail=str(exc)[:200])
         return None
@@ -118,17 +119,18 @@ def _population_table(spec, base, problems, report):
         problems.add("source_column", file=path, field=column, column=column)
     if absent:
         return None, None
-    frame = pd.DataFrame({"district_id": table[district].astype(str).str.strip()})
+    frame = pd.DataFrame({"district_id": as_text(table[district])})
     rows = []
     for band in spec.get("bands", []):
-        values, bad = to_number(table[band["column"]], decimal=spec.get("decimal", ","),
+        values, bad = to_number(table[band["column"]], decimal=spec.get("decimal", "auto"),
                                 thousands=spec.get("thousands", "."), missing=tuple(spec.get("missing", DEFAULT_MISSING)))
         for k in np.flatnonzero(bad):
-            problems.add("not_a_number", file=path, row=int(k + 2), field=band["column"], value=table[band["column"]].iat[k])
+            problems.add("not_a_number", file=path, row=int(row_numbers(table)[k]), field=band["column"],
+                         value=table[band["column"]].iat[k])
         frame[band["name"]] = values.to_numpy()
         rows.append((band["name"], float(band.get("from", 0)), band.get("to")))
     if spec.get("total") in table.columns:
-        frame["persons_total"] = to_number(table[spec["total"]], decimal=spec.get("decimal", ","),
+        frame["persons_total"] = to_number(table[spec["total"]], decimal=spec.get("decimal", "auto"),
                                            thousands=spec.get("thousands", "."))[0].to_numpy()
     bands = pd.DataFrame([(n, lo, None if hi is None else float(hi)) for n, lo, hi in rows],
                          columns=["column", "age_from", "age_to"])
@@ -143,7 +145,7 @@ def _population(recipe, base, problems, report, crs):
     files = spec.get("files") or [spec.get("file")]
     x_col, y_col = spec.get("x", "x"), spec.get("y", "y")
     missing = tuple(spec.get("missing", DEFAULT_MISSING))
-    decimal, thousands = spec.get("decimal", "."), spec.get("thousands")
+    decimal, thousands = spec.get("decimal", "auto"), spec.get("thousands")
     merged = None
     for name in files:
         path = _resolve(base, name)
@@ -220,7 +222,7 @@ def _points(kind: str, recipe, base, problems, report, crs) -> gpd.GeoDataFrame 
     table = _read_source(path, spec, problems, report)
     if table is None:
         return None
-    rows = np.arange(len(table)) + 2  # spreadsheet row numbers (header is row 1)
+    rows = row_numbers(table)  # spreadsheet row numbers, for messages
     given = [spec.get("x"), spec.get("y"), *(spec.get("geocode") or {}).values()]
     location = [table[c].tolist() for c in given if isinstance(c, str) and c in table.columns]
     out = assemble_fields(table, kind, file=path, rows=rows, problems=problems, columns=spec.get("columns", {}),
@@ -228,9 +230,9 @@ def _points(kind: str, recipe, base, problems, report, crs) -> gpd.GeoDataFrame 
                           location=location)
     if spec.get("geocode"):
         return _geocoded(kind, spec, table, out, rows, recipe, base, path, problems, report, crs)
-    x, bad_x = to_number(table[spec["x"]], decimal=spec.get("decimal", ","), thousands=spec.get("thousands"),
+    x, bad_x = to_number(table[spec["x"]], decimal=spec.get("decimal", "auto"), thousands=spec.get("thousands"),
                          missing=("",)) if spec.get("x") in table.columns else (None, None)
-    y, bad_y = to_number(table[spec["y"]], decimal=spec.get("decimal", ","), thousands=spec.get("thousands"),
+    y, bad_y = to_number(table[spec["y"]], decimal=spec.get("decimal", "auto"), thousands=spec.get("thousands"),
                          missing=("",)) if spec.get("y") in table.columns else (None, None)
     if x is None or y is None:
         for key in ("x", "y"):
@@ -284,7 +286,7 @@ def _address_index(recipe, base, problems):
 def _address_layer(table: pd.DataFrame, keys: dict, crs) -> gpd.GeoDataFrame:
     """The address file as the workspace's ``addresses`` layer (the app geocodes with it)."""
     def text(key):
-        return table[keys[key]].fillna("").astype(str).str.strip() if keys.get(key) else pd.Series("", index=table.index)
+        return as_text(table[keys[key]]) if keys.get(key) else pd.Series("", index=table.index)
 
     x, _ = to_number(table[keys["x"]], decimal=",", thousands=None, missing=("",))
     y, _ = to_number(table[keys["y"]], decimal=",", thousands=None, missing=("",))
@@ -322,7 +324,7 @@ def _geocoded(kind, spec, table, out, rows, recipe, base, path, problems, report
     report.notes.append(("addresses_matched", {
         "layer": kind, "matched": int(result["status"].str.startswith("matched").sum()), "rows": len(result),
         "without_suffix": int((result["status"] == "matched_without_suffix").sum())}))
-    shown = table[given].astype(str).agg(" ".join, axis=1)
+    shown = table[given].apply(as_text).agg(" ".join, axis=1)
     query = (list(street), list(number), list(table[g["postcode"]]) if g.get("postcode") else None,
              list(table[g["place"]]) if g.get("place") else None)
     mode = spec.get("unmatched", "stop")
@@ -379,13 +381,14 @@ def _indicators(recipe, base, problems, report):
             problems.add("source_column", file=path, field=target, column=source)
     if any(source not in table.columns for source in columns.values()):
         return None, None
-    value, bad = to_number(table[columns["value"]], decimal=spec.get("decimal", ","),
+    value, bad = to_number(table[columns["value"]], decimal=spec.get("decimal", "auto"),
                            thousands=spec.get("thousands", "."), missing=tuple(spec.get("missing", DEFAULT_MISSING)))
     for k in np.flatnonzero(bad):
-        problems.add("not_a_number", file=path, row=int(k + 2), field=columns["value"], value=table[columns["value"]].iat[k])
-    long = pd.DataFrame({"district_id": table[columns["district_id"]].astype(str).str.strip(),
+        problems.add("not_a_number", file=path, row=int(row_numbers(table)[k]), field=columns["value"],
+                     value=table[columns["value"]].iat[k])
+    long = pd.DataFrame({"district_id": as_text(table[columns["district_id"]]),
                          "year": pd.to_numeric(table[columns["year"]], errors="coerce"),
-                         "indicator": table[columns["indicator"]].astype(str).str.strip(), "value": value})
+                         "indicator": as_text(table[columns["indicator"]]), "value": value})
     catalogue = pd.DataFrame([{"indicator": k, **v} for k, v in spec.get("catalogue", {}).items()])
     return long, catalogue
 

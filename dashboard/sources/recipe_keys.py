@@ -20,7 +20,7 @@ ANY = object()
 FIELDS = object()
 """Keys are the schema fields of the section's layer."""
 
-_READ = {"file": None, "separator": None}
+_READ = {"file": None, "separator": None, "sheet": None, "header_row": None}
 _NUMBERS = {"decimal": None, "thousands": None, "missing": None}
 _POINTS = {
     **_READ, "x": None, "y": None, "crs": None, "decimal": None, "thousands": None, "unmatched": None,

@@ -44,48 +44,266 @@ def decode(data: bytes, encoding: str | None = None) -> str | None:
     return None
 
 
-def sniff_separator(header_line: str) -> str:
-    """The separator a CSV header line uses most: semicolon (German Excel), comma or tab."""
-    return max(SEPARATORS, key=header_line.count)
+def sniff_separator(text: str) -> str:
+    """The separator of a CSV text: among semicolon (German Excel), comma and tab the one that
+    splits the most lines into the same number (> 0) of parts – title and note lines above
+    the header do not decide it."""
+    lines = [line for line in text.splitlines()[:60] if line.strip()]
+
+    def steady(sep):
+        counts = pd.Series([line.count(sep) for line in lines])
+        counts = counts[counts > 0]
+        return (int(counts.value_counts().iloc[0]), int(counts.mode().iloc[0])) if len(counts) else (0, 0)
+
+    return max(SEPARATORS, key=steady)
 
 
-def read_delimited(text: str, separator: str | None = None) -> pd.DataFrame:
-    """A CSV text as text columns; the separator sniffed from the first line unless given;
-    unnamed (empty-header) columns dropped. Raises ValueError / ParserError when unreadable."""
-    if separator is None:
-        separator = sniff_separator(text.splitlines()[0] if text else "")
-    frame = pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False)
-    return frame.loc[:, [c for c in frame.columns if not str(c).startswith("Unnamed")]]
+TOTAL_WORDS = re.compile(r"\b(insgesamt|summe|gesamt|gesamtsumme|zusammen|total)\b", re.IGNORECASE)
+"""A row whose first cell says this and whose other cells are numbers is a total, not data."""
+NOTE_START = re.compile(r"^\s*([*¹²³⁴⁵⁶⁷⁸⁹⁰†‡]|\d\)|quelle\b|anmerkung|hinweis|fußnote|fussnote|stand\b|source\b|note\b)",
+                        re.IGNORECASE)
+"""A row starting like this below the data is a footnote."""
+HEAD_ROWS = 60  # a header is looked for in the first rows
 
 
-def read_table(path: Path, *, separator: str | None = None, sheet=0, encoding: str | None = None) -> pd.DataFrame:
-    """A CSV or XLSX file as text columns (numbers are parsed later, per column)."""
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-        return pd.read_excel(path, sheet_name=sheet, dtype=str)
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value)) or str(value).strip() == ""
+
+
+def _numeric(value) -> bool:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return True
+    text = re.sub(r"[\s\u00a0\u202f.,%'’]+|[¹²³⁴⁵⁶⁷⁸⁹⁰*]+$", "", str(value).strip())
+    return bool(re.fullmatch(r"[-+–]?\d+", text)) or str(value).strip() in DEFAULT_MISSING[:5]
+
+
+def find_header(rows: list) -> tuple[int, int]:
+    """(index of the header row, number of header rows: 1 or 2) among ``rows`` (lists of
+    cells): the first row with at least two filled cells (one if the table has one column),
+    mostly words, as wide as half the rows below it – title rows, notes and empty rows above
+    are passed over. A second header row follows when it is words only, names columns over
+    numbers and leaves some of the first row's columns empty (merged cells: "Sozialraum"
+    over two rows, "Altersgruppen" over "0–3", "3–6")."""
+    widths = [sum(not _blank(c) for c in row) for row in rows[:HEAD_ROWS]]
+    widest = max(widths, default=0)
+    for h, row in enumerate(rows[:HEAD_ROWS]):
+        filled = [c for c in row if not _blank(c)]
+        if len(filled) < min(2, widest) or sum(not _numeric(c) for c in filled) < 0.6 * len(filled):
+            continue
+        below = [w for w in widths[h + 1:h + 11] if w]
+        if below and len(filled) < 0.5 * float(np.median(below)):
+            continue
+        return h, 1 + _second_header(rows, h)
+    return 0, 1
+
+
+def _second_header(rows: list, h: int) -> bool:
+    if h + 2 >= len(rows):
+        return False
+    top, sub = rows[h], rows[h + 1]
+    filled = [c for c in sub if not _blank(c)]
+    if not filled or any(_numeric(c) for c in filled):
+        return False
+    partial = any(_blank(sub[j]) if j < len(sub) else True for j, c in enumerate(top) if not _blank(c))
+    body = rows[h + 2:h + 12]
+    for j, cell in enumerate(sub):
+        if _blank(cell):
+            continue
+        values = [r[j] for r in body if j < len(r) and not _blank(r[j])]
+        if partial and values and sum(_numeric(v) for v in values) >= 0.8 * len(values):
+            return True
+    return False
+
+
+def _header_names(rows: list, h: int, n: int, width: int) -> list[str]:
+    top = [("" if _blank(c) else _cell_text(c).strip()) for c in rows[h]] + [""] * width
+    if n == 1:
+        return top[:width]
+    sub = [("" if _blank(c) else _cell_text(c).strip()) for c in rows[h + 1]] + [""] * width
+    names, carried = [], ""
+    for j in range(width):
+        carried = top[j] or (carried if sub[j] else "")  # a merged top cell spans the columns named below it
+        names.append(" ".join(dict.fromkeys(p for p in (carried if sub[j] else top[j], sub[j]) if p)))
+    return names
+
+
+def _cell_text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d")
+    return str(value)
+
+
+def table_from_rows(rows: list, header_row: int | None = None, first_row_number: int = 1):
+    """A table from a sheet's rows (lists of cells: text, numbers, dates or None):
+    the header found (:func:`find_header`) or given (``header_row``, 1-based), empty columns
+    and rows left out, and below the data total rows ("Insgesamt", "Summe" with numbers) and
+    footnotes ("¹ …", "Quelle: …") left out. Cells stay as they are (numbers as numbers).
+    The spreadsheet row number of every data row is ``table.attrs["rows"]``; what was left
+    out is ``table.attrs["skipped"]`` ((row number, "total" | "footnote") pairs)."""
+    if header_row is not None:
+        h, n = header_row - first_row_number, 1
+        if not 0 <= h < len(rows):
+            raise ValueError(f"header_row {header_row} is not a row of the table (1–{len(rows)})")
+    else:
+        h, n = find_header(rows)
+    width = max((len(r) for r in rows[h:h + n]), default=0)
+    names = _header_names(rows, h, n, width)
+    keep = [j for j, name in enumerate(names) if name]
+    names = _unique([names[j] for j in keep])
+    body, numbers, skipped = [], [], []
+    for k, row in enumerate(rows[h + n:]):
+        cells = [row[j] if j < len(row) else None for j in keep]
+        if all(_blank(c) for c in cells) and all(_blank(c) for c in row):
+            continue
+        body.append(cells)
+        numbers.append(first_row_number + h + n + k)
+    # below the data: footnotes (one cell, or a note's start) and totals
+    last = len(body)
+    while last and (sum(not _blank(c) for c in body[last - 1]) <= 1 < len(keep)
+                    or NOTE_START.match(str(next((c for c in body[last - 1] if not _blank(c)), "")))):
+        last -= 1
+        skipped.append((numbers[last], "footnote"))
+    data = []
+    for cells, number in zip(body[:last], numbers[:last]):
+        filled = [c for c in cells if not _blank(c)]
+        if filled and TOTAL_WORDS.search(str(filled[0])) and all(_numeric(c) for c in filled[1:]) and len(filled) > 1:
+            skipped.append((number, "total"))
+            continue
+        data.append((cells, number))
+    table = pd.DataFrame([c for c, _ in data], columns=names, dtype=object) if data else \
+        pd.DataFrame(columns=names, dtype=object)
+    table = table.map(lambda v: None if _blank(v) else (v.strip() if isinstance(v, str) else v))
+    table.attrs["rows"] = [n for _, n in data]  # a list: pandas compares attrs when it combines frames
+    table.attrs["skipped"] = sorted(skipped)
+    table.attrs["header_row"] = first_row_number + h + n - 1
+    return table
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen, out = {}, []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return out
+
+
+def row_numbers(table: pd.DataFrame) -> np.ndarray:
+    """The spreadsheet row number of every row of a table read here (header in row 1 unless
+    the reader found it elsewhere)."""
+    rows = table.attrs.get("rows")
+    return np.asarray(rows) if rows is not None and len(rows) == len(table) else np.arange(len(table)) + 2
+
+
+def read_delimited(text: str, separator: str | None = None, header_row: int | None = None) -> pd.DataFrame:
+    """A CSV text as a table of text cells (see :func:`table_from_rows`); the separator
+    sniffed unless given. A large file with its header found in one row (a Zensus grid) is
+    read by pandas. Raises ValueError when unreadable."""
+    import csv
+
+    separator = separator or sniff_separator(text)
+    lines = text.splitlines()
+    if len(lines) > 50_000:
+        head = list(csv.reader(io.StringIO("\n".join(lines[:HEAD_ROWS])), delimiter=separator))
+        h, n = (header_row - 1, 1) if header_row is not None else find_header(head)
+        if n == 1:
+            frame = pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False, skiprows=h,
+                                skip_blank_lines=False)
+            frame = frame.loc[:, [c for c in frame.columns if not str(c).startswith("Unnamed")]]
+            numbers = np.arange(len(frame)) + h + 2
+            filled = (frame != "").any(axis=1).to_numpy()
+            frame = frame[filled].reset_index(drop=True)
+            frame.attrs.update(rows=numbers[filled].tolist(), skipped=[], header_row=h + 1)
+            return frame
+    return table_from_rows(list(csv.reader(io.StringIO(text), delimiter=separator)), header_row)
+
+
+def read_table(path: Path, *, separator: str | None = None, sheet=None, header_row: int | None = None,
+               encoding: str | None = None) -> pd.DataFrame:
+    """A CSV or XLSX file as a table (see :func:`table_from_rows`: header found, totals and
+    footnotes left out; XLSX numbers stay numbers); ``sheet`` by name or 0-based number
+    (default the first), ``header_row`` 1-based to override the search."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _read_workbook(path, sheet, header_row)
+    if path.suffix.lower() == ".xls":
+        frame = pd.read_excel(path, sheet_name=sheet or 0, header=None, dtype=object)
+        return table_from_rows(frame.where(frame.notna(), None).values.tolist(), header_row)
     text = decode(path.read_bytes(), encoding)
     if text is None:
         raise ValueError("text encoding not recognised (UTF-8, UTF-16 or Windows-1252 expected)")
-    return read_delimited(text, separator)
+    return read_delimited(text, separator, header_row)
+
+
+def _read_workbook(path: Path, sheet, header_row):
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, data_only=True)
+    try:
+        if sheet is None:
+            ws = book.worksheets[0]
+        elif isinstance(sheet, int):
+            ws = book.worksheets[sheet]
+        elif sheet in book.sheetnames:
+            ws = book[sheet]
+        else:
+            raise ValueError(f"sheet {sheet!r} not in the workbook ({', '.join(book.sheetnames)})")
+        rows = [list(r) for r in ws.iter_rows(values_only=True)]
+        for merged in ws.merged_cells.ranges:  # a merged cell's value spans all its cells
+            value = rows[merged.min_row - 1][merged.min_col - 1]
+            for r in range(merged.min_row - 1, merged.max_row):
+                for c in range(merged.min_col - 1, merged.max_col):
+                    if merged.max_row > merged.min_row and r > merged.min_row - 1:
+                        continue  # vertical merges: the value stays in the top row only
+                    rows[r][c] = value
+    finally:
+        book.close()
+    return table_from_rows(rows, header_row)
 
 
 def to_number(series: pd.Series, *, decimal: str = ",", thousands: str | None = ".",
               missing=DEFAULT_MISSING) -> tuple[pd.Series, np.ndarray]:
-    """German-formatted text → float; secrecy markers → NaN. Returns (numbers, unreadable mask)."""
-    text = series.astype(str).str.strip()
-    withheld = text.isin(list(missing)) | series.isna()
+    """Text as planners write numbers → float; secrecy markers → NaN; numbers (from XLSX)
+    stay as they are. ``decimal``: "," (German, ``thousands`` "." by default), "." (English)
+    or "auto" (per column: the last of "." and "," in a value is the decimal mark; "1.234"
+    and "1,234" alone count as thousands). Spaces (also non-breaking) between digits and
+    footnote marks after a number ("1.234¹", "12*") are dropped. Returns (numbers,
+    unreadable mask)."""
+    is_number = series.map(lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool))
+    given = pd.to_numeric(series.where(is_number), errors="coerce")
+    text = series.where(~is_number, "").astype(str).str.strip()
+    text = text.str.replace(r"[¹²³⁴⁵⁶⁷⁸⁹⁰*†‡]+$", "", regex=True).str.strip()
+    text = text.str.replace(r"(?<=\d)[\s\u00a0\u202f'’](?=\d)", "", regex=True)
+    withheld = (text.isin(list(missing)) & ~is_number) | series.isna()
+    if decimal == "auto":
+        decimal, thousands = _number_format(text[~withheld & ~is_number])
     clean = text
-    if decimal == ",":
-        if thousands:
-            clean = clean.str.replace(thousands, "", regex=False)
-        clean = clean.str.replace(",", ".", regex=False)
-    elif thousands:
+    if thousands:
         clean = clean.str.replace(thousands, "", regex=False)
-    numbers = pd.to_numeric(clean.where(~withheld), errors="coerce")
+    if decimal == ",":
+        clean = clean.str.replace(",", ".", regex=False)
+    numbers = pd.to_numeric(clean.where(~withheld & ~is_number), errors="coerce")
+    numbers = numbers.where(~is_number, given)
     bad = (numbers.isna() & ~withheld).to_numpy()
     numeric_markers = [float(m) for m in missing if _is_number(m)]
     if numeric_markers:  # '-9.0' is the marker '-9' too
         numbers = numbers.mask(numbers.isin(numeric_markers))
     return numbers.astype(float), bad
+
+
+def _number_format(text: pd.Series) -> tuple[str, str | None]:
+    """(decimal, thousands) of a column of number texts (see :func:`to_number`, ``auto``)."""
+    both = text[text.str.contains(".", regex=False) & text.str.contains(",", regex=False)]
+    if len(both):
+        return (",", ".") if both.iat[0].rfind(",") > both.iat[0].rfind(".") else (".", ",")
+    commas, dots = text[text.str.contains(",", regex=False)], text[text.str.contains(".", regex=False)]
+    if len(commas) and commas.str.fullmatch(r"[-+]?\d{1,3}(,\d{3})+").all():
+        return ".", ","
+    if len(commas):
+        return ",", "."
+    if len(dots) and dots.str.fullmatch(r"[-+]?\d{1,3}(\.\d{3})+").all():
+        return ",", "."
+    return ".", None
 
 
 def _is_number(text: str) -> bool:
@@ -96,8 +314,13 @@ def _is_number(text: str) -> bool:
         return False
 
 
-def _text(series: pd.Series) -> pd.Series:
-    return series.fillna("").astype(str).str.strip()
+def as_text(series: pd.Series) -> pd.Series:
+    """Cells as text: numbers from a spreadsheet as written ("12", not "12.0"; "59821"),
+    dates as ISO dates, empty cells as ""."""
+    return series.map(lambda v: "" if _blank(v) else _cell_text(v).strip())
+
+
+_text = as_text
 
 
 ID_PREFIX = {"offers": "A", "family_centres": "FZ", "partners": "P"}
