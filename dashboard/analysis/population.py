@@ -19,9 +19,8 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
-OPEN_BAND_YEARS = 20.0
+from dashboard.sources.estimate import MIN_SHARE, OPEN_BAND_YEARS, area_shares  # noqa: F401 - MIN_SHARE re-exported
 
 
 def phase_band_weights(age_bands: pd.DataFrame, life_phases: pd.DataFrame) -> pd.DataFrame:
@@ -40,32 +39,11 @@ def phase_band_weights(age_bands: pd.DataFrame, life_phases: pd.DataFrame) -> pd
                         columns=list(life_phases["phase_id"]))
 
 
-MIN_SHARE = 0.001
-"""A cell's part in a district below this share (0.1 % of its area) counts as none."""
-
-
 def cell_district_shares(cells: gpd.GeoDataFrame, districts: gpd.GeoDataFrame):
-    """Sparse cell→district allocation: (cell index, district index, share), shares per cell sum to 1.
-
-    Cells touching no district are left out; slivers below :data:`MIN_SHARE` of a cell (edges
-    of polygons drawn at other scales) are given to the cell's other districts. Indices are
-    positions (0-based).
-    """
-    cell_geoms = cells.geometry.to_numpy()
-    district_geoms = districts.geometry.to_numpy()
-    cell_idx, district_idx = districts.sindex.query(cell_geoms, predicate="intersects")
-    share = np.ones(len(cell_idx))
-    per_cell = np.bincount(cell_idx, minlength=len(cells))
-    split = per_cell[cell_idx] > 1
-    if split.any():
-        area = shapely.area(shapely.intersection(cell_geoms[cell_idx[split]], district_geoms[district_idx[split]]))
-        total = np.bincount(cell_idx[split], weights=area, minlength=len(cells))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            share[split] = np.where(total[cell_idx[split]] > 0, area / total[cell_idx[split]], 0.0)
-    keep = share >= MIN_SHARE
-    cell_idx, district_idx, share = cell_idx[keep], district_idx[keep], share[keep]
-    total = np.bincount(cell_idx, weights=share, minlength=len(cells))
-    return cell_idx, district_idx, share / total[cell_idx]
+    """Sparse cell→district allocation: (cell index, district index, share), shares per cell
+    sum to 1 (see :func:`dashboard.sources.estimate.area_shares`; slivers below
+    :data:`MIN_SHARE` of a cell count as none)."""
+    return area_shares(cells, districts)
 
 
 @dataclass(frozen=True)

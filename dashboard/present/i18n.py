@@ -597,6 +597,14 @@ PROBLEMS: dict[str, tuple[str, str]] = {
                            "`{name}` in [{section}]: unknown key{hint}"),
     "recipe_not_a_table": ("[{section}] muss eine Tabelle sein (Schlüssel = Wert darunter), kein einzelner Wert.",
                            "[{section}] must be a table (key = value lines below it), not a single value."),
+    "register_unknown_unit": ("{value!r} ist kein Gebiet der Ebene {level} (Register-Tabelle).",
+                              "{value!r} is not a unit of level {level} (register table)."),
+    "register_duplicate_unit": ("{value!r} steht zweimal in der Register-Tabelle.",
+                                "{value!r} appears twice in the register table."),
+    "register_needs_grid": ("Ein Register für die ganze Gemeinde braucht ein Bevölkerungsraster ([population]), "
+                            "um die Menschen zu verorten.",
+                            "A register for the whole municipality needs a population grid ([population]) to "
+                            "place people."),
     "recipe_section_missing": ("Im Rezept fehlt der Abschnitt [{section}].", "The recipe lacks the section [{section}]."),
     "recipe_band_name": ("Jede Altersgruppe ([[population.bands]]) braucht einen Namen (name).",
                          "Every age band ([[population.bands]]) needs a name."),
@@ -741,6 +749,13 @@ TEXT.update({  # what a build did (dashboard.sources.recipe.BuildReport.notes: (
                                     "population: {cells} cells, {withheld} with withheld values"),
     "build_note.addresses_skipped": ("{layer}: {n} Zeilen ohne gefundene Adresse ausgelassen (unmatched = \"skip\")",
                                      "{layer}: {n} rows whose address was not found left out (unmatched = \"skip\")"),
+    "build_note.population_register": (
+        "Register ({level}, {units} Gebiete) auf das Raster verteilt: Feinaltersgruppen je Gebiet exakt, "
+        "Rasterzellen geschätzt ({iterations} Anpassungsschritte); {unplaced} Gebiete ohne Rasterzelle",
+        "Register ({level}, {units} units) distributed over the grid: fine age bands per unit exact, grid cells "
+        "estimated ({iterations} fitting steps); {unplaced} units without a grid cell"),
+    "build_note.register_unplaced": ("Ohne Rasterzelle (nur in der Gebietstabelle): {units}",
+                                     "Without a grid cell (in the district table only): {units}"),
     "build_note.streets": ("Straßennetz: {nodes} Knoten, {edges} Straßenabschnitte, {km} km",
                            "street network: {nodes} nodes, {edges} street segments, {km} km"),
     "build_note.addresses_matched": ("{layer}: {matched} von {rows} Adressen gefunden ({without_suffix} ohne "

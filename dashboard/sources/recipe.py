@@ -106,20 +106,27 @@ def _districts(recipe, base, problems) -> gpd.GeoDataFrame | None:
     return out.to_crs(recipe["workspace"].get("crs", schema.DEFAULT_CRS))
 
 
-def _population_table(spec, base, problems, report):
-    """Per-district population (CSV/XLSX): one row per district, band columns mapped."""
+def _population_table(spec, base, problems, report, id_key: str = "district"):
+    """Population per unit (CSV/XLSX): one row per district (or block; the unit's id in the
+    column named by ``id_key``, None: the whole municipality, one row), band columns mapped."""
     path = _resolve(base, spec.get("file", ""))
     table = _read_source(path, spec, problems, report)
     if table is None:
         return None, None
-    district = spec.get("district", "district_id")
-    needed = [district] + [b.get("column") for b in spec.get("bands", []) if b.get("column")]
+    district = spec.get(id_key, "district_id") if id_key else None
+    for band in spec.get("bands", []):
+        if not band.get("name"):
+            problems.add("recipe_band_name", file=path)
+            return None, None
+    needed = ([district] if district else []) + [b.get("column") for b in spec.get("bands", []) if b.get("column")]
     absent = [c for c in needed if c not in table.columns]
     for column in absent:
         problems.add("source_column", file=path, field=column, column=column)
     if absent:
         return None, None
-    frame = pd.DataFrame({"district_id": as_text(table[district])})
+    frame = pd.DataFrame({"district_id": as_text(table[district]) if district else "municipality"},
+                         index=table.index)
+    frame.attrs["rows"] = list(row_numbers(table))  # the source's row numbers, for messages
     rows = []
     for band in spec.get("bands", []):
         values, bad = to_number(table[band["column"]], decimal=spec.get("decimal", "auto"),
@@ -135,6 +142,112 @@ def _population_table(spec, base, problems, report):
     bands = pd.DataFrame([(n, lo, None if hi is None else float(hi)) for n, lo, hi in rows],
                          columns=["column", "age_from", "age_to"])
     return frame, bands
+
+
+REGISTER_LEVELS = ("districts", "blocks", "municipality")
+
+
+def _register(recipe, base, problems, report, districts, cells, grid_bands, crs):
+    """``[register]``: fine age bands per district, statistical block or the whole
+    municipality, distributed over the grid of ``[population]`` when there is one
+    (:mod:`dashboard.sources.estimate`). Returns (cells, age bands, district table): the
+    cells carry the register's bands; the district table is the register itself when its
+    level is the districts (so district figures are exactly the register's)."""
+    from dashboard.sources.estimate import register_on_grid
+
+    spec = recipe["register"]
+    level = spec.get("level", "districts")
+    if level not in REGISTER_LEVELS:
+        problems.add("unknown_value", file="recipe", field="register.level", value=level,
+                     known=", ".join(REGISTER_LEVELS))
+        return None, None, None
+    table, fine = _population_table(spec, base, problems, report, id_key=None if level == "municipality" else "id")
+    if table is None or districts is None:
+        return None, None, None
+    path = _resolve(base, spec.get("file", ""))
+    units = _register_units(spec, level, districts, base, problems, crs)
+    if units is None:
+        return None, None, None
+    unknown = ~table["district_id"].isin(set(units["unit_id"]))
+    for k in np.flatnonzero(unknown.to_numpy()):
+        problems.add("register_unknown_unit", file=path, row=int(row_numbers(table)[k]), field=spec.get("id"),
+                     value=table["district_id"].iat[k], level=level)
+    if unknown.any():
+        return None, None, None
+    twice = table["district_id"].duplicated(keep="first")
+    for k in np.flatnonzero(twice.to_numpy()):
+        problems.add("register_duplicate_unit", file=path, row=int(row_numbers(table)[k]), field=spec.get("id"),
+                     value=table["district_id"].iat[k])
+    if twice.any():
+        return None, None, None
+    bands = list(fine["column"])
+    register = table.rename(columns={"district_id": "unit_id"})
+    if cells is None:  # no grid: the register's units are where people live
+        if level == "municipality":
+            problems.add("register_needs_grid", file=path)
+            return None, None, None
+        if level == "districts":
+            return None, fine, table
+        placed = units.merge(register, on="unit_id", how="inner")
+        cells = gpd.GeoDataFrame({"cell_id": placed["unit_id"], **{b: placed[b] for b in bands}},
+                                 geometry=placed.geometry.to_numpy(), crs=crs)
+        return cells, fine, None
+    result = register_on_grid(cells, grid_bands, units, register, fine, unit_id="unit_id")
+    # a cell across a district boundary becomes its parts, each wholly in one district, so
+    # that every district's cells add up to its register figures exactly
+    pieces = result.pieces
+    cell, unit = pieces["cell"].to_numpy(), pieces["unit"].to_numpy()
+    split = pieces["share"].to_numpy() < 1.0
+    geometry = cells.geometry.to_numpy()[cell].copy()
+    geometry[split] = shapely.intersection(geometry[split], units.geometry.to_numpy()[unit[split]])
+    ids = cells["cell_id"].to_numpy()[cell].astype(object)
+    ids[split] = [f"{c}|{u}" for c, u in zip(ids[split], units["unit_id"].to_numpy()[unit[split]])]
+    out = gpd.GeoDataFrame({"cell_id": ids, **{b: pieces[b].to_numpy() for b in bands}}, geometry=geometry,
+                           crs=cells.crs)
+    edges = fine.sort_values("age_from")
+    all_ages = edges["age_from"].iloc[0] == 0 and pd.isna(edges["age_to"].iloc[-1]) and \
+        (edges["age_from"].to_numpy()[1:] == edges["age_to"].to_numpy(float)[:-1]).all()
+    grid_total = cells["persons_total"].to_numpy(float)[cell] * pieces["share"].to_numpy() \
+        if "persons_total" in cells.columns else None
+    out["persons_total"] = pieces[bands].sum(axis=1).to_numpy() if all_ages or grid_total is None else grid_total
+    out = out.iloc[np.argsort(cell, kind="stable")].reset_index(drop=True)  # in the grid's order
+    report.notes.append(("population_register", {
+        "level": level, "units": int((~table["district_id"].duplicated()).sum()), "iterations": result.iterations,
+        "unplaced": len(result.units_without_cells)}))
+    if result.units_without_cells:
+        report.notes.append(("register_unplaced", {"units": ", ".join(result.units_without_cells[:10])}))
+    district_table = table if level == "districts" else None
+    return out, fine, district_table
+
+
+def _register_units(spec, level, districts, base, problems, crs):
+    """The register's units as polygons with ``unit_id``: the districts, the municipality (their
+    union) or the blocks of ``[register.blocks]`` (``file``, ``id``)."""
+    if level == "districts":
+        return gpd.GeoDataFrame({"unit_id": districts["district_id"]}, geometry=districts.geometry.to_numpy(),
+                                crs=districts.crs)
+    if level == "municipality":
+        return gpd.GeoDataFrame({"unit_id": ["municipality"]},
+                                geometry=[shapely.union_all(districts.geometry.to_numpy())], crs=districts.crs)
+    blocks = spec.get("blocks") or {}
+    path = _resolve(base, blocks.get("file", ""))
+    if not blocks.get("file"):
+        problems.add("recipe_section_missing", file="recipe", section="register.blocks")
+        return None
+    try:
+        frame = _read_geodata(path)
+    except Exception as exc:  # GDAL raises several types
+        problems.add("source_unreadable", file=path, detail=str(exc)[:200])
+        return None
+    column = blocks.get("id", "block_id")
+    if column not in frame.columns:
+        problems.add("source_column", file=path, field="id", column=column)
+        return None
+    if frame.crs is None:
+        problems.add("no_crs", file=path, field="geometry")
+        return None
+    return gpd.GeoDataFrame({"unit_id": as_text(frame[column])}, geometry=frame.geometry.to_numpy(),
+                            crs=frame.crs).to_crs(crs)
 
 
 def _population(recipe, base, problems, report, crs):
@@ -415,12 +528,15 @@ def build_workspace(recipe_path: str | Path) -> tuple[Workspace, BuildReport]:
     crs = meta_spec.get("crs", schema.DEFAULT_CRS)
     recipe.setdefault("workspace", {})["crs"] = crs
     districts = _districts(recipe, base, problems)
-    district_table = None
+    district_table = cells = age_bands = None
     if recipe.get("population", {}).get("kind") == "districts":
-        cells = None
         district_table, age_bands = _population_table(recipe["population"], base, problems, report)
-    else:
+    elif recipe.get("population") or not recipe.get("register"):
         cells, age_bands = _population(recipe, base, problems, report, crs)
+    if recipe.get("register"):  # fine bands of the register, on the grid if there is one
+        if cells is not None or not recipe.get("population"):
+            cells, age_bands, district_table = _register(recipe, base, problems, report, districts, cells, age_bands,
+                                                         crs)
     offers = _points("offers", recipe, base, problems, report, crs)
     centres = _points("family_centres", recipe, base, problems, report, crs)
     partners = _points("partners", recipe, base, problems, report, crs)
