@@ -83,6 +83,11 @@ def test_grid_and_register_in_one_recipe(tmp_path):
     assert np.allclose(per_district, np.array(counts, float), rtol=1e-9)
     code, figures = next(n for n in built.notes if n[0] == "population_register")
     assert figures["units"] == 4 and figures["unplaced"] == 0
+    # the map says the cells' figures are estimates
+    from dashboard.present.mapview import grid_layer
+
+    layer = grid_layer(ws, "early_childhood", 3, "de")
+    assert "geschätzt: Melderegister auf das Raster verteilt" in layer.data_json and ws.meta["population_estimate"]
 
 
 def test_register_rows_must_name_known_districts(tmp_path):

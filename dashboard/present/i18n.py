@@ -168,6 +168,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "offer, or living in a district covered by an outreach offer.",
     ),
     "tab_difference": ("Luftlinie vs. Straßennetz", "Straight line vs. streets"),
+    "grid_estimated": ("geschätzt: Melderegister auf das Raster verteilt", "estimated: register distributed over the grid"),
     "layer_changed_cells": ("Wo sich die Erreichung ändert", "Where reach changes"),
     "change.lost": ("nur Luftlinie erreicht (auf den Straßen zu weit)", "reached by straight line only (too far on the streets)"),
     "change.gained": ("nur auf den Straßen erreicht (Umwegfaktor zu vorsichtig)",

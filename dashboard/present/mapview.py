@@ -359,7 +359,9 @@ def grid_layer(ws, phase: str, threshold: int = 3, lang: str = "de", palette: st
         pd.Series(None, index=values[drawn].index)
     style = [{"stroke": False, "fillColor": c if isinstance(c, str) else cls.NO_DATA_COLOUR,
               "fillOpacity": 0.7 if isinstance(c, str) else 0.35} for c in colour]
-    tips = [format_count(v, threshold, lang) for v in values[drawn]]
+    estimated = ws.meta.get("population_estimate") == "register_on_grid"  # figures estimated from the register
+    tips = [format_count(v, threshold, lang) + (f" · {t('grid_estimated', lang)}" if estimated else "")
+            for v in values[drawn]]
     return maps.GeoJsonLayer(maps.area_features(cells.geometry[drawn], {"_tooltip": tips}, style),
                              name=t("layer_grid", lang), canvas=True)
 

@@ -547,6 +547,8 @@ def build_workspace(recipe_path: str | Path) -> tuple[Workspace, BuildReport]:
     meta = {"schema_version": schema.SCHEMA_VERSION, "crs": crs,
             **{k: str(v) for k, v in meta_spec.items() if k != "crs"}}
     meta["fictional"] = str(meta_spec.get("fictional", False)).lower()
+    if any(code == "population_register" for code, _ in report.notes):
+        meta["population_estimate"] = "register_on_grid"  # the cells' figures are estimates (the map says so)
     offers = offers if offers is not None else gpd.GeoDataFrame(
         {c.name: pd.Series(dtype=object) for c in schema.LAYERS["offers"].columns}, geometry=[], crs=crs)
     ws = Workspace(meta=meta, districts=districts, life_phases=default_life_phases(), offers=offers.reset_index(drop=True),
