@@ -7,6 +7,7 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import openpyxl
+import pandas as pd
 import pytest
 import shapely
 from conftest import ROOT, SHARED
@@ -141,3 +142,42 @@ def test_a_municipality_register_and_blocks(tmp_path):
     assert sorted(ws.population_cells["cell_id"]) == ["B1", "B2"]
     tp = C.prepare_demand(ws).target
     assert tp.persons.loc["SR1", "early_childhood"] == pytest.approx(10) and tp.persons.loc["SR3", "seniors"] > 0
+
+
+def zensus_2022_zip(path, rng):
+    """The Arnsberg 100 m cells as a Zensus 2022 "Alter in 5 Altersklassen" zip: cell ids only,
+    "–" where a figure is below 3."""
+    import zipfile
+
+    under10 = pd.read_csv(SHARED / "arnsberg" / "zensus2011_grid_100m_under10.csv")
+    lines = ["GITTER_ID_100m;Insgesamt_Bevoelkerung;Unter18;a18bis29;a30bis49;a50bis64;a65undaelter;"
+             "werterlaeuternde_Zeichen"]
+    for x, y, v in zip(under10["x_3035"], under10["y_3035"], under10["value"]):
+        classes = [max(int(v), 0) * 2, *rng.integers(0, 30, 4)]
+        shown = ["–" if c < 3 else str(c) for c in classes]
+        lines.append(f"CRS3035RES100mN{int(y) - 50}E{int(x) - 50};{sum(classes)};{';'.join(shown)};")
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("Zensus2022_Alter_in_5_Altersklassen_100m-Gitter.csv", "\n".join(lines).encode("utf-8"))
+
+
+def test_zensus_2022_and_register_in_one_recipe(tmp_path):
+    """Files as they were received: the Zensus zip and the register workbook, one recipe."""
+    text, districts = arnsberg_in_quadrants(tmp_path)
+    rng = np.random.default_rng(8)
+    zensus_2022_zip(tmp_path / "Zensus2022_Alter_in_5_Altersklassen.zip", rng)
+    counts = [[int(v) for v in rng.integers(50, 900, len(BANDS))] for _ in range(4)]
+    register_xlsx(tmp_path / "einwohner.xlsx", [[n, i, *c] for n, i, c in zip(districts["NAME"], districts["SR"],
+                                                                              counts)])
+    start, end = text.index("[population]"), text.index("[offers]")
+    text = text[:start] + '[population]\nformat = "zensus2022"\nfiles = ["Zensus2022_Alter_in_5_Altersklassen.zip"]\n' \
+        '\n' + text[end:]
+    recipe = tmp_path / "rezept.toml"
+    recipe.write_text(text + REGISTER, encoding="utf-8")
+    ws, built = build_workspace(recipe)
+    notes = dict(built.notes)
+    assert notes["zensus_cells"]["bands"] == 5 and notes["zensus_cells"]["cells"] > 1000
+    demand = C.prepare_demand(ws)
+    per_district = demand.per_district(ws.population_cells[[b[0] for b in BANDS]].to_numpy(float))
+    assert np.allclose(per_district, np.array(counts, float), rtol=1e-9)
+    assert demand.target.persons.loc["SR3", "early_childhood"] == counts[2][0]
+    assert isinstance(ws.population_districts, pd.DataFrame)

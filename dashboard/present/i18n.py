@@ -600,6 +600,12 @@ PROBLEMS: dict[str, tuple[str, str]] = {
                            "[{section}] must be a table (key = value lines below it), not a single value."),
     "register_unknown_unit": ("{value!r} ist kein Gebiet der Ebene {level} (Register-Tabelle).",
                               "{value!r} is not a unit of level {level} (register table)."),
+    "zensus_no_csv": ("Keine Zensus-Tabelle für das {resolution}-Gitter in der Datei.",
+                      "No Zensus table for the {resolution} grid in the file."),
+    "zensus_no_cell": ("Keine Gitterzellen-Kennung (GITTER_ID_…) und keine Mittelpunkt-Koordinaten (x_mp_…, y_mp_…).",
+                       "No grid cell id (GITTER_ID_…) and no centre coordinates (x_mp_…, y_mp_…)."),
+    "zensus_bands_overlap": ("Die Altersgruppen überschneiden sich ({columns}); bitte nur eine Alterstabelle angeben.",
+                             "The age bands overlap ({columns}); please give one age table only."),
     "register_duplicate_unit": ("{value!r} steht zweimal in der Register-Tabelle.",
                                 "{value!r} appears twice in the register table."),
     "register_needs_grid": ("Ein Register für die ganze Gemeinde braucht ein Bevölkerungsraster ([population]), "
@@ -757,6 +763,12 @@ TEXT.update({  # what a build did (dashboard.sources.recipe.BuildReport.notes: (
         "estimated ({iterations} fitting steps); {unplaced} units without a grid cell"),
     "build_note.register_unplaced": ("Ohne Rasterzelle (nur in der Gebietstabelle): {units}",
                                      "Without a grid cell (in the district table only): {units}"),
+    "build_note.zensus_cells": ("Zensus 2022: {cells} Gitterzellen, {bands} Altersgruppen, {uncertain} Werte als "
+                                "unsicher gekennzeichnet",
+                                "Zensus 2022: {cells} grid cells, {bands} age bands, {uncertain} figures marked "
+                                "uncertain"),
+    "build_note.zensus_left_aside": ("Zensus 2022: gröbere Alterstabelle nicht verwendet ({columns})",
+                                     "Zensus 2022: coarser age table not used ({columns})"),
     "build_note.streets": ("Straßennetz: {nodes} Knoten, {edges} Straßenabschnitte, {km} km",
                            "street network: {nodes} nodes, {edges} street segments, {km} km"),
     "build_note.addresses_matched": ("{layer}: {matched} von {rows} Adressen gefunden ({without_suffix} ohne "

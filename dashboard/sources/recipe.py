@@ -250,10 +250,38 @@ def _register_units(spec, level, districts, base, problems, crs):
                             crs=frame.crs).to_crs(crs)
 
 
-def _population(recipe, base, problems, report, crs):
+def _zensus(spec, base, problems, report, crs, districts):
+    """``[population] format = "zensus2022"``: the published grid files (CSV or zip), joined."""
+    from dashboard.sources.zensus import SIZES, read_zensus
+
+    paths = [_resolve(base, f) for f in (spec.get("files") or [spec.get("file")]) if f]
+    for path in paths:
+        if not path.exists():
+            problems.add("source_unreadable", file=path, detail="file not found")
+    if not paths or any(not p.exists() for p in paths):
+        return None, None
+    resolution = spec.get("resolution", "100m")
+    area = None
+    if districts is not None and len(districts):
+        outline = shapely.union_all(districts.to_crs("EPSG:3035").geometry.to_numpy())
+        area = shapely.buffer(outline, SIZES.get(resolution, 100))
+    grid = read_zensus(paths, resolution=resolution, area=area, problems=problems)
+    report.notes.extend(grid.notes)
+    if grid.cells.empty:
+        return None, None
+    return grid.cells.to_crs(crs), grid.age_bands
+
+
+def _population(recipe, base, problems, report, crs, districts=None):
     spec = recipe.get("population")
     if not spec:
         problems.add("recipe_section_missing", file="recipe", section="population")
+        return None, None
+    if spec.get("format") == "zensus2022":
+        return _zensus(spec, base, problems, report, crs, districts)
+    if spec.get("format") not in (None, "table"):
+        problems.add("unknown_value", file="recipe", field="population.format", value=spec.get("format"),
+                     known="table, zensus2022")
         return None, None
     files = spec.get("files") or [spec.get("file")]
     x_col, y_col = spec.get("x", "x"), spec.get("y", "y")
@@ -532,7 +560,7 @@ def build_workspace(recipe_path: str | Path) -> tuple[Workspace, BuildReport]:
     if recipe.get("population", {}).get("kind") == "districts":
         district_table, age_bands = _population_table(recipe["population"], base, problems, report)
     elif recipe.get("population") or not recipe.get("register"):
-        cells, age_bands = _population(recipe, base, problems, report, crs)
+        cells, age_bands = _population(recipe, base, problems, report, crs, districts)
     if recipe.get("register"):  # fine bands of the register, on the grid if there is one
         if cells is not None or not recipe.get("population"):
             cells, age_bands, district_table = _register(recipe, base, problems, report, districts, cells, age_bands,

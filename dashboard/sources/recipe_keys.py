@@ -34,7 +34,7 @@ KEYS = {
     "workspace": {"municipality_name": None, "ags": None, "data_stand": None, "sources": None, "licences": None,
                   "crs": None, "fictional": None},
     "districts": {"file": None, "id": None, "name": None, "parent_id": None, "parent_name": None, "crs": None},
-    "population": {**_READ, **_NUMBERS, "files": None, "kind": None, "x": None, "y": None, "crs": None,
+    "population": {**_READ, **_NUMBERS, "files": None, "kind": None, "format": None, "resolution": None, "x": None, "y": None, "crs": None,
                    "cell_size": None, "total": None, "district": None, "rename": ANY, "bands": [_BAND]},
     "register": {**_READ, **_NUMBERS, "level": None, "id": None, "total": None, "bands": [_BAND],
                  "blocks": {"file": None, "id": None}},
