@@ -7,6 +7,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8501
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM ?= /usr/bin/chromium
+SETUPTOOLS := 80.9.0# builds the editable install of the package (the `praeventionsatlas` command)
 
 .PHONY: run test lint setup setup-dev browser demo vendor bench clean
 
@@ -29,12 +30,17 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV) || { $(SUDO) apt-get update && $(SUDO) apt-get install -y python3-venv && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.runtime: requirements.txt | $(VENV)/bin/python
-	$(BIN)/pip install --quiet -r requirements.txt
+# The pinned dependencies, then the package itself (editable, no further downloads): the
+# command `praeventionsatlas` (e.g. `praeventionsatlas build rezept.toml --out stadt.gpkg`)
+# works from any folder.
+$(VENV)/.runtime: requirements.txt pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -r requirements.txt setuptools==$(SETUPTOOLS)
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-$(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+$(VENV)/.dev: requirements.txt requirements-dev.txt pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt setuptools==$(SETUPTOOLS)
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(VENV)/.runtime $@
 
 # Debian's Chromium for the browser tests and poppler-utils (pdftoppm) for the PDF tests.

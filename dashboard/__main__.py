@@ -1,12 +1,20 @@
-"""``python -m dashboard``: ``serve`` starts the app (dashboard.app.server), everything else is the CLI."""
+"""``python -m dashboard`` and the ``praeventionsatlas`` command: ``serve`` starts the app
+(dashboard.app.server), everything else is the CLI (dashboard.cli)."""
 
 import sys
 
-if sys.argv[1:2] == ["serve"]:
-    from dashboard.app.server import serve
 
-    raise SystemExit(serve(sys.argv[2:]))
+def run(argv=None) -> int:
+    """The command line: ``serve [streamlit options]`` or a CLI command (``build``, ``coverage`` …)."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["serve"]:
+        from dashboard.app.server import serve
 
-from dashboard.cli import main
+        return serve(argv[1:])
+    from dashboard.cli import main
 
-raise SystemExit(main())
+    return main(argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(run())

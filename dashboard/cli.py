@@ -285,7 +285,7 @@ def _vendor(args) -> int:
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    parser = argparse.ArgumentParser(prog="python -m dashboard", description="Präventionsatlas tools")
+    parser = argparse.ArgumentParser(prog="praeventionsatlas", description="Präventionsatlas tools")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("demo", help="write the fictional demo workspace")
     p.add_argument("--out", default=str(DEMO_WORKSPACE))
