@@ -565,3 +565,62 @@ def test_cli_adds_streets_to_a_workspace(tmp_path, workspace_copy):
     result = subprocess.run([sys.executable, "-m", "dashboard", "streets", str(workspace_copy),
                              str(tmp_path / "fehlt.osm.pbf")], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 1 and "fehlt.osm.pbf" in result.stderr and "Traceback" not in result.stderr
+
+
+ADMIN_OSM = """<?xml version='1.0' encoding='UTF-8'?>
+<osm version="0.6" generator="test">
+{nodes}
+  <way id="10" version="1"><nd ref="1"/><nd ref="2"/><nd ref="5"/><nd ref="4"/><nd ref="1"/></way>
+  <way id="11" version="1"><nd ref="2"/><nd ref="3"/><nd ref="6"/><nd ref="5"/><nd ref="2"/></way>
+  <way id="12" version="1"><nd ref="4"/><nd ref="5"/><nd ref="6"/><nd ref="8"/><nd ref="7"/><nd ref="4"/></way>
+  <way id="13" version="1"><nd ref="1"/><nd ref="3"/><nd ref="8"/><nd ref="7"/><nd ref="1"/></way>
+{relations}
+</osm>"""
+
+
+def admin_extract(path):
+    """A town of three Stadtteile (admin level 10) in a square (level 8), as an .osm file."""
+    from xml.sax.saxutils import escape
+
+    grid = {1: (51.40, 8.00), 2: (51.40, 8.03), 3: (51.40, 8.06), 4: (51.42, 8.00), 5: (51.42, 8.03),
+            6: (51.42, 8.06), 7: (51.44, 8.00), 8: (51.44, 8.06)}
+    nodes = "\n".join(f'  <node id="{k}" lat="{lat}" lon="{lon}" version="1"/>' for k, (lat, lon) in grid.items())
+    parts = [(100, 10, 10, "Altstadt", "01"), (101, 11, 10, "Neustadt", "02"), (102, 12, 10, "Südviertel & Höhe", "03"),
+             (103, 13, 8, "Teststadt", None)]
+    relations = "\n".join(
+        f'  <relation id="{rid}" version="1"><member type="way" ref="{way}" role="outer"/>'
+        f'<tag k="type" v="boundary"/><tag k="boundary" v="administrative"/><tag k="admin_level" v="{level}"/>'
+        f'<tag k="name" v="{escape(name)}"/>' + (f'<tag k="ref" v="{ref}"/>' if ref else "") + "</relation>"
+        for rid, way, level, name, ref in parts)
+    path.write_text(ADMIN_OSM.format(nodes=nodes, relations=relations), encoding="utf-8")
+
+
+def test_districts_from_osm_admin_areas_or_a_grid(tmp_path):
+    """No Sozialräume yet: the Stadtteile of an OSM extract (admin level 10, not the town
+    itself at level 8), or squares over the outline named as on a city map."""
+    from dashboard.sources.streets import grid_districts, read_admin_areas
+
+    admin_extract(tmp_path / "stadt.osm")
+    areas = read_admin_areas(tmp_path / "stadt.osm")
+    assert sorted(areas["district_id"]) == ["01", "02", "03"] and "Südviertel & Höhe" in set(areas["name"])
+    assert areas.crs == "EPSG:25832" and (areas.area > 1e6).all()
+    (tmp_path / "bezirke.csv").write_text("Nr;0-6\n01;10\n02;20\n03;30\n", encoding="utf-8")
+    (tmp_path / "rezept.toml").write_text(
+        '[workspace]\nmunicipality_name = "Teststadt"\n\n[districts]\nfrom_osm = "stadt.osm"\n\n'
+        '[population]\nkind = "districts"\nfile = "bezirke.csv"\ndistrict = "Nr"\n\n[[population.bands]]\n'
+        'name = "age_0_6"\nfrom = 0\nto = 6\ncolumn = "0-6"\n', encoding="utf-8")
+    ws, _ = build_workspace(tmp_path / "rezept.toml")
+    assert sorted(ws.districts["district_id"]) == ["01", "02", "03"]
+    text = (tmp_path / "rezept.toml").read_text(encoding="utf-8").replace('from_osm = "stadt.osm"',
+                                                                       'from_osm = "stadt.osm"\nadmin_level = 9')
+    (tmp_path / "rezept.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(WorkspaceError) as info:
+        build_workspace(tmp_path / "rezept.toml")
+    assert "Keine Verwaltungsgrenzen der Ebene(n) 9" in report(info.value.problems, "de")
+    # a grid of 5 km squares over Arnsberg's outline
+    import geopandas as gpd
+
+    outline = gpd.read_file(SHARED / "arnsberg" / "municipality_boundary.geojson").to_crs("EPSG:25832")
+    squares = grid_districts(outline, 5000)
+    assert len(squares) > 5 and squares["name"].iloc[0] == "Raster A1" and squares["district_id"].is_unique
+    assert squares.area.sum() == pytest.approx(outline.area.sum(), rel=1e-6)

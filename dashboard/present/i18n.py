@@ -600,6 +600,10 @@ PROBLEMS: dict[str, tuple[str, str]] = {
                            "[{section}] must be a table (key = value lines below it), not a single value."),
     "register_unknown_unit": ("{value!r} ist kein Gebiet der Ebene {level} (Register-Tabelle).",
                               "{value!r} is not a unit of level {level} (register table)."),
+    "no_admin_areas": ("Keine Verwaltungsgrenzen der Ebene(n) {levels} im OSM-Auszug (mindestens zwei nötig); "
+                       "andere admin_level angeben oder grid_m nutzen.",
+                       "No administrative boundaries of level(s) {levels} in the OSM extract (at least two needed); "
+                       "give another admin_level or use grid_m."),
     "zensus_no_csv": ("Keine Zensus-Tabelle für das {resolution}-Gitter in der Datei.",
                       "No Zensus table for the {resolution} grid in the file."),
     "zensus_no_cell": ("Keine Gitterzellen-Kennung (GITTER_ID_…) und keine Mittelpunkt-Koordinaten (x_mp_…, y_mp_…).",

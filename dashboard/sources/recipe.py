@@ -80,6 +80,9 @@ def _districts(recipe, base, problems) -> gpd.GeoDataFrame | None:
     if not spec:
         problems.add("recipe_section_missing", file="recipe", section="districts")
         return None
+    crs = recipe["workspace"].get("crs", schema.DEFAULT_CRS)
+    if spec.get("from_osm") or spec.get("grid_m"):  # no Sozialräume yet: a first set of districts
+        return _first_districts(spec, base, problems, crs)
     path = _resolve(base, spec.get("file", ""))
     try:
         frame = _read_geodata(path)
@@ -104,6 +107,44 @@ def _districts(recipe, base, problems) -> gpd.GeoDataFrame | None:
         "parent_name": frame[spec["parent_name"]].astype(str) if spec.get("parent_name") else None,
     }, geometry=frame.geometry.to_numpy(), crs=frame.crs)
     return out.to_crs(recipe["workspace"].get("crs", schema.DEFAULT_CRS))
+
+
+def _first_districts(spec, base, problems, crs) -> gpd.GeoDataFrame | None:
+    """Districts when a municipality has no Sozialräume yet: its administrative areas in an
+    OpenStreetMap extract (``from_osm``, ``admin_level``: 10 then 9 by default), or squares of
+    ``grid_m`` metres over its outline (``file``). With both, the outline clips the areas."""
+    from dashboard.sources.streets import grid_districts, read_admin_areas
+
+    outline = None
+    if spec.get("file"):
+        path = _resolve(base, spec["file"])
+        try:
+            frame = _read_geodata(path)
+        except Exception as exc:  # GDAL raises several types
+            problems.add("source_unreadable", file=path, detail=str(exc)[:200])
+            return None
+        if frame.crs is None:
+            problems.add("no_crs", file=path, field="geometry")
+            return None
+        outline = frame.to_crs(crs)
+    if spec.get("from_osm"):
+        path = _resolve(base, spec["from_osm"])
+        levels = spec.get("admin_level", [10, 9])
+        levels = levels if isinstance(levels, list) else [levels]
+        try:
+            found = read_admin_areas(path, levels, crs=crs, within=None if outline is None else
+                                     shapely.union_all(outline.geometry.to_numpy()))
+        except Exception as exc:  # pyosmium raises RuntimeError for a broken file
+            problems.add("source_unreadable", file=path, detail=str(exc)[:200])
+            return None
+        if len(found) < 2:
+            problems.add("no_admin_areas", file=path, field="admin_level", levels=", ".join(map(str, levels)))
+            return None
+        return found.assign(parent_id=None, parent_name=None)
+    if outline is None:
+        problems.add("recipe_section_missing", file="recipe", section="districts.file")
+        return None
+    return grid_districts(outline, float(spec["grid_m"])).assign(parent_id=None, parent_name=None)
 
 
 def _population_table(spec, base, problems, report, id_key: str = "district"):

@@ -33,7 +33,8 @@ _BAND = {"name": None, "from": None, "to": None, "column": None, "percent_of": N
 KEYS = {
     "workspace": {"municipality_name": None, "ags": None, "data_stand": None, "sources": None, "licences": None,
                   "crs": None, "fictional": None},
-    "districts": {"file": None, "id": None, "name": None, "parent_id": None, "parent_name": None, "crs": None},
+    "districts": {"file": None, "id": None, "name": None, "parent_id": None, "parent_name": None, "crs": None,
+                  "from_osm": None, "admin_level": None, "grid_m": None},
     "population": {**_READ, **_NUMBERS, "files": None, "kind": None, "format": None, "resolution": None, "x": None, "y": None, "crs": None,
                    "cell_size": None, "total": None, "district": None, "rename": ANY, "bands": [_BAND]},
     "register": {**_READ, **_NUMBERS, "level": None, "id": None, "total": None, "bands": [_BAND],

@@ -253,3 +253,77 @@ def read_base_map(path, area: gpd.GeoSeries, *, margin_m: float = DEFAULT_MARGIN
         places = gpd.GeoDataFrame(frame.loc[keep, ["name", "kind"]].reset_index(drop=True), geometry=points[keep],
                                   crs=crs)
     return lines.reset_index(drop=True), places
+
+
+def read_admin_areas(path, levels=(10, 9), *, within=None, crs="EPSG:25832") -> gpd.GeoDataFrame:
+    """Administrative areas of an OpenStreetMap extract (``boundary=administrative``) of the
+    first of ``levels`` that gives at least two areas (admin levels 9/10: Stadtbezirke,
+    Stadtteile), as districts: ``district_id`` (the ``ref`` tag, else ``OSM-R`` + relation
+    id), ``name``, polygons in ``crs``. With ``within`` (a polygon in ``crs``, e.g. the
+    municipality) only areas whose inner point lies in it, clipped to it. Areas whose
+    geometry the extract does not hold completely are left out."""
+    import osmium
+
+    wanted = {str(level) for level in levels}
+    factory = osmium.geom.WKBFactory()
+    rows = []
+    processor = osmium.FileProcessor(str(path)).with_areas().with_filter(
+        osmium.filter.TagFilter(("boundary", "administrative")))
+    for area in processor:
+        if not area.is_area() or area.tags.get("admin_level") not in wanted:
+            continue
+        try:
+            geometry = shapely.from_wkb(factory.create_multipolygon(area))
+        except RuntimeError:  # an incomplete or broken boundary in the extract
+            continue
+        ref = area.tags.get("ref")
+        rows.append((area.tags.get("admin_level"), ref or f"OSM-{'W' if area.from_way() else 'R'}{area.orig_id()}",
+                     area.tags.get("name") or ref or str(area.orig_id()), geometry))
+    frame = gpd.GeoDataFrame(rows, columns=["admin_level", "district_id", "name", "geometry"], crs="EPSG:4326")
+    frame = frame.to_crs(crs)
+    if within is not None:
+        frame = frame[shapely.within(frame.geometry.representative_point().to_numpy(), within)]
+        frame = frame.assign(geometry=shapely.intersection(frame.geometry.to_numpy(), within))
+    for level in map(str, levels):
+        chosen = frame[frame["admin_level"] == level]
+        if len(chosen) >= 2:
+            return chosen.drop(columns="admin_level").reset_index(drop=True)
+    return frame.iloc[:0].drop(columns="admin_level")
+
+
+def grid_districts(outline, size_m: float) -> gpd.GeoDataFrame:
+    """A first set of districts for a municipality without any: squares of ``size_m`` metres
+    over its ``outline`` (a GeoSeries, metric CRS), clipped to it, named as on a city map
+    ("Raster B3": column letters west to east, row numbers north to south)."""
+    area = shapely.union_all(outline.geometry.to_numpy() if hasattr(outline, "geometry") else outline)
+    minx, miny, maxx, maxy = area.bounds
+    columns = int(np.ceil((maxx - minx) / size_m))
+    rows = int(np.ceil((maxy - miny) / size_m))
+    col, row = np.meshgrid(np.arange(columns), np.arange(rows))
+    col, row = col.ravel(), row.ravel()
+    x0, y1 = minx + col * size_m, maxy - row * size_m
+    squares = shapely.intersection(shapely.box(x0, y1 - size_m, x0 + size_m, y1), area)
+    size = shapely.area(squares)
+    keep = size > 0.01 * size_m * size_m
+    kept = squares[keep].copy()
+    tree = shapely.STRtree(kept)
+    for sliver in squares[~keep & (size > 0)]:  # a sliver of the outline joins the square it borders most
+        near = tree.query(sliver, predicate="intersects")
+        if len(near):
+            shared = shapely.length(shapely.intersection(shapely.boundary(kept[near]), shapely.boundary(sliver)))
+            best = near[int(np.argmax(shared))]
+            kept[best] = shapely.union(kept[best], sliver)
+    letters = [_column_letters(c) for c in col[keep]]
+    return gpd.GeoDataFrame({"district_id": [f"R{c}{r + 1}" for c, r in zip(letters, row[keep])],
+                             "name": [f"Raster {c}{r + 1}" for c, r in zip(letters, row[keep])]},
+                            geometry=kept, crs=outline.crs)
+
+
+def _column_letters(k: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    out = ""
+    k += 1
+    while k:
+        k, rest = divmod(k - 1, 26)
+        out = chr(65 + rest) + out
+    return out
