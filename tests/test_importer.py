@@ -122,7 +122,7 @@ def test_xlsx_checks_and_reading():
     table = read_upload("angebote.xlsx", workbook([["Titel", "Plätze", None], ["Elterncafé", 12, None],
                                                    ["Spielkreis", 7.5, None]]))
     assert list(table.columns) == ["Titel", "Plätze"] and table.to_dict("list") == {
-        "Titel": ["Elterncafé", "Spielkreis"], "Plätze": ["12", "7.5"]}
+        "Titel": ["Elterncafé", "Spielkreis"], "Plätze": [12, 7.5]}  # numbers typed into cells stay numbers
     problem = rejected("formeln.xlsx", workbook([["Titel", "Summe"], ["=A1&\"x\"", "=1+1"]]))
     assert problem.code == "upload_formulas" and "Zelle A2" in message(problem, "de") and problem.params["n"] == 2
     assert rejected("leer.xlsx", workbook([["Titel"]])).code == "upload_empty"
@@ -208,8 +208,14 @@ def test_headings_planners_use_are_recognised():
     # a field's own name wins over a synonym, and one column serves one field only
     assert guess_columns(["name", "Angebot", "provider"], "offers") == {"name": "name", "provider": "provider"}
     assert guess_columns(["Träger", "Bereich"], "partners") == {"organisation": "Träger", "sector": "Bereich"}
-    assert guess_position(["Titel", "Rechtswert", "Hochwert"]) == {"address": None, "x": "Rechtswert", "y": "Hochwert"}
-    assert guess_position(["Anschrift", "lat", "LON"]) == {"address": "Anschrift", "x": "LON", "y": "lat"}
+    position = guess_position(["Titel", "Rechtswert", "Hochwert"])
+    assert (position["address"], position["x"], position["y"]) == (None, "Rechtswert", "Hochwert")
+    position = guess_position(["Anschrift", "lat", "LON"])
+    assert (position["address"], position["x"], position["y"]) == ("Anschrift", "LON", "lat")
+    # an address in four columns; coordinates only from columns of numbers
+    position = guess_position(["Angebot", "Straße", "Hausnr.", "PLZ", "Ort", "X"], numeric=["PLZ"])
+    assert [position[k] for k in ("street", "number", "postcode", "place", "x")] == [
+        "Straße", "Hausnr.", "PLZ", "Ort", None]
 
 
 def test_recipe_and_wizard_read_the_same_encodings(tmp_path):
@@ -237,3 +243,74 @@ def test_the_wizard_guesses_the_columns_of_a_planners_file():
     at.text_input(key="imp_crs").set_value("EPSG:999999").run()
     at.button(key="imp_check").click().run()
     assert not at.exception and "EPSG:999999" in at.code[0].value
+
+
+def coordinator_workbook(demo_ws) -> bytes:
+    """A Kita coordinator's list as it comes: a title row above the header, addresses in four
+    columns, free-text target groups, an empty row, a total row; one address the directory
+    lacks; no id column."""
+    import io
+
+    import openpyxl
+
+    a = demo_ws.addresses.iloc[[5, 60, 400, 900]]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Angebote der Kita-Koordination, Stand Oktober 2024"])
+    sheet.append(["Angebot", "Träger", "Straße", "Hausnr.", "PLZ", "Ort", "Zielgruppe"])
+    groups = ["Eltern mit Babys", "Kinder 3-6", "U3", "Schwangere"]
+    for k, (_, row) in enumerate(a.iterrows()):
+        sheet.append([f"Treff {k + 1}", "AWO", row["street"], row["number"], row["postcode"], row["place"], groups[k]])
+    sheet.append([])
+    sheet.append(["Familiencafé", "DRK", "Gibtsnichtweg", "7", None, None, "Kinder 3-6"])
+    sheet.append(["Summe", None, None, None, None, None, None])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_the_wizard_on_a_coordinators_spreadsheet(workspace_copy, demo_ws, monkeypatch):
+    """Header found under the title, the address taken from four columns, target groups
+    proposed from the ages they name, no id column needed; the rows found are taken over and
+    the one not found is listed for download."""
+    from apptest_util import run_app, shown
+
+    monkeypatch.setenv("PRAEVENTIONSATLAS_WORKSPACE", str(workspace_copy))
+    at = run_app("pages/import.py", session={"role": "planner", "user": "anna"})
+    at.get("file_uploader")[0].set_value(("kitas.xlsx", coordinator_workbook(demo_ws), "application/octet-stream")).run()
+    assert not at.exception
+    assert at.markdown[0].value.startswith("5 Zeilen in kitas")
+    assert any(c.value == "Kopfzeile in Zeile 2; nicht als Daten gelesen: Zeile 9 (Summe)." for c in at.caption)
+    boxes = {b.key: b for b in at.selectbox}
+    assert boxes["imp_col_offers_offer_id"].label == "Angebots-Nr." and boxes["imp_col_offers_offer_id"].value == "—"
+    assert boxes["imp_col_offers_name"].value == "Angebot" and boxes["imp_col_offers_cost_free"].label == "kostenfrei *"
+    assert at.radio(key="imp_position").value == "parts"
+    assert [boxes[f"imp_part_{k}"].value for k in ("street", "number", "postcode", "place")] == [
+        "Straße", "Hausnr.", "PLZ", "Ort"]
+    words = {shown(m.label): m.value for m in at.multiselect if m.key.startswith("imp_map_")}
+    assert words == {"„Eltern mit Babys“": ["early_childhood"], "„Kinder 3-6“": ["kita"], "„U3“": ["early_childhood"],
+                     "„Schwangere“": ["pregnancy"]}
+    at.button(key="imp_check").click().run()
+    assert any("1 Zeilen: Adresse nicht gefunden" in w.value for w in at.warning)
+    assert "Gibtsnichtweg 7" in at.code[0].value and "Straße unbekannt" in at.code[0].value
+    assert at.button(key="imp_commit").label == "Die 4 gefundenen Zeilen übernehmen"
+    assert at.get("download_button")[0].proto.label == "Liste der 1 nicht gefundenen (CSV)"
+    before = len(demo_ws.offers)
+    at.button(key="imp_commit").click().run()
+    assert any(s.value == "4 Einträge übernommen." for s in at.success), [s.value for s in at.success]
+    from dashboard.model.workspace import read_workspace
+
+    offers = read_workspace(workspace_copy).offers
+    assert len(offers) == before + 4 and offers["offer_id"].iloc[-4:].str.startswith("A-").all()
+    assert offers.set_index("name").loc["Treff 2", "life_phases"] == ("kita",)
+
+
+def test_coordinates_are_offered_only_from_columns_of_numbers():
+    from apptest_util import run_app
+
+    text = "Angebot;Träger;Zielgruppe\nElterncafé;AWO;U3\n"
+    at = run_app("pages/import.py", session={"role": "planner", "user": "anna"})
+    at.get("file_uploader")[0].set_value(("angebote.csv", text.encode("utf-8"), "text/csv")).run()
+    at.radio(key="imp_position").set_value("xy").run()
+    assert not at.exception and any("Keine Spalte mit Zahlen für Koordinaten" in w.value for w in at.warning)
+    assert not [b for b in at.selectbox if b.key in ("imp_x", "imp_y")]

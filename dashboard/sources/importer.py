@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import uuid
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -25,12 +25,14 @@ from dashboard.model.problems import Problem, ProblemError, Problems, problem
 from dashboard.model.workspace import Workspace, read_workspace, validate_workspace, write_workspace
 from dashboard.sources.editing import ID_COLUMNS, _locked
 from dashboard.sources.tables import (
+    HEAD_ROWS,
     as_text,
     assemble_fields,
     decode,
     read_delimited,
     row_numbers,
     sniff_separator,
+    table_from_rows,
     to_number,
 )
 
@@ -77,13 +79,17 @@ def _read_csv(file: str, data: bytes) -> pd.DataFrame:
         raise UploadRejected(file, "upload_empty")
     if len(lines) - 1 > MAX_ROWS:
         raise UploadRejected(file, "upload_too_many_rows", limit=MAX_ROWS)
-    separator = sniff_separator(lines[0])
-    if lines[0].count(separator) + 1 > MAX_COLUMNS:
-        raise UploadRejected(file, "upload_too_many_columns", n=lines[0].count(separator) + 1, limit=MAX_COLUMNS)
+    separator = sniff_separator(text)
+    widest = max(line.count(separator) for line in lines[:HEAD_ROWS]) + 1
+    if widest > MAX_COLUMNS:
+        raise UploadRejected(file, "upload_too_many_columns", n=widest, limit=MAX_COLUMNS)
     try:
-        return read_delimited(text, separator)
+        table = read_delimited(text, separator)
     except (ValueError, pd.errors.ParserError) as exc:
         raise UploadRejected(file, "upload_unreadable", detail=str(exc).splitlines()[0][:200]) from exc
+    if table.empty:
+        raise UploadRejected(file, "upload_empty")
+    return table
 
 
 def _read_xlsx(file: str, data: bytes) -> pd.DataFrame:
@@ -116,18 +122,10 @@ def _read_xlsx(file: str, data: bytes) -> pd.DataFrame:
     rows = [row for row in values if any(v is not None and str(v).strip() for v in row)]
     if len(rows) < 2:
         raise UploadRejected(file, "upload_empty")
-    header = [str(v).strip() if v is not None else "" for v in rows[0]]
-    keep = [j for j, h in enumerate(header) if h]
-    body = [[("" if r[j] is None else _cell_text(r[j])) if j < len(r) else "" for j in keep] for r in rows[1:]]
-    return pd.DataFrame(body, columns=[header[j] for j in keep], dtype=str)
-
-
-def _cell_text(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if hasattr(value, "strftime"):
-        return value.strftime("%Y-%m-%d")
-    return str(value)
+    table = table_from_rows([list(r) for r in values])
+    if table.empty:
+        raise UploadRejected(file, "upload_empty")
+    return table
 
 
 def _sheet_rows(book, file: str) -> list[tuple]:
@@ -159,7 +157,9 @@ class ImportPlan:
     address: str | None = None  # instead of x/y: a column 'Straße Nr[, PLZ Ort]', geocoded offline
     constants: dict = field(default_factory=dict)
     value_maps: dict = field(default_factory=dict)  # field -> {source text: term or [terms]}
-    decimal: str = ","
+    decimal: str = "auto"
+    address_parts: dict | None = None  # instead: columns {street, number, postcode, place}, geocoded offline
+    skip_unmatched: bool = False  # rows whose address is not found are left out instead of being problems
 
 
 def prepare_import(ws: Workspace, table: pd.DataFrame, plan: ImportPlan, file: str) -> tuple[gpd.GeoDataFrame, list]:
@@ -173,15 +173,21 @@ def prepare_import(ws: Workspace, table: pd.DataFrame, plan: ImportPlan, file: s
     rows = row_numbers(table)  # spreadsheet row numbers, for messages
     value_maps = {target: {"column": plan.columns[target], "values": mapping}
                   for target, mapping in plan.value_maps.items() if plan.columns.get(target)}
-    location = [table[c].tolist() for c in (plan.x, plan.y, plan.address) if c and c in table.columns]
+    given = (plan.x, plan.y, plan.address, *(plan.address_parts or {}).values())
+    location = [as_text(table[c]).tolist() for c in given if c and c in table.columns]
     data = assemble_fields(table, plan.layer, file=file, rows=rows, problems=problems,
                            columns={target: source for target, source in plan.columns.items() if source},
                            constants=plan.constants, value_maps=value_maps, location=location)
-    if plan.address:
-        points = _geocoded_points(ws, table, plan.address, file, problems)
+    if plan.address or plan.address_parts:
+        points, failed = _geocoded_points(ws, table, plan, file, problems)
         if not plan.columns.get("address"):
-            data["address"] = as_text(table[plan.address]).replace("", None)
+            data["address"] = _address_text(table, plan).replace("", None)
         new = gpd.GeoDataFrame(pd.DataFrame(data), geometry=points, crs=ws.crs)
+        if plan.skip_unmatched and len(failed):  # the others are taken over; these are listed
+            keep = np.ones(len(new), bool)
+            keep[failed] = False
+            new = new[keep]
+            rows = rows[keep]
     else:
         try:
             crs = pyproj.CRS.from_user_input(plan.crs)
@@ -199,6 +205,7 @@ def prepare_import(ws: Workspace, table: pd.DataFrame, plan: ImportPlan, file: s
     problems = list(problems)
     if problems:
         return new, problems
+    new = new.reset_index(drop=True)
     merged = _merged(ws, plan.layer, new)
     existing = len(getattr(ws, plan.layer))
     for p in validate_workspace(merged, file):
@@ -211,24 +218,62 @@ def prepare_import(ws: Workspace, table: pd.DataFrame, plan: ImportPlan, file: s
     return new, problems
 
 
-def _geocoded_points(ws: Workspace, table: pd.DataFrame, column: str, file: str, problems: Problems):
-    """Points for the address column, matched against the workspace's address directory;
-    a problem for every row not found or ambiguous."""
-    from dashboard.sources.geocode import address_index, failed_rows, geocode_texts, parse_address
+def _address_text(table: pd.DataFrame, plan: ImportPlan) -> pd.Series:
+    """The address as the file gives it: one column, or street, number, postcode and place joined."""
+    if plan.address:
+        return as_text(table[plan.address])
+    parts = plan.address_parts or {}
+    street = (as_text(table[parts["street"]]) + " " + as_text(table[parts["number"]])).str.strip()
+    tail = pd.Series("", index=table.index)
+    for key in ("postcode", "place"):
+        if parts.get(key):
+            tail = (tail + " " + as_text(table[parts[key]])).str.strip()
+    return street.where(tail == "", street + ", " + tail)
 
-    texts = as_text(table[column])
+
+ADDRESS_CODES = ("address_unmatched", "address_ambiguous")
+
+
+def _geocoded_points(ws: Workspace, table: pd.DataFrame, plan: ImportPlan, file: str, problems: Problems):
+    """Points for the address (one column or street/number/postcode/place), matched against
+    the workspace's address directory, and the positions of the rows not found: a problem for
+    each (or, with ``plan.skip_unmatched``, a ``skipped_address`` note with the same figures)."""
+    from dashboard.sources.geocode import address_index, failed_rows, parse_address
+
+    texts = _address_text(table, plan)
+    field_name = plan.address or ", ".join(c for c in (plan.address_parts or {}).values() if c)
     if len(ws.addresses) == 0:
-        problems.add("no_address_directory", field=column)
-        return [None] * len(table)
+        problems.add("no_address_directory", field=field_name)
+        return [None] * len(table), np.arange(len(table))
     index = address_index(ws.addresses)
-    found = geocode_texts(index, texts.tolist())
-    parts = [parse_address(text) for text in texts]
-    query = [[p[key] for p in parts] for key in ("street", "number", "postcode", "place")]
+    if plan.address:
+        parsed = [parse_address(text) for text in texts]
+        query = [[p[key] for p in parsed] for key in ("street", "number", "postcode", "place")]
+    else:
+        parts = plan.address_parts
+        query = [as_text(table[parts[key]]).tolist() if parts.get(key) else None
+                 for key in ("street", "number", "postcode", "place")]
+    found = index.geocode(*query)
+    failed = []
     for k, code, params in failed_rows(found, index, *query):
-        problems.add(code, row=int(row_numbers(table)[k]), field=column, address=texts.iat[k], **params)
+        failed.append(k)
+        if not plan.skip_unmatched:
+            problems.add(code, row=int(row_numbers(table)[k]), field=field_name, address=texts.iat[k], **params)
     points = gpd.points_from_xy(found["x"], found["y"])
     points[found["x"].isna().to_numpy()] = None
-    return points
+    return points, np.asarray(failed, int)
+
+
+def unmatched_addresses(ws: Workspace, table: pd.DataFrame, plan: ImportPlan, file: str) -> pd.DataFrame:
+    """The rows whose address is not in the directory: file, row, address, reason code
+    (:data:`dashboard.sources.geocode.REASONS`), closest candidates – the list a planner
+    downloads when taking over the others."""
+    probe = Problems(file)
+    _geocoded_points(ws, table, replace(plan, skip_unmatched=False), file, probe)
+    rows = [p for p in probe.items if p.code in ADDRESS_CODES]
+    return pd.DataFrame({"file": file, "row": [p.row for p in rows], "address": [p.params["address"] for p in rows],
+                         "reason": [p.params.get("reason", "") for p in rows],
+                         "closest": [p.params.get("close", "") for p in rows]})
 
 
 def _merged(ws: Workspace, layer: str, new: gpd.GeoDataFrame) -> Workspace:

@@ -164,7 +164,8 @@ def table_from_rows(rows: list, header_row: int | None = None, first_row_number:
     while last and (sum(not _blank(c) for c in body[last - 1]) <= 1 < len(keep)
                     or NOTE_START.match(str(next((c for c in body[last - 1] if not _blank(c)), "")))):
         last -= 1
-        skipped.append((numbers[last], "footnote"))
+        first = str(next((c for c in body[last] if not _blank(c)), ""))
+        skipped.append((numbers[last], "total" if TOTAL_WORDS.search(first) else "footnote"))
     data = []
     for cells, number in zip(body[:last], numbers[:last]):
         filled = [c for c in cells if not _blank(c)]
@@ -434,7 +435,12 @@ POSITION_SYNONYMS = {
     "address": ("adresse", "anschrift", "address", "straße und hausnummer", "strasse und hausnummer"),
     "x": ("x", "rechtswert", "ost", "lon", "longitude", "längengrad", "easting"),
     "y": ("y", "hochwert", "nord", "lat", "latitude", "breitengrad", "northing"),
+    "street": ("straße", "strasse", "str", "street"),
+    "number": ("hausnr", "hausnummer", "hnr", "haus nr", "nr", "number"),
+    "postcode": ("plz", "postleitzahl", "postcode", "zip"),
+    "place": ("ort", "stadt", "gemeinde", "wohnort", "place", "city"),
 }
+ADDRESS_PARTS = ("street", "number", "postcode", "place")
 
 
 def _key(heading) -> str:
@@ -473,9 +479,26 @@ def guess_columns(headings, layer: str) -> dict[str, str]:
     return out
 
 
-def guess_position(headings) -> dict[str, str | None]:
-    """The columns that most likely hold the position: ``address``, ``x`` and ``y`` (None
-    where no heading fits, see :data:`POSITION_SYNONYMS`)."""
+def guess_position(headings, numeric=None) -> dict[str, str | None]:
+    """The columns that most likely hold the position: ``address`` (one column), ``street``,
+    ``number``, ``postcode``, ``place`` (an address in parts), ``x`` and ``y`` – None where no
+    heading fits (see :data:`POSITION_SYNONYMS`); coordinates only among ``numeric`` columns
+    when given (a column of names is never taken for coordinates)."""
     by_key = _heading_index(headings)
-    return {role: next((by_key[_key(w)] for w in words if _key(w) in by_key), None)
-            for role, words in POSITION_SYNONYMS.items()}
+    out = {}
+    for role, words in POSITION_SYNONYMS.items():
+        allowed = None if role not in ("x", "y") or numeric is None else set(numeric)
+        out[role] = next((by_key[_key(w)] for w in words
+                          if _key(w) in by_key and (allowed is None or by_key[_key(w)] in allowed)), None)
+    return out
+
+
+def numeric_columns(table: pd.DataFrame, share: float = 0.8) -> list[str]:
+    """The columns whose filled cells are numbers (at least ``share`` of them): the candidates
+    for coordinates."""
+    out = []
+    for column in table.columns:
+        values = table[column][as_text(table[column]) != ""]
+        if len(values) and (~to_number(values, decimal="auto", missing=())[1]).mean() >= share:
+            out.append(column)
+    return out
