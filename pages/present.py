@@ -83,11 +83,13 @@ if kind == "city":
     title = t("slide_city", city=state.meta(ws, "municipality_name"))
     st.markdown(f"<div class='pa-slide'><h1>{html_text(title)}</h1></div>", unsafe_allow_html=True)
     fig = charts.need_map(ws, cov.need["score"], offers=ws.offers, lang=lang, attribution=fictional, size=(13, 8.5))
-    st.image(charts.to_bytes(fig, dpi=110), width="stretch")
+    st.image(charts.to_bytes(fig, dpi=110), width="stretch", alt=sentences.need_map_alt_text(ws, cov.need, lang))
 elif kind == "chain":
     st.markdown(f"<div class='pa-slide'><h1>{html_text(t('slide_chain'))}</h1></div>", unsafe_allow_html=True)
     matrix = charts.chain_matrix(cov, ws, lang, threshold=cfg.disclosure_threshold)
-    st.image(charts.to_bytes(matrix, dpi=110), width="stretch")
+    st.image(charts.to_bytes(matrix, dpi=110), width="stretch", alt=t(
+        "alt_chain_matrix", n=len(ws.districts), k=len(ws.life_phases),
+        gaps=len(C.gaps(cov, ws, cfg.disclosure_threshold))))
 elif kind == "gaps":
     gaps = sentences.gaps_in_words(cov, ws, lang, cfg.disclosure_threshold)["sentence"].head(8)
     items = "".join(f"<li>{html_text(s)}</li>" for s in gaps)

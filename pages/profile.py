@@ -55,11 +55,11 @@ with right:
         "phase_label": t("phase"), "persons": t("col_persons"), "share": t("col_share"),
         "city_share": t("col_city_share")}), hide_index=True, width="stretch")
     population_png = charts.to_bytes(charts.population_chart(profile, lang))
-    st.image(population_png)
+    st.image(population_png, alt=t("alt_population_chart", district=profile.name))
 
 st.subheader(t("life_chain"))
 strip_png = charts.to_bytes(charts.chain_strip(profile, lang))
-st.image(strip_png)
+st.image(strip_png, alt=sentences.chain_alt_text(profile, ws.life_phases, lang))
 c1, c2, c3 = st.columns(3)
 for column, title, lines in ((c1, t("tab_gaps"), profile.gaps), (c2, t("tab_duplicates"), profile.duplicates),
                              (c3, t("tab_transitions"), profile.transitions)):

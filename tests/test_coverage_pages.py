@@ -120,7 +120,9 @@ def test_the_page_says_distances_are_walked_on_the_streets(page):
     at = run_app(page)
     rule = next(c.value for c in at.caption if c.value.startswith("Erreichung:"))
     assert "1000 m Fußweg auf dem Straßennetz" in rule and "Luftlinie" not in rule
-    assert at.sidebar.select_slider(key=f"{page[6:-3]}_detour").disabled
+    # the detour factor does not apply: said in words, no greyed-out control (WCAG contrast)
+    assert not [s for s in at.sidebar.select_slider if s.key == f"{page[6:-3]}_detour"]
+    assert any(c.value.startswith("Umwegfaktor: entfällt") for c in at.sidebar.caption)
 
 
 def test_gaps_page_compares_straight_line_and_streets(demo_ws):

@@ -206,3 +206,18 @@ def test_a_known_zero_does_not_protect_a_lonely_withheld_cell():
     assert hidden[0] and hidden[1] and hidden[4]
     assert hidden[[0, 2, 3]].sum() >= 2  # not exactly one withheld value in district 0
     assert not hidden[2] or not hidden[3]  # the smallest other cell only
+
+
+@pytest.mark.parametrize("threshold", THRESHOLDS)
+def test_the_profiles_life_chain_shows_published_reach_only(truth, threshold):
+    """The life-chain strip (and its text alternative) of every district: a reach share of a
+    withheld count is withheld there too."""
+    from dashboard.analysis.profile import district_figures
+
+    ws, _, cov = truth
+    shown = keyed(C.public_table(cov.table, threshold))["reach_share"]
+    for district_id in ws.districts["district_id"]:
+        chain = district_figures(ws, district_id, cov, threshold=threshold).chain.set_index("phase_id")
+        published = shown.xs(district_id, level="district_id").reindex(chain.index)
+        assert ((chain["reach_share"] == published) | (chain["reach_share"].isna() & published.isna())).all()
+    assert threshold < 80 or shown.isna().any()

@@ -69,7 +69,9 @@ def district_figures(ws, district_id: str, cov: C.Coverage, *, threshold: int = 
         "year": item["year"]} for item in indicator_summary(ws, district_id, cov.totals)],
         columns=["indicator", "label_de", "label_en", "value", "previous", "change", "city", "unit", "year"])
 
-    chain = pd.DataFrame({"phase_id": phases, "reach_share": table["reach_share"].to_numpy(),
+    published = C.public_table(cov.table, threshold)  # reach shares as every page publishes them
+    shown = published[published["district_id"] == district_id].set_index("phase_id").reindex(phases)
+    chain = pd.DataFrame({"phase_id": phases, "reach_share": shown["reach_share"].to_numpy(),
                           "offers": table["offers"].to_numpy()})
     chain["status"] = np.where(table["target_population"].to_numpy() <= 0, "none",
                                np.where(chain["reach_share"] < cov.params.min_reach, "gap", "ok"))

@@ -17,6 +17,7 @@ import streamlit as st  # noqa: E402
 from dashboard.app import guard, session, state  # noqa: E402
 
 st.set_page_config(page_title="Präventionsatlas", page_icon="🧭", layout="wide")
+state.page_style()
 state.language_selector()
 pages = [st.Page(state.page_file(name), title=state.t(f"page_{name}"), icon=icon, url_path=name if name != "home" else
                  "start", default=name == "home") for name, icon in state.PAGES.items()]

@@ -78,8 +78,10 @@ def coverage_controls(prefix: str, container, extra: bool = False, network: bool
         })
     init_state_from_url(spec)
     container.slider(t("cov_radius"), 250, 3000, step=50, key=f"{prefix}_radius")
-    container.select_slider(t("cov_detour"), ("1.0", "1.1", "1.2", "1.3", "1.4", "1.5"), key=f"{prefix}_detour",
-                            disabled=network, help=t("cov_detour_network") if network else None)
+    if network:  # walked on the streets: the detour factor does not apply (said, not a greyed-out control)
+        container.caption(t("cov_detour_network"))
+    else:
+        container.select_slider(t("cov_detour"), ("1.0", "1.1", "1.2", "1.3", "1.4", "1.5"), key=f"{prefix}_detour")
     container.slider(t("cov_min_reach"), 0, 100, step=5, key=f"{prefix}_reach")
     if extra:
         container.select_slider(t("cov_min_ratio"), ("0", "0.5", "1", "2", "5", "10"), key=f"{prefix}_ratio")

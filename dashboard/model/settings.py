@@ -8,6 +8,9 @@
 | PRAEVENTIONSATLAS_LANG            | default UI language, "de" or "en"              | de                         |
 | PRAEVENTIONSATLAS_DISCLOSURE_THRESHOLD | smallest population count shown (persons) | 3                          |
 | PRAEVENTIONSATLAS_ACCOUNTS        | local accounts file (TOML, password hashes)    | unset: read-only viewer    |
+| PRAEVENTIONSATLAS_A11Y_CONTACT    | feedback contact of the accessibility statement (e-mail, phone, office) | unset: "ask the operator" |
+| PRAEVENTIONSATLAS_A11Y_CHECKED    | date of the last accessibility check (ISO) if the municipality checked again | the product's check |
+| PRAEVENTIONSATLAS_A11Y_OMBUDS     | the enforcement body's contact                 | NRW's Ombudsstelle        |
 """
 
 from __future__ import annotations
@@ -31,6 +34,9 @@ class Settings:
     lang: str = "de"
     disclosure_threshold: int = 3
     accounts: Path | None = None
+    a11y_contact: str = ""
+    a11y_checked: str = ""
+    a11y_ombuds: str = ""
 
     def __post_init__(self):
         if self.lang not in ("de", "en"):
@@ -58,4 +64,7 @@ def from_env(env: dict | None = None) -> Settings:
         lang=env.get("PRAEVENTIONSATLAS_LANG", "de"),
         disclosure_threshold=threshold,
         accounts=Path(env["PRAEVENTIONSATLAS_ACCOUNTS"]).expanduser() if env.get("PRAEVENTIONSATLAS_ACCOUNTS") else None,
+        a11y_contact=env.get("PRAEVENTIONSATLAS_A11Y_CONTACT", "").strip(),
+        a11y_checked=env.get("PRAEVENTIONSATLAS_A11Y_CHECKED", "").strip(),
+        a11y_ombuds=env.get("PRAEVENTIONSATLAS_A11Y_OMBUDS", "").strip(),
     )

@@ -367,6 +367,70 @@ TEXT: dict[str, tuple[str, str]] = {
     "field.contact_phone": ("Telefon", "Phone"),
     # accounts
     "page_account": ("Anmeldung", "Sign in"),
+    "alt_population_chart": ("Balkendiagramm der Zielgruppen je Lebensphase in {district}; die Zahlen stehen in der "
+                             "Tabelle darüber.",
+                             "Bar chart of the target groups per life phase in {district}; the figures are in the "
+                             "table above."),
+    "alt_chain_strip": ("Lebenskette von {district}: {phases}.", "Life chain of {district}: {phases}."),
+    "alt_chain_phase.ok": ("{phase} {reach} erreicht", "{phase} {reach} reached"),
+    "alt_chain_phase.gap": ("{phase} {reach} erreicht – Lücke", "{phase} {reach} reached – gap"),
+    "alt_chain_phase.none": ("{phase} ohne Zielgruppe", "{phase} no target group"),
+    "alt_need_map": ("Karte der Sozialräume nach Bedarfsindex (dunkler = höherer Bedarf); höchster Bedarf: {top}.",
+                     "Map of the districts by need index (darker = higher need); highest need: {top}."),
+    "alt_chain_matrix": ("Matrix der Lebenskette: {n} Sozialräume × {k} Lebensphasen, {gaps} Lücken rot markiert; "
+                         "die Lücken stehen als Text auf der nächsten Folie.",
+                         "Life-chain matrix: {n} districts × {k} life phases, {gaps} gaps marked red; the gaps are "
+                         "listed as text on the next slide."),
+    "page_statement": ("Barrierefreiheit", "Accessibility statement"),
+    "statement.title": ("Erklärung zur Barrierefreiheit", "Accessibility statement"),
+    "statement.scope": (
+        "Der Präventionsatlas soll für alle nutzbar sein, auch mit Screenreader, nur mit der Tastatur, mit "
+        "Vergrößerung oder auf einem kleinen Bildschirm. Maßstab sind das Behindertengleichstellungsgesetz NRW "
+        "(BGG NRW) und die Barrierefreie-Informationstechnik-Verordnung NRW (BITV NRW), die auf die BITV 2.0 und "
+        "damit auf die WCAG 2.1 (Stufe AA) und die EN 301 549 verweist. Diese Erklärung gilt für die Anwendung "
+        "mit allen Seiten, auch im Intranet.",
+        "The Präventionsatlas is meant for everyone, also with a screen reader, the keyboard alone, magnification "
+        "or a small screen. The standard is the NRW disability equality act (BGG NRW) and the NRW accessible IT "
+        "ordinance (BITV NRW), which refers to BITV 2.0 and thus to WCAG 2.1 (level AA) and EN 301 549. This "
+        "statement covers the application with all its pages, also on an intranet."),
+    "statement.status_heading": ("Stand der Vereinbarkeit", "Compliance status"),
+    "statement.status.partly": ("Die Anwendung ist mit den Anforderungen **teilweise vereinbar**. Was noch nicht "
+                                "barrierefrei ist, steht unten.",
+                                "The application is **partly compliant** with the requirements. What is not yet "
+                                "accessible is listed below."),
+    "statement.status.full": ("Die Anwendung ist mit den Anforderungen **vollständig vereinbar**.",
+                              "The application is **fully compliant** with the requirements."),
+    "statement.method": (
+        "Letzte Prüfung: {date}. Geprüft wurde als Selbstbewertung: automatisch mit axe-core (Regeln der WCAG 2.0 "
+        "und 2.1, Stufen A und AA) auf jeder Seite in Deutsch und Englisch, Bedienung nur mit der Tastatur, "
+        "Darstellung bei verschiedenen Bildschirmgrößen. Diese Prüfungen laufen bei jeder Änderung der Software mit.",
+        "Last check: {date}. Checked as a self-assessment: automatically with axe-core (WCAG 2.0 and 2.1 rules, "
+        "levels A and AA) on every page in German and English, operation with the keyboard alone, layout at several "
+        "screen sizes. These checks run with every change of the software."),
+    "statement.gaps_heading": ("Nicht barrierefreie Inhalte", "Content that is not accessible"),
+    "statement.gap.map_visual": (
+        "Karten sind Bilder: Was sie zeigen, steht zusätzlich in Tabellen und Listen neben der Karte (Sozialräume mit "
+        "Werten, Angebote). Das Verschieben und Zoomen der Karte selbst ist mit der Tastatur nur eingeschränkt möglich.",
+        "Maps are pictures: what they show is also given in tables and lists beside the map (districts with values, "
+        "offers). Panning and zooming the map itself is only partly possible with the keyboard."),
+    "statement.gap.streamlit_widgets": (
+        "Einige Bedienelemente stammen aus der Bibliothek Streamlit und werden von Screenreadern nicht immer "
+        "vollständig angesagt; wir haben die Fehler an die Entwickler gemeldet.",
+        "Some controls come from the Streamlit library and are not always announced fully by screen readers; we "
+        "have reported the faults to its developers."),
+    "statement.feedback_heading": ("Barrieren melden: Kontakt", "Report a barrier: contact"),
+    "statement.feedback": ("Ist Ihnen eine Barriere aufgefallen, oder brauchen Sie Inhalte in einer anderen Form? "
+                           "Schreiben Sie uns: {contact}",
+                           "Have you found a barrier, or do you need content in another form? Write to us: {contact}"),
+    "statement.no_contact": ("die Stelle, die diese Anwendung betreibt (Kontakt noch nicht eingetragen: "
+                             "`PRAEVENTIONSATLAS_A11Y_CONTACT`).",
+                             "the office that runs this application (contact not yet configured: "
+                             "`PRAEVENTIONSATLAS_A11Y_CONTACT`)."),
+    "statement.ombuds_heading": ("Durchsetzungsverfahren", "Enforcement procedure"),
+    "statement.ombuds": ("Hilft Ihnen unsere Antwort nicht weiter, können Sie sich an die Ombudsstelle wenden "
+                         "(§§ 10d, 10e BGG NRW, §§ 9 ff. BITV NRW): {ombuds}",
+                         "If our answer does not help you, you can turn to the ombudsperson (§§ 10d, 10e BGG NRW, "
+                         "§§ 9 ff. BITV NRW): {ombuds}"),
     "no_auth": ("Keine Anmeldung eingerichtet: die Anwendung läuft nur lesend, ohne persönliche Kontaktdaten.",
                 "No sign-in configured: the app runs read-only, without personal contact data."),
     "user_name": ("Benutzername", "User name"),

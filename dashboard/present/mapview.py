@@ -526,7 +526,7 @@ def numbered_offers_layer(ws, found: pd.DataFrame, name: str):
     numbers = pd.Series(np.arange(1, len(found) + 1), index=found.index)
     frame = gpd.GeoDataFrame(found, geometry="geometry", crs=ws.crs)
     styles = numbers.map(lambda n: {"size": 22, "html": (
-        f'<div style="width:20px;height:20px;border-radius:50%;background:#2b83ba;color:#fff;border:1px solid #fff;'
+        f'<div style="width:20px;height:20px;border-radius:50%;background:#1c5d87;color:#fff;border:1px solid #fff;'
         f'font:bold 11px/20px sans-serif;text-align:center">{n}</div>')})
     props = {"n": numbers.astype(str) + ". " + found["name"].map(lambda v: html.escape(str(v))),
              "offer_id": found["offer_id"]}

@@ -24,6 +24,25 @@ def walk_rule(cov, lang: str = "de") -> str:
     return t("walk_straight", lang, dist=int(cov.params.radius_m), detour=format_number(cov.params.detour, 1, lang))
 
 
+def chain_alt_text(profile, life_phases: pd.DataFrame, lang: str = "de") -> str:
+    """The text alternative of a district's life-chain strip: every phase with its reach and
+    whether it is a gap (the strip's colours in words)."""
+    labels = phase_labels(life_phases, lang)
+    parts = []
+    for row in profile.chain.itertuples():
+        reach = "–" if pd.isna(row.reach_share) else f"{format_number(100 * row.reach_share, 0, lang)} %"
+        parts.append(t(f"alt_chain_phase.{row.status}", lang, phase=labels.get(row.phase_id, row.phase_id),
+                       reach=reach))
+    return t("alt_chain_strip", lang, district=profile.name, phases="; ".join(parts))
+
+
+def need_map_alt_text(ws, need: pd.DataFrame, lang: str = "de", top: int = 3) -> str:
+    """The text alternative of the need map: the districts of highest need, by rank."""
+    names = ws.districts.set_index("district_id")["name"]
+    first = need.sort_values("rank").index[:top]  # need: one row per district_id (coverage.need)
+    return t("alt_need_map", lang, top=", ".join(str(names.get(d, d)) for d in first))
+
+
 def access_rule(params: C.CoverageParams, lang: str = "de") -> str:
     """How the 2SFCA counts distance in words: every walk alike, or nearer more (Gaussian, σ)."""
     if params.decay == "gaussian":

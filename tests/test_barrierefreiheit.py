@@ -1,0 +1,87 @@
+"""Barrierefreiheit (BITV 2.0 / WCAG 2.1 AA) in headless Chromium: axe-core finds no serious or
+critical violation of the WCAG 2.0/2.1 A and AA rules on any page, in German and English, and
+in the states a user reaches (a district chosen, the Lotse's result); ``<html lang>`` follows
+the UI language. (Not the 2SFCA "accessibility" measure: that is tests/test_2sfca.py.)"""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+
+import pytest
+from a11y import axe_violations
+from conftest import ARTIFACTS, app_idle, new_context, rerun, wait_for_map
+
+from dashboard.app.state import PAGES
+
+pytestmark = pytest.mark.browser
+URL_PATHS = ["" if name == "home" else name for name in PAGES]  # the start page is the app's root
+
+
+@pytest.fixture
+def wide(browser):
+    """A browser tab of a planner's screen (1440 × 900)."""
+    context = new_context(browser, width=1440, height=900)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def settled(page, has_map: bool = False):
+    """The page as a user sees it: its title shown, no script run in flight (Streamlit fades
+    what a running script may replace) and, where there is one, the map drawn."""
+    page.wait_for_selector("h1", timeout=60_000)
+    app_idle(page)
+    if has_map:
+        wait_for_map(page)
+    page.wait_for_function("!document.querySelector('[data-stale=\"true\"]')", timeout=60_000)
+
+
+def check(page, label: str):
+    found = axe_violations(page)
+    if found:
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / f"axe_{label.replace('/', '_')}.json").write_text(json.dumps(found, indent=1))
+    assert found == [], f"{label}: {json.dumps(found, indent=1, ensure_ascii=False)[:3000]}"
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+@pytest.mark.parametrize("path", URL_PATHS)
+def test_no_serious_wcag_violations_on_any_page(wide, app_url, path, lang):
+    wide.goto(f"{app_url}/{path}" + ("?lang=en" if lang == "en" else ""))
+    settled(wide, has_map=path in ("map", "profile", "partner", "networks"))
+    wide.wait_for_function(f"document.documentElement.lang === '{lang}'", timeout=30_000)  # the app's script ran
+    assert not wide.get_by_text("Page not found").count()
+    check(wide, f"{path or 'start'}/{lang}")
+
+
+def test_no_serious_wcag_violations_with_a_district_chosen(wide, app_url):
+    for path in ("map?d=SR07", "chain?d=SR07&p=kita", "profile?d=SR03"):
+        wide.goto(f"{app_url}/{path}")
+        settled(wide, has_map=path.startswith(("map", "profile")))
+        check(wide, path.split("?")[0] + "_district")
+
+
+def test_no_serious_wcag_violations_in_the_lotse_result(wide, app_url):
+    wide.goto(f"{app_url}/lotse")
+    settled(wide)
+    wide.get_by_label("Alter der Kinder").fill("1; 4")
+    rerun(wide, lambda: wide.keyboard.press("Enter"))
+    rerun(wide, lambda: wide.get_by_text("Sozialraum", exact=True).first.click())
+    wide.wait_for_selector("text=passende Angebote", timeout=30_000)
+    settled(wide, has_map=True)
+    check(wide, "lotse_result")
+
+
+def test_the_page_language_is_the_ui_language(wide, app_url):
+    """The server sends German (the default), the app follows a switch to English and back."""
+    with urllib.request.urlopen(f"{app_url}/") as response:
+        assert '<html lang="de">' in response.read().decode("utf-8")
+    wide.goto(f"{app_url}/")
+    settled(wide)
+    assert wide.evaluate("document.documentElement.lang") == "de"
+    rerun(wide, lambda: wide.get_by_text("English", exact=True).click())
+    wide.wait_for_function("document.documentElement.lang === 'en'", timeout=30_000)
+    rerun(wide, lambda: wide.get_by_text("Deutsch", exact=True).click())
+    wide.wait_for_function("document.documentElement.lang === 'de'", timeout=30_000)
