@@ -15,7 +15,7 @@ from dashboard.app.state import t, term
 from dashboard.model import schema
 from dashboard.present import charts, classify, district_tables, export, maps, mapview
 from dashboard.present.format import format_number, md
-from dashboard.present.i18n import own_label, phase_labels
+from dashboard.present.i18n import headed, own_label, phase_labels
 
 ws = cache.workspace()
 cfg = state.settings()
@@ -225,9 +225,28 @@ if walk_mode:
                          hide_index=True, width="stretch")
 
 # ---- district panel ---------------------------------------------------------------------
+def ranking():
+    """The districts ranked by the shown value: the map as a table (screen readers, colour-blind
+    readers, "which district is highest?"); a click on a row chooses the district."""
+    values, facts = mapview.choropleth_values(ws, spec, tp, cfg.disclosure_threshold, lang)
+    table = district_tables.ranking_table(ws, values, facts["decimals"], facts["unit"],
+                                          classify.classify(values, spec.scheme, spec.k), lang)
+    st.markdown(f"**{t('ranking_title', title=md(facts['title']))}**")
+    event = st.dataframe(headed(table.drop(columns="district_id"), lang), hide_index=True, width="stretch",
+                         on_select="rerun", selection_mode="single-row", key="map_ranking")
+    rows = event.selection.rows if event is not None else []
+    if rows:
+        chosen = table["district_id"].iat[rows[0]]
+        st.session_state.pop("map_ranking", None)
+        if chosen != focus:
+            st.session_state["_pending_district"] = chosen
+            st.rerun()
+
+
 with right:
     if not focus:
         st.info(t("panel_pick"))
+        ranking()
     else:
         st.subheader(md(district_label[focus]))
         parent = ws.districts.loc[ws.districts["district_id"] == focus, "parent_name"].iloc[0]
@@ -248,3 +267,5 @@ with right:
         st.markdown(f"*{t('layer_partners')}:* " + (md(", ".join(local_partners["organisation"])) or t("panel_none")))
         st.page_link(state.page_file("profile"), label=t("open_profile"), icon=":material/description:",
                      query_params={"d": focus})
+        with st.expander(t("ranking_open")):
+            ranking()

@@ -12,10 +12,10 @@ import pytest
 from a11y import axe_violations
 from conftest import ARTIFACTS, app_idle, new_context, rerun, wait_for_map
 
-from dashboard.app.state import PAGES
+from dashboard.app.state import FOOTER_PAGES, PAGES
 
 pytestmark = pytest.mark.browser
-URL_PATHS = ["" if name == "home" else name for name in PAGES]  # the start page is the app's root
+URL_PATHS = ["" if name == "home" else name for name in [*PAGES, *FOOTER_PAGES]]  # the start page is the root
 
 
 @pytest.fixture
@@ -85,3 +85,15 @@ def test_the_page_language_is_the_ui_language(wide, app_url):
     wide.wait_for_function("document.documentElement.lang === 'en'", timeout=30_000)
     rerun(wide, lambda: wide.get_by_text("Deutsch", exact=True).click())
     wide.wait_for_function("document.documentElement.lang === 'de'", timeout=30_000)
+
+
+def test_every_page_is_in_the_navigation_and_the_statement_linked(wide, app_url):
+    """No page hidden behind a "View more" fold; the statement is linked from every page."""
+    wide.goto(f"{app_url}/map")
+    settled(wide, has_map=True)
+    nav = wide.locator('[data-testid="stSidebarNav"]')
+    assert nav.get_by_text("more", exact=False).count() == 0
+    for title in ("Import-Assistent", "Anmeldung", "Karte"):
+        assert nav.get_by_role("link", name=title).count() == 1
+    rerun(wide, lambda: wide.get_by_role("link", name="Barrierefreiheit").click())
+    wide.wait_for_selector("h1:has-text('Erklärung zur Barrierefreiheit')", timeout=30_000)

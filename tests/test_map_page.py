@@ -122,7 +122,7 @@ def test_clicking_a_district_opens_its_panel(demo_ws):
     assert at.selectbox(key="district").value == "SR07"
     assert at.subheader[0].value == "Westfeld"
     tables = [t.value for t in at.dataframe]
-    assert len(tables) == 3
+    assert len(tables) == 4  # population, indicators, offers, and the ranking (folded away)
     assert "Frühe Kindheit (0–<3)" in list(tables[0].iloc[:, 0])
     assert at.query_params["d"] in ("SR07", ["SR07"])
     fg = map_args(at)["feature_group"]
@@ -247,7 +247,7 @@ def test_a_click_shows_the_walking_areas_and_who_lives_there(demo_ws):
     assert not at.exception and at.session_state["district"] == ""
     payload = map_args(at)["feature_group"]
     assert payload.count('"minutes":') == 3 and "bis 15 min zu Fu" in payload
-    table = at.dataframe[-1].value
+    table = next(d.value for d in at.dataframe if "Lebensphase" in d.value.columns)
     assert list(table.columns) == ["Lebensphase", "bis 5 min zu Fuß", "bis 10 min zu Fuß", "bis 15 min zu Fuß"]
     point = demo_ws.addresses.geometry.iloc[5000]
     _, population = walking_areas(demo_ws, round(point.x), round(point.y), threshold=3)
@@ -283,3 +283,25 @@ def test_walking_areas_from_a_chosen_family_centre(demo_ws):
     assert not at.exception
     assert at.session_state["walk_point"] == sites[centre][1:]
     assert map_args(at)["feature_group"].count('"minutes":') == 3
+
+
+def test_the_districts_ranked_by_the_shown_value_and_a_click_chooses(demo_ws):
+    """Beside the map: every district ranked by the mapped value (highest first, its class in
+    words); clicking a row chooses that district."""
+    from dashboard.analysis.population import target_population
+    from dashboard.present import mapview
+
+    at = run_app(PAGE)
+    assert not at.exception
+    ranking = next(d.value for d in at.dataframe if "Rang" in d.value.columns)
+    spec = mapview.ChoroplethSpec(kind="indicator", indicator=at.session_state["c_ind"],
+                                  year=at.session_state["c_year"], phase="kita", measure="absolute",
+                                  scheme="quantiles", k=5, palette="YlGnBu")
+    values, _ = mapview.choropleth_values(demo_ws, spec, target_population(demo_ws))
+    names = demo_ws.districts.set_index("district_id")["name"]
+    assert list(ranking["Sozialraum"]) == [names[d] for d in values.sort_values(ascending=False).index]
+    assert ranking["Rang"].iloc[0] == "1" and ranking["Klasse (Karte)"].iloc[0] != ""
+    top = values.idxmax()
+    at.session_state["map_ranking"] = {"selection": {"rows": [0], "columns": []}}
+    at.run()
+    assert at.selectbox(key="district").value == top and at.subheader[0].value == names[top]

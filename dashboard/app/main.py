@@ -24,5 +24,10 @@ pages = [st.Page(state.page_file(name), title=state.t(f"page_{name}"), icon=icon
 # `/home` (linked in older notes and bookmarks) leads to the start page, keeping the view's parameters.
 home_alias = st.Page(lambda: st.switch_page(pages[0], query_params=st.query_params.to_dict()), title=state.t("page_home"),
                      url_path="home", visibility="hidden")
+footer = [st.Page(state.page_file(name), title=state.t(f"page_{name}"), icon=icon, url_path=name, visibility="hidden")
+          for name, icon in state.FOOTER_PAGES.items()]
 session.account_badge()
-guard.run_guarded(st.navigation([*pages, home_alias]))
+navigation = st.navigation([*pages, home_alias, *footer])
+for page in footer:  # e.g. the accessibility statement, reachable from every page
+    st.sidebar.page_link(page, label=page.title, icon=page.icon)
+guard.run_guarded(navigation)

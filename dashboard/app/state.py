@@ -23,8 +23,10 @@ PAGES = {
     "gaps": ":material/troubleshoot:", "profile": ":material/description:", "partner": ":material/handshake:",
     "lotse": ":material/family_restroom:", "networks": ":material/hub:", "present": ":material/slideshow:",
     "edit": ":material/edit_note:", "import": ":material/upload_file:", "account": ":material/login:",
-    "statement": ":material/accessibility_new:",
 }
+FOOTER_PAGES = {"statement": ":material/accessibility_new:"}
+"""Pages linked below the navigation (the accessibility statement), not in it: the navigation
+shows every page without a "more" fold."""
 
 
 PAGES_DIR = ROOT / "pages"

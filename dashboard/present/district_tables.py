@@ -164,3 +164,33 @@ def chain_matrix(ws, cov: Coverage, measure: str, threshold: int = 3, lang: str 
         css[(classes == k) & ~below] = plain
         css[(classes == k) & below] = gap
     return values.map(text), pd.DataFrame(css, index=values.index, columns=values.columns)
+
+
+def ranking_table(ws, values: pd.Series, decimals: int, unit: str, classes=None, lang: str = "de") -> pd.DataFrame:
+    """The districts ranked by the value the map shows (highest first, withheld last): the map's
+    equivalent table and a way to choose a district. ``values`` per district_id (as published,
+    e.g. :func:`dashboard.present.mapview.choropleth_values`); ``classes`` the map's
+    classification (its class is named by its range, so colour is not the only carrier).
+    Columns (headings in ``lang``): district_id, rank, district_name, value, class."""
+    ids = ws.districts["district_id"].to_numpy()
+    shown = pd.Series(values).reindex(ids).astype(float)
+    order = np.argsort(np.where(np.isnan(shown.to_numpy()), np.inf, -shown.to_numpy()), kind="stable")
+    ranked = shown.iloc[order]
+    names = ws.districts.set_index("district_id")["name"]
+    label = {}
+    if classes is not None and classes.k:
+        by_district = pd.Series(classes.classes.to_numpy(), index=classes.classes.index).reindex(ids)
+        for d in ids:
+            i = by_district.get(d)
+            if i is not None and not pd.isna(i) and int(i) >= 0:
+                lo, hi = classes.edges[int(i)], classes.edges[int(i) + 1]
+                label[d] = f"{format_number(lo, decimals, lang)} – {format_number(hi, decimals, lang)}"
+    frame = pd.DataFrame({
+        "district_id": ranked.index,
+        "rank": [str(k + 1) if not np.isnan(v) else "–" for k, v in enumerate(ranked.to_numpy())],
+        "district_name": [str(names.get(d, d)) for d in ranked.index],
+        "value": [f"{format_number(v, decimals, lang)} {unit}".strip() if not np.isnan(v) else t("keine_angabe", lang)
+                  for v in ranked.to_numpy()],
+        "class": [label.get(d, "") for d in ranked.index],
+    })
+    return frame.reset_index(drop=True)
