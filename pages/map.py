@@ -147,6 +147,8 @@ with left:
         grid_phase = spec.phase if spec.kind == "population" else (offer_filter.life_phases or [spec.phase])[0]
         groups.insert(0, mapview.feature_group(cache.grid_layer(ws, grid_phase, cfg.disclosure_threshold, lang),
                                                t("layer_grid") + ": " + maps.safe_label(phase_label[grid_phase])))
+    groups.append(mapview.feature_group(mapview.district_names_layer(ws, t("layer_district_names")),
+                                        t("layer_district_names")))
     if focus:
         groups.append(mapview.feature_group(mapview.focus_layer(ws, focus, lang), t("layer_focus")))
     walk_mode = st.radio(t("click_mode"), ["district", "walk"], horizontal=True, key="click_mode",

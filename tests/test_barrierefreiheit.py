@@ -97,3 +97,15 @@ def test_every_page_is_in_the_navigation_and_the_statement_linked(wide, app_url)
         assert nav.get_by_role("link", name=title).count() == 1
     rerun(wide, lambda: wide.get_by_role("link", name="Barrierefreiheit").click())
     wide.wait_for_selector("h1:has-text('Erklärung zur Barrierefreiheit')", timeout=30_000)
+
+
+def test_the_wheel_zooms_the_map_only_when_it_has_the_focus(wide, app_url):
+    """Scrolling the page over the map does not zoom it; after a click into the map it does."""
+    wide.goto(f"{app_url}/map")
+    settled(wide, has_map=True)
+    frame = wait_for_map(wide)
+    assert frame.evaluate("() => window.map.scrollWheelZoom.enabled()") is False
+    frame.evaluate("() => window.map.getContainer().focus()")
+    frame.wait_for_function("() => window.map.scrollWheelZoom.enabled()", timeout=10_000)
+    frame.evaluate("() => window.map.getContainer().blur()")
+    frame.wait_for_function("() => !window.map.scrollWheelZoom.enabled()", timeout=10_000)

@@ -32,8 +32,10 @@ def test_map_page_renders_all_layers_offline(page, app_url, demo_ws):
     frame = open_map(page, app_url)
     paths = frame.eval_on_selector_all(".leaflet-overlay-pane path", "els => els.length")
     assert paths >= 14  # one shaded polygon per Sozialraum (+ outreach outlines)
-    offers, outreach, centres, partners = frame.evaluate(LAYER_COUNTS)
-    assert offers == demo_ws.offers.geometry.notna().sum()
+    offers, outreach, centres, partners, names = frame.evaluate(LAYER_COUNTS)
+    assert offers == demo_ws.offers.geometry.notna().sum() and names == len(demo_ws.districts)
+    labels = frame.eval_on_selector_all(".pa-district", "els => els.map(e => e.innerText)")
+    assert sorted(labels) == sorted(demo_ws.districts["name"])  # every district named on the map
     assert outreach >= 2
     assert centres == len(demo_ws.family_centres) and partners == len(demo_ws.partners)
     assert frame.query_selector(".leaflet-overlay-pane canvas") is not None  # offers drawn on canvas

@@ -161,7 +161,9 @@ def evil_workspace(ws, tmp_path):
     offers.loc[outreach, "name"] = "<b onmouseover=alert(3)>Streetwork</b>"
     centres = ws.family_centres.copy()
     centres.loc[0, "name"] = "<iframe src=javascript:alert(4)>"
-    ws2 = type(ws)(**{**ws.__dict__, "offers": offers, "family_centres": centres})
+    districts = ws.districts.copy()
+    districts.loc[1, "name"] = "<svg onload=alert(5)>Nordstadt"
+    ws2 = type(ws)(**{**ws.__dict__, "offers": offers, "family_centres": centres, "districts": districts})
     return write_workspace(ws2, tmp_path / "evil.gpkg")
 
 
@@ -171,8 +173,9 @@ def test_names_from_the_data_are_escaped(demo_ws, tmp_path, monkeypatch):
     assert not at.exception
     args = map_args(at)
     payload = args["script"] + args["feature_group"]
-    for raw in ("<script>alert(1)</script>", "<img src=x", "<b onmouseover", "<iframe"):
+    for raw in ("<script>alert(1)</script>", "<img src=x", "<b onmouseover", "<iframe", "<svg"):
         assert raw not in payload
+    assert "\\u0026lt;svg onload=alert(5)\\u0026gt;Nordstadt" in payload  # its name on the map, escaped
     # escaped, then made script-safe: &lt;script&gt; is sent as \\u0026lt;script\\u0026gt;
     assert "\\u0026lt;script\\u0026gt;alert(1)\\u0026lt;/script\\u0026gt;" in payload
     assert "\\u0026lt;iframe" in payload
@@ -305,3 +308,11 @@ def test_the_districts_ranked_by_the_shown_value_and_a_click_chooses(demo_ws):
     at.session_state["map_ranking"] = {"selection": {"rows": [0], "columns": []}}
     at.run()
     assert at.selectbox(key="district").value == top and at.subheader[0].value == names[top]
+
+
+def test_the_district_names_are_on_the_map(demo_ws):
+    """Every district's name is written on the map (not only in a tooltip)."""
+    fg = map_args(run_app(PAGE))["feature_group"]
+    assert fg.count("pa-district") == len(demo_ws.districts)
+    for name in demo_ws.districts["name"]:
+        assert f'\\u003cspan class=\\"pa-district\\"\\u003e{name}\\u003c/span' in fg, name

@@ -82,6 +82,21 @@ class _MetricScale(RawMacroElement):
         self._name = "MetricScale"
 
 
+class _WheelZoomOnFocus(RawMacroElement):
+    """Scrolling the page over a map scrolls the page: the wheel zooms only once the map has
+    the focus (a click or the Tab key into it), and stops when it loses it."""
+
+    _template = Template("{% macro script(this, kwargs) %}"
+                         "(function(m) { m.scrollWheelZoom.disable();"
+                         " m.on('focus', function() { m.scrollWheelZoom.enable(); });"
+                         " m.on('blur', function() { m.scrollWheelZoom.disable(); });"
+                         "})({{ this._parent.get_name() }});{% endmacro %}")
+
+    def __init__(self):
+        super().__init__()
+        self._name = "WheelZoomOnFocus"
+
+
 class _Css(RawMacroElement):
     """Small CSS rules for the map document (no files, no requests)."""
 
@@ -94,6 +109,8 @@ class _Css(RawMacroElement):
 
 
 MAP_CSS = (".leaflet-interactive:focus{outline:none}"
+           ".pa-district{display:inline-block;transform:translate(-50%,-50%);font:700 12px/1.1 sans-serif;color:#111;"
+           "white-space:nowrap;pointer-events:none;text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff,0 0 2px #fff}"
            ".pa-popup{font:13px/1.4 sans-serif}.pa-icon{background:none;border:none}"
            ".pa-place{font:600 12px/1 sans-serif;color:#333;white-space:nowrap;background:none;border:none;"
            "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;transform:translate(-50%,-50%)}")
@@ -110,6 +127,7 @@ class OfflineMap(folium.Map):
         super().__init__(location=location, zoom_start=zoom_start, tiles=None, control_scale=False,
                          maxZoom=18, **kwargs)
         self.add_child(_MetricScale())
+        self.add_child(_WheelZoomOnFocus())
         self.default_js = [("leaflet", offline.static_url(offline.LEAFLET_JS, base_url_path))]
         self.default_css = [("leaflet_css", offline.static_url(offline.LEAFLET_CSS, base_url_path))]
         self.add_child(_ImagePath(offline.static_url(offline.LEAFLET_IMAGES, base_url_path)))

@@ -520,6 +520,17 @@ def _view_of_bounds(bounds, width_px: int, height_px: int):
     return [float(lat), float((minx + maxx) / 2)], int(np.clip(np.floor(zoom), 8, 17))
 
 
+def district_names_layer(ws, name: str):
+    """The districts' names on the map (escaped), at their inner points, so a reader finds a
+    district without hovering; not clickable (clicks reach the district beneath)."""
+    frame = gpd.GeoDataFrame(geometry=ws.districts.geometry.representative_point().to_numpy(), crs=ws.crs,
+                             index=ws.districts.index)
+    styles = ws.districts["name"].map(lambda v: {"size": 0, "html": (
+        f'<span class="pa-district">{html.escape(str(v))}</span>')})
+    return maps.GeoJsonLayer(maps.point_features(frame, {"_": pd.Series("", index=frame.index)}, styles), name=name,
+                             points="icon", interactive=False)
+
+
 def numbered_offers_layer(ws, found: pd.DataFrame, name: str):
     """The offers of a list as numbered markers (1, 2, … in list order; offers without a site
     keep their number but are not drawn), names as tooltips."""
