@@ -126,6 +126,8 @@ centres = filters.filter_family_centres(ws, offer_filter)
 partners = filters.filter_partners(ws, offer_filter)
 personal = session.may_see_personal_contacts()
 
+show_partners = st.checkbox(t("show_partners"), value=not offer_filter.life_phases,
+                            key=f"c_partners_{'phase' if offer_filter.life_phases else 'all'}")
 left, right = st.columns([5, 3], gap="medium")
 with left:
     m = widgets.base_map(ws.districts, ws=ws)
@@ -141,8 +143,11 @@ with left:
         mapview.feature_group(points, t("layer_offers")),
         mapview.feature_group(areas, t("layer_outreach")),
         mapview.feature_group(mapview.family_centre_layer(ws, centres, lang, personal), t("layer_family_centres")),
-        mapview.feature_group(mapview.partner_layer(ws, partners, lang, personal), t("layer_partners")),
     ]
+    # partners have no life phases: with a phase chosen they are off until asked for, so the
+    # matching offers are what the map shows
+    if show_partners:
+        groups.append(mapview.feature_group(mapview.partner_layer(ws, partners, lang, personal), t("layer_partners")))
     if st.session_state["c_grid"] and ws.population_cells is not None:
         grid_phase = spec.phase if spec.kind == "population" else (offer_filter.life_phases or [spec.phase])[0]
         groups.insert(0, mapview.feature_group(cache.grid_layer(ws, grid_phase, cfg.disclosure_threshold, lang),
@@ -175,6 +180,8 @@ with left:
     result = widgets.show_map(m, key="atlas_map", height=680, feature_group_to_add=groups, center=centre, zoom=zoom,
                          layer_control=maps.folium.LayerControl(collapsed=True, position="topright"),
                          returned_objects=["last_clicked"])
+    if not show_partners:
+        partners = partners.iloc[:0]  # not drawn: neither counted nor in the map image
     st.caption(t("shown_counts", offers=len(offers), offers_total=len(ws.offers),
                     outreach=int(offers.geometry.isna().sum()), centres=len(centres),
                     centres_total=len(ws.family_centres), partners=len(partners),

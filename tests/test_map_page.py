@@ -316,3 +316,19 @@ def test_the_district_names_are_on_the_map(demo_ws):
     assert fg.count("pa-district") == len(demo_ws.districts)
     for name in demo_ws.districts["name"]:
         assert f'\\u003cspan class=\\"pa-district\\"\\u003e{name}\\u003c/span' in fg, name
+
+
+def test_with_a_phase_chosen_the_partners_are_off_until_asked_for(demo_ws):
+    """Partners have no life phases: filtered to "Kita", the map shows the matching offers and
+    the centres serving the phase, not the 60 partner symbols – until the planner ticks them on.
+    Offers are drawn larger with a dark ring, outreach areas as dotted (not dashed) outlines."""
+    at = run_app(PAGE)
+    assert "partner_id" in layers(at) and at.checkbox(key="c_partners_all").value
+    everything = map_args(at)["feature_group"]
+    assert '"dashArray":"0.1 8","lineCap":"round"' in everything and '"dashArray":"6 4"' not in everything
+    at.sidebar.multiselect(key="f_phases").set_value(["kita"]).run()
+    assert not at.exception and not at.checkbox(key="c_partners_phase").value
+    assert "partner_id" not in layers(at) and "0 von 60 Netzwerkpartnern" in at.caption[0].value
+    at.checkbox(key="c_partners_phase").check().run()
+    assert len(layers(at)["partner_id"]) == len(demo_ws.partners)
+    assert '"radius":7,"color":"#111111","weight":2' in map_args(at)["feature_group"]

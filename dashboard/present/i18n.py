@@ -168,6 +168,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "offer, or living in a district covered by an outreach offer.",
     ),
     "tab_difference": ("Luftlinie vs. Straßennetz", "Straight line vs. streets"),
+    "show_partners": ("Netzwerkpartner auf der Karte zeigen", "Show network partners on the map"),
     "layer_district_names": ("Namen der Sozialräume", "District names"),
     "ranking_title": ("Rangfolge der Sozialräume: {title}", "Districts ranked: {title}"),
     "ranking_open": ("Rangfolge aller Sozialräume", "All districts ranked"),

@@ -219,7 +219,7 @@ def offer_layers(ws, offers: pd.DataFrame, chosen_phases=(), lang="de", show_per
     """(points layer, outreach-areas layer) for the given (filtered) offers.
 
     Points are circle markers coloured by the earliest chosen phase of each offer;
-    outreach offers (no point) are dashed outlines of their service area. ``point_table``
+    outreach offers (no point) are dotted outlines of their service area. ``point_table``
     (from :func:`offer_point_table` over all offers) and ``outreach_items`` (from
     :func:`offer_popup_items` of all outreach offers, indexed by offer_id) save rebuilding them.
     """
@@ -229,7 +229,8 @@ def offer_layers(ws, offers: pd.DataFrame, chosen_phases=(), lang="de", show_per
     sited = offers.geometry.notna().to_numpy()
     table = point_table if point_table is not None else offer_point_table(ws, offers[sited], lang, show_personal)
     shown = table.take(offers["offer_id"][sited], extra={"phase": list(phase[sited])})
-    circles = {p: {"radius": 6, "color": "#222222", "weight": 1, "fillOpacity": 0.9, "fillColor": c}
+    # larger than the partners' and centres' symbols, with a dark ring: they stand out over any shading
+    circles = {p: {"radius": 7, "color": "#111111", "weight": 2, "fillOpacity": 1.0, "fillColor": c}
                for p, c in colours.items()}
     points = maps.PointTableLayer(shown, name=t("layer_offers", lang), popup=popup_spec(ws, OFFER_ROWS, lang),
                                   styles=circles, style_key="phase")
@@ -244,7 +245,7 @@ def offer_layers(ws, offers: pd.DataFrame, chosen_phases=(), lang="de", show_per
 
 
 def _outreach_features(ws, outreach, phase, items, colours, lang) -> list[dict]:
-    """One dashed outline per distinct service area, listing every outreach offer serving it."""
+    """One dotted outline per distinct service area, listing every outreach offer serving it."""
     if outreach.empty:
         return []
     key = outreach["service_area"].map(lambda a: tuple(sorted(a)))
@@ -256,8 +257,10 @@ def _outreach_features(ws, outreach, phase, items, colours, lang) -> list[dict]:
         offer_ids.append(list(rows["offer_id"]))
         phases = set(rows["phase"])
         colour = colours.get(next(iter(phases)), "#555555") if len(phases) == 1 else "#555555"
-        # outline only: a filled area would catch every click meant for the district below
-        styles.append({"color": colour, "weight": 3, "dashArray": "6 4", "fill": False})
+        # outline only (a filled area would catch every click meant for the district below), dotted:
+        # a row of round dots marks an area's edge on a map, a dashed line reads like a road or a path
+        styles.append({"color": colour, "weight": 4, "dashArray": "0.1 8", "lineCap": "round", "opacity": 0.9,
+                       "fill": False})
         tips.append(f"<b>{len(rows)} × {t('layer_outreach', lang)}</b><br>" + "<br>".join(rows["name"]))
         pops.append(list(rows["item"]))
     areas = service_areas(ws, pd.Series(keys))
