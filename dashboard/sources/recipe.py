@@ -75,6 +75,15 @@ def _read_geodata(path: Path) -> gpd.GeoDataFrame:
     return gpd.read_file(path)
 
 
+def _read_polygons(path: Path, problems) -> gpd.GeoDataFrame | None:
+    """A recipe's polygon layer (districts, outline, blocks), or None with ``source_unreadable``."""
+    try:
+        return _read_geodata(path)
+    except Exception as exc:  # GDAL raises several types
+        problems.add("source_unreadable", file=path, detail=str(exc)[:200])
+        return None
+
+
 def _districts(recipe, base, problems) -> gpd.GeoDataFrame | None:
     spec = recipe.get("districts")
     if not spec:
@@ -84,10 +93,8 @@ def _districts(recipe, base, problems) -> gpd.GeoDataFrame | None:
     if spec.get("from_osm") or spec.get("grid_m"):  # no Sozialräume yet: a first set of districts
         return _first_districts(spec, base, problems, crs)
     path = _resolve(base, spec.get("file", ""))
-    try:
-        frame = _read_geodata(path)
-    except Exception as exc:  # GDAL raises several types
-        problems.add("source_unreadable", file=path, detail=str(exc)[:200])
+    frame = _read_polygons(path, problems)
+    if frame is None:
         return None
     for key in ("id", "name", "parent_id", "parent_name"):
         column = spec.get(key)
@@ -118,10 +125,8 @@ def _first_districts(spec, base, problems, crs) -> gpd.GeoDataFrame | None:
     outline = None
     if spec.get("file"):
         path = _resolve(base, spec["file"])
-        try:
-            frame = _read_geodata(path)
-        except Exception as exc:  # GDAL raises several types
-            problems.add("source_unreadable", file=path, detail=str(exc)[:200])
+        frame = _read_polygons(path, problems)
+        if frame is None:
             return None
         if frame.crs is None:
             problems.add("no_crs", file=path, field="geometry")
@@ -275,10 +280,8 @@ def _register_units(spec, level, districts, base, problems, crs):
     if not blocks.get("file"):
         problems.add("recipe_section_missing", file="recipe", section="register.blocks")
         return None
-    try:
-        frame = _read_geodata(path)
-    except Exception as exc:  # GDAL raises several types
-        problems.add("source_unreadable", file=path, detail=str(exc)[:200])
+    frame = _read_polygons(path, problems)
+    if frame is None:
         return None
     column = blocks.get("id", "block_id")
     if column not in frame.columns:
