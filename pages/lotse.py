@@ -12,18 +12,18 @@ from dashboard.analysis.walking import SPEEDS_KMH
 from dashboard.app import cache, session, state, widgets
 from dashboard.app.state import t, term
 from dashboard.model import schema
-from dashboard.present import mapview, report
+from dashboard.present import maps, mapview, report
 from dashboard.present.format import format_number, md
 from dashboard.present.i18n import who_label
 
 ws = cache.workspace()
 lang = state.lang()
-st.title(t("page_lotse"))
-widgets.fictional_banner(ws)
+widgets.page_header(t("page_lotse"), ws)
 st.caption(t("lotse_privacy"))
 
-left, right = st.columns([2, 3])
-with left:
+# the map owns the screen; the family's situation and the place lie over its right side
+panel, area = widgets.map_stage("lotse")
+with panel:
     st.markdown(f"**{t('lotse_family')}**")
     pregnant = st.checkbox(t("lotse_pregnant"), key="lotse_pregnant")
     ages_text = st.text_input(t("lotse_child_ages"), key="lotse_ages", placeholder="1; 4")
@@ -34,21 +34,23 @@ with left:
         st.error(t("lotse_bad_age", values=md(", ".join(f"„{b}“" for b in bad))))
     situation = FamilySituation(pregnant=pregnant, child_ages=ages, parents=parents, older_relatives=older)
 
-    st.markdown(f"**{t('lotse_filters')}**")
-    options = cache.filter_options(ws)
-    max_distance = st.slider(t("lotse_max_distance"), 500, 10_000, 3000, step=250, key="lotse_distance")
-    c1, c2 = st.columns(2)
-    cost_free = c1.checkbox(t("cost_free"), key="lotse_free")
-    barrier_free = c2.checkbox(t("barrier_free"), key="lotse_barrier")
-    speed = SPEEDS_KMH["slow" if st.checkbox(t("lotse_slow"), key="lotse_slow") else "default"]
-    languages = st.multiselect(t("languages"), options["languages"], key="lotse_languages", select_all=False, placeholder=t("all"),
-                               format_func=term)
-    categories = st.multiselect(t("categories"), options["categories"], key="lotse_categories",
-                                select_all=False, placeholder=t("all"), format_func=term)
-
-with right:
     how = st.radio(t("lotse_where"), ["address", "district"], horizontal=True, key="lotse_how",
                    format_func=lambda k: t(f"lotse_where_{k}"))
+    place = st.container()
+    with st.expander(t("lotse_filters")):
+        options = cache.filter_options(ws)
+        max_distance = st.slider(t("lotse_max_distance"), 500, 10_000, 3000, step=250, key="lotse_distance")
+        c1, c2 = st.columns(2)
+        cost_free = c1.checkbox(t("cost_free"), key="lotse_free")
+        barrier_free = c2.checkbox(t("barrier_free"), key="lotse_barrier")
+        speed = SPEEDS_KMH["slow" if st.checkbox(t("lotse_slow"), key="lotse_slow") else "default"]
+        languages = st.multiselect(t("languages"), options["languages"], key="lotse_languages", select_all=False,
+                                   placeholder=t("all"), format_func=term)
+        categories = st.multiselect(t("categories"), options["categories"], key="lotse_categories",
+                                    select_all=False, placeholder=t("all"), format_func=term)
+    summary = st.container()
+
+with area:
     result = {}
 
     def search(position):
@@ -81,29 +83,33 @@ with right:
 
     if how == "district":
         names = dict(zip(ws.districts["district_id"], ws.districts["name"]))
-        district_id = st.selectbox(t("district"), list(names), format_func=names.get, key="lotse_district")
-        centre = ws.districts[ws.districts["district_id"] == district_id].to_crs(schema.DISPLAY_CRS) \
-            .geometry.iloc[0].representative_point()
+        district_id = place.selectbox(t("district"), list(names), format_func=names.get, key="lotse_district")
+        place.caption(t("lotse_district_hint"))
+        chosen = ws.districts[ws.districts["district_id"] == district_id]
+        centre = chosen.to_crs(schema.DISPLAY_CRS).geometry.iloc[0].representative_point()
         position = (centre.y, centre.x)
-        m = widgets.base_map(ws.districts[ws.districts["district_id"] == district_id], outlines=ws.districts, private=True, ws=ws)
+        m = widgets.base_map(chosen, outlines=ws.districts, private=True, ws=ws, panel=True)
         groups = [*layers(position), mapview.feature_group(mapview.focus_layer(ws, district_id, lang),
                                                            t("layer_focus"))]
-        widgets.show_map(m, key="lotse_district_map", height=420, feature_group_to_add=groups, returned_objects=[])
-        st.caption(t("lotse_district_hint"))
+        shown = frame(position) if result.get("found") is not None else []
+        widgets.show_map(m, key="lotse_district_map", height=420, feature_group_to_add=groups, returned_objects=[],
+                         fit=mapview.bounds_around([*shown, *maps.bounds_of(chosen)], min_span_m=600))
     else:
-        position = widgets.position_picker(ws, "lotse_pos", None, height=420, layers=layers, private=True, frame=frame)
+        position = widgets.position_picker(ws, "lotse_pos", None, height=420, layers=layers, private=True, frame=frame,
+                                           controls=place, panel=True)
 
 if position is None:
-    st.info(t("lotse_need_place"))
+    summary.info(t("lotse_need_place"))
     st.stop()
 if situation.is_empty():
-    st.info(t("lotse_need_family"))
+    summary.info(t("lotse_need_family"))
     st.stop()
 found = result["found"] if "found" in result else search(position)
 xy = result["xy"]
 
 st.subheader(t("lotse_results", n=len(found)))
 if found.empty:
+    summary.warning(t("lotse_none"))
     st.warning(t("lotse_none"))
     st.stop()
 personal = session.may_see_personal_contacts()
@@ -122,7 +128,14 @@ if personal:
     people = ws.offers.set_index("offer_id").reindex(found["offer_id"])
     table[t("contact_person")] = [" · ".join(str(v) for v in row if isinstance(v, str) and v) for row in
                                      people[list(schema.PERSONAL_CONTACT_COLUMNS)].itertuples(index=False)]
-st.dataframe(table, hide_index=True, width="stretch")
+widgets.plain_table(table)  # wraps: the whole row readable, no sideways scrolling
 st.caption(t("lotse_walk_note_network" if ws.has_streets else "lotse_walk_note", speed=format_number(speed, 1, lang)))
-st.download_button(t("lotse_pdf"), lambda: report.wegweiser_pdf(ws, xy[0], xy[1], found, lang=lang, speed_kmh=speed),
-                   "wegweiser.pdf", "application/pdf", key="lotse_pdf", type="primary")
+walks = [t("lotse_outreach_short") if o else f"{int(m)} min" for o, m in zip(found["outreach"], found["walking_min"])]
+with summary:  # beside the map: the nearest offers and the hand-out, the whole list below the map
+    st.markdown(f"**{t('lotse_results', n=len(found))}**")
+    st.markdown("\n".join(f"{k}. {md(name)} – {walk}" for k, (name, walk) in
+                          enumerate(zip(found["name"].head(3), walks[:3]), start=1)))
+    st.caption(t("lotse_list_below"))
+    st.download_button(t("lotse_pdf"), lambda: report.wegweiser_pdf(ws, xy[0], xy[1], found, lang=lang,
+                                                                     speed_kmh=speed),
+                       "wegweiser.pdf", "application/pdf", key="lotse_pdf", type="primary")

@@ -87,36 +87,36 @@ offer_filter = filters.OfferFilter(
     valid_on=st.session_state["f_valid"],
 )
 
-# ---- main: choropleth controls --------------------------------------------------------
-st.title(t("page_map"))
-widgets.fictional_banner(ws)
-with st.container(border=True):
-    c1, c2, c3, c4 = st.columns([2, 3, 2, 2])
-    c1.radio(t("map_theme"), ["indicator", "population"], key="c_kind",
+# ---- main: the map owns the screen; controls and the district panel lie over its right side ----
+widgets.page_header(t("page_map"), ws)
+panel, area = widgets.map_stage("map")
+with panel:
+    st.radio(t("map_theme"), ["indicator", "population"], key="c_kind", horizontal=True,
              format_func=lambda k: t("theme_indicator" if k == "indicator" else "theme_population"))
     if st.session_state["c_kind"] == "indicator" and indicator_ids:
-        c2.selectbox(t("indicator"), indicator_ids, format_func=indicator_label.get, key="c_ind")
+        c1, c2 = st.columns([3, 1])
+        c1.selectbox(t("indicator"), indicator_ids, format_func=indicator_label.get, key="c_ind")
         years = indicator_years(ws, st.session_state["c_ind"])
         if st.session_state["c_year"] not in years:
             st.session_state["c_year"] = years[-1]
         c2.selectbox(t("year"), years, key="c_year")
     else:
-        c2.selectbox(t("phase"), opts["life_phases"], format_func=phase_label.get, key="c_phase")
-        c2.radio(t("measure"), list(mapview.POPULATION_MEASURES), key="c_measure", horizontal=True,
+        st.selectbox(t("phase"), opts["life_phases"], format_func=phase_label.get, key="c_phase")
+        st.radio(t("measure"), list(mapview.POPULATION_MEASURES), key="c_measure", horizontal=True,
                  format_func=lambda m: t(f"measure_{m}"))
-    c3.selectbox(t("scheme"), list(classify.SCHEMES), key="c_scheme",
-                 format_func=lambda s: t(f"scheme.{s}"))
-    c3.slider(t("n_classes"), 3, 7, key="c_k")
-    c4.selectbox(t("palette"), list(classify.PALETTES), key="c_pal")
-    c4.checkbox(t("show_grid"), key="c_grid", disabled=ws.population_cells is None)
+    with st.expander(t("map_display")):
+        st.selectbox(t("scheme"), list(classify.SCHEMES), key="c_scheme", format_func=lambda s: t(f"scheme.{s}"))
+        st.slider(t("n_classes"), 3, 7, key="c_k")
+        st.selectbox(t("palette"), list(classify.PALETTES), key="c_pal")
+        st.checkbox(t("show_grid"), key="c_grid", disabled=ws.population_cells is None)
 
 spec = mapview.ChoroplethSpec(
     kind=st.session_state["c_kind"], indicator=st.session_state["c_ind"], year=st.session_state["c_year"],
     phase=st.session_state["c_phase"], measure=st.session_state["c_measure"],
     scheme=st.session_state["c_scheme"], k=st.session_state["c_k"], palette=st.session_state["c_pal"],
 )
-st.selectbox(t("focus"), [""] + district_ids, key="district",
-             format_func=lambda d: district_label.get(d, t("whole_city_option")))
+panel.selectbox(t("focus"), [""] + district_ids, key="district",
+                format_func=lambda d: district_label.get(d, t("whole_city_option")))
 state.sync_state_to_url(STATE)
 focus = st.session_state["district"] or None
 
@@ -126,11 +126,28 @@ centres = filters.filter_family_centres(ws, offer_filter)
 partners = filters.filter_partners(ws, offer_filter)
 personal = session.may_see_personal_contacts()
 
-show_partners = st.checkbox(t("show_partners"), value=not offer_filter.life_phases,
-                            key=f"c_partners_{'phase' if offer_filter.life_phases else 'all'}")
-left, right = st.columns([5, 3], gap="medium")
-with left:
-    m = widgets.base_map(ws.districts, ws=ws)
+show_partners = panel.checkbox(t("show_partners"), value=not offer_filter.life_phases,
+                               key=f"c_partners_{'phase' if offer_filter.life_phases else 'all'}")
+if not show_partners:
+    partners = partners.iloc[:0]  # not drawn: neither counted nor in the map image
+panel.caption(t("shown_counts", offers=len(offers), offers_total=len(ws.offers),
+                outreach=int(offers.geometry.isna().sum()), centres=len(centres),
+                centres_total=len(ws.family_centres), partners=len(partners), partners_total=len(ws.partners)))
+with panel:
+    walk_mode = st.radio(t("click_mode"), ["district", "walk"], horizontal=True, key="click_mode",
+                         format_func=lambda k: t(f"click_mode_{k}")) == "walk"
+    if walk_mode and ws.has_streets:
+        sites = cache.walking_start_sites(ws, lang)
+
+        def start_at_site():
+            chosen = st.session_state.get("walk_site")
+            if chosen in sites:
+                st.session_state["walk_point"] = sites[chosen][1:]
+
+        st.selectbox(t("walk_from_site"), [""] + list(sites), key="walk_site", on_change=start_at_site,
+                     format_func=lambda k: sites[k][0] if k in sites else t("walk_from_site_none"))
+with area:
+    m = widgets.base_map(ws.districts, ws=ws, panel=True)
     shading, title, legend_classes, _ = cache.choropleth(ws, spec, cfg.disclosure_threshold, lang)
     shading.add_to(m)
     maps.Legend(maps.legend_html(title, legend_classes, mapview.overlay_symbols(ws, lang),
@@ -156,61 +173,47 @@ with left:
                                         t("layer_district_names")))
     if focus:
         groups.append(mapview.feature_group(mapview.focus_layer(ws, focus, lang), t("layer_focus")))
-    walk_mode = st.radio(t("click_mode"), ["district", "walk"], horizontal=True, key="click_mode",
-                         format_func=lambda k: t(f"click_mode_{k}")) == "walk"
     walk = None
-    if walk_mode and ws.has_streets:
-        sites = cache.walking_start_sites(ws, lang)
-
-        def start_at_site():
-            chosen = st.session_state.get("walk_site")
-            if chosen in sites:
-                st.session_state["walk_point"] = sites[chosen][1:]
-
-        st.selectbox(t("walk_from_site"), [""] + list(sites), key="walk_site", on_change=start_at_site,
-                     format_func=lambda k: sites[k][0] if k in sites else t("walk_from_site_none"))
     if walk_mode and ws.has_streets and st.session_state.get("walk_point"):
         lat, lon = st.session_state["walk_point"]
         point = gpd.GeoSeries([shapely.Point(lon, lat)], crs=schema.DISPLAY_CRS).to_crs(ws.crs).iloc[0]
         walk = cache.walking_areas(ws, round(point.x), round(point.y), cfg.disclosure_threshold)
         groups += [mapview.feature_group(mapview.walking_area_layer(ws, walk[0], lang), t("layer_walking_areas")),
                    mapview.feature_group(mapview.position_layer(ws, lat, lon, t("walk_area_start")), t("walk_area_start"))]
-    centre, zoom = mapview.view_of(ws, focus, width_px=600, height_px=650) if walk is None else \
-        mapview.view_of_area(walk[0].geometry, width_px=600, height_px=650)
-    result = widgets.show_map(m, key="atlas_map", height=680, feature_group_to_add=groups, center=centre, zoom=zoom,
-                         layer_control=maps.folium.LayerControl(collapsed=True, position="topright"),
-                         returned_objects=["last_clicked"])
-    if not show_partners:
-        partners = partners.iloc[:0]  # not drawn: neither counted nor in the map image
-    st.caption(t("shown_counts", offers=len(offers), offers_total=len(ws.offers),
-                    outreach=int(offers.geometry.isna().sum()), centres=len(centres),
-                    centres_total=len(ws.family_centres), partners=len(partners),
-                    partners_total=len(ws.partners)))
-    st.caption(t("click_hint") + " " + t("share_link"))
-    b1, b2, b3 = st.columns(3)
-    layer_tables = {"offers": offers, "family_centres": centres, "partners": partners}
-    layer_names = {"offers": t("layer_offers"), "family_centres": t("layer_family_centres"),
-                   "partners": t("layer_partners")}
-    chosen_layer = b1.selectbox(t("download_layer"), list(layer_tables), format_func=layer_names.get,
-                                key="dl_layer", label_visibility="collapsed")
-    # deferred downloads: the files are made only when someone clicks
-    b1.download_button(t("download_layer_csv"), lambda: export.to_csv(
-        export.offers_for_download(layer_tables[chosen_layer], personal).drop(columns="geometry")),
-        f"{chosen_layer}.csv", "text/csv", key="dl_offers_csv")
-    b2.download_button(t("download_layer_geojson"), lambda: export.to_geojson(
-        export.offers_for_download(layer_tables[chosen_layer], personal)), f"{chosen_layer}.geojson",
-        "application/geo+json", key="dl_offers_geojson")
-    attribution = state.meta(ws, "fictional_label") if ws.is_fictional else (cfg.tile_attribution or "")
+    shown_area = walk[0].geometry if walk is not None else \
+        ws.districts.geometry[ws.districts["district_id"] == focus] if focus else ws.districts.geometry
+    result = widgets.show_map(m, key="atlas_map", height=680, feature_group_to_add=groups,
+                              fit=maps.bounds_of(gpd.GeoSeries(shown_area, crs=ws.crs)),
+                              layer_control=maps.folium.LayerControl(collapsed=True, position="topleft"),
+                              returned_objects=["last_clicked"])
+# ---- below the map: the link and the downloads ----------------------------------------
+st.caption(t("click_hint") + " " + t("share_link"))
+b1, b2, b3 = st.columns(3)
+layer_tables = {"offers": offers, "family_centres": centres, "partners": partners}
+layer_names = {"offers": t("layer_offers"), "family_centres": t("layer_family_centres"),
+               "partners": t("layer_partners")}
+chosen_layer = b1.selectbox(t("download_layer"), list(layer_tables), format_func=layer_names.get,
+                            key="dl_layer", label_visibility="collapsed")
+# deferred downloads: the files are made only when someone clicks
+b1.download_button(t("download_layer_csv"), lambda: export.to_csv(
+    export.offers_for_download(layer_tables[chosen_layer], personal).drop(columns="geometry")),
+    f"{chosen_layer}.csv", "text/csv", key="dl_offers_csv")
+b2.download_button(t("download_layer_geojson"), lambda: export.to_geojson(
+    export.offers_for_download(layer_tables[chosen_layer], personal)), f"{chosen_layer}.geojson",
+    "application/geo+json", key="dl_offers_geojson")
+attribution = state.meta(ws, "fictional_label") if ws.is_fictional else (cfg.tile_attribution or "")
 
-    def map_png():
-        shading, facts = mapview.choropleth_values(ws, spec, tp, cfg.disclosure_threshold, lang)
-        fig = charts.static_map(ws, district_id=focus, shading=shading, palette=spec.palette, k=spec.k,
-                                shading_title=f"{facts['title']} ({facts['unit']}, {facts['when']})",
-                                offers=offers, family_centres=centres, partners=partners, lang=lang,
-                                attribution=attribution, size=(11, 8))
-        return charts.to_bytes(fig, dpi=200)
 
-    b3.download_button(t("download_map_view_png"), map_png, "karte.png", "image/png", key="dl_map_view_png")
+def map_png():
+    shading, facts = mapview.choropleth_values(ws, spec, tp, cfg.disclosure_threshold, lang)
+    fig = charts.static_map(ws, district_id=focus, shading=shading, palette=spec.palette, k=spec.k,
+                            shading_title=f"{facts['title']} ({facts['unit']}, {facts['when']})",
+                            offers=offers, family_centres=centres, partners=partners, lang=lang,
+                            attribution=attribution, size=(11, 8))
+    return charts.to_bytes(fig, dpi=200)
+
+
+b3.download_button(t("download_map_view_png"), map_png, "karte.png", "image/png", key="dl_map_view_png")
 
 clicked = (result or {}).get("last_clicked") or (st.session_state.get("atlas_map") or {}).get("last_clicked")
 if clicked and clicked != st.session_state.get("_last_click"):
@@ -223,15 +226,14 @@ if clicked and clicked != st.session_state.get("_last_click"):
         st.session_state["_pending_district"] = hit
         st.rerun()
 if walk_mode:
-    with left:
+    with panel:
         if not ws.has_streets:
             st.info(t("walk_areas_need_streets"))
         elif walk is None:
             st.caption(t("walk_areas_hint"))
         else:
             st.markdown(f"**{t('walk_areas_title', speed=format_number(WALKING_SPEED_KMH, 1, lang))}**")
-            st.dataframe(district_tables.walking_area_table(ws, walk[1], cfg.disclosure_threshold, lang),
-                         hide_index=True, width="stretch")
+            widgets.plain_table(district_tables.walking_area_table(ws, walk[1], cfg.disclosure_threshold, lang))
 
 # ---- district panel ---------------------------------------------------------------------
 def ranking():
@@ -241,8 +243,10 @@ def ranking():
     table = district_tables.ranking_table(ws, values, facts["decimals"], facts["unit"],
                                           classify.classify(values, spec.scheme, spec.k), lang)
     st.markdown(f"**{t('ranking_title', title=md(facts['title']))}**")
-    event = st.dataframe(headed(table.drop(columns="district_id"), lang), hide_index=True, width="stretch",
-                         on_select="rerun", selection_mode="single-row", key="map_ranking")
+    shown = headed(table.drop(columns="district_id"), lang)
+    widths = dict(zip(shown.columns, (36, 118, 84, 100)))  # fits the panel beside the map without cutting a column
+    event = st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+                         key="map_ranking", column_config={c: st.column_config.Column(width=w) for c, w in widths.items()})
     rows = event.selection.rows if event is not None else []
     if rows:
         chosen = table["district_id"].iat[rows[0]]
@@ -252,7 +256,7 @@ def ranking():
             st.rerun()
 
 
-with right:
+with panel:
     if not focus:
         st.info(t("panel_pick"))
         ranking()
@@ -262,13 +266,12 @@ with right:
         if parent:
             st.caption(f"{t('parent')}: {md(parent)}")
         st.markdown(f"**{t('panel_population')}**")
-        st.dataframe(district_tables.population_table(ws, tp, focus, cfg.disclosure_threshold, lang),
-                     hide_index=True, width="stretch")
+        # plain tables: their text wraps in the panel, nothing is cut off or scrolls sideways
+        widgets.plain_table(district_tables.population_table(ws, tp, focus, cfg.disclosure_threshold, lang))
         st.markdown(f"**{t('panel_indicators')}**")
-        st.dataframe(district_tables.indicator_table(ws, tp, focus, lang), hide_index=True, width="stretch")
+        widgets.plain_table(district_tables.indicator_table(ws, tp, focus, lang))
         st.markdown(f"**{t('panel_offers')}**")
-        st.dataframe(district_tables.offers_per_phase(ws, offers, focus, lang), hide_index=True,
-                     width="stretch")
+        widgets.plain_table(district_tables.offers_per_phase(ws, offers, focus, lang))
         st.markdown(f"**{t('panel_sites')}**")
         local_centres = district.sites_in_district(ws, ws.family_centres, focus)
         local_partners = district.sites_in_district(ws, ws.partners, focus)

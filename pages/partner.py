@@ -25,17 +25,16 @@ from dashboard.sources import editing
 ws = cache.workspace()
 cfg = state.settings()
 lang = state.lang()
-st.title(t("page_partner"))
-widgets.fictional_banner(ws)
+widgets.page_header(t("page_partner"), ws)
+panel, area = widgets.map_stage("partner")  # the map owns the screen, the organisation beside it
 
 partners = ws.partners.sort_values("organisation")
 names = dict(zip(partners["partner_id"], partners["organisation"]))
 own = st.session_state.get("organisation") if session.role() == "partner" else None
 if "partner_org" not in st.session_state and own in names:
     st.session_state["partner_org"] = own
-c1, c2 = st.columns([3, 2])
-partner_id = c1.selectbox(t("partner_pick"), list(names), format_func=names.get, key="partner_org")
-radius = c2.slider(t("partner_radius"), 250, 3000, 1000, step=50, key="partner_radius")
+partner_id = panel.selectbox(t("partner_pick"), list(names), format_func=names.get, key="partner_org")
+radius = panel.slider(t("partner_radius"), 250, 3000, 1000, step=50, key="partner_radius")
 params = C.CoverageParams(radius_m=float(radius))  # the documented default detour
 detour = params.detour
 labels = phase_labels(ws.life_phases, lang)
@@ -43,17 +42,16 @@ partner = partners[partners["partner_id"] == partner_id].iloc[0]
 offers = organisation_offers(ws, partner_id)
 memberships = ws.memberships[ws.memberships["partner_id"] == partner_id]
 network_names = ws.networks.set_index("network_id")["name"].reindex(memberships["network_id"]).dropna()
-st.markdown(md(t("partner_facts", sector=term(partner["sector"]), domain=term(partner["legal_domain"]),
-                                 offers=len(offers), networks=", ".join(network_names) or t("net_none"))))
+panel.markdown(md(t("partner_facts", sector=term(partner["sector"]), domain=term(partner["legal_domain"]),
+                                    offers=len(offers), networks=", ".join(network_names) or t("net_none"))))
 if len(offers):
     updated = pd.to_datetime(offers["last_updated"], errors="coerce")
-    c1, c2 = st.columns([3, 1])
-    c1.caption(t("partner_updated", date=format_date(updated.max(), lang) or "–"))
+    panel.caption(t("partner_updated", date=format_date(updated.max(), lang) or "–"))
     stale = editing.stale(offers)
     if stale.any():
-        c1.warning(t("partner_stale", n=int(stale.sum())))
+        panel.warning(t("partner_stale", n=int(stale.sum())))
     if editing.may_edit_offers_of(session.role(), own, partner_id):
-        c2.page_link(state.page_file("edit"), label=t("partner_edit"), icon=":material/edit_note:")
+        panel.page_link(state.page_file("edit"), label=t("partner_edit"), icon=":material/edit_note:")
 
 personal = session.may_see_personal_contacts()
 sited = offers[offers.geometry.notna()]
@@ -61,8 +59,8 @@ demand = cache.demand(ws)
 nearby = nearby_same_phase(ws, offers, radius_m=radius, detour=detour, demand=demand)
 around = districts_around(ws, offers, radius_m=radius, detour=detour, demand=demand)
 
-m = widgets.base_map(ws.districts[ws.districts["district_id"].isin(around)] if around else ws.districts,
-                outlines=ws.districts, ws=ws)
+shown_districts = ws.districts[ws.districts["district_id"].isin(around)] if around else ws.districts
+m = widgets.base_map(shown_districts, outlines=ws.districts, ws=ws, panel=True)
 groups = []
 if len(sited):
     catchment = maps.GeoJsonLayer(maps.area_features(catchment_areas(ws, sited, radius, detour, demand),
@@ -84,31 +82,32 @@ centres = organisation_family_centres(ws, partner_id)
 if len(centres):
     groups.append(mapview.feature_group(mapview.family_centre_layer(ws, centres, lang, personal),
                                         t("layer_family_centres")))
-widgets.show_map(m, key="partner_map", height=480, feature_group_to_add=groups, returned_objects=[],
-            layer_control=maps.folium.LayerControl(collapsed=True, position="topright"))
+with area:
+    widgets.show_map(m, key="partner_map", height=480, feature_group_to_add=groups, returned_objects=[],
+                     layer_control=maps.folium.LayerControl(collapsed=True, position="topleft"),
+                     fit=maps.bounds_of(shown_districts))
 if sited.empty:
-    st.info(t("partner_no_offers"))
+    panel.info(t("partner_no_offers"))
 
-left, right = st.columns(2)
-with left:
-    st.subheader(t("partner_reach"))
+with panel:
+    st.markdown(f"**{t('partner_reach')}**")
     reach = site_reach(ws, offers, radius_m=radius, detour=detour, threshold=cfg.disclosure_threshold,
                        demand=demand)
-    st.dataframe(pd.DataFrame({
+    widgets.plain_table(pd.DataFrame({
         t("col_offer"): reach["name"], t("phase"): reach["phase_id"].map(labels),
         t("col_persons"): reach["persons"].map(widgets.fmt_count),
         t("col_city_share_reach"): reach["city_share"].map(
             lambda v: "–" if pd.isna(v) else f"{format_number(v * 100, 1, lang)} %"),
-    }), hide_index=True, width="stretch")
-with right:
-    st.subheader(t("partner_nearby"))
-    st.caption(t("partner_nearby_hint"))
-    st.dataframe(pd.DataFrame({
-        t("col_offer"): nearby["name"], t("col_near_offer"): nearby["near_name"],
-        t("provider"): nearby["near_provider"],
-        t("col_shared_phases"): nearby["shared_phases"].map(lambda ps: ", ".join(labels.get(p, p) for p in ps)),
-        t("col_distance"): nearby["distance_m"].astype(int),
-    }), hide_index=True, width="stretch")
+    }))
+
+st.subheader(t("partner_nearby"))
+st.caption(t("partner_nearby_hint"))
+st.dataframe(pd.DataFrame({
+    t("col_offer"): nearby["name"], t("col_near_offer"): nearby["near_name"],
+    t("provider"): nearby["near_provider"],
+    t("col_shared_phases"): nearby["shared_phases"].map(lambda ps: ", ".join(labels.get(p, p) for p in ps)),
+    t("col_distance"): nearby["distance_m"].astype(int),
+}), hide_index=True, width="stretch")
 
 st.subheader(t("partner_gaps"))
 gaps = sentences.gaps_in_words(cache.coverage(ws, params), ws, lang, cfg.disclosure_threshold)

@@ -29,31 +29,30 @@ cov = cache.coverage(ws, read_params())
 profile = present_profile.render(ws, cache.district_profile(ws, focus, cov, cfg.disclosure_threshold), cov.params,
                                  lang=lang, threshold=cfg.disclosure_threshold)
 
-st.title(f"{t('page_profile')}: {md(profile.name)}")
-widgets.fictional_banner(ws)
+widgets.page_header(f"{t('page_profile')}: {md(profile.name)}", ws)
 facts = [f"{t('parent')}: {profile.parent}"] if profile.parent else []
 facts.append(t("need_rank_of", rank=profile.need_rank, of=profile.need_of))
 facts.append(f"{t('count_population')}: {widgets.fmt_count(profile.total_population)}")
 st.markdown(" · ".join(md(f) for f in facts))
 
-left, right = st.columns([3, 2], gap="medium")
-with left:
+panel, area = widgets.map_stage("profile")  # the map owns the screen, the population beside it
+with area:
     served = cache.offers_serving(ws, focus)
     personal = session.may_see_personal_contacts()
-    m = widgets.base_map(ws.districts[ws.districts["district_id"] == focus], ws=ws)
+    m = widgets.base_map(ws.districts[ws.districts["district_id"] == focus], ws=ws, panel=True)
     points, areas = mapview.offer_layers(ws, served, (), lang, personal)
     layers = [points, areas, mapview.family_centre_layer(ws, ws.family_centres, lang, personal),
               mapview.partner_layer(ws, ws.partners, lang, personal), mapview.focus_layer(ws, focus, lang)]
     maps.Legend(maps.legend_html([html.escape(profile.name)], [], mapview.overlay_symbols(ws, lang),
                                  t("legend_symbols"))).add_to(m)
     widgets.show_map(m, key="profile_map", height=430,
-                feature_group_to_add=[mapview.feature_group(layer, layer.layer_name) for layer in layers],
-                returned_objects=[])
-with right:
+                     feature_group_to_add=[mapview.feature_group(layer, layer.layer_name) for layer in layers],
+                     returned_objects=[], fit=maps.bounds_of(ws.districts[ws.districts["district_id"] == focus]))
+with panel:
     st.markdown(f"**{t('panel_population')}**")
-    st.dataframe(profile.population[["phase_label", "persons", "share", "city_share"]].rename(columns={
+    widgets.plain_table(profile.population[["phase_label", "persons", "share", "city_share"]].rename(columns={
         "phase_label": t("phase"), "persons": t("col_persons"), "share": t("col_share"),
-        "city_share": t("col_city_share")}), hide_index=True, width="stretch")
+        "city_share": t("col_city_share")}))
     population_png = charts.to_bytes(charts.population_chart(profile, lang))
     st.image(population_png, alt=t("alt_population_chart", district=profile.name))
 

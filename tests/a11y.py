@@ -31,3 +31,57 @@ def axe_violations(page, impacts=BLOCKING) -> list[dict]:
     return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
              "targets": [n["target"] for n in v["nodes"]][:5], "nodes": len(v["nodes"])}
             for v in result["violations"] if v["impact"] in impacts]
+
+
+# ---- layout measurements (WCAG 1.4.10 reflow; the map-first layout) -------------------------
+
+MAP_FRAME = '[class*="st-key-pa_map_"] iframe'
+PANEL = '[class*="st-key-pa_panel_"]'
+
+
+def map_box(page) -> dict:
+    """The on-screen box (left, top, width, height, bottom) of the stage's map, CSS px."""
+    return page.evaluate(f"""() => {{ const r = document.querySelector('{MAP_FRAME}').getBoundingClientRect();
+        return {{left: r.left, top: r.top, width: r.width, height: r.height, bottom: r.bottom}}; }}""")
+
+
+def panel_box(page) -> dict | None:
+    """The on-screen box of the panel beside or over the map (None without one)."""
+    return page.evaluate(f"""() => {{ const p = document.querySelector('{PANEL}'); if (!p) {{ return null; }}
+        const r = p.getBoundingClientRect();
+        return {{left: r.left, top: r.top, width: r.width, height: r.height, bottom: r.bottom}}; }}""")
+
+
+def sideways_overflow(page, scope: str) -> list[str]:
+    """Tables under ``scope`` whose content is wider than their box (cut off, or scrolling
+    sideways): data grids and plain tables, as 'kind: content width > box width'."""
+    return page.evaluate("""(scope) => {
+        const root = document.querySelector(scope), found = [];
+        root.querySelectorAll('.dvn-scroller, [data-testid="stTable"], [data-testid="stTable"] > div')
+            .forEach(e => { if (e.scrollWidth > e.clientWidth + 1) {
+                found.push((e.dataset.testid || e.className) + ': ' + e.scrollWidth + ' > ' + e.clientWidth); } });
+        return found; }""", scope)
+
+
+def fitted_view(frame, shown, timeout: float = 30_000) -> dict:
+    """How the map in ``frame`` frames the geometries ``shown`` (any CRS): ``inside`` (all of
+    them in view, clear of the panel over the map's right side) and ``fill`` (the larger of
+    their width and height as a share of the visible map's). Waits until the map shows them
+    framed (it fits again once the page has sized it), else reports the last view."""
+    from dashboard.present.maps import PANEL_MIN_MAP_PX, PANEL_WIDTH, bounds_of
+
+    (south, west), (north, east) = bounds_of(shown)
+    script = """([s, w, n, e, wide, side, frac]) => {
+        const m = window.map, size = m.getSize();
+        const pad = size.x >= wide ? Math.min(side, frac * size.x) : 0, visible = size.x - pad;
+        const a = m.latLngToContainerPoint([s, w]), b = m.latLngToContainerPoint([n, e]);
+        const inside = a.x >= -1 && b.x <= visible + 1 && b.y >= -1 && a.y <= size.y + 1;
+        const fill = Math.max((b.x - a.x) / visible, (a.y - b.y) / size.y);
+        window.paView = {inside: inside, fill: fill, zoom: m.getZoom(), visible: visible, height: size.y};
+        return inside && fill >= 0.45; }"""
+    args = [south, west, north, east, PANEL_MIN_MAP_PX, PANEL_WIDTH[0], PANEL_WIDTH[1]]
+    try:
+        frame.wait_for_function(script, arg=args, timeout=timeout)
+    except Exception:  # noqa: BLE001 - report the last view; the caller's assertion says what is wrong
+        pass
+    return frame.evaluate("() => window.paView")

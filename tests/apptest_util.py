@@ -97,3 +97,10 @@ def shown(markdown: str) -> str:
     import re
 
     return re.sub(r"\\([\\`*_{}\[\]()#+\-.!|~<>$:=])", r"\1", markdown).replace("\u200b", "").replace("&amp;", "&")
+
+
+def table_value(element):
+    """A plain table's (st.table's) DataFrame as a person reads it: the app escapes its texts,
+    because st.table reads cells as Markdown (see ``widgets.plain_table``)."""
+    frame = element.value
+    return frame.rename(columns=lambda c: shown(str(c))).map(lambda v: shown(v) if isinstance(v, str) else v)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import shapely
-from apptest_util import map_args, run_app, shown
+from apptest_util import map_args, run_app, shown, table_value
 
 from dashboard.model.workspace import write_workspace
 
@@ -161,8 +161,8 @@ def visible_texts(at) -> list[str]:
                 texts.append(str(e.label))
                 if kind in ("selectbox", "multiselect", "radio"):
                     texts += [str(o) for o in e.options]  # as displayed (formatted)
-    for df in at.dataframe:
-        texts += [str(c) for c in df.value.columns] + list(df.value.map(str).to_numpy().ravel())
+    for df in [*(d.value for d in at.dataframe), *(table_value(d) for d in at.table)]:
+        texts += [str(c) for c in df.columns] + list(df.map(str).to_numpy().ravel())
     texts += [b.proto.label for b in at.get("download_button")]
     return texts
 

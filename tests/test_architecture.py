@@ -92,3 +92,19 @@ def test_words_come_from_the_translation_source():
                     isinstance(x, ast.Name) and x.id == "lang" for x in [node.left, *node.comparators]):
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert not offenders, offenders
+
+
+def test_plain_tables_go_through_the_escaping_helper():
+    """st.table reads its cells as Markdown: a name from the data would load images or links.
+    Only ``widgets.plain_table`` (which escapes every text) calls it."""
+    offenders = []
+    for path in [*(ROOT / "dashboard").rglob("*.py"), *(ROOT / "pages").glob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "table" \
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id in ("st", "column", "panel"):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == ["dashboard/app/widgets.py:" + str(_line_of("dashboard/app/widgets.py", "st.table("))], offenders
+
+
+def _line_of(relative: str, text: str) -> int:
+    return next(k for k, line in enumerate((ROOT / relative).read_text().splitlines(), 1) if text in line)

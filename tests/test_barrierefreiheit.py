@@ -39,7 +39,16 @@ def settled(page, has_map: bool = False):
 
 
 def check(page, label: str):
-    found = axe_violations(page)
+    """axe on the page as it stands; a script run that started meanwhile (the map reports its
+    first view, and Streamlit fades what may change) makes it look again once settled."""
+    for _attempt in range(3):
+        runs = page.finished_runs
+        found = axe_violations(page)
+        calm = page.evaluate("""() => !document.querySelector('[data-stale="true"]') &&
+            !!document.querySelector('[data-testid="stApp"][data-test-script-state="notRunning"]')""")
+        if calm and page.finished_runs == runs:
+            break
+        settled(page)
     if found:
         ARTIFACTS.mkdir(exist_ok=True)
         (ARTIFACTS / f"axe_{label.replace('/', '_')}.json").write_text(json.dumps(found, indent=1))

@@ -32,8 +32,11 @@ def test_map_page_renders_all_layers_offline(page, app_url, demo_ws):
     frame = open_map(page, app_url)
     paths = frame.eval_on_selector_all(".leaflet-overlay-pane path", "els => els.length")
     assert paths >= 14  # one shaded polygon per Sozialraum (+ outreach outlines)
-    offers, outreach, centres, partners, names = frame.evaluate(LAYER_COUNTS)
+    offers, outreach, centres, partners, names, view = frame.evaluate(LAYER_COUNTS)
     assert offers == demo_ws.offers.geometry.notna().sum() and names == len(demo_ws.districts)
+    assert view == 0  # the group that frames the map draws nothing and is not in the layer list
+    overlays = frame.eval_on_selector_all(".leaflet-control-layers-overlays label", "els => els.map(e => e.innerText)")
+    assert "Namen der Sozialräume" in " ".join(overlays) and "Ausschnitt" not in " ".join(overlays), overlays
     labels = frame.eval_on_selector_all(".pa-district", "els => els.map(e => e.innerText)")
     assert sorted(labels) == sorted(demo_ws.districts["name"])  # every district named on the map
     assert outreach >= 2
@@ -291,7 +294,7 @@ def test_lotse_address_shows_list_and_map(page, app_url, demo_ws):
         return circles;
     }""")
     assert drawn >= 2  # the chosen place and at least one offer
-    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid = page.locator('[data-testid="stTable"]').first
     grid.wait_for(timeout=20_000)
     heading = page.locator("h3:has-text('passende Angebote')").inner_text()
     count = int(heading.split()[0])

@@ -16,7 +16,7 @@ import shapely
 from dashboard.analysis import filters, secrecy
 from dashboard.analysis.indicators import city_value
 from dashboard.analysis.population import cell_district_shares, phase_band_weights, target_population
-from dashboard.present import classify, district_tables, mapview
+from dashboard.present import classify, district_tables, maps, mapview
 from dashboard.present import format as fmt
 
 
@@ -167,9 +167,13 @@ def test_district_at_and_view(demo_ws):
     point = demo_ws.districts.to_crs(4326).geometry.iloc[0].representative_point()
     assert mapview.district_at(demo_ws, point.y, point.x) == "SR01"
     assert mapview.district_at(demo_ws, 0.0, 0.0) is None
-    (lat, lon), zoom_city = mapview.view_of(demo_ws, None)
-    _, zoom_core = mapview.view_of(demo_ws, "SR01")
-    assert zoom_core > zoom_city and 51 < lat < 52
+    (south, west), (north, east) = maps.bounds_of(demo_ws.districts)
+    (s1, w1), (n1, e1) = maps.bounds_of(demo_ws.districts.geometry.iloc[:1])
+    assert 51 < south < s1 < n1 < north < 52 and west < w1 < e1 < east
+    # a single place is framed with its streets around it (600 m across), several with all of them
+    (s2, w2), (n2, e2) = mapview.bounds_around([(51.5, 7.0)], min_span_m=600)
+    assert np.isclose((n2 - s2) * 111_320, 600) and np.isclose((e2 - w2) * 111_320 * np.cos(np.radians(51.5)), 600)
+    assert mapview.bounds_around([(51.5, 7.0), (51.52, 7.05)]) == [[51.5, 7.0], [51.52, 7.05]]
 
 
 def test_choropleth_population_share_and_secrecy(demo_ws):

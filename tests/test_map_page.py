@@ -7,7 +7,7 @@ import re
 
 import numpy as np
 import pytest
-from apptest_util import map_args, run_app
+from apptest_util import map_args, run_app, table_value
 
 from dashboard.analysis import filters
 from dashboard.model.workspace import write_workspace
@@ -121,8 +121,8 @@ def test_clicking_a_district_opens_its_panel(demo_ws):
     assert not at.exception
     assert at.selectbox(key="district").value == "SR07"
     assert at.subheader[0].value == "Westfeld"
-    tables = [t.value for t in at.dataframe]
-    assert len(tables) == 4  # population, indicators, offers, and the ranking (folded away)
+    tables = [table_value(t) for t in at.table]  # plain tables: they wrap in the panel, nothing is cut off
+    assert len(tables) == 3 and len(at.dataframe) == 1  # population, indicators, offers; the ranking folded away
     assert "Frühe Kindheit (0–<3)" in list(tables[0].iloc[:, 0])
     assert at.query_params["d"] in ("SR07", ["SR07"])
     fg = map_args(at)["feature_group"]
@@ -250,7 +250,7 @@ def test_a_click_shows_the_walking_areas_and_who_lives_there(demo_ws):
     assert not at.exception and at.session_state["district"] == ""
     payload = map_args(at)["feature_group"]
     assert payload.count('"minutes":') == 3 and "bis 15 min zu Fu" in payload
-    table = next(d.value for d in at.dataframe if "Lebensphase" in d.value.columns)
+    table = next(table_value(d) for d in at.table if "Lebensphase" in table_value(d).columns)
     assert list(table.columns) == ["Lebensphase", "bis 5 min zu Fuß", "bis 10 min zu Fuß", "bis 15 min zu Fuß"]
     point = demo_ws.addresses.geometry.iloc[5000]
     _, population = walking_areas(demo_ws, round(point.x), round(point.y), threshold=3)

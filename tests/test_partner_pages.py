@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import json
+import re
 
 import pytest
-from apptest_util import map_args, run_app
+from apptest_util import map_args, run_app, table_value
 from pypdf import PdfReader
 from test_profile_pages import _default_workspace_and_media, download_data, downloads  # noqa: F401
 
@@ -41,10 +43,10 @@ def family_search(at, demo_ws, k=5000, ages="1; 4"):
 def test_lotse_walks_on_the_streets_and_slower_with_a_pram(demo_ws):
     at = run_app("pages/lotse.py")
     family_search(at, demo_ws)
-    normal = at.dataframe[0].value
+    normal = table_value(at.table[0])
     assert any(c.value == "Fußweg auf dem Straßennetz bei 4,5 km/h." for c in at.caption)
     at.checkbox(key="lotse_slow").check().run()
-    slow = at.dataframe[0].value
+    slow = table_value(at.table[0])
     assert any(c.value == "Fußweg auf dem Straßennetz bei 3,0 km/h." for c in at.caption)
     minutes = [[int(w.split(" min")[0]) for w in t["Fußweg"] if "min" in w] for t in (normal, slow)]
     metres = [[w.split("(")[1] for w in t["Fußweg"] if "min" in w] for t in (normal, slow)]
@@ -58,7 +60,7 @@ def test_lotse_lists_offers_for_the_family_nearest_first(demo_ws):
     assert at.info[-1].value.startswith("Bitte eine Adresse suchen")
     address = family_search(at, demo_ws)
     assert not at.exception
-    table = at.dataframe[0].value
+    table = table_value(at.table[0])
     expected = offers_for_family(demo_ws.current(), address.geometry.x, address.geometry.y,
                                  FamilySituation(child_ages=(1, 4)), valid_on=__import__("datetime").date.today())
     assert list(table["Angebot"]) == list(expected["name"])
@@ -75,10 +77,10 @@ def test_lotse_filters_and_bad_ages(demo_ws):
     at = run_app("pages/lotse.py")
     family_search(at, demo_ws, ages="1; vier; 40")
     assert "„vier“, „40“" in at.error[0].value
-    everything = len(at.dataframe[0].value)
+    everything = len(table_value(at.table[0]))
     at.checkbox(key="lotse_free").check().run()
     at.checkbox(key="lotse_barrier").check().run()
-    filtered = at.dataframe[0].value
+    filtered = table_value(at.table[0])
     assert len(filtered) < everything
     free = set(demo_ws.offers.loc[demo_ws.offers["cost_free"] & demo_ws.offers["barrier_free"], "name"])
     assert set(filtered["Angebot"]) <= free
@@ -92,8 +94,8 @@ def test_lotse_by_district_and_unknown_address(demo_ws):
     assert "nicht im Adressverzeichnis" in at.warning[-1].value
     at.radio(key="lotse_how").set_value("district").run()
     at.selectbox(key="lotse_district").set_value("SR01").run()
-    assert not at.exception and len(at.dataframe[0].value) > 0
-    found = at.dataframe[0].value
+    assert not at.exception and len(table_value(at.table[0])) > 0
+    found = table_value(at.table[0])
     payload = map_args(at)["feature_group"]  # the district's map shows the offers found
     first = demo_ws.offers.set_index("name").loc[[found["Angebot"].iat[0]], "offer_id"]
     assert any(f'"{oid}"' in payload for oid in first)
@@ -102,7 +104,7 @@ def test_lotse_by_district_and_unknown_address(demo_ws):
 def test_lotse_pdf_in_distance_order_without_personal_contacts(demo_ws):
     at = run_app("pages/lotse.py", session={"role": "planner", "user": "anna"})
     family_search(at, demo_ws)
-    table = at.dataframe[0].value
+    table = table_value(at.table[0])
     assert "Ansprechperson" in table.columns  # planners see them on screen …
     text = pdf_text(download_data(downloads(at)["Wegweiser als PDF (1 Seite)"]))
     assert len(PdfReader(io.BytesIO(download_data(downloads(at)["Wegweiser als PDF (1 Seite)"]))).pages) == 1
@@ -135,10 +137,10 @@ def test_partner_view_preselects_own_organisation(demo_ws):
     at = run_app("pages/partner.py", session={"role": "partner", "user": "awo", "organisation": "P003"})
     assert not at.exception
     assert at.selectbox(key="partner_org").value == "P003"
-    assert [s.value for s in at.subheader] == ["Zielgruppe im Einzugsbereich",
-                                               "Angebote anderer Träger für dieselben Lebensphasen in der Nähe",
+    assert "**Zielgruppe im Einzugsbereich**" in [m.value for m in at.markdown]  # in the panel beside the map
+    assert [s.value for s in at.subheader] == ["Angebote anderer Träger für dieselben Lebensphasen in der Nähe",
                                                "Lücken in der Umgebung"]
-    reach, nearby = at.dataframe[0].value, at.dataframe[1].value
+    reach, nearby = table_value(at.table[0]), at.dataframe[0].value
     own = demo_ws.offers[demo_ws.offers["partner_id"] == "P003"]
     assert set(reach["Angebot"]) <= set(own["name"]) and len(reach) >= len(own[own.geometry.notna()])
     assert not set(nearby["Anbieter" if "Anbieter" in nearby else "Träger"]) & {own["provider"].iat[0]}
@@ -148,7 +150,7 @@ def test_partner_view_preselects_own_organisation(demo_ws):
     # a wider catchment reaches more people
     before = reach["Personen"].str.replace(".", "").str.replace("< 3", "0").replace("–", "0").astype(int).sum()
     at.slider(key="partner_radius").set_value(2000).run()
-    after = at.dataframe[0].value["Personen"].str.replace(".", "").str.replace("< 3", "0").replace("–", "0") \
+    after = table_value(at.table[0])["Personen"].str.replace(".", "").str.replace("< 3", "0").replace("–", "0") \
         .astype(int).sum()
     assert after > before
 
@@ -239,7 +241,7 @@ def test_lotse_page_and_cli_give_the_same_answer(demo_ws, k, ages):
 
     at = run_app("pages/lotse.py")
     address = family_search(at, demo_ws, k=k, ages=ages)
-    page = list(at.dataframe[0].value["Angebot"])
+    page = list(table_value(at.table[0])["Angebot"])
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         assert main(["lotse", "geodata/demo_city.gpkg", "--address", f"{address['street']} {address['number']}",
@@ -256,7 +258,7 @@ def test_lotse_example_address_and_a_typo(demo_ws):
     at.text_input(key="lotse_ages").input("1").run()
     at.text_input(key="lotse_pos_address").input(example)
     at.button(key="lotse_pos_find").click().run()
-    assert at.dataframe and not [w for w in at.warning if "Adressverzeichnis" in w.value]  # the example is found
+    assert at.table and not [w for w in at.warning if "Adressverzeichnis" in w.value]  # the example is found
     ring = demo_ws.addresses[demo_ws.addresses["street"] == "Lindenring"].iloc[0]
     at.text_input(key="lotse_pos_address").input(f"Lindenrnig {ring['number']}")
     at.button(key="lotse_pos_find").click().run()
@@ -269,7 +271,7 @@ def test_lotse_list_and_map_agree(demo_ws):
     at = run_app("pages/lotse.py")
     at.checkbox(key="lotse_pregnant").check().run()
     family_search(at, demo_ws, ages="1; 4")
-    table = at.dataframe[0].value
+    table = table_value(at.table[0])
     assert list(table.columns[:3]) == ["Nr.", "Angebot", "Fußweg"]
     assert "None" not in set(table["Adresse"].astype(str))
     found = table[table["Fußweg"] != "kommt nach Hause"] if "kommt nach Hause" in set(table["Fußweg"]) else table
@@ -279,4 +281,9 @@ def test_lotse_list_and_map_agree(demo_ws):
     assert len(sited) >= 2
     for nr in sited["Nr."]:  # a marker with the list's number
         assert f">{nr}</div>" in payload, nr
-    assert args["zoom"] <= 16
+    # framed in the browser to the family's place and every sited offer found
+    (south, west), (north, east) = json.loads(re.search(r"window\.paFit\((\[\[.*?\]\])\)", payload).group(1))
+    offers = demo_ws.offers.set_index("name").loc[list(sited["Angebot"])].geometry.to_crs(4326)
+    inside = offers.y.between(south, north) & offers.x.between(west, east)
+    assert inside.groupby(level=0).any().all()  # (a name used at several places: one of them is the one found)
+    assert (north - south) * 111_320 < 6_000  # the neighbourhood, not the whole city

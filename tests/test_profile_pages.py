@@ -7,7 +7,7 @@ import json
 
 import openpyxl
 import pytest
-from apptest_util import run_app, shown
+from apptest_util import run_app, shown, table_value
 
 from dashboard.analysis import coverage as C
 from dashboard.present.profile import district_profile
@@ -63,7 +63,7 @@ def test_profile_page_tells_the_story(demo_ws):
     demand = C.prepare_demand(demo_ws)
     cov = C.coverage(demo_ws, demand=demand)
     profile = district_profile(demo_ws, "SR07", cov, duplicates=C.duplicates(demo_ws, demand=demand))
-    population = at.dataframe[0].value
+    population = table_value(at.table[0])
     assert list(population["Personen"]) == list(profile.population["persons"])
     assert list(population["Stadt %"]) == list(profile.population["city_share"])
     assert "Bedarfsindex Rang 2 von 14" in shown(at.markdown[0].value)

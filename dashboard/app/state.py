@@ -12,6 +12,7 @@ from dashboard.model.problems import ProblemError
 from dashboard.model.settings import ROOT, Settings, from_env
 from dashboard.model.workspace import Workspace
 from dashboard.present import i18n, problems
+from dashboard.present.maps import PANEL_MIN_MAP_PX, PANEL_WIDTH
 
 LANG_KEY = "lang"
 
@@ -110,7 +111,28 @@ PAGE_STYLE = """<style>
 /* WCAG 1.4.3: captions at 7:1 (Streamlit draws them grey at 60 % opacity: 3.9:1 on white) */
 [data-testid="stCaptionContainer"] { opacity: 1; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #595959; }
-</style>"""
+/* room for the content: Streamlit's wide layout keeps 96 px above and 80 px beside it */
+@media (min-width: 768px) {
+  [data-testid="stMainBlockContainer"] { padding: 3.5rem 1.5rem 4rem; }
+}
+/* a map that owns the screen (widgets.map_stage): the map fills the height the page's script
+   measured; from 760 px of width the panel lies over the map's right side, narrower above it */
+[class*="st-key-pa_stage_"] { position: relative; container-type: inline-size; gap: 0; }
+[class*="st-key-pa_panel_"] { margin-bottom: 1rem; }
+/* a long word (an e-mail address, a compound) in a table may break rather than cut a column off;
+   in a panel the tables are compact */
+[data-testid="stTable"] :is(th, td), [data-testid="stTable"] :is(th, td) * { white-space: normal; overflow-wrap: anywhere !important; }
+[class*="st-key-pa_panel_"] [data-testid="stTable"] :is(th, td) { padding: 0.3rem 0.4rem; font-size: 0.875rem; }
+[class*="st-key-pa_map_"] iframe { height: var(--pa-map-h, 70vh) !important; }
+@container (min-width: WIDEpx) {
+  [class*="st-key-pa_panel_"] {
+    position: absolute; top: 10px; right: 10px; z-index: 5; width: min(SIDE_PXpx, SIDE_PCT%);
+    max-height: calc(var(--pa-map-h, 70vh) - 20px); overflow-y: auto; background: #ffffff; margin: 0;
+    border: 1px solid #b3b3b3; border-radius: 8px; box-shadow: 0 2px 10px rgba(0, 0, 0, .25); padding: 12px 14px;
+  }
+}
+</style>""".replace("WIDE", str(PANEL_MIN_MAP_PX)).replace("SIDE_PX", str(PANEL_WIDTH[0])).replace(
+    "SIDE_PCT", str(round(PANEL_WIDTH[1] * 100)))
 
 
 def page_style() -> None:

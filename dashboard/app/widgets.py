@@ -17,8 +17,13 @@ def _asset_problems() -> list[str]:
     return offline.check_assets()
 
 
-def show_map(m, *, key: str, height: int = 620, **kwargs):
-    """Render a folium map with st_folium after checking nothing is loaded from outside."""
+def show_map(m, *, key: str, height: int = 620, fit=None, **kwargs):
+    """Render a folium map with st_folium after checking nothing is loaded from outside.
+
+    ``fit``: bounds ([[south, west], [north, east]], see :func:`maps.bounds_of`) the map is
+    framed to whenever they change (a chosen district), in the browser at the map's real size;
+    the reader's own panning stays until then. Inside :func:`map_stage` the map fills the
+    screen's remaining height (``height`` is then only the size before the page's script ran)."""
     from streamlit_folium import st_folium
 
     problems = _asset_problems()
@@ -27,13 +32,62 @@ def show_map(m, *, key: str, height: int = 620, **kwargs):
         return None
     groups = kwargs.get("feature_group_to_add") or []
     groups = groups if isinstance(groups, list) else [groups]
+    if fit is not None:
+        import folium
+
+        view = folium.FeatureGroup(name=t("layer_view"), control=False)
+        maps.FitTo(fit).add_to(view)
+        groups = [*groups, view]
+        kwargs["feature_group_to_add"] = groups
     external = maps.external_urls(m) + [u for g in groups for u in maps.external_urls(g)]
     if external:
         raise RuntimeError(f"map would load external resources: {external}")
     return st_folium(m, key=key, height=height, use_container_width=True, **kwargs)
 
 
-def base_map(fit, outlines=None, private: bool = False, ws: Workspace | None = None):
+STAGE_SCRIPT = """<script>
+(function() {
+  function size() {
+    var main = document.querySelector('[data-testid="stMain"]'), scrolled = main ? main.scrollTop : 0;
+    document.querySelectorAll('[class*="st-key-pa_stage_"]').forEach(function(stage) {
+      var map = stage.querySelector('[class*="st-key-pa_map_"]') || stage;
+      var top = map.getBoundingClientRect().top + scrolled, h = window.innerHeight - top - 12;
+      if (h < 0.6 * window.innerHeight) { h = Math.max(320, 0.8 * window.innerHeight); }
+      var value = Math.round(h) + 'px';
+      if (stage.style.getPropertyValue('--pa-map-h') !== value) { stage.style.setProperty('--pa-map-h', value); }
+    });
+  }
+  if (!window.paStage) {
+    var queued = false;
+    window.paStage = function() {
+      if (!queued) { queued = true; requestAnimationFrame(function() { queued = false; size(); }); }
+    };
+    window.addEventListener('resize', window.paStage);
+    new MutationObserver(window.paStage).observe(document.body, {childList: true, subtree: true});
+  }
+  size();
+})();
+</script>"""
+"""Sizes every map stage (:func:`map_stage`) to the screen: from its top to the window's
+bottom (at least 60 % of the window, else 80 % of it below a panel, e.g. on a phone); the
+page style turns the size into the map frame's height and the panel's."""
+
+
+def map_stage(key: str):
+    """(panel, map area): containers for a map that owns the screen. The map area's map fills
+    the rest of the window's height; the panel (controls, a district's figures, the ranking)
+    lies over the map's right side on a wide screen and stands above the map on a narrow one
+    (see ``PAGE_STYLE``: ``.st-key-pa_stage_*``). The panel comes first for the keyboard and
+    screen readers."""
+    stage = st.container(key=f"pa_stage_{key}")
+    panel = stage.container(key=f"pa_panel_{key}")
+    area = stage.container(key=f"pa_map_{key}")
+    with st.sidebar:  # a script takes no room there
+        st.html(STAGE_SCRIPT, unsafe_allow_javascript=True, width="content")
+    return panel, area
+
+
+def base_map(fit, outlines=None, private: bool = False, ws: Workspace | None = None, panel: bool = False):
     """The offline base map fitted to ``fit`` (a GeoDataFrame), with the configured tiles and
     the app's URL path; ``outlines``: districts drawn as hoverable outlines. ``private``: a
     map around a family's address never loads tiles (a tile server would learn the area).
@@ -42,7 +96,7 @@ def base_map(fit, outlines=None, private: bool = False, ws: Workspace | None = N
     cfg = settings()
     tile_url = None if private else cfg.tile_url
     m = maps.base_map(fit, base_url_path=st.get_option("server.baseUrlPath") or "",
-                      tile_url=tile_url, tile_attribution=cfg.tile_attribution)
+                      tile_url=tile_url, tile_attribution=cfg.tile_attribution, panel=panel)
     if ws is not None and not tile_url:
         data = cache.base_map_data(ws)
         if data is not None:
@@ -50,6 +104,25 @@ def base_map(fit, outlines=None, private: bool = False, ws: Workspace | None = N
     if outlines is not None:
         maps.district_layer(outlines, t("layer_districts"), t("district")).add_to(m)
     return m
+
+
+def plain_table(frame) -> None:
+    """A read-only table whose text wraps (nothing cut off or scrolled sideways in a panel or on
+    a tablet; a real ``<table>`` for screen readers). st.table reads its cells as Markdown, so
+    every text, headings included, is escaped: a name such as ``![x](http://…)`` stays text."""
+    shown = frame.rename(columns=lambda c: md(c)).map(lambda v: md(v) if isinstance(v, str) else v)
+    st.table(shown, hide_index=True, border="horizontal")
+
+
+def page_header(title: str, ws: Workspace) -> None:
+    """A map page's title with the demo-data notice beside it (not above the map)."""
+    if not ws.is_fictional:
+        st.title(title)
+        return
+    left, right = st.columns([2, 3], vertical_alignment="center")
+    left.title(title)
+    with right:
+        fictional_banner(ws)
 
 
 def fictional_banner(ws: Workspace) -> None:
@@ -117,20 +190,24 @@ def example_address(ws: Workspace) -> str:
 
 
 def position_picker(ws: Workspace, key: str, initial: tuple[float, float] | None = None, *, height: int = 360,
-                    layers=None, private: bool = False, frame=None) -> tuple[float, float] | None:
+                    layers=None, private: bool = False, frame=None, controls=None,
+                    panel: bool = False) -> tuple[float, float] | None:
     """An address field (offline geocoding) and a map to click on; returns (lat, lon) in
     WGS84, kept in the session under ``key`` (None until chosen). Shows why an address was
     not found, with street names that come close. ``layers(position)`` may return extra
     feature groups for the map (e.g. the offers found around the position); ``private``: see
     :func:`base_map`; ``frame(position)`` may return (lat, lon) points the map is fitted to
-    (else it shows the position at street level)."""
+    (else it shows the position at street level); ``controls``: the container for the address
+    field and its messages (e.g. a map stage's panel; default: here), ``panel``: the map lies
+    under such a panel (see :func:`map_stage`)."""
     from dashboard.present import mapview
     from dashboard.sources.geocode import street_suggestions
 
     state = f"_pos_{key}"
     if state not in st.session_state:
         st.session_state[state] = initial
-    c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
+    controls = controls if controls is not None else st.container()
+    c1, c2 = controls.columns([4, 1], vertical_alignment="bottom")
     text = c1.text_input(t("address_search"), key=f"{key}_address", placeholder=example_address(ws))
     if c2.button(t("address_find"), key=f"{key}_find") and text.strip():
         hit = cache.find_address(ws, text)
@@ -144,33 +221,29 @@ def position_picker(ws: Workspace, key: str, initial: tuple[float, float] | None
     if problem:
         typed, status, n = problem
         if status == "no_directory":
-            st.warning(t("address_no_directory"))
+            controls.warning(t("address_no_directory"))
         elif status == "ambiguous":
-            st.warning(t("address_ambiguous_ui", address=typed, n=n))
+            controls.warning(t("address_ambiguous_ui", address=typed, n=n))
         else:
             hints = street_suggestions(ws.addresses, typed)
-            st.warning(t("address_not_found", address=typed) +
-                       (" " + t("address_hints", streets=", ".join(hints)) if hints else ""))
+            controls.warning(t("address_not_found", address=typed) +
+                             (" " + t("address_hints", streets=", ".join(hints)) if hints else ""))
     corrected = st.session_state.pop(f"{key}_corrected", None)
     if corrected:
-        st.info(t("address_corrected", address=corrected))
+        controls.info(t("address_corrected", address=corrected))
     position = st.session_state[state]
-    m = base_map(ws.districts, outlines=ws.districts, private=private, ws=ws)
+    m = base_map(ws.districts, outlines=ws.districts, private=private, ws=ws, panel=panel)
     shown = list(layers(position) if layers is not None else [])
     if position is not None:
         label = st.session_state.get(f"{key}_label") or t("position_clicked")
         shown.append(mapview.feature_group(mapview.position_layer(ws, *position, label), t("position")))
-    kwargs = {}
+    fit = None
     if position is not None:
         points = list(frame(position)) if frame is not None else []
-        if len(points) > 1:
-            centre, zoom = mapview.view_of_points(points, height_px=height)
-            kwargs = {"center": centre, "zoom": min(zoom, 16)}
-        else:
-            kwargs = {"center": [position[0], position[1]], "zoom": 14}
+        fit = mapview.bounds_around(points if len(points) > 1 else [position], min_span_m=600)
     result = show_map(m, key=f"{key}_map", height=height, feature_group_to_add=shown or None,
-                      returned_objects=["last_clicked"], **kwargs)
-    st.caption(t("position_hint"))
+                      returned_objects=["last_clicked"], fit=fit)
+    controls.caption(t("position_hint"))
     clicked = (result or {}).get("last_clicked")
     if clicked and clicked != st.session_state.get(f"{key}_last_click"):
         st.session_state[f"{key}_last_click"] = clicked

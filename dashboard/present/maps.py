@@ -109,11 +109,70 @@ class _Css(RawMacroElement):
 
 
 MAP_CSS = (".leaflet-interactive:focus{outline:none}"
+           # the map fills its frame, whose height the page sets (a map beside a panel fills the screen)
+           "#map_div{height:100vh!important}"
            ".pa-district{display:inline-block;transform:translate(-50%,-50%);font:700 12px/1.1 sans-serif;color:#111;"
            "white-space:nowrap;pointer-events:none;text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff,0 0 2px #fff}"
            ".pa-popup{font:13px/1.4 sans-serif}.pa-icon{background:none;border:none}"
            ".pa-place{font:600 12px/1 sans-serif;color:#333;white-space:nowrap;background:none;border:none;"
            "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;transform:translate(-50%,-50%)}")
+
+
+PANEL_MIN_MAP_PX = 760
+"""A map frame at least this wide (px) has its page's panel over its right side (see the
+page style ``.pa-stage``); narrower, the panel stands above it."""
+PANEL_WIDTH = (440, 0.38)
+"""The panel over a map: at most 440 px and 38 % of the map's width."""
+
+
+class _FitView(RawMacroElement):
+    """Frame the map to bounds the way a reader sees it: fitted on load with Leaflet's own
+    ``fitBounds`` to the frame's real size (not a zoom guessed in Python), fitted again when the
+    frame's size changes as long as the reader has not moved the map, and clear of the panel
+    over the map's right side (``panel``). ``window.paFit(bounds)`` frames new bounds (a chosen
+    district, see :class:`FitTo`); the same bounds again leave the reader's view alone."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+(function(m, panel, wide, side) {
+  var fitting = false, moved = false, current = null;
+  function fit() {
+    if (!current) { return; }
+    var w = m.getSize().x, right = panel && w >= wide ? Math.min(side[0], side[1] * w) + 16 : 0;
+    fitting = true;
+    m.fitBounds(current, {paddingTopLeft: [16, 16], paddingBottomRight: [right + 16, 16], animate: false});
+    fitting = false;
+  }
+  m.on('movestart zoomstart', function() { if (!fitting) { moved = true; } });
+  m.on('resize', function() { if (!moved) { fit(); } });
+  window.paFit = function(bounds) {
+    var key = JSON.stringify(bounds);
+    if (key === JSON.stringify(current)) { return; }
+    current = bounds; moved = false; fit();
+  };
+  window.paFit({{ this.bounds_json }});
+})({{ this._parent.get_name() }}, {{ this.panel_json }}, {{ this.wide }}, {{ this.side_json }});
+{% endmacro %}""")
+
+    def __init__(self, bounds, panel: bool = False):
+        super().__init__()
+        self._name = "FitView"
+        self.bounds_json = _script_json([[float(v) for v in corner] for corner in bounds])
+        self.panel_json = "true" if panel else "false"
+        self.wide = PANEL_MIN_MAP_PX
+        self.side_json = _script_json(list(PANEL_WIDTH))
+
+
+class FitTo(RawMacroElement):
+    """Frame the map to new bounds ([[south, west], [north, east]]) when its layer group is
+    drawn (a district chosen, a walking area): see :class:`_FitView`."""
+
+    _template = Template("{% macro script(this, kwargs) %}"
+                         "if (window.paFit) { window.paFit({{ this.bounds_json }}); }{% endmacro %}")
+
+    def __init__(self, bounds):
+        super().__init__()
+        self._name = "FitTo"
+        self.bounds_json = _script_json([[float(v) for v in corner] for corner in bounds])
 
 
 class OfflineMap(folium.Map):
@@ -197,13 +256,20 @@ def district_layer(districts: gpd.GeoDataFrame, name: str, tooltip_label: str) -
 
 
 def base_map(districts: gpd.GeoDataFrame, *, base_url_path: str = "", tile_url: str | None = None,
-             tile_attribution: str = "") -> OfflineMap:
-    """An offline map fitted to the districts (no layers yet)."""
+             tile_attribution: str = "", panel: bool = False) -> OfflineMap:
+    """An offline map fitted to the districts (no layers yet); ``panel``: a panel lies over the
+    map's right side (kept clear when fitting, see :class:`_FitView`)."""
     centre, bounds = map_centre(districts)
     m = OfflineMap(centre, zoom_start=12, base_url_path=base_url_path, tile_url=tile_url,
                    tile_attribution=tile_attribution)
-    m.fit_bounds(bounds)
+    m.add_child(_FitView(bounds, panel=panel))
     return m
+
+
+def bounds_of(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> list[list[float]]:
+    """[[south, west], [north, east]] in WGS84 of geometries in any CRS (for :class:`FitTo`)."""
+    minx, miny, maxx, maxy = frame.to_crs(schema.DISPLAY_CRS).total_bounds
+    return [[miny, minx], [maxy, maxx]]
 
 
 # ---------------------------------------------------------------------------------------
@@ -419,11 +485,12 @@ class ColumnTable:
 
 
 class Legend(RawMacroElement):
-    """A Leaflet control (bottom right) showing the given, already escaped HTML."""
+    """A Leaflet control (bottom left, above the scale; the right side may lie under a panel)
+    showing the given, already escaped HTML."""
 
     _template = Template("""
 {% macro script(this, kwargs) %}
-var {{ this.get_name() }} = L.control({position: "bottomright"});
+var {{ this.get_name() }} = L.control({position: "bottomleft"});
 {{ this.get_name() }}.onAdd = function() {
     var div = L.DomUtil.create("div", "pa-legend leaflet-control");
     div.style.cssText = "background:rgba(255,255,255,0.9);padding:5px 7px;border-radius:4px;"

@@ -497,30 +497,15 @@ def district_at(ws, lat: float, lon: float) -> str | None:
     return str(ws.districts["district_id"].iloc[hit[0]]) if len(hit) else None
 
 
-def view_of(ws, district_id: str | None, width_px: int = 900, height_px: int = 620):
-    """(centre [lat, lon], zoom) that frames a district, or the whole city for None."""
-    frame = ws.districts if district_id is None else ws.districts[ws.districts["district_id"] == district_id]
-    return _view_of_bounds(frame.to_crs(schema.DISPLAY_CRS).total_bounds, width_px, height_px)
-
-
-def view_of_area(geoms, width_px: int = 700, height_px: int = 420):
-    """(centre [lat, lon], zoom) that frames geometries in a metric CRS (e.g. walking areas)."""
-    return _view_of_bounds(gpd.GeoSeries(geoms).to_crs(schema.DISPLAY_CRS).total_bounds, width_px, height_px)
-
-
-def view_of_points(points, width_px: int = 700, height_px: int = 420):
-    """(centre [lat, lon], zoom) that frames (lat, lon) points, e.g. a family and its offers."""
-    lat, lon = np.asarray(points, float).T
-    return _view_of_bounds((lon.min(), lat.min(), lon.max(), lat.max()), width_px, height_px)
-
-
-def _view_of_bounds(bounds, width_px: int, height_px: int):
-    minx, miny, maxx, maxy = bounds
-    lat = (miny + maxy) / 2
-    lon_span = max(maxx - minx, 1e-6)
-    lat_span = max((maxy - miny) / np.cos(np.radians(lat)), 1e-6)
-    zoom = np.log2(min(360 * width_px / (256 * lon_span), 360 * height_px / (256 * lat_span)) * 0.85)
-    return [float(lat), float((minx + maxx) / 2)], int(np.clip(np.floor(zoom), 8, 17))
+def bounds_around(points, min_span_m: float = 600) -> list[list[float]]:
+    """[[south, west], [north, east]] around (lat, lon) points, at least ``min_span_m`` metres
+    across (a single place is shown with its streets, not at the highest zoom)."""
+    lat, lon = np.asarray(points, float).reshape(-1, 2).T
+    half_lat = min_span_m / 2 / 111_320
+    half_lon = half_lat / max(np.cos(np.radians(lat.mean())), 1e-6)
+    mid_lat, mid_lon = (lat.min() + lat.max()) / 2, (lon.min() + lon.max()) / 2
+    return [[float(min(lat.min(), mid_lat - half_lat)), float(min(lon.min(), mid_lon - half_lon))],
+            [float(max(lat.max(), mid_lat + half_lat)), float(max(lon.max(), mid_lon + half_lon))]]
 
 
 def district_names_layer(ws, name: str):

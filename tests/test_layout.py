@@ -1,0 +1,138 @@
+"""Layout in headless Chromium, measured: the maps own the screen (at least 60 % of the window's
+width, from high on the first screen down to its bottom, fitted to the city or the chosen
+district clear of the panel over them), the panels' tables are not cut off, the Lotse's result
+fits a planner's screen and a tablet, and every page reflows to 320 px without sideways
+scrolling (WCAG 1.4.10)."""
+
+from __future__ import annotations
+
+import pytest
+from a11y import fitted_view, map_box, panel_box, sideways_overflow
+from conftest import ARTIFACTS, app_idle, new_context, rerun, wait_for_map
+
+from dashboard.app.state import FOOTER_PAGES, PAGES
+
+pytestmark = pytest.mark.browser
+SCREENS = [(1440, 900), (1920, 1080)]
+
+
+def settled(page, has_map: bool = True):
+    page.wait_for_selector("h1", timeout=60_000)
+    app_idle(page)
+    frame = wait_for_map(page) if has_map else None
+    page.wait_for_function("!document.querySelector('[data-stale=\"true\"]')", timeout=60_000)
+    return frame
+
+
+def lotse_result(page, app_url):
+    """The Lotse with a family (children of 1 and 4) around a district's middle."""
+    page.goto(f"{app_url}/lotse")
+    settled(page, has_map=True)
+    page.get_by_label("Alter der Kinder").fill("1; 4")
+    rerun(page, lambda: page.keyboard.press("Enter"))
+    rerun(page, lambda: page.get_by_text("Sozialraum", exact=True).first.click())
+    page.wait_for_selector("h3:has-text('passende Angebote')", timeout=30_000)
+    return settled(page)
+
+
+def assert_owns_the_screen(page, frame, width, height, label):
+    box = map_box(page)
+    assert box["width"] >= 0.6 * width, (label, box)
+    assert box["top"] <= 0.3 * height, (label, box)  # on the first screen, not below the fold
+    # down to the window's bottom (the page's script sized it: waited for, not timed)
+    page.wait_for_function(f"""() => {{ const r = document.querySelector('[class*="st-key-pa_map_"] iframe')
+        .getBoundingClientRect(); return r.bottom <= {height} && r.bottom >= {height} - 40; }}""", timeout=30_000)
+    panel = panel_box(page)
+    assert panel is not None, label
+    # the panel lies over the map's right side, not below it
+    assert panel["top"] < box["top"] + 40 and panel["left"] >= box["left"] + 0.5 * box["width"], (label, panel, box)
+    assert panel["bottom"] <= box["bottom"] + 1, (label, panel, box)
+    cut = sideways_overflow(page, '[class*="st-key-pa_panel_"]')
+    assert cut == [], (label, cut)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"layout_{label}_{width}.png"))
+
+
+@pytest.mark.parametrize("width,height", SCREENS)
+@pytest.mark.parametrize("path,fitted", [("map", "city"), ("map?d=SR07", "SR07"), ("profile?d=SR03", "SR03")])
+def test_the_map_owns_the_screen_and_is_fitted(browser, app_url, demo_ws, path, fitted, width, height):
+    context = new_context(browser, width=width, height=height)
+    try:
+        page = context.new_page()
+        page.goto(f"{app_url}/{path}")
+        frame = settled(page)
+        assert_owns_the_screen(page, frame, width, height, path.replace("?d=", "_"))
+        shown = demo_ws.districts if fitted == "city" else demo_ws.districts[demo_ws.districts["district_id"] == fitted]
+        view = fitted_view(frame, shown)
+        # all of it in view, clear of the panel, and framed (not a small patch in a wide map)
+        assert view["inside"], (path, view)
+        assert view["fill"] >= 0.45, (path, view)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width,height", SCREENS)
+def test_the_partner_map_owns_the_screen(browser, app_url, width, height):
+    context = new_context(browser, width=width, height=height)
+    try:
+        page = context.new_page()
+        page.goto(f"{app_url}/partner")
+        frame = settled(page)
+        assert_owns_the_screen(page, frame, width, height, "partner")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width,height", [*SCREENS, (768, 1024)])
+def test_the_lotse_result_fits_the_screen(browser, app_url, width, height):
+    """On a planner's screen the map owns it with the family's form over it; on a tablet the
+    form stands above the map; the list below never scrolls sideways."""
+    context = new_context(browser, width=width, height=height)
+    try:
+        page = context.new_page()
+        frame = lotse_result(page, app_url)
+        if width >= 1024:
+            assert_owns_the_screen(page, frame, width, height, "lotse")
+        else:
+            box, panel = map_box(page), panel_box(page)
+            assert box["width"] >= 0.9 * width and panel["bottom"] <= box["top"]  # form above, map full width
+            assert box["height"] >= 0.6 * height
+        assert sideways_overflow(page, '[data-testid="stMain"]') == []
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"layout_lotse_{width}.png"), full_page=True)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", ["" if name == "home" else name for name in [*PAGES, *FOOTER_PAGES]])
+def test_every_page_reflows_to_320_px(browser, app_url, path):
+    """WCAG 1.4.10: 320 CSS px (a 1280 px window at 400 %) need no sideways scrolling of the page
+    (a data grid may scroll inside itself)."""
+    context = new_context(browser, width=320, height=640)
+    try:
+        page = context.new_page()
+        page.goto(f"{app_url}/{path}")
+        settled(page, has_map=False)
+        widths = page.evaluate("[document.documentElement.scrollWidth,"
+                               " document.querySelector('[data-testid=stMain]').scrollWidth]")
+        assert max(widths) <= 320, (path, widths)
+    finally:
+        context.close()
+
+
+def test_the_map_at_200_percent_zoom(browser, app_url):
+    """1440 × 900 at 200 % (720 × 450 CSS px): the panel stands above the map, which keeps a
+    usable height and the whole width."""
+    context = new_context(browser, width=720, height=450)
+    try:
+        page = context.new_page()
+        page.goto(f"{app_url}/map")
+        settled(page)
+        box, panel = map_box(page), panel_box(page)
+        assert panel["bottom"] <= box["top"] and box["width"] >= 0.9 * 720 - 48
+        page.wait_for_function("""() => document.querySelector('[class*="st-key-pa_map_"] iframe')
+            .getBoundingClientRect().height >= 320""", timeout=30_000)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 720
+    finally:
+        context.close()
