@@ -85,3 +85,46 @@ def fitted_view(frame, shown, timeout: float = 30_000) -> dict:
     except Exception:  # noqa: BLE001 - report the last view; the caller's assertion says what is wrong
         pass
     return frame.evaluate("() => window.paView")
+
+
+# ---- the keyboard alone (WCAG 2.1.1 keyboard, 2.4.7 focus visible) ------------------------------
+
+ACTIVE_LABEL = """() => { const e = document.activeElement; if (!e || e === document.body) { return ''; }
+    const named = ['A', 'BUTTON', 'SUMMARY'].includes(e.tagName) || ['tab', 'button', 'link'].includes(e.getAttribute('role'));
+    const labelled = (e.getAttribute('aria-labelledby') || '').split(' ').map(i => document.getElementById(i))
+        .filter(x => x).map(x => x.innerText);
+    return [e.getAttribute('aria-label') || '', ...(e.labels ? [...e.labels].map(l => l.innerText) : []),
+            ...labelled, named ? (e.innerText || '') : '', e.value || '']
+        .join(' | ').replace(/\\s+/g, ' '); }"""
+
+
+def active_label(page) -> str:
+    """What the focused element is called (its label, aria-label, text), for matching."""
+    return page.evaluate(ACTIVE_LABEL)
+
+
+def tab_to(page, text: str, *, limit: int = 200, tag: str | None = None) -> int:
+    """Press Tab (only the keyboard) until the focused element's label contains ``text`` (and,
+    if given, it is a ``tag`` element); returns the number of presses. Fails after ``limit``:
+    the element cannot be reached with the keyboard."""
+    for presses in range(limit):
+        if text in active_label(page) and (tag is None or page.evaluate(
+                "(t) => document.activeElement.tagName.toLowerCase() === t", tag)):
+            return presses
+        page.keyboard.press("Tab")
+    raise AssertionError(f"not reached with {limit} Tab presses: {text!r} (last: {active_label(page)!r})")
+
+
+def focus_is_visible(page) -> bool:
+    """The focused element looks different with the focus than without (WCAG 2.4.7): a picture
+    of it and its surroundings with the focus, against one after Tab moved the focus on
+    (Shift+Tab brings it back). Playwright hides the text caret in pictures."""
+    box = page.evaluate("""() => { const r = document.activeElement.getBoundingClientRect();
+        return {x: Math.max(r.left - 4, 0), y: Math.max(r.top - 4, 0), width: r.width + 8, height: r.height + 8}; }""")
+    if box["width"] <= 8 or box["height"] <= 8:
+        return False
+    focused = page.screenshot(clip=box, animations="disabled")
+    page.keyboard.press("Tab")
+    unfocused = page.screenshot(clip=box, animations="disabled")
+    page.keyboard.press("Shift+Tab")
+    return focused != unfocused
