@@ -61,8 +61,12 @@ st.markdown(
     """<style>
     [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
     [data-testid="stToolbar"] {display: none !important;}
-    .block-container {padding-top: 1rem; max-width: 100%;}
-    .pa-slide h1 {font-size: 3rem;} .pa-slide li, .pa-slide p {font-size: 1.6rem; line-height: 1.5;}
+    [data-testid="stMainBlockContainer"] {padding: 1rem 1.5rem 0 !important; max-width: 100%;}
+    .pa-slide h1 {font-size: 3rem; padding: 0.5rem 0;} .pa-slide li, .pa-slide p {font-size: 1.6rem; line-height: 1.5;}
+    /* a slide fits the screen: its pictures are as large as the height left allows, never cut */
+    [class*="st-key-pa_figure"] img {max-height: calc(100vh - 16rem); width: auto !important; max-width: 100%;
+                                     margin: 0 auto; display: block; object-fit: contain;}
+    .st-key-pa_figure_district img {max-height: calc(100vh - 20rem);}
     </style>""",
     unsafe_allow_html=True,
 )
@@ -83,11 +87,12 @@ if kind == "city":
     title = t("slide_city", city=state.meta(ws, "municipality_name"))
     st.markdown(f"<div class='pa-slide'><h1>{html_text(title)}</h1></div>", unsafe_allow_html=True)
     fig = charts.need_map(ws, cov.need["score"], offers=ws.offers, lang=lang, attribution=fictional, size=(13, 8.5))
-    st.image(charts.to_bytes(fig, dpi=110), width="stretch", alt=sentences.need_map_alt_text(ws, cov.need, lang))
+    st.container(key="pa_figure_city").image(charts.to_bytes(fig, dpi=110), width="stretch",
+                                             alt=sentences.need_map_alt_text(ws, cov.need, lang))
 elif kind == "chain":
     st.markdown(f"<div class='pa-slide'><h1>{html_text(t('slide_chain'))}</h1></div>", unsafe_allow_html=True)
     matrix = charts.chain_matrix(cov, ws, lang, threshold=cfg.disclosure_threshold)
-    st.image(charts.to_bytes(matrix, dpi=110), width="stretch", alt=t(
+    st.container(key="pa_figure_chain").image(charts.to_bytes(matrix, dpi=110), width="stretch", alt=t(
         "alt_chain_matrix", n=len(ws.districts), k=len(ws.life_phases),
         gaps=len(C.gaps(cov, ws, cfg.disclosure_threshold))))
 elif kind == "gaps":
@@ -106,8 +111,10 @@ else:
     served = cache.offers_serving(ws, district_id)
     fig = charts.need_map(ws, cov.need["score"], district_id=district_id, offers=served, lang=lang,
                           attribution=fictional, size=(10, 7.5))
-    left.image(charts.to_bytes(fig, dpi=110), width="stretch")
-    right.image(charts.to_bytes(charts.chain_strip(profile, lang), dpi=110), width="stretch")
+    left.container(key="pa_figure_district").image(charts.to_bytes(fig, dpi=110), width="stretch",
+                                                   alt=sentences.need_map_alt_text(ws, cov.need, lang))
+    right.image(charts.to_bytes(charts.chain_strip(profile, lang), dpi=110), width="stretch",
+                alt=sentences.chain_alt_text(profile, ws.life_phases, lang))
     items = "".join(f"<li>{html_text(s)}</li>" for s in (profile.gaps + profile.transitions)[:5])
     right.markdown(f"<div class='pa-slide'><ul>{items}</ul></div>", unsafe_allow_html=True)
 if fictional:

@@ -136,3 +136,25 @@ def test_the_map_at_200_percent_zoom(browser, app_url):
         assert page.evaluate("document.documentElement.scrollWidth") <= 720
     finally:
         context.close()
+
+
+def test_every_slide_fits_the_council_screen(browser, app_url):
+    """At 1920 × 1080 every slide (city map, life-chain matrix with all districts, gaps, the
+    districts) is seen whole: nothing below the screen, nothing to scroll."""
+    context = new_context(browser, width=1920, height=1080)
+    try:
+        page = context.new_page()
+        for slide in range(6):  # city, chain, gaps and the three districts shown by default
+            page.goto(f"{app_url}/present?present=1&slide={slide}")
+            page.wait_for_selector(f"text=Folie {slide + 1} von 6", timeout=60_000)
+            app_idle(page)
+            page.wait_for_function("[...document.images].every(i => i.complete && i.naturalWidth > 0)",
+                                   timeout=60_000)
+            main = page.evaluate("""() => { const m = document.querySelector('[data-testid=stMain]');
+                return {scroll: m.scrollHeight, height: m.clientHeight,
+                        lowest: Math.max(0, ...[...document.images].map(i => i.getBoundingClientRect().bottom))}; }""")
+            assert main["scroll"] <= main["height"] + 1 and main["lowest"] <= 1080, (slide, main)
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"slide_{slide + 1}.png"))
+    finally:
+        context.close()
