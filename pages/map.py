@@ -256,10 +256,23 @@ def ranking():
             st.rerun()
 
 
+def offer_list():
+    """The offers the map shows (of the chosen district, on site or coming to it) as a list."""
+    if focus:
+        serving = set(cache.offers_serving(ws, focus)["offer_id"])
+        listed = offers[offers["offer_id"].isin(serving)]
+        title = t("offer_list_district", district=md(district_label[focus]), n=len(listed))
+    else:
+        listed, title = offers, t("offer_list", n=len(offers))
+    with st.expander(title):
+        widgets.plain_table(district_tables.offer_list(ws, listed, lang))
+
+
 with panel:
     if not focus:
         st.info(t("panel_pick"))
         ranking()
+        offer_list()
     else:
         st.subheader(md(district_label[focus]))
         parent = ws.districts.loc[ws.districts["district_id"] == focus, "parent_name"].iloc[0]
@@ -279,5 +292,6 @@ with panel:
         st.markdown(f"*{t('layer_partners')}:* " + (md(", ".join(local_partners["organisation"])) or t("panel_none")))
         st.page_link(state.page_file("profile"), label=t("open_profile"), icon=":material/description:",
                      query_params={"d": focus})
+        offer_list()
         with st.expander(t("ranking_open")):
             ranking()

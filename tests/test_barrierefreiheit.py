@@ -119,3 +119,46 @@ def test_the_wheel_zooms_the_map_only_when_it_has_the_focus(wide, app_url):
     frame.wait_for_function("() => window.map.scrollWheelZoom.enabled()", timeout=10_000)
     frame.evaluate("() => window.map.getContainer().blur()")
     frame.wait_for_function("() => !window.map.scrollWheelZoom.enabled()", timeout=10_000)
+
+
+def test_no_serious_wcag_violations_in_the_import_wizards_problem_list(browser, workspace_copy, tmp_path, demo_ws):
+    """A planner signs in, uploads a list with faulty rows and has it checked: the problem list
+    (and the wizard around it) passes axe too."""
+    from conftest import launch
+
+    from dashboard.model.accounts import add_account
+
+    accounts = tmp_path / "konten.toml"
+    add_account(accounts, "anna", "planner", "geheim123")
+    centre = demo_ws.districts.geometry.iloc[0].representative_point()
+    rows = [("N1", "Elterncafé", "AWO", "Krabbelkinder", 0), ("A0001", "Doppelt", "DRK", "Kita", 0),
+            ("N3", "Weit weg", "Caritas", "Senioren", 90_000)]
+    listing = tmp_path / "angebote.csv"
+    listing.write_text("Nr;Titel;Träger;Zielgruppe;Kategorie;Rechtswert;Hochwert\n" + "".join(
+        f"{nr};{title};{provider};{group};Beratung;{round(centre.x + dx)};{round(centre.y)}\n"
+        for nr, title, provider, group, dx in rows), encoding="utf-8")
+    server = launch(workspace_copy, {"PRAEVENTIONSATLAS_ACCOUNTS": str(accounts)})
+    context = new_context(browser, width=1440, height=900)
+    try:
+        page = context.new_page()
+        page.goto(f"{server.url}/account")
+        settled(page)
+        page.get_by_label("Benutzername").fill("anna")
+        page.get_by_label("Passwort").fill("geheim123")
+        rerun(page, lambda: page.get_by_role("button", name="Anmelden").click())
+        page.wait_for_selector("text=Angemeldet als anna", timeout=60_000)
+        rerun(page, lambda: page.get_by_role("link", name="Import-Assistent").click())
+        settled(page)
+        rerun(page, lambda: page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(listing))
+        settled(page)
+        rerun(page, lambda: page.get_by_role("button", name="Prüfen").click())
+        page.wait_for_selector("text=nichts wurde gespeichert", timeout=60_000)
+        settled(page)
+        listed = page.locator('[data-testid="stCode"]').first.inner_text()
+        assert "Zeile" in listed, listed  # the problems, each with its row
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "import_problems.png"), full_page=True)
+        check(page, "import_problems")
+    finally:
+        context.close()
+        server.stop()

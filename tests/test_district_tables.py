@@ -77,3 +77,16 @@ def test_who_may_edit_an_organisations_offers():
     assert not editing.may_edit_offers_of("partner", "P2", "P1")
     assert not editing.may_edit_offers_of("partner", None, None)
     assert not editing.may_edit_offers_of("viewer", "P1", "P1")
+
+
+def test_offer_list_names_the_life_phases_in_words(demo_ws):
+    offers = demo_ws.offers.iloc[:30]
+    listed = district_tables.offer_list(demo_ws, offers, "de")
+    assert list(listed.columns) == ["Angebot", "Lebensphasen", "Träger", "Adresse"]
+    assert list(listed["Angebot"]) == sorted(offers["name"])
+    first = offers.sort_values("name", kind="stable").iloc[0]
+    labels = dict(zip(demo_ws.life_phases["phase_id"], demo_ws.life_phases["label_de"]))
+    assert listed["Lebensphasen"].iloc[0] == ", ".join(labels[p] for p in first["life_phases"])
+    outreach = offers.geometry.isna().sum()
+    assert (listed["Adresse"] == "aufsuchend").sum() == outreach
+    assert list(district_tables.offer_list(demo_ws, offers, "en").columns)[1] == "Life phases"

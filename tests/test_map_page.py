@@ -113,6 +113,12 @@ def test_invalid_url_values_are_ignored():
     assert "kind=b" in warning and "<" not in warning  # shown, never as markup
 
 
+def cache_free_offers_serving(ws, district_id):
+    from dashboard.analysis import district
+
+    return district.offers_serving(ws, district_id)
+
+
 def test_clicking_a_district_opens_its_panel(demo_ws):
     at = run_app(PAGE)
     centre = demo_ws.districts.to_crs(4326).geometry.iloc[6].representative_point()
@@ -122,8 +128,12 @@ def test_clicking_a_district_opens_its_panel(demo_ws):
     assert at.selectbox(key="district").value == "SR07"
     assert at.subheader[0].value == "Westfeld"
     tables = [table_value(t) for t in at.table]  # plain tables: they wrap in the panel, nothing is cut off
-    assert len(tables) == 3 and len(at.dataframe) == 1  # population, indicators, offers; the ranking folded away
+    # population, indicators, offers per phase, the offers as a list; the ranking folded away
+    assert len(tables) == 4 and len(at.dataframe) == 1
     assert "Frühe Kindheit (0–<3)" in list(tables[0].iloc[:, 0])
+    serving = cache_free_offers_serving(demo_ws, "SR07")
+    assert sorted(tables[3]["Angebot"]) == sorted(serving["name"])  # the map's offers for Westfeld, in words
+    assert list(tables[3].columns) == ["Angebot", "Lebensphasen", "Träger", "Adresse"]
     assert at.query_params["d"] in ("SR07", ["SR07"])
     fg = map_args(at)["feature_group"]
     assert '"district_id":"SR07"' in fg and "#d7191c" in fg  # highlighted outline

@@ -194,3 +194,18 @@ def ranking_table(ws, values: pd.Series, decimals: int, unit: str, classes=None,
         "class": [label.get(d, "") for d in ranked.index],
     })
     return frame.reset_index(drop=True)
+
+
+def offer_list(ws, offers: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
+    """The offers a map shows, as a list a screen reader reads (and where colour is not the only
+    carrier: each offer's life phases in words), by name. Columns (headings in ``lang``): name,
+    life phases, provider, address ("aufsuchend" for outreach offers without a site)."""
+    labels = phase_labels(ws.life_phases, lang)
+    shown = offers.sort_values("name", kind="stable")
+    frame = pd.DataFrame({
+        "name": shown["name"].astype(str).to_numpy(),
+        "life_phases": [", ".join(labels.get(p, p) for p in phases) for phases in shown["life_phases"]],
+        "provider": shown["provider"].fillna("").astype(str).to_numpy(),
+        "address": np.where(shown.geometry.isna(), t("heading.outreach", lang), shown["address"].fillna("").astype(str)),
+    })
+    return headed(frame, lang)
