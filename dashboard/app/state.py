@@ -119,9 +119,13 @@ PAGE_STYLE = """<style>
    measured; from 760 px of width the panel lies over the map's right side, narrower above it */
 [class*="st-key-pa_stage_"] { position: relative; container-type: inline-size; gap: 0; }
 [class*="st-key-pa_panel_"] { margin-bottom: 1rem; }
-/* a long word (an e-mail address, a compound) in a table may break rather than cut a column off;
-   in a panel the tables are compact */
-[data-testid="stTable"] :is(th, td), [data-testid="stTable"] :is(th, td) * { white-space: normal; overflow-wrap: anywhere !important; }
+/* a long word (an e-mail address, a compound) in a table cell may break rather than cut a column
+   off (headings and numbers, which Streamlit aligns right, keep theirs); in a panel the tables
+   are compact */
+[data-testid="stTable"] :is(th, td) { white-space: normal; }
+[data-testid="stTable"] td:not([style*="right"]), [data-testid="stTable"] td:not([style*="right"]) * {
+  overflow-wrap: anywhere !important;
+}
 [class*="st-key-pa_panel_"] [data-testid="stTable"] :is(th, td) { padding: 0.3rem 0.4rem; font-size: 0.875rem; }
 [class*="st-key-pa_map_"] iframe { height: var(--pa-map-h, 70vh) !important; }
 @container (min-width: WIDEpx) {

@@ -419,6 +419,17 @@ TEXT: dict[str, tuple[str, str]] = {
         "Werten, Angebote). Das Verschieben und Zoomen der Karte selbst ist mit der Tastatur nur eingeschränkt möglich.",
         "Maps are pictures: what they show is also given in tables and lists beside the map (districts with values, "
         "offers). Panning and zooming the map itself is only partly possible with the keyboard."),
+    "statement.gap.map_colours": (
+        "Auf der Karte unterscheiden sich die Angebote der Lebensphasen nur durch ihre Farbe; ihre Lebensphasen "
+        "stehen in Worten im Hinweis beim Zeigen auf ein Angebot, in der Legende und in der Liste der Angebote "
+        "neben der Karte.",
+        "On the map the offers of the life phases differ only by colour; their life phases are given in words in the "
+        "tooltip, in the legend and in the list of offers beside the map."),
+    "statement.gap.pdf_untagged": (
+        "Die PDF-Dateien (Sozialraumprofil, Wegweiser) sind nicht getaggt (kein PDF/UA); dieselben Inhalte gibt es "
+        "als Seite der Anwendung und als Tabelle (CSV/XLSX).",
+        "The PDF files (district profile, guide) are not tagged (no PDF/UA); the same content is available as a "
+        "page of the application and as a table (CSV/XLSX)."),
     "statement.gap.streamlit_widgets": (
         "Einige Bedienelemente stammen aus der Bibliothek Streamlit und werden von Screenreadern nicht immer "
         "vollständig angesagt; wir haben die Fehler an die Entwickler gemeldet.",
