@@ -162,3 +162,33 @@ def test_no_serious_wcag_violations_in_the_import_wizards_problem_list(browser, 
     finally:
         context.close()
         server.stop()
+
+
+CONTRAST = """(args) => {
+    const [selector, background] = args;
+    const lum = (rgb) => { const c = rgb.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+                           return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]; };
+    const parse = (text) => text.match(/[\\d.]+/g).slice(0, 3).map(Number);
+    const ratios = [];
+    document.querySelectorAll(selector).forEach(e => {
+        if (![...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) { return; }
+        const fg = lum(parse(getComputedStyle(e).color)), bg = lum(background);
+        ratios.push([(Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05), e.textContent.trim().slice(0, 30)]);
+    });
+    return ratios; }"""
+
+
+def test_map_legend_and_labels_have_enough_contrast(wide, app_url):
+    """Text on the map (axe cannot tell what lies under it): the legend's text against its
+    white box at 90 % over the darkest map colour (black), district and place names against their
+    white halo: at least 4.5:1 (WCAG 1.4.3)."""
+    wide.goto(f"{app_url}/map")
+    settled(wide, has_map=True)
+    frame = wait_for_map(wide)
+    frame.wait_for_selector(".pa-legend", timeout=30_000)
+    worst_box = [round(0.9 * 255)] * 3  # rgba(255,255,255,0.9) over black
+    legend = frame.evaluate(CONTRAST, [".pa-legend, .pa-legend *", worst_box])
+    names = frame.evaluate(CONTRAST, [".pa-district, .pa-place", [255, 255, 255]])
+    assert len(legend) >= 5 and len(names) >= 10, (legend, names)
+    low = [(round(r, 2), text) for r, text in legend + names if r < 4.5]
+    assert low == [], low
