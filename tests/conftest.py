@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -247,6 +248,44 @@ def page(browser, app_url):
         yield pg
     finally:
         context.close()
+
+
+def settled(page, has_map: bool = False):
+    """The page as a user sees it: its title shown, no script run in flight (Streamlit fades
+    what a running script may replace) and, where there is one, the map drawn (its frame
+    returned)."""
+    page.wait_for_selector("h1", timeout=60_000)
+    app_idle(page)
+    frame = wait_for_map(page) if has_map else None
+    page.wait_for_function("!document.querySelector('[data-stale=\"true\"]')", timeout=60_000)
+    return frame
+
+
+@pytest.fixture
+def wide(browser):
+    """A browser tab of a planner's screen (1440 × 900)."""
+    context = new_context(browser, width=1440, height=900)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@contextlib.contextmanager
+def planner_session(browser, workspace: Path, folder: Path):
+    """(server, tab): the app on ``workspace`` with the planner account anna / geheim123 (in
+    ``folder``) and a 1440 × 900 tab, not signed in yet."""
+    from dashboard.model.accounts import add_account
+
+    accounts = folder / "konten.toml"
+    add_account(accounts, "anna", "planner", "geheim123")
+    server = launch(workspace, {"PRAEVENTIONSATLAS_ACCOUNTS": str(accounts)})
+    context = new_context(browser, width=1440, height=900)
+    try:
+        yield server, context.new_page()
+    finally:
+        context.close()
+        server.stop()
 
 
 def wait_for_map(page, timeout=30_000):

@@ -10,32 +10,12 @@ import urllib.request
 
 import pytest
 from a11y import axe_violations
-from conftest import ARTIFACTS, app_idle, new_context, rerun, wait_for_map
+from conftest import ARTIFACTS, planner_session, rerun, settled, wait_for_map
 
 from dashboard.app.state import FOOTER_PAGES, PAGES
 
 pytestmark = pytest.mark.browser
 URL_PATHS = ["" if name == "home" else name for name in [*PAGES, *FOOTER_PAGES]]  # the start page is the root
-
-
-@pytest.fixture
-def wide(browser):
-    """A browser tab of a planner's screen (1440 × 900)."""
-    context = new_context(browser, width=1440, height=900)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
-
-
-def settled(page, has_map: bool = False):
-    """The page as a user sees it: its title shown, no script run in flight (Streamlit fades
-    what a running script may replace) and, where there is one, the map drawn."""
-    page.wait_for_selector("h1", timeout=60_000)
-    app_idle(page)
-    if has_map:
-        wait_for_map(page)
-    page.wait_for_function("!document.querySelector('[data-stale=\"true\"]')", timeout=60_000)
 
 
 def check(page, label: str):
@@ -124,12 +104,6 @@ def test_the_wheel_zooms_the_map_only_when_it_has_the_focus(wide, app_url):
 def test_no_serious_wcag_violations_in_the_import_wizards_problem_list(browser, workspace_copy, tmp_path, demo_ws):
     """A planner signs in, uploads a list with faulty rows and has it checked: the problem list
     (and the wizard around it) passes axe too."""
-    from conftest import launch
-
-    from dashboard.model.accounts import add_account
-
-    accounts = tmp_path / "konten.toml"
-    add_account(accounts, "anna", "planner", "geheim123")
     centre = demo_ws.districts.geometry.iloc[0].representative_point()
     rows = [("N1", "Elterncafé", "AWO", "Krabbelkinder", 0), ("A0001", "Doppelt", "DRK", "Kita", 0),
             ("N3", "Weit weg", "Caritas", "Senioren", 90_000)]
@@ -137,10 +111,7 @@ def test_no_serious_wcag_violations_in_the_import_wizards_problem_list(browser, 
     listing.write_text("Nr;Titel;Träger;Zielgruppe;Kategorie;Rechtswert;Hochwert\n" + "".join(
         f"{nr};{title};{provider};{group};Beratung;{round(centre.x + dx)};{round(centre.y)}\n"
         for nr, title, provider, group, dx in rows), encoding="utf-8")
-    server = launch(workspace_copy, {"PRAEVENTIONSATLAS_ACCOUNTS": str(accounts)})
-    context = new_context(browser, width=1440, height=900)
-    try:
-        page = context.new_page()
+    with planner_session(browser, workspace_copy, tmp_path) as (server, page):
         page.goto(f"{server.url}/account")
         settled(page)
         page.get_by_label("Benutzername").fill("anna")
@@ -159,9 +130,6 @@ def test_no_serious_wcag_violations_in_the_import_wizards_problem_list(browser, 
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "import_problems.png"), full_page=True)
         check(page, "import_problems")
-    finally:
-        context.close()
-        server.stop()
 
 
 CONTRAST = """(args) => {

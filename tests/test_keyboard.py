@@ -10,27 +10,9 @@ import re
 
 import pytest
 from a11y import active_label, focus_is_visible, tab_to
-from conftest import ARTIFACTS, app_idle, launch, new_context, rerun, wait_for_map
+from conftest import ARTIFACTS, planner_session, rerun, settled
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def keys(browser):
-    """A tab on a planner's screen (1440 × 900)."""
-    context = new_context(browser, width=1440, height=900)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
-
-
-def settled(page, has_map: bool = False):
-    page.wait_for_selector("h1", timeout=60_000)
-    app_idle(page)
-    if has_map:
-        wait_for_map(page)
-    page.wait_for_function("!document.querySelector('[data-stale=\"true\"]')", timeout=60_000)
 
 
 def choose(page, label: str, typed: str):
@@ -46,95 +28,90 @@ def shown_counts(page) -> str:
     return page.locator("text=/Angezeigt: \\d+ von/").first.inner_text()
 
 
-def test_the_focus_check_tells_a_visible_focus_from_none(keys):
+def test_the_focus_check_tells_a_visible_focus_from_none(wide):
     """The check itself: a button whose focus ring is taken away has no visible focus."""
     for style, visible in (("", True), ("button:focus, button:focus-visible { outline: none; }", False)):
-        keys.set_content(f"<style>{style}</style><p>Text</p><button>Eins</button>"
+        wide.set_content(f"<style>{style}</style><p>Text</p><button>Eins</button>"
                          f"<p style='margin-top:40px'>Text</p><button>Zwei</button>")
-        tab_to(keys, "Eins", tag="button")
-        assert focus_is_visible(keys) is visible, style
+        tab_to(wide, "Eins", tag="button")
+        assert focus_is_visible(wide) is visible, style
 
 
-def test_choose_a_district_and_read_its_figures(keys, app_url):
-    keys.goto(f"{app_url}/map")
-    settled(keys, has_map=True)
-    choose(keys, "Sozialraum im Fokus", "Westf")
-    keys.wait_for_selector("h3:has-text('Westfeld')", timeout=30_000)
-    # its figures: tables a screen reader reads as tables; the keyboard reaches what follows them
-    # in the panel (which scrolls to it), up to the link to the district's profile
-    keys.wait_for_function("""() => document.querySelectorAll(
-        '[class*="st-key-pa_panel_"] [data-testid="stTable"] table').length === 3""", timeout=30_000)
-    tab_to(keys, "Sozialraumprofil öffnen", tag="a")
-    assert focus_is_visible(keys)
-    assert keys.evaluate("""() => { const r = document.activeElement.getBoundingClientRect();
+def test_choose_a_district_and_read_its_figures(wide, app_url):
+    wide.goto(f"{app_url}/map")
+    settled(wide, has_map=True)
+    choose(wide, "Sozialraum im Fokus", "Westf")
+    wide.wait_for_selector("h3:has-text('Westfeld')", timeout=30_000)
+    # its figures (population, indicators, offers per phase, the offers as a list): tables a screen
+    # reader reads as tables; the keyboard reaches what follows them in the panel (which scrolls
+    # to it), up to the link to the district's profile
+    wide.wait_for_function("""() => document.querySelectorAll(
+        '[class*="st-key-pa_panel_"] [data-testid="stTable"] table').length === 4""", timeout=30_000)
+    tab_to(wide, "Sozialraumprofil öffnen", tag="a")
+    assert focus_is_visible(wide)
+    assert wide.evaluate("""() => { const r = document.activeElement.getBoundingClientRect();
         return r.top >= 0 && r.bottom <= innerHeight; }""")  # scrolled into view
-    rerun(keys, lambda: keys.keyboard.press("Enter"))
-    keys.wait_for_selector("h1:has-text('Sozialraumprofil: Westfeld')", timeout=60_000)
+    rerun(wide, lambda: wide.keyboard.press("Enter"))
+    wide.wait_for_selector("h1:has-text('Sozialraumprofil: Westfeld')", timeout=60_000)
 
 
-def test_filter_the_offers(keys, app_url):
-    keys.goto(f"{app_url}/map")
-    settled(keys, has_map=True)
-    before = shown_counts(keys)
-    tab_to(keys, "Lebensphasen")  # the sidebar's first filter
-    assert focus_is_visible(keys)
-    keys.keyboard.type("Frühe Kindheit")
-    rerun(keys, lambda: keys.keyboard.press("Enter"))
-    keys.keyboard.press("Escape")
-    settled(keys)
-    after = shown_counts(keys)
+def test_filter_the_offers(wide, app_url):
+    wide.goto(f"{app_url}/map")
+    settled(wide, has_map=True)
+    before = shown_counts(wide)
+    tab_to(wide, "Lebensphasen")  # the sidebar's first filter
+    assert focus_is_visible(wide)
+    wide.keyboard.type("Frühe Kindheit")
+    rerun(wide, lambda: wide.keyboard.press("Enter"))
+    wide.keyboard.press("Escape")
+    settled(wide)
+    after = shown_counts(wide)
     total = int(re.search(r"von (\d+)", before).group(1))
     assert before.startswith(f"Angezeigt: {total} von") and int(re.search(r"Angezeigt: (\d+)", after).group(1)) < total
 
 
-def test_read_the_gaps(keys, app_url):
-    keys.goto(f"{app_url}/")
-    settled(keys)
-    tab_to(keys, "Lücken & Parallelstrukturen", tag="a")  # the navigation
-    assert focus_is_visible(keys)
-    rerun(keys, lambda: keys.keyboard.press("Enter"))
-    keys.wait_for_selector("h1:has-text('Lücken')", timeout=60_000)
-    settled(keys)
-    tab_to(keys, "Lücken", tag="div")  # the first tab: arrow keys move between tabs
-    assert keys.evaluate("document.activeElement.getAttribute('role')") == "tab"
-    assert focus_is_visible(keys)
-    keys.keyboard.press("ArrowRight")
-    keys.keyboard.press("Enter")
-    keys.wait_for_function("""() => document.activeElement.getAttribute('role') === 'tab'
+def test_read_the_gaps(wide, app_url):
+    wide.goto(f"{app_url}/")
+    settled(wide)
+    tab_to(wide, "Lücken & Parallelstrukturen", tag="a")  # the navigation
+    assert focus_is_visible(wide)
+    rerun(wide, lambda: wide.keyboard.press("Enter"))
+    wide.wait_for_selector("h1:has-text('Lücken')", timeout=60_000)
+    settled(wide)
+    tab_to(wide, "Lücken", tag="div")  # the first tab: arrow keys move between tabs
+    assert wide.evaluate("document.activeElement.getAttribute('role')") == "tab"
+    assert focus_is_visible(wide)
+    wide.keyboard.press("ArrowRight")
+    wide.keyboard.press("Enter")
+    wide.wait_for_function("""() => document.activeElement.getAttribute('role') === 'tab'
         && document.activeElement.getAttribute('aria-selected') === 'true'
         && document.activeElement.innerText.includes('Parallel')""", timeout=10_000)
 
 
-def test_use_the_lotse_and_take_the_hand_out(keys, app_url):
-    keys.goto(f"{app_url}/lotse")
-    settled(keys, has_map=True)
-    tab_to(keys, "Alter der Kinder")
-    assert focus_is_visible(keys)
-    keys.keyboard.type("1; 4")
-    rerun(keys, lambda: keys.keyboard.press("Enter"))
-    settled(keys)
-    tab_to(keys, "Adresse oder Klick in die Karte")  # the radio group: arrow keys choose
-    rerun(keys, lambda: keys.keyboard.press("ArrowRight"))
-    keys.wait_for_selector("text=passende Angebote", timeout=60_000)
-    settled(keys)
-    tab_to(keys, "Wegweiser als PDF")
-    assert focus_is_visible(keys)
-    with keys.expect_download(timeout=60_000) as download:
-        keys.keyboard.press("Enter")
+def test_use_the_lotse_and_take_the_hand_out(wide, app_url):
+    wide.goto(f"{app_url}/lotse")
+    settled(wide, has_map=True)
+    tab_to(wide, "Alter der Kinder")
+    assert focus_is_visible(wide)
+    wide.keyboard.type("1; 4")
+    rerun(wide, lambda: wide.keyboard.press("Enter"))
+    settled(wide)
+    tab_to(wide, "Adresse oder Klick in die Karte")  # the radio group: arrow keys choose
+    rerun(wide, lambda: wide.keyboard.press("ArrowRight"))
+    wide.wait_for_selector("text=passende Angebote", timeout=60_000)
+    settled(wide)
+    tab_to(wide, "Wegweiser als PDF")
+    assert focus_is_visible(wide)
+    with wide.expect_download(timeout=60_000) as download:
+        wide.keyboard.press("Enter")
     assert download.value.suggested_filename == "wegweiser.pdf"
     assert open(download.value.path(), "rb").read(5) == b"%PDF-"
 
 
 def test_sign_in_and_edit_an_offer(browser, workspace_copy, tmp_path):
-    from dashboard.model.accounts import add_account
     from dashboard.model.workspace import read_workspace
 
-    accounts = tmp_path / "konten.toml"
-    add_account(accounts, "anna", "planner", "geheim123")
-    server = launch(workspace_copy, {"PRAEVENTIONSATLAS_ACCOUNTS": str(accounts)})
-    context = new_context(browser, width=1440, height=900)
-    try:
-        page = context.new_page()
+    with planner_session(browser, workspace_copy, tmp_path) as (server, page):
         page.goto(f"{server.url}/account")
         settled(page)
         tab_to(page, "Benutzername")
@@ -163,10 +140,6 @@ def test_sign_in_and_edit_an_offer(browser, workspace_copy, tmp_path):
         rerun(page, lambda: page.keyboard.press("Enter"))
         page.wait_for_selector("text=Gespeichert.", timeout=60_000)
         saved = read_workspace(workspace_copy).offers.set_index("offer_id").loc[offer["offer_id"], "name"]
-        assert saved == "Elterncafé am Markt"
-    finally:
         ARTIFACTS.mkdir(exist_ok=True)
-        if context.pages:
-            context.pages[0].screenshot(path=str(ARTIFACTS / "keyboard_edit.png"), full_page=True)
-        context.close()
-        server.stop()
+        page.screenshot(path=str(ARTIFACTS / "keyboard_edit.png"))
+        assert saved == "Elterncafé am Markt"

@@ -8,20 +8,12 @@ from __future__ import annotations
 
 import pytest
 from a11y import fitted_view, map_box, panel_box, sideways_overflow
-from conftest import ARTIFACTS, app_idle, new_context, rerun, wait_for_map
+from conftest import ARTIFACTS, app_idle, new_context, rerun, settled
 
 from dashboard.app.state import FOOTER_PAGES, PAGES
 
 pytestmark = pytest.mark.browser
 SCREENS = [(1440, 900), (1920, 1080)]
-
-
-def settled(page, has_map: bool = True):
-    page.wait_for_selector("h1", timeout=60_000)
-    app_idle(page)
-    frame = wait_for_map(page) if has_map else None
-    page.wait_for_function("!document.querySelector('[data-stale=\"true\"]')", timeout=60_000)
-    return frame
 
 
 def lotse_result(page, app_url):
@@ -32,7 +24,7 @@ def lotse_result(page, app_url):
     rerun(page, lambda: page.keyboard.press("Enter"))
     rerun(page, lambda: page.get_by_text("Sozialraum", exact=True).first.click())
     page.wait_for_selector("h3:has-text('passende Angebote')", timeout=30_000)
-    return settled(page)
+    return settled(page, has_map=True)
 
 
 def assert_owns_the_screen(page, frame, width, height, label):
@@ -60,7 +52,7 @@ def test_the_map_owns_the_screen_and_is_fitted(browser, app_url, demo_ws, path, 
     try:
         page = context.new_page()
         page.goto(f"{app_url}/{path}")
-        frame = settled(page)
+        frame = settled(page, has_map=True)
         assert_owns_the_screen(page, frame, width, height, path.replace("?d=", "_"))
         shown = demo_ws.districts if fitted == "city" else demo_ws.districts[demo_ws.districts["district_id"] == fitted]
         view = fitted_view(frame, shown)
@@ -77,7 +69,7 @@ def test_the_partner_map_owns_the_screen(browser, app_url, width, height):
     try:
         page = context.new_page()
         page.goto(f"{app_url}/partner")
-        frame = settled(page)
+        frame = settled(page, has_map=True)
         assert_owns_the_screen(page, frame, width, height, "partner")
     finally:
         context.close()
@@ -128,7 +120,7 @@ def test_the_map_at_200_percent_zoom(browser, app_url):
     try:
         page = context.new_page()
         page.goto(f"{app_url}/map")
-        settled(page)
+        settled(page, has_map=True)
         box, panel = map_box(page), panel_box(page)
         assert panel["bottom"] <= box["top"] and box["width"] >= 0.9 * 720 - 48
         page.wait_for_function("""() => document.querySelector('[class*="st-key-pa_map_"] iframe')
