@@ -160,3 +160,18 @@ def test_map_legend_and_labels_have_enough_contrast(wide, app_url):
     assert len(legend) >= 5 and len(names) >= 10, (legend, names)
     low = [(round(r, 2), text) for r, text in legend + names if r < 4.5]
     assert low == [], low
+
+
+def test_no_serious_wcag_violations_with_everything_folded_opened(wide, app_url):
+    """The map's panel with its folded parts open (display settings, the offers as a list, the
+    ranking) and the Lotse's further filters."""
+    for path in ("map?d=SR07", "lotse"):
+        wide.goto(f"{app_url}/{path}")
+        settled(wide, has_map=True)
+        folded = wide.locator('[data-testid="stExpander"] summary')
+        assert folded.count() >= 1, path
+        for k in range(folded.count()):
+            folded.nth(k).click()
+        wide.wait_for_function("""() => [...document.querySelectorAll('[data-testid="stExpander"] details')]
+            .every(d => d.open)""", timeout=30_000)
+        check(wide, path.split("?")[0] + "_opened")

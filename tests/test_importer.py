@@ -314,3 +314,13 @@ def test_coordinates_are_offered_only_from_columns_of_numbers():
     at.radio(key="imp_position").set_value("xy").run()
     assert not at.exception and any("Keine Spalte mit Zahlen für Koordinaten" in w.value for w in at.warning)
     assert not [b for b in at.selectbox if b.key in ("imp_x", "imp_y")]
+
+
+def test_workspace_problems_of_imported_rows_name_the_spreadsheet_row(demo_ws):
+    """A title line and a blank line above the heading: a duplicate id in the second data row is
+    reported at its row in the spreadsheet (5), not at its position in the import."""
+    text, _ = upload(demo_ws, [("N1", "Elterncafé", "AWO", "U3", 0), ("A0001", "Doppelt", "DRK", "Kita", 0)])
+    table = read_upload("angebote.csv", ("Angebotsliste Stand November\n\n" + text).encode("cp1252"))
+    assert table.attrs["header_row"] == 3
+    _, problems = prepare_import(demo_ws, table, PLAN, "angebote.csv")
+    assert [(p.row, p.code) for p in problems] == [(5, "duplicate_id")]

@@ -210,7 +210,11 @@ def prepare_import(ws: Workspace, table: pd.DataFrame, plan: ImportPlan, file: s
     existing = len(getattr(ws, plan.layer))
     for p in validate_workspace(merged, file):
         if p.layer == plan.layer and p.row is not None and p.row > existing:
-            problems.append(Problem(file, None, p.row - existing + 1, p.field, p.code, p.params, p.record_id))
+            # the workspace counts its rows from 2 (a heading row); the k-th new record is the
+            # file's spreadsheet row rows[k] (title lines, blank lines and left-out rows skipped)
+            k = p.row - existing - 1
+            row = int(rows[k]) if 0 <= k < len(rows) else p.row - existing + 1
+            problems.append(Problem(file, None, row, p.field, p.code, p.params, p.record_id))
         elif p.layer == plan.layer and p.row is None:
             problems.append(Problem(file, None, None, p.field, p.code, p.params))
         else:  # a problem elsewhere in the workspace: report as it is

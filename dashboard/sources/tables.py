@@ -321,9 +321,6 @@ def as_text(series: pd.Series) -> pd.Series:
     return series.map(lambda v: "" if _blank(v) else _cell_text(v).strip())
 
 
-_text = as_text
-
-
 ID_PREFIX = {"offers": "A", "family_centres": "FZ", "partners": "P"}
 """Prefix of generated ids (Angebot, Familienzentrum, Partner)."""
 
@@ -371,9 +368,9 @@ def assemble_fields(table: pd.DataFrame, layer: str, *, file, rows, problems: Pr
             problems.add("source_column", file=file, field=target, column=s)
         if absent:
             continue
-        joined = _text(table[sources[0]])
+        joined = as_text(table[sources[0]])
         for s in sources[1:]:
-            joined = joined.str.cat(_text(table[s]), sep=" ").str.strip()
+            joined = joined.str.cat(as_text(table[s]), sep=" ").str.strip()
         out[target] = joined.where(joined != "", None).tolist()
     for target, value in (constants or {}).items():
         out[target] = [value] * len(table)
@@ -384,7 +381,7 @@ def assemble_fields(table: pd.DataFrame, layer: str, *, file, rows, problems: Pr
             continue
         values, default = mapping.get("values", {}), mapping.get("default")
         mapped = []
-        for k, raw in enumerate(_text(table[column])):
+        for k, raw in enumerate(as_text(table[column])):
             hit = values.get(raw, default)
             if hit is None or hit == "" or (isinstance(hit, (list, tuple)) and not hit):
                 problems.add("unmapped_value", file=file, row=int(rows[k]), field=column, value=raw)
