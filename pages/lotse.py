@@ -91,9 +91,8 @@ with area:
         m = widgets.base_map(chosen, outlines=ws.districts, private=True, ws=ws, panel=True)
         groups = [*layers(position), mapview.feature_group(mapview.focus_layer(ws, district_id, lang),
                                                            t("layer_focus"))]
-        shown = frame(position) if result.get("found") is not None else []
         widgets.show_map(m, key="lotse_district_map", height=420, feature_group_to_add=groups, returned_objects=[],
-                         fit=mapview.bounds_around([*shown, *maps.bounds_of(chosen)], min_span_m=600))
+                         fit=mapview.bounds_around([*frame(position), *maps.bounds_of(chosen)], min_span_m=600))
     else:
         position = widgets.position_picker(ws, "lotse_pos", None, height=420, layers=layers, private=True, frame=frame,
                                            controls=place, panel=True)

@@ -239,8 +239,7 @@ def position_picker(ws: Workspace, key: str, initial: tuple[float, float] | None
         shown.append(mapview.feature_group(mapview.position_layer(ws, *position, label), t("position")))
     fit = None
     if position is not None:
-        points = list(frame(position)) if frame is not None else []
-        fit = mapview.bounds_around(points if len(points) > 1 else [position], min_span_m=600)
+        fit = mapview.bounds_around(list(frame(position)) if frame is not None else [position], min_span_m=600)
     result = show_map(m, key=f"{key}_map", height=height, feature_group_to_add=shown or None,
                       returned_objects=["last_clicked"], fit=fit)
     controls.caption(t("position_hint"))
