@@ -23,7 +23,7 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.path import Path
 
 from dashboard.present import classify, maps
-from dashboard.present.format import format_number
+from dashboard.present.format import format_number, format_range
 from dashboard.present.i18n import phase_labels, t
 
 HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]
@@ -126,9 +126,8 @@ def static_map(ws, *, district_id: str | None = None, shading: pd.Series | None 
         colours = classify.palette(palette, max(classes.k, 1)) if classes.k else []
         fill = [colours[c] if c >= 0 else classify.NO_DATA_COLOUR for c in classes.classes]
         for i, colour in enumerate(colours):
-            lo, hi = classes.edges[i], classes.edges[i + 1]
             label = class_labels[round(i * (len(class_labels) - 1) / max(classes.k - 1, 1))] if class_labels else \
-                f"{format_number(lo, 1, lang)} – {format_number(hi, 1, lang)}"
+                format_range(classes.edges[i], classes.edges[i + 1], 1, lang)
             handles.append(Patch(facecolor=colour, edgecolor="#777777", label=label))
         if values.isna().any():
             handles.append(Patch(facecolor=classify.NO_DATA_COLOUR, edgecolor="#777777",

@@ -13,7 +13,7 @@ from dashboard.analysis.indicators import indicator_summary
 from dashboard.analysis.population import TargetPopulation
 from dashboard.analysis.secrecy import protect_counts
 from dashboard.present.classify import palette
-from dashboard.present.format import format_count, format_number
+from dashboard.present.format import format_count, format_number, format_range
 from dashboard.present.i18n import headed, own_label, phase_labels, t, term
 
 
@@ -179,12 +179,9 @@ def ranking_table(ws, values: pd.Series, decimals: int, unit: str, classes=None,
     names = ws.districts.set_index("district_id")["name"]
     label = {}
     if classes is not None and classes.k:
+        ranges = [format_range(classes.edges[i], classes.edges[i + 1], decimals, lang) for i in range(classes.k)]
         by_district = pd.Series(classes.classes.to_numpy(), index=classes.classes.index).reindex(ids)
-        for d in ids:
-            i = by_district.get(d)
-            if i is not None and not pd.isna(i) and int(i) >= 0:
-                lo, hi = classes.edges[int(i)], classes.edges[int(i) + 1]
-                label[d] = f"{format_number(lo, decimals, lang)} – {format_number(hi, decimals, lang)}"
+        label = {d: ranges[int(i)] for d, i in by_district.items() if not pd.isna(i) and int(i) >= 0}
     frame = pd.DataFrame({
         "district_id": ranked.index,
         "rank": [str(k + 1) if not np.isnan(v) else "–" for k, v in enumerate(ranked.to_numpy())],

@@ -33,6 +33,11 @@ def format_number(value, decimals: int = 1, lang: str = "de") -> str:
     return text
 
 
+
+def format_range(lo, hi, decimals: int = 1, lang: str = "de") -> str:
+    """A class's range as people read it, e.g. "4,7 – 7,5" (legends, the ranking's class)."""
+    return f"{format_number(lo, decimals, lang)} – {format_number(hi, decimals, lang)}"
+
 def format_stand(value, lang: str = "de") -> str:
     """A data stand for display: an ISO date as 09.05.2011 (de) or 2011-05-09 (en); a year
     or any other text as it is."""

@@ -22,7 +22,7 @@ from dashboard.analysis.secrecy import protect_cells, protect_counts
 from dashboard.model import schema
 from dashboard.present import classify as cls
 from dashboard.present import maps
-from dashboard.present.format import format_count, format_dates, format_number, format_stand
+from dashboard.present.format import format_count, format_dates, format_number, format_range, format_stand
 from dashboard.present.i18n import own_label, phase_labels, t, terms
 
 POPULATION_MEASURES = ("absolute", "share", "density")
@@ -84,10 +84,6 @@ def choropleth_values(ws, spec: ChoroplethSpec, tp: TargetPopulation, threshold:
     }
 
 
-def _range_label(lo, hi, decimals, lang):
-    return f"{format_number(lo, decimals, lang)} – {format_number(hi, decimals, lang)}"
-
-
 def choropleth(ws, spec: ChoroplethSpec, tp: TargetPopulation, threshold: int = 3, lang: str = "de"):
     """(GeoJsonLayer of the districts coloured by class, legend HTML, classification)."""
     values, facts = choropleth_values(ws, spec, tp, threshold, lang)
@@ -105,7 +101,7 @@ def choropleth(ws, spec: ChoroplethSpec, tp: TargetPopulation, threshold: int = 
                            maps.choropleth_style(colour)),
         name=html.escape(facts["title"]), control=False,
     )
-    legend_classes = [(c, _range_label(classes.edges[i], classes.edges[i + 1], d, lang))
+    legend_classes = [(c, format_range(classes.edges[i], classes.edges[i + 1], d, lang))
                       for i, c in enumerate(colours_k)]
     if values.isna().any():
         legend_classes.append((cls.NO_DATA_COLOUR, t("keine_angabe", lang)))
