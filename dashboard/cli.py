@@ -144,6 +144,11 @@ def _build(args) -> int:
     from dashboard.sources.recipe import build
 
     report = build(args.recipe, args.out)
+    if args.new_cell_key:  # every published area count changes
+        from dashboard.model.workspace import cell_key_secret
+
+        cell_key_secret(args.out, renew=True)
+        print(f"made a new cell-key secret for {args.out}")
     for name, rows in report.rows.items():
         print(f"read {rows} rows from {name}")
     for code, figures in report.notes:
@@ -318,6 +323,8 @@ def main(argv=None) -> int:
     p = sub.add_parser("build", help="build a workspace from the sources named in a TOML recipe")
     p.add_argument("recipe")
     p.add_argument("--out", required=True, help="workspace GeoPackage to write")
+    p.add_argument("--new-cell-key", action="store_true",
+                   help="replace the workspace's cell-key secret (kept across rebuilds otherwise)")
     p.set_defaults(func=_build)
     p = sub.add_parser("streets", help="put the walkable street network of an OSM extract or line layer into a workspace")
     p.add_argument("workspace")

@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard.analysis import district, filters
 from dashboard.analysis.indicators import indicator_years
+from dashboard.analysis.nearby import snap_point
 from dashboard.analysis.walking import WALKING_SPEED_KMH
 from dashboard.app import cache, session, state, widgets
 from dashboard.app.state import t, term
@@ -143,6 +144,7 @@ with panel:
             chosen = st.session_state.get("walk_site")
             if chosen in sites:
                 st.session_state["walk_point"] = sites[chosen][1:]
+                st.session_state["walk_free"] = False  # an offer's own site: the walk starts there
 
         st.selectbox(t("walk_from_site"), [""] + list(sites), key="walk_site", on_change=start_at_site,
                      format_func=lambda k: sites[k][0] if k in sites else t("walk_from_site_none"))
@@ -177,7 +179,11 @@ with area:
     if walk_mode and ws.has_streets and st.session_state.get("walk_point"):
         lat, lon = st.session_state["walk_point"]
         point = gpd.GeoSeries([shapely.Point(lon, lat)], crs=schema.DISPLAY_CRS).to_crs(ws.crs).iloc[0]
-        walk = cache.walking_areas(ws, round(point.x), round(point.y), cfg.disclosure_threshold)
+        free = st.session_state.get("walk_free", True)
+        walk = cache.walking_areas(ws, point.x, point.y, cfg.disclosure_threshold, snap=free)
+        if free:  # the walk starts on the 100 m lattice
+            start = gpd.GeoSeries([shapely.Point(*snap_point(point.x, point.y))], crs=ws.crs).to_crs(schema.DISPLAY_CRS)
+            lat, lon = start.iloc[0].y, start.iloc[0].x
         groups += [mapview.feature_group(mapview.walking_area_layer(ws, walk[0], lang), t("layer_walking_areas")),
                    mapview.feature_group(mapview.position_layer(ws, lat, lon, t("walk_area_start")), t("walk_area_start"))]
     shown_area = walk[0].geometry if walk is not None else \
@@ -220,6 +226,7 @@ if clicked and clicked != st.session_state.get("_last_click"):
     st.session_state["_last_click"] = clicked
     if walk_mode:
         st.session_state["walk_point"] = (clicked["lat"], clicked["lng"])
+        st.session_state["walk_free"] = True  # a free click: the walk starts on the 100 m lattice
         st.rerun()
     hit = mapview.district_at(ws, clicked["lat"], clicked["lng"])
     if hit and hit != focus:
@@ -234,6 +241,7 @@ if walk_mode:
         else:
             st.markdown(f"**{t('walk_areas_title', speed=format_number(WALKING_SPEED_KMH, 1, lang))}**")
             widgets.plain_table(district_tables.walking_area_table(ws, walk[1], cfg.disclosure_threshold, lang))
+            widgets.cell_key_note(ws, cfg)
 
 # ---- district panel ---------------------------------------------------------------------
 def ranking():

@@ -34,7 +34,7 @@ own = st.session_state.get("organisation") if session.role() == "partner" else N
 if "partner_org" not in st.session_state and own in names:
     st.session_state["partner_org"] = own
 partner_id = panel.selectbox(t("partner_pick"), list(names), format_func=names.get, key="partner_org")
-radius = panel.slider(t("partner_radius"), 250, 3000, 1000, step=50, key="partner_radius")
+radius = panel.slider(t("partner_radius"), 250, 3000, 1000, step=250, key="partner_radius")
 params = C.CoverageParams(radius_m=float(radius))  # the documented default detour
 detour = params.detour
 labels = phase_labels(ws.life_phases, lang)
@@ -92,13 +92,14 @@ if sited.empty:
 with panel:
     st.markdown(f"**{t('partner_reach')}**")
     reach = site_reach(ws, offers, radius_m=radius, detour=detour, threshold=cfg.disclosure_threshold,
-                       demand=demand)
+                       demand=demand, perturbation=cache.perturbation())
     widgets.plain_table(pd.DataFrame({
         t("col_offer"): reach["name"], t("phase"): reach["phase_id"].map(labels),
         t("col_persons"): reach["persons"].map(widgets.fmt_count),
         t("col_city_share_reach"): reach["city_share"].map(
             lambda v: "–" if pd.isna(v) else f"{format_number(v * 100, 1, lang)} %"),
     }))
+    widgets.cell_key_note(ws, cfg)
 
 st.subheader(t("partner_nearby"))
 st.caption(t("partner_nearby_hint"))

@@ -64,13 +64,19 @@ def test_site_reach_counts_the_target_population_within_walking_distance():
     reach = site_reach(ws, near, radius_m=1000, detour=1.3)
     cells = brute_reached(ws, 800, 500, 1000 / 1.3).sum()
     assert reach["phase_id"].tolist() == ["early_childhood"]
-    assert reach["persons"].iat[0] == 4 * cells  # 4 children aged 0–<3 per cell
-    assert reach["city_share"].iat[0] == pytest.approx(cells / 200)
+    # 4 children aged 0–<3 per cell, published by the cell-key method (at most 2 off)
+    assert abs(reach["persons"].iat[0] - 4 * cells) <= 2
+    assert reach["city_share"].iat[0] == pytest.approx(reach["persons"].iat[0] / 800)  # from the published count
+    # identical areas are published identically; a radius is a multiple of 250 m
+    again = site_reach(ws, near, radius_m=1000 + 40, detour=1.3)
+    assert again["persons"].iat[0] == reach["persons"].iat[0]
     # a tiny reach falls under statistical secrecy
     centre = tiny([offer("one_cell", ["pregnancy"], 750, 550)])  # one cell: 4/3 persons in pregnancy
-    small = site_reach(centre, centre.offers, radius_m=10, detour=1.0)
+    small = site_reach(centre, centre.offers, radius_m=10, detour=1.0, radius_step_m=0)
     assert np.isnan(small["persons"].iat[0]) and np.isnan(small["city_share"].iat[0])
-    assert site_reach(centre, centre.offers, radius_m=10, detour=1.0, threshold=1)["persons"].iat[0] == 1
+    # count 1: its perturbation row has no room below, so it stays 1 (shown at threshold 1)
+    assert site_reach(centre, centre.offers, radius_m=10, detour=1.0, threshold=1,
+                      radius_step_m=0)["persons"].iat[0] == 1
 
 
 def test_nearby_same_phase_by_hand():
@@ -137,9 +143,9 @@ def test_the_lotse_and_the_partner_view_walk_on_the_streets():
     assert nearby_same_phase(ws, own, radius_m=400).empty
     assert districts_around(plain, own, radius_m=400) == ["D0", "D1"]
     assert districts_around(ws, own, radius_m=400) == ["D0"]
-    reach = site_reach(ws, own, radius_m=400, threshold=1)
+    reach = site_reach(ws, own, radius_m=400, threshold=1, radius_step_m=0)
     reached = C_reached(ws, 400, "A")
-    assert reach["persons"].iloc[0] == pytest.approx(reached)
+    assert abs(reach["persons"].iloc[0] - round(reached)) <= 2  # published by the cell-key method
 
 
 def C_reached(ws, radius, offer_id):

@@ -38,7 +38,7 @@ import shapely
 from scipy.sparse.csgraph import connected_components
 
 from dashboard.analysis import accessibility as acc
-from dashboard.analysis import filters
+from dashboard.analysis import cellkey, filters
 from dashboard.analysis.district import offer_districts
 from dashboard.analysis.need import need_index, need_weight
 from dashboard.analysis.population import cell_district_shares, cell_phase_population, target_population
@@ -109,6 +109,7 @@ class Demand:
     target: object  # TargetPopulation of the workspace
     walk: object = None  # PlacedNetwork: cells and sited offers on the street network (None: straight lines)
     walk_offers: pd.Index | None = None  # offer_id of each point of the walk's "offers" group
+    keys: np.ndarray | None = None  # (cells, phases) record keys of the cell-key method (None: no secret)
 
     def offer_pairs(self, sited, radius_m: float):
         """(cell, row of ``sited``, walking distance m) of every cell within ``radius_m`` of a
@@ -141,6 +142,7 @@ def prepare_demand(ws) -> Demand:
         cell_idx, district_idx, share = cell_district_shares(cells, ws.districts)
         lattice = acc.detect_lattice(xy)
         tp = target_population(ws, shares=(cell_idx, district_idx, share))
+        units = cells["cell_id"].to_numpy()
     else:
         tp = target_population(ws)
         points = ws.districts.geometry.representative_point()
@@ -149,6 +151,7 @@ def prepare_demand(ws) -> Demand:
         cell_idx = district_idx = np.arange(len(ws.districts))
         share = np.ones(len(ws.districts))
         lattice = None
+        units = ws.districts["district_id"].to_numpy()
     walk = walk_offers = None
     if ws.has_streets:
         from dashboard.analysis.walking import place, street_graph
@@ -157,8 +160,10 @@ def prepare_demand(ws) -> Demand:
         walk_offers = pd.Index(sited["offer_id"])
         walk = place(street_graph(ws), {"offers": shapely.get_coordinates(sited.geometry.to_numpy())},
                      attached={"cells": xy})
+    secret = getattr(ws, "cell_key_secret", None)
+    keys = cellkey.record_keys(units, phases, secret) if secret else None
     return Demand(xy, persons, phases, cell_idx, district_idx, share, lattice, len(ws.districts), tp, walk,
-                  walk_offers)
+                  walk_offers, keys)
 
 
 def _cell_centres(geoms) -> np.ndarray:

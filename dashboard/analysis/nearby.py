@@ -16,9 +16,8 @@ import pandas as pd
 import shapely
 from scipy.spatial import cKDTree
 
-from dashboard.analysis import filters
+from dashboard.analysis import cellkey, filters
 from dashboard.analysis.coverage import alike_key
-from dashboard.analysis.secrecy import suppress
 from dashboard.analysis.walking import (
     WALKING_SPEED_KMH,
     from_point,
@@ -181,15 +180,51 @@ def organisation_family_centres(ws, partner_id: str) -> pd.DataFrame:
     return ws.family_centres[ws.family_centres["provider"] == row["organisation"].iat[0]].reset_index(drop=True)
 
 
+# Areas a user can choose are few: walking areas start on a lattice of SNAP_M metres and
+# catchment radii are multiples of RADIUS_STEP_M metres. Two clicks a few metres apart, or
+# two radii 50 m apart, then ask for the same area (published identically), and an attacker
+# finds few pairs of areas that differ by one population cell to difference or average.
+SNAP_M = 100.0
+RADIUS_STEP_M = 250.0
+
+
+def snap_point(x: float, y: float, snap_m: float = SNAP_M) -> tuple[float, float]:
+    """The lattice point (multiples of ``snap_m`` metres) nearest to (x, y) in the workspace CRS."""
+    if not snap_m:
+        return float(x), float(y)
+    return float(np.round(x / snap_m) * snap_m), float(np.round(y / snap_m) * snap_m)
+
+
+def snap_radius(radius_m: float, step_m: float = RADIUS_STEP_M) -> float:
+    """``radius_m`` rounded to a multiple of ``step_m`` metres (at least one step)."""
+    if not step_m:
+        return float(radius_m)
+    return float(max(1, np.round(radius_m / step_m)) * step_m)
+
+
+def area_counts(demand, areas, threshold: int = 3, perturbation: cellkey.PerturbationTable | None = None):
+    """Published persons per life phase of user-chosen areas (one index array or mask of
+    demand cells each): the cell-key method (:func:`dashboard.analysis.cellkey.publish_area_counts`)
+    on top of withholding below ``threshold``; all withheld when the workspace has no secret.
+    Returns (areas, phases) floats, NaN withheld."""
+    if demand.keys is None:
+        return np.full((len(areas), len(demand.phases)), np.nan)
+    return cellkey.publish_area_counts(demand.persons, demand.keys, areas,
+                                       perturbation or cellkey.PerturbationTable(), threshold)
+
+
 def site_reach(ws, offers: pd.DataFrame, radius_m: float = 1000.0, detour: float = 1.3,
-               threshold: int = 3, demand=None) -> pd.DataFrame:
+               threshold: int = 3, demand=None, perturbation: cellkey.PerturbationTable | None = None,
+               radius_step_m: float = RADIUS_STEP_M) -> pd.DataFrame:
     """Per sited offer and each of its life phases: the target population living within
-    ``radius_m`` walking distance (persons, from the population cells; counts below the
-    disclosure ``threshold`` withheld as NaN; withheld cells count as 0, a lower bound) and its
-    share of the city's target population. ``demand``: the workspace's
+    ``radius_m`` walking distance (rounded to a multiple of ``radius_step_m``; persons from the
+    population cells, published by the cell-key method: counts below the disclosure
+    ``threshold`` withheld as NaN, withheld cells count as 0) and its share of the city's
+    target population (computed from the published count). ``demand``: the workspace's
     :func:`~dashboard.analysis.coverage.prepare_demand` (prepared when not given)."""
     from dashboard.analysis.coverage import prepare_demand
 
+    radius_m = snap_radius(radius_m, radius_step_m)
     sited = offers[offers.geometry.notna() & ~offers.geometry.is_empty] if len(offers) else offers
     rows = sited.explode("life_phases")
     columns = ["offer_id", "name", "phase_id", "persons", "city_share"]
@@ -199,25 +234,23 @@ def site_reach(ws, offers: pd.DataFrame, radius_m: float = 1000.0, detour: float
     if demand.walk is not None:  # cells within the walk on the street network
         cell, row, _ = demand.offer_pairs(sited, radius_m)
         within = pd.Series(cell).groupby(row).agg(list).reindex(range(len(sited))).tolist()
-        within = [w if isinstance(w, list) else [] for w in within]
+        within = [np.asarray(w if isinstance(w, list) else [], dtype=np.int64) for w in within]
     else:
         site_xy = shapely.get_coordinates(sited.geometry.to_numpy())
-        within = cKDTree(demand.xy).query_ball_point(site_xy, r=radius_m / detour)
-    by_offer = {oid: k for k, oid in enumerate(sited["offer_id"])}
-    column = {phase: k for k, phase in enumerate(demand.phases)}
-    totals = demand.persons.sum(axis=0)
-    values, shares = [], []
-    for oid, phase in zip(rows["offer_id"], rows["life_phases"]):
-        cells = within[by_offer[oid]]
-        k = column.get(phase)
-        value = float(demand.persons[cells, k].sum()) if k is not None and cells else 0.0
-        values.append(value)
-        shares.append(value / totals[k] if k is not None and totals[k] > 0 else np.nan)
+        within = [np.asarray(w, dtype=np.int64) for w in
+                  cKDTree(demand.xy).query_ball_point(site_xy, r=radius_m / detour)]
+    published = area_counts(demand, within, threshold, perturbation)  # (sited offers, phases)
+    by_offer = pd.Index(sited["offer_id"]).get_indexer(rows["offer_id"])
+    column = pd.Index(demand.phases).get_indexer(rows["life_phases"])
+    known = column >= 0
+    values = np.full(len(rows), np.nan)
+    values[known] = published[by_offer[known], column[known]]
+    values[~known] = 0.0
+    totals = np.append(demand.persons.sum(axis=0), np.nan)[column]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shares = np.where(totals > 0, values / totals, np.nan)
     out = pd.DataFrame({"offer_id": rows["offer_id"].to_numpy(), "name": rows["name"].to_numpy(),
-                        "phase_id": rows["life_phases"].to_numpy(), "persons": np.round(values),
-                        "city_share": shares})
-    hidden = suppress(out["persons"], threshold).isna()
-    out.loc[hidden, ["persons", "city_share"]] = np.nan
+                        "phase_id": rows["life_phases"].to_numpy(), "persons": values, "city_share": shares})
     return out[columns]
 
 
@@ -293,16 +326,18 @@ WALKING_AREA_MINUTES = (5, 10, 15)
 
 
 def walking_areas(ws, x: float, y: float, minutes=WALKING_AREA_MINUTES, *, speed_kmh: float = WALKING_SPEED_KMH,
-                  threshold: int = 3, demand=None):
+                  threshold: int = 3, demand=None, perturbation: cellkey.PerturbationTable | None = None,
+                  snap_m: float = SNAP_M):
     """The areas within ``minutes`` of walking from (x, y) on the street network, and the
     target population living in each (persons per life phase, from the population cells
     whose walk is within the time).
 
     Returns (areas, population): ``areas`` a GeoDataFrame (``minutes``, geometry, in the
     workspace CRS, largest first), ``population`` a DataFrame (index ``minutes``, one column
-    per phase_id). Counts below ``threshold`` are withheld (NaN), and so is a count that
-    differs from the next smaller area's by less than the threshold (their difference would
-    give the ring away). None when the workspace has no street network."""
+    per phase_id). The walk starts at the lattice point (``snap_m`` metres, :func:`snap_point`)
+    nearest to (x, y). Counts are published by the cell-key method (:func:`area_counts`): counts
+    below ``threshold`` are withheld (NaN), and so is a count whose true value differs from
+    the next smaller area's by less than the threshold. None without a street network."""
     import geopandas as gpd
 
     from dashboard.analysis.walking import walking_area
@@ -310,15 +345,17 @@ def walking_areas(ws, x: float, y: float, minutes=WALKING_AREA_MINUTES, *, speed
     walk = _walk(ws, demand)
     if walk is None:
         return None
+    x, y = snap_point(x, y, snap_m)
     minutes = sorted(minutes)
     limits = [float(walking_metres(m, speed_kmh)) for m in minutes]
     cell_distance, node_distance = point_distances(walk.walk, x, y, max(limits), "cells")
     graph = walk.walk.graph
     areas = gpd.GeoDataFrame({"minutes": minutes[::-1]},
                              geometry=[walking_area(graph, node_distance, limit) for limit in limits[::-1]], crs=ws.crs)
-    counts = np.array([walk.persons[cell_distance <= limit + 1e-3].sum(axis=0) for limit in limits])
-    shown = suppress(np.round(counts), threshold)
-    ring = np.diff(np.vstack([np.zeros((1, counts.shape[1])), np.round(counts)]), axis=0)
+    members = [cell_distance <= limit + 1e-3 for limit in limits]
+    shown = area_counts(walk, members, threshold, perturbation)
+    counts = np.round(np.array([walk.persons[m].sum(axis=0) for m in members]))
+    ring = np.diff(np.vstack([np.zeros((1, counts.shape[1])), counts]), axis=0)
     shown[(ring > 0) & (ring < threshold)] = np.nan
     population = pd.DataFrame(shown, index=pd.Index(minutes, name="minutes"), columns=walk.phases)
     return areas, population

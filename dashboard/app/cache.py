@@ -13,7 +13,9 @@ import streamlit as st
 
 from dashboard.analysis import coverage as C
 from dashboard.analysis import district, networks
+from dashboard.analysis.cellkey import PerturbationTable
 from dashboard.analysis.filters import options
+from dashboard.analysis.nearby import snap_point
 from dashboard.analysis.population import target_population as _target_population
 from dashboard.analysis.profile import district_figures
 from dashboard.analysis.walking import WALKING_SPEED_KMH
@@ -187,13 +189,32 @@ def walking_start_sites(ws: Workspace, lang: str):
     return mapview.walking_start_sites(ws, lang)
 
 
-@st.cache_data(show_spinner=False, max_entries=64, hash_funcs=KEYS)
-def walking_areas(ws: Workspace, x: float, y: float, threshold: int, speed_kmh: float = WALKING_SPEED_KMH):
-    """Walking areas around a point and who lives in them (see
-    :func:`dashboard.analysis.nearby.walking_areas`); None without a street network."""
-    from dashboard.analysis.nearby import walking_areas as _walking_areas
+def perturbation() -> PerturbationTable:
+    """The cell-key method's perturbation table of the configured settings."""
+    cfg = settings()
+    return _perturbation(cfg.ckm_max_deviation, cfg.ckm_variance)
 
-    return _walking_areas(ws, x, y, threshold=threshold, speed_kmh=speed_kmh, demand=demand(ws))
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _perturbation(max_deviation: int, variance: float) -> PerturbationTable:
+    return PerturbationTable(max_deviation, variance)
+
+
+def walking_areas(ws: Workspace, x: float, y: float, threshold: int, speed_kmh: float = WALKING_SPEED_KMH,
+                  snap: bool = True):
+    """Walking areas around (x, y) — with ``snap`` (a free click) from the nearest point of the
+    100 m lattice — and who lives in them (see :func:`dashboard.analysis.nearby.walking_areas`);
+    None without a street network."""
+    x, y = snap_point(x, y) if snap else (round(x), round(y))
+    return _walking_areas(ws, x, y, threshold, speed_kmh, perturbation())
+
+
+@st.cache_data(show_spinner=False, max_entries=64, hash_funcs={**KEYS, PerturbationTable: repr})
+def _walking_areas(ws: Workspace, x: float, y: float, threshold: int, speed_kmh: float, table: PerturbationTable):
+    from dashboard.analysis.nearby import walking_areas as walking_areas_
+
+    return walking_areas_(ws, x, y, threshold=threshold, speed_kmh=speed_kmh, demand=demand(ws), perturbation=table,
+                          snap_m=0)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8, hash_funcs=KEYS)

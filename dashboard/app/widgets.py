@@ -250,3 +250,12 @@ def position_picker(ws: Workspace, key: str, initial: tuple[float, float] | None
         st.session_state[f"{key}_label"] = t("position_clicked")
         st.rerun()
     return st.session_state[state]
+
+
+def cell_key_note(ws, cfg):
+    """The note under every count of a freely chosen area: the cell-key method in one sentence,
+    or why no such count is shown (no key)."""
+    if ws.cell_key_secret is None:
+        st.warning(t("cell_key_missing"))
+    else:
+        st.caption(t("cell_key_note", deviation=cfg.ckm_max_deviation))

@@ -7,6 +7,8 @@
 | PRAEVENTIONSATLAS_TILE_ATTRIBUTION| attribution shown for those tiles              | ""                         |
 | PRAEVENTIONSATLAS_LANG            | default UI language, "de" or "en"              | de                         |
 | PRAEVENTIONSATLAS_DISCLOSURE_THRESHOLD | smallest population count shown (persons) | 3                          |
+| PRAEVENTIONSATLAS_CKM_MAX_DEVIATION | cell-key method: largest deviation of an area count (persons) | 2          |
+| PRAEVENTIONSATLAS_CKM_VARIANCE    | cell-key method: variance of the deviation (persons²) | 1                   |
 | PRAEVENTIONSATLAS_ACCOUNTS        | local accounts file (TOML, password hashes)    | unset: read-only viewer    |
 | PRAEVENTIONSATLAS_A11Y_CONTACT    | feedback contact of the accessibility statement (e-mail, phone, office) | unset: "ask the operator" |
 | PRAEVENTIONSATLAS_A11Y_CHECKED    | date of the last accessibility check (ISO) if the municipality checked again | the product's check |
@@ -33,6 +35,8 @@ class Settings:
     tile_attribution: str = ""
     lang: str = "de"
     disclosure_threshold: int = 3
+    ckm_max_deviation: int = 2
+    ckm_variance: float = 1.0
     accounts: Path | None = None
     a11y_contact: str = ""
     a11y_checked: str = ""
@@ -45,6 +49,13 @@ class Settings:
         if self.disclosure_threshold < 1:
             raise ProblemError([problem("threshold_too_small", file="environment",
                                         field="PRAEVENTIONSATLAS_DISCLOSURE_THRESHOLD", value=self.disclosure_threshold)])
+        if self.ckm_max_deviation < 1:
+            raise ProblemError([problem("threshold_too_small", file="environment",
+                                        field="PRAEVENTIONSATLAS_CKM_MAX_DEVIATION", value=self.ckm_max_deviation)])
+        largest = self.ckm_max_deviation * (self.ckm_max_deviation + 1) / 3  # uniform on -D … D
+        if not 0 < self.ckm_variance < largest:
+            raise ProblemError([problem("unknown_value", file="environment", field="PRAEVENTIONSATLAS_CKM_VARIANCE",
+                                        value=self.ckm_variance, known=f"> 0 und < {largest:g}")])
 
 
 def from_env(env: dict | None = None) -> Settings:
@@ -56,6 +67,15 @@ def from_env(env: dict | None = None) -> Settings:
     except ValueError:
         raise ProblemError([problem("not_a_number", file="environment", field="PRAEVENTIONSATLAS_DISCLOSURE_THRESHOLD",
                                     value=threshold)]) from None
+    ckm = {}
+    for name, field, kind in (("PRAEVENTIONSATLAS_CKM_MAX_DEVIATION", "ckm_max_deviation", int),
+                              ("PRAEVENTIONSATLAS_CKM_VARIANCE", "ckm_variance", float)):
+        if env.get(name):
+            try:
+                ckm[field] = kind(env[name])
+            except ValueError:
+                raise ProblemError([problem("not_a_number", file="environment", field=name,
+                                            value=env[name])]) from None
     workspace = env.get("PRAEVENTIONSATLAS_WORKSPACE")
     return Settings(
         workspace=Path(workspace).expanduser() if workspace else DEMO_WORKSPACE,
@@ -63,6 +83,7 @@ def from_env(env: dict | None = None) -> Settings:
         tile_attribution=env.get("PRAEVENTIONSATLAS_TILE_ATTRIBUTION", ""),
         lang=env.get("PRAEVENTIONSATLAS_LANG", "de"),
         disclosure_threshold=threshold,
+        **ckm,
         accounts=Path(env["PRAEVENTIONSATLAS_ACCOUNTS"]).expanduser() if env.get("PRAEVENTIONSATLAS_ACCOUNTS") else None,
         a11y_contact=env.get("PRAEVENTIONSATLAS_A11Y_CONTACT", "").strip(),
         a11y_checked=env.get("PRAEVENTIONSATLAS_A11Y_CHECKED", "").strip(),

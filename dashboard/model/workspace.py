@@ -70,6 +70,9 @@ class Workspace:
     base_lines: gpd.GeoDataFrame = None  # base map: railways and water lines (kind 'rail' / 'water')
     base_places: gpd.GeoDataFrame = None  # base map: place names
     path: Path | None = field(default=None, compare=False)
+    # secret of the cell-key method (:mod:`dashboard.analysis.cellkey`): read from the key file
+    # beside the GeoPackage (:func:`cell_key_secret`); an unsaved workspace gets a random one
+    cell_key_secret: bytes | None = field(default_factory=lambda: os.urandom(32), compare=False, repr=False)
 
     def __post_init__(self):
         crs = self.districts.crs
@@ -135,7 +138,7 @@ class Workspace:
         """Layers as stored in the file: lists joined with ';', dates as ISO text."""
         out = {"meta": pd.DataFrame({"key": list(self.meta), "value": [str(v) for v in self.meta.values()]})}
         for f in fields(self):
-            if f.name in ("meta", "path"):
+            if f.name in ("meta", "path", "cell_key_secret"):
                 continue
             frame = getattr(self, f.name)
             if frame is None:
@@ -243,12 +246,66 @@ def _from_tables(typed: dict, path: Path | None) -> Workspace:
     meta_table = tables.pop("meta")
     meta = dict(zip(meta_table["key"], meta_table["value"]))
     names = {f.name for f in fields(Workspace)}
-    return Workspace(meta=meta, path=path, **{k: v for k, v in tables.items() if k in names})
+    secret = cell_key_secret(path) if path is not None else os.urandom(32)
+    return Workspace(meta=meta, path=path, cell_key_secret=secret,
+                     **{k: v for k, v in tables.items() if k in names})
+
+
+def key_file(path: str | os.PathLike) -> Path:
+    """The file beside a workspace that holds its cell-key secret (``stadt.gpkg.key``)."""
+    path = Path(path)
+    return path.with_name(path.name + ".key")
+
+
+def cell_key_secret(path: str | os.PathLike, create: bool = True, renew: bool = False) -> bytes | None:
+    """The workspace's secret for the cell-key method: 32 random bytes kept in the key file
+    beside the GeoPackage (readable by its owner only, 0600), created when missing
+    (``create``) or replaced (``renew``: every published area count changes). Never in the
+    GeoPackage, never shown. None when it can neither be read nor created (e.g. a read-only
+    folder): area counts are then withheld."""
+    file = key_file(path)
+    if renew and file.exists():
+        file.unlink()
+    try:
+        return bytes.fromhex(file.read_text().strip())
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError) as exc:
+        log.error("the cell-key file %s is unreadable (%s): area counts are withheld", file, exc)
+        return None
+    if not create:
+        return None
+    secret = os.urandom(32)
+    try:
+        if not _keep_secret(secret, file):  # another process was quicker: use its key
+            return cell_key_secret(path, create=False)
+    except OSError as exc:
+        log.error("cannot create the cell-key file %s (%s): area counts are withheld", file, exc)
+        return None
+    return secret
 
 
 def validate_workspace(ws: Workspace, file: str = "<workspace>") -> list[Problem]:
     """Every problem of an in-memory workspace, as :func:`read_workspace` would report."""
     return validate_tables(ws.tables(), file)[1]
+
+
+def _keep_secret(secret: bytes, file: Path) -> bool:
+    """Write a secret to a new key file (0600) in one step: written to a temporary file, then
+    linked to its name, which fails if the name exists. False when the file existed."""
+    fd, tmp = tempfile.mkstemp(prefix=".key-", dir=file.parent)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secret.hex() + "\n")
+            out.flush()
+            os.fsync(out.fileno())
+        os.link(tmp, file)
+        return True
+    except FileExistsError:
+        return False
+    finally:
+        os.unlink(tmp)
 
 
 def write_workspace(ws: Workspace, path: str | os.PathLike) -> Path:
@@ -274,6 +331,8 @@ def write_workspace(ws: Workspace, path: str | os.PathLike) -> Path:
                 kwargs["promote_to_multi"] = spec.geometry == "Polygon"
             pyogrio.write_dataframe(frame, tmp, layer=layer, driver="GPKG", **kwargs)
         os.replace(tmp, path)
+        if ws.cell_key_secret and not key_file(path).exists():
+            _keep_secret(ws.cell_key_secret, key_file(path))
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)

@@ -198,6 +198,19 @@ TEXT: dict[str, tuple[str, str]] = {
     "click_mode_walk": ("zeigt die Gehzeit-Bereiche ab dort", "shows the walking areas from there"),
     "walk_areas_title": ("Wer wohnt in Gehweite? (5, 10, 15 Minuten ab dem Klickpunkt, {speed} km/h)",
                          "Who lives within walking distance? (5, 10, 15 minutes from the clicked point, {speed} km/h)"),
+    "cell_key_note": ("Zahlen frei gewählter Gebiete (Gehzeit-Bereiche, Einzugsbereiche) sind nach dem "
+                      "Cell-Key-Verfahren der Statistischen Ämter um höchstens {deviation} Personen verändert, damit "
+                      "niemand durch den Vergleich zweier Gebiete erkannt werden kann. Darum kann ein Gebiet um ein "
+                      "oder zwei von der Summe seiner Teile abweichen; dasselbe Gebiet zeigt immer dieselbe Zahl.",
+                      "Figures of freely chosen areas (walking areas, catchments) are changed by at most {deviation} "
+                      "persons with the statistical offices' cell-key method, so that nobody can be singled out by "
+                      "comparing two areas. An area may therefore differ by one or two from the sum of its parts; the "
+                      "same area always shows the same figure."),
+    "cell_key_missing": ("Personenzahlen frei gewählter Gebiete werden nicht gezeigt: der Schlüssel des "
+                         "Arbeitsbereichs (Datei „….gpkg.key“ neben dem Arbeitsbereich) fehlt und kann nicht angelegt "
+                         "werden. Bitte den Betrieb informieren.",
+                         "Person counts of freely chosen areas are not shown: the workspace's key (file '….gpkg.key' "
+                         "beside the workspace) is missing and cannot be created. Please tell the operator."),
     "walk_areas_hint": ("Auf die Karte klicken: Gehzeit-Bereiche ab dieser Stelle.",
                         "Click on the map: walking areas from that spot."),
     "walk_areas_need_streets": ("Gehzeit-Bereiche brauchen ein Straßennetz im Arbeitsbereich (Rezept: [streets], "
