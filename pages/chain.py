@@ -43,7 +43,7 @@ st.caption(t("rules_note", walk=sentences.walk_rule(cov, lang)) + " " + sentence
 
 # ---- heat matrix --------------------------------------------------------------------------
 display, css = district_tables.chain_matrix(ws, cov, measure, cfg.disclosure_threshold, lang)
-event = st.dataframe(
+event = widgets.dataframe(
     display.style.apply(lambda _: css, axis=None), key="chain_matrix", on_select="rerun",
     selection_mode="single-cell", width="stretch", height=35 * (len(display) + 1) + 3,
     column_config={p: st.column_config.TextColumn(labels[p]) for p in phases},
@@ -68,7 +68,7 @@ with right:
     st.markdown(f"**{t('numbers_behind')}**")
     row = C.public_table(cov.table, cfg.disclosure_threshold).set_index(["district_id", "phase_id"]).loc[(focus, phase)]
     facts = district_tables.cell_facts(row, len(district_ids), cfg.disclosure_threshold, lang)
-    st.dataframe(facts, hide_index=True, width="stretch")
+    widgets.dataframe(facts, hide_index=True, width="stretch")
     st.markdown(f"**{t('transitions_here')}**")
     transitions = sentences.transitions_in_words(cov, ws, lang, cfg.disclosure_threshold)
     here = transitions[transitions["district_id"] == focus]
@@ -91,4 +91,4 @@ with left:
     widgets.show_map(m, key="chain_map", height=460, returned_objects=[],
                      feature_group_to_add=[mapview.feature_group(layer, layer.layer_name) for layer in layers])
     st.markdown(f"**{t('offers_serving')}** ({len(mine)})")
-    st.dataframe(district_tables.offer_table(mine, lang), hide_index=True, width="stretch")
+    widgets.dataframe(district_tables.offer_table(mine, lang), hide_index=True, width="stretch")

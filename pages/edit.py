@@ -163,6 +163,6 @@ st.subheader(t("edit_history"))
 history = editing.history_table(ws, layer if role == "partner" else None)
 if role == "partner":
     history = history[history["record_id"].isin(set(frame[id_col]))]
-st.dataframe(history.drop(columns=["change_id"]), hide_index=True, width="stretch")
+widgets.dataframe(history.drop(columns=["change_id"]), hide_index=True, width="stretch")
 st.download_button(t("download_csv"), lambda: export.to_csv(history), "aenderungen.csv", "text/csv",
                    key="dl_history")

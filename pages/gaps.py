@@ -59,20 +59,20 @@ with left:
         st.caption(t("gap_rank_rule", phases=md(", ".join(first))))
         if len(gaps):
             st.markdown("\n".join(f"{i}. {md(s)}" for i, s in enumerate(gaps["sentence"].head(10), 1)))
-        st.dataframe(gap_view, hide_index=True, width="stretch", column_config={
+        widgets.dataframe(gap_view, hide_index=True, width="stretch", column_config={
             heading["reach_share"]: percent, heading["offers_per_1000"]: number,
             heading["target_population"]: number, heading["reached"]: number})
         st.download_button(t("download_csv"), to_csv(gap_view), "luecken.csv", "text/csv", key="dl_gaps")
     with tab_dups:
         st.markdown(t("n_duplicates", n=len(dups)))
-        st.dataframe(dup_view, hide_index=True, width="stretch", column_config={
+        widgets.dataframe(dup_view, hide_index=True, width="stretch", column_config={
             heading["overlap"]: percent, heading["distance_m"]: st.column_config.NumberColumn(format="%.0f"),
             heading["shared_persons"]: number})
         st.download_button(t("download_csv"), to_csv(dup_view), "parallelstrukturen.csv", "text/csv",
                            key="dl_dups")
     with tab_transitions:
         st.markdown(t("n_transitions", n=len(transitions)))
-        st.dataframe(transition_view, hide_index=True, width="stretch", column_config={
+        widgets.dataframe(transition_view, hide_index=True, width="stretch", column_config={
             heading["reach_from"]: percent, heading["reach_to"]: percent})
         st.download_button(t("download_csv"), to_csv(transition_view), "uebergaenge.csv", "text/csv",
                            key="dl_transitions")
@@ -83,7 +83,7 @@ with left:
             compared = cache.compare_distances(ws, params, cfg.disclosure_threshold)
             difference = district_tables.difference_table(ws, compared, lang)
             difference = difference[difference[t("heading.phase_label")].isin([labels[p] for p in chosen])]
-            st.dataframe(difference, hide_index=True, width="stretch")
+            widgets.dataframe(difference, hide_index=True, width="stretch")
             st.download_button(t("download_csv"), to_csv(difference), "luftlinie_strassennetz.csv", "text/csv",
                                key="dl_difference")
             if ws.population_cells is not None and len(ws.population_cells):

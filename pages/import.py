@@ -50,7 +50,7 @@ skipped = table.attrs.get("skipped", [])
 st.caption(t("import_layout", header=table.attrs.get("header_row", 1), skipped=", ".join(
     t(f"skipped_row.{why}", row=row) for row, why in skipped)) if skipped else
     t("import_layout_plain", header=table.attrs.get("header_row", 1)))
-st.dataframe(table.head(20), hide_index=True, width="stretch")
+widgets.dataframe(table.head(20), hide_index=True, width="stretch")
 
 layer = st.selectbox(t("edit_layer"), list(ID_COLUMNS), key="imp_layer", format_func=lambda k: t(
     {"offers": "layer_offers", "family_centres": "layer_family_centres", "partners": "layer_partners"}[k]))

@@ -253,7 +253,7 @@ def ranking():
     st.markdown(f"**{t('ranking_title', title=md(facts['title']))}**")
     shown = headed(table.drop(columns="district_id"), lang)
     widths = dict(zip(shown.columns, (36, 118, 84, 100)))  # fits the panel beside the map without cutting a column
-    event = st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+    event = widgets.dataframe(shown, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
                          key="map_ranking", column_config={c: st.column_config.Column(width=w) for c, w in widths.items()})
     rows = event.selection.rows if event is not None else []
     if rows:

@@ -57,14 +57,14 @@ with map_col:
         kwargs = {"center": [(miny + maxy) / 2, (minx + maxx) / 2]}
     widgets.show_map(m, key="net_map", height=420, feature_group_to_add=groups, returned_objects=[], **kwargs)
     if chosen:
-        st.dataframe(pd.DataFrame({
+        widgets.dataframe(pd.DataFrame({
             t("district_name_field"): members["organisation"], t("sector"): members["sector"].map(term),
             t("legal_domain"): members["legal_domain"].map(term), t("col_role"): members["role"],
         }), hide_index=True, width="stretch")
 
 st.subheader(t("net_summary"))
 summary = networks.network_summary(ws)
-st.dataframe(pd.DataFrame({
+widgets.dataframe(pd.DataFrame({
     t("col_network"): summary["name"], t("net_members"): summary["members"],
     t("life_phases"): summary["life_phases"].map(lambda ps: ", ".join(labels.get(p, p) for p in ps)),
     t("net_offer_phases"): summary["offer_phases"].map(lambda ps: ", ".join(labels.get(p, p) for p in ps)),
@@ -77,7 +77,7 @@ left, right = st.columns(2)
 with left:
     st.subheader(t("net_ties"))
     ties = networks.cross_sector_ties(ws)
-    st.dataframe(pd.DataFrame({
+    widgets.dataframe(pd.DataFrame({
         t("legal_domain") + " A": ties["legal_domain_a"], t("legal_domain") + " B": ties["legal_domain_b"],
         t("net_ties_col"): ties["partner_pairs"]}), hide_index=True, width="stretch")
     st.subheader(t("net_phases_without"))
@@ -86,7 +86,7 @@ with left:
 with right:
     st.subheader(t("net_without"))
     alone = networks.partners_without_network(ws)
-    st.dataframe(pd.DataFrame({t("district_name_field"): alone["organisation"],
+    widgets.dataframe(pd.DataFrame({t("district_name_field"): alone["organisation"],
                                t("sector"): alone["sector"].map(term),
                                t("legal_domain"): alone["legal_domain"].map(term)}), hide_index=True,
                  width="stretch")

@@ -103,7 +103,7 @@ with panel:
 
 st.subheader(t("partner_nearby"))
 st.caption(t("partner_nearby_hint"))
-st.dataframe(pd.DataFrame({
+widgets.dataframe(pd.DataFrame({
     t("col_offer"): nearby["name"], t("col_near_offer"): nearby["near_name"],
     t("provider"): nearby["near_provider"],
     t("col_shared_phases"): nearby["shared_phases"].map(lambda ps: ", ".join(labels.get(p, p) for p in ps)),

@@ -66,14 +66,14 @@ for column, title, lines in ((c1, t("tab_gaps"), profile.gaps), (c2, t("tab_dupl
     column.markdown("\n".join(f"- {md(line)}" for line in lines) if lines else t("panel_none"))
 
 st.subheader(t("indicators_title"))
-st.dataframe(profile.indicators.assign(change=profile.indicators["change"] + " " + profile.indicators["arrow"])[
+widgets.dataframe(profile.indicators.assign(change=profile.indicators["change"] + " " + profile.indicators["arrow"])[
     ["indicator", "value", "previous", "change", "city", "unit", "year"]].rename(columns={
         "indicator": t("indicator"), "value": t("col_value"), "previous": t("col_previous"),
         "change": t("col_change"), "city": t("col_city"), "unit": t("col_unit"), "year": t("year")}),
     hide_index=True, width="stretch")
 
 st.subheader(f"{t('offers_by_phase')} ({len(profile.offers)})")
-st.dataframe(profile.offers.assign(category=profile.offers["category"].map(term)).rename(columns={
+widgets.dataframe(profile.offers.assign(category=profile.offers["category"].map(term)).rename(columns={
     "phase_label": t("phase"), "name": t("col_offer"), "provider": t("provider"), "category": t("category"),
     "where": t("col_where")}), hide_index=True, width="stretch")
 st.markdown(f"**{t('layer_family_centres')}:** " + md(", ".join(profile.family_centres)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard.app import cache
@@ -259,3 +260,12 @@ def cell_key_note(ws, cfg):
         st.warning(t("cell_key_missing"))
     else:
         st.caption(t("cell_key_note", deviation=cfg.ckm_max_deviation))
+
+
+def dataframe(data, **kwargs):
+    """``st.dataframe`` whose toolbar download cannot carry a live formula: texts that a
+    spreadsheet would evaluate (=, +, -, @, tab, line break) get a leading apostrophe
+    (:func:`dashboard.present.export.neutralise_table`). Every page shows tables through this."""
+    from dashboard.present.export import neutralise_table
+
+    return st.dataframe(neutralise_table(data) if isinstance(data, pd.DataFrame) else data, **kwargs)

@@ -35,6 +35,31 @@ def neutralise(value):
     return "'" + value if formula_like(value) else value
 
 
+def neutralise_table(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a table to be shown with Streamlit's toolbar ("Download as CSV" writes the cells
+    as they are): formula-like texts and headers get a leading apostrophe, as in our own CSV; a
+    number written as text with a leading hyphen ("-0,5 ↓") gets the minus sign (U+2212) instead,
+    which reads the same and is no formula."""
+    out = table.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            values = out[column]
+            risky = values.map(formula_like).to_numpy(bool)
+            if risky.any():
+                out[column] = values.where(~risky, values.map(_screen_safe, na_action="ignore"))
+    out.columns = [neutralise(c) if isinstance(c, str) else c for c in out.columns]
+    return out
+
+
+def _screen_safe(value: str) -> str:
+    if isinstance(value, str) and NEGATIVE_NUMBER.match(value):
+        return "\u2212" + value[1:]
+    return neutralise(value)
+
+
+NEGATIVE_NUMBER = re.compile(r"^-[0-9][0-9.,\u202f ]*(?:[ %‰↑↓→a-zA-Z€]*)$")
+
+
 def to_csv(table: pd.DataFrame, sep: str = ";", decimal: str = ",") -> bytes:
     """CSV bytes as German Excel opens them (';' separated, decimal comma, UTF-8 BOM);
     formula-like text cells and headers are neutralised (see module docstring)."""
