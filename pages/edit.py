@@ -91,8 +91,9 @@ with st.form(f"edit_form_{layer}_{record_id}"):
                                                   default=list(shown["audience"]), select_all=False, placeholder=t("choose"),
                                                   format_func=term))
         c1, c2, c3 = st.columns(3)
-        fields["cost_free"] = c1.checkbox(t("cost_free"), value=shown["cost_free"])
-        fields["barrier_free"] = c2.checkbox(t("barrier_free"), value=shown["barrier_free"])
+        for column, name in ((c1, "cost_free"), (c2, "barrier_free")):  # yes / no / unknown
+            fields[name] = column.selectbox(t(name), [None, True, False], index=[None, True, False].index(
+                None if shown[name] is None else bool(shown[name])), format_func=widgets.yes_no_word)
         fields["capacity"] = c3.number_input(t("capacity"), min_value=0, step=1, value=None if shown["capacity"] is
                                              None else int(shown["capacity"]))
         fields["languages"] = tuple(x.strip() for x in st.text_input(

@@ -24,9 +24,10 @@ from dashboard.sources.importer import (
     read_upload,
     unmatched_addresses,
 )
-from dashboard.sources.phase_words import phases_from_words
+from dashboard.sources.phase_words import NO, UNKNOWN, YES, phases_from_words, yes_no_from_word
 from dashboard.sources.tables import ADDRESS_PARTS, as_text, guess_columns, guess_position, numeric_columns
 
+YES_NO_FIELDS = ("cost_free", "barrier_free")
 ws = cache.workspace(include_retired=True)
 lang = state.lang()
 st.title(t("page_import"))
@@ -103,22 +104,47 @@ constants, value_maps = {}, {}
 if layer == "offers":
     st.markdown(f"**{t('import_constants')}**")
     k1, k2, k3 = st.columns(3)
+    # nothing preset: a field the file does not have stays unset (unknown), unless set here on purpose
     if "category" not in columns:
-        constants["category"] = k1.selectbox(t("category"), schema.CATEGORIES, key="imp_const_category",
-                                             format_func=term)
+        chosen = k1.selectbox(t("category"), schema.CATEGORIES, index=None, key="imp_const_category",
+                              format_func=term, placeholder=t("import_not_set"))
+        if chosen is not None:
+            constants["category"] = chosen
     if "sectors" not in columns:
-        constants["sectors"] = ";".join(k2.multiselect(t("sectors"), schema.SECTORS, default=[schema.SECTORS[3]],
-                                                       key="imp_const_sectors", select_all=False, placeholder=t("choose"),
-                                                       format_func=term))
+        chosen = k2.multiselect(t("sectors"), schema.SECTORS, default=[], key="imp_const_sectors", select_all=False,
+                                placeholder=t("import_not_set"), format_func=term)
+        if chosen:
+            constants["sectors"] = ";".join(chosen)
     if "audience" not in columns:
-        constants["audience"] = ";".join(k3.multiselect(t("audience"), schema.AUDIENCES, default=["Familien"],
-                                                        key="imp_const_audience", select_all=False, placeholder=t("choose"),
-                                                        format_func=term))
-    for name in ("cost_free", "barrier_free"):
+        chosen = k3.multiselect(t("audience"), schema.AUDIENCES, default=[], key="imp_const_audience",
+                                select_all=False, placeholder=t("import_not_set"), format_func=term)
+        if chosen:
+            constants["audience"] = ";".join(chosen)
+    for name in YES_NO_FIELDS:
         if name not in columns:
-            constants[name] = k1.checkbox(t(name), value=True, key=f"imp_const_{name}")
+            chosen = k1.selectbox(t(name), [None, YES, NO], key=f"imp_const_{name}",
+                                  format_func=lambda v: t("import_unknown_unless_set") if v is None else t(
+                                      "yes" if v == YES else "no"))
+            if chosen is not None:
+                constants[name] = chosen
     if "last_updated" not in columns:
         constants["last_updated"] = str(k2.date_input(t("last_updated"), key="imp_const_updated"))
+    set_here = [(name, value) for name, value in constants.items() if name != "last_updated"]
+    for name, value in set_here:  # what the planner set for every row, in words
+        shown = t("yes") if value == YES else t("no") if value == NO else ", ".join(term(v) for v in value.split(";"))
+        st.caption(t("import_set_for_all", n=len(table), field=t(name), value=md(shown)))
+    for name in YES_NO_FIELDS:
+        if name in columns:  # the file's own words → yes / no / unknown, proposed, editable
+            st.markdown(f"**{t('import_yes_no_words', field=t(name))}**")
+            mapping, boxes = {}, st.columns(3)
+            for k, word in enumerate(sorted(set(as_text(table[columns[name]])))):
+                proposal = yes_no_from_word(name, word)
+                mapping[word] = boxes[k % 3].selectbox(
+                    f"„{md(word)}“" if word else t("import_empty_cell"), [YES, NO, UNKNOWN],
+                    index=None if proposal is None else [YES, NO, UNKNOWN].index(proposal),
+                    format_func=lambda v: t({YES: "yes", NO: "no", UNKNOWN: "unknown"}[v]),
+                    placeholder=t("choose"), key=f"imp_yn_{name}_{word}")
+            value_maps[name] = mapping
     labels = phase_labels(ws.life_phases, lang)
     if "life_phases" in columns:
         st.markdown(f"**{t('import_words')}**")

@@ -127,7 +127,12 @@ if personal:
     people = ws.offers.set_index("offer_id").reindex(found["offer_id"])
     table[t("contact_person")] = [" · ".join(str(v) for v in row if isinstance(v, str) and v) for row in
                                      people[list(schema.PERSONAL_CONTACT_COLUMNS)].itertuples(index=False)]
-widgets.plain_table(table)  # wraps: the whole row readable, no sideways scrolling
+apart = found["unknown"].map(len).gt(0).to_numpy()  # asked-for facts the source does not give
+widgets.plain_table(table[~apart])  # wraps: the whole row readable, no sideways scrolling
+if apart.any():
+    st.markdown(f"**{t('lotse_apart')}**")
+    widgets.plain_table(table[apart].assign(**{t("unknown"): [", ".join(t(f"unknown_fact.{f}") for f in facts)
+                                                              for facts in found.loc[apart, "unknown"]]}))
 st.caption(t("lotse_walk_note_network" if ws.has_streets else "lotse_walk_note", speed=format_number(speed, 1, lang)))
 walks = [t("lotse_outreach_short") if o else f"{int(m)} min" for o, m in zip(found["outreach"], found["walking_min"])]
 with summary:  # beside the map: the nearest offers and the hand-out, the whole list below the map

@@ -280,10 +280,22 @@ def test_the_wizard_on_a_coordinators_spreadsheet(workspace_copy, demo_ws, monke
     at.get("file_uploader")[0].set_value(("kitas.xlsx", coordinator_workbook(demo_ws), "application/octet-stream")).run()
     assert not at.exception
     assert at.markdown[0].value.startswith("5 Zeilen in kitas")
-    assert any(c.value == "Kopfzeile in Zeile 2; nicht als Daten gelesen: Zeile 9 (Summe)." for c in at.caption)
+    assert any(c.value == "Kopfzeile in Zeile 2; nicht als Daten gelesen: Zeile 7 (leer), Zeile 9 (Summe)."
+               for c in at.caption), [c.value for c in at.caption]
     boxes = {b.key: b for b in at.selectbox}
     assert boxes["imp_col_offers_offer_id"].label == "Angebots-Nr." and boxes["imp_col_offers_offer_id"].value == "—"
-    assert boxes["imp_col_offers_name"].value == "Angebot" and boxes["imp_col_offers_cost_free"].label == "kostenfrei *"
+    assert boxes["imp_col_offers_name"].value == "Angebot" and boxes["imp_col_offers_cost_free"].label == "kostenfrei"
+    # nothing preset: no category, sector or audience, costs and access unknown unless set on purpose
+    assert boxes["imp_const_category"].value is None
+    assert boxes["imp_const_cost_free"].value is None and boxes["imp_const_barrier_free"].value is None
+    assert at.multiselect(key="imp_const_sectors").value == [] and at.multiselect(key="imp_const_audience").value == []
+    at.selectbox(key="imp_const_category").set_value("Treffpunkt")
+    at.multiselect(key="imp_const_sectors").set_value(["Kinder- und Jugendhilfe"])
+    at.multiselect(key="imp_const_audience").set_value(["Familien"])
+    at.selectbox(key="imp_const_cost_free").set_value("ja").run()
+    assert any(c.value == "alle 5 Zeilen: kostenfrei = ja – von Ihnen gesetzt" for c in at.caption), \
+        [c.value for c in at.caption]
+    boxes = {b.key: b for b in at.selectbox}
     assert at.radio(key="imp_position").value == "parts"
     assert [boxes[f"imp_part_{k}"].value for k in ("street", "number", "postcode", "place")] == [
         "Straße", "Hausnr.", "PLZ", "Ort"]
@@ -303,6 +315,9 @@ def test_the_wizard_on_a_coordinators_spreadsheet(workspace_copy, demo_ws, monke
     offers = read_workspace(workspace_copy).offers
     assert len(offers) == before + 4 and offers["offer_id"].iloc[-4:].str.startswith("A-").all()
     assert offers.set_index("name").loc["Treff 2", "life_phases"] == ("kita",)
+    new = offers.iloc[-4:]
+    assert new["cost_free"].tolist() == [True] * 4  # set by the planner
+    assert new["barrier_free"].isna().all()  # the file does not say: unknown, not barrier-free
 
 
 def test_coordinates_are_offered_only_from_columns_of_numbers():
@@ -324,3 +339,79 @@ def test_workspace_problems_of_imported_rows_name_the_spreadsheet_row(demo_ws):
     assert table.attrs["header_row"] == 3
     _, problems = prepare_import(demo_ws, table, PLAN, "angebote.csv")
     assert [(p.row, p.code) for p in problems] == [(5, "duplicate_id")]
+
+
+# ---------------------------------------------------------------------------------------
+# Imports invent nothing: yes / no / unknown from the file's own words
+# ---------------------------------------------------------------------------------------
+def cost_list(demo_ws):
+    """A coordinator's list of 15 offers: 7 with a fee, 6 free, 1 "teilweise", 1 empty; a
+    column on access with "x", "Stufen" and nothing."""
+    centre = demo_ws.districts.geometry.iloc[0].representative_point()
+    costs = ["Gebühr"] * 7 + ["kostenlos"] * 4 + ["frei", "0 €", "teilweise", ""]
+    access = ["x"] * 5 + ["Stufen"] * 5 + [""] * 5
+    lines = ["Titel;Träger;Zielgruppe;Kategorie;Kosten;Barrierefrei;Rechtswert;Hochwert"] + [
+        f"Kurs {k};AWO;U3;Kurs;{c};{a};{round(centre.x) + 10 * k};{round(centre.y)}"
+        for k, (c, a) in enumerate(zip(costs, access))]
+    return read_upload("kurse.csv", ("\n".join(lines) + "\n").encode("utf-8"))
+
+
+COST_PLAN = ImportPlan(
+    layer="offers", columns={"name": "Titel", "provider": "Träger", "category": "Kategorie", "life_phases": "Zielgruppe",
+                             "cost_free": "Kosten", "barrier_free": "Barrierefrei"},
+    x="Rechtswert", y="Hochwert", crs="EPSG:25832",
+    constants={"sectors": "Soziales", "audience": "Familien", "last_updated": "2026-11-01"},
+    value_maps={"life_phases": {"U3": ["early_childhood"]}},
+)
+
+
+def test_the_files_own_words_give_yes_no_or_unknown(demo_ws):
+    new, problems = prepare_import(demo_ws, cost_list(demo_ws), COST_PLAN, "kurse.csv")
+    assert problems == []
+    from dashboard.model.validate import validate_tables  # the values as the workspace reads them
+
+    typed, _ = validate_tables({"offers": new.assign(offer_id=[f"K{k}" for k in range(len(new))])}, "kurse.csv")
+    cost = typed["offers"]["cost_free"].tolist()
+    assert cost == [False] * 7 + [True] * 6 + [None, None]  # "Gebühr" is no; "teilweise" and empty unknown
+    assert typed["offers"]["barrier_free"].tolist() == [True] * 5 + [False] * 5 + [None] * 5
+
+
+def test_without_a_column_nothing_is_invented(demo_ws, workspace_copy):
+    plan = ImportPlan(**{**COST_PLAN.__dict__, "columns": {k: v for k, v in COST_PLAN.columns.items()
+                                                           if k not in ("cost_free", "barrier_free")}})
+    table = cost_list(demo_ws)
+    ws = commit_import(workspace_copy, table, plan, "kurse.csv", user="anna")
+    new = ws.offers.iloc[-15:]
+    assert new["cost_free"].isna().all() and new["barrier_free"].isna().all()  # unknown, not yes
+    # existing workspaces keep their values
+    assert ws.offers.iloc[:-15]["cost_free"].tolist() == demo_ws.offers["cost_free"].tolist()
+    # a yes set for all rows on purpose is taken as set
+    chosen = ImportPlan(**{**plan.__dict__, "constants": {**plan.constants, "barrier_free": "ja"}})
+    new, problems = prepare_import(demo_ws, table, chosen, "kurse.csv")
+    assert problems == [] and set(new["barrier_free"]) == {"ja"}
+
+
+def test_an_unknown_word_names_the_file_row_and_field(demo_ws):
+    table = cost_list(demo_ws)
+    table.loc[3, "Kosten"] = "auf Anfrage"  # spreadsheet row 5: no proposal
+    _, problems = prepare_import(demo_ws, table, COST_PLAN, "kurse.csv")
+    assert [(p.file, p.row, p.field, p.code) for p in problems] == [("kurse.csv", 5, "cost_free", "not_a_bool")]
+    assert "kurse.csv, Zeile 5" in report(problems, "de") and "auf Anfrage" in report(problems, "de")
+
+
+def test_the_wizard_proposes_yes_no_for_the_files_words(demo_ws):
+    from apptest_util import run_app, shown
+
+    table = cost_list(demo_ws)
+    text = table.to_csv(sep=";", index=False)
+    at = run_app("pages/import.py", session={"role": "planner", "user": "anna"})
+    at.get("file_uploader")[0].set_value(("kurse.csv", text.encode("utf-8"), "text/csv")).run()
+    assert not at.exception
+    boxes = {b.key: b for b in at.selectbox}
+    assert boxes["imp_col_offers_cost_free"].value == "Kosten"  # "Kosten" is the column of costs
+    words = {shown(b.label): b.value for b in at.selectbox if b.key and b.key.startswith("imp_yn_cost_free_")}
+    assert words == {"„Gebühr“": "nein", "„kostenlos“": "ja", "„frei“": "ja", "„0 €“": "ja",
+                     "„teilweise“": "unbekannt", "(leere Zelle)": "unbekannt"}
+    # a proposal the planner changes is taken as chosen
+    at.selectbox(key="imp_yn_cost_free_teilweise").set_value("nein").run()
+    assert at.selectbox(key="imp_yn_cost_free_teilweise").value == "nein"

@@ -245,3 +245,12 @@ def test_markdown_text_shows_names_as_written():
     assert shown.startswith(r"\!\[x\]\(http") and r"\:red\[rot\]" in shown and r"\$x\$" in shown
     assert "&amp;" in shown and "<b>" not in shown
     assert fmt.html_text("a\n\n<b>") == "a  &lt;b&gt;"
+
+
+def test_popups_say_unknown_for_facts_the_source_does_not_give(demo_ws):
+    from dashboard.present.mapview import offer_properties
+
+    offers = demo_ws.offers.head(3).assign(cost_free=[True, False, None], barrier_free=[None, True, False])
+    props = offer_properties(demo_ws, offers, "de")
+    assert list(props["f"]) == ["ja", "nein", "unbekannt"] and list(props["b"]) == ["unbekannt", "ja", "nein"]
+    assert list(offer_properties(demo_ws, offers, "en")["f"]) == ["yes", "no", "unknown"]

@@ -173,3 +173,23 @@ def test_a_partners_catchment_follows_the_streets():
     west_bank = shapely.Point(X0 + 750, Y0 + 150)  # 200 m along the street
     assert circle.contains(east_bank) and circle.contains(west_bank)
     assert not walked.contains(east_bank) and walked.contains(west_bank)
+
+
+def test_unknown_is_neither_yes_nor_no():
+    """A barrier-free filter lists no offer whose access is unknown as barrier-free; the Lotse
+    lists such offers last, apart, naming what is not known."""
+    from dashboard.analysis import filters
+
+    rows = [offer("steps", ["kita"], 600, 500), offer("unknown", ["kita"], 520, 500),
+            offer("ramp", ["kita"], 700, 500)]
+    rows[0]["barrier_free"] = False
+    rows[1]["barrier_free"] = None
+    rows[2]["barrier_free"] = True
+    ws = tiny(rows)
+    shown = filters.filter_offers(ws, filters.OfferFilter(barrier_free=True))
+    assert list(shown["offer_id"]) == ["ramp"]
+    found = offers_for_family(ws, X0 + 500, Y0 + 500, FamilySituation(child_ages=(4,)), barrier_free=True)
+    assert list(found["offer_id"]) == ["ramp", "unknown"]  # the nearer unknown one comes after
+    assert list(found["unknown"]) == [(), ("barrier_free",)]
+    plain = offers_for_family(ws, X0 + 500, Y0 + 500, FamilySituation(child_ages=(4,)))
+    assert list(plain["offer_id"]) == ["unknown", "steps", "ramp"] and set(plain["unknown"]) == {()}

@@ -33,3 +33,18 @@ PHASES = default_life_phases()
 ])
 def test_target_groups_name_their_phases(text, expected):
     assert phases_from_words(text, PHASES) == expected
+
+
+@pytest.mark.parametrize(("field", "word", "answer"), [
+    ("cost_free", "ja", "ja"), ("cost_free", "x", "ja"), ("cost_free", "kostenlos", "ja"), ("cost_free", "frei", "ja"),
+    ("cost_free", "Gebühr", "nein"), ("cost_free", "5 €", "nein"), ("cost_free", "0,00 EUR", "ja"),
+    ("cost_free", "keine Kosten", "ja"), ("cost_free", "kostenpflichtig", "nein"), ("cost_free", "teilweise", "unbekannt"),
+    ("cost_free", "–", "unbekannt"), ("cost_free", "", "unbekannt"), ("cost_free", None, "unbekannt"),
+    ("cost_free", "auf Anfrage", None), ("barrier_free", "barrierefrei", "ja"), ("barrier_free", "Stufen", "nein"),
+    ("barrier_free", "nicht barrierefrei", "nein"), ("barrier_free", "eingeschränkt", "unbekannt"),
+    ("barrier_free", "rollstuhlgerecht", "ja"), ("barrier_free", "Gebühr", None), ("barrier_free", "nein", "nein"),
+])
+def test_yes_no_from_the_words_of_a_list(field, word, answer):
+    from dashboard.sources.phase_words import yes_no_from_word
+
+    assert yes_no_from_word(field, word) == answer

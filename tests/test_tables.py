@@ -43,7 +43,7 @@ def test_a_register_workbook_is_read_as_a_table(tmp_path):
                                    "Altersgruppen 6 bis unter 10"]
     assert table["Sozialraum"].tolist() == ["Altstadt", "Westfeld"]  # no total, no notes, no empty row
     assert row_numbers(table).tolist() == [6, 8]  # as the spreadsheet numbers them
-    assert table.attrs["skipped"] == [(9, "total"), (10, "footnote"), (11, "footnote")]
+    assert table.attrs["skipped"] == [(7, "empty"), (9, "total"), (10, "footnote"), (11, "footnote")]
     values, bad = to_number(table["Altersgruppen 6 bis unter 10"], decimal=",")
     assert values.tolist() == [1204.0, 190.0] and not bad.any()
     withheld, bad = to_number(table["Altersgruppen 3 bis unter 6"], decimal=",")

@@ -220,7 +220,13 @@ def test_roundtrip_keeps_types(demo_ws, tmp_path):
     again = read_workspace(write_workspace(demo_ws, tmp_path / "rund.gpkg"))
     assert again.offers["life_phases"].map(type).eq(tuple).all()
     assert str(again.offers["last_updated"].dtype).startswith("datetime64")
-    assert again.offers["cost_free"].dtype == bool
+    # yes / no / unknown: True, False or None, kept as they were
+    assert again.offers["cost_free"].map(type).isin([bool]).all()
+    assert again.offers["cost_free"].tolist() == demo_ws.offers["cost_free"].tolist()
+    unknown = demo_ws.offers.assign(barrier_free=[None] * 3 + list(demo_ws.offers["barrier_free"].iloc[3:]))
+    ws = type(demo_ws)(**{**demo_ws.__dict__, "offers": unknown})
+    back = read_workspace(write_workspace(ws, tmp_path / "unbekannt.gpkg")).offers["barrier_free"]
+    assert back.iloc[:3].isna().all() and back.iloc[3:].tolist() == unknown["barrier_free"].iloc[3:].tolist()
     assert np.array_equal(again.offers.geometry.isna(), demo_ws.offers.geometry.isna())
     assert again.crs.to_epsg() == 25832
     assert list(again.life_phases["phase_id"]) == list(demo_ws.life_phases["phase_id"])

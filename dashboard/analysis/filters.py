@@ -32,6 +32,16 @@ class OfferFilter:
         return all(not getattr(self, f.name) for f in fields(self))
 
 
+def is_yes(values: pd.Series) -> np.ndarray:
+    """True where a yes / no / unknown field is yes (unknown is not yes)."""
+    return values.astype(object).isin([True]).to_numpy(bool)
+
+
+def is_unknown(values: pd.Series) -> np.ndarray:
+    """True where a yes / no / unknown field is unknown."""
+    return values.astype(object).isna().to_numpy(bool)
+
+
 def any_of(lists: pd.Series, wanted) -> np.ndarray:
     """Boolean mask: the row's list (tuple) contains any of ``wanted`` (vectorised via explode)."""
     if len(lists) == 0:
@@ -76,10 +86,10 @@ def offer_mask(ws, f: OfferFilter) -> np.ndarray:
     if f.networks:
         column = offers["partner_id"] if "partner_id" in offers else pd.Series(None, index=offers.index)
         keep &= column.isin(network_members(ws, f.networks)).to_numpy()
-    if f.cost_free:
-        keep &= offers["cost_free"].to_numpy(bool)
+    if f.cost_free:  # yes only: an offer whose costs are unknown is not listed as free
+        keep &= is_yes(offers["cost_free"])
     if f.barrier_free:
-        keep &= offers["barrier_free"].to_numpy(bool)
+        keep &= is_yes(offers["barrier_free"])
     if f.valid_on is not None:
         day = pd.Timestamp(f.valid_on)
         start, end = offers["valid_from"], offers["valid_to"]

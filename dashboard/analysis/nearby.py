@@ -105,15 +105,28 @@ def offers_for_family(ws, x: float, y: float, situation: FamilySituation, *, max
     first: one row per offer with ``distance_m`` (estimated walking distance), ``walking_min``,
     ``for_whom`` (the situation's labels it fits) and ``outreach`` (comes to the family: no
     distance, listed after the sited offers). Offers farther than ``max_distance_m`` (walking)
-    are left out. ``demand``: the workspace's prepared demand (its street network is used)."""
+    are left out. With ``cost_free`` / ``barrier_free`` asked for, offers whose source does not
+    say are listed last, apart, with ``unknown`` naming the facts that are unknown.
+    ``demand``: the workspace's prepared demand (its street network is used)."""
     wanted = phases_for(situation, ws.life_phases)
     columns = ["offer_id", "name", "provider", "category", "life_phases", "for_whom", "address", "contact_public",
-               "cost_free", "barrier_free", "languages", "distance_m", "walking_min", "outreach", "geometry"]
+               "cost_free", "barrier_free", "languages", "distance_m", "walking_min", "outreach", "unknown", "geometry"]
     if not wanted:
         return pd.DataFrame(columns=columns)
-    f = filters.OfferFilter(life_phases=tuple(wanted), cost_free=cost_free, barrier_free=barrier_free,
-                            languages=tuple(languages), categories=tuple(categories), valid_on=valid_on)
+    f = filters.OfferFilter(life_phases=tuple(wanted), languages=tuple(languages), categories=tuple(categories),
+                            valid_on=valid_on)
     offers = filters.filter_offers(ws, f).reset_index(drop=True)
+    # asked for free of charge / barrier-free: yes is listed, unknown listed apart (column
+    # ``unknown``: the asked-for facts the source does not give), no is left out
+    asked = [name for name, yes in (("cost_free", cost_free), ("barrier_free", barrier_free)) if yes]
+    keep = np.ones(len(offers), bool)
+    for name in asked:
+        keep &= filters.is_yes(offers[name]) | filters.is_unknown(offers[name])
+    offers = offers[keep].reset_index(drop=True)
+    missing = np.column_stack([filters.is_unknown(offers[n]) for n in asked]) if asked else \
+        np.zeros((len(offers), 0), bool)
+    names = np.array(asked, dtype=object)
+    unknown_facts = pd.Series([tuple(names[m]) for m in missing], index=offers.index, dtype=object)
     geoms = offers.geometry.to_numpy()
     sited = ~shapely.is_missing(geoms)
     if len(offers):
@@ -134,12 +147,14 @@ def offers_for_family(ws, x: float, y: float, situation: FamilySituation, *, max
     out["distance_m"] = distance[keep].round(0)
     out["walking_min"] = np.ceil(walking_minutes(out["distance_m"].to_numpy(float), speed_kmh))
     out["outreach"] = ~sited[keep]
+    out["unknown"] = unknown_facts[keep].to_numpy()
+    out["apart"] = out["unknown"].map(len) > 0
     out["for_whom"] = out["life_phases"].map(
         lambda phases: tuple(dict.fromkeys(w for p in wanted if p in phases for w in wanted[p])))
     for column in columns:
         if column not in out:
             out[column] = None
-    out = out.sort_values(["outreach", "distance_m", "name"], na_position="last", kind="stable")
+    out = out.sort_values(["apart", "outreach", "distance_m", "name"], na_position="last", kind="stable")
     return out[columns].reset_index(drop=True)
 
 

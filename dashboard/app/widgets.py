@@ -269,3 +269,8 @@ def dataframe(data, **kwargs):
     from dashboard.present.export import neutralise_table
 
     return st.dataframe(neutralise_table(data) if isinstance(data, pd.DataFrame) else data, **kwargs)
+
+
+def yes_no_word(value) -> str:
+    """'ja', 'nein' or 'unbekannt' for a yes / no / unknown choice."""
+    return t("unknown") if value is None else t("yes") if value else t("no")

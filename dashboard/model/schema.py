@@ -170,8 +170,9 @@ LAYERS: dict[str, Layer] = {
                 C("audience", "list", vocab="audiences"),
                 C("service_area", "list", nullable=True),
                 C("capacity", "int", nullable=True),
-                C("cost_free", "bool"),
-                C("barrier_free", "bool"),
+                # yes / no / unknown (None): a fact the source does not give stays unknown
+                C("cost_free", "bool", nullable=True),
+                C("barrier_free", "bool", nullable=True),
                 C("languages", "list", nullable=True),
                 C("valid_from", "date", nullable=True),
                 C("valid_to", "date", nullable=True),

@@ -16,8 +16,9 @@ from pyproj import CRS
 from dashboard.model import schema
 from dashboard.model.problems import Problems
 
-_TRUE = {"1", "true", "ja", "yes", "wahr", "j", "y", "x"}
-_FALSE = {"0", "false", "nein", "no", "falsch", "n", ""}
+_TRUE = {"1", "1.0", "true", "ja", "yes", "wahr", "j", "y", "x"}
+_FALSE = {"0", "0.0", "false", "nein", "no", "falsch", "n", ""}
+_UNKNOWN = {"unbekannt", "unknown", "?", "k.a.", "k. a.", "nan", "none"}
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
@@ -76,10 +77,18 @@ def _coerce_column(df, layer, col, out, vocab, ok):
     elif kind == "bool":
         text = raw.astype("object").map(lambda v: str(v).strip().lower() if not (v is None or
                                         (isinstance(v, float) and np.isnan(v))) else "")
-        is_true, is_false = text.isin(_TRUE), text.isin(_FALSE)
-        bad = ~(is_true | is_false).to_numpy() & ~blank
-        out.add_rows(df, layer, bad, "not_a_bool", name, lambda i: {"value": raw[i]})
-        out[name] = is_true.to_numpy()
+        is_true, is_false = text.isin(_TRUE).to_numpy(), text.isin(_FALSE).to_numpy()
+        if col.nullable:  # yes / no / unknown: blank is unknown, not no
+            unknown = blank | text.isin(_UNKNOWN).to_numpy()
+            is_false = is_false & ~unknown
+            bad = ~(is_true | is_false | unknown)
+            out.add_rows(df, layer, bad, "not_a_bool", name, lambda i: {"value": raw[i]})
+            out[name] = pd.Series(np.where(is_true, True, np.where(is_false, False, None)), index=raw.index,
+                                  dtype=object)
+        else:
+            bad = ~(is_true | is_false) & ~blank
+            out.add_rows(df, layer, bad, "not_a_bool", name, lambda i: {"value": raw[i]})
+            out[name] = is_true
     elif kind == "date":
         if pd.api.types.is_datetime64_any_dtype(raw):
             dates = raw.dt.tz_localize(None) if getattr(raw.dt, "tz", None) else raw

@@ -162,6 +162,9 @@ def _serialise(layer: str, frame: pd.DataFrame) -> pd.DataFrame:
             frame[col.name] = d.dt.strftime("%Y-%m-%d").astype("object").where(d.notna(), None)
         elif col.kind == "int":
             frame[col.name] = pd.to_numeric(s, errors="coerce").astype("float64")
+        elif col.kind == "bool" and col.nullable:  # yes 1, no 0, unknown NULL; texts left to validation
+            frame[col.name] = s.astype(object).map(
+                lambda v: v if isinstance(v, str) else None if v is None or pd.isna(v) else float(bool(v)))
     return frame.reset_index(drop=True)
 
 

@@ -145,8 +145,10 @@ def _esc_list(series: pd.Series) -> pd.Series:
     return series.map(lambda items: [html.escape(str(x)) for x in items])
 
 
-def _yes_no(series: pd.Series, lang: str) -> pd.Series:
-    return series.map(lambda v: t("yes", lang) if bool(v) else t("no", lang))
+def yes_no(series: pd.Series, lang: str) -> pd.Series:
+    """A yes / no / unknown field in words: 'ja', 'nein', 'unbekannt'."""
+    words = {True: t("yes", lang), False: t("no", lang)}
+    return series.astype(object).map(lambda v: t("unknown", lang) if v is None or pd.isna(v) else words[bool(v)])
 
 
 OFFER_ROWS = [("provider", "p"), ("life_phases", "ph"), ("topic", "tp"), ("sectors", "s"), ("category", "c"),
@@ -184,7 +186,7 @@ def offer_properties(ws, offers: pd.DataFrame, lang: str = "de", show_personal: 
         "ph": _esc_list(offers["life_phases"]), "s": _esc_terms(offers["sectors"], lang),
         "c": _esc_terms(offers["category"], lang), "a": _esc_terms(offers["audience"], lang),
         "tp": _esc_terms(offers["topic"] if "topic" in offers else pd.Series(None, index=offers.index), lang),
-        "f": offers["cost_free"].astype(bool), "b": offers["barrier_free"].astype(bool),
+        "f": yes_no(offers["cost_free"], lang), "b": yes_no(offers["barrier_free"], lang),
         "l": _esc_terms(offers["languages"], lang), "sa": _esc_list(offers["service_area"]), "ad": _esc(offers["address"]),
         "cap": capacity, "ct": _esc(offers.get("contact_public", pd.Series("", index=offers.index))),
         "cp": _personal(offers, show_personal), "u": updated,

@@ -22,7 +22,7 @@ from dashboard.analysis import coverage as C
 from dashboard.analysis.walking import WALKING_SPEED_KMH
 from dashboard.present import charts
 from dashboard.present.format import format_count, format_date, format_number
-from dashboard.present.i18n import fictional_label, meta_text, phase_labels, report_words
+from dashboard.present.i18n import fictional_label, meta_text, phase_labels, report_words, t
 from dashboard.present.profile import Profile, district_profile
 from dashboard.present.sentences import access_rule, gaps_in_words, walk_rule
 
@@ -278,17 +278,23 @@ def wegweiser_pdf(ws, x: float, y: float, offers: pd.DataFrame, *, lang: str = "
                     line.cell(text(value))
         pdf.set_font("DejaVu", size=9)
 
+    def unknown(r) -> str:
+        """What the family asked for that the source does not say (listed last, apart)."""
+        facts = r.get("unknown") if isinstance(r.get("unknown"), tuple) else ()
+        return "".join(f"\n({t('unknown_fact.' + f, lang)})" for f in facts)
+
     if len(shown):
         pdf.ln(1)
         table([words["nr"], words["offer"], words["for_whom"], words["address"], words["contact"], words["walk"]],
-              [(k, f"{r['name']}\n{r['provider']}", for_whom(r), r["address"], r["contact_public"],
+              [(k, f"{r['name']}\n{r['provider']}{unknown(r)}", for_whom(r), r["address"], r["contact_public"],
                 f"{int(r['walking_min'])} min\n{format_number(r['distance_m'], 0, lang)} m")
                for k, (_, r) in enumerate(shown.iterrows(), start=1)],
               (7, 55, 24, 40, 38, 16), ("RIGHT", "LEFT", "LEFT", "LEFT", "LEFT", "RIGHT"))
     if len(shown_outreach):
         pdf.h2(words["outreach"])
         table([words["offer"], words["for_whom"], words["contact"]],
-              [(f"{r['name']}\n{r['provider']}", for_whom(r), r["contact_public"]) for _, r in shown_outreach.iterrows()],
+              [(f"{r['name']}\n{r['provider']}{unknown(r)}", for_whom(r), r["contact_public"])
+               for _, r in shown_outreach.iterrows()],
               (80, 40, 60), ("LEFT", "LEFT", "LEFT"))
     hidden = len(sited) - len(shown) + len(outreach) - len(shown_outreach)
     if hidden > 0:

@@ -125,8 +125,8 @@ def form_values(record: pd.Series | None, layer: str) -> dict:
             "provider": value("provider", ""), "category": value("category", schema.CATEGORIES[0]),
             "topic": value("topic"),
             "life_phases": tuple(value("life_phases", ()) or ()), "sectors": tuple(value("sectors", ()) or ()),
-            "audience": tuple(value("audience", ()) or ()), "cost_free": bool(value("cost_free", True)),
-            "barrier_free": bool(value("barrier_free", False)), "capacity": value("capacity"),
+            "audience": tuple(value("audience", ()) or ()), "cost_free": value("cost_free"),
+            "barrier_free": value("barrier_free"), "capacity": value("capacity"),  # yes / no / unknown (None)
             "languages": tuple(value("languages", ()) or ()),
         })
     elif layer == "partners":

@@ -69,3 +69,54 @@ def phases_from_words(text, life_phases: pd.DataFrame) -> list[str]:
         if any(min(hi, top) - max(lo, float(row.age_from)) > 0 for lo, hi in ranges):
             out.append(row.phase_id)
     return out
+
+
+# ---------------------------------------------------------------------------------------
+# Yes / no / unknown fields (cost_free, barrier_free) from a list's own words
+# ---------------------------------------------------------------------------------------
+YES, NO, UNKNOWN = "ja", "nein", "unbekannt"
+"""The words a proposal gives: the workspace reads them as yes, no and unknown."""
+
+_PLAIN = {
+    YES: {"ja", "j", "yes", "y", "x", "✓", "✔", "true", "wahr", "1"},
+    NO: {"nein", "n", "no", "false", "falsch", "0"},
+    UNKNOWN: {"", "-", "–", "—", "?", "unbekannt", "unknown", "k.a.", "k. a.", "keine angabe", "n/a", "na"},
+}
+_PARTLY = re.compile(r"teilweise|teils|tlw|eingeschränkt|eingeschraenkt|bedingt|nach absprache|partly|partial")
+_NEGATED = re.compile(r"\b(?:nicht|kein|keine|ohne|not|no)\b")
+_AMOUNT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:€|eur\b|euro\b)|(?:€|eur\b)\s*(\d+(?:[.,]\d+)?)")
+_FIELD_WORDS = {  # (yes pattern, no pattern), checked after negation and "partly"
+    "cost_free": (r"kostenlos|kostenfrei|gratis|umsonst|frei\b|free", r"gebühr|gebuehr|kostenpflichtig|beitrag|"
+                  r"eigenanteil|entgelt|kosten|fee|charge|paid"),
+    "barrier_free": (r"barrierefrei|barrierearm|rollstuhl|stufenlos|ebenerdig|aufzug|wheelchair|step-free|accessible",
+                     r"stufe|treppe|stairs|steps"),
+}
+
+
+def yes_no_from_word(field: str, text) -> str | None:
+    """The yes / no / unknown a list's word says for ``field`` ('cost_free' or 'barrier_free'):
+    :data:`YES`, :data:`NO`, :data:`UNKNOWN`, or None when the word gives no hint (the planner
+    decides). "kostenlos", "Gebühr", "5 €", "0 €", "keine Kosten", "barrierefrei", "Stufen",
+    "nicht barrierefrei"; "teilweise" and an empty cell are unknown (a fact only partly true is
+    not a yes)."""
+    word = "" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text).strip().lower()
+    for answer, words in _PLAIN.items():
+        if word in words:
+            return answer
+    if _PARTLY.search(word):
+        return UNKNOWN
+    if field == "cost_free":
+        amount = _AMOUNT.search(word)
+        if amount:
+            return YES if float((amount.group(1) or amount.group(2)).replace(",", ".")) == 0 else NO
+    yes, no = _FIELD_WORDS.get(field, (None, None))
+    if yes is None:
+        return None
+    negated = bool(_NEGATED.search(word))
+    if field == "cost_free" and negated and re.search(r"kosten|gebühr|gebuehr|beitrag|entgelt|fee|charge", word):
+        return YES  # "keine Kosten", "ohne Gebühr"
+    if re.search(yes, word):
+        return NO if negated else YES
+    if re.search(no, word):
+        return YES if negated and field == "barrier_free" else NO
+    return None

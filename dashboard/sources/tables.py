@@ -15,6 +15,7 @@ import pandas as pd
 
 from dashboard.model import schema
 from dashboard.model.problems import Problems
+from dashboard.sources.phase_words import yes_no_from_word
 
 DEFAULT_MISSING = ("-", ".", "x", "X", "-1", "-9", "")
 """Secrecy and missing-value markers of German statistics (read as missing, not as bad input)."""
@@ -141,7 +142,7 @@ def table_from_rows(rows: list, header_row: int | None = None, first_row_number:
     and rows left out, and below the data total rows ("Insgesamt", "Summe" with numbers) and
     footnotes ("¹ …", "Quelle: …") left out. Cells stay as they are (numbers as numbers).
     The spreadsheet row number of every data row is ``table.attrs["rows"]``; what was left
-    out is ``table.attrs["skipped"]`` ((row number, "total" | "footnote") pairs)."""
+    out is ``table.attrs["skipped"]`` ((row number, "total" | "footnote" | "empty") pairs)."""
     if header_row is not None:
         h, n = header_row - first_row_number, 1
         if not 0 <= h < len(rows):
@@ -152,10 +153,11 @@ def table_from_rows(rows: list, header_row: int | None = None, first_row_number:
     names = _header_names(rows, h, n, width)
     keep = [j for j, name in enumerate(names) if name]
     names = _unique([names[j] for j in keep])
-    body, numbers, skipped = [], [], []
+    body, numbers, skipped, empty = [], [], [], []
     for k, row in enumerate(rows[h + n:]):
         cells = [row[j] if j < len(row) else None for j in keep]
         if all(_blank(c) for c in cells) and all(_blank(c) for c in row):
+            empty.append(first_row_number + h + n + k)
             continue
         body.append(cells)
         numbers.append(first_row_number + h + n + k)
@@ -177,6 +179,8 @@ def table_from_rows(rows: list, header_row: int | None = None, first_row_number:
         pd.DataFrame(columns=names, dtype=object)
     table = table.map(lambda v: None if _blank(v) else (v.strip() if isinstance(v, str) else v))
     table.attrs["rows"] = [n for _, n in data]  # a list: pandas compares attrs when it combines frames
+    # empty rows between the heading and the last row read (not the blank rows after the table)
+    skipped += [(number, "empty") for number in empty if numbers and number < numbers[-1]]
     table.attrs["skipped"] = sorted(skipped)
     table.attrs["header_row"] = first_row_number + h + n - 1
     return table
@@ -353,6 +357,8 @@ def assemble_fields(table: pd.DataFrame, layer: str, *, file, rows, problems: Pr
     * ``constants``: field → one value for every row;
     * ``value_maps``: field → {"column": source column, "values": {source text: term or
       [terms]}, "default": term} – a text without a term is a problem (``unmapped_value``);
+      yes / no fields (cost_free, barrier_free) read the words the map does not name as
+      :func:`~dashboard.sources.phase_words.yes_no_from_word` proposes, also from plain columns;
     * ``defaults``: field → value where the source leaves the field empty;
     * optional fields no source names are missing (None);
     * without an id column, ids are generated (:func:`stable_ids` over name, provider,
@@ -361,6 +367,7 @@ def assemble_fields(table: pd.DataFrame, layer: str, *, file, rows, problems: Pr
     A missing source column is a problem (``source_column``); ``rows`` are the spreadsheet
     row numbers of ``table`` for messages."""
     out = {}
+    yes_no = {c.name for c in schema.LAYERS[layer].columns if c.kind == "bool"}
     for target, source in columns.items():
         sources = source if isinstance(source, list) else [source]
         absent = [s for s in sources if s not in table.columns]
@@ -372,6 +379,8 @@ def assemble_fields(table: pd.DataFrame, layer: str, *, file, rows, problems: Pr
         for s in sources[1:]:
             joined = joined.str.cat(as_text(table[s]), sep=" ").str.strip()
         out[target] = joined.where(joined != "", None).tolist()
+        if target in yes_no:  # the list's own words ("kostenlos", "Gebühr", "–") read as yes / no / unknown
+            out[target] = [yes_no_from_word(target, v) or v for v in out[target]]
     for target, value in (constants or {}).items():
         out[target] = [value] * len(table)
     for target, mapping in (value_maps or {}).items():
@@ -383,6 +392,8 @@ def assemble_fields(table: pd.DataFrame, layer: str, *, file, rows, problems: Pr
         mapped = []
         for k, raw in enumerate(as_text(table[column])):
             hit = values.get(raw, default)
+            if hit is None and target in yes_no:  # a word the map does not name: the same proposal as the wizard's
+                hit = yes_no_from_word(target, raw)
             if hit is None or hit == "" or (isinstance(hit, (list, tuple)) and not hit):
                 problems.add("unmapped_value", file=file, row=int(rows[k]), field=column, value=raw)
             mapped.append(";".join(hit) if isinstance(hit, (list, tuple)) else hit)
@@ -427,6 +438,8 @@ SYNONYMS = {
     "sector": ("bereich",),
     "legal_domain": ("rechtskreis",),
     "service_area": ("einzugsgebiet", "sozialraum", "sozialräume"),
+    "cost_free": ("kosten", "kostenlos", "kostenfrei", "gebühr", "gebühren", "gebuehr", "teilnahmebeitrag"),
+    "barrier_free": ("barrierefrei", "barrierefreiheit", "rollstuhlgerecht", "zugang"),
 }
 POSITION_SYNONYMS = {
     "address": ("adresse", "anschrift", "address", "straße und hausnummer", "strasse und hausnummer"),
