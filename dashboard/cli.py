@@ -102,6 +102,33 @@ def _coverage(args) -> int:
     return 0
 
 
+def _gaps(args) -> int:
+    from pathlib import Path
+
+    from dashboard.analysis import coverage as cov_mod
+    from dashboard.present.export import to_csv, to_xlsx
+    from dashboard.present.sentences import ranked_gaps
+
+    ws = read_workspace(args.workspace).current()
+    params = cov_mod.CoverageParams(radius_m=args.radius, detour=args.detour, min_reach=args.min_reach,
+                                    decay=args.decay)
+    table = ranked_gaps(cov_mod.coverage(ws, params), ws, args.lang, args.threshold)
+    fmt = args.format or (Path(args.out).suffix.lstrip(".").lower() if args.out else "csv")
+    if fmt not in ("csv", "xlsx"):
+        print(f"error: unknown format {fmt!r} (csv or xlsx)", file=sys.stderr)
+        return 2
+    if fmt == "xlsx" and not args.out:
+        print("error: --out FILE is needed for xlsx", file=sys.stderr)
+        return 2
+    data = to_csv(table) if fmt == "csv" else to_xlsx({"gaps": table})
+    if args.out:
+        Path(args.out).write_bytes(data)
+        print(f"wrote {len(table)} ranked gaps to {args.out}")
+    else:
+        sys.stdout.write(data.decode("utf-8-sig"))
+    return 0
+
+
 def _difference(args) -> int:
     from pathlib import Path
 
@@ -313,6 +340,18 @@ def main(argv=None) -> int:
     p.add_argument("--threshold", type=int, default=3, help="smallest person count shown (default 3)")
     p.add_argument("--out", help="output file (default: CSV to standard output)")
     p.set_defaults(func=_coverage)
+    p = sub.add_parser("gaps", help="the ranked gaps (district, phase, published figures, rank, sentence)")
+    p.add_argument("workspace")
+    p.add_argument("--radius", type=float, default=1000.0, help="walking distance in metres (default 1000)")
+    p.add_argument("--detour", type=float, default=1.3, help="network/straight-line factor (default 1.3)")
+    p.add_argument("--decay", choices=("none", "gaussian"), default="none")
+    p.add_argument("--min-reach", type=float, default=0.5, help="gap threshold, share reached 0-1 (default 0.5)")
+    p.add_argument("--threshold", type=int, default=3, help="smallest person count shown (default 3)")
+    p.add_argument("--format", choices=["csv", "xlsx"], help="default: from --out, else csv")
+    p.add_argument("--out", help="output file (default: CSV to standard output)")
+    p.add_argument("--lang", choices=["de", "en"], default="de")
+    p.set_defaults(func=_gaps)
+
     p = sub.add_parser("difference", help="reach per district and phase: straight line × detour vs. the street network")
     p.add_argument("workspace")
     p.add_argument("--radius", type=float, default=1000.0, help="walking distance in metres (default 1000)")

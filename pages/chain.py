@@ -67,7 +67,7 @@ left, right = st.columns([3, 2], gap="medium")
 with right:
     st.markdown(f"**{t('numbers_behind')}**")
     row = C.public_table(cov.table, cfg.disclosure_threshold).set_index(["district_id", "phase_id"]).loc[(focus, phase)]
-    facts = district_tables.cell_facts(row, len(district_ids), cfg.disclosure_threshold, lang)
+    facts = district_tables.cell_facts(row, len(district_ids), cfg.disclosure_threshold, lang, C.has_need_index(ws))
     widgets.dataframe(facts, hide_index=True, width="stretch")
     st.markdown(f"**{t('transitions_here')}**")
     transitions = sentences.transitions_in_words(cov, ws, lang, cfg.disclosure_threshold)

@@ -105,7 +105,7 @@ else:
     profile = present_profile.render(ws, cache.district_profile(ws, district_id, cov, cfg.disclosure_threshold),
                                      cov.params, lang=lang, threshold=cfg.disclosure_threshold)
     st.markdown(f"<div class='pa-slide'><h1>{html_text(profile.name)}</h1><p>"
-                f"{html_text(t('need_rank_of', rank=profile.need_rank, of=profile.need_of))}</p></div>",
+                f"{html_text(t('need_rank_of', rank=profile.need_rank, of=profile.need_of) if C.has_need_index(ws) else t('no_need_index'))}</p></div>",
                 unsafe_allow_html=True)
     left, right = st.columns([3, 2])
     served = cache.offers_serving(ws, district_id)

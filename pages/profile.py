@@ -31,7 +31,8 @@ profile = present_profile.render(ws, cache.district_profile(ws, focus, cov, cfg.
 
 widgets.page_header(f"{t('page_profile')}: {md(profile.name)}", ws)
 facts = [f"{t('parent')}: {profile.parent}"] if profile.parent else []
-facts.append(t("need_rank_of", rank=profile.need_rank, of=profile.need_of))
+facts.append(t("need_rank_of", rank=profile.need_rank, of=profile.need_of) if C.has_need_index(ws)
+             else t("no_need_index"))
 facts.append(f"{t('count_population')}: {widgets.fmt_count(profile.total_population)}")
 st.markdown(" · ".join(md(f) for f in facts))
 

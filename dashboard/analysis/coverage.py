@@ -357,25 +357,46 @@ def public_table(table: pd.DataFrame, threshold: int = 3, reference: pd.DataFram
 # Gaps, duplicates, broken transitions
 # ---------------------------------------------------------------------------------------
 def gaps(cov: Coverage, ws, threshold: int = 3) -> pd.DataFrame:
-    """District × phase below the thresholds, ranked (``priority_rank``, 1 = first: phases by
-    their priority (:func:`dashboard.life_phases.phase_priority`), within one priority by the
-    share not reached × the district's need weight). Figures are published ones
-    (:func:`public_table` against the whole coverage table); the sentence a planner reads is
-    made by :func:`dashboard.present.sentences.gap_sentences`."""
+    """District × phase below the thresholds, ranked (``priority_rank``, 1 = first): phases by
+    their priority (:func:`dashboard.life_phases.phase_priority`); within one priority by
+    :func:`gap_score` — the persons not reached × the share not reached × the district's need
+    weight, all from published figures. Figures are published ones (:func:`public_table`
+    against the whole coverage table); the sentence a planner reads is made by
+    :func:`dashboard.present.sentences.gap_sentences`, the rule by ``gap_rank_rule``."""
     p = cov.params
     t = cov.table
     low_reach = t["reach_share"] < p.min_reach
     low_ratio = (t["offers_per_1000"] < p.min_offers_per_1000) if p.min_offers_per_1000 > 0 else False
     found = t[(t["target_population"] >= threshold) & (low_reach | low_ratio)].copy()
     found["phase_priority"] = found["phase_id"].map(phase_priority(ws.life_phases)).to_numpy()
-    # within a priority level: the share not reached, weighted by the district's need; the
-    # score is made from withheld counts, so only the rank is published
-    score = (1 - found["reach_share"].fillna(0)) * need_weight(found["need_score"].to_numpy())
-    order = np.lexsort((found["need_rank"].to_numpy(), -score.to_numpy(), found["phase_priority"].to_numpy()))
-    found = found.iloc[order].reset_index(drop=True)
-    found["priority_rank"] = np.arange(1, len(found) + 1)
     shown = public_table(found, threshold, reference=t)
+    score = gap_score(shown, p.min_reach, has_need_index(ws))
+    order = np.lexsort((shown["district_id"].to_numpy(), -score, shown["phase_priority"].to_numpy()))
+    shown = shown.iloc[order].reset_index(drop=True)
+    shown["priority_rank"] = np.arange(1, len(shown) + 1)
     return shown
+
+
+def gap_score(gaps: pd.DataFrame, min_reach: float, need: bool = True) -> np.ndarray:
+    """The order of gaps within one priority (higher first): persons not reached × share not
+    reached × need weight (:func:`dashboard.analysis.need.need_weight`; 1 without social
+    indicators), from **published** figures only, so the rank gives nothing withheld away.
+    Where the count reached is withheld, the lower bound the gap rule itself publishes is used:
+    fewer than ``min_reach`` reached, so at least target × (1 − min_reach) persons not reached."""
+    target = gaps["target_population"].to_numpy(float)
+    unreached = target - gaps["reached"].to_numpy(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share_not = np.where(target > 0, unreached / target, np.nan)
+    bound = np.isnan(unreached)  # reached withheld: the rule's own lower bound
+    share_not[bound] = 1 - min_reach
+    unreached[bound] = target[bound] * (1 - min_reach)
+    weight = need_weight(gaps["need_score"].to_numpy(float)) if need else np.ones(len(gaps))
+    return np.nan_to_num(unreached * share_not * weight)
+
+
+def has_need_index(ws) -> bool:
+    """Whether the workspace has social indicators to rank need by (else no need rank is claimed)."""
+    return len(ws.indicator_catalogue) > 0 and len(ws.indicators) > 0
 
 
 def alike_key(offers: pd.DataFrame) -> np.ndarray:

@@ -72,7 +72,8 @@ def offers_per_phase(ws, offers, district_id: str, lang: str = "de") -> pd.DataF
                   ["phase_label", "on_site", "outreach"])
 
 
-def cell_facts(row: pd.Series, n_districts: int, threshold: int = 3, lang: str = "de") -> pd.DataFrame:
+def cell_facts(row: pd.Series, n_districts: int, threshold: int = 3, lang: str = "de",
+               need: bool = True) -> pd.DataFrame:
     """The published figures of one district × phase (a row of the public coverage table),
     one line each: label and value as people read them."""
     share = row["reach_share"]
@@ -86,7 +87,7 @@ def cell_facts(row: pd.Series, n_districts: int, threshold: int = 3, lang: str =
         "offers_per_1000": format_number(row["offers_per_1000"], 1, lang),
         "places_per_1000": format_number(row["places_per_1000"], 1, lang),
         "access_2sfca": format_number(row["access_2sfca"], 2, lang),
-        "need_rank": f"{int(row['need_rank'])} / {n_districts}",
+        "need_rank": f"{int(row['need_rank'])} / {n_districts}" if need else t("no_need_index", lang),
     }
     return pd.DataFrame({"": [t(f"fact.{key}", lang) for key in figures], t("heading.value", lang): list(figures.values())})
 

@@ -150,10 +150,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "tab_duplicates": ("Parallelstrukturen", "Duplicates"),
     "tab_transitions": ("Übergänge", "Transitions"),
     "n_gaps": ("{n} Lücken, nach Rang", "{n} gaps, by rank"),
-    "gap_rank_rule": ("Rang: zuerst die Lebensphasen mit Vorrang ({phases}), darin nach dem Anteil nicht erreichter "
-                      "Personen × Bedarf des Sozialraums.",
-                      "Rank: the phases with priority first ({phases}), within them by the share not reached × the "
-                      "district's need."),
+    "gap_rank_rule": ("Rang: zuerst die Lebensphasen mit Vorrang ({phases}), darin nach nicht erreichten Personen × "
+                      "Anteil nicht erreicht × Bedarfsgewicht des Sozialraums (ohne Sozialindikatoren 1), alles aus "
+                      "veröffentlichten Zahlen; ist die Zahl der Erreichten geheim, zählt die Untergrenze der "
+                      "Lückenregel.",
+                      "Rank: the phases with priority first ({phases}), within them by persons not reached × share "
+                      "not reached × the district's need weight (1 without social indicators), all from published "
+                      "figures; where the count reached is withheld, the gap rule's lower bound counts."),
     "n_duplicates": ("{n} Paare von Angeboten gleicher Lebensphase und Kategorie mit überlappendem Einzugsgebiet",
                      "{n} pairs of offers of the same phase and category with overlapping catchments"),
     "n_transitions": ("{n} abbrechende Übergänge", "{n} broken transitions"),
@@ -871,15 +874,18 @@ TEXT.update({
 
 TEXT.update({  # findings in words (dashboard.present.sentences)
     "gap_sentence": ("{district}: nur {share} % der {group} ({reached} von {total} Personen) erreichen ein {offer} in "
-                     "{dist}; Bedarfsindex Rang {rank} von {n}",
+                     "{dist}; {need}",
                      "{district}: only {share} % of {group} ({reached} of {total} persons) reach an {offer} within "
-                     "{dist}; need index rank {rank} of {n}"),
-    "gap_sentence_none": ("{district}: kein {offer} in {dist} für die {total} {group}; Bedarfsindex Rang {rank} von {n}",
-                          "{district}: no {offer} within {dist} for the {total} {group}; need index rank {rank} of {n}"),
+                     "{dist}; {need}"),
+    "gap_sentence_none": ("{district}: kein {offer} in {dist} für die {total} {group}; {need}",
+                          "{district}: no {offer} within {dist} for the {total} {group}; {need}"),
     "gap_sentence_withheld": ("{district}: weniger als {limit} % der {group} ({total} Personen) erreichen ein {offer} "
-                              "in {dist} (genaue Zahl geheim gehalten); Bedarfsindex Rang {rank} von {n}",
+                              "in {dist} (genaue Zahl geheim gehalten); {need}",
                               "{district}: fewer than {limit} % of {group} ({total} persons) reach an {offer} within "
-                              "{dist} (exact figure withheld); need index rank {rank} of {n}"),
+                              "{dist} (exact figure withheld); {need}"),
+    "gap_need_rank": ("Bedarfsindex Rang {rank} von {n}", "need index rank {rank} of {n}"),
+    "no_need_index": ("kein Bedarfsindex: keine Sozialindikatoren im Arbeitsbereich",
+                      "no need index: no social indicators in the workspace"),
     "transition_sentence": ("{district}: Übergang {before} → {after} bricht ab (Erreichung {a} % → {b} %)",
                             "{district}: transition {before} → {after} breaks (reach {a} % → {b} %)"),
     "duplicate_sentence": ("{name_a} ({provider_a}) ↔ {name_b} ({provider_b}): {overlap} % gemeinsame Zielgruppe, "

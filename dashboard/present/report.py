@@ -20,6 +20,7 @@ from fpdf.fonts import FontFace
 
 from dashboard.analysis import coverage as C
 from dashboard.analysis.walking import WALKING_SPEED_KMH
+from dashboard.model.life_phases import phase_priority
 from dashboard.present import charts
 from dashboard.present.format import format_count, format_date, format_number
 from dashboard.present.i18n import fictional_label, meta_text, phase_labels, report_words, t
@@ -142,7 +143,8 @@ def _profile_chapter(pdf: _Document, ws, profile: Profile, cov, lang: str, thres
     pdf.add_page()
     pdf.h1(f"{w['profile']} {profile.name}")
     bits = [f"{w['borough']}: {profile.parent}"] if profile.parent else []
-    bits.append(w["need"].format(r=profile.need_rank, n=profile.need_of))
+    bits.append(w["need"].format(r=profile.need_rank, n=profile.need_of) if C.has_need_index(ws)
+                else t("no_need_index", lang))
     pdf.para(" · ".join(bits))
     fig = charts.need_map(ws, cov.need["score"], district_id=profile.district_id, offers=_offers_of(ws, profile),
                           partners=ws.partners, lang=lang, attribution=profile.fictional_label or "")
@@ -203,6 +205,8 @@ def _city_summary(pdf: _Document, ws, cov, lang: str, threshold: int):
     pdf.para(w["rules"].format(walk=walk_rule(cov, lang), t=threshold) + " " + access_rule(cov.params, lang), size=7)
     pdf.h2(w["top_gaps"])
     pdf.bullets(list(gaps_in_words(cov, ws, lang, threshold)["sentence"].head(10)))
+    first = [labels[p] for p, level in phase_priority(ws.life_phases).items() if level == 1 and p in labels]
+    pdf.para(t("gap_rank_rule", lang, phases=", ".join(first)), size=7)
 
 
 def report_pdf(ws, district_ids=None, *, cov=None, lang: str = "de", threshold: int = 3,

@@ -65,11 +65,13 @@ def gap_sentences(gaps: pd.DataFrame, ws, params: C.CoverageParams, lang: str = 
     words = phase_words(ws.life_phases, lang)
     n = len(ws.districts)
     dist = distance_text(params.radius_m, lang)
+    need = C.has_need_index(ws)
     out = []
     for row in gaps.itertuples():  # a short list: one sentence per gap found
         group, offer = words[row.phase_id]
-        common = {"district": row.district_name, "group": group, "offer": offer, "dist": dist, "rank": row.need_rank,
-                  "n": n, "total": format_count(row.target_population, threshold, lang)}
+        common = {"district": row.district_name, "group": group, "offer": offer, "dist": dist,
+                  "need": t("gap_need_rank", lang, rank=row.need_rank, n=n) if need else t("no_need_index", lang),
+                  "total": format_count(row.target_population, threshold, lang)}
         if pd.isna(row.reach_share):  # the count reached is withheld: say what is known, no share
             out.append(t("gap_sentence_withheld", lang, limit=percent(params.min_reach), **common))
         elif row.reach_share == 0:  # nobody reached: say so, not "nur 0 %"
@@ -104,6 +106,22 @@ def gaps_in_words(cov: C.Coverage, ws, lang: str = "de", threshold: int = 3) -> 
     """:func:`dashboard.analysis.coverage.gaps` with each gap's ``sentence``."""
     found = C.gaps(cov, ws, threshold)
     return with_sentences(found, gap_sentences(found, ws, cov.params, lang, threshold))
+
+
+def ranked_gaps(cov: C.Coverage, ws, lang: str = "de", threshold: int = 3) -> pd.DataFrame:
+    """The ranked gaps as they can be checked outside the app: district id and name, phase id
+    and name, the published figures (target population, reached, persons not reached, share
+    reached), the rank and the sentence (:func:`gaps_in_words`)."""
+    found = gaps_in_words(cov, ws, lang, threshold)
+    labels = phase_labels(ws.life_phases, lang)
+    return pd.DataFrame({
+        "priority_rank": found["priority_rank"].to_numpy(), "district_id": found["district_id"].to_numpy(),
+        "district_name": found["district_name"].to_numpy(), "phase_id": found["phase_id"].to_numpy(),
+        "phase_name": found["phase_id"].map(labels).to_numpy(),
+        "target_population": found["target_population"].round().astype("Int64").to_numpy(),
+        "reached": found["reached"].round().astype("Int64").to_numpy(),
+        "unreached": (found["target_population"].round() - found["reached"].round()).astype("Int64").to_numpy(),
+        "reach_share": found["reach_share"].to_numpy(), "sentence": found["sentence"].to_numpy()})
 
 
 def transitions_in_words(cov: C.Coverage, ws, lang: str = "de", threshold: int = 3) -> pd.DataFrame:
