@@ -281,7 +281,9 @@ def _lotse(args) -> int:
     for k, row in enumerate(found.itertuples(), start=1):
         walk = "outreach" if row.outreach else f"{int(row.walking_min)} min ({int(row.distance_m)} m)"
         whom = ", ".join(dict.fromkeys(who_label(w, "en") for w in row.for_whom))
-        print(f"{k:3d}. {row.name} – {row.provider} – {row.address or ''} – {walk} – for {whom}")
+        where = "comes to the family" if row.outreach else row.address if isinstance(row.address, str) and \
+            row.address else "address unknown"
+        print(f"{k:3d}. {row.name} – {row.provider} – {where} – {walk} – for {whom}")
     if args.out:
         from dashboard.present.report import wegweiser_pdf
 

@@ -820,6 +820,8 @@ PROBLEMS: dict[str, tuple[str, str]] = {
                         "Text encoding not recognised (expected UTF-8, UTF-16 or Windows-1252)."),
     "upload_empty": ("Die Datei enthält keine Datenzeilen unter der Kopfzeile.",
                      "The file holds no data rows below the header row."),
+    "upload_cell_too_long": ("Eine Zelle ist länger als {limit} Zeichen; bitte kürzen.",
+                             "A cell is longer than {limit} characters; please shorten it."),
     "upload_unreadable": ("Die Datei kann nicht gelesen werden ({detail}).", "The file cannot be read ({detail})."),
     "unknown_record": ("Den Eintrag {record} gibt es nicht mehr (inzwischen stillgelegt oder entfernt); "
                                   "bitte die Seite neu laden.", "The record {record} no longer exists (retired or "

@@ -60,8 +60,19 @@ class _Document(FPDF):
         self.set_text_color(110)
         self.cell(0, 5, f"{self.words['created']} {self.created}", align="L")
         self.set_x(self.l_margin)
-        self.cell(0, 5, f"{self.words['page']} {self.page_no()} {self.words['of']} {{nb}}", align="R")
+        self._page_count = True  # the one place where the alias may stand
+        self.cell(0, 5, f"{self.words['page']} {self.page_no()} {self.words['of']} {self.str_alias_nb_pages}",
+                  align="R")
+        self._page_count = False
         self.set_text_color(0)
+
+    def normalize_text(self, text):
+        """Every text goes through here: fpdf2 would print the page count wherever "{nb}" stands
+        (e.g. in a district's name), so outside the footer a word joiner breaks it up."""
+        if not getattr(self, "_page_count", False) and self.str_alias_nb_pages in text:
+            text = text.replace(self.str_alias_nb_pages, self.str_alias_nb_pages[:1] + "\u2060"
+                                + self.str_alias_nb_pages[1:])
+        return super().normalize_text(text)
 
     def h1(self, text):
         self.set_font("DejaVu", "B", 16)

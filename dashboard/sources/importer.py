@@ -8,7 +8,9 @@ whole workspace and writes it atomically with one history row per imported recor
 
 from __future__ import annotations
 
+import csv
 import io
+import re
 import uuid
 import zipfile
 from dataclasses import dataclass, field, replace
@@ -72,7 +74,7 @@ def _read_csv(file: str, data: bytes) -> pd.DataFrame:
     text = decode(data)
     if text is None:
         raise UploadRejected(file, "upload_encoding")
-    lines = text.splitlines()
+    lines = LINE_BREAK.split(text)  # CSV lines end in \n, \r\n or \r; a form feed is no line break
     while lines and not lines[-1].strip():
         lines.pop()
     if len(lines) < 2:
@@ -83,6 +85,7 @@ def _read_csv(file: str, data: bytes) -> pd.DataFrame:
     widest = max(line.count(separator) for line in lines[:HEAD_ROWS]) + 1
     if widest > MAX_COLUMNS:
         raise UploadRejected(file, "upload_too_many_columns", n=widest, limit=MAX_COLUMNS)
+    _check_rows(file, text, separator)
     try:
         table = read_delimited(text, separator)
     except (ValueError, pd.errors.ParserError) as exc:
@@ -90,6 +93,26 @@ def _read_csv(file: str, data: bytes) -> pd.DataFrame:
     if table.empty:
         raise UploadRejected(file, "upload_empty")
     return table
+
+
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _check_rows(file: str, text: str, separator: str) -> None:
+    """Every row of a CSV within the limits before it is read: no row wider than
+    :data:`MAX_COLUMNS` cells and no cell longer than the CSV reader takes (131,072
+    characters); a row that breaks one is named."""
+    reader = csv.reader(io.StringIO(text), delimiter=separator)
+    try:
+        for cells in reader:
+            if len(cells) > MAX_COLUMNS:
+                raise UploadRejected(file, "upload_too_many_columns", row=reader.line_num, n=len(cells),
+                                     limit=MAX_COLUMNS)
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise UploadRejected(file, "upload_cell_too_long", row=reader.line_num,
+                                 limit=csv.field_size_limit()) from exc
+        raise UploadRejected(file, "upload_unreadable", row=reader.line_num, detail=str(exc)[:200]) from exc
 
 
 def _read_xlsx(file: str, data: bytes) -> pd.DataFrame:

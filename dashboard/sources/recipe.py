@@ -28,7 +28,7 @@ import shapely
 from dashboard.model import schema
 from dashboard.model.life_phases import default_life_phases
 from dashboard.model.problems import Problem, Problems, WorkspaceError
-from dashboard.model.workspace import Workspace, write_workspace
+from dashboard.model.workspace import Workspace, validate_workspace, write_workspace
 from dashboard.sources.recipe_keys import check_keys
 from dashboard.sources.tables import DEFAULT_MISSING, as_text, assemble_fields, read_table, row_numbers, to_number
 
@@ -621,6 +621,10 @@ def build_workspace(recipe_path: str | Path) -> tuple[Workspace, BuildReport]:
     meta["fictional"] = str(meta_spec.get("fictional", False)).lower()
     if any(code == "population_register" for code, _ in report.notes):
         meta["population_estimate"] = "register_on_grid"  # the cells' figures are estimates (the map says so)
+    # where each record came from: the source file and its row, for the problems the workspace check finds
+    sources = {kind: (Path(str(recipe[kind].get("file", ""))).name, frame.index.to_numpy())
+               for kind, frame in (("offers", offers), ("family_centres", centres), ("partners", partners))
+               if frame is not None}
     offers = offers if offers is not None else gpd.GeoDataFrame(
         {c.name: pd.Series(dtype=object) for c in schema.LAYERS["offers"].columns}, geometry=[], crs=crs)
     ws = Workspace(meta=meta, districts=districts, life_phases=default_life_phases(), offers=offers.reset_index(drop=True),
@@ -632,7 +636,25 @@ def build_workspace(recipe_path: str | Path) -> tuple[Workspace, BuildReport]:
                        [a.to_crs(crs) for a in _ADDRESS_LAYER.values()], ignore_index=True),
                    street_nodes=street_nodes, street_edges=street_edges, base_lines=base_lines,
                    base_places=base_places)
+    found = validate_workspace(ws, recipe_path.name)
+    if found:
+        raise WorkspaceError([_at_source(p, sources) for p in found])
     return ws, report
+
+
+def _at_source(p: Problem, sources: dict) -> Problem:
+    """A problem of the assembled workspace named at the source file's row (the check numbers a
+    layer's records 1, 2, … as a GeoPackage's fid; the source keeps its spreadsheet row numbers),
+    also the other row a duplicate id names."""
+    if p.layer in sources and p.row is not None:
+        file, rows = sources[p.layer]
+        rows = np.asarray(rows)
+        if np.issubdtype(rows.dtype, np.integer) and 1 <= p.row <= len(rows):
+            params = dict(p.params)
+            if isinstance(params.get("other"), (int, np.integer)) and 1 <= params["other"] <= len(rows):
+                params["other"] = int(rows[params["other"] - 1])
+            return Problem(file, None, int(rows[p.row - 1]), p.field, p.code, params, p.record_id)
+    return p
 
 
 def _streets(recipe, base, problems, report, districts):

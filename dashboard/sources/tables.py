@@ -221,7 +221,12 @@ def read_delimited(text: str, separator: str | None = None, header_row: int | No
             frame = frame[filled].reset_index(drop=True)
             frame.attrs.update(rows=numbers[filled].tolist(), skipped=[], header_row=h + 1)
             return frame
-    return table_from_rows(list(csv.reader(io.StringIO(text), delimiter=separator)), header_row)
+    reader = csv.reader(io.StringIO(text), delimiter=separator)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:  # e.g. a cell longer than the reader takes: a message naming the row
+        raise ValueError(f"row {reader.line_num}: {exc}") from exc
+    return table_from_rows(rows, header_row)
 
 
 def read_table(path: Path, *, separator: str | None = None, sheet=None, header_row: int | None = None,
