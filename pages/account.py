@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard.app import session, state
 from dashboard.app.state import t
-from dashboard.model.accounts import load_accounts, sign_in
+from dashboard.model.accounts import load_accounts, needs_rehash, sign_in, upgrade_hash
 from dashboard.model.problems import ProblemError
 from dashboard.present import problems
 from dashboard.present.format import md
@@ -21,8 +21,7 @@ if st.session_state.get("user"):
     st.success(t("signed_in_as", name=md(st.session_state["user"]), role=t(f"role_{session.role()}")))
     if st.button(t("sign_out"), key="sign_out"):
         was_sso = st.session_state.get("auth") == "sso"
-        for key in ("user", "role", "organisation", "auth"):
-            st.session_state.pop(key, None)
+        session.forget_sign_in()
         if was_sso:
             st.logout()
         st.rerun()
@@ -56,6 +55,7 @@ if submitted:
     elif account is None:
         st.error(t("bad_login"))
     else:
-        st.session_state.update(user=account.name, role=account.role, organisation=account.organisation,
-                                auth="local")
+        if needs_rehash(account.password):  # an older, weaker hash: stored again with today's parameters
+            upgrade_hash(cfg.accounts, account.name, password)
+        session.remember_sign_in(account)
         st.rerun()

@@ -176,21 +176,23 @@ class FakeClock:
         return self.now
 
 
-def test_throttle_grows_the_wait_and_locks():
+def test_throttle_grows_the_wait_and_never_locks():
     from dashboard.model.accounts import Throttle
 
     clock = FakeClock()
     throttle = Throttle(clock=clock)
     waits = []
-    for _ in range(10):
+    for _ in range(12):
         throttle.failed("anna")
         waits.append(throttle.wait_s("anna"))
-    assert waits == [0, 0, 0, 1, 2, 4, 8, 16, 32, 900]  # three free, then doubling, locked at ten
+    assert waits == [0, 0, 0, 1, 2, 4, 8, 16, 32, 64, 128, 256]  # three free, then doubling, no lock
+    throttle.failed("anna")
+    assert throttle.wait_s("anna") == 300  # at most five minutes
     assert throttle.wait_s("ben") == 0  # per key
-    clock.now += 899
+    clock.now += 299
     assert throttle.wait_s("anna") == pytest.approx(1)
-    clock.now += 1
-    assert throttle.wait_s("anna") == 0  # lock over, failures forgotten
+    clock.now += 900
+    assert throttle.wait_s("anna") == 0  # forgotten 15 minutes after the last failure
     throttle.failed("anna")
     assert throttle.wait_s("anna") == 0
 
@@ -204,7 +206,7 @@ def test_sign_in_refuses_while_throttled_and_logs_without_password(tmp_path, cap
     add_account(path, "anna", "planner", "geheim123")
     accounts = load_accounts(path)
     clock = FakeClock()
-    guard = SignInGuard(Throttle(clock=clock), Throttle(free_attempts=10, lock_after=50, clock=clock))
+    guard = SignInGuard(Throttle(clock=clock), Throttle(free_attempts=10, clock=clock))
     caplog.set_level(logging.INFO, logger="praeventionsatlas.auth")
     for _ in range(4):
         assert sign_in(accounts, "anna", "falsch-123", guard, "10.0.0.7") == SignInResult(None, 0.0)
@@ -212,7 +214,7 @@ def test_sign_in_refuses_while_throttled_and_logs_without_password(tmp_path, cap
     assert refused.account is None and refused.wait_s == pytest.approx(1)
     clock.now += 1
     assert sign_in(accounts, "anna", "geheim123", guard, "10.0.0.7").account.role == "planner"
-    assert guard.accounts.wait_s("anna") == 0  # cleared by the success
+    assert guard.pairs.wait_s("anna\x1f10.0.0.7") == 0  # cleared by the success
     text = caplog.text
     assert "sign-in failed for account 'anna' from 10.0.0.7" in text and "throttled" in text
     assert "sign-in of account 'anna' (planner) from 10.0.0.7" in text
@@ -235,7 +237,7 @@ def test_password_guessing_on_the_sign_in_page(tmp_path, monkeypatch, caplog):
     add_account(path, "anna", "planner", "geheim123")
     monkeypatch.setenv("PRAEVENTIONSATLAS_ACCOUNTS", str(path))
     clock = FakeClock()
-    guard = SignInGuard(Throttle(clock=clock), Throttle(free_attempts=10, lock_after=50, clock=clock))
+    guard = SignInGuard(Throttle(clock=clock), Throttle(free_attempts=10, clock=clock))
     monkeypatch.setattr(session, "sign_in_guard", lambda: guard)
     caplog.set_level(logging.INFO, logger="praeventionsatlas.auth")
     at = run_app("pages/account.py")
@@ -255,3 +257,81 @@ def test_password_guessing_on_the_sign_in_page(tmp_path, monkeypatch, caplog):
     at.button[0].click().run()
     assert at.session_state["role"] == "planner"
     assert caplog.text.count("sign-in failed for account 'anna'") >= 3 and "falsch!!" not in caplog.text
+
+
+def test_a_stranger_cannot_lock_a_named_planner_out(tmp_path):
+    """Wrong passwords for anna from anywhere else (many addresses, 30 tries) never refuse
+    anna's own sign-in from her address; the stranger's own address is slowed down."""
+    from dashboard.model.accounts import AuthStore, SignInGuard, sign_in, store_path
+
+    path = tmp_path / "konten.toml"
+    add_account(path, "anna", "planner", "geheim123")
+    accounts = load_accounts(path)
+    clock = FakeClock()
+    guard = SignInGuard.shared(AuthStore(store_path(path)), clock=clock)
+    for k in range(30):
+        sign_in(accounts, "anna", "falsch-123", guard, f"203.0.113.{k % 10}")
+        clock.now += 0.5
+    assert sign_in(accounts, "anna", "geheim123", guard, "10.0.0.7").account.name == "anna"
+    for _ in range(4):  # one address guessing fast is slowed down, even with the right password next
+        sign_in(accounts, "anna", "falsch-123", guard, "203.0.113.1")
+    assert sign_in(accounts, "anna", "geheim123", guard, "203.0.113.1").wait_s > 0
+
+
+def test_throttle_counts_are_shared_between_processes(tmp_path):
+    """Two server processes (two stores on one file) count the same failures."""
+    from dashboard.model.accounts import AuthStore, SignInGuard, sign_in
+
+    path = tmp_path / "konten.toml"
+    add_account(path, "anna", "planner", "geheim123")
+    accounts = load_accounts(path)
+    clock = FakeClock()
+    first = SignInGuard.shared(AuthStore(tmp_path / "state.sqlite"), clock=clock)
+    second = SignInGuard.shared(AuthStore(tmp_path / "state.sqlite"), clock=clock)
+    for guard in (first, second, first, second):
+        sign_in(accounts, "anna", "falsch-123", guard, "10.0.0.7")
+    assert second.pairs.wait_s("anna\x1f10.0.0.7") == pytest.approx(1)  # four failures seen by both
+    assert oct((tmp_path / "state.sqlite").stat().st_mode & 0o777) == "0o600"
+
+
+def test_old_hashes_are_upgraded_at_the_next_sign_in(tmp_path):
+    import hashlib
+
+    from dashboard.model import accounts as A
+
+    path = tmp_path / "konten.toml"
+    add_account(path, "anna", "planner", "geheim123")
+    assert load_accounts(path)["anna"].password.startswith("scrypt$131072$8$1$")  # OWASP: N = 2^17
+    salt = b"0123456789abcdef"
+    old = "$".join(["scrypt", "16384", "8", "1", base64(salt),
+                    base64(hashlib.scrypt(b"geheim123", salt=salt, n=2**14, r=8, p=1, dklen=32))])
+    path.write_text(path.read_text().replace(load_accounts(path)["anna"].password, old))
+    assert A.needs_rehash(old) and verify_password("geheim123", old)
+    assert not A.upgrade_hash(path, "anna", "falsch-123")  # only with the right password
+    assert A.upgrade_hash(path, "anna", "geheim123")
+    stored = load_accounts(path)["anna"].password
+    assert stored.startswith("scrypt$131072$") and verify_password("geheim123", stored)
+    assert not A.needs_rehash(stored) and not A.upgrade_hash(path, "anna", "geheim123")
+
+
+def base64(data: bytes) -> str:
+    import base64 as b64
+
+    return b64.b64encode(data).decode()
+
+
+def test_session_cookie_values_are_signed_and_expire():
+    from dashboard.model.sessions import SessionKeys
+
+    keys = SessionKeys(b"k" * 32)
+    value, session = keys.make("anna", now=1000.0, valid_s=60)
+    assert keys.read(value, 1030.0) == session and session.user == "anna"
+    assert keys.read(value, 1061.0) is None  # expired
+    assert SessionKeys(b"x" * 32).read(value, 1030.0) is None  # another installation's key
+    body, mac = value.split(".")
+    import base64 as b64
+    import json
+
+    forged = b64.urlsafe_b64encode(json.dumps({"u": "admin", "e": 9e9, "n": "x"}).encode()).rstrip(b"=").decode()
+    assert keys.read(f"{forged}.{mac}", 1030.0) is None and keys.read("garbage", 1030.0) is None
+    assert keys.make("anna", 1000.0)[1].nonce != session.nonce  # a new nonce each sign-in

@@ -176,10 +176,11 @@ def test_import_wizard_end_to_end(browser, demo_ws, tmp_path):
     add_account(accounts, "anna", "planner", "geheim123")
     first, second = demo_ws.addresses.iloc[3], demo_ws.addresses.iloc[700]
     csv = tmp_path / "angebote.csv"  # addresses, not coordinates: geocoded against the address directory
-    csv.write_text(f"offer_id;name;provider;Zielgruppe;Adresse\n"
-                   f"N1;Elterncafé Süd;AWO;U3;{first['street']} {first['number']}\n"
-                   f"N2;Seniorencafé;DRK;Senioren;{second['street']} {second['number']}, {second['postcode']}\n",
-                   encoding="cp1252")
+    # category, sector and audience come from the file: the wizard presets none of them
+    csv.write_text(f"offer_id;name;provider;Zielgruppe;Kategorie;Bereich;Adressaten;Adresse\n"
+                   f"N1;Elterncafé Süd;AWO;U3;Treffpunkt;Soziales;Familien;{first['street']} {first['number']}\n"
+                   f"N2;Seniorencafé;DRK;Senioren;Treffpunkt;Soziales;Senioren;{second['street']} {second['number']}, "
+                   f"{second['postcode']}\n", encoding="cp1252")
     server = launch(workspace, {"PRAEVENTIONSATLAS_ACCOUNTS": str(accounts)})
     context = new_context(browser, height=2400)
     try:
@@ -222,6 +223,7 @@ def test_import_wizard_end_to_end(browser, demo_ws, tmp_path):
     assert offers.loc["N1", "life_phases"] == ("early_childhood",) and offers.loc["N2", "name"] == "Seniorencafé"
     assert offers.loc["N2", "geometry"].distance(second.geometry) < 0.01
     assert set(ws.history["action"]) == {"import"} and set(ws.history["user"]) == {"anna"}
+    assert offers.loc[["N1", "N2"], "cost_free"].isna().all()  # the file does not say: unknown
 
 
 def test_single_sign_on_with_an_oidc_provider(browser, tmp_path):

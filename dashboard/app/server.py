@@ -18,6 +18,7 @@ def serve(streamlit_args: list[str]) -> int:
 
     net_util.get_external_ip = lambda: None
     _page_language(_default_language())
+    _session_routes()
     sys.argv = ["streamlit", "run", str(ENTRY_SCRIPT), *streamlit_args]
     return streamlit_cli.main()
 
@@ -65,3 +66,93 @@ def _page_language(code: str) -> None:
         return handler
 
     routes.create_streamlit_static_handler = create
+
+
+def _session_routes() -> None:
+    """Two routes beside Streamlit's own (its script cannot set an HttpOnly cookie):
+    ``POST /_pa/session`` takes a one-time sign-in ticket and answers with the session cookie;
+    ``POST /_pa/signout`` revokes the cookie's session and deletes the cookie
+    (:mod:`dashboard.model.sessions`)."""
+    try:
+        from streamlit.web.server.starlette import starlette_app
+    except ImportError:  # another Streamlit server: sign-in lasts for the page only
+        return
+    original = starlette_app.create_streamlit_routes
+
+    def create(runtime):
+        from starlette.routing import Route
+        from streamlit import config
+        from streamlit.url_util import make_url_path
+
+        from dashboard.model.sessions import ROUTE_END, ROUTE_START
+
+        base_url = config.get_option("server.baseUrlPath")
+        return [Route(make_url_path(base_url, "/" + ROUTE_START), _start_session, methods=["POST"]),
+                Route(make_url_path(base_url, "/" + ROUTE_END), _end_session, methods=["POST"]),
+                *original(runtime)]
+
+    starlette_app.create_streamlit_routes = create
+
+
+def _installation():
+    """(accounts file, shared store, session keys) of the configured installation, or None."""
+    from dashboard.model.accounts import AuthStore, store_path
+    from dashboard.model.problems import ProblemError
+    from dashboard.model.sessions import session_keys
+    from dashboard.model.settings import from_env
+
+    try:
+        accounts = from_env().accounts
+    except ProblemError:
+        return None
+    if accounts is None or not accounts.exists():
+        return None
+    keys = session_keys(accounts)
+    return (accounts, AuthStore(store_path(accounts)), keys) if keys else None
+
+
+def _cookie_options(request) -> dict:
+    from dashboard.model.sessions import COOKIE
+
+    secure = request.url.scheme == "https" or request.headers.get("x-forwarded-proto", "") == "https"
+    return {"key": COOKIE, "path": "/", "httponly": True, "samesite": "strict", "secure": secure}
+
+
+async def _start_session(request):
+    import time
+
+    from starlette.responses import Response
+
+    from dashboard.model.sessions import SESSION_S
+
+    found = _installation()
+    ticket = (await request.body())[:200].decode("ascii", "replace").strip()
+    if found is None or not ticket:
+        return Response(status_code=404)
+    _, store, keys = found
+    user = store.redeem_ticket(ticket, time.time())
+    if user is None:
+        return Response(status_code=403)
+    value, _ = keys.make(user, time.time())
+    response = Response(status_code=204)
+    response.set_cookie(value=value, max_age=SESSION_S, **_cookie_options(request))
+    return response
+
+
+async def _end_session(request):
+    import time
+
+    from starlette.responses import Response
+
+    from dashboard.model.sessions import COOKIE
+
+    found = _installation()
+    if found is not None:
+        _, store, keys = found
+        session = keys.read(request.cookies.get(COOKIE), time.time())
+        if session is not None:
+            store.revoke(session.nonce, session.expires, time.time())
+    response = Response(status_code=204)
+    options = _cookie_options(request)
+    response.delete_cookie(options.pop("key"), **options)
+    return response

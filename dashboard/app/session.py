@@ -14,12 +14,125 @@ from dashboard.present.format import md
 log = logging.getLogger("praeventionsatlas")
 
 
-@st.cache_resource(show_spinner=False)
 def sign_in_guard():
-    """The server's throttles for local sign-in (one per process, shared by all sessions)."""
+    """The throttles for local sign-in: counted in the shared store beside the accounts file
+    (every server process of the installation sees the same counts)."""
+    store = _store()
+    return _guard(str(store.path)) if store is not None else _memory_guard()
+
+
+@st.cache_resource(show_spinner=False)
+def _guard(path: str):
+    from dashboard.model.accounts import AuthStore, SignInGuard
+
+    return SignInGuard.shared(AuthStore(path))
+
+
+@st.cache_resource(show_spinner=False)
+def _memory_guard():
     from dashboard.model.accounts import SignInGuard
 
     return SignInGuard()
+
+
+def _store():
+    """The shared sign-in store of the configured accounts file (None without one)."""
+    from dashboard.model.accounts import store_path
+
+    path = settings().accounts
+    if path is None or not path.exists():
+        return None
+    return _open_store(str(store_path(path)))
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(path: str):
+    from dashboard.model.accounts import AuthStore
+
+    return AuthStore(path)
+
+
+def _keys():
+    from dashboard.model.sessions import session_keys
+
+    path = settings().accounts
+    return session_keys(path) if path is not None and path.exists() else None
+
+
+def _route(name: str) -> str:
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    return "/" + (base + "/" if base else "") + name
+
+
+def _post(route: str, body: str = "") -> None:
+    """Let the browser send one POST to our own server (it receives or deletes the cookie)."""
+    import json
+
+    st.sidebar.html(f"<script>fetch({json.dumps(_route(route))}, {{method: 'POST', body: {json.dumps(body)}, "
+            "credentials: 'same-origin', cache: 'no-store'}).catch(function() {});</script>",
+            unsafe_allow_javascript=True, width="content")
+
+
+def remember_sign_in(account) -> None:
+    """After a local sign-in: the session's identity, and a one-time ticket the page hands to
+    the server for the session cookie (the next run sends it, see :func:`restore_sign_in`).
+    A session cookie held before is revoked: the sign-in rotates it."""
+    import time
+
+    forget_sign_in(delete_cookie=False)
+    st.session_state.update(user=account.name, role=account.role, organisation=account.organisation, auth="local")
+    store = _store()
+    if store is not None and _keys() is not None:
+        st.session_state["_session_ticket"] = store.issue_ticket(account.name, time.time())
+
+
+def forget_sign_in(delete_cookie: bool = True) -> None:
+    """Sign out: the session's identity gone, its cookie session revoked (for every server
+    process) and the cookie deleted by the next run."""
+    import time
+
+    from dashboard.model.sessions import COOKIE
+
+    keys, store = _keys(), _store()
+    if keys is not None and store is not None:
+        session = keys.read(st.context.cookies.get(COOKIE), time.time())
+        if session is not None:
+            store.revoke(session.nonce, session.expires, time.time())
+    for key in ("user", "role", "organisation", "auth"):
+        st.session_state.pop(key, None)
+    if delete_cookie:
+        st.session_state["_session_end"] = True
+
+
+def restore_sign_in() -> None:
+    """Every run: hand a pending ticket to the server or delete a signed-out cookie; and, in a
+    new browser session (a reload, a typed URL, a bookmark), take the sign-in from a valid,
+    unrevoked session cookie whose account still exists (role from the accounts file)."""
+    import time
+
+    from dashboard.model.accounts import load_accounts
+    from dashboard.model.sessions import COOKIE, ROUTE_END, ROUTE_START
+
+    if st.session_state.pop("_session_end", False):
+        _post(ROUTE_END)
+        st.session_state["_cookie_gone"] = True  # this browser session's cookie is void until reloaded
+    ticket = st.session_state.pop("_session_ticket", None)
+    if ticket:
+        _post(ROUTE_START, ticket)
+        st.session_state.pop("_cookie_gone", None)
+    if st.session_state.get("user") or st.session_state.get("_cookie_gone") or ticket:
+        return
+    value = st.context.cookies.get(COOKIE)
+    keys, store = (_keys(), _store()) if value else (None, None)
+    if keys is None or store is None:
+        return
+    session = keys.read(value, time.time())
+    if session is None or store.is_revoked(session.nonce):
+        return
+    account = load_accounts(settings().accounts).get(session.user)
+    if account is not None:
+        st.session_state.update(user=account.name, role=account.role, organisation=account.organisation,
+                                auth="local")
 
 
 def client_address() -> str | None:
@@ -64,6 +177,10 @@ def _identify_sso_user() -> None:
 
 def account_badge() -> None:
     """Sidebar line: who is signed in, or read-only."""
+    try:
+        restore_sign_in()
+    except ProblemError as exc:  # a broken accounts file: stay read-only, say why
+        st.sidebar.error(t("accounts_error", detail=problems.message(exc.problem, lang())))
     try:
         _identify_sso_user()
     except ProblemError as exc:  # a broken accounts file: stay read-only, say why

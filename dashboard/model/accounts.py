@@ -6,7 +6,7 @@ there are no default passwords. Without an accounts file the app is a read-only 
 
     [users.anna]
     role = "planner"
-    password = "scrypt$16384$8$1$<salt>$<hash>"
+    password = "scrypt$131072$8$1$<salt>$<hash>"
 
     [users.awo]
     role = "partner"
@@ -51,7 +51,8 @@ class AccountsError(ProblemError):
     """The accounts file, or an account to be added, is not valid (file, section, field, code)."""
 
 
-_N, _R, _P = 2**14, 8, 1
+_N, _R, _P = 2**17, 8, 1  # OWASP's scrypt parameters (N = 2^17, r = 8, p = 1): 128 MiB, about 0.3 s
+_MAXMEM = 256 * 1024 * 1024
 
 
 def hash_password(password: str) -> str:
@@ -59,7 +60,7 @@ def hash_password(password: str) -> str:
     if not password or len(password) < 8:
         raise AccountsError([problem("password_short", field="password", n=8)])
     salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=_N, r=_R, p=_P, dklen=32)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=_N, r=_R, p=_P, dklen=32, maxmem=_MAXMEM)
     return "$".join(["scrypt", str(_N), str(_R), str(_P), base64.b64encode(salt).decode(),
                      base64.b64encode(digest).decode()])
 
@@ -72,10 +73,33 @@ def verify_password(password: str, stored: str) -> bool:
             return False
         expected = base64.b64decode(digest)
         actual = hashlib.scrypt(password.encode("utf-8"), salt=base64.b64decode(salt), n=int(n), r=int(r),
-                                p=int(p), dklen=len(expected))
+                                p=int(p), dklen=len(expected), maxmem=_MAXMEM)
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(actual, expected)
+
+
+def needs_rehash(stored: str) -> bool:
+    """True for a hash made with weaker parameters than today's (upgraded at the next sign-in)."""
+    try:
+        kind, n, r, p, _, _ = stored.split("$")
+        return kind != "scrypt" or (int(n), int(r), int(p)) < (_N, _R, _P)
+    except ValueError:
+        return True
+
+
+def upgrade_hash(path: str | os.PathLike, name: str, password: str) -> bool:
+    """After a successful sign-in: store the account's hash again with today's parameters if
+    it was made with weaker ones (written atomically). True when it was upgraded."""
+    path = Path(path)
+    accounts = load_accounts(path)
+    account = accounts.get(name)
+    if account is None or not needs_rehash(account.password) or not verify_password(password, account.password):
+        return False
+    accounts[name] = replace(account, password=hash_password(password))
+    _write(path, accounts, load_sso_roles(path))
+    log.info("password hash of account %r upgraded to scrypt N=%d", name, _N)
+    return True
 
 
 @dataclass(frozen=True)
@@ -177,61 +201,169 @@ _DUMMY = None
 log = logging.getLogger("praeventionsatlas.auth")
 
 
+class AuthStore:
+    """Sign-in state shared by every server process of one installation: failed attempts, the
+    one-time tickets that turn a sign-in into a session cookie, and revoked sessions. A SQLite
+    file beside the accounts file (0600); each change is one transaction."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        if not self.path.exists():
+            self.path.touch(mode=0o600)
+        with self._connect() as db:
+            db.executescript("""
+                CREATE TABLE IF NOT EXISTS failures (key TEXT PRIMARY KEY, count INTEGER, last REAL);
+                CREATE TABLE IF NOT EXISTS tickets (token TEXT PRIMARY KEY, user TEXT, expires REAL);
+                CREATE TABLE IF NOT EXISTS revoked (nonce TEXT PRIMARY KEY, expires REAL);""")
+
+    def _connect(self):
+        import sqlite3
+
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        db.execute("PRAGMA busy_timeout = 30000")
+        return db
+
+    def _transaction(self, work):
+        db = self._connect()
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            result = work(db)
+            db.execute("COMMIT")
+            return result
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        finally:
+            db.close()
+
+    # failed attempts per key
+    def failures(self, key: str) -> tuple[int, float]:
+        db = self._connect()
+        try:
+            row = db.execute("SELECT count, last FROM failures WHERE key = ?", (key,)).fetchone()
+        finally:
+            db.close()
+        return (int(row[0]), float(row[1])) if row else (0, 0.0)
+
+    def add_failure(self, key: str, now: float, forget_s: float) -> int:
+        def work(db):
+            row = db.execute("SELECT count, last FROM failures WHERE key = ?", (key,)).fetchone()
+            count = 1 if row is None or now - row[1] >= forget_s else row[0] + 1
+            db.execute("INSERT OR REPLACE INTO failures VALUES (?, ?, ?)", (key, count, now))
+            return count
+        return self._transaction(work)
+
+    def clear_failures(self, key: str) -> None:
+        self._transaction(lambda db: db.execute("DELETE FROM failures WHERE key = ?", (key,)))
+
+    # one-time tickets: a signed-in page hands its ticket to the server, which sets the cookie
+    def issue_ticket(self, user: str, now: float, valid_s: float = 120.0) -> str:
+        token = secrets.token_urlsafe(32)
+
+        def work(db):
+            db.execute("DELETE FROM tickets WHERE expires < ?", (now,))
+            db.execute("INSERT INTO tickets VALUES (?, ?, ?)", (token, user, now + valid_s))
+        self._transaction(work)
+        return token
+
+    def redeem_ticket(self, token: str, now: float) -> str | None:
+        """The ticket's user, once (the ticket is gone afterwards); None if unknown or expired."""
+        def work(db):
+            row = db.execute("SELECT user, expires FROM tickets WHERE token = ?", (token,)).fetchone()
+            db.execute("DELETE FROM tickets WHERE token = ?", (token,))
+            return row[0] if row and row[1] >= now else None
+        return self._transaction(work)
+
+    # revoked sessions (signed out before they expired)
+    def revoke(self, nonce: str, expires: float, now: float) -> None:
+        def work(db):
+            db.execute("DELETE FROM revoked WHERE expires < ?", (now,))
+            db.execute("INSERT OR REPLACE INTO revoked VALUES (?, ?)", (nonce, expires))
+        self._transaction(work)
+
+    def is_revoked(self, nonce: str) -> bool:
+        db = self._connect()
+        try:
+            return db.execute("SELECT 1 FROM revoked WHERE nonce = ?", (nonce,)).fetchone() is not None
+        finally:
+            db.close()
+
+
+def store_path(accounts_path: str | os.PathLike) -> Path:
+    """The shared sign-in state beside the accounts file (``konten.toml.state.sqlite``)."""
+    path = Path(accounts_path)
+    return path.with_name(path.name + ".state.sqlite")
+
+
 @dataclass
 class Throttle:
-    """Failed sign-ins per key (an account name or a client address), with a growing wait.
+    """Failed sign-ins per key, with a growing wait and no lock-out.
 
     The first ``free_attempts`` failures cost nothing; each further one doubles the wait
-    before the next attempt is accepted (1 s, 2 s, 4 s … at most ``max_delay_s``); after
-    ``lock_after`` failures the key is locked for ``lock_s`` seconds. While a key must wait,
-    an attempt is refused without looking at the password, so the right password does not
-    work either. Failures are forgotten ``lock_s`` seconds after the last one, and a
-    successful sign-in clears the account. In memory of one server process, thread-safe.
-    """
+    before the next attempt of that key is accepted (1 s, 2 s, 4 s … at most ``max_delay_s``).
+    While a key must wait, an attempt is refused without looking at the password. Failures
+    are forgotten ``forget_s`` seconds after the last one; a success clears the key. Counted
+    in ``store`` (shared by server processes) or, without one, in memory. Times are wall-clock
+    seconds (``clock``)."""
 
     free_attempts: int = 3
-    lock_after: int = 10
-    lock_s: float = 900.0
     max_delay_s: float = 300.0
-    clock: Callable[[], float] = time.monotonic
+    forget_s: float = 900.0
+    clock: Callable[[], float] = time.time
+    store: AuthStore | None = None
+    prefix: str = ""
     _failures: dict = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
+    def _get(self, key: str) -> tuple[int, float]:
+        if self.store is not None:
+            return self.store.failures(self.prefix + key)
+        with self._lock:
+            return self._failures.get(key, (0, 0.0))
+
     def wait_s(self, key: str) -> float:
         """Seconds until ``key`` may try again (0: now)."""
-        with self._lock:
-            count, last = self._failures.get(key, (0, 0.0))
-            now = self.clock()
-            if count and now - last >= self.lock_s:
-                del self._failures[key]
-                return 0.0
-            if count >= self.lock_after:
-                wait = self.lock_s
-            elif count > self.free_attempts:
-                wait = min(2.0 ** (count - self.free_attempts - 1), self.max_delay_s)
-            else:
-                return 0.0
-            return max(0.0, last + wait - now)
+        count, last = self._get(key)
+        now = self.clock()
+        if not count or now - last >= self.forget_s or count <= self.free_attempts:
+            return 0.0
+        wait = min(2.0 ** (count - self.free_attempts - 1), self.max_delay_s)
+        return max(0.0, last + wait - now)
 
     def failed(self, key: str) -> int:
         """Count a failure; returns the number of failures of ``key`` so far."""
+        now = self.clock()
+        if self.store is not None:
+            return self.store.add_failure(self.prefix + key, now, self.forget_s)
         with self._lock:
-            count = self._failures.get(key, (0, 0.0))[0] + 1
-            self._failures[key] = (count, self.clock())
+            count, last = self._failures.get(key, (0, 0.0))
+            count = 1 if now - last >= self.forget_s else count + 1
+            self._failures[key] = (count, now)
             return count
 
     def clear(self, key: str) -> None:
+        if self.store is not None:
+            self.store.clear_failures(self.prefix + key)
+            return
         with self._lock:
             self._failures.pop(key, None)
 
 
 @dataclass
 class SignInGuard:
-    """Throttles for local sign-in: per account (strict) and per client address (looser,
-    as many people may share one address behind a proxy)."""
+    """Throttles for local sign-in: per account *and* client address (strict: someone guessing
+    one account from one place), and per client address (looser, as many people may share one
+    address behind a proxy). No throttle counts an account alone, so nobody elsewhere can lock
+    a named planner out by typing wrong passwords for her."""
 
-    accounts: Throttle = field(default_factory=Throttle)
-    clients: Throttle = field(default_factory=lambda: Throttle(free_attempts=10, lock_after=50))
+    pairs: Throttle = field(default_factory=Throttle)
+    clients: Throttle = field(default_factory=lambda: Throttle(free_attempts=10))
+
+    @classmethod
+    def shared(cls, store: AuthStore, clock: Callable[[], float] = time.time) -> "SignInGuard":
+        """The guard of an installation: counters in ``store``, shared by every server process."""
+        return cls(Throttle(clock=clock, store=store, prefix="pair:"),
+                   Throttle(free_attempts=10, clock=clock, store=store, prefix="client:"))
 
 
 @dataclass(frozen=True)
@@ -245,17 +377,18 @@ def sign_in(accounts: dict[str, Account], name: str, password: str, guard: SignI
     """Check a local sign-in under the guard's throttles and log the outcome (never the
     password): the account, or None, or the seconds to wait before the next attempt."""
     client = client or "unknown"
-    wait = max(guard.accounts.wait_s(name), guard.clients.wait_s(client))
+    pair = f"{name}\x1f{client}"
+    wait = max(guard.pairs.wait_s(pair), guard.clients.wait_s(client))
     if wait > 0:
         log.warning("sign-in refused for account %r from %s: throttled for %.0f s", name, client, wait)
         return SignInResult(None, wait)
     account = authenticate(accounts, name, password)
     if account is None:
-        n = guard.accounts.failed(name)
+        n = guard.pairs.failed(pair)
         guard.clients.failed(client)
         log.warning("sign-in failed for account %r from %s (%d failures)", name, client, n)
         return SignInResult(None, 0.0)
-    guard.accounts.clear(name)
+    guard.pairs.clear(pair)
     log.info("sign-in of account %r (%s) from %s", account.name, account.role, client)
     return SignInResult(account)
 

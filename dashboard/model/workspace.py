@@ -26,6 +26,7 @@ import pyogrio
 
 from dashboard.model import schema
 from dashboard.model.problems import Problem, WorkspaceError
+from dashboard.model.secretfile import read_secret, write_new_secret
 from dashboard.model.validate import validate_tables
 
 log = logging.getLogger("praeventionsatlas")
@@ -266,49 +267,12 @@ def cell_key_secret(path: str | os.PathLike, create: bool = True, renew: bool = 
     (``create``) or replaced (``renew``: every published area count changes). Never in the
     GeoPackage, never shown. None when it can neither be read nor created (e.g. a read-only
     folder): area counts are then withheld."""
-    file = key_file(path)
-    if renew and file.exists():
-        file.unlink()
-    try:
-        return bytes.fromhex(file.read_text().strip())
-    except FileNotFoundError:
-        pass
-    except (OSError, ValueError) as exc:
-        log.error("the cell-key file %s is unreadable (%s): area counts are withheld", file, exc)
-        return None
-    if not create:
-        return None
-    secret = os.urandom(32)
-    try:
-        if not _keep_secret(secret, file):  # another process was quicker: use its key
-            return cell_key_secret(path, create=False)
-    except OSError as exc:
-        log.error("cannot create the cell-key file %s (%s): area counts are withheld", file, exc)
-        return None
-    return secret
+    return read_secret(key_file(path), create=create, renew=renew)
 
 
 def validate_workspace(ws: Workspace, file: str = "<workspace>") -> list[Problem]:
     """Every problem of an in-memory workspace, as :func:`read_workspace` would report."""
     return validate_tables(ws.tables(), file)[1]
-
-
-def _keep_secret(secret: bytes, file: Path) -> bool:
-    """Write a secret to a new key file (0600) in one step: written to a temporary file, then
-    linked to its name, which fails if the name exists. False when the file existed."""
-    fd, tmp = tempfile.mkstemp(prefix=".key-", dir=file.parent)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w") as out:
-            out.write(secret.hex() + "\n")
-            out.flush()
-            os.fsync(out.fileno())
-        os.link(tmp, file)
-        return True
-    except FileExistsError:
-        return False
-    finally:
-        os.unlink(tmp)
 
 
 def write_workspace(ws: Workspace, path: str | os.PathLike) -> Path:
@@ -335,7 +299,7 @@ def write_workspace(ws: Workspace, path: str | os.PathLike) -> Path:
             pyogrio.write_dataframe(frame, tmp, layer=layer, driver="GPKG", **kwargs)
         os.replace(tmp, path)
         if ws.cell_key_secret and not key_file(path).exists():
-            _keep_secret(ws.cell_key_secret, key_file(path))
+            write_new_secret(ws.cell_key_secret, key_file(path))
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
