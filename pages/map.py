@@ -14,7 +14,7 @@ from dashboard.analysis.walking import WALKING_SPEED_KMH
 from dashboard.app import cache, session, state, widgets
 from dashboard.app.state import t, term
 from dashboard.model import schema
-from dashboard.present import charts, classify, district_tables, export, maps, mapview
+from dashboard.present import charts, classify, district_tables, export, maps, mapview, sentences
 from dashboard.present.format import format_number, md
 from dashboard.present.i18n import headed, own_label, phase_labels
 
@@ -289,6 +289,8 @@ with panel:
         st.markdown(f"**{t('panel_population')}**")
         # plain tables: their text wraps in the panel, nothing is cut off or scrolls sideways
         widgets.plain_table(district_tables.population_table(ws, tp, focus, cfg.disclosure_threshold, lang))
+        if sentences.population_notes(ws, lang):
+            st.caption(md(sentences.population_notes(ws, lang)))
         st.markdown(f"**{t('panel_indicators')}**")
         widgets.plain_table(district_tables.indicator_table(ws, tp, focus, lang))
         st.markdown(f"**{t('panel_offers')}**")

@@ -128,3 +128,5 @@ d3.download_button(t("download_xlsx_profile"), workbook, f"sozialraumprofil_{foc
 
 st.caption(f"{t('data_stand')}: {md(profile.data_stand)} · {t('sources')}: "
            f"{md(profile.sources)} · {t('licences')}: {md(profile.licences)}")
+if sentences.population_notes(ws, lang):
+    st.caption(md(sentences.population_notes(ws, lang)))

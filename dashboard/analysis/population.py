@@ -105,13 +105,18 @@ def target_population(ws, shares=None) -> TargetPopulation:
         cell_idx, district_idx, share = shares if shares is not None else cell_district_shares(cells, ws.districts)
         band_totals = np.zeros((len(ids), w.shape[0]))
         np.add.at(band_totals, district_idx, np.nan_to_num(bands_cells[cell_idx]) * share[:, None])
-        withheld_cell = np.isnan(bands_cells).any(axis=1)
+        withheld_cell = np.isnan(bands_cells).any(axis=1)  # after estimating classes: the total is withheld too
         incomplete = np.bincount(district_idx, weights=withheld_cell[cell_idx].astype(float),
                                  minlength=len(ids)) > 0
+        filled = cells["classes_estimated"].astype(object).isin([True]).to_numpy() \
+            if "classes_estimated" in cells.columns else np.zeros(len(cells), bool)
+        holds_filled = np.bincount(district_idx, weights=filled[cell_idx].astype(float), minlength=len(ids)) > 0
         bands = band_totals
     persons = band_totals @ w
-    # estimated where a partially shared band contributes persons
+    # estimated where a partially shared band contributes persons, or withheld classes were estimated
     estimated = (band_totals > 0).astype(float) @ partial.astype(float) > 0
+    if ws.population_districts is None or not len(ws.population_districts):
+        estimated |= holds_filled[:, None] & (persons > 0)
     return TargetPopulation(
         persons=pd.DataFrame(persons, index=ids, columns=phases),
         estimated=pd.DataFrame(estimated, index=ids, columns=phases),

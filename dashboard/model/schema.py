@@ -133,7 +133,9 @@ LAYERS: dict[str, Layer] = {
             id_column="column",
             required=False,
         ),
-        Layer("population_cells", (C("cell_id"), C("persons_total", "float", required=False, nullable=True)),
+        Layer("population_cells", (C("cell_id"), C("persons_total", "float", required=False, nullable=True),
+                                   # withheld age classes estimated from the published total
+                                   C("classes_estimated", "bool", required=False, nullable=True)),
               geometry="Polygon", id_column="cell_id", required=False),
         Layer("population_districts", (C("district_id"), C("persons_total", "float", required=False, nullable=True)),
               id_column="district_id", required=False),

@@ -943,6 +943,17 @@ TEXT.update({  # what a build did (dashboard.sources.recipe.BuildReport.notes: (
                                 "unsicher gekennzeichnet",
                                 "Zensus 2022: {cells} grid cells, {bands} age bands, {uncertain} figures marked "
                                 "uncertain"),
+    "build_note.zensus_withheld_estimated": (
+        "Zensus 2022: in {cells} Zellen geheim gehaltene Altersklassen aus der veröffentlichten Einwohnerzahl "
+        "geschätzt ({persons} Personen)",
+        "Zensus 2022: age classes withheld in {cells} cells estimated from the published total ({persons} persons)"),
+    "classes_estimated_note": (
+        "Altersklassen, die der Zensus in einer Gitterzelle geheim hält, deren Einwohnerzahl er aber nennt, sind "
+        "geschätzt: der Rest der Zelle ist nach der Altersmischung ihres Sozialraums verteilt (bei weniger als 5 "
+        "vollständigen Zellen nach der der Gemeinde; {cells} Zellen).",
+        "Age classes the census withholds in a grid cell whose total it publishes are estimated: the cell's "
+        "remainder is spread by the age mix of its district (with fewer than 5 complete cells, by the "
+        "municipality's; {cells} cells)."),
     "build_note.zensus_left_aside": ("Zensus 2022: gröbere Alterstabelle nicht verwendet ({columns})",
                                      "Zensus 2022: coarser age table not used ({columns})"),
     "build_note.streets": ("Straßennetz: {nodes} Knoten, {edges} Straßenabschnitte, {km} km",

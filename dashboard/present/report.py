@@ -25,7 +25,7 @@ from dashboard.present import charts
 from dashboard.present.format import format_count, format_date, format_number
 from dashboard.present.i18n import fictional_label, meta_text, phase_labels, report_words, t
 from dashboard.present.profile import Profile, district_profile
-from dashboard.present.sentences import access_rule, gaps_in_words, walk_rule
+from dashboard.present.sentences import access_rule, gaps_in_words, population_notes, walk_rule
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 
@@ -167,7 +167,8 @@ def _profile_chapter(pdf: _Document, ws, profile: Profile, cov, lang: str, thres
     pdf.image_bytes(charts.to_bytes(charts.population_chart(profile, lang), "jpeg", dpi=130), 150)
     pdf.h2(w["chain"])
     pdf.image_bytes(charts.to_bytes(charts.chain_strip(profile, lang), "jpeg", dpi=130), 180)
-    pdf.para(w["rules"].format(walk=walk_rule(cov, lang), t=threshold) + " " + access_rule(cov.params, lang), size=7)
+    pdf.para(" ".join(filter(None, [w["rules"].format(walk=walk_rule(cov, lang), t=threshold),
+                                    access_rule(cov.params, lang), population_notes(ws, lang)])), size=7)
     for key, lines in (("gaps", profile.gaps), ("duplicates", profile.duplicates),
                        ("transitions", profile.transitions)):
         pdf.h2(w[key])
@@ -213,7 +214,8 @@ def _city_summary(pdf: _Document, ws, cov, lang: str, threshold: int):
                "–" if pd.isna(r.reach_share) else f"{100 * r.reach_share:.0f} %", int(r.offers),
                format_number(r.offers_per_1000, 1, lang)) for r in city.itertuples()],
              (70, 30, 25, 25, 30), ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"))
-    pdf.para(w["rules"].format(walk=walk_rule(cov, lang), t=threshold) + " " + access_rule(cov.params, lang), size=7)
+    pdf.para(" ".join(filter(None, [w["rules"].format(walk=walk_rule(cov, lang), t=threshold),
+                                    access_rule(cov.params, lang), population_notes(ws, lang)])), size=7)
     pdf.h2(w["top_gaps"])
     pdf.bullets(list(gaps_in_words(cov, ws, lang, threshold)["sentence"].head(10)))
     first = [labels[p] for p, level in phase_priority(ws.life_phases).items() if level == 1 and p in labels]

@@ -82,6 +82,12 @@ def gap_sentences(gaps: pd.DataFrame, ws, params: C.CoverageParams, lang: str = 
     return out
 
 
+def population_notes(ws, lang: str = "de") -> str:
+    """How the population figures were estimated, in one sentence each ('' when they were not)."""
+    cells = ws.meta.get("classes_estimated")
+    return t("classes_estimated_note", lang, cells=cells) if cells else ""
+
+
 def transition_sentences(transitions: pd.DataFrame, ws, lang: str = "de") -> list[str]:
     """One sentence per row of :func:`dashboard.analysis.coverage.broken_transitions`."""
     labels = phase_labels(ws.life_phases, lang)

@@ -243,3 +243,56 @@ def register_on_grid(cells: gpd.GeoDataFrame, grid_bands: pd.DataFrame, units: g
         units_without_cells=[str(i) for i in ids[in_register & ~placed & (np.nan_to_num(R).sum(axis=1) > 0)]],
         cells_without_register=int(np.count_nonzero(np.bincount(
             cell_idx[~unit_ok | ~in_register[np.maximum(unit_idx, 0)]], minlength=n_cells))))
+
+
+# ---------------------------------------------------------------------------------------
+# Age classes withheld in a cell whose total is published (Zensus 2022)
+# ---------------------------------------------------------------------------------------
+MIN_MIX_CELLS = 5
+"""A district's own age mix is used when it has at least this many fully published cells;
+otherwise the municipality's."""
+
+
+def fill_withheld_classes(values: np.ndarray, total: np.ndarray, group: np.ndarray,
+                          min_cells: int = MIN_MIX_CELLS) -> tuple[np.ndarray, np.ndarray]:
+    """Persons of withheld age classes where a cell's total is published.
+
+    ``values``: (cells, classes) persons, NaN withheld; ``total``: (cells,) published totals
+    (NaN withheld); ``group``: (cells,) district index of each cell (-1: none). Where the total
+    is published and classes are withheld, the remainder (total minus the cell's published
+    classes; 0 when the published parts already exceed the total) is spread over the withheld
+    classes by the age mix of the cell's district — the summed classes of its fully published
+    cells — or, with fewer than ``min_cells`` such cells, the municipality's; without any fully
+    published cell evenly. Published classes stay as they are, the classes of a cell add up to
+    its total, and every filled class lies between 0 and the remainder.
+
+    Returns (filled values, mask of the cells filled)."""
+    values = np.asarray(values, dtype=float)
+    total = np.asarray(total, dtype=float)
+    group = np.asarray(group, dtype=np.int64)
+    out = values.copy()
+    withheld = np.isnan(values)
+    todo = withheld.any(axis=1) & np.isfinite(total)
+    if not todo.any():
+        return out, todo
+    complete = ~withheld.any(axis=1)
+    n_groups = int(group.max()) + 1 if len(group) and group.max() >= 0 else 0
+    city_mix = values[complete].sum(axis=0) if complete.any() else np.zeros(values.shape[1])
+    mix = np.tile(city_mix, (n_groups + 1, 1))  # the last row: cells in no district
+    if n_groups:
+        inside = complete & (group >= 0)
+        own = np.zeros((n_groups, values.shape[1]))
+        np.add.at(own, group[inside], values[inside])
+        counts = np.bincount(group[inside], minlength=n_groups)
+        enough = counts >= min_cells
+        mix[:n_groups][enough] = own[enough]
+    rows = np.flatnonzero(todo)
+    weights = mix[np.where(group[rows] >= 0, group[rows], n_groups)] * withheld[rows]
+    sums = weights.sum(axis=1, keepdims=True)
+    even = withheld[rows].astype(float)
+    weights = np.where(sums > 0, weights / np.where(sums > 0, sums, 1), even / even.sum(axis=1, keepdims=True))
+    remainder = np.maximum(total[rows] - np.nansum(values[rows], axis=1), 0.0)
+    filled = out[rows]
+    filled[withheld[rows]] = (weights * remainder[:, None])[withheld[rows]]
+    out[rows] = filled
+    return out, todo

@@ -313,7 +313,41 @@ def _zensus(spec, base, problems, report, crs, districts):
     report.notes.extend(grid.notes)
     if grid.cells.empty:
         return None, None
-    return grid.cells.to_crs(crs), grid.age_bands
+    cells = grid.cells.to_crs(crs)
+    return _fill_withheld_classes(cells, grid.age_bands, districts, report), grid.age_bands
+
+
+def _all_ages(age_bands: pd.DataFrame) -> bool:
+    """Whether the bands cover every age once: from 0, each ending where the next starts, the
+    last open."""
+    ranked = age_bands.sort_values("age_from")
+    lo, hi = ranked["age_from"].to_numpy(float), ranked["age_to"].to_numpy(float)
+    return bool(len(lo) and lo[0] == 0 and np.isnan(hi[-1]) and np.array_equal(hi[:-1], lo[1:]))
+
+
+def _fill_withheld_classes(cells, age_bands, districts, report):
+    """Cells whose total is published but some age classes withheld: the remainder spread over
+    those classes by the district's age mix (:func:`dashboard.sources.estimate.fill_withheld_classes`),
+    the cells marked ``classes_estimated``."""
+    from dashboard.sources.estimate import fill_withheld_classes
+
+    columns = list(age_bands["column"])
+    if "persons_total" not in cells or not columns or not _all_ages(age_bands):
+        return cells  # without the whole age range, total minus the classes is no class's remainder
+    group = np.full(len(cells), -1)
+    if districts is not None and len(districts):
+        centres = shapely.centroid(cells.geometry.to_numpy())
+        cell, district = districts.to_crs(cells.crs).sindex.query(centres, predicate="intersects")
+        group[cell] = district
+    values = cells[columns].to_numpy(float)
+    filled, estimated = fill_withheld_classes(values, cells["persons_total"].to_numpy(float), group)
+    cells = cells.copy()
+    cells[columns] = filled
+    cells["classes_estimated"] = estimated
+    if estimated.any():
+        added = float(np.nansum(filled[estimated]) - np.nansum(values[estimated]))
+        report.notes.append(("zensus_withheld_estimated", {"cells": int(estimated.sum()), "persons": round(added)}))
+    return cells
 
 
 def _population(recipe, base, problems, report, crs, districts=None):
@@ -395,7 +429,7 @@ def _population(recipe, base, problems, report, crs, districts=None):
                              columns=["column", "age_from", "age_to"])
     report.notes.append(("population_cells", {
         "cells": len(cells), "withheld": int(np.isnan(cells[list(bands)].to_numpy(float)).any(axis=1).sum())}))
-    return cells, age_bands
+    return _fill_withheld_classes(cells, age_bands, districts, report), age_bands
 
 
 def _points(kind: str, recipe, base, problems, report, crs) -> gpd.GeoDataFrame | None:
@@ -619,6 +653,9 @@ def build_workspace(recipe_path: str | Path) -> tuple[Workspace, BuildReport]:
     meta = {"schema_version": schema.SCHEMA_VERSION, "crs": crs,
             **{k: str(v) for k, v in meta_spec.items() if k != "crs"}}
     meta["fictional"] = str(meta_spec.get("fictional", False)).lower()
+    filled = [figures for code, figures in report.notes if code == "zensus_withheld_estimated"]
+    if filled:  # cells whose withheld age classes were estimated from the published total
+        meta["classes_estimated"] = str(filled[0]["cells"])
     if any(code == "population_register" for code, _ in report.notes):
         meta["population_estimate"] = "register_on_grid"  # the cells' figures are estimates (the map says so)
     # where each record came from: the source file and its row, for the problems the workspace check finds
