@@ -28,8 +28,9 @@ Rules (documented for planners):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -109,7 +110,16 @@ class Demand:
     target: object  # TargetPopulation of the workspace
     walk: object = None  # PlacedNetwork: cells and sited offers on the street network (None: straight lines)
     walk_offers: pd.Index | None = None  # offer_id of each point of the walk's "offers" group
-    keys: np.ndarray | None = None  # (cells, phases) record keys of the cell-key method (None: no secret)
+    units: np.ndarray | None = None  # id of each demand point (cell_id, or district_id without cells)
+    secret: bytes | None = field(default=None, repr=False)  # the workspace's cell-key secret
+
+    @cached_property
+    def keys(self) -> np.ndarray | None:
+        """(cells, phases) record keys of the cell-key method (None without a secret), made on
+        first use: about 0.25 s per 100,000 cells, paid only where an area count is asked for."""
+        if not self.secret or self.units is None:
+            return None
+        return cellkey.record_keys(self.units, self.phases, self.secret)
 
     def offer_pairs(self, sited, radius_m: float):
         """(cell, row of ``sited``, walking distance m) of every cell within ``radius_m`` of a
@@ -160,10 +170,8 @@ def prepare_demand(ws) -> Demand:
         walk_offers = pd.Index(sited["offer_id"])
         walk = place(street_graph(ws), {"offers": shapely.get_coordinates(sited.geometry.to_numpy())},
                      attached={"cells": xy})
-    secret = getattr(ws, "cell_key_secret", None)
-    keys = cellkey.record_keys(units, phases, secret) if secret else None
     return Demand(xy, persons, phases, cell_idx, district_idx, share, lattice, len(ws.districts), tp, walk,
-                  walk_offers, keys)
+                  walk_offers, units, getattr(ws, "cell_key_secret", None))
 
 
 def _cell_centres(geoms) -> np.ndarray:
