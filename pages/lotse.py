@@ -48,6 +48,8 @@ with panel:
                                    placeholder=t("all"), format_func=term)
         categories = st.multiselect(t("categories"), options["categories"], key="lotse_categories",
                                     select_all=False, placeholder=t("all"), format_func=term)
+        topics = st.multiselect(t("topics"), options["topics"], key="lotse_topics", select_all=False,
+                                placeholder=t("all"), format_func=term) if options["topics"] else []
     summary = st.container()
 
 with area:
@@ -59,7 +61,8 @@ with area:
         result["xy"] = (point.x, point.y)
         result["found"] = offers_for_family(ws, point.x, point.y, situation, max_distance_m=max_distance, cost_free=cost_free,
                                   barrier_free=barrier_free, languages=tuple(languages),
-                                  categories=tuple(categories), valid_on=pd.Timestamp.today().date(),
+                                  categories=tuple(categories), topics=tuple(topics),
+                                  valid_on=pd.Timestamp.today().date(),
                                   demand=cache.demand(ws), speed_kmh=speed)
         return result["found"]
 

@@ -35,6 +35,7 @@ STATE = {
     "f_phases": ("phases", "list", [], opts["life_phases"]),
     "f_sectors": ("sectors", "list", [], opts["sectors"]),
     "f_cats": ("cats", "list", [], opts["categories"]),
+    "f_topics": ("topics", "list", [], opts["topics"]),
     "f_nets": ("nets", "list", [], opts["networks"]),
     "f_prov": ("prov", "list", [], opts["providers"]),
     "f_langs": ("langs", "list", [], opts["languages"]),
@@ -66,6 +67,9 @@ sb.multiselect(t("life_phases"), opts["life_phases"], format_func=phase_label.ge
                select_all=False, placeholder=t("all"))
 sb.multiselect(t("sectors"), opts["sectors"], key="f_sectors", select_all=False, placeholder=t("all"), format_func=term)
 sb.multiselect(t("categories"), opts["categories"], key="f_cats", select_all=False, placeholder=t("all"), format_func=term)
+if opts["topics"]:
+    sb.multiselect(t("topics"), opts["topics"], key="f_topics", select_all=False, placeholder=t("all"),
+                   format_func=term)
 sb.multiselect(t("networks"), opts["networks"], format_func=network_label.get, key="f_nets",
                select_all=False, placeholder=t("all"))
 sb.multiselect(t("providers"), opts["providers"], key="f_prov", select_all=False, placeholder=t("all"))
@@ -82,7 +86,8 @@ else:
 
 offer_filter = filters.OfferFilter(
     life_phases=tuple(st.session_state["f_phases"]), sectors=tuple(st.session_state["f_sectors"]),
-    categories=tuple(st.session_state["f_cats"]), networks=tuple(st.session_state["f_nets"]),
+    categories=tuple(st.session_state["f_cats"]), topics=tuple(st.session_state["f_topics"]),
+    networks=tuple(st.session_state["f_nets"]),
     providers=tuple(st.session_state["f_prov"]), languages=tuple(st.session_state["f_langs"]),
     cost_free=st.session_state["f_free"], barrier_free=st.session_state["f_bf"],
     valid_on=st.session_state["f_valid"],

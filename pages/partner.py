@@ -53,6 +53,12 @@ if len(offers):
     if editing.may_edit_offers_of(session.role(), own, partner_id):
         panel.page_link(state.page_file("edit"), label=t("partner_edit"), icon=":material/edit_note:")
 
+own_topics = sorted(set(offers["topic"].dropna())) if "topic" in offers and len(offers) else []
+if own_topics:  # one topic alone, e.g. "Beratung/Lotsendienst Frühe Hilfen"
+    chosen = panel.multiselect(t("topics"), own_topics, key="partner_topics", select_all=False,
+                               placeholder=t("all"), format_func=term)
+    if chosen:
+        offers = offers[offers["topic"].isin(chosen)].reset_index(drop=True)
 personal = session.may_see_personal_contacts()
 sited = offers[offers.geometry.notna()]
 demand = cache.demand(ws)

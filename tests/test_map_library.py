@@ -127,6 +127,9 @@ def test_filters(demo_ws):
     assert len(net) > 0 and set(net["partner_id"]) <= members
     partners = filters.filter_partners(ws, filters.OfferFilter(networks=("N4",)))
     assert set(partners["partner_id"]) == members
+    topic = filters.filter_offers(ws, filters.OfferFilter(topics=("Babymassage", "Hebammenhilfe")))
+    assert len(topic) == ws.offers["topic"].isin(["Babymassage", "Hebammenhilfe"]).sum() > 0
+    assert "Hebammenhilfe" in filters.options(ws)["topics"]
 
 
 def test_first_phase_follows_the_life_chain():

@@ -342,3 +342,16 @@ def test_with_a_phase_chosen_the_partners_are_off_until_asked_for(demo_ws):
     at.checkbox(key="c_partners_phase").check().run()
     assert len(layers(at)["partner_id"]) == len(demo_ws.partners)
     assert '"radius":7,"color":"#111111","weight":2' in map_args(at)["feature_group"]
+
+
+def test_topic_filter_shows_one_topic_alone(demo_ws):
+    at = run_app(PAGE)
+    topic = "Hebammenhilfe"
+    at.sidebar.multiselect(key="f_topics").set_value([topic]).run()
+    assert not at.exception
+    expected = filters.filter_offers(demo_ws, filters.OfferFilter(topics=(topic,)))
+    assert len(expected) and set(expected["topic"]) == {topic}
+    assert {f["properties"]["offer_id"] for f in layers(at)["offer_id"]} == \
+        set(expected.loc[expected.geometry.notna(), "offer_id"])
+    assert f"{len(expected)} von {len(demo_ws.offers)} Angeboten" in at.caption[0].value
+    assert at.query_params["topics"] in (topic, [topic])  # kept in the link

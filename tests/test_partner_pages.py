@@ -287,3 +287,26 @@ def test_lotse_list_and_map_agree(demo_ws):
     inside = offers.y.between(south, north) & offers.x.between(west, east)
     assert inside.groupby(level=0).any().all()  # (a name used at several places: one of them is the one found)
     assert (north - south) * 111_320 < 6_000  # the neighbourhood, not the whole city
+
+
+def test_topic_filter_in_the_lotse_and_the_partner_view(demo_ws):
+    at = run_app("pages/lotse.py")
+    family_search(at, demo_ws, ages="0,5")
+    everything = table_value(at.table[0])
+    at.multiselect(key="lotse_topics").set_value(["Hebammenhilfe"]).run()
+    assert not at.exception
+    alone = table_value(at.table[0])
+    assert 0 < len(alone) < len(everything)
+    assert set(alone["Angebot"]) <= set(demo_ws.offers.loc[demo_ws.offers["topic"] == "Hebammenhilfe", "name"])
+    # the partner view: one of the organisation's topics alone
+    offers = demo_ws.offers.dropna(subset=["partner_id", "topic"])
+    counts = offers.groupby("partner_id")["topic"].nunique()
+    partner = counts.idxmax()
+    topic = offers.loc[offers["partner_id"] == partner, "topic"].iloc[0]
+    at = run_app("pages/partner.py")
+    at.selectbox(key="partner_org").set_value(partner).run()
+    others = offers[(offers["partner_id"] == partner) & (offers["topic"] != topic) & offers.geometry.notna()]
+    assert len(others) and any(f'"{oid}"' in map_args(at)["feature_group"] for oid in others["offer_id"])
+    at.multiselect(key="partner_topics").set_value([topic]).run()
+    assert not at.exception and at.multiselect(key="partner_topics").value == [topic]
+    assert not any(f'"{oid}"' in map_args(at)["feature_group"] for oid in others["offer_id"])

@@ -24,6 +24,7 @@ class OfferFilter:
     networks: tuple[str, ...] = ()
     providers: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()  # Themen (e.g. "Beratung/Lotsendienst Frühe Hilfen"); offers without one are out
     cost_free: bool = False
     barrier_free: bool = False
     valid_on: date | None = None
@@ -81,6 +82,9 @@ def offer_mask(ws, f: OfferFilter) -> np.ndarray:
         keep &= any_of(offers["languages"], f.languages)
     if f.categories:
         keep &= offers["category"].isin(list(f.categories)).to_numpy()
+    if f.topics:
+        topic = offers["topic"] if "topic" in offers else pd.Series(None, index=offers.index, dtype=object)
+        keep &= topic.isin(list(f.topics)).to_numpy()
     if f.providers:
         keep &= offers["provider"].isin(list(f.providers)).to_numpy()
     if f.networks:
@@ -145,4 +149,5 @@ def options(ws) -> dict[str, list[str]]:
         "networks": list(ws.networks["network_id"]),
         "providers": sorted(set(offers["provider"].dropna())),
         "languages": sorted(set(offers["languages"].explode().dropna())),
+        "topics": sorted(set(offers["topic"].dropna())) if "topic" in offers else [],
     }

@@ -99,7 +99,7 @@ def parse_ages(text: str, oldest: float = 27.0) -> tuple[tuple[float, ...], list
 def offers_for_family(ws, x: float, y: float, situation: FamilySituation, *, max_distance_m: float = 3000.0,
                       detour: float = 1.3, cost_free: bool = False, barrier_free: bool = False,
                       languages: tuple[str, ...] = (), categories: tuple[str, ...] = (),
-                      valid_on: date | None = None, include_outreach: bool = True, demand=None,
+                      topics: tuple[str, ...] = (), valid_on: date | None = None, include_outreach: bool = True, demand=None,
                       speed_kmh: float = WALKING_SPEED_KMH) -> pd.DataFrame:
     """Offers that fit the family near the point (x, y in the workspace CRS, metres), nearest
     first: one row per offer with ``distance_m`` (estimated walking distance), ``walking_min``,
@@ -114,7 +114,7 @@ def offers_for_family(ws, x: float, y: float, situation: FamilySituation, *, max
     if not wanted:
         return pd.DataFrame(columns=columns)
     f = filters.OfferFilter(life_phases=tuple(wanted), languages=tuple(languages), categories=tuple(categories),
-                            valid_on=valid_on)
+                            topics=tuple(topics), valid_on=valid_on)
     offers = filters.filter_offers(ws, f).reset_index(drop=True)
     # asked for free of charge / barrier-free: yes is listed, unknown listed apart (column
     # ``unknown``: the asked-for facts the source does not give), no is left out

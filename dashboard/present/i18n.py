@@ -615,6 +615,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "sectors": ("Bereiche", "Sectors"),
     "category": ("Kategorie", "Category"),
     "categories": ("Kategorien", "Categories"),
+    "topics": ("Themen", "Topics"),
     "audience": ("Adressaten", "Audience"),
     "cost_free": ("kostenfrei", "free of charge"),
     "barrier_free": ("barrierefrei", "barrier-free"),
