@@ -82,3 +82,27 @@ def test_build_messages_name_the_source_files_row(tmp_path):
         build_workspace(tmp_path / "rezept.toml")
     text = report(info.value.problems, "en")
     assert "schulen.csv, row 7" in text and "also in row 6" in text and ".gpkg" not in text
+
+
+def test_duplicate_pairs_of_one_name_are_told_apart_by_address(demo_ws):
+    from dashboard.analysis import coverage as C
+    from dashboard.present.sentences import duplicate_sentences
+
+    ws = demo_ws.current()
+    pairs = C.duplicates(ws)
+    same = pairs[(pairs["name_a"] == pairs["name_b"]) & (pairs["provider_a"] == pairs["provider_b"])]
+    assert len(same)  # the demo has such pairs
+    for line, (_, d) in zip(duplicate_sentences(same, "de"), same.iterrows()):
+        left, right = line.split(" ↔ ")
+        assert left != right.split(":")[0] and d["address_a"] in left and d["address_b"] in right
+
+
+def test_english_pdfs_translate_the_categories(demo_ws, tmp_path):
+    from dashboard.present.report import report_pdf
+
+    ws = demo_ws.current()
+    (tmp_path / "en.pdf").write_bytes(report_pdf(ws, ["SR01"], lang="en"))
+    text = subprocess.run(["pdftotext", str(tmp_path / "en.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "Lotsendienst" not in text and "Beratung" not in text.replace("Beratungs", "")
+    assert "Counselling" in text or "counselling" in text

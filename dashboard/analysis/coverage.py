@@ -426,7 +426,7 @@ def duplicates(ws, params: CoverageParams = CoverageParams(), demand: Demand | N
     sited_phase = filters.membership_matrix(sited["life_phases"], demand.phases)
     all_xy = np.column_stack([sited.geometry.x.to_numpy(), sited.geometry.y.to_numpy()]) if len(sited) \
         else np.zeros((0, 2))
-    cols = {c: sited[c].to_numpy() for c in ("offer_id", "name", "provider", "category")}
+    cols = {c: sited[c].to_numpy() for c in ("offer_id", "name", "provider", "category", "address")}
     cols["alike"] = alike_key(sited)
     cols["topic"] = sited["topic"].to_numpy() if "topic" in sited else np.full(len(sited), None, dtype=object)
     walked = demand.offer_pairs(sited, params.radius_m) if demand.walk is not None else None
@@ -466,11 +466,12 @@ def duplicates(ws, params: CoverageParams = CoverageParams(), demand: Demand | N
             "phase_id": phase, "category": cols["category"][i], "topic": cols["topic"][i],
             "offer_a": cols["offer_id"][i], "name_a": cols["name"][i], "provider_a": cols["provider"][i],
             "offer_b": cols["offer_id"][j], "name_b": cols["name"][j], "provider_b": cols["provider"][j],
+            "address_a": cols["address"][i], "address_b": cols["address"][j],
             "distance_m": _offer_distance(demand, cols["offer_id"], all_xy, i, j),
             "shared_persons": v[keep], "overlap": share[keep],
         }))
     columns = ["phase_id", "category", "topic", "offer_a", "name_a", "provider_a", "offer_b",
-               "name_b", "provider_b", "distance_m", "shared_persons", "overlap"]
+               "name_b", "provider_b", "address_a", "address_b", "distance_m", "shared_persons", "overlap"]
     rows = [pd.concat(rows, ignore_index=True)] if rows else []
     out = rows[0][columns] if rows else pd.DataFrame(columns=columns)
     if out.empty:

@@ -23,7 +23,7 @@ from dashboard.analysis.walking import WALKING_SPEED_KMH
 from dashboard.model.life_phases import phase_priority
 from dashboard.present import charts
 from dashboard.present.format import format_count, format_date, format_number
-from dashboard.present.i18n import fictional_label, meta_text, phase_labels, report_words, t
+from dashboard.present.i18n import fictional_label, meta_text, phase_labels, report_words, t, term
 from dashboard.present.profile import Profile, district_profile
 from dashboard.present.sentences import access_rule, gaps_in_words, population_notes, walk_rule
 
@@ -179,8 +179,9 @@ def _profile_chapter(pdf: _Document, ws, profile: Profile, cov, lang: str, thres
               for r in profile.indicators.itertuples()], (55, 18, 20, 25, 18, 44),
              ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "LEFT"))
     pdf.h2(f"{w['offers']} ({len(profile.offers)})")
+    offers = profile.offers.assign(category=profile.offers["category"].map(lambda c: term(c, lang)))
     pdf.grid([w["phase"], w["offer"], w["provider"], w["category"], w["where"]],
-             profile.offers[["phase_label", "name", "provider", "category", "where"]].itertuples(index=False),
+             offers[["phase_label", "name", "provider", "category", "where"]].itertuples(index=False),
              (34, 46, 40, 26, 34))
     pdf.h2(w["centres"])
     pdf.para(", ".join(profile.family_centres) or w["none"])

@@ -98,8 +98,17 @@ def transition_sentences(transitions: pd.DataFrame, ws, lang: str = "de") -> lis
 
 def duplicate_sentences(duplicates: pd.DataFrame, lang: str = "de") -> list[str]:
     """One line per pair of :func:`dashboard.analysis.coverage.duplicates` (published figures)."""
-    return [t("duplicate_sentence", lang, name_a=d.name_a, provider_a=d.provider_a, name_b=d.name_b,
-              provider_b=d.provider_b, overlap=percent(d.overlap), distance=f"{d.distance_m:.0f}")
+    def told_apart(d, side: str) -> str:
+        """The provider, and where both offers bear the same name and provider, the address too."""
+        provider = getattr(d, f"provider_{side}")
+        same = (d.name_a, d.provider_a) == (d.name_b, d.provider_b)
+        address = getattr(d, f"address_{side}", None)
+        if same and isinstance(address, str) and address:
+            return f"{provider}, {address}"
+        return f"{provider}, {getattr(d, f'offer_{side}')}" if same else provider
+
+    return [t("duplicate_sentence", lang, name_a=d.name_a, provider_a=told_apart(d, "a"), name_b=d.name_b,
+              provider_b=told_apart(d, "b"), overlap=percent(d.overlap), distance=f"{d.distance_m:.0f}")
             for d in duplicates.itertuples()]
 
 
