@@ -426,7 +426,8 @@ def duplicates(ws, params: CoverageParams = CoverageParams(), demand: Demand | N
     sited_phase = filters.membership_matrix(sited["life_phases"], demand.phases)
     all_xy = np.column_stack([sited.geometry.x.to_numpy(), sited.geometry.y.to_numpy()]) if len(sited) \
         else np.zeros((0, 2))
-    cols = {c: sited[c].to_numpy() for c in ("offer_id", "name", "provider", "category", "address")}
+    cols = {c: sited[c].to_numpy() for c in ("offer_id", "name", "provider", "category")}
+    cols["address"] = sited["address"].to_numpy() if "address" in sited else np.full(len(sited), None, dtype=object)
     cols["alike"] = alike_key(sited)
     cols["topic"] = sited["topic"].to_numpy() if "topic" in sited else np.full(len(sited), None, dtype=object)
     walked = demand.offer_pairs(sited, params.radius_m) if demand.walk is not None else None
