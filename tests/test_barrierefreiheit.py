@@ -19,15 +19,23 @@ URL_PATHS = ["" if name == "home" else name for name in [*PAGES, *FOOTER_PAGES]]
 
 
 def check(page, label: str):
-    """axe on the page as it stands; a script run that started meanwhile (the map reports its
-    first view, and Streamlit fades what may change) makes it look again once settled."""
+    """axe on the page as it stands, once no fade transition runs; a script run that started
+    meanwhile (the map reports its first view, and Streamlit fades what may change) makes it
+    look again once settled, and a finding counts when a calm page shows it twice (a fade seen
+    half-way under load is no contrast violation)."""
+    previous = None
     for _attempt in range(3):
         runs = page.finished_runs
+        # Streamlit fades elements during a run and fades them back in afterwards (a CSS
+        # transition): axe measures contrast as painted, so wait until no transition runs
+        page.wait_for_function("""() => document.getAnimations().every(
+            a => !(a instanceof CSSTransition) || a.playState !== 'running')""", timeout=30_000)
         found = axe_violations(page)
         calm = page.evaluate("""() => !document.querySelector('[data-stale="true"]') &&
             !!document.querySelector('[data-testid="stApp"][data-test-script-state="notRunning"]')""")
-        if calm and page.finished_runs == runs:
-            break
+        if calm and page.finished_runs == runs and (not found or found == previous):
+            break  # nothing found, or the same found twice in a calm page: a real finding
+        previous = found
         settled(page)
     if found:
         ARTIFACTS.mkdir(exist_ok=True)
