@@ -23,9 +23,9 @@ def sign_in_guard():
 
 @st.cache_resource(show_spinner=False)
 def _guard(path: str):
-    from dashboard.model.accounts import AuthStore, SignInGuard
+    from dashboard.model.accounts import SignInGuard
 
-    return SignInGuard.shared(AuthStore(path))
+    return SignInGuard.shared(_open_store(path))  # the same store as sign-in tickets and revocations
 
 
 @st.cache_resource(show_spinner=False)

@@ -167,8 +167,7 @@ def _profile_chapter(pdf: _Document, ws, profile: Profile, cov, lang: str, thres
     pdf.image_bytes(charts.to_bytes(charts.population_chart(profile, lang), "jpeg", dpi=130), 150)
     pdf.h2(w["chain"])
     pdf.image_bytes(charts.to_bytes(charts.chain_strip(profile, lang), "jpeg", dpi=130), 180)
-    pdf.para(" ".join(filter(None, [w["rules"].format(walk=walk_rule(cov, lang), t=threshold),
-                                    access_rule(cov.params, lang), population_notes(ws, lang)])), size=7)
+    pdf.para(_rules(w, ws, cov, lang, threshold), size=7)
     for key, lines in (("gaps", profile.gaps), ("duplicates", profile.duplicates),
                        ("transitions", profile.transitions)):
         pdf.h2(w[key])
@@ -190,6 +189,13 @@ def _profile_chapter(pdf: _Document, ws, profile: Profile, cov, lang: str, thres
     pdf.h2(w["sources"])
     pdf.para(f"{w['data_stand']}: {profile.data_stand}. {profile.sources} {w['licences']}: {profile.licences}",
              size=7.5)
+
+
+def _rules(words: dict, ws, cov, lang: str, threshold: int) -> str:
+    """The small print under a chapter: walking and secrecy rules, the access rule, and how the
+    population figures were estimated (where they were)."""
+    return " ".join(filter(None, [words["rules"].format(walk=walk_rule(cov, lang), t=threshold),
+                                  access_rule(cov.params, lang), population_notes(ws, lang)]))
 
 
 def _offers_of(ws, profile: Profile):
@@ -215,8 +221,7 @@ def _city_summary(pdf: _Document, ws, cov, lang: str, threshold: int):
                "–" if pd.isna(r.reach_share) else f"{100 * r.reach_share:.0f} %", int(r.offers),
                format_number(r.offers_per_1000, 1, lang)) for r in city.itertuples()],
              (70, 30, 25, 25, 30), ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"))
-    pdf.para(" ".join(filter(None, [w["rules"].format(walk=walk_rule(cov, lang), t=threshold),
-                                    access_rule(cov.params, lang), population_notes(ws, lang)])), size=7)
+    pdf.para(_rules(w, ws, cov, lang, threshold), size=7)
     pdf.h2(w["top_gaps"])
     pdf.bullets(list(gaps_in_words(cov, ws, lang, threshold)["sentence"].head(10)))
     first = [labels[p] for p, level in phase_priority(ws.life_phases).items() if level == 1 and p in labels]
