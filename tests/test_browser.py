@@ -1,7 +1,8 @@
 """What a person sees, in headless Debian Chromium: the app starts offline and draws the map."""
 
 import pytest
-from conftest import ARTIFACTS, PageWatch, app_idle, launch, new_context, rerun, wait_for_map
+from conftest import ARTIFACTS, PageWatch, app_idle, launch, new_context, rerun, settled, wait_for_map
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -354,16 +355,17 @@ def test_language_switch_keeps_what_the_planner_chose(page, app_url):
     page.goto(app_url)
     page.get_by_role("link", name="Lebenskette").first.click()
     page.wait_for_selector("h3:has-text('Altstadt · Frühe Kindheit')", timeout=30_000)
+    settled(page, has_map=True)  # the cell map reports its first view (a rerun) before the box is opened
     box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Kennzahl")
     box.click()
     rerun(page, lambda: page.get_by_role("option", name="Angebote (Anzahl)").click())
-    assert box.locator("input").input_value() == "Angebote (Anzahl)"
+    expect(box.locator("input")).to_have_value("Angebote (Anzahl)", timeout=30_000)
     assert "measure=offers" in page.url
     rerun(page, lambda: page.get_by_text("English").click())
     page.wait_for_selector("h1:has-text('Life chain')", timeout=30_000)
-    app_idle(page)
+    settled(page, has_map=True)
     box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Measure")
-    assert box.locator("input").input_value() == "Offers (count)"
+    expect(box.locator("input")).to_have_value("Offers (count)", timeout=30_000)
     assert "measure=offers" in page.url
 
 
