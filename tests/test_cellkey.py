@@ -147,7 +147,12 @@ def attack(demand, pairs, threshold, table):
     truth = np.round(demand.persons)
     tries = exact = 0
     per_target = collections.defaultdict(list)
+    seen = set()
     for small, big, cell in pairs:
+        key = (np.sort(small).tobytes(), cell)  # the same two areas (e.g. offers at one site) are one observation
+        if key in seen:
+            continue
+        seen.add(key)
         published = nearby.area_counts(demand, [small, big], threshold, table)
         for k in np.flatnonzero((truth[cell] > 0) & (truth[cell] < threshold) & ~np.isnan(published).any(axis=0)):
             difference = published[1, k] - published[0, k]
