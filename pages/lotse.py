@@ -143,6 +143,7 @@ with summary:  # beside the map: the nearest offers and the hand-out, the whole 
     st.markdown("\n".join(f"{k}. {md(name)} – {walk}" for k, (name, walk) in
                           enumerate(zip(found["name"].head(3), walks[:3]), start=1)))
     st.caption(t("lotse_list_below"))
+    found_address = st.session_state.get("lotse_pos_found") if how == "address" else None
     st.download_button(t("lotse_pdf"), lambda: report.wegweiser_pdf(ws, xy[0], xy[1], found, lang=lang,
-                                                                     speed_kmh=speed),
+                                                                     speed_kmh=speed, found_address=found_address),
                        "wegweiser.pdf", "application/pdf", key="lotse_pdf", type="primary")

@@ -9,8 +9,8 @@ import streamlit as st
 
 from dashboard.analysis import district, filters
 from dashboard.analysis.indicators import indicator_years
-from dashboard.analysis.nearby import snap_point
-from dashboard.analysis.walking import WALKING_SPEED_KMH
+from dashboard.analysis.nearby import WALKING_AREA_MINUTES, barriers_crossing, snap_point
+from dashboard.analysis.walking import WALKING_SPEED_KMH, walking_metres
 from dashboard.app import cache, session, state, widgets
 from dashboard.app.state import t, term
 from dashboard.model import schema
@@ -52,6 +52,7 @@ STATE = {
     "c_k": ("k", "int", 5, range(3, 8)),
     "c_pal": ("pal", "str", "YlGnBu", classify.PALETTES),
     "c_grid": ("grid", "bool", False, None),
+    "c_shade": ("shade", "str", "full", tuple(maps.SHADINGS)),
     "district": ("d", "str", "", [""] + district_ids),
 }
 if "_pending_district" in st.session_state:
@@ -115,11 +116,14 @@ with panel:
         st.slider(t("n_classes"), 3, 7, key="c_k")
         st.selectbox(t("palette"), list(classify.PALETTES), key="c_pal")
         st.checkbox(t("show_grid"), key="c_grid", disabled=ws.population_cells is None)
+        st.radio(t("shading"), list(maps.SHADINGS), key="c_shade", horizontal=True,
+                 format_func=lambda s: t(f"shading.{s}"), help=t("shading_help"))
 
 spec = mapview.ChoroplethSpec(
     kind=st.session_state["c_kind"], indicator=st.session_state["c_ind"], year=st.session_state["c_year"],
     phase=st.session_state["c_phase"], measure=st.session_state["c_measure"],
     scheme=st.session_state["c_scheme"], k=st.session_state["c_k"], palette=st.session_state["c_pal"],
+    shading=st.session_state["c_shade"],
 )
 panel.selectbox(t("focus"), [""] + district_ids, key="district",
                 format_func=lambda d: district_label.get(d, t("whole_city_option")))
@@ -162,7 +166,8 @@ with area:
 
     points, areas = mapview.offer_layers(ws, offers, offer_filter.life_phases, lang, personal,
                                          point_table=cache.offer_point_table(ws, lang, personal),
-                                         outreach_items=cache.outreach_items(ws, lang, personal))
+                                         outreach_items=cache.outreach_items(ws, lang, personal),
+                                         beneath=mapview.shade_beneath(shading.features, shading.shade))
     groups = [
         mapview.feature_group(points, t("layer_offers")),
         mapview.feature_group(areas, t("layer_outreach")),
@@ -186,15 +191,16 @@ with area:
         point = gpd.GeoSeries([shapely.Point(lon, lat)], crs=schema.DISPLAY_CRS).to_crs(ws.crs).iloc[0]
         free = st.session_state.get("walk_free", True)
         walk = cache.walking_areas(ws, point.x, point.y, cfg.disclosure_threshold, snap=free)
+        start_xy = snap_point(point.x, point.y) if free else (point.x, point.y)
         if free:  # the walk starts on the 100 m lattice
-            start = gpd.GeoSeries([shapely.Point(*snap_point(point.x, point.y))], crs=ws.crs).to_crs(schema.DISPLAY_CRS)
+            start = gpd.GeoSeries([shapely.Point(*start_xy)], crs=ws.crs).to_crs(schema.DISPLAY_CRS)
             lat, lon = start.iloc[0].y, start.iloc[0].x
         groups += [mapview.feature_group(mapview.walking_area_layer(ws, walk[0], lang), t("layer_walking_areas")),
                    mapview.feature_group(mapview.position_layer(ws, lat, lon, t("walk_area_start")), t("walk_area_start"))]
     shown_area = walk[0].geometry if walk is not None else \
         ws.districts.geometry[ws.districts["district_id"] == focus] if focus else ws.districts.geometry
     result = widgets.show_map(m, key="atlas_map", height=680, feature_group_to_add=groups,
-                              fit=maps.bounds_of(gpd.GeoSeries(shown_area, crs=ws.crs)),
+                              fit=maps.view_of(gpd.GeoSeries(shown_area, crs=ws.crs)),
                               layer_control=maps.folium.LayerControl(collapsed=True, position="topleft"),
                               returned_objects=["last_clicked"])
 # ---- below the map: the link and the downloads ----------------------------------------
@@ -246,6 +252,10 @@ if walk_mode:
         else:
             st.markdown(f"**{t('walk_areas_title', speed=format_number(WALKING_SPEED_KMH, 1, lang))}**")
             widgets.plain_table(district_tables.walking_area_table(ws, walk[1], cfg.disclosure_threshold, lang))
+            barrier = sentences.barrier_sentence(barriers_crossing(
+                ws, [start_xy], walking_metres(max(WALKING_AREA_MINUTES))), lang)
+            if barrier:
+                st.warning(md(barrier))
             widgets.cell_key_note(ws, cfg)
 
 # ---- district panel ---------------------------------------------------------------------

@@ -38,8 +38,9 @@ st.caption(t("net_pick_hint"))
 
 graph_col, map_col = st.columns([3, 2])
 with graph_col:
+    own = st.session_state.get("organisation") if session.role() == "partner" else None
     fig = network_chart.network_figure(ws, colour_by=colour_by, lang=lang, highlight=chosen,
-                                  positions=cache.network_layout(ws))
+                                       positions=cache.network_layout(ws), own=own)
     st.plotly_chart(fig, key="net_graph", on_select="rerun", selection_mode="points",
                     config={"displaylogo": False, "scrollZoom": True})
 with map_col:
@@ -86,6 +87,8 @@ with left:
 with right:
     st.subheader(t("net_without"))
     alone = networks.partners_without_network(ws)
+    if len(alone):
+        st.caption(t("net_without_sentence", n=len(alone)))
     widgets.dataframe(pd.DataFrame({t("district_name_field"): alone["organisation"],
                                t("sector"): alone["sector"].map(term),
                                t("legal_domain"): alone["legal_domain"].map(term)}), hide_index=True,

@@ -4,10 +4,12 @@ around – and when its data was last updated, with a way to update it."""
 
 
 import pandas as pd
+import shapely
 import streamlit as st
 
 from dashboard.analysis import coverage as C
 from dashboard.analysis.nearby import (
+    barriers_crossing,
     catchment_areas,
     districts_around,
     nearby_same_phase,
@@ -91,7 +93,7 @@ if len(centres):
 with area:
     widgets.show_map(m, key="partner_map", height=480, feature_group_to_add=groups, returned_objects=[],
                      layer_control=maps.folium.LayerControl(collapsed=True, position="topleft"),
-                     fit=maps.bounds_of(shown_districts))
+                     fit=maps.view_of(shown_districts))
 if sited.empty:
     panel.info(t("partner_no_offers"))
 
@@ -105,6 +107,11 @@ with panel:
         t("col_city_share_reach"): reach["city_share"].map(
             lambda v: "–" if pd.isna(v) else f"{format_number(v * 100, 1, lang)} %"),
     }))
+    if len(sited):
+        barrier = sentences.barrier_sentence(barriers_crossing(ws, shapely.get_coordinates(sited.geometry.to_numpy()),
+                                                               radius), lang, list(sited["name"]))
+        if barrier:
+            st.warning(md(barrier))
     widgets.cell_key_note(ws, cfg)
 
 st.subheader(t("partner_nearby"))

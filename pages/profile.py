@@ -48,7 +48,7 @@ with area:
                                  t("legend_symbols"))).add_to(m)
     widgets.show_map(m, key="profile_map", height=430,
                      feature_group_to_add=[mapview.feature_group(layer, layer.layer_name) for layer in layers],
-                     returned_objects=[], fit=maps.bounds_of(ws.districts[ws.districts["district_id"] == focus]))
+                     returned_objects=[], fit=maps.view_of(ws.districts[ws.districts["district_id"] == focus]))
 with panel:
     st.markdown(f"**{t('panel_population')}**")
     widgets.plain_table(profile.population[["phase_label", "persons", "share", "city_share"]].rename(columns={

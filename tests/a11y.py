@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import geopandas as gpd
+
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING = ("serious", "critical")
 
@@ -63,28 +65,54 @@ def sideways_overflow(page, scope: str) -> list[str]:
         return found; }""", scope)
 
 
-def fitted_view(frame, shown, timeout: float = 30_000) -> dict:
+def fitted_view(frame, shown, timeout: float = 30_000, min_fill: float = 0.8) -> dict:
     """How the map in ``frame`` frames the geometries ``shown`` (any CRS): ``inside`` (all of
-    them in view, clear of the panel over the map's right side) and ``fill`` (the larger of
-    their width and height as a share of the visible map's). Waits until the map shows them
-    framed (it fits again once the page has sized it), else reports the last view."""
+    them in view, clear of the panel over the map's right side), ``fill`` (the larger of
+    their width and height as a share of the visible map's) and ``legend_clear`` (no point of
+    their outlines, every 25 m, lies under the legend, nor does the legend's middle lie inside
+    them). Waits until the map shows them framed (it fits again once the page has sized it and
+    the legend has come), else reports the last view."""
+    import shapely
+
+    from dashboard.model import schema
     from dashboard.present.maps import PANEL_MIN_MAP_PX, PANEL_WIDTH, bounds_of
 
     (south, west), (north, east) = bounds_of(shown)
-    script = """([s, w, n, e, wide, side, frac]) => {
+    area = shapely.union_all(shown.geometry.to_numpy())
+    edge = shapely.segmentize(area.boundary, 25.0)
+    lonlat = shapely.get_coordinates(gpd.GeoSeries([shapely.MultiPoint(shapely.get_coordinates(edge))], crs=shown.crs)
+                                     .to_crs(schema.DISPLAY_CRS).iloc[0])
+    script = """([s, w, n, e, wide, side, frac, least, points]) => {
         const m = window.map, size = m.getSize();
         const pad = size.x >= wide ? Math.min(side, frac * size.x) : 0, visible = size.x - pad;
         const a = m.latLngToContainerPoint([s, w]), b = m.latLngToContainerPoint([n, e]);
         const inside = a.x >= -1 && b.x <= visible + 1 && b.y >= -1 && a.y <= size.y + 1;
         const fill = Math.max((b.x - a.x) / visible, (a.y - b.y) / size.y);
-        window.paView = {inside: inside, fill: fill, zoom: m.getZoom(), visible: visible, height: size.y};
-        return inside && fill >= 0.45; }"""
-    args = [south, west, north, east, PANEL_MIN_MAP_PX, PANEL_WIDTH[0], PANEL_WIDTH[1]]
+        const legend = m.getContainer().querySelector('.pa-legend');
+        let under = 0, middle = null;
+        if (legend && legend.offsetWidth) {
+            const box = legend.getBoundingClientRect(), frame = m.getContainer().getBoundingClientRect();
+            const l = {left: box.left - frame.left, right: box.right - frame.left, top: box.top - frame.top,
+                       bottom: box.bottom - frame.top};
+            under = points.filter(([lon, lat]) => { const p = m.latLngToContainerPoint([lat, lon]);
+                return p.x > l.left && p.x < l.right && p.y > l.top && p.y < l.bottom; }).length;
+            const c = m.containerPointToLatLng([(l.left + l.right) / 2, (l.top + l.bottom) / 2]);
+            middle = [c.lng, c.lat];
+        }
+        window.paView = {inside: inside, fill: fill, under: under, middle: middle, zoom: m.getZoom(),
+                         visible: visible, height: size.y};
+        return inside && fill >= least && under === 0; }"""
+    args = [south, west, north, east, PANEL_MIN_MAP_PX, PANEL_WIDTH[0], PANEL_WIDTH[1], min_fill, lonlat.tolist()]
     try:
         frame.wait_for_function(script, arg=args, timeout=timeout)
     except Exception:  # noqa: BLE001 - report the last view; the caller's assertion says what is wrong
         pass
-    return frame.evaluate("() => window.paView")
+    view = frame.evaluate("() => window.paView")
+    middle = view.pop("middle")
+    covered = middle is not None and gpd.GeoSeries([area], crs=shown.crs).to_crs(schema.DISPLAY_CRS).iloc[0] \
+        .contains(shapely.Point(middle))
+    view["legend_clear"] = view["under"] == 0 and not covered
+    return view
 
 
 # ---- the keyboard alone (WCAG 2.1.1 keyboard, 2.4.7 focus visible) ------------------------------

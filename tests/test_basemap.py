@@ -31,14 +31,35 @@ def test_lines_survive_the_encoding_to_about_a_metre(demo_ws):
     assert np.abs(decoded - shapely.get_coordinates(first)[:, ::-1]).max() <= 0.6e-5
 
 
-def test_place_names_are_escaped_and_zoomed_by_kind(demo_ws):
+def test_place_names_are_escaped_zoomed_by_kind_and_never_twice(demo_ws):
     from dataclasses import replace
 
     places = demo_ws.base_places.copy()
     places.loc[0, "name"] = "<b>Altstadt</b>"
+    village = places.index[places["name"] == "Birkenau"][0]
+    places.loc[village, "name"] = "Birkenau-Dorf"
     data = basemap.base_map_data(replace(demo_ws, base_places=places))
     names = {p[2]: p[3] for p in data["places"]}
-    assert "&lt;b&gt;Altstadt&lt;/b&gt;" in names and names["Birkenau"] == 0  # a village: always
+    assert "&lt;b&gt;Altstadt&lt;/b&gt;" in names and names["Birkenau-Dorf"] == 0  # a village: always
+    # a place named like a district is left to the district names (not drawn twice)
+    assert "Nordstadt" not in names and "Nordstadt" in set(demo_ws.districts["name"])
+
+
+def test_streets_carry_their_names_to_the_browser(demo_ws):
+    """Every named street's name is sent once; each drawn street line points at its name,
+    and a street is merged to long lines to write its name along."""
+    data = basemap.base_map_data(demo_ws)
+    named = set(demo_ws.street_edges["name"].dropna())
+    assert set(data["names"]) == named | {"Linde", "Lindetalbahn"}  # the river and the railway too
+    for kind in ("street", "main_road"):
+        assert len(data["line_names"][kind]) == len(data["lines"][kind])
+    ids = [i for kind in ("street", "main_road") for i in data["line_names"][kind]]
+    assert {data["names"][i] for i in ids if i >= 0} == named
+    lines = basemap.base_lines(demo_ws)
+    main = lines[lines["kind"] == "main_road"]
+    edges = demo_ws.street_edges
+    assert len(main) < 0.5 * edges["highway"].isin(basemap.MAIN_ROADS).sum()  # merged along each road
+    assert lines.loc[lines["kind"] == "rail", "name"].tolist() == ["Lindetalbahn"]
 
 
 def test_the_demo_base_map_is_small(demo_ws):

@@ -442,9 +442,49 @@ def test_the_map_has_a_base_map_from_the_workspace(page, app_url, demo_ws):
     workspace itself: nothing requested from outside."""
     frame = open_map(page, app_url)
     frame.wait_for_selector(".leaflet-pane.leaflet-paBase-pane canvas", timeout=30_000)
-    names = frame.eval_on_selector_all(".pa-place", "els => els.map(e => e.textContent)")
-    assert "Altstadt" in names and "Birkenau" in names
+    names = frame.eval_on_selector_all(".pa-place, .pa-district", "els => els.map(e => e.textContent)")
+    assert names.count("Altstadt") == 1 and names.count("Birkenau") == 1  # the demo's places are its districts
     lines = frame.evaluate("""() => { let n = 0; window.map.eachLayer(l => {
         if (l.options && l.options.pane === 'paBase' && l.getLatLngs) { n += 1; } }); return n; }""")
     assert lines == 4  # streets, main roads, water, rail
     assert page.watch.external == [] and page.watch.console_errors == [], page.watch.console_errors
+
+
+OVERLAPS = """() => { const boxes = [...document.querySelectorAll('.pa-district, .pa-place')]
+    .filter(e => e.style.visibility !== 'hidden' && e.getBoundingClientRect().width > 0)
+    .map(e => [e.textContent, e.getBoundingClientRect()]);
+    const hits = [];
+    boxes.forEach(([a, p], i) => boxes.slice(i + 1).forEach(([b, q]) => {
+        if (p.left < q.right && p.right > q.left && p.top < q.bottom && p.bottom > q.top) { hits.push([a, b]); } }));
+    return [boxes.length, hits]; }"""
+SHADING = """() => { const out = []; window.map.eachLayer(l => {
+    if (l.feature && l.feature.properties.district_id && l.options.fillColor) { out.push(l.options.fillOpacity); } });
+    return out.length ? Math.max(...out) : null; }"""
+
+
+def test_street_names_at_street_zoom_and_names_never_collide(page, app_url, demo_ws):
+    """Zoomed in on the Altstadt the streets carry their names (the demo's address streets)
+    and the shading fades so they show through; at any zoom no two district or place names
+    overlap (the later one is hidden), and no name is drawn twice."""
+    frame = open_map(page, app_url)
+    frame.wait_for_function("() => window.paStreetNames !== undefined", timeout=30_000)
+    count, hits = frame.evaluate(OVERLAPS)
+    assert count >= 10 and hits == [], hits
+    texts = frame.eval_on_selector_all(".pa-district, .pa-place", "els => els.filter(e => e.style.visibility !== "
+                                       "'hidden').map(e => e.textContent)")
+    assert len(texts) == len(set(texts)), texts  # e.g. 'Birkenau' once, not as district and as place
+    assert frame.evaluate(SHADING) >= 0.7  # the city view: full colours
+    frame.evaluate("() => { window.map.setZoom(10, {animate: false}); return 1; }")  # the city small: names crowd
+    frame.wait_for_function(f"() => ({OVERLAPS})()[1].length === 0 && window.map.getZoom() === 10", timeout=30_000)
+    shown, _ = frame.evaluate(OVERLAPS)
+    assert shown < count  # some names hidden rather than drawn over each other
+    centre = demo_ws.districts[demo_ws.districts["name"] == "Altstadt"].to_crs(4326).geometry.iloc[0].centroid
+    frame.evaluate(f"() => {{ window.map.setView([{centre.y}, {centre.x}], 16, {{animate: false}}); return 1; }}")
+    frame.wait_for_function("() => window.paStreetNames && window.paStreetNames.length >= 8", timeout=30_000)
+    written = frame.evaluate("() => window.paStreetNames")
+    assert set(written) <= set(demo_ws.street_edges["name"].dropna()), written
+    assert set(written) & set(demo_ws.addresses["street"])
+    assert frame.evaluate(SHADING) <= 0.35  # faded at street zoom
+    count, hits = frame.evaluate(OVERLAPS)
+    assert hits == [], hits
+    assert page.watch.console_errors == [], page.watch.console_errors

@@ -12,7 +12,8 @@ from dashboard.model.workspace import read_workspace, write_workspace
 from dashboard.sources.demo import generate_demo_workspace
 
 LAYERS = ["districts", "life_phases", "offers", "age_bands", "population_cells", "indicator_catalogue",
-          "indicators", "family_centres", "partners", "networks", "memberships"]
+          "indicators", "family_centres", "partners", "networks", "memberships", "addresses", "street_edges",
+          "base_lines", "base_places"]
 
 
 def assert_same_workspace(a, b):
@@ -105,3 +106,44 @@ def test_deliberate_gap_and_duplicates(demo_ws):
     assert len(babymassage) >= 2 and babymassage["provider"].nunique() >= 2
     pts = babymassage.geometry.iloc[-2:]
     assert pts.iloc[0].distance(pts.iloc[1]) < 200
+
+
+SITED = ("offers", "family_centres", "partners")
+
+
+@pytest.mark.parametrize("layer", SITED)
+def test_demo_places_stand_at_the_address_they_name(demo_ws, layer):
+    """Every offer, Familienzentrum and partner stands on the house coordinate of its own
+    address, in a populated cell, and well away from the railway and the river."""
+    import shapely
+
+    frame = getattr(demo_ws, layer)
+    sited = frame[frame.geometry.notna()]
+    directory = demo_ws.addresses
+    text = directory["street"] + " " + directory["number"] + ", " + directory["postcode"] + " " + directory["place"]
+    at = dict(zip(text, directory.geometry))
+    assert sited["address"].isin(at.keys()).all()
+    gap = [point.distance(at[address]) for point, address in zip(sited.geometry, sited["address"])]
+    assert max(gap) < 0.5
+    barriers = demo_ws.base_lines[demo_ws.base_lines["kind"].isin(["rail", "water"])].geometry.union_all()
+    assert shapely.distance(sited.geometry.to_numpy(), barriers).min() >= 20.0
+    cells = demo_ws.population_cells.geometry.union_all()
+    assert shapely.within(sited.geometry.to_numpy(), cells).all()
+
+
+def test_demo_streets_carry_the_names_of_the_address_directory(demo_ws):
+    """The named base map works on the demo: streets have names, and each house coordinate
+    lies beside a street of its own name."""
+    import shapely
+
+    edges = demo_ws.street_edges
+    roads = edges[edges["highway"] != "footway"]
+    assert roads["name"].notna().all()
+    assert edges["name"].nunique() > 500
+    directory = demo_ws.addresses
+    assert set(directory["street"]) <= set(edges["name"].dropna())
+    by_name = edges.dropna(subset=["name"]).dissolve("name").geometry
+    sample = directory.sample(2000, random_state=1)
+    gap = shapely.distance(sample.geometry.to_numpy(), by_name.loc[sample["street"]].to_numpy())
+    assert gap.max() < 13.0
+    assert not directory.duplicated(["street", "number"]).any()

@@ -58,7 +58,8 @@ def test_the_map_owns_the_screen_and_is_fitted(browser, app_url, demo_ws, path, 
         view = fitted_view(frame, shown)
         # all of it in view, clear of the panel, and framed (not a small patch in a wide map)
         assert view["inside"], (path, view)
-        assert view["fill"] >= 0.45, (path, view)
+        assert view["fill"] >= 0.8, (path, view)
+        assert view["legend_clear"], (path, view)  # the legend never covers the shown area
     finally:
         context.close()
 

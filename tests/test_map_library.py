@@ -257,3 +257,37 @@ def test_popups_say_unknown_for_facts_the_source_does_not_give(demo_ws):
     props = offer_properties(demo_ws, offers, "de")
     assert list(props["f"]) == ["ja", "nein", "unbekannt"] and list(props["b"]) == ["unbekannt", "ja", "nein"]
     assert list(offer_properties(demo_ws, offers, "en")["f"]) == ["yes", "no", "unknown"]
+
+
+def test_offers_stand_out_from_any_shading_beneath(demo_ws):
+    """Each offer's ring against the district colour under it: at least 3:1 (WCAG 1.4.11), in
+    every palette and shading; a dark ring alone would fall below on the dark classes."""
+    from dashboard.analysis.population import target_population
+    from dashboard.present import maps, mapview
+
+    ws = demo_ws.current()
+    offers = ws.offers[ws.offers.geometry.notna()]
+    tp = target_population(ws)
+    worst_dark = []
+    for palette in ("YlGnBu", "YlOrRd", "PuBu", "viridis", "cividis"):
+        for shading in ("full", "translucent"):
+            spec = mapview.ChoroplethSpec(kind="population", phase="early_childhood", palette=palette, shading=shading)
+            layer, *_ = mapview.choropleth(ws, spec, tp)
+            beneath = mapview.shade_beneath(layer.features, maps.SHADINGS[shading])
+            points, _ = mapview.offer_layers(ws, offers, ("early_childhood",), beneath=beneath)
+            look = points.data["cols"]["look"]
+            rings = [look["dict"][i].split("|")[1] for i in look["idx"]]
+            hit = ws.districts.sindex.query(offers.geometry, predicate="intersects")
+            under = dict(zip(hit[0], ws.districts["district_id"].to_numpy()[hit[1]]))
+            ratios = [maps.contrast_ratio(r, beneath[under[k]]) for k, r in enumerate(rings)]
+            assert min(ratios) >= 3.0, (palette, shading, min(ratios))
+            worst_dark.append(min(maps.contrast_ratio(maps.RINGS[0], beneath[d]) for d in under.values()))
+    assert min(worst_dark) < 3.0  # the fixed dark ring of before did not stand out everywhere
+
+
+def test_contrast_and_blend():
+    from dashboard.present import maps
+
+    assert round(maps.contrast_ratio("#000000", "#ffffff"), 1) == 21.0
+    assert maps.blend("#000000", 0.5, "#ffffff") in ("#7f7f7f", "#808080")
+    assert maps.ring_for("#ffffcc") == "#111111" and maps.ring_for("#253494") == "#ffffff"

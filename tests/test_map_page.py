@@ -34,7 +34,7 @@ def layers(at) -> dict[str, list[dict]]:
     """The features sent as dynamic feature groups, keyed by their first property."""
     fg = map_args(at)["feature_group"]
     collections = [json.loads(m.group(1))["features"]
-                   for m in re.finditer(r"return L\.geoJSON\((\{.*?\}), \{", fg, flags=re.S)]
+                   for m in re.finditer(r"var layer = L\.geoJSON\((\{.*?\}), \{", fg, flags=re.S)]
     collections += [_rows(json.loads(m.group(1))) for m in re.finditer(r", data = (\{.*?\});\n", fg, flags=re.S)]
     out = {}
     for features in collections:
@@ -355,3 +355,45 @@ def test_topic_filter_shows_one_topic_alone(demo_ws):
         set(expected.loc[expected.geometry.notna(), "offer_id"])
     assert f"{len(expected)} von {len(demo_ws.offers)} Angeboten" in at.caption[0].value
     assert at.query_params["topics"] in (topic, [topic])  # kept in the link
+
+
+def test_barriers_crossing_names_the_railway_and_river_that_cut_an_area(demo_ws):
+    """A circle across the Lindetalbahn names it; one across the Linde names the river; a village
+    far from both has none; the sentence names them in both languages."""
+    from dashboard.analysis.nearby import barriers_crossing
+    from dashboard.present.sentences import barrier_sentence
+    from dashboard.sources.demo import railway_line, river_line
+
+    on_rail = railway_line().interpolate(0.5, normalized=True)
+    on_river = river_line().interpolate(0.5, normalized=True)
+    village = demo_ws.districts.loc[demo_ws.districts["name"] == "Birkenau"].geometry.iloc[0].representative_point()
+    found = barriers_crossing(demo_ws, [[on_rail.x + 300, on_rail.y], [on_river.x, on_river.y - 400],
+                                        [village.x, village.y]], 500.0)
+    rows = set(map(tuple, found[["point", "kind", "name"]].to_numpy()))
+    assert {(0, "rail", "Lindetalbahn"), (1, "water", "Linde")} <= rows and 2 not in set(found["point"])
+    assert (0, "water", "Linde") not in rows and (1, "rail", "Lindetalbahn") not in rows
+    sentence = barrier_sentence(found[found["point"] == 0], "de")
+    assert sentence.startswith("Achtung: Dieses Gebiet wird von der Bahnstrecke „Lindetalbahn“ durchschnitten.")
+    both = barrier_sentence(found.assign(point=0), "en")
+    assert "cut by the railway “Lindetalbahn” and the river “Linde”" in both
+    sites = barrier_sentence(found, "de", ["Kita A", "Treff B", "Dorf C"])
+    assert "Das Einzugsgebiet von 2 Standort(en) (Kita A, Treff B)" in sites
+    assert barrier_sentence(found[found["point"] == 2], "de") is None
+
+
+def test_a_walk_across_the_railway_says_so(demo_ws):
+    from dashboard.sources.demo import railway_line
+
+    at = run_app(PAGE)
+    at.radio(key="click_mode").set_value("walk").run()
+    near = demo_ws.addresses.geometry.distance(railway_line())
+    home = demo_ws.addresses[(near > 150) & (near < 300)].to_crs(4326).geometry.iloc[0]
+    at.session_state["walk_point"] = (home.y, home.x)
+    at.run()
+    assert not at.exception
+    assert any("Bahnstrecke „Lindetalbahn“" in w.value for w in at.warning)
+    river = demo_ws.addresses.geometry.distance(demo_ws.base_lines.geometry.iloc[0])
+    home = demo_ws.addresses[(near > 3000) & (river > 3000)].to_crs(4326).geometry.iloc[0]
+    at.session_state["walk_point"] = (home.y, home.x)
+    at.run()
+    assert not at.exception and not any("Achtung" in w.value for w in at.warning)

@@ -259,10 +259,26 @@ def test_lotse_example_address_and_a_typo(demo_ws):
     at.text_input(key="lotse_pos_address").input(example)
     at.button(key="lotse_pos_find").click().run()
     assert at.table and not [w for w in at.warning if "Adressverzeichnis" in w.value]  # the example is found
-    ring = demo_ws.addresses[demo_ws.addresses["street"] == "Lindenring"].iloc[0]
-    at.text_input(key="lotse_pos_address").input(f"Lindenrnig {ring['number']}")
+    ring = demo_ws.addresses[demo_ws.addresses["street"].str.endswith("ring")].iloc[0]
+    street = ring["street"]
+    slip = street[:-3] + "rnig"  # 'Lindenring' → 'Lindenrnig'
+    at.text_input(key="lotse_pos_address").input(f"{slip} {ring['number']}")
     at.button(key="lotse_pos_find").click().run()
-    assert any(i.value == f"Gefunden als „Lindenring {ring['number']}“." for i in at.info)
+    assert any(i.value == f"Gefunden als „{street} {ring['number']}“." for i in at.info)
+    # the address as the directory writes it stays confirmed beside the map
+    assert [s.value for s in at.success] == [
+        f"Gefunden: {street} {ring['number']}, {ring['postcode']} {ring['place']}"]
+
+
+def test_the_found_address_is_confirmed_on_the_page_and_in_the_wegweiser(demo_ws):
+    at = run_app("pages/lotse.py")
+    address = family_search(at, demo_ws)
+    label = f"{address['street']} {address['number']}, {address['postcode']} {address['place']}"
+    assert [s.value for s in at.success] == [f"Gefunden: {label}"]
+    assert f"Gefunden: {label}" in pdf_text(download_data(downloads(at)["Wegweiser als PDF (1 Seite)"]))
+    at.session_state["lotse_pos_map"] = {"last_clicked": {"lat": 51.45, "lng": 8.0}}
+    at.run()
+    assert not at.exception and not at.success  # a point on the map is no address
 
 
 def test_lotse_list_and_map_agree(demo_ws):
@@ -282,7 +298,7 @@ def test_lotse_list_and_map_agree(demo_ws):
     for nr in sited["Nr."]:  # a marker with the list's number
         assert f">{nr}</div>" in payload, nr
     # framed in the browser to the family's place and every sited offer found
-    (south, west), (north, east) = json.loads(re.search(r"window\.paFit\((\[\[.*?\]\])\)", payload).group(1))
+    (south, west), (north, east) = json.loads(re.search(r"window\.paFit\((\{.*?\})\)", payload).group(1))["bounds"]
     offers = demo_ws.offers.set_index("name").loc[list(sited["Angebot"])].geometry.to_crs(4326)
     inside = offers.y.between(south, north) & offers.x.between(west, east)
     assert inside.groupby(level=0).any().all()  # (a name used at several places: one of them is the one found)
@@ -310,3 +326,60 @@ def test_topic_filter_in_the_lotse_and_the_partner_view(demo_ws):
     at.multiselect(key="partner_topics").set_value([topic]).run()
     assert not at.exception and at.multiselect(key="partner_topics").value == [topic]
     assert not any(f'"{oid}"' in map_args(at)["feature_group"] for oid in others["offer_id"])
+
+
+def test_partner_view_says_when_a_railway_or_river_cuts_a_catchment(demo_ws):
+    """An organisation with a site near the railway is told that it cuts the catchment."""
+    import shapely
+
+    from dashboard.sources.demo import railway_line
+
+    offers = demo_ws.offers[demo_ws.offers.geometry.notna()]
+    near = shapely.distance(offers.geometry.to_numpy(), railway_line()) < 600
+    partner_id = offers.loc[near & offers["partner_id"].notna(), "partner_id"].iloc[0]
+    at = run_app("pages/partner.py", session={"role": "planner", "user": "anna"})
+    at.selectbox(key="partner_org").set_value(partner_id).run()
+    assert not at.exception
+    assert any("wird von der Bahnstrecke „Lindetalbahn“" in w.value and "Standort" in w.value for w in at.warning)
+
+
+def test_the_wegweiser_map_names_its_streets_and_the_district_as_text(demo_ws):
+    """The hand-out's map can be walked: street names around the place and the family's
+    district are text in the PDF (found by search, read aloud); the numbers lie above the star."""
+    from dashboard.present import charts
+
+    ws = demo_ws.current()
+    home = ws.addresses.iloc[5000]
+    found = offers_for_family(ws, home.geometry.x, home.geometry.y, FamilySituation(pregnant=True, child_ages=(1, 4)))
+    text = pdf_text(wegweiser_pdf(ws, home.geometry.x, home.geometry.y, found))
+    streets = set(ws.street_edges["name"].dropna())
+    written = {name for name in streets if name in text}
+    assert len(written) >= 15, written
+    district = ws.districts[ws.districts.contains(home.geometry)]["name"].iloc[0]
+    assert f"Sozialraum: {district}" in text
+    fig = charts.wegweiser_map(ws, home.geometry.x, home.geometry.y, found[~found["outreach"]].head(10))
+    ax = fig.axes[0]
+    star = next(c for c in ax.collections if c.get_offsets().shape == (1, 2) and c.get_zorder() == 5)
+    numbers = [a for a in ax.texts if a.get_text().isdigit()]
+    assert numbers and min(a.get_zorder() for a in numbers) > star.get_zorder()
+
+
+def test_networks_page_rings_the_partners_own_organisation_and_explains_the_row(demo_ws):
+    """A signed-in partner finds its own organisation ringed and named in the graph; the
+    partners in no network are headed by a note in the graph and counted in a sentence."""
+    from dashboard.analysis import networks
+
+    alone = networks.partners_without_network(demo_ws)
+    assert len(alone)
+    own = demo_ws.partners.iloc[2]
+    at = run_app("pages/networks.py", session={"role": "partner", "user": "awo", "organisation": own["partner_id"]})
+    assert not at.exception
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    ring = [d for d in spec["data"] if d.get("name") == "Ihre Organisation"]
+    assert len(ring) == 1 and ring[0]["text"] == [own["organisation"].replace("&", "&amp;")]
+    notes = [a["text"] for a in spec["layout"].get("annotations", [])]
+    assert f"In keinem Netzwerk ({len(alone)}): ohne Verbindung, in einer Reihe" in notes
+    assert any(c.value.startswith(f"{len(alone)} Netzwerkpartner gehören zu keinem Netzwerk") for c in at.caption)
+    viewer = run_app("pages/networks.py")  # nobody's own organisation for a viewer
+    spec = json.loads(viewer.get("plotly_chart")[0].proto.spec)
+    assert not [d for d in spec["data"] if d.get("name") == "Ihre Organisation"]

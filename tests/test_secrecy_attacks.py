@@ -162,10 +162,14 @@ def test_reached_cells_summed_per_district(truth, threshold):
         reached_withheld = shown[shown["phase_id"] == phase].set_index("district_id")["reached"].isna()
         values = mapview.reach_cell_values(ws, phase, cov.cell_reached[:, k], reached_withheld, threshold, tp)
         hidden = values.isna().to_numpy()
-        counted = cov.cell_reached[:, k] & (np.nan_to_num(raw[phase].to_numpy(), nan=1) > 0)
+        has_persons = np.nan_to_num(raw[phase].to_numpy(), nan=1) > 0
+        counted = cov.cell_reached[:, k] & has_persons
+        outreach = set(cov.table.loc[(cov.table["phase_id"] == phase) & (cov.table["outreach_offers"] > 0),
+                                     "district_id"])
         for d, district_id in enumerate(ws.districts["district_id"]):
             cells = cell_idx[district_idx == d]
-            mine = cells[counted[cells]]
+            # an outreach offer reaches the whole district: its reached count is all its persons
+            mine = cells[(has_persons if district_id in outreach else counted)[cells]]
             if reached_withheld[district_id]:
                 withheld_districts += 1
                 assert hidden[mine].all(), (phase, district_id)

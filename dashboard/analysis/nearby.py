@@ -391,3 +391,29 @@ def catchment_areas(ws, offers: pd.DataFrame, radius_m: float = 1000.0, detour: 
     graph = walk.walk.graph
     areas = [walking_area(graph, from_point(walk.walk, p.x, p.y, radius_m), radius_m) for p in sited.geometry]
     return gpd.GeoSeries(areas, index=sited.index, crs=ws.crs)
+
+
+BARRIER_KINDS = ("rail", "water")
+"""Base-map line kinds people cannot walk across except at bridges and crossings."""
+
+
+def barriers_crossing(ws, xy, radius_m: float) -> pd.DataFrame:
+    """The railways and rivers (base-map lines of :data:`BARRIER_KINDS`) that cross the circle
+    of ``radius_m`` metres around each point of ``xy`` (an (n, 2) array, workspace CRS): one
+    row per point and barrier, columns ``point`` (row of ``xy``), ``kind`` and ``name`` (None
+    when the source names none). Named lines of one kind and name count once per point; so do
+    all unnamed lines of one kind. Empty when the workspace has no base-map lines."""
+    columns = ["point", "kind", "name"]
+    lines = getattr(ws, "base_lines", None)
+    if lines is None or not len(lines):
+        return pd.DataFrame(columns=columns)
+    lines = lines[lines["kind"].isin(BARRIER_KINDS)]
+    xy = np.asarray(xy, float).reshape(-1, 2)
+    if lines.empty or not len(xy):
+        return pd.DataFrame(columns=columns)
+    circles = shapely.buffer(shapely.points(xy), radius_m)
+    point, line = shapely.STRtree(lines.geometry.to_numpy()).query(circles, predicate="intersects")
+    names = lines["name"].to_numpy(object)[line] if "name" in lines else np.full(len(line), None, object)
+    found = pd.DataFrame({"point": point, "kind": lines["kind"].to_numpy(object)[line],
+                          "name": [n if isinstance(n, str) and n.strip() else None for n in names]})
+    return found.drop_duplicates().sort_values(["point", "kind"], kind="stable").reset_index(drop=True)

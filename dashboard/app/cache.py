@@ -125,7 +125,8 @@ def _choropleth(ws: Workspace, spec, threshold: int, lang: str):
 def choropleth(ws: Workspace, spec, threshold: int, lang: str):
     """(fresh GeoJsonLayer, legend title lines, legend classes, None); the features are cached."""
     features, name, title, classes = _choropleth(ws, spec, threshold, lang)
-    return maps.GeoJsonLayer(features, name=name, control=False), title, classes, None
+    return maps.GeoJsonLayer(features, name=name, control=False, shade=maps.SHADINGS.get(spec.shading, 1.0)), \
+        title, classes, None
 
 
 @st.cache_data(show_spinner=False, max_entries=16, hash_funcs=KEYS)

@@ -21,7 +21,7 @@ def _asset_problems() -> list[str]:
 def show_map(m, *, key: str, height: int = 620, fit=None, **kwargs):
     """Render a folium map with st_folium after checking nothing is loaded from outside.
 
-    ``fit``: bounds ([[south, west], [north, east]], see :func:`maps.bounds_of`) the map is
+    ``fit``: bounds ([[south, west], [north, east]], see :func:`maps.bounds_of`) or a view (:func:`maps.view_of`) the map is
     framed to whenever they change (a chosen district), in the browser at the map's real size;
     the reader's own panning stays until then. Inside :func:`map_stage` the map fills the
     screen's remaining height (``height`` is then only the size before the page's script ran)."""
@@ -194,8 +194,9 @@ def position_picker(ws: Workspace, key: str, initial: tuple[float, float] | None
                     layers=None, private: bool = False, frame=None, controls=None,
                     panel: bool = False) -> tuple[float, float] | None:
     """An address field (offline geocoding) and a map to click on; returns (lat, lon) in
-    WGS84, kept in the session under ``key`` (None until chosen). Shows why an address was
-    not found, with street names that come close. ``layers(position)`` may return extra
+    WGS84, kept in the session under ``key`` (None until chosen). Confirms the address found
+    ("Gefunden: …", kept under ``<key>_found`` until a click on the map), shows why an address
+    was not found, with street names that come close. ``layers(position)`` may return extra
     feature groups for the map (e.g. the offers found around the position); ``private``: see
     :func:`base_map`; ``frame(position)`` may return (lat, lon) points the map is fitted to
     (else it shows the position at street level); ``controls``: the container for the address
@@ -214,7 +215,8 @@ def position_picker(ws: Workspace, key: str, initial: tuple[float, float] | None
         hit = cache.find_address(ws, text)
         if hit["lat"] is not None:
             st.session_state[state] = (hit["lat"], hit["lon"])
-            st.session_state[f"{key}_label"] = hit.get("corrected") or text.strip()
+            st.session_state[f"{key}_label"] = hit.get("label") or hit.get("corrected") or text.strip()
+            st.session_state[f"{key}_found"] = hit.get("label") or hit.get("corrected") or text.strip()
             st.session_state[f"{key}_corrected"] = hit.get("corrected")
         else:
             st.session_state[f"{key}_problem"] = (text.strip(), hit["status"], hit["candidates"])
@@ -233,6 +235,9 @@ def position_picker(ws: Workspace, key: str, initial: tuple[float, float] | None
     if corrected:
         controls.info(t("address_corrected", address=corrected))
     position = st.session_state[state]
+    found = st.session_state.get(f"{key}_found")
+    if position is not None and found:  # which address the search found, as the directory writes it
+        controls.success(t("address_found", address=md(found)))
     m = base_map(ws.districts, outlines=ws.districts, private=private, ws=ws, panel=panel)
     shown = list(layers(position) if layers is not None else [])
     if position is not None:
@@ -244,11 +249,12 @@ def position_picker(ws: Workspace, key: str, initial: tuple[float, float] | None
     result = show_map(m, key=f"{key}_map", height=height, feature_group_to_add=shown or None,
                       returned_objects=["last_clicked"], fit=fit)
     controls.caption(t("position_hint"))
-    clicked = (result or {}).get("last_clicked")
+    clicked = (result or {}).get("last_clicked") or (st.session_state.get(f"{key}_map") or {}).get("last_clicked")
     if clicked and clicked != st.session_state.get(f"{key}_last_click"):
         st.session_state[f"{key}_last_click"] = clicked
         st.session_state[state] = (float(clicked["lat"]), float(clicked["lng"]))
         st.session_state[f"{key}_label"] = t("position_clicked")
+        st.session_state[f"{key}_found"] = None
         st.rerun()
     return st.session_state[state]
 

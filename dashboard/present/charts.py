@@ -27,6 +27,9 @@ from dashboard.present.format import format_number, format_range
 from dashboard.present.i18n import phase_labels, t
 
 HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+TEXT_BOX = {"boxstyle": "round,pad=0.12", "facecolor": "white", "alpha": 0.75, "edgecolor": "none"}
+"""A light box behind names that must stay text in a PDF made from SVG (a halo would turn them into
+outlines: matplotlib draws text with path effects as paths)."""
 
 STATUS_COLOURS = {"ok": "#1a9850", "gap": "#d73027", "none": "#bdbdbd"}
 # once, at import; names from the data are text, never mathtext ("$…$" in a name must not be parsed)
@@ -106,6 +109,95 @@ def _scale_bar_and_north(ax, bounds, lang):
                 fontsize=10, fontweight="bold", arrowprops={"arrowstyle": "-|>", "color": "black", "lw": 1.5})
 
 
+_BASE_LINES: dict = {}
+PRINT_STYLES = {  # kind → (colour, width in points, casing colour or None, dashes)
+    "street": ("#ffffff", 1.6, "#b9b9b9", None),
+    "main_road": ("#fde3b8", 2.6, "#c8a46a", None),
+    "water": ("#6baed6", 2.0, None, None),
+    "rail": ("#555555", 1.2, None, (4, 3)),
+}
+LIGHT_STYLES = {  # district and city maps: the streets as a faint web, railway and river clear
+    "street": ("#cfcfcf", 0.3, None, None),
+    "main_road": ("#b5b5b5", 0.6, None, None),
+    "water": ("#6baed6", 1.0, None, None),
+    "rail": ("#666666", 0.7, None, (3, 2)),
+}
+
+
+def _lines(ws):
+    """The base map's merged lines (:func:`dashboard.present.basemap.base_lines`), once per workspace."""
+    from dashboard.present.basemap import base_lines
+
+    key = (id(ws.street_edges), id(getattr(ws, "base_lines", None)))
+    if key not in _BASE_LINES:
+        if len(_BASE_LINES) > 8:
+            _BASE_LINES.clear()
+        _BASE_LINES[key] = (ws.street_edges, base_lines(ws))  # the frame kept: its id stays unique
+    return _BASE_LINES[key][1]
+
+
+def draw_base_map(ax, ws, bounds, *, light: bool = False, names: bool = False, max_names: int = 40,
+                  fontsize: float = 5.5) -> list[str]:
+    """Streets (main roads wider), the railway and rivers within ``bounds`` (metres) under a
+    printed map; ``names``: street names written along their streets as text (searchable and
+    read aloud in a PDF made from SVG), the longest streets first, none over another. Returns
+    the names written."""
+    if ws.street_edges is None and getattr(ws, "base_lines", None) is None:
+        return []
+    lines = _lines(ws)
+    if lines.empty:
+        return []
+    box = shapely.box(*bounds)
+    clipped = shapely.intersection(lines["geometry"].to_numpy(), box)
+    keep = ~shapely.is_empty(clipped)
+    lines, clipped = lines[keep], clipped[keep]
+    styles = LIGHT_STYLES if light else PRINT_STYLES
+    for z, kind in enumerate(styles):
+        mine = clipped[(lines["kind"] == kind).to_numpy()]
+        if not len(mine):
+            continue
+        colour, width, casing, dashes = styles[kind]
+        segments = [shapely.get_coordinates(part) for part in shapely.get_parts(mine)]
+        if casing:
+            ax.add_collection(LineCollection(segments, colors=casing, linewidths=width + 1.0, zorder=1.2 + z * 0.1,
+                                             capstyle="round"))
+        ax.add_collection(LineCollection(segments, colors=colour, linewidths=width, zorder=1.25 + z * 0.1,
+                                         capstyle="round", linestyles=(0, dashes) if dashes else "solid"))
+    if not names:
+        return []
+    streets = lines["kind"].isin(["street", "main_road"]).to_numpy() & lines["name"].notna().to_numpy()
+    pieces = pd.DataFrame({"name": lines["name"].to_numpy()[streets], "geometry": clipped[streets]})
+    pieces = pieces.assign(geometry=[max(shapely.get_parts(g), key=lambda p: p.length) for g in pieces["geometry"]])
+    pieces["length"] = shapely.length(pieces["geometry"].to_numpy())
+    pieces = pieces.sort_values("length", ascending=False).drop_duplicates("name")
+    fig = ax.figure
+    ax_box = ax.get_position()
+    metres_per_point = (bounds[2] - bounds[0]) / (fig.get_figwidth() * ax_box.width * 72)
+    placed, written = [], []
+    for name, line, length in zip(pieces["name"], pieces["geometry"], pieces["length"]):
+        width = len(name) * fontsize * 0.56 * metres_per_point
+        if length < width * 1.1 or len(written) >= max_names:
+            continue
+        mid = line.interpolate(0.5, normalized=True)
+        a, b = line.interpolate(max(length / 2 - width / 2, 0)), line.interpolate(min(length / 2 + width / 2, length))
+        angle = np.degrees(np.arctan2(b.y - a.y, b.x - a.x))
+        angle = angle - 180 if angle > 90 else angle + 180 if angle < -90 else angle
+        half = fontsize * 0.7 * metres_per_point
+        label = shapely.buffer(shapely.LineString([a, b]), half, cap_style="flat")
+        if not box.buffer(-half).contains(label) or any(label.intersects(other) for other in placed):
+            continue
+        placed.append(label)
+        written.append(name)
+        ax.text(mid.x, mid.y, name, fontsize=fontsize, rotation=angle, rotation_mode="anchor", ha="center",
+                va="center", color="#333333", bbox=TEXT_BOX, zorder=2.5)
+    return written
+
+
+def _padded(bounds, share: float = 0.15) -> tuple:
+    pad = max(bounds[2] - bounds[0], bounds[3] - bounds[1]) * share
+    return (bounds[0] - pad, bounds[1] - pad, bounds[2] + pad, bounds[3] + pad)
+
+
 def static_map(ws, *, district_id: str | None = None, shading: pd.Series | None = None,
                shading_title: str = "", palette: str = "YlGnBu", k: int = 5, offers=None,
                family_centres=None, partners=None, lang: str = "de", attribution: str = "",
@@ -137,10 +229,9 @@ def static_map(ws, *, district_id: str | None = None, shading: pd.Series | None 
     draw_polygons(ax, districts.geometry, fill)
     if district_id is not None:
         focus = districts[districts["district_id"] == district_id]
+        draw_base_map(ax, ws, _padded(focus.total_bounds), light=True)
         draw_outlines(ax, focus.geometry, "#d7191c", 2.2)
-        bounds = focus.total_bounds
-        pad = max(bounds[2] - bounds[0], bounds[3] - bounds[1]) * 0.15
-        bounds = (bounds[0] - pad, bounds[1] - pad, bounds[2] + pad, bounds[3] + pad)
+        bounds = _padded(focus.total_bounds)
         for row in districts.itertuples():  # names of the neighbours in view (a few)
             p = row.geometry.representative_point()
             if bounds[0] < p.x < bounds[2] and bounds[1] < p.y < bounds[3]:
@@ -148,6 +239,7 @@ def static_map(ws, *, district_id: str | None = None, shading: pd.Series | None 
                         fontweight="bold" if row.district_id == district_id else "normal")
     else:
         bounds = tuple(districts.total_bounds)
+        draw_base_map(ax, ws, bounds, light=True)
         for row in districts.itertuples():
             p = row.geometry.representative_point()
             ax.text(p.x, p.y, row.name, fontsize=6.5, ha="center", color="#222222", path_effects=HALO)
@@ -262,8 +354,10 @@ def chain_matrix(cov, ws, lang: str = "de", measure: str = "reach_share", thresh
 
 
 def wegweiser_map(ws, x: float, y: float, offers, lang: str = "de", attribution: str = "", size=(6.2, 4.6)):
-    """The hand-out's small map: the family's place (star, x/y in metres), the listed sited
-    offers numbered 1, 2, … in list order, district outlines and names, scale bar."""
+    """The hand-out's small map: the streets around the family's place with their names (as
+    text), the family's district named (bold, and in the corner), the listed sited offers
+    numbered 1, 2, … in list order above everything, the start as a star that never covers a
+    number (numbers lie on top), district outlines, scale bar."""
     fig, ax = figure(size)
     fig.subplots_adjust(left=0.01, right=0.99, top=0.99, bottom=0.05)
     sited = offers[offers.geometry.notna()] if len(offers) else offers
@@ -272,16 +366,24 @@ def wegweiser_map(ws, x: float, y: float, offers, lang: str = "de", attribution:
     half = max(xs.max() - xs.min(), ys.max() - ys.min(), 600) / 2 * 1.2
     cx, cy = (xs.max() + xs.min()) / 2, (ys.max() + ys.min()) / 2
     bounds = (cx - half * size[0] / size[1], cy - half, cx + half * size[0] / size[1], cy + half)
-    draw_polygons(ax, ws.districts.geometry, "#f2f2f2", edgecolor="#888888")
+    draw_polygons(ax, ws.districts.geometry, "#f4f2ee", edgecolor="#888888")
+    draw_base_map(ax, ws, bounds, names=True, fontsize=6.5)
+    home = ws.districts[ws.districts.contains(shapely.Point(x, y))]
+    home_id = home["district_id"].iloc[0] if len(home) else None
     for row in ws.districts.itertuples():
         p = row.geometry.representative_point()
         if bounds[0] < p.x < bounds[2] and bounds[1] < p.y < bounds[3]:
-            ax.text(p.x, p.y, row.name, fontsize=7, ha="center", color="#666666", path_effects=HALO)
+            mine = row.district_id == home_id
+            ax.text(p.x, p.y, row.name, fontsize=8 if mine else 7, ha="center", color="#222222" if mine else "#666666",
+                    fontweight="bold" if mine else "normal", bbox=TEXT_BOX, zorder=2.6)
+    if home_id is not None:  # the family's district, also where its middle lies outside the map
+        ax.text(0.01, 0.99, f"{t('district', lang)}: {home['name'].iloc[0]}", transform=ax.transAxes, ha="left",
+                va="top", fontsize=8, fontweight="bold", color="#222222", bbox=TEXT_BOX, zorder=6)
+    ax.scatter([x], [y], s=200, marker="*", c="#d7191c", edgecolors="white", linewidths=0.8, zorder=5)
     for number, (px, py) in enumerate(zip(sited.geometry.x, sited.geometry.y), start=1):
-        ax.scatter([px], [py], s=150, c="#2b83ba", edgecolors="white", linewidths=1.0, zorder=3)
+        ax.scatter([px], [py], s=150, c="#2b83ba", edgecolors="white", linewidths=1.0, zorder=7)
         ax.text(px, py, str(number), fontsize=7, ha="center", va="center", color="white", fontweight="bold",
-                zorder=4)
-    ax.scatter([x], [y], s=260, marker="*", c="#d7191c", edgecolors="white", linewidths=0.8, zorder=5)
+                zorder=8)
     ax.set_xlim(bounds[0], bounds[2])
     ax.set_ylim(bounds[1], bounds[3])
     ax.set_aspect("equal")

@@ -533,6 +533,19 @@ TEXT: dict[str, tuple[str, str]] = {
     "partner_updated": ("Zuletzt aktualisiert: {date}", "Last updated: {date}"),
     "partner_stale": ("{n} Angebote wurden länger nicht aktualisiert.", "{n} offers have not been updated for long."),
     "partner_edit": ("Angebote aktualisieren", "Update offers"),
+    "barrier_rail": ("der Bahnstrecke", "the railway"),
+    "barrier_water": ("dem Gewässer", "the river"),
+    "barrier_named": ("{barrier} „{name}“", "{barrier} “{name}”"),
+    "and_join": (" und ", " and "),
+    "barrier_walk": ("Achtung: Dieses Gebiet wird von {barriers} durchschnitten. Zu Fuß geht es nur über Brücken "
+                     "und Übergänge; die Gehweite endet deshalb an manchen Stellen früh.",
+                     "Note: this area is cut by {barriers}. On foot the way leads over bridges and crossings only, "
+                     "so the walking area ends early in places."),
+    "barrier_sites": ("Achtung: Das Einzugsgebiet von {n} Standort(en) ({sites}) wird von {barriers} durchschnitten. "
+                      "Zu Fuß geht es nur über Brücken und Übergänge; wer auf der anderen Seite wohnt, hat einen "
+                      "weiteren Weg.",
+                      "Note: the catchment of {n} site(s) ({sites}) is cut by {barriers}. On foot the way leads over "
+                      "bridges and crossings only; people on the other side have a longer way."),
     "partner_reach": ("Zielgruppe im Einzugsbereich", "Target population within reach"),
     "partner_nearby": ("Angebote anderer Träger für dieselben Lebensphasen in der Nähe",
                        "Other providers' offers for the same life phases nearby"),
@@ -574,6 +587,21 @@ TEXT: dict[str, tuple[str, str]] = {
     "choose": ("Bitte wählen …", "Choose …"),
     "topic": ("Thema", "Topic"),
     "address_placeholder_plain": ("Straße Nr, PLZ Ort", "Street No, postcode town"),
+    "shading": ("Flächenfärbung", "Shading"),
+    "shading.full": ("kräftig", "strong"),
+    "shading.translucent": ("durchscheinend", "translucent"),
+    "shading.outline": ("nur Ränder", "edges only"),
+    "shading_help": ("Wie stark die Farben der Sozialräume die Grundkarte verdecken. Beim Hineinzoomen bis auf "
+                     "Straßenebene werden sie ohnehin blasser, damit Straßen und Namen lesbar bleiben.",
+                     "How strongly the districts' colours cover the base map. Zoomed in to street level they fade "
+                     "anyway, so streets and names stay readable."),
+    "chart.no_network_row": ("In keinem Netzwerk ({n}): ohne Verbindung, in einer Reihe",
+                             "In no network ({n}): without ties, in a row"),
+    "chart.own_organisation": ("Ihre Organisation", "Your organisation"),
+    "net_without_sentence": ("{n} Netzwerkpartner gehören zu keinem Netzwerk; im Graphen stehen sie unten in einer "
+                             "Reihe.", "{n} network partners belong to no network; in the graph they stand in a row "
+                             "at the bottom."),
+    "address_found": ("Gefunden: {address}", "Found: {address}"),
     "address_corrected": ("Gefunden als „{address}“.", "Found as \"{address}\"."),
     "lotse_comes_home": ("kommt zu Ihnen (aufsuchend)", "comes to you (outreach)"),
     "address_find": ("Suchen", "Find"),

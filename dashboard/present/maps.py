@@ -118,6 +118,12 @@ MAP_CSS = (".leaflet-interactive:focus{outline:none}"
            "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;transform:translate(-50%,-50%)}")
 
 
+SHADINGS = {"full": 1.0, "translucent": 0.45, "outline": 0.0}
+"""How strongly shaded areas (choropleths) cover the base map: factor on their fill opacity."""
+FADE_ZOOM = 15
+"""From this zoom on shaded areas fade to 40 % (70 % a level before): the streets show through."""
+ZOOM_SNAP = 0.1
+"""Zoom levels snap to tenths, so fitted bounds fill at least 93 % of the frame's free part."""
 PANEL_MIN_MAP_PX = 760
 """A map frame at least this wide (px) has its page's panel over its right side (see the
 page style ``.pa-stage``); narrower, the panel stands above it."""
@@ -128,51 +134,118 @@ PANEL_WIDTH = (440, 0.38)
 class _FitView(RawMacroElement):
     """Frame the map to bounds the way a reader sees it: fitted on load with Leaflet's own
     ``fitBounds`` to the frame's real size (not a zoom guessed in Python), fitted again when the
-    frame's size changes as long as the reader has not moved the map, and clear of the panel
-    over the map's right side (``panel``). ``window.paFit(bounds)`` frames new bounds (a chosen
-    district, see :class:`FitTo`); the same bounds again leave the reader's view alone."""
+    frame's size changes as long as the reader has not moved the map, clear of the panel over
+    the map's right side (``panel``) and of the legend (bottom left): where the shown area's
+    outline (its convex hull) would run under the legend, the bounds are fitted beside or
+    above it, whichever shows them larger. ``window.paFit(view)`` frames a new view (see
+    :func:`view_of`; a chosen district, see :class:`FitTo`); the same view again leaves the
+    reader's own view alone."""
 
     _template = Template("""{% macro script(this, kwargs) %}
 (function(m, panel, wide, side) {
-  var fitting = false, moved = false, current = null;
+  var fitting = false, moved = false, current = null, outline = null, shown = null;
+  function crosses(p, q, r, s) {  // segments p–q and r–s meet
+    function turn(a, b, c) { return (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x); }
+    var d1 = turn(r, s, p), d2 = turn(r, s, q), d3 = turn(p, q, r), d4 = turn(p, q, s);
+    return ((d1 > 0) !== (d2 > 0)) && ((d3 > 0) !== (d4 > 0));
+  }
+  function under(box, pad) {  // would the outline, fitted with this padding, run under the box?
+    if (!outline) { return true; }
+    var view = m._getBoundsCenterZoom(current, {paddingTopLeft: pad[0], paddingBottomRight: pad[1]});
+    var origin = m.project(view.center, view.zoom).subtract(m.getSize().divideBy(2));
+    var pts = outline.map(function(ll) { return m.project(ll, view.zoom).subtract(origin); });
+    var corners = [L.point(box[0], box[1]), L.point(box[2], box[1]), L.point(box[2], box[3]), L.point(box[0], box[3])];
+    var inBox = pts.some(function(p) { return p.x >= box[0] && p.x <= box[2] && p.y >= box[1] && p.y <= box[3]; });
+    var inside = corners.some(function(c) {  // a corner of the box inside the (convex) outline
+      var sign = 0;
+      for (var i = 0; i < pts.length; i++) {
+        var a = pts[i], b = pts[(i + 1) % pts.length], z = (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x);
+        if (z !== 0) { if (sign && (z > 0) !== (sign > 0)) { return false; } sign = z; }
+      }
+      return pts.length > 2;
+    });
+    var cut = pts.some(function(a, i) {
+      var b = pts[(i + 1) % pts.length];
+      return corners.some(function(c, j) { return crosses(a, b, c, corners[(j + 1) % 4]); });
+    });
+    return inBox || inside || cut;
+  }
   function fit() {
     if (!current) { return; }
-    var w = m.getSize().x, right = panel && w >= wide ? Math.min(side[0], side[1] * w) + 16 : 0;
+    var size = m.getSize(), right = panel && size.x >= wide ? Math.min(side[0], side[1] * size.x) + 16 : 0;
+    var plain = [[16, 16], [right + 16, 16]], best = plain;
+    var legend = m.getContainer().querySelector('.pa-legend');
+    if (legend && legend.offsetWidth) {
+      // its size, not its place: leaflet.css may not apply yet (the scale and margins below it: 40 px)
+      var lw = legend.offsetWidth + 20, lh = legend.offsetHeight + 40;
+      var box = [0, size.y - lh, lw, size.y], fold = legend.querySelector('details.pa-fold');
+      if (under(box, plain)) {  // move the area right and/or up, as little as keeps it clear
+        var zoom = -Infinity, shift = Infinity;
+        var steps = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
+        steps.forEach(function(fx) {
+          steps.forEach(function(fy) {
+            var p = [[16 + fx * lw, 16], [right + 16, 16 + fy * (lh - 16)]];
+            var z = m.getBoundsZoom(current, false, L.point(p[0][0] + p[1][0], p[0][1] + p[1][1]));
+            if ((fx < 1 && fy < 1 && under(box, p)) || z < zoom || (z === zoom && fx + fy >= shift)) { return; }
+            zoom = z; shift = fx + fy; best = p;
+          });
+        });
+        var full = m.getBoundsZoom(current, false, L.point(plain[0][0] + plain[1][0], plain[0][1] + plain[1][1]));
+        if (fold && fold.open && !fold.dataset.kept && zoom < full - 0.15) {
+          // clear of it only at a tenth smaller scale or worse: fold it to its title (a click opens it)
+          fold.dataset.folded = '1'; fold.open = false;
+          return fit();
+        }
+      }
+    }
     fitting = true;
-    m.fitBounds(current, {paddingTopLeft: [16, 16], paddingBottomRight: [right + 16, 16], animate: false});
+    m.fitBounds(current, {paddingTopLeft: best[0], paddingBottomRight: best[1], animate: false});
     fitting = false;
   }
   m.on('movestart zoomstart', function() { if (!fitting) { moved = true; } });
   m.on('resize', function() { if (!moved) { fit(); } });
-  window.paFit = function(bounds) {
-    var key = JSON.stringify(bounds);
-    if (key === JSON.stringify(current)) { return; }
-    current = bounds; moved = false; fit();
+  window.paRefit = function() { if (!moved) { fit(); } };  // the legend came or changed its size
+  m.getContainer().addEventListener('toggle', function(e) {  // the reader opened the folded legend: keep it
+    var d = e.target;
+    if (d.classList && d.classList.contains('pa-fold') && d.open && d.dataset.folded) { d.dataset.kept = '1'; }
+  }, true);
+  window.paFit = function(view) {
+    var key = JSON.stringify(view);
+    if (key === shown) { return; }
+    shown = key; current = view.bounds; outline = view.outline; moved = false; fit();
   };
-  window.paFit({{ this.bounds_json }});
+  window.paFit({{ this.view_json }});
 })({{ this._parent.get_name() }}, {{ this.panel_json }}, {{ this.wide }}, {{ this.side_json }});
 {% endmacro %}""")
 
-    def __init__(self, bounds, panel: bool = False):
+    def __init__(self, view, panel: bool = False):
         super().__init__()
         self._name = "FitView"
-        self.bounds_json = _script_json([[float(v) for v in corner] for corner in bounds])
+        self.view_json = _script_json(_view(view))
         self.panel_json = "true" if panel else "false"
         self.wide = PANEL_MIN_MAP_PX
         self.side_json = _script_json(list(PANEL_WIDTH))
 
 
+def _view(view) -> dict:
+    """A view for ``paFit``: {'bounds': [[s, w], [n, e]], 'outline': [[lat, lon], …] or None}
+    from bounds or from :func:`view_of`."""
+    if isinstance(view, dict):
+        return {"bounds": [[float(v) for v in c] for c in view["bounds"]], "outline": view.get("outline")}
+    return {"bounds": [[float(v) for v in corner] for corner in view], "outline": None}
+
+
 class FitTo(RawMacroElement):
-    """Frame the map to new bounds ([[south, west], [north, east]]) when its layer group is
-    drawn (a district chosen, a walking area): see :class:`_FitView`."""
+    """Frame the map to a new view (bounds [[south, west], [north, east]] or :func:`view_of`)
+    when its layer group is drawn (a district chosen, a walking area): see :class:`_FitView`."""
 
     _template = Template("{% macro script(this, kwargs) %}"
-                         "if (window.paFit) { window.paFit({{ this.bounds_json }}); }{% endmacro %}")
+                         "if (window.paFit) { window.paFit({{ this.view_json }}); }{% endmacro %}")
 
-    def __init__(self, bounds):
+    def __init__(self, view):
         super().__init__()
         self._name = "FitTo"
-        self.bounds_json = _script_json([[float(v) for v in corner] for corner in bounds])
+        self.view_json = _script_json(_view(view))
 
 
 class OfflineMap(folium.Map):
@@ -183,8 +256,9 @@ class OfflineMap(folium.Map):
     """
 
     def __init__(self, location, zoom_start=12, base_url_path="", tile_url=None, tile_attribution="", **kwargs):
+        # fractional zoom (quarter steps): a fitted city or district fills its frame, not half of it
         super().__init__(location=location, zoom_start=zoom_start, tiles=None, control_scale=False,
-                         maxZoom=18, **kwargs)
+                         maxZoom=18, zoomSnap=ZOOM_SNAP, zoomDelta=0.5, wheelPxPerZoomLevel=120, **kwargs)
         self.add_child(_MetricScale())
         self.add_child(_WheelZoomOnFocus())
         self.default_js = [("leaflet", offline.static_url(offline.LEAFLET_JS, base_url_path))]
@@ -272,6 +346,18 @@ def bounds_of(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> list[list[float]]:
     return [[miny, minx], [maxy, maxx]]
 
 
+def view_of(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> dict:
+    """The view a map is fitted to (:class:`FitTo`): the bounds of geometries in any CRS and
+    their outline (convex hull, [[lat, lon], …] in WGS84, at most a few dozen points), so the
+    legend is kept off the shown area itself, not off its whole bounding box."""
+    shown = frame.to_crs(schema.DISPLAY_CRS)
+    hull = shapely.convex_hull(shapely.union_all(shown.geometry.to_numpy()))
+    if hull.geom_type != "Polygon":
+        return {"bounds": bounds_of(frame), "outline": None}
+    ring = shapely.get_coordinates(hull.simplify(0.0005).exterior)[:-1]
+    return {"bounds": bounds_of(frame), "outline": [[round(lat, 5), round(lon, 5)] for lon, lat in ring]}
+
+
 # ---------------------------------------------------------------------------------------
 # Layers: one compact GeoJSON per layer, styles and escaped texts in the properties.
 # ---------------------------------------------------------------------------------------
@@ -327,6 +413,8 @@ class GeoJsonLayer(_PopupLayer):
     Styles: per feature ``_style``, or shared ``styles[properties[style_key]]`` (compact).
     Points are circle markers (``points='circle'``, on a canvas when ``canvas``) or
     CSS-shaped div icons (``points='icon'``). Clicks on points do not reach the map.
+    ``shade``: the areas' fill opacity times this factor (:data:`SHADINGS`), fainter from
+    :data:`FADE_ZOOM` on (street names readable under the shading).
     """
 
     _template = Template("""
@@ -344,7 +432,7 @@ var {{ this.get_name() }} = (function() {
         }
         return paPopup(spec, function(key) { return p[key]; });
     }
-    return L.geoJSON({{ this.data_json }}, {
+    var layer = L.geoJSON({{ this.data_json }}, {
         {%- if this.canvas %}renderer: renderer,{% endif %}
         interactive: {{ this.interactive|tojson }},
         pointToLayer: function(f, latlng) {
@@ -363,6 +451,21 @@ var {{ this.get_name() }} = (function() {
             if (p._popup || spec.rows.length) { layer.bindPopup(function() { return popup(p); }, {maxWidth: 340}); }
         }
     });
+    {%- if this.shade is not none %}
+    // shaded areas: the chosen strength, fainter at street zoom so streets and names stay readable
+    function shade() {
+        var m = layer._map;
+        if (!m) { return; }
+        var z = m.getZoom(), f = {{ this.shade }} * (z >= {{ this.fade_zoom }} ? 0.4 : z >= {{ this.fade_zoom }} - 1 ? 0.7 : 1);
+        layer.eachLayer(function(l) {
+            var s = l.feature.properties._style || spec.styles[l.feature.properties[spec.style_key]] || {};
+            if (s.fillOpacity !== undefined) { l.setStyle({fillOpacity: s.fillOpacity * f}); }
+        });
+    }
+    layer.on('add', function() { layer._map.on('zoomend', shade); shade(); });
+    layer.on('remove', function() { if (layer._map) { layer._map.off('zoomend', shade); } });
+    {%- endif %}
+    return layer;
 })();
 {%- if this.show %}
 {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
@@ -373,9 +476,11 @@ var {{ this.get_name() }} = (function() {
     def __init__(self, features: list[dict], name: str | None = None, *, points: str = "circle",
                  canvas: bool = False, interactive: bool = True, overlay: bool = True,
                  control: bool = True, show: bool = True, popup: dict | None = None,
-                 styles: dict | None = None, style_key: str | None = None):
+                 styles: dict | None = None, style_key: str | None = None, shade: float | None = None):
         super().__init__(name=name, overlay=overlay, control=control, show=show)
         self._name = "GeoJsonLayer"
+        self.shade = None if shade is None else float(shade)
+        self.fade_zoom = FADE_ZOOM
         self.features = features
         self.points, self.canvas, self.interactive = points, canvas, interactive
         self._set_popup(popup, styles, style_key)
@@ -498,9 +603,13 @@ var {{ this.get_name() }} = L.control({position: "bottomleft"});
         + "box-shadow:0 1px 4px rgba(0,0,0,.3)";
     div.innerHTML = {{ this.html_json }};
     L.DomEvent.disableClickPropagation(div);
+    if (window.ResizeObserver) {  // fonts, styles or the folded symbols change its size: frame again
+        new ResizeObserver(function() { if (window.paRefit) { window.paRefit(); } }).observe(div);
+    }
     return div;
 };
 {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+if (window.paRefit) { window.paRefit(); }
 {% endmacro %}
 """)
 
@@ -571,17 +680,24 @@ def legend_html(title_lines: list[str], classes: list[tuple[str, str]], symbols:
                 symbols_title: str = "Symbole") -> str:
     """Legend HTML from escaped parts: title lines, (colour, label) classes and, folded
     under ``symbols_title``, (swatch HTML, label) symbols of the overlays."""
-    parts = [f"<div><b>{title_lines[0]}</b></div>"] + [f'<div style="color:#444">{line}</div>' for line in title_lines[1:]]
+    # the whole legend folds to its title where it would cover a fitted district (see _FitView)
+    parts = [f'<details open class="pa-fold"><summary style="cursor:pointer"><b>{title_lines[0]}</b></summary>']
+    parts += [f'<div style="color:#444">{line}</div>' for line in title_lines[1:]]
+    # more than three classes in two columns (read row by row): a low legend leaves the map its height
+    columns = "auto auto" if len(classes) > 3 else "auto"
+    parts.append(f'<div style="display:grid;grid-template-columns:{columns};column-gap:8px">')
     for colour, label in classes:
         parts.append(f'<div class="pa-class"><span style="display:inline-block;width:14px;height:11px;'
                      f'background:{colour};border:1px solid #777;margin-right:5px;vertical-align:middle"></span>'
                      f'{label}</div>')
+    parts.append("</div>")
     if symbols:
         parts.append(f'<details style="margin-top:4px"><summary style="cursor:pointer">{symbols_title}</summary>')
         for swatch, label in symbols:
             parts.append(f'<div><span style="display:inline-block;width:16px;margin-right:4px;'
                          f'vertical-align:middle">{swatch}</span>{label}</div>')
         parts.append("</details>")
+    parts.append("</details>")
     return "".join(parts)
 
 
@@ -590,9 +706,43 @@ def circle_swatch(colour: str) -> str:
             f'border:1px solid #333"></span>')
 
 
-def choropleth_style(colours: pd.Series) -> list[dict]:
-    """Polygon styles from fill colours (missing → grey, hatched look via dash)."""
-    return [{"color": "#444444", "weight": 1, "fillColor": c if isinstance(c, str) else NO_DATA_COLOUR,
+MAP_BACKGROUND = "#dddddd"
+"""Leaflet's grey under everything (no tiles)."""
+RINGS = ("#111111", "#ffffff")
+"""A symbol's ring: dark or white, whichever stands out more from the colour beneath."""
+
+
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of a ``#rrggbb`` colour."""
+    rgb = np.array([int(colour[k:k + 2], 16) for k in (1, 3, 5)]) / 255.0
+    lin = np.where(rgb <= 0.03928, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    return float(lin @ [0.2126, 0.7152, 0.0722])
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG contrast ratio of two ``#rrggbb`` colours (1–21)."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def blend(colour: str, opacity: float, under: str = MAP_BACKGROUND) -> str:
+    """The colour seen where ``colour`` is drawn with ``opacity`` over ``under``."""
+    top, low = (np.array([int(c[k:k + 2], 16) for k in (1, 3, 5)], float) for c in (colour, under))
+    mixed = np.rint(top * opacity + low * (1 - opacity)).astype(int)
+    return "#" + "".join(f"{v:02x}" for v in mixed)
+
+
+def ring_for(beneath: str) -> str:
+    """The ring (:data:`RINGS`) with the higher contrast against ``beneath`` (at least 4.3:1)."""
+    return max(RINGS, key=lambda ring: contrast_ratio(ring, beneath))
+
+
+def choropleth_style(colours: pd.Series, outline: bool = False) -> list[dict]:
+    """Polygon styles from fill colours (missing → grey, hatched look via dash); ``outline``:
+    the class colour as a broad inner border instead (the fill is then faded out by the
+    layer's shading, see :data:`SHADINGS`)."""
+    return [{"color": (c if isinstance(c, str) else NO_DATA_COLOUR) if outline else "#444444",
+             "weight": 5 if outline else 1, "fillColor": c if isinstance(c, str) else NO_DATA_COLOUR,
              "fillOpacity": 0.75 if isinstance(c, str) else 0.45,
              "dashArray": None if isinstance(c, str) else "4 3"} for c in colours]
 

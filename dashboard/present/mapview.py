@@ -35,7 +35,8 @@ class ChoroplethSpec:
     ``kind='indicator'``: ``indicator`` in ``year``; ``kind='population'``: target
     population of ``phase`` as ``measure`` (absolute persons, share of all persons in %,
     or persons per km²). Classes: ``scheme`` (quantiles, natural_breaks, equal_interval),
-    ``k`` 3–7, sequential ``palette``.
+    ``k`` 3–7, sequential ``palette``; ``shading`` how strongly the colours cover the base map
+    (:data:`dashboard.present.maps.SHADINGS`: full, translucent, outline).
     """
 
     kind: str = "indicator"
@@ -46,6 +47,7 @@ class ChoroplethSpec:
     scheme: str = "quantiles"
     k: int = 5
     palette: str = "YlGnBu"
+    shading: str = "full"
 
 
 def choropleth_values(ws, spec: ChoroplethSpec, tp: TargetPopulation, threshold: int = 3, lang: str = "de"):
@@ -98,8 +100,8 @@ def choropleth(ws, spec: ChoroplethSpec, tp: TargetPopulation, threshold: int = 
     geoms = ws.districts.geometry.simplify(2.0)
     layer = maps.GeoJsonLayer(
         maps.area_features(geoms, {"district_id": list(ws.districts["district_id"]), "_tooltip": tooltips},
-                           maps.choropleth_style(colour)),
-        name=html.escape(facts["title"]), control=False,
+                           maps.choropleth_style(colour, outline=spec.shading == "outline")),
+        name=html.escape(facts["title"]), control=False, shade=maps.SHADINGS.get(spec.shading, 1.0),
     )
     legend_classes = [(c, format_range(classes.edges[i], classes.edges[i + 1], d, lang))
                       for i, c in enumerate(colours_k)]
@@ -212,26 +214,53 @@ def offer_point_table(ws, offers: pd.DataFrame, lang: str = "de", show_personal:
     return maps.ColumnTable(props, lonlat["x"], lonlat["y"], "offer_id")
 
 
+def shade_beneath(features: list[dict], shade: float = 1.0) -> dict:
+    """Per district_id the colour a reader sees under a symbol on the choropleth
+    (:func:`choropleth` features; ``shade``: :data:`dashboard.present.maps.SHADINGS`)."""
+    out = {}
+    for f in features:
+        style, district_id = f["properties"].get("_style") or {}, f["properties"].get("district_id")
+        if district_id is not None and style.get("fillColor"):
+            out[district_id] = maps.blend(style["fillColor"], style.get("fillOpacity", 0.2) * shade)
+    return out
+
+
+def _rings(ws, offers: pd.DataFrame, beneath: dict | None) -> np.ndarray:
+    """Per sited offer the ring (dark or white) that stands out from the district colour beneath."""
+    rings = np.full(len(offers), maps.RINGS[0], dtype=object)
+    if not beneath or offers.empty:
+        return rings
+    hit = ws.districts.sindex.query(gpd.GeoSeries(offers.geometry.to_numpy(), crs=ws.crs), predicate="intersects")
+    under = ws.districts["district_id"].to_numpy()[hit[1]]
+    colour = {d: maps.ring_for(c) for d, c in beneath.items()}
+    rings[hit[0]] = [colour.get(d, maps.RINGS[0]) for d in under]
+    return rings
+
+
 def offer_layers(ws, offers: pd.DataFrame, chosen_phases=(), lang="de", show_personal=False, point_table=None,
-                 outreach_items: pd.Series | None = None):
+                 outreach_items: pd.Series | None = None, beneath: dict | None = None):
     """(points layer, outreach-areas layer) for the given (filtered) offers.
 
     Points are circle markers coloured by the earliest chosen phase of each offer;
     outreach offers (no point) are dotted outlines of their service area. ``point_table``
     (from :func:`offer_point_table` over all offers) and ``outreach_items`` (from
     :func:`offer_popup_items` of all outreach offers, indexed by offer_id) save rebuilding them.
+    ``beneath`` (:func:`shade_beneath`): the district colours under the points; each point's
+    ring is then dark or white, whichever stands out more (WCAG non-text contrast ≥ 3:1).
     """
     chain = list(ws.life_phases["phase_id"])
     colours = dict(zip(ws.life_phases["phase_id"], ws.life_phases["colour"]))
     phase = filters.first_phase(offers["life_phases"], chain, chosen_phases)
     sited = offers.geometry.notna().to_numpy()
     table = point_table if point_table is not None else offer_point_table(ws, offers[sited], lang, show_personal)
-    shown = table.take(offers["offer_id"][sited], extra={"phase": list(phase[sited])})
-    # larger than the partners' and centres' symbols, with a dark ring: they stand out over any shading
-    circles = {p: {"radius": 7, "color": "#111111", "weight": 2, "fillOpacity": 1.0, "fillColor": c}
-               for p, c in colours.items()}
+    rings = _rings(ws, offers[sited], beneath)
+    looks = [f"{p}|{r}" for p, r in zip(phase[sited], rings)]
+    shown = table.take(offers["offer_id"][sited], extra={"phase": list(phase[sited]), "look": looks})
+    # larger than the partners' and centres' symbols, with a ring dark or white by the shading beneath
+    circles = {f"{p}|{r}": {"radius": 7, "color": r, "weight": 2.5, "fillOpacity": 1.0, "fillColor": c}
+               for p, c in colours.items() for r in maps.RINGS}
     points = maps.PointTableLayer(shown, name=t("layer_offers", lang), popup=popup_spec(ws, OFFER_ROWS, lang),
-                                  styles=circles, style_key="phase")
+                                  styles=circles, style_key="look")
     outreach = offers[~sited]
     if outreach_items is not None:
         items = pd.Series(outreach_items.reindex(outreach["offer_id"]).to_numpy(), index=outreach.index)

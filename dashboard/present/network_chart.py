@@ -51,14 +51,19 @@ def label_spots(points: list[tuple[float, float]], texts: list[str], width_px: f
     return spots, placed
 
 
+OWN_COLOUR = "#d7191c"
+
+
 def network_figure(ws, colour_by: str = "sector", lang: str = "de", highlight: str | None = None,
-                   positions: dict | None = None):
+                   positions: dict | None = None, own: str | None = None):
     """A Plotly figure of the cooperation graph: networks as dark squares, partners as
     circles coloured by ``colour_by`` ('sector' or 'legal_domain'), memberships as lines;
     the ``highlight`` network and its members drawn bold; ``positions`` from :func:`layout`
     (computed when not given). Node ``customdata`` holds
     ("network"|"partner", id) for click selection; the network trace comes before the partner
-    traces so that a click on a network square picks the network. Plotly's JS ships with
+    traces so that a click on a network square picks the network. ``own``: the partner_id of
+    the reader's own organisation, ringed and named. The partners in no network, which stand
+    in rows under the graph, are headed by a note saying so. Plotly's JS ships with
     Streamlit: no CDN."""
 
     import plotly.graph_objects as go
@@ -106,6 +111,19 @@ def network_figure(ws, colour_by: str = "sector", lang: str = "de", highlight: s
             marker={"size": [14 if n in highlighted else 10 for n in nodes], "color": colours[group],
                     "line": {"width": [2 if n in highlighted else (0 if g.degree[n] else 2) for n in nodes],
                              "color": ["#000000" if n in highlighted else "#d7191c" for n in nodes]}}))
+    alone = [n for n in partners if not g.degree[n]]
+    if alone:  # the row of unconnected partners, explained where it stands
+        top = max(pos[n][1] for n in alone)
+        fig.add_annotation(x=min(pos[n][0] for n in alone), y=top + 0.06, xanchor="left", yanchor="bottom",
+                           showarrow=False, font={"size": 11, "color": "#444444"},
+                           text=esc(t("chart.no_network_row", lang, n=len(alone))))
+    mine = ("partner", own)
+    if mine in g:  # the reader's own organisation: ringed and named
+        fig.add_trace(go.Scatter(
+            x=[pos[mine][0]], y=[pos[mine][1]], mode="markers+text", name=esc(t("chart.own_organisation", lang)),
+            text=[esc(g.nodes[mine]["name"])], textposition="top center",
+            textfont={"size": 12, "color": OWN_COLOUR}, hoverinfo="skip",
+            marker={"symbol": "circle-open", "size": 24, "line": {"width": 3, "color": OWN_COLOUR}}))
     legend_title = t(f"chart.colour_by.{colour_by}", lang)
     fig.update_layout(height=560, margin={"l": 5, "r": 5, "t": 5, "b": 5}, plot_bgcolor="#ffffff",
                       xaxis={"visible": False}, yaxis={"visible": False},

@@ -37,6 +37,9 @@ class _Document(FPDF):
         self.doc_title, self.fictional, self.lang = title, fictional, lang
         self.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
         self.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+        # the same font under matplotlib's name: text in an embedded SVG map stays text
+        self.add_font("DejaVu Sans", "", str(FONT_DIR / "DejaVuSans.ttf"))
+        self.add_font("DejaVu Sans", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
         self.set_font("DejaVu", size=9)
         self.set_auto_page_break(True, margin=18)
         self.set_margins(15, 15, 15)
@@ -96,6 +99,13 @@ class _Document(FPDF):
             self.para(f"– {self.words['none']}")
         for line in lines:
             self.multi_cell(0, 4.5, f"• {line}", new_x="LMARGIN", new_y="NEXT")
+
+    def vector_image(self, svg: bytes, w: float, x: float):
+        """An SVG drawing (a map whose names stay selectable, searchable text)."""
+        import logging
+
+        logging.getLogger("fpdf.svg").setLevel(logging.ERROR)  # "<metadata> unsupported": nothing is lost
+        self.image(io.BytesIO(svg), w=w, x=x)
 
     def image_bytes(self, data: bytes, width: float):
         if self.get_y() + width * 0.5 > 270:
@@ -258,11 +268,12 @@ WEGWEISER_ROWS = 10
 
 
 def wegweiser_pdf(ws, x: float, y: float, offers: pd.DataFrame, *, lang: str = "de", detour: float = 1.3,
-                  speed_kmh: float = WALKING_SPEED_KMH) -> bytes:
+                  speed_kmh: float = WALKING_SPEED_KMH, found_address: str | None = None) -> bytes:
     """One A4 page for a family: the offers of :func:`dashboard.analysis.nearby.offers_for_family`
     in the given (distance) order with name, provider, address, the *public* contact only and
     the walking time, numbered on a small map around the starting point (x, y, metres); then
-    outreach offers. Nothing about the family but the starting point on the map is printed."""
+    outreach offers. Nothing about the family but the starting point on the map is printed;
+    ``found_address``: the address the search found there, confirmed under the title."""
     from dashboard.present.i18n import who_label
 
     words = report_words(lang)
@@ -271,13 +282,15 @@ def wegweiser_pdf(ws, x: float, y: float, offers: pd.DataFrame, *, lang: str = "
     pdf.set_auto_page_break(False)
     pdf.add_page()
     pdf.h1(words["wegweiser"])
+    if found_address:
+        pdf.para(t("address_found", lang, address=found_address))
     outreach_mask = offers["outreach"].astype(bool).to_numpy() if len(offers) else np.zeros(0, bool)
     sited, outreach = offers[~outreach_mask], offers[outreach_mask]
     shown = sited.head(WEGWEISER_ROWS)
     shown_outreach = outreach.head(max(0, WEGWEISER_ROWS + 3 - len(shown)))
     attribution = meta_text(ws.meta, "fictional_label", lang) if ws.is_fictional else ""
     fig = charts.wegweiser_map(ws, x, y, shown, lang, attribution=attribution, size=(6.6, 3.6))
-    pdf.image(io.BytesIO(charts.to_bytes(fig, dpi=160)), w=125, x=(210 - 125) / 2)
+    pdf.vector_image(charts.to_bytes(fig, "svg"), w=150, x=(210 - 150) / 2)  # names stay text
     speed = format_number(speed_kmh, 1, lang)
     pdf.para(words["star_network"].format(speed=speed) if ws.has_streets else
              words["star"].format(f=format_number(detour, 1, lang), speed=speed), size=7)

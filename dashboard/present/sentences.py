@@ -143,3 +143,20 @@ def transitions_in_words(cov: C.Coverage, ws, lang: str = "de", threshold: int =
     """:func:`dashboard.analysis.coverage.broken_transitions` with each one's ``sentence``."""
     found = C.broken_transitions(cov, ws, threshold)
     return with_sentences(found, transition_sentences(found, ws, lang))
+
+
+def barrier_sentence(found: pd.DataFrame, lang: str = "de", site_names=None) -> str | None:
+    """One sentence naming the railways and rivers of
+    :func:`dashboard.analysis.nearby.barriers_crossing` that cut an area (a walking area, or,
+    with ``site_names`` — one per point — the catchments of those sites); None when none does."""
+    if found is None or found.empty:
+        return None
+    named = []
+    for (kind, name), _ in found.groupby(["kind", found["name"].fillna("")], sort=True):
+        word = t(f"barrier_{kind}", lang)
+        named.append(t("barrier_named", lang, barrier=word, name=name) if name else word)
+    barriers = t("and_join", lang).join([", ".join(named[:-1]), named[-1]]) if len(named) > 1 else named[0]
+    if site_names is None:
+        return t("barrier_walk", lang, barriers=barriers)
+    sites = list(dict.fromkeys(site_names[p] for p in found["point"]))
+    return t("barrier_sites", lang, barriers=barriers, n=len(sites), sites=", ".join(sites))

@@ -598,57 +598,121 @@ STREET_STEMS = ["Linden", "Birken", "Eichen", "Ahorn", "Buchen", "Erlen", "Esche
                 "Feld", "Brunnen", "Sonnen", "Amsel", "Drossel", "Finken", "Lerchen", "Meisen", "Schwalben",
                 "Falken", "Hirsch", "Fuchs", "Dachs", "Biber", "Otter", "Hasen", "Raben", "Kranich", "Storchen",
                 "Heide", "Moor", "Bach", "Quellen", "Teich", "Graben", "Hof", "Scheunen", "Kamp", "Anger",
-                "Markt", "Post", "Bahnhof", "Hafen", "Brücken", "Tor"]
-STREET_ENDS = ["straße", "weg", "allee", "ring", "gasse", "pfad"]
+                "Markt", "Post", "Bahnhof", "Hafen", "Brücken", "Tor", "Goethe", "Schiller", "Lessing", "Herder",
+                "Eichendorff", "Uhland", "Mörike", "Fontane", "Storm", "Droste", "Heine", "Brahms", "Händel",
+                "Mozart", "Haydn", "Schubert", "Dürer", "Holbein", "Kepler", "Gauß", "Humboldt", "Fröbel",
+                "Kolping", "Stifts", "Kloster", "Schloss", "Burg", "Wald", "Holunder", "Flieder", "Tulpen",
+                "Nelken", "Veilchen", "Lilien", "Mohn", "Klee", "Hafer", "Roggen", "Weizen", "Apfel", "Birnen",
+                "Kirsch", "Pflaumen", "Quitten", "Nuss", "Hecken", "Rain", "Sand", "Stein", "Kiesel", "Lehm",
+                "Mergel", "Kreide", "Silber", "Gold", "Kupfer", "Eisen", "Distel", "Ginster"]
+STREET_ENDS = ["straße", "weg", "allee", "ring", "gasse", "pfad", "stieg", "damm"]
+MAIN_STREETS = ["Hauptstraße", "Bahnhofstraße", "Marktstraße", "Kirchstraße", "Poststraße", "Friedrichstraße",
+                "Wilhelmstraße", "Luisenstraße", "Kaiserstraße", "Königsallee", "Rathausstraße", "Schlossallee",
+                "Lindenbrücker Straße", "Birkenauer Straße", "Eichholzer Straße", "Mühlbacher Straße",
+                "Rodenberger Straße", "Kesselhausener Straße", "Heider Straße", "Westfelder Straße",
+                "Ostring", "Westring", "Nordring", "Südring", "Kanalstraße", "Industriestraße", "Europaallee",
+                "Hansastraße", "Am Stadtwall", "Landwehr", "Zollstraße", "Mittelstraße", "Breite Straße",
+                "Lange Straße", "Neue Straße", "Alte Poststraße", "Ringstraße", "Feldstraße", "Dorfstraße",
+                "Kreisstraße", "Talstraße", "Bergstraße", "Brückenstraße", "Am Bahndamm", "Uferstraße",
+                "Sandweg", "Heerweg", "Hellweg", "Grenzweg", "Kirchhellener Straße", "Gartenstraße",
+                "Schulstraße", "Sportplatzstraße", "Waldstraße", "Wiesenstraße", "Steinweg", "Vogelsang",
+                "Kurze Straße", "Querstraße", "Lindenallee", "Kastanienallee", "Eichenallee", "Pappelallee",
+                "Akazienweg", "Am Mühlenteich", "An der Linde", "Auf dem Kamp", "Im Winkel", "Hohlweg",
+                "Triftweg", "Viehtrift", "Hofstraße", "Gutsweg", "Kapellenweg", "Pfarrstraße", "Burgstraße",
+                "Torstraße", "Wallstraße", "Am Graben", "Junkernstraße", "Sternstraße", "Sonnenstraße"]
+HOUSE_SPACING = 60.0  # metres between house coordinates along a street (each side)
+HOUSE_SETBACK = 12.0  # metres from the street's centre line to the house coordinate
+BARRIER_CLEARANCE = 20.0  # no house coordinate this close to the railway or the river (metres)
 
 
-def _addresses(seed: int, districts, cells) -> gpd.GeoDataFrame:
-    """A fictional house-coordinate list: two addresses per populated 100 m cell, one street
-    per 500 m block, numbered along the block; postcode per district."""
-    rng = np.random.default_rng(seed + 1)
-    centres = shapely.get_coordinates(cells.geometry.centroid.to_numpy())
-    xy = np.repeat(centres, 2, axis=0) + rng.uniform(-35, 35, size=(2 * len(centres), 2)).round(1)
-    block = np.floor(xy / 500).astype(np.int64)
-    _, street_of = np.unique(block, axis=0, return_inverse=True)
-    street_of = street_of.ravel()
-    names = np.array([stem + end for stem in STREET_STEMS for end in STREET_ENDS])[rng.permutation(
-        len(STREET_STEMS) * len(STREET_ENDS))]
-    if street_of.max() >= len(names):
-        raise ValueError("more blocks than street names")
-    order = np.lexsort((xy[:, 0] + xy[:, 1], street_of))
+def _addresses(street_edges, districts, cells) -> gpd.GeoDataFrame:
+    """A fictional house-coordinate list along the named streets (not footways): a house every
+    60 m on both sides, 12 m from the centre line, only in populated 100 m cells and never near
+    the railway or the river; numbered along the street (odd left, even right); postcode per
+    district. Column ``district`` (row of ``districts``) is for the generator only."""
+    edges = street_edges[street_edges["name"].notna() & (street_edges["highway"] != "footway")]
+    lines = edges.geometry.to_numpy()
+    length = shapely.length(lines)
+    count = np.maximum(np.floor((length - 30.0) / HOUSE_SPACING).astype(int) + 1, 0)
+    edge_of = np.repeat(np.arange(len(lines)), count)
+    k = np.arange(len(edge_of)) - np.repeat(np.cumsum(count) - count, count)
+    along = 18.0 + HOUSE_SPACING * k
+    start = shapely.get_coordinates(shapely.get_point(lines, 0))[edge_of]
+    end = shapely.get_coordinates(shapely.get_point(lines, -1))[edge_of]
+    direction = (end - start) / length[edge_of, None]
+    normal = np.column_stack([-direction[:, 1], direction[:, 0]])
+    base = start + direction * along[:, None]
+    xy = np.concatenate([base + HOUSE_SETBACK * normal, base - HOUSE_SETBACK * normal])
+    side = np.r_[np.zeros(len(base), int), np.ones(len(base), int)]  # 0 left (odd), 1 right (even)
+    edge_of = np.r_[edge_of, edge_of]
+    # position along the street: streets run west→east or south→north (lattice), so x + y orders them
+    position = xy[:, 0] + xy[:, 1]
+    lower = shapely.get_coordinates(cells.geometry.centroid.to_numpy()) - CELL / 2
+    populated = set(map(tuple, np.floor(lower / CELL).astype(np.int64).tolist()))
+    cell_of = np.floor(xy / CELL).astype(np.int64)
+    lived = np.fromiter((tuple(c) in populated for c in cell_of.tolist()), bool, len(cell_of))
+    barriers = shapely.union_all([river_line(), railway_line()])
+    clear = shapely.distance(shapely.points(xy), barriers) >= BARRIER_CLEARANCE
+    # not on another street either (corners): at least 8 m from every street line
+    tree = shapely.STRtree(street_edges.geometry.to_numpy())
+    crowded = np.zeros(len(xy), bool)
+    pairs = tree.query(shapely.points(xy), predicate="dwithin", distance=8.0)
+    crowded[pairs[0]] = True
+    keep = lived & clear & ~crowded
+    xy, side, edge_of, position = xy[keep], side[keep], edge_of[keep], position[keep]
+    street = edges["name"].to_numpy()[edge_of]
+    order = np.lexsort((position, side, street))
     rank = np.empty(len(xy), np.int64)
-    starts = np.r_[0, np.flatnonzero(np.diff(street_of[order])) + 1]
-    rank[order] = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
-    points = gpd.GeoSeries(gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=schema.DEFAULT_CRS)
-    district = gpd.sjoin(gpd.GeoDataFrame(geometry=points), districts[["geometry"]].reset_index(drop=True),
-                         how="left", predicate="within")["index_right"].groupby(level=0).first()
+    group = pd.Series(street[order]).astype(str) + "|" + pd.Series(side[order]).astype(str)
+    rank[order] = group.groupby(group).cumcount().to_numpy()
+    number = 2 * rank + 1 + side
+    points = gpd.GeoSeries(shapely.points(xy), crs=schema.DEFAULT_CRS)
+    hit = districts.sindex.query(points, predicate="within")
+    district = np.full(len(xy), -1)
+    district[hit[0]] = hit[1]
     return gpd.GeoDataFrame({
-        "street": names[street_of],
-        "number": (rank + 1).astype(str),
-        "postcode": [f"599{int(d) + 1:02d}" if d == d else "59900" for d in district.to_numpy()],
+        "street": street,
+        "number": number.astype(str),
+        "postcode": [f"599{d + 1:02d}" if d >= 0 else "59900" for d in district],
         "place": "Lindenbrück",
+        "district": district,
     }, geometry=points, crs=schema.DEFAULT_CRS)
 
 
-def _with_addresses(frame: gpd.GeoDataFrame, addresses: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Each sited record gets the address of the nearest house coordinate."""
+def _with_addresses(frame: gpd.GeoDataFrame, addresses: gpd.GeoDataFrame, districts) -> gpd.GeoDataFrame:
+    """Each sited record moves to the nearest house coordinate in its own district and gets its
+    address (so it stands where its address says, never on a railway or in a field)."""
     from scipy.spatial import cKDTree
 
     frame = frame.copy()
-    sited = ~frame.geometry.isna().to_numpy()
-    if not sited.any():
+    sited = np.flatnonzero(~frame.geometry.isna().to_numpy())
+    if not len(sited):
         return frame
-    _, nearest = cKDTree(shapely.get_coordinates(addresses.geometry.to_numpy())).query(
-        shapely.get_coordinates(frame.geometry.to_numpy()[sited]))
+    points = frame.geometry.to_numpy()[sited]
+    hit = districts.sindex.query(points, predicate="intersects")
+    district = np.full(len(sited), -1)
+    district[hit[0]] = hit[1]
+    house_xy = shapely.get_coordinates(addresses.geometry.to_numpy())
+    nearest = np.empty(len(sited), np.int64)
+    for d in np.unique(district):
+        mine = np.flatnonzero(addresses["district"].to_numpy() == d)
+        if not len(mine):
+            mine = np.arange(len(addresses))
+        ask = district == d
+        _, k = cKDTree(house_xy[mine]).query(shapely.get_coordinates(points[ask]))
+        nearest[ask] = mine[k]
     hit = addresses.iloc[nearest]
     text = (hit["street"] + " " + hit["number"] + ", " + hit["postcode"] + " " + hit["place"]).to_numpy()
     address = frame["address"].astype(object).to_numpy().copy()
     address[sited] = text
     frame["address"] = address
-    return frame
+    geometry = frame.geometry.to_numpy().copy()
+    geometry[sited] = hit.geometry.to_numpy()
+    return frame.set_geometry(gpd.GeoSeries(geometry, index=frame.index, crs=frame.crs))
 
 
 STREET_STEP = 120.0  # metres between junctions of the demo's street lattice
+RESIDENTIAL_RUN = 10  # a residential street runs at most 10 lattice steps (1.2 km) under one name
 MAIN_EVERY = 4  # every 4th lattice line is a through road (480 m) near settlements; every 16th everywhere
 BRIDGES_X = (-2600.0, 500.0, 3900.0)  # where the river can be crossed (offset from CENTRE, metres)
 RAIL_CROSSINGS = (-3200.0, 900.0, 4300.0)  # where the railway can be crossed (along its x offset)
@@ -694,7 +758,7 @@ def _streets(seed: int, outline, cells):
     near = np.isfinite(tree.query(np.column_stack([x, y]), distance_upper_bound=700)[0])
     inside = shapely.contains_xy(outline.buffer(300), x, y)
     key = {(a, b): k for k, (a, b) in enumerate(zip(gx, gy))}
-    pairs, kinds = [], []
+    pairs, kinds, runs = [], [], []
     for k, (a, b) in enumerate(zip(gx, gy)):
         for da, db in ((1, 0), (0, 1)):
             j = key.get((a + da, b + db))
@@ -705,9 +769,11 @@ def _streets(seed: int, outline, cells):
             if country or (line % MAIN_EVERY == 0 and near[k] and near[j]):
                 pairs.append((k, j))
                 kinds.append("secondary" if country else "tertiary")
+                runs.append((db, line, "main"))  # a through road keeps its name end to end
             elif settled[k] and settled[j] and rng.random() < 0.86:
                 pairs.append((k, j))
                 kinds.append("residential" if rng.random() < 0.85 else "footway")
+                runs.append((db, line, (a if db == 0 else b) // RESIDENTIAL_RUN))
     pairs = np.asarray(pairs)
     lines = shapely.linestrings(np.stack([np.column_stack([x[pairs[:, 0]], y[pairs[:, 0]]]),
                                           np.column_stack([x[pairs[:, 1]], y[pairs[:, 1]]])], axis=1))
@@ -721,15 +787,32 @@ def _streets(seed: int, outline, cells):
     for cx in RAIL_CROSSINGS:
         at_crossing |= np.abs(mid[:, 0] - CENTRE[0] - cx) < STREET_STEP * 0.6
     keep = (~shapely.intersects(lines, river) | at_bridge) & (~shapely.intersects(lines, railway) | at_crossing)
-    names = np.full(keep.sum(), None, dtype=object)
-    return _network(lines[keep], kinds[keep], names, schema.DEFAULT_CRS)
+    return _network(lines[keep], kinds[keep], _street_names(rng, runs, kinds)[keep], schema.DEFAULT_CRS)
+
+
+def _street_names(rng, runs, kinds) -> np.ndarray:
+    """A name per street piece: each through road one name along its whole lattice line, each
+    residential street one name per run of :data:`RESIDENTIAL_RUN` lattice steps; footways
+    stay unnamed (as most footpaths in OpenStreetMap)."""
+    keys = pd.Series([f"{d}|{line}|{part}" for d, line, part in runs])
+    main = np.array([part == "main" for _, _, part in runs])
+    residential_names = np.array([stem + end for stem in STREET_STEMS for end in STREET_ENDS])
+    residential_names = residential_names[rng.permutation(len(residential_names))]
+    names = np.full(len(runs), None, dtype=object)
+    for chosen, pool in ((main, np.asarray(MAIN_STREETS, object)), (~main, residential_names)):
+        codes, unique = pd.factorize(keys[chosen])
+        if len(unique) > len(pool):
+            raise ValueError(f"{len(unique)} streets but only {len(pool)} names")
+        names[chosen] = pool[codes]
+    names[np.asarray(kinds) == "footway"] = None
+    return names
 
 
 def _base_map(outline):
     """Base map of the demo: the river Linde and the railway (clipped near the city), and the
     names of its quarters and villages at their centres."""
     near = outline.buffer(1500)
-    lines = gpd.GeoDataFrame({"kind": ["water", "rail"], "name": ["Linde", "Bahnstrecke"]},
+    lines = gpd.GeoDataFrame({"kind": ["water", "rail"], "name": ["Linde", "Lindetalbahn"]},
                              geometry=[river_line().intersection(near), railway_line().intersection(near)],
                              crs=schema.DEFAULT_CRS)
     kinds = {"core": "quarter", "suburb": "suburb", "village": "village"}
@@ -767,23 +850,23 @@ def generate_demo_workspace(seed: int = SEED) -> Workspace:
     offers = _offers(rng, districts, cells)
     indicators = _indicators(rng, districts)
     centres = _family_centres(rng, districts, cells)
-    addresses = _addresses(seed, districts, cells)
     street_nodes, street_edges = _streets(seed, outline, cells)
+    addresses = _addresses(street_edges, districts, cells)
     base_lines, base_places = _base_map(outline)
     return Workspace(
         meta=meta,
         districts=districts,
         life_phases=default_life_phases(),
-        offers=_with_addresses(offers, addresses),
+        offers=_with_addresses(offers, addresses, districts),
         age_bands=AGE_BANDS.copy(),
         population_cells=cells,
         indicator_catalogue=catalogue.copy(),
         indicators=indicators,
-        family_centres=_with_addresses(centres, addresses),
-        partners=_with_addresses(partners.drop(columns="stem"), addresses),
+        family_centres=_with_addresses(centres, addresses, districts),
+        partners=_with_addresses(partners.drop(columns="stem"), addresses, districts),
         networks=networks,
         memberships=memberships,
-        addresses=addresses,
+        addresses=addresses.drop(columns="district"),
         street_nodes=street_nodes,
         street_edges=street_edges,
         base_lines=base_lines,

@@ -49,6 +49,16 @@ def split_address(text) -> tuple[str, str]:
     return match.group("street").strip(), match.group("number").strip()
 
 
+def _label(frame: pd.DataFrame, street, number, suffix, postcode, place) -> pd.Series:
+    """Each row's address as the directory writes it ('Lindenring 26a, 59821 Lindenbrück')."""
+    def text(column) -> pd.Series:
+        return as_text(frame[column]).str.strip() if column else pd.Series("", index=frame.index)
+
+    head = text(street) + " " + text(number) + text(suffix)
+    tail = (text(postcode) + " " + text(place)).str.strip()
+    return (head.str.strip() + np.where(tail != "", ", " + tail, "")).str.strip()
+
+
 def _place(value) -> str:
     return "" if value is None or (isinstance(value, float) and np.isnan(value)) else \
         re.sub(r"\s+", " ", str(value).strip().lower().translate(_UMLAUTS))
@@ -58,7 +68,7 @@ def _place(value) -> str:
 class AddressIndex:
     """Normalised address keys of a house-coordinate file, for fast lookups."""
 
-    table: pd.DataFrame  # street, number, suffix, postcode, place, x, y
+    table: pd.DataFrame  # street, name, number, suffix, postcode, place, label, x, y
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, *, street: str, number: str, x: str, y: str, suffix: str | None = None,
@@ -72,6 +82,7 @@ class AddressIndex:
                        else numbers.map(lambda n: n[1])),
             "postcode": as_text(frame[postcode]) if postcode else "",
             "place": frame[place].map(_place) if place else "",
+            "label": _label(frame, street, number, suffix, postcode, place),
             "x": pd.to_numeric(frame[x].astype(str).str.replace(",", ".", regex=False), errors="coerce"),
             "y": pd.to_numeric(frame[y].astype(str).str.replace(",", ".", regex=False), errors="coerce"),
         })
@@ -79,7 +90,8 @@ class AddressIndex:
 
     def geocode(self, street, number, postcode=None, place=None) -> pd.DataFrame:
         """Coordinates for address rows (sequences of equal length). Returns a frame with x, y,
-        status (see :data:`STATUS`) and candidates (number of distinct positions found)."""
+        status (see :data:`STATUS`), candidates (number of distinct positions found) and label
+        (the address as the directory writes it, where one was found)."""
         n = len(street)
         query = pd.DataFrame({
             "q": np.arange(n),
@@ -90,7 +102,8 @@ class AddressIndex:
                          for p in (postcode if postcode is not None else [""] * n)],
             "place": [_place(p) for p in (place if place is not None else [""] * n)],
         })
-        out = pd.DataFrame({"x": np.nan, "y": np.nan, "status": "unmatched", "candidates": 0}, index=range(n))
+        out = pd.DataFrame({"x": np.nan, "y": np.nan, "status": "unmatched", "candidates": 0, "label": None},
+                           index=range(n))
         hits = query.merge(self.table, on=["street", "number"], suffixes=("", "_a"))
         # a given postcode or place must agree
         keep = ((hits["postcode"] == "") | (hits["postcode_a"] == "") | (hits["postcode"] == hits["postcode_a"])) & \
@@ -108,6 +121,7 @@ class AddressIndex:
             single = distinct[distinct == 1].index
             several = distinct[distinct > 1].index
             out.loc[single, ["x", "y"]] = first.loc[single].to_numpy()
+            out.loc[single, "label"] = todo.groupby("q")["label"].first().loc[single].to_numpy()
             out.loc[single, "status"] = status
             out.loc[single, "candidates"] = 1
             out.loc[several, "status"] = "ambiguous"
@@ -255,7 +269,8 @@ def correct_street(typed: str, streets) -> str | None:
 
 def locate(index: AddressIndex, text: str, crs, streets=None) -> dict:
     """One typed address → {'status', 'candidates', 'x', 'y' (``crs``), 'lat', 'lon' (WGS84),
-    'corrected'}; positions are None unless the address was found. With ``streets`` (the
+    'corrected', 'label' (the address as the directory writes it)}; positions and label are None
+    unless the address was found. With ``streets`` (the
     directory's street names) a typo in the street is corrected when exactly one street comes
     close, and 'corrected' holds the address as found."""
     from pyproj import Transformer
@@ -272,8 +287,8 @@ def locate(index: AddressIndex, text: str, crs, streets=None) -> dict:
             found = retry if str(retry["status"]).startswith("matched") else found
             corrected = corrected if found is retry else None
     out = {"status": found["status"], "candidates": int(found["candidates"]), "x": None, "y": None,
-           "lat": None, "lon": None, "corrected": corrected}
+           "lat": None, "lon": None, "corrected": corrected, "label": None}
     if str(found["status"]).startswith("matched"):
         lon, lat = Transformer.from_crs(crs, 4326, always_xy=True).transform(found["x"], found["y"])
-        out.update(x=float(found["x"]), y=float(found["y"]), lat=float(lat), lon=float(lon))
+        out.update(x=float(found["x"]), y=float(found["y"]), lat=float(lat), lon=float(lon), label=found["label"])
     return out
