@@ -35,8 +35,8 @@ def test_wegweiser_markers_lie_on_their_offers(scene):
     ws, home, shown, _, _ = scene
     fig = charts.wegweiser_map(ws, home.x, home.y, shown, "de")
     ax = fig.axes[0]
-    star = ax.collections[-1].get_offsets()
-    assert np.allclose(star, [[home.x, home.y]])
+    star = [c for c in ax.collections if c.get_zorder() == 5]  # the start, under the offers' numbers
+    assert len(star) == 1 and np.allclose(star[0].get_offsets(), [[home.x, home.y]])
     numbers = {t.get_text(): t.get_position() for t in ax.texts if t.get_text().isdigit()}
     sited = shown[shown.geometry.notna()]
     assert len(numbers) == len(sited) > 0

@@ -159,11 +159,19 @@ class BaseMapLayer(RawMacroElement, Layer):
         taken = [];
         var frame = map.getContainer().getBoundingClientRect();
         map.getContainer().querySelectorAll('.pa-district, .pa-place').forEach(function(el) {
-            el.style.visibility = '';
+            el.style.visibility = ''; el.style.transform = '';
             var r = el.getBoundingClientRect();
             if (!r.width) { return; }
             var b = [r.left - frame.left - 2, r.top - frame.top - 2, r.right - frame.left + 2, r.bottom - frame.top + 2];
-            if (free(b)) { taken.push(b); } else { el.style.visibility = 'hidden'; }
+            var h = b[3] - b[1], shifts = [0, -h, h];  // in place, else just above or below its point
+            for (var k = 0; k < shifts.length; k++) {
+                var moved = [b[0], b[1] + shifts[k], b[2], b[3] + shifts[k]];
+                if (free(moved)) {
+                    if (shifts[k]) { el.style.transform = 'translate(-50%,-50%) translateY(' + shifts[k] + 'px)'; }
+                    taken.push(moved); return;
+                }
+            }
+            el.style.visibility = 'hidden';  // no room at this zoom: shown again closer in
         });
     }
     var canvas = L.DomUtil.create('canvas', 'pa-street-names', map.getPane('paLabels'));
