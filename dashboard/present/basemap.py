@@ -177,7 +177,7 @@ class BaseMapLayer(RawMacroElement, Layer):
     var canvas = L.DomUtil.create('canvas', 'pa-street-names', map.getPane('paLabels'));
     canvas.setAttribute('aria-hidden', 'true');
     canvas.style.pointerEvents = 'none';
-    function writeAlong(ctx, text, pts, at, width) {  // one name along a pixel polyline from length `at`
+    function writeAlong(ctx, text, pts, at) {  // one name along a pixel polyline from length `at`
         var boxes = [], glyphs = [], seg = 0, done = 0, d = at;
         for (var c = 0; c < text.length; c++) {
             var w = ctx.measureText(text[c]).width, mid = d + w / 2;
@@ -240,7 +240,7 @@ class BaseMapLayer(RawMacroElement, Layer):
                 if (at < 4 || at + width > total - 4) { continue; }
                 var mid = along(pts, at + width / 2);
                 if (seen.some(function(p) { return p.distanceTo(mid) < 250; })) { continue; }  // once a stretch
-                if (writeAlong(ctx, line.name, pts, at, width)) {
+                if (writeAlong(ctx, line.name, pts, at)) {
                     written[line.name] = seen.concat([mid]);
                     window.paStreetNames.push(line.name);
                     return;
@@ -248,7 +248,6 @@ class BaseMapLayer(RawMacroElement, Layer):
             }
         });
     }
-    function redraw() { showLabels(); declutter(); streetNames(); }
     var queued = false;
     function later() {  // after the other layers' labels are in place
         if (!queued) { queued = true; requestAnimationFrame(function() { queued = false; declutter(); streetNames(); }); }
@@ -258,7 +257,6 @@ class BaseMapLayer(RawMacroElement, Layer):
     map.on('layeradd', function(e) { if (e.layer instanceof L.Marker) { later(); } });
     showLabels();
     later();
-    window.paNames = redraw;
 })();
 {% endmacro %}
 """)

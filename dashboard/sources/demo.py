@@ -648,9 +648,11 @@ def _addresses(street_edges, districts, cells) -> gpd.GeoDataFrame:
     # position along the street: streets run west→east or south→north (lattice), so x + y orders them
     position = xy[:, 0] + xy[:, 1]
     lower = shapely.get_coordinates(cells.geometry.centroid.to_numpy()) - CELL / 2
-    populated = set(map(tuple, np.floor(lower / CELL).astype(np.int64).tolist()))
-    cell_of = np.floor(xy / CELL).astype(np.int64)
-    lived = np.fromiter((tuple(c) in populated for c in cell_of.tolist()), bool, len(cell_of))
+    def cell_key(points):  # one integer per 100 m cell (cell columns never reach 2**32)
+        cells = np.floor(points / CELL).astype(np.int64)
+        return cells[:, 0] * (1 << 32) + cells[:, 1]
+
+    lived = np.isin(cell_key(xy), cell_key(lower))
     barriers = shapely.union_all([river_line(), railway_line()])
     clear = shapely.distance(shapely.points(xy), barriers) >= BARRIER_CLEARANCE
     # not on another street either (corners): at least 8 m from every street line
