@@ -133,7 +133,13 @@ def test_the_map_at_200_percent_zoom(browser, app_url):
 
 def test_every_slide_fits_the_council_screen(browser, app_url):
     """At 1920 × 1080 every slide (city map, life-chain matrix with all districts, gaps, the
-    districts) is seen whole: nothing below the screen, nothing to scroll."""
+    districts) is seen whole, nothing below the screen, nothing to scroll, and uses the screen:
+    pictures shown at (nearly) their own size, so their texts (≥ 18 px drawn, tested in
+    test_council_material) stay ≥ 16 px; every text on the page ≥ 16 px; the pictures cover
+    ≥ 40 % of the screen and the content spans ≥ 70 % of its width (before: the city map at
+    45 % of the width with 9 px labels, district slides a strip)."""
+    from dashboard.present.charts import SLIDE_TEXT_PX
+
     context = new_context(browser, width=1920, height=1080)
     try:
         page = context.new_page()
@@ -141,12 +147,24 @@ def test_every_slide_fits_the_council_screen(browser, app_url):
             page.goto(f"{app_url}/present?present=1&slide={slide}")
             page.wait_for_selector(f"text=Folie {slide + 1} von 6", timeout=60_000)
             app_idle(page)
-            page.wait_for_function("[...document.images].every(i => i.complete && i.naturalWidth > 0)",
+            page.wait_for_function("document.images.length > 0 && "
+                                   "[...document.images].every(i => i.complete && i.naturalWidth > 0)",
                                    timeout=60_000)
             main = page.evaluate("""() => { const m = document.querySelector('[data-testid=stMain]');
-                return {scroll: m.scrollHeight, height: m.clientHeight,
-                        lowest: Math.max(0, ...[...document.images].map(i => i.getBoundingClientRect().bottom))}; }""")
+                const images = [...document.images].map(i => { const r = i.getBoundingClientRect();
+                    return {left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width,
+                            height: r.height, natural: i.naturalWidth}; });
+                const texts = [...m.querySelectorAll('.pa-slide h1, .pa-side li, .pa-side h3, .pa-nav-note')]
+                    .map(e => parseFloat(getComputedStyle(e).fontSize));
+                const boxes = [...images, ...[...m.querySelectorAll('.pa-side')].map(e => e.getBoundingClientRect())];
+                return {scroll: m.scrollHeight, height: m.clientHeight, images, texts,
+                        left: Math.min(...boxes.map(b => b.left)), right: Math.max(...boxes.map(b => b.right)),
+                        lowest: Math.max(0, ...images.map(i => i.bottom))}; }""")
             assert main["scroll"] <= main["height"] + 1 and main["lowest"] <= 1080, (slide, main)
+            assert main["images"] and min(i["width"] / i["natural"] for i in main["images"]) * SLIDE_TEXT_PX >= 16
+            assert main["texts"] and min(main["texts"]) >= 16, (slide, main["texts"])
+            assert sum(i["width"] * i["height"] for i in main["images"]) >= 0.4 * 1920 * 1080, (slide, main)
+            assert main["right"] - main["left"] >= 0.7 * 1920, (slide, main)
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / f"slide_{slide + 1}.png"))
     finally:

@@ -123,9 +123,11 @@ def test_presentation_mode_steps_through_slides():
     at.button(key="present_next").click().run()
     assert "Lebenskette" in at.markdown[2].value
     at.button(key="present_next").click().run()
-    assert "Wichtigste Lücken" in at.markdown[2].value and "<li>" in at.markdown[2].value
+    assert "Wichtigste Lücken" in at.markdown[2].value and "Westfeld: nur" in at.markdown[3].value
     at.button(key="present_next").click().run()
     assert "Westfeld" in at.markdown[2].value
+    side = at.markdown[3].value  # the district's chain in words beside its map, then its gaps
+    assert side.count("class='swatch'") == 8 and "Frühe Kindheit (0–&lt;3) 20 % erreicht – Lücke" in side
     at.button(key="present_prev").click().run()
     assert "Wichtigste Lücken" in at.markdown[2].value
     assert at.query_params["slide"] in ("2", ["2"])

@@ -66,8 +66,8 @@ def district_figures(ws, district_id: str, cov: C.Coverage, *, threshold: int = 
         "indicator": item["entry"].get("indicator"), "label_de": item["entry"]["label_de"],
         "label_en": item["entry"]["label_en"], "value": item["value"], "previous": item["previous"],
         "change": item["value"] - item["previous"], "city": item["city"], "unit": item["entry"]["unit"],
-        "year": item["year"]} for item in indicator_summary(ws, district_id, cov.totals)],
-        columns=["indicator", "label_de", "label_en", "value", "previous", "change", "city", "unit", "year"])
+        "unit_en": item["entry"].get("unit_en"), "year": item["year"]} for item in indicator_summary(ws, district_id, cov.totals)],
+        columns=["indicator", "label_de", "label_en", "value", "previous", "change", "city", "unit", "unit_en", "year"])
 
     published = C.public_table(cov.table, threshold)  # reach shares as every page publishes them
     shown = published[published["district_id"] == district_id].set_index("phase_id").reindex(phases)

@@ -146,6 +146,7 @@ LAYERS: dict[str, Layer] = {
                 C("label_de"),
                 C("label_en"),
                 C("unit"),
+                C("unit_en", required=False, nullable=True),  # the unit in English (else `unit`)
                 C("category"),
                 C("higher_is_need", "bool"),
                 C("source"),

@@ -95,18 +95,19 @@ def _nice_length(span_m: float) -> float:
     return 10 * magnitude
 
 
-def _scale_bar_and_north(ax, bounds, lang):
+def _scale_bar_and_north(ax, bounds, lang, scale: float = 1.0):
     minx, miny, maxx, maxy = bounds
     length = _nice_length(maxx - minx)
     x0, y0 = minx + (maxx - minx) * 0.04, miny + (maxy - miny) * 0.05
-    ax.plot([x0, x0 + length], [y0, y0], color="black", lw=3, solid_capstyle="butt")
+    ax.plot([x0, x0 + length], [y0, y0], color="black", lw=3 * scale, solid_capstyle="butt")
     # lengths are 1, 2 or 5 × a power of ten: whole kilometres from 1 km
     label = f"{format_number(length / 1000, 0, lang)} km" if length >= 1000 else f"{length:.0f} m"
     ax.text(x0 + length / 2, y0 + (maxy - miny) * 0.015, label,
-            ha="center", va="bottom", fontsize=8)
+            ha="center", va="bottom", fontsize=8 * scale)
     nx, ny = maxx - (maxx - minx) * 0.05, maxy - (maxy - miny) * 0.12
     ax.annotate("N", xy=(nx, ny + (maxy - miny) * 0.07), xytext=(nx, ny), ha="center", va="center",
-                fontsize=10, fontweight="bold", arrowprops={"arrowstyle": "-|>", "color": "black", "lw": 1.5})
+                fontsize=10 * scale, fontweight="bold",
+                arrowprops={"arrowstyle": "-|>", "color": "black", "lw": 1.5 * scale})
 
 
 _BASE_LINES: dict = {}
@@ -193,6 +194,16 @@ def draw_base_map(ax, ws, bounds, *, light: bool = False, names: bool = False, m
     return written
 
 
+def _to_aspect(bounds, aspect: float | None) -> tuple:
+    """``bounds`` (metres) widened or heightened about their middle to width / height = ``aspect``."""
+    if not aspect:
+        return tuple(bounds)
+    minx, miny, maxx, maxy = bounds
+    cx, cy, w, h = (minx + maxx) / 2, (miny + maxy) / 2, maxx - minx, maxy - miny
+    w, h = max(w, h * aspect), max(h, w / aspect)
+    return (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+
+
 def _padded(bounds, share: float = 0.15) -> tuple:
     pad = max(bounds[2] - bounds[0], bounds[3] - bounds[1]) * share
     return (bounds[0] - pad, bounds[1] - pad, bounds[2] + pad, bounds[3] + pad)
@@ -201,12 +212,17 @@ def _padded(bounds, share: float = 0.15) -> tuple:
 def static_map(ws, *, district_id: str | None = None, shading: pd.Series | None = None,
                shading_title: str = "", palette: str = "YlGnBu", k: int = 5, offers=None,
                family_centres=None, partners=None, lang: str = "de", attribution: str = "",
-               size=(7.5, 6.0), class_labels: list[str] | None = None):
+               size=(7.5, 6.0), class_labels: list[str] | None = None, text_scale: float = 1.0,
+               aspect: float | None = None):
     """A printable map (matplotlib Figure, EPSG of the workspace, metres): districts shaded
     by ``shading`` (per district_id, quantile classes) or plain, the focus district outlined,
     offers coloured by life phase, Familienzentren (squares), partners (diamonds); legend,
     scale bar, north arrow and attribution. ``class_labels``: words for the classes, lowest
-    first (e.g. the need index as "sehr niedrig" … "sehr hoch"), instead of value ranges."""
+    first (e.g. the need index as "sehr niedrig" … "sehr hoch"), instead of value ranges.
+    ``text_scale``: every text, marker and line this many times its print size (a slide);
+    ``aspect``: the map's width / height (the view widened or heightened to it, to fill a box).
+    The legend stands right of the map and always inside the figure (its texts wrap)."""
+    scale = text_scale
     fig, ax = figure(size)
     fig.subplots_adjust(left=0.01, right=0.64, top=0.98, bottom=0.05)
     districts = ws.districts
@@ -229,63 +245,175 @@ def static_map(ws, *, district_id: str | None = None, shading: pd.Series | None 
     draw_polygons(ax, districts.geometry, fill)
     if district_id is not None:
         focus = districts[districts["district_id"] == district_id]
-        draw_base_map(ax, ws, _padded(focus.total_bounds), light=True)
-        draw_outlines(ax, focus.geometry, "#d7191c", 2.2)
-        bounds = _padded(focus.total_bounds)
-        for row in districts.itertuples():  # names of the neighbours in view (a few)
-            p = row.geometry.representative_point()
-            if bounds[0] < p.x < bounds[2] and bounds[1] < p.y < bounds[3]:
-                ax.text(p.x, p.y, row.name, fontsize=7, ha="center", color="#222222", path_effects=HALO,
-                        fontweight="bold" if row.district_id == district_id else "normal")
-    else:
-        bounds = tuple(districts.total_bounds)
+        bounds = _to_aspect(_padded(focus.total_bounds), aspect)
         draw_base_map(ax, ws, bounds, light=True)
-        for row in districts.itertuples():
-            p = row.geometry.representative_point()
-            ax.text(p.x, p.y, row.name, fontsize=6.5, ha="center", color="#222222", path_effects=HALO)
+        draw_outlines(ax, focus.geometry, "#d7191c", 2.2 * scale)
+        name_size = 7 * scale
+    else:
+        bounds = _to_aspect(tuple(districts.total_bounds), aspect)
+        draw_base_map(ax, ws, bounds, light=True)
+        name_size = 6.5 * scale
     labels = phase_labels(ws.life_phases, lang)
     colours = dict(zip(ws.life_phases["phase_id"], ws.life_phases["colour"]))
     if offers is not None and len(offers):
         sited = offers[offers.geometry.notna()]
         first = sited["life_phases"].map(lambda ps: next((p for p in labels if p in ps), None))
-        ax.scatter(sited.geometry.x, sited.geometry.y, s=22, c=[colours.get(p, "#999999") for p in first],
-                   edgecolors="#222222", linewidths=0.5, zorder=3)
+        ax.scatter(sited.geometry.x, sited.geometry.y, s=22 * scale ** 2, c=[colours.get(p, "#999999") for p in first],
+                   edgecolors="#222222", linewidths=0.5 * scale, zorder=3)
         for p in labels:
             if (first == p).any():
                 handles.append(Line2D([], [], marker="o", ls="", markerfacecolor=colours[p], markeredgecolor="#222222",
                                       label=labels[p]))
     if family_centres is not None and len(family_centres):
-        ax.scatter(family_centres.geometry.x, family_centres.geometry.y, s=40, marker="s",
-                   c=maps.FAMILY_CENTRE_COLOUR, edgecolors="white", linewidths=0.8, zorder=4)
+        ax.scatter(family_centres.geometry.x, family_centres.geometry.y, s=40 * scale ** 2, marker="s",
+                   c=maps.FAMILY_CENTRE_COLOUR, edgecolors="white", linewidths=0.8 * scale, zorder=4)
         handles.append(Line2D([], [], marker="s", ls="", markerfacecolor=maps.FAMILY_CENTRE_COLOUR,
                               markeredgecolor="white", label=t("chart.family_centre", lang)))
     if partners is not None and len(partners):
-        ax.scatter(partners.geometry.x, partners.geometry.y, s=30, marker="D", c=maps.PARTNER_COLOUR,
-                   edgecolors="white", linewidths=0.6, zorder=4)
+        ax.scatter(partners.geometry.x, partners.geometry.y, s=30 * scale ** 2, marker="D", c=maps.PARTNER_COLOUR,
+                   edgecolors="white", linewidths=0.6 * scale, zorder=4)
         handles.append(Line2D([], [], marker="D", ls="", markerfacecolor=maps.PARTNER_COLOUR, markeredgecolor="white",
                               label=t("chart.network_partner", lang)))
     ax.set_xlim(bounds[0], bounds[2])
     ax.set_ylim(bounds[1], bounds[3])
     ax.set_aspect("equal")
     ax.set_axis_off()
-    _scale_bar_and_north(ax, bounds, lang)
+    _district_names(ax, districts, bounds, name_size, bold=district_id)
+    _scale_bar_and_north(ax, bounds, lang, scale)
     if handles:
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7.5, frameon=False,
-                  title=shading_title or None, title_fontsize=8)
+        legend_inside(ax, handles, shading_title, 7.5 * scale)
     crs = ws.crs.to_string() if ws.crs is not None else ""
-    ax.text(1.0, -0.02, f"{attribution} · {crs}".strip(" ·"), transform=ax.transAxes, ha="right", va="top",
-            fontsize=6.5, color="#555555")
+    # under the map across the figure, wrapped at its edge: never cut
+    fig.text(0.01, 0.005, f"{attribution} · {crs}".strip(" ·"), ha="left", va="bottom", fontsize=6.5 * scale,
+             color="#555555", wrap=True)
     return fig
 
 
+def _district_names(ax, districts, bounds, fontsize: float, bold: str | None = None) -> None:
+    """Each district's name once at its representative point (those in ``bounds``), the
+    largest districts first; a name that would overlap one already written moves just above
+    or below its point (one or two lines), else stays where it is."""
+    order = np.argsort(-districts.geometry.area.to_numpy())
+    renderer = _renderer(ax.figure)
+    placed = []
+    for i in order:
+        row = districts.iloc[i]
+        p = row.geometry.representative_point()
+        if not (bounds[0] < p.x < bounds[2] and bounds[1] < p.y < bounds[3]):
+            continue
+        label = ax.text(p.x, p.y, row["name"], fontsize=fontsize, ha="center", va="center", color="#222222",
+                        path_effects=HALO, fontweight="bold" if row["district_id"] == bold else "normal", zorder=4.5)
+        box = label.get_window_extent(renderer)
+        frame = ax.get_window_extent(renderer)
+        dx = max(frame.x0 - box.x0, 0) - max(box.x1 - frame.x1, 0)  # a name at the edge stays on the map
+        for step in (0, 1, -1, 2, -2):
+            moved = box.translated(dx, step * box.height * 1.05)
+            if not any(moved.overlaps(other) for other in placed):
+                break
+        else:
+            moved, step = box.translated(dx, 0), 0
+        points = 72 / ax.figure.dpi  # offsets in points: the same at any dpi
+        label.set_transform(matplotlib.transforms.offset_copy(ax.transData, fig=ax.figure, x=dx * points,
+                                                              y=step * box.height * 1.05 * points, units="points"))
+        placed.append(moved)
+
+
+def _renderer(fig):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    return FigureCanvasAgg(fig).get_renderer()
+
+
+def legend_inside(ax, handles, title: str, fontsize: float):
+    """The legend right of the map (upper left corner beside the axes), its title and labels
+    wrapped until it fits inside the figure: never cut at the page's edge. Wraps at 60, 40,
+    32, 26, 20 and 16 characters, in one column, then in two (too tall); if even then too big,
+    the font shrinks (down to 70 %)."""
+    import textwrap
+
+    fig = ax.figure
+    renderer = _renderer(fig)
+    tries = [(columns, width, 1.0) for columns in (1, 2) for width in (60, 40, 32, 26, 20, 16)]
+    for columns, width, shrink in [*tries, (2, 16, 0.85), (2, 16, 0.7)]:
+        def wrap(text, width=width):
+            return "\n".join(textwrap.wrap(text, width, break_long_words=False)) or text
+
+        for handle in handles:
+            handle.set_label(wrap(handle.get_label().replace("\n", " ")))
+        legend = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=fontsize * shrink,
+                           frameon=False, title=wrap(title) if title else None, title_fontsize=fontsize * shrink * 1.07,
+                           alignment="left", ncols=columns)
+        box = legend.get_window_extent(renderer)
+        if box.x1 <= fig.bbox.x1 - 1 and box.y0 >= fig.bbox.y0:
+            break
+    return legend
+
+
 def need_map(ws, need_score: pd.Series, *, district_id: str | None = None, offers=None, partners=None,
-             lang: str = "de", attribution: str = "", size=(7.5, 6.0)):
+             lang: str = "de", attribution: str = "", size=(7.5, 6.0), text_scale: float = 1.0,
+             aspect: float | None = None):
     """The districts by need (the need index in five worded classes, no z-scores), with the
     Familienzentren, optionally one district outlined and offers/partners drawn."""
 
     return static_map(ws, district_id=district_id, shading=need_score, shading_title=t("need_map_title", lang),
                       palette="YlOrRd", offers=offers, family_centres=ws.family_centres, partners=partners, lang=lang,
-                      attribution=attribution, size=size, class_labels=need_class_labels(lang))
+                      attribution=attribution, size=size, class_labels=need_class_labels(lang),
+                      text_scale=text_scale, aspect=aspect)
+
+
+SLIDE_DPI = 100
+"""Pixels per inch of a slide's picture: at 1920 × 1080 it is shown at its own size."""
+SLIDE_TEXT_PX = 18.0
+"""The smallest text on a slide, in screen pixels at 1920 × 1080 (the council reads ≥ 16 px)."""
+SLIDE_BOX_PX = (1872, 880)
+"""The room a slide's picture has at 1920 × 1080 below the navigation and the title (pixels)."""
+
+
+def slide_text_scale(smallest_pt: float, dpi: int = SLIDE_DPI) -> float:
+    """How many times its print size a figure's texts must be drawn on a slide so that its
+    smallest text (``smallest_pt`` points in print) is :data:`SLIDE_TEXT_PX` pixels."""
+    return SLIDE_TEXT_PX * 72 / (smallest_pt * dpi)
+
+
+def smallest_text_px(fig, dpi: int = SLIDE_DPI) -> float:
+    """The font size in pixels of the smallest visible text of ``fig`` drawn at ``dpi``
+    (legend, labels, ticks, notes): what a slide test compares with the screen."""
+    from matplotlib.text import Text
+
+    sizes = [a.get_fontsize() for a in fig.findobj(Text) if a.get_visible() and a.get_text().strip()]
+    return min(sizes) * dpi / 72 if sizes else float("inf")
+
+
+def slide_need_map(ws, need_score: pd.Series, *, box_px=SLIDE_BOX_PX, district_id: str | None = None, offers=None,
+                   lang: str = "de", attribution: str = "", dpi: int = SLIDE_DPI):
+    """:func:`need_map` for a slide: its texts :data:`SLIDE_TEXT_PX` pixels or more at ``dpi``,
+    the map as high as ``box_px`` (width, height in pixels) allows and as wide as the room
+    beside its legend allows, the figure no wider than map and legend need (no empty half)."""
+    box_w, box_h = box_px
+    margin, below, above = 8, 0.06 * box_h, 8  # pixels: sides, scale-bar note under the map, top
+    map_h = box_h - below - above
+
+    def draw(aspect=None):
+        return need_map(ws, need_score, district_id=district_id, offers=offers, lang=lang, attribution=attribution,
+                        size=(box_w / dpi, box_h / dpi), text_scale=slide_text_scale(6.5, dpi), aspect=aspect)
+
+    fig = draw()  # first the legend's width, then the map in the room beside it
+    ax = fig.axes[0]
+    legend = ax.get_legend()
+    legend_w = legend.get_window_extent(_renderer(fig)).width * dpi / fig.dpi + 24 if legend is not None else 0
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    aspect = (x1 - x0) / (y1 - y0)
+    map_w = min(map_h * aspect, box_w - legend_w - 2 * margin)
+    if district_id is not None:  # a district's surroundings fill the room (the city is shown whole as it is)
+        map_w = box_w - legend_w - 2 * margin
+        fig = draw(map_w / map_h)
+    else:
+        map_h = map_w / aspect
+    fig_w = margin + map_w + legend_w + margin
+    fig.set_size_inches(fig_w / dpi, box_h / dpi)
+    fig.subplots_adjust(left=margin / fig_w, right=(margin + map_w) / fig_w, bottom=below / box_h,
+                        top=(below + map_h) / box_h)
+    return fig
 
 
 def population_chart(profile, lang: str = "de"):
@@ -327,29 +455,37 @@ def _short(label: str) -> str:
     return "\n".join(textwrap.wrap(label, 15, break_long_words=False))
 
 
-def chain_matrix(cov, ws, lang: str = "de", measure: str = "reach_share", threshold: int = 3):
+def chain_matrix(cov, ws, lang: str = "de", measure: str = "reach_share", threshold: int = 3, *,
+                 district_ids: list[str] | None = None, size=None, text_scale: float = 1.0):
     """Heat matrix districts × life phases of a coverage measure (reach in %), gaps framed;
-    figures as published (withheld ones shown as –)."""
+    figures as published (withheld ones shown as –). ``district_ids``: these rows only (a
+    slide shows a page of districts); ``size``: inches (default: by the number of rows);
+    ``text_scale``: every text this many times its print size."""
     from dashboard.analysis.coverage import public_table
 
     labels = phase_labels(ws.life_phases, lang)
     names = dict(zip(ws.districts["district_id"], ws.districts["name"]))
+    if district_ids is not None:
+        names = {d: names[d] for d in district_ids}
+    scale = text_scale
     matrix = public_table(cov.table, threshold).pivot(index="district_id", columns="phase_id", values=measure)
     matrix = matrix.reindex(index=list(names), columns=list(labels))
     values = matrix.to_numpy(float) * (100 if measure == "reach_share" else 1)
-    fig, ax = figure((11, 0.42 * len(names) + 1.6), layout="constrained")
+    fig, ax = figure(size or (11, 0.42 * len(names) + 1.6), layout="constrained")
     image = ax.imshow(np.ma.masked_invalid(values), cmap="YlGnBu", aspect="auto", vmin=0,
                       vmax=100 if measure == "reach_share" else None)
     for (i, j), v in np.ndenumerate(values):
         text = "–" if np.isnan(v) else f"{v:.0f}"
-        ax.text(j, i, text, ha="center", va="center", fontsize=9, color="white" if v > 60 else "#222222")
+        ax.text(j, i, text, ha="center", va="center", fontsize=9 * scale, color="white" if v > 60 else "#222222")
         if measure == "reach_share" and not np.isnan(v) and v < 100 * cov.params.min_reach:
-            ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="#d73027", lw=2))
+            ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="#d73027", lw=2 * scale))
     ax.set_xticks(range(len(labels)), ["\n".join(__import__("textwrap").wrap(v, 16)) for v in labels.values()],
-                  fontsize=8)
-    ax.set_yticks(range(len(names)), list(names.values()), fontsize=9)
+                  fontsize=8 * scale)
+    ax.set_yticks(range(len(names)), list(names.values()), fontsize=9 * scale)
     ax.xaxis.tick_top()
-    fig.colorbar(image, ax=ax, shrink=0.6, label=t("chart.percent_reached", lang))
+    bar = fig.colorbar(image, ax=ax, shrink=0.6)
+    bar.set_label(t("chart.percent_reached", lang), fontsize=9 * scale)
+    bar.ax.tick_params(labelsize=8 * scale)
     return fig
 
 

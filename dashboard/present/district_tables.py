@@ -14,7 +14,7 @@ from dashboard.analysis.population import TargetPopulation
 from dashboard.analysis.secrecy import protect_counts
 from dashboard.present.classify import palette
 from dashboard.present.format import format_count, format_number, format_range
-from dashboard.present.i18n import headed, own_label, phase_labels, t, term
+from dashboard.present.i18n import headed, own_label, own_unit, phase_labels, t, term
 
 
 def population_table(ws, tp: TargetPopulation, district_id: str, threshold: int = 3, lang: str = "de"):
@@ -36,7 +36,7 @@ def population_table(ws, tp: TargetPopulation, district_id: str, threshold: int 
 def indicator_table(ws, tp: TargetPopulation, district_id: str, lang: str = "de") -> pd.DataFrame:
     """Latest value of every indicator in the district beside the city value."""
     rows = [{"indicator": own_label(item["entry"], lang), "value": format_number(item["value"], 1, lang),
-             "city": format_number(item["city"], 1, lang), "unit": item["entry"]["unit"], "year": item["year"]}
+             "city": format_number(item["city"], 1, lang), "unit": own_unit(item["entry"], lang), "year": item["year"]}
             for item in indicator_summary(ws, district_id, tp.total)]
     return headed(pd.DataFrame(rows, columns=["indicator", "value", "city", "unit", "year"]), lang)
 

@@ -270,6 +270,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "slide_city": ("Überblick {city}", "Overview {city}"),
     "slide_chain": ("Lebenskette: Erreichung je Sozialraum und Lebensphase", "Life chain: reach by district and phase"),
     "slide_gaps": ("Wichtigste Lücken", "Main gaps"),
+    "no_gaps": ("Keine Lücke und kein Bruch im Übergang nach der gewählten Regel.",
+                "No gap and no broken transition under the chosen rule."),
     "present_hint": (
         "Wählen Sie Sozialräume und starten Sie die Präsentation: Seitenleiste und Bedienelemente werden "
         "ausgeblendet, Schrift und Karten vergrößert.",
@@ -919,6 +921,10 @@ TEXT.update({  # findings in words (dashboard.present.sentences)
                       "no need index: no social indicators in the workspace"),
     "transition_sentence": ("{district}: Übergang {before} → {after} bricht ab (Erreichung {a} % → {b} %)",
                             "{district}: transition {before} → {after} breaks (reach {a} % → {b} %)"),
+    "duplicate_sentence_phase": ("{name_a} ({provider_a}) ↔ {name_b} ({provider_b}), {phase}: {overlap} % gemeinsame "
+                                 "Zielgruppe, {distance} m Abstand",
+                                 "{name_a} ({provider_a}) ↔ {name_b} ({provider_b}), {phase}: {overlap} % shared "
+                                 "target group, {distance} m apart"),
     "duplicate_sentence": ("{name_a} ({provider_a}) ↔ {name_b} ({provider_b}): {overlap} % gemeinsame Zielgruppe, "
                            "{distance} m Abstand",
                            "{name_a} ({provider_a}) ↔ {name_b} ({provider_b}): {overlap} % shared target group, "
@@ -1216,6 +1222,13 @@ def own_label(record, lang: str = "de") -> str:
     """A label the workspace brings in both languages (``label_de`` / ``label_en`` of a life
     phase or an indicator), in ``lang``."""
     return record["label_en" if lang == "en" else "label_de"]
+
+
+def own_unit(record, lang: str = "de") -> str:
+    """An indicator's unit in ``lang``: ``unit_en`` for English where the catalogue gives one,
+    else the catalogue's ``unit`` as written (a unit the source gives in German stays German)."""
+    english = record.get("unit_en") if lang == "en" else None
+    return english if isinstance(english, str) and english.strip() else record["unit"]
 
 
 def phase_labels(life_phases: pd.DataFrame, lang: str = "de") -> dict[str, str]:

@@ -23,7 +23,7 @@ from dashboard.model import schema
 from dashboard.present import classify as cls
 from dashboard.present import maps
 from dashboard.present.format import format_count, format_dates, format_number, format_range, format_stand
-from dashboard.present.i18n import own_label, phase_labels, t, terms
+from dashboard.present.i18n import own_label, own_unit, phase_labels, t, terms
 
 POPULATION_MEASURES = ("absolute", "share", "density")
 
@@ -60,7 +60,7 @@ def choropleth_values(ws, spec: ChoroplethSpec, tp: TargetPopulation, threshold:
         entry = catalogue_entry(ws, spec.indicator)
         values = indicator_values(ws, spec.indicator, spec.year)
         return values, {
-            "title": own_label(entry, lang), "unit": entry["unit"],
+            "title": own_label(entry, lang), "unit": own_unit(entry, lang),
             "when": f"{t('year', lang)} {spec.year}", "source": entry["source"],
             "reverse": not bool(entry["higher_is_need"]),
             "decimals": 1,

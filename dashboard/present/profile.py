@@ -16,7 +16,7 @@ import pandas as pd
 from dashboard.analysis import coverage as C
 from dashboard.analysis.profile import DistrictFigures, district_figures
 from dashboard.present.format import format_count, format_number
-from dashboard.present.i18n import fictional_label, meta_text, own_label, phase_labels, t
+from dashboard.present.i18n import fictional_label, meta_text, own_label, own_unit, phase_labels, t
 from dashboard.present.sentences import duplicate_sentences, gap_sentences, transition_sentences
 
 
@@ -76,7 +76,7 @@ def render(ws, figures: DistrictFigures, params: C.CoverageParams, *, lang: str 
         "previous": [format_number(v, 1, lang) for v in ind["previous"]],
         "change": ["" if pd.isna(c) else ("+" if c > 0 else "") + format_number(c, 1, lang) for c in ind["change"]],
         "arrow": [_arrow(c) for c in ind["change"]],
-        "city": [format_number(v, 1, lang) for v in ind["city"]], "unit": ind["unit"], "year": ind["year"],
+        "city": [format_number(v, 1, lang) for v in ind["city"]], "unit": [own_unit(r, lang) for r in ind.to_dict("records")], "year": ind["year"],
     })
     chain = figures.chain.assign(phase_label=figures.chain["phase_id"].map(labels))[
         ["phase_id", "phase_label", "reach_share", "offers", "status"]]
@@ -91,7 +91,7 @@ def render(ws, figures: DistrictFigures, params: C.CoverageParams, *, lang: str 
         total_population=figures.total_population, indicators=indicators, need_rank=figures.need_rank,
         need_of=figures.need_of, need_class=figures.need_class, chain=chain,
         gaps=gap_sentences(figures.gaps, ws, params, lang, threshold),
-        duplicates=duplicate_sentences(figures.duplicates, lang),
+        duplicates=duplicate_sentences(figures.duplicates, lang, ws.life_phases),
         transitions=transition_sentences(figures.transitions, ws, lang),
         offers=offers, family_centres=figures.family_centres, partners=figures.partners,
         sources=meta_text(meta, "sources", lang), data_stand=str(meta.get("data_stand", "")),

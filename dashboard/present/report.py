@@ -112,51 +112,26 @@ class _Document(FPDF):
             self.add_page()
         self.image(io.BytesIO(data), w=width)
 
-    def grid(self, header, rows, widths, align=None):
-        """A table of one line per row (text shortened with … to fit its column)."""
-        align = align or ["LEFT"] * len(widths)
-        align = [a[0] for a in align]  # L / R
-        self.set_font("DejaVu", "B", 8)
-        self.set_fill_color(235, 235, 235)
-        heads = [self._wrap(str(h), w) for h, w in zip(header, widths)]  # headers wrap, never cut
-        depth = max(len(lines) for lines in heads)
-        for k in range(depth):
-            for lines, w, a in zip(heads, widths, align):
-                self.cell(w, 4, lines[k] if k < len(lines) else "", border="B" if k == depth - 1 else 0, align=a,
-                          fill=True)
-            self.ln(4)
-        self.set_font("DejaVu", size=8)
-        self.set_draw_color(220)
-        for values in rows:
-            if self.get_y() > 272:
-                self.add_page()
-            for v, w, a in zip(values, widths, align):
-                text = "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
-                self.cell(w, 4.6, self._fit(text, w), border="B", align=a)
-            self.ln(4.6)
+    def grid(self, header, rows, widths, align=None, size: float = 8, line_height: float = 3.9):
+        """A table whose cells wrap (nothing is ever cut off); ``widths`` in mm, the header
+        row repeated on every page the table runs onto."""
+        align = [a[0] for a in (align or ["LEFT"] * len(widths))]  # L / R
+
+        def text(value) -> str:
+            return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+        self.set_font("DejaVu", size=size)
+        self.set_draw_color(200)
+        with self.table(col_widths=widths, width=sum(widths), align="LEFT", text_align=align,
+                        line_height=line_height, first_row_as_headings=True,
+                        headings_style=FontFace(emphasis="BOLD", fill_color=(235, 235, 235)),
+                        borders_layout="HORIZONTAL_LINES", padding=(0.5, 0.6)) as table:
+            for values in [header, *rows]:
+                line = table.row()
+                for value in values:
+                    line.cell(text(value))
         self.set_draw_color(0)
         self.set_font("DejaVu", size=9)
-
-    def _wrap(self, text: str, width: float) -> list[str]:
-        """Words of ``text`` in lines that fit ``width`` (a word too long alone is shortened)."""
-        lines, line = [], ""
-        for word in text.split():
-            candidate = f"{line} {word}".strip()
-            if self.get_string_width(candidate) <= width - 1.5 or not line:
-                line = candidate
-            else:
-                lines.append(line)
-                line = word
-        lines.append(line)
-        return [self._fit(one, width) for one in lines]
-
-    def _fit(self, text: str, width: float) -> str:
-        room = width - 1.5
-        if self.get_string_width(text) <= room:
-            return text
-        while text and self.get_string_width(text + "…") > room:
-            text = text[:-1]
-        return text + "…"
 
 
 def _profile_chapter(pdf: _Document, ws, profile: Profile, cov, lang: str, threshold: int):
@@ -297,22 +272,11 @@ def wegweiser_pdf(ws, x: float, y: float, offers: pd.DataFrame, *, lang: str = "
     if offers.empty:
         pdf.para(words["no_offers"])
 
-    def text(value) -> str:
-        return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
-
     def for_whom(row) -> str:
         return ", ".join(dict.fromkeys(who_label(w, lang) for w in (row["for_whom"] or ())))
 
     def table(header, rows, widths, align):
-        pdf.set_font("DejaVu", size=7.5)
-        with pdf.table(col_widths=widths, text_align=align, line_height=3.6, first_row_as_headings=True,
-                       headings_style=FontFace(emphasis="BOLD", fill_color=(235, 235, 235)),
-                       borders_layout="HORIZONTAL_LINES", padding=0.6) as grid:
-            for values in [header, *rows]:
-                line = grid.row()
-                for value in values:
-                    line.cell(text(value))
-        pdf.set_font("DejaVu", size=9)
+        pdf.grid(header, rows, widths, align, size=7.5, line_height=3.6)
 
     def unknown(r) -> str:
         """What the family asked for that the source does not say (listed last, apart)."""

@@ -27,13 +27,15 @@ def walk_rule(cov, lang: str = "de") -> str:
 def chain_alt_text(profile, life_phases: pd.DataFrame, lang: str = "de") -> str:
     """The text alternative of a district's life-chain strip: every phase with its reach and
     whether it is a gap (the strip's colours in words)."""
+    return t("alt_chain_strip", lang, district=profile.name, phases="; ".join(chain_phrases(profile, life_phases, lang)))
+
+
+def chain_phrases(profile, life_phases: pd.DataFrame, lang: str = "de") -> list[str]:
+    """Each phase of a district's life chain in words: its reach and whether it is a gap."""
     labels = phase_labels(life_phases, lang)
-    parts = []
-    for row in profile.chain.itertuples():
-        reach = "–" if pd.isna(row.reach_share) else f"{format_number(100 * row.reach_share, 0, lang)} %"
-        parts.append(t(f"alt_chain_phase.{row.status}", lang, phase=labels.get(row.phase_id, row.phase_id),
-                       reach=reach))
-    return t("alt_chain_strip", lang, district=profile.name, phases="; ".join(parts))
+    return [t(f"alt_chain_phase.{row.status}", lang, phase=labels.get(row.phase_id, row.phase_id),
+              reach="–" if pd.isna(row.reach_share) else f"{format_number(100 * row.reach_share, 0, lang)} %")
+            for row in profile.chain.itertuples()]
 
 
 def need_map_alt_text(ws, need: pd.DataFrame, lang: str = "de", top: int = 3) -> str:
@@ -96,20 +98,32 @@ def transition_sentences(transitions: pd.DataFrame, ws, lang: str = "de") -> lis
             for row in transitions.itertuples()]
 
 
-def duplicate_sentences(duplicates: pd.DataFrame, lang: str = "de") -> list[str]:
-    """One line per pair of :func:`dashboard.analysis.coverage.duplicates` (published figures)."""
-    def told_apart(d, side: str) -> str:
-        """The provider, and where both offers bear the same name and provider, the address too."""
-        provider = getattr(d, f"provider_{side}")
-        same = (d.name_a, d.provider_a) == (d.name_b, d.provider_b)
-        address = getattr(d, f"address_{side}", None)
-        if same and isinstance(address, str) and address:
-            return f"{provider}, {address}"
-        return f"{provider}, {getattr(d, f'offer_{side}')}" if same else provider
+def duplicate_sentences(duplicates: pd.DataFrame, lang: str = "de", life_phases: pd.DataFrame | None = None
+                        ) -> list[str]:
+    """One line per pair of :func:`dashboard.analysis.coverage.duplicates` (published figures).
+    Each offer is named with its provider; where one name and provider stand for more than one
+    offer among the pairs (the same group at two sites), its address too (else its id); where
+    the same two offers overlap in more than one life phase, the phase (from ``life_phases``),
+    so no pair reads as an offer paired with itself and no two lines read alike."""
+    sides = pd.concat([pd.DataFrame({"offer": duplicates[f"offer_{s}"], "name": duplicates[f"name_{s}"],
+                                     "provider": duplicates[f"provider_{s}"]}) for s in ("a", "b")])
+    sites = sides.drop_duplicates("offer").groupby(["name", "provider"], dropna=False)["offer"].nunique()
 
-    return [t("duplicate_sentence", lang, name_a=d.name_a, provider_a=told_apart(d, "a"), name_b=d.name_b,
-              provider_b=told_apart(d, "b"), overlap=percent(d.overlap), distance=f"{d.distance_m:.0f}")
-            for d in duplicates.itertuples()]
+    def told_apart(d, side: str) -> str:
+        name, provider = getattr(d, f"name_{side}"), getattr(d, f"provider_{side}")
+        if sites.get((name, provider), 1) < 2:
+            return provider
+        address = getattr(d, f"address_{side}", None)
+        return f"{provider}, {address}" if isinstance(address, str) and address else \
+            f"{provider}, {getattr(d, f'offer_{side}')}"
+
+    pair = duplicates[["offer_a", "offer_b"]].apply(lambda r: frozenset(r), axis=1) if len(duplicates) else []
+    repeated = pd.Series(pair, dtype=object).duplicated(keep=False).to_numpy()
+    labels = phase_labels(life_phases, lang) if life_phases is not None else {}
+    return [t("duplicate_sentence_phase" if again else "duplicate_sentence", lang, name_a=d.name_a,
+              provider_a=told_apart(d, "a"), name_b=d.name_b, provider_b=told_apart(d, "b"),
+              phase=labels.get(d.phase_id, d.phase_id), overlap=percent(d.overlap), distance=f"{d.distance_m:.0f}")
+            for d, again in zip(duplicates.itertuples(), repeated)]
 
 
 def with_sentences(table: pd.DataFrame, sentences: list[str]) -> pd.DataFrame:

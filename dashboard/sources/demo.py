@@ -64,21 +64,23 @@ _CHILD_BANDS = slice(0, 6)
 
 INDICATORS = pd.DataFrame(
     [
-        ("sgb2_u15", "SGB-II-Quote unter 15 Jahren", "SGB II rate, under 15", "%", "Armut",
+        ("sgb2_u15", "SGB-II-Quote unter 15 Jahren", "SGB II rate, under 15", "%", "%", "Armut",
          True, "Fiktiv: Jobcenter (Demo)", 4.0, 28.0, 1.5),
         ("single_parent", "Alleinerziehende Haushalte", "Single-parent households", "% der Haushalte mit Kindern",
+         "% of households with children",
          "Familie", True, "Fiktiv: Melderegister (Demo)", 12.0, 16.0, 1.5),
-        ("non_german", "Nichtdeutsche Staatsangehörigkeit", "Non-German citizens", "% der Einwohner",
+        ("non_german", "Nichtdeutsche Staatsangehörigkeit", "Non-German citizens", "% der Einwohner", "% of residents",
          "Migration", True, "Fiktiv: Melderegister (Demo)", 5.0, 27.0, 1.8),
-        ("unemployment", "Arbeitslosenquote", "Unemployment rate", "%", "Arbeit",
+        ("unemployment", "Arbeitslosenquote", "Unemployment rate", "%", "%", "Arbeit",
          True, "Fiktiv: Agentur für Arbeit (Demo)", 3.0, 9.0, 0.6),
         ("school_entry_language", "Sprachförderbedarf bei Schuleingang", "Language support need at school entry",
-         "% der untersuchten Kinder", "Bildung & Gesundheit", True, "Fiktiv: Gesundheitsamt, SEU (Demo)",
-         10.0, 32.0, 2.5),
+         "% der untersuchten Kinder", "% of children examined", "Bildung & Gesundheit", True,
+         "Fiktiv: Gesundheitsamt, SEU (Demo)", 10.0, 32.0, 2.5),
         ("old_age_poverty", "Grundsicherung im Alter", "Basic income support, 65+", "% der 65-Jährigen und Älteren",
+         "% of persons aged 65 and over",
          "Armut", True, "Fiktiv: Sozialamt (Demo)", 1.5, 7.0, 0.5),
     ],
-    columns=["indicator", "label_de", "label_en", "unit", "category", "higher_is_need", "source",
+    columns=["indicator", "label_de", "label_en", "unit", "unit_en", "category", "higher_is_need", "source",
              "base", "slope", "noise"],
 )
 YEARS = (2024, 2025)
@@ -830,7 +832,7 @@ def generate_demo_workspace(seed: int = SEED) -> Workspace:
     outline = _outline(rng)
     districts = _districts(outline, rng)
     cells = _population(rng, outline, districts)
-    catalogue = INDICATORS[["indicator", "label_de", "label_en", "unit", "category", "higher_is_need", "source"]]
+    catalogue = INDICATORS[["indicator", "label_de", "label_en", "unit", "unit_en", "category", "higher_is_need", "source"]]
     partners = _partners(rng, districts, cells)
     networks, memberships = _networks(rng, partners)
     meta = {

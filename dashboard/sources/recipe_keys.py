@@ -45,7 +45,7 @@ KEYS = {
     "indicators": {**_READ, **_NUMBERS, "columns": {"district_id": None, "year": None, "indicator": None,
                                                    "value": None},
                    "layout": None, "district": None, "year_column": None, "year": None, "wide": ANY,
-                   "catalogue": (ANY, {"label_de": None, "label_en": None, "unit": None, "category": None,
+                   "catalogue": (ANY, {"label_de": None, "label_en": None, "unit": None, "unit_en": None, "category": None,
                                        "higher_is_need": None, "source": None})},
     "geocoding": {**_READ, "street": None, "number": None, "suffix": None, "postcode": None, "place": None,
                   "x": None, "y": None, "crs": None},

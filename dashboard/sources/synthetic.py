@@ -80,6 +80,6 @@ def generate_synthetic_workspace(n_districts: int = 300, n_offers: int = 5000, s
             "fictional_label": "Synthetische Benchmark-Daten – fiktiv"}
     return Workspace(meta=meta, districts=districts, life_phases=default_life_phases(), offers=offers,
                      age_bands=AGE_BANDS.copy(), population_cells=population,
-                     indicator_catalogue=INDICATORS[["indicator", "label_de", "label_en", "unit", "category",
+                     indicator_catalogue=INDICATORS[["indicator", "label_de", "label_en", "unit", "unit_en", "category",
                                                      "higher_is_need", "source"]].copy(),
                      indicators=indicators, partners=partners)
