@@ -68,7 +68,7 @@ point = None if stored is None or stored.is_empty else gpd.GeoSeries([stored], c
 st.markdown(f"**{t('position')}**")
 pick_key = f"edit_pos_{layer}_{record_id}"
 position = widgets.position_picker(ws, pick_key, None if point is None else (float(point.y), float(point.x)), height=320)
-found_address = st.session_state.get(f"{pick_key}_label") if st.session_state.get(f"{pick_key}_address") else None
+found_address = st.session_state.get(f"{pick_key}_found")  # None after a click on the map
 with st.form(f"edit_form_{layer}_{record_id}"):
     fields = {}
     fields[title_col] = st.text_input(t("col_offer") if layer == "offers" else t("district_name_field"),
@@ -107,7 +107,7 @@ with st.form(f"edit_form_{layer}_{record_id}"):
                                               format_func=term)
     else:
         fields["provider"] = st.text_input(t("provider"), value=shown["provider"])
-    typed_address = found_address if found_address and found_address != t("position_clicked") else shown["address"]
+    typed_address = found_address or shown["address"]
     fields["address"] = st.text_input(t("address"), value=typed_address)
     fields["contact_public"] = st.text_input(t("contact"), value=shown["contact_public"])
     c1, c2 = st.columns(2)

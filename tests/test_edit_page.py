@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from apptest_util import run_app
 
@@ -77,6 +78,16 @@ def test_position_by_address_sets_the_saved_point(town, demo_ws):
     assert not at.exception and not [w for w in at.warning if "Adressverzeichnis" in w.value]
     # the form's address field takes the found address as the directory writes it (place included)
     written = f"{typed} {target['place']}"
+    assert at.text_input[4].value == written
+    # a click on the map afterwards: no address is claimed for the clicked point, the form keeps
+    # the offer's stored address (not the one found before, nor "Punkt auf der Karte")
+    elsewhere = demo_ws.addresses.to_crs(4326).geometry.iloc[900]
+    at.session_state[f"{key}_map"] = {"last_clicked": {"lat": elsewhere.y, "lng": elsewhere.x}}
+    at.run()
+    stored = demo_ws.offers.set_index("offer_id").loc["A0008", "address"]
+    assert at.text_input[4].value == ("" if pd.isna(stored) else stored) and not [s for s in at.success if "Gefunden" in s.value]
+    at.text_input(key=f"{key}_address").input(typed + " ")
+    at.button(key=f"{key}_find").click().run()
     assert at.text_input[4].value == written
     at.button[1].click().run()
     assert at.success[-1].value == "Gespeichert."

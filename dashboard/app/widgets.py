@@ -215,7 +215,6 @@ def position_picker(ws: Workspace, key: str, initial: tuple[float, float] | None
         hit = cache.find_address(ws, text)
         if hit["lat"] is not None:
             st.session_state[state] = (hit["lat"], hit["lon"])
-            st.session_state[f"{key}_label"] = hit.get("label") or hit.get("corrected") or text.strip()
             st.session_state[f"{key}_found"] = hit.get("label") or hit.get("corrected") or text.strip()
             st.session_state[f"{key}_corrected"] = hit.get("corrected")
         else:
@@ -241,7 +240,7 @@ def position_picker(ws: Workspace, key: str, initial: tuple[float, float] | None
     m = base_map(ws.districts, outlines=ws.districts, private=private, ws=ws, panel=panel)
     shown = list(layers(position) if layers is not None else [])
     if position is not None:
-        label = st.session_state.get(f"{key}_label") or t("position_clicked")
+        label = found or t("position_clicked")
         shown.append(mapview.feature_group(mapview.position_layer(ws, *position, label), t("position")))
     fit = None
     if position is not None:
@@ -253,7 +252,6 @@ def position_picker(ws: Workspace, key: str, initial: tuple[float, float] | None
     if clicked and clicked != st.session_state.get(f"{key}_last_click"):
         st.session_state[f"{key}_last_click"] = clicked
         st.session_state[state] = (float(clicked["lat"]), float(clicked["lng"]))
-        st.session_state[f"{key}_label"] = t("position_clicked")
         st.session_state[f"{key}_found"] = None
         st.rerun()
     return st.session_state[state]
