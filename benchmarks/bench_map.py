@@ -7,9 +7,10 @@
    server time of the map page (AppTest: first run, filter change), and the time from
    navigation to a painted map in headless Chromium;
 2. demo city: server time of a filter change (AppTest rerun);
-3. ``--base-map``: only the cost of the base map drawn from the workspace (streets, railway,
-   river, place names) on the demo city: its payload, and click 'Karte' → painted in
-   Chromium with and without it.
+3. ``--base-map [--extract heidelberg]``: only the cost of the base map drawn from the
+   workspace (streets, railway, river, place names, landmarks) on the demo city, or built
+   from an OpenStreetMap extract and moved onto it: time to build, its payload, and click
+   'Karte' → painted in Chromium with and without it.
 """
 
 from __future__ import annotations
@@ -124,9 +125,10 @@ def main():
     parser.add_argument("--districts", type=int, default=300)
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--base-map", action="store_true", help="only the base map's cost on the demo city")
+    parser.add_argument("--extract", help="with --base-map: an extract of ../shared/data/osm (e.g. heidelberg)")
     args = parser.parse_args()
     if args.base_map:
-        return base_map_cost()
+        return base_map_cost(extract=args.extract, browser=not args.no_browser)
 
     from dashboard.model.workspace import read_workspace, write_workspace
     from dashboard.sources.synthetic import generate_synthetic_workspace
@@ -164,24 +166,60 @@ def main():
     print(f"  map page server time, filter change:  {rerun:6.2f} s (median of 5)")
 
 
-def base_map_cost(repeats: int = 5):
-    """Payload and painted-map time of the demo city with and without its own base map."""
+def base_map_cost(repeats: int = 5, extract: str | None = None, browser: bool = True):
+    """Payload and painted-map time of the demo city with and without its own base map; with
+    ``extract`` (e.g. ``heidelberg`` from ../shared/data/osm) the base map built from that
+    OpenStreetMap extract (streets, railways, water, places, landmarks; time to build it)
+    and moved onto the demo city, so the same fitted view paints all of it."""
     from dataclasses import replace
+
+    import geopandas as gpd
+    import shapely
 
     from dashboard.model.workspace import read_workspace, write_workspace
     from dashboard.present import basemap
     from dashboard.present.maps import _script_json
+    from dashboard.sources import streets
 
     demo = read_workspace(ROOT / "geodata" / "demo_city.gpkg")
-    size = len(_script_json(basemap.base_map_data(demo)))
-    print(f"demo city base map: {size / 1e6:.2f} MB added to the map page")
+    shown = demo
+    if extract:
+        path = ROOT.parent / "shared" / "data" / "osm" / f"{extract}.osm.pbf"
+        t0 = time.perf_counter()
+        lines, _, _ = streets._osm_ways(path, demo.crs)
+        area = gpd.GeoSeries([shapely.convex_hull(shapely.union_all(lines))], crs=demo.crs)
+        nodes, edges = streets.read_streets(path, area, margin_m=0)
+        base_lines, base_places = streets.read_base_map(path, area, margin_m=0)
+        read_s = time.perf_counter() - t0
+        (cx, cy), (tx, ty) = area.iloc[0].centroid.coords[0], demo.districts.union_all().centroid.coords[0]
+
+        def moved(frame):
+            return frame.set_geometry(frame.geometry.translate(tx - cx, ty - cy))
+
+        shown = replace(demo, street_nodes=moved(nodes), street_edges=moved(edges), base_lines=moved(base_lines),
+                        base_places=moved(base_places))
+        t0 = time.perf_counter()
+        data = basemap.base_map_data(shown)
+        prepare_s = time.perf_counter() - t0
+        kinds = base_places["kind"].value_counts().to_dict()
+        print(f"{extract}: {len(edges):,} street edges, {edges['length_m'].sum() / 1000:,.0f} km, "
+              f"{len(base_lines):,} railway/water lines, places and landmarks {kinds}")
+        print(f"  read the extract (streets + base map):  {read_s:6.2f} s")
+        print(f"  base map for the browser (merge, encode): {prepare_s:6.2f} s")
+    else:
+        data = basemap.base_map_data(demo)
+    size = len(_script_json(data))
+    print(f"{extract or 'demo city'} base map: {size / 1e6:.2f} MB added to the map page")
+    if not browser:
+        return
     sited = int(demo.offers.geometry.notna().sum())
     with tempfile.TemporaryDirectory() as tmp:
         bare = write_workspace(replace(demo, street_nodes=demo.street_nodes.iloc[:0],
                                        street_edges=demo.street_edges.iloc[:0], base_lines=demo.base_lines.iloc[:0],
                                        base_places=demo.base_places.iloc[:0]), Path(tmp) / "bare.gpkg")
+        full = ROOT / "geodata" / "demo_city.gpkg" if shown is demo else write_workspace(shown, Path(tmp) / "x.gpkg")
         without, _ = browser_time(bare, sited, repeats)
-        with_base, _ = browser_time(ROOT / "geodata" / "demo_city.gpkg", sited, repeats)
+        with_base, _ = browser_time(full, sited, repeats)
     print(f"  Chromium: click 'Karte' -> painted, without base map: {without:6.2f} s (median of {repeats})")
     print(f"  Chromium: click 'Karte' -> painted, with base map:    {with_base:6.2f} s "
           f"({100 * (with_base / without - 1):+.0f} %)")

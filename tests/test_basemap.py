@@ -79,3 +79,33 @@ def test_a_real_city_fits_the_payload_budget():
     size = len(_script_json(basemap.base_map_data(ws)))
     print(f"Heidelberg base map: {size / 1e6:.2f} MB")
     assert size < 1_500_000
+
+
+@pytest.mark.skipif(not (SHARED / "osm" / "heidelberg.osm.pbf").exists(), reason="needs ../shared/data/osm")
+def test_landmarks_come_from_the_extract():
+    """Schools, Kitas, stations and parks people find their way by, named as OpenStreetMap names
+    them (nodes, and areas at the middle of their nodes), each once."""
+    from dashboard.sources.streets import read_base_map
+
+    area = gpd.GeoSeries([shapely.box(8.65, 49.38, 8.72, 49.42)], crs=4326).to_crs(25832)
+    _, places = read_base_map(SHARED / "osm" / "heidelberg.osm.pbf", area, margin_m=500)
+    kinds = places.groupby("kind")["name"].apply(set)
+    assert {"school", "kindergarten", "station", "park"} <= set(kinds.index)
+    assert all(len(kinds[k]) >= 3 for k in ("school", "kindergarten", "station", "park")), kinds
+    assert "Heidelberg Hauptbahnhof" in kinds["station"]
+    main_station = places[places["name"] == "Heidelberg Hauptbahnhof"]
+    assert len(main_station) == 1  # tagged railway=station and public_transport=station: drawn once
+    assert area.buffer(500).union_all().contains(main_station.geometry.iloc[0])
+
+
+def test_landmarks_are_sent_with_their_kind_and_escaped(demo_ws):
+    from dataclasses import replace
+
+    places = demo_ws.base_places.copy()
+    park = places.index[places["name"] == "Stadtpark"][0]
+    places.loc[park, "name"] = "<img src=x onerror=alert(1)>park"
+    data = basemap.base_map_data(replace(demo_ws, base_places=places))
+    kinds = {p[2]: (p[3], p[4]) for p in data["places"]}
+    assert kinds["&lt;img src=x onerror=alert(1)&gt;park"] == (15, "park")
+    assert kinds["Bahnhof Lindenbrück"] == (13, "station")
+    assert {k for _, k in kinds.values()} == {"school", "kindergarten", "station", "park"}  # the places: districts

@@ -483,9 +483,19 @@ def test_street_names_at_street_zoom_and_names_never_collide(page, app_url, demo
     frame.evaluate(f"() => {{ window.map.setView([{centre.y}, {centre.x}], 16, {{animate: false}}); return 1; }}")
     frame.wait_for_function("() => window.paStreetNames && window.paStreetNames.length >= 8", timeout=30_000)
     written = frame.evaluate("() => window.paStreetNames")
-    assert set(written) <= set(demo_ws.street_edges["name"].dropna()), written
+    assert set(written) <= {*demo_ws.street_edges["name"].dropna(), *demo_ws.base_lines["name"].dropna()}, written
     assert set(written) & set(demo_ws.addresses["street"])
     assert frame.evaluate(SHADING) <= 0.35  # faded at street zoom
     count, hits = frame.evaluate(OVERLAPS)
     assert hits == [], hits
+    # landmarks at street zoom (a park and schools of the demo's extract), each with its kind's symbol
+    landmarks = frame.eval_on_selector_all(".pa-landmark", "els => els.filter(e => e.style.visibility !== 'hidden')"
+                                           ".map(e => [e.textContent, e.className])")
+    assert ["Stadtpark", "pa-place pa-landmark pa-lm-park leaflet-zoom-animated"] in landmarks or any(
+        text == "Stadtpark" and "pa-lm-park" in cls for text, cls in landmarks), landmarks
+    # two levels out: the river is named along its course, the streets are not
+    frame.evaluate("() => { window.map.setZoom(14, {animate: false}); return 1; }")
+    frame.wait_for_function("() => window.map.getZoom() === 14 && (window.paStreetNames || []).includes('Linde')",
+                            timeout=30_000)
+    assert set(frame.evaluate("() => window.paStreetNames")) <= set(demo_ws.base_lines["name"].dropna())
     assert page.watch.console_errors == [], page.watch.console_errors

@@ -147,3 +147,19 @@ def test_demo_streets_carry_the_names_of_the_address_directory(demo_ws):
     gap = shapely.distance(sample.geometry.to_numpy(), by_name.loc[sample["street"]].to_numpy())
     assert gap.max() < 13.0
     assert not directory.duplicated(["street", "number"]).any()
+
+
+def test_demo_landmarks_stand_where_they_belong(demo_ws):
+    """The demo's extract names landmarks as OpenStreetMap would: the schools and Kitas among the
+    partners at their own sites, the station on the railway, parks away from the tracks."""
+    from dashboard.sources.demo import railway_line
+
+    places = demo_ws.base_places
+    landmarks = places[places["kind"].isin(["school", "kindergarten", "station", "park"])]
+    partners = demo_ws.partners.set_index("organisation")
+    for row in landmarks[landmarks["kind"].isin(["school", "kindergarten"])].itertuples():
+        assert row.geometry.distance(partners.loc[row.name, "geometry"]) < 0.01
+    station = landmarks[landmarks["kind"] == "station"].geometry.iloc[0]
+    assert station.distance(railway_line()) < 1
+    parks = landmarks[landmarks["kind"] == "park"]
+    assert len(parks) == 3 and (parks.distance(railway_line()) > 200).all()

@@ -1,6 +1,5 @@
 """Offline: the map's libraries are local, pinned copies and nothing else is requested."""
 
-import folium
 import pytest
 
 from dashboard.present import maps, offline
@@ -35,8 +34,10 @@ def test_base_url_path_is_respected(demo_ws):
 
 
 def test_foreign_plugin_is_caught(demo_ws):
+    from folium import plugins  # a submodule: imported here, not left to whichever test ran before
+
     m = maps.base_map(demo_ws.districts)
-    folium.plugins.Fullscreen().add_to(m)
+    plugins.Fullscreen().add_to(m)
     assert maps.external_urls(m) and all("://" in u for u in maps.external_urls(m))
 
 

@@ -28,8 +28,11 @@ STYLES = {
     "water": ("#6baed6", 3.0, None),
     "rail": ("#555555", 2.0, "6 4"),
 }
-LABEL_ZOOM = {"city": 0, "town": 0, "village": 0, "suburb": 0, "quarter": 11, "neighbourhood": 13, "hamlet": 13}
+LABEL_ZOOM = {"city": 0, "town": 0, "village": 0, "suburb": 0, "quarter": 11, "neighbourhood": 13, "hamlet": 13,
+              "station": 13, "school": 15, "kindergarten": 15, "park": 15}
 """From which zoom a place name of each kind is shown (others: 12)."""
+LANDMARK_KINDS = ("station", "school", "kindergarten", "park")
+"""Places drawn as landmarks: a small symbol of their kind before the name (see MAP_CSS)."""
 MAIN_ROADS = frozenset({"motorway", "trunk", "trunk_link", "primary", "primary_link", "secondary",
                         "secondary_link", "tertiary", "tertiary_link"})
 
@@ -129,9 +132,9 @@ class BaseMapLayer(RawMacroElement, Layer):
                 lat += d[i]; lon += d[i + 1];
                 out.push([lat / 1e5, lon / 1e5]);
             }
-            if (ids[k] >= 0 && (kind === 'street' || kind === 'main_road')) {
-                named.push({name: data.names[ids[k]], pts: out, main: kind === 'main_road',
-                            box: L.latLngBounds(out)});
+            if (ids[k] >= 0) {  // streets, and the names of rivers and railways
+                named.push({name: data.names[ids[k]], pts: out, kind: kind,
+                            main: kind === 'main_road' || kind === 'water' || kind === 'rail', box: L.latLngBounds(out)});
             }
             return out;
         });
@@ -139,9 +142,12 @@ class BaseMapLayer(RawMacroElement, Layer):
                            weight: s[1], dashArray: s[2], opacity: 0.95}).addTo(map);
     });
     named.sort(function(a, b) { return (b.main - a.main) || (b.pts.length - a.pts.length); });
-    var labels = data.places.map(function(p) {
+    var labels = data.places.map(function(p) {  // [lat, lon, name, from zoom, landmark kind or '']
+        var cls = p[4] ? 'pa-place pa-landmark pa-lm-' + p[4] : 'pa-place';
+        // the name in a span of its own: Leaflet places the icon, the declutter moves only the span
         return [p[3], L.marker([p[0], p[1]], {interactive: false, keyboard: false, pane: 'paLabels',
-            icon: L.divIcon({className: 'pa-place', html: p[2], iconSize: null})})];
+            icon: L.divIcon({className: 'pa-icon', html: '<span class="' + cls + '">' + p[2] + '</span>',
+                             iconSize: null})})];
     });
     function showLabels() {  // each name from its kind's zoom on (towns always, hamlets close up)
         var z = map.getZoom();
@@ -221,13 +227,17 @@ class BaseMapLayer(RawMacroElement, Layer):
         ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
         ctx.clearRect(0, 0, size.x, size.y);
         window.paStreetNames = [];  // what the last drawing wrote (the canvas has no text to read)
-        if (map.getZoom() < nameZoom) { return; }
-        ctx.font = font + 'px sans-serif'; ctx.textBaseline = 'middle';
-        ctx.lineWidth = 3; ctx.strokeStyle = 'rgba(255,255,255,0.95)'; ctx.fillStyle = '#333';
+        var zoom = map.getZoom();
+        if (zoom < nameZoom - 2) { return; }
+        ctx.textBaseline = 'middle';
+        ctx.lineWidth = 3; ctx.strokeStyle = 'rgba(255,255,255,0.95)';
         ctx.lineJoin = 'round';
         var view = map.getBounds().pad(0.05), written = {};
-        named.forEach(function(line) {
-            if (!view.intersects(line.box)) { return; }
+        named.forEach(function(line) {  // rivers and railways from two levels out, streets close up
+            var street = line.kind === 'street' || line.kind === 'main_road';
+            if ((street && zoom < nameZoom) || !view.intersects(line.box)) { return; }
+            ctx.font = (line.kind === 'water' ? 'italic ' : '') + font + 'px sans-serif';
+            ctx.fillStyle = line.kind === 'water' ? '#1d5a8c' : '#333';
             var pts = line.pts.map(function(ll) { return map.latLngToContainerPoint(ll); });
             if (pts[pts.length - 1].x < pts[0].x) { pts.reverse(); }  // read from left to right
             var total = 0;
@@ -278,9 +288,10 @@ class BaseMapLayer(RawMacroElement, Layer):
 
 
 def base_map_data(ws) -> dict | None:
-    """What :class:`BaseMapLayer` draws: lines per kind, the street names (``names``, and per
-    kind each line's index into them, ``line_names``: -1 for none) and place names (escaped;
-    a place named like a district is left to the district names), or None when the workspace
+    """What :class:`BaseMapLayer` draws: lines per kind, the street, river and railway names
+    (``names``, and per kind each line's index into them, ``line_names``: -1 for none) and
+    place names and landmarks (escaped; [lat, lon, name, from zoom, landmark kind or ""]; a
+    place named like a district is left to the district names), or None when the workspace
     has nothing to draw."""
     import html
 
@@ -293,7 +304,8 @@ def base_map_data(ws) -> dict | None:
         places = places[~places["name"].astype(str).str.casefold().isin(taken)]
         shown = places.to_crs(schema.DISPLAY_CRS)
         kinds = shown["kind"] if "kind" in shown else pd.Series(None, index=shown.index)
-        labels = [[round(p.y, 5), round(p.x, 5), html.escape(str(n)), LABEL_ZOOM.get(k, 12)]
+        labels = [[round(p.y, 5), round(p.x, 5), html.escape(str(n)), LABEL_ZOOM.get(k, 12),
+                   k if k in LANDMARK_KINDS else ""]
                   for p, n, k in zip(shown.geometry, shown["name"], kinds)]
     if lines.empty and not labels:
         return None

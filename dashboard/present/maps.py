@@ -114,8 +114,14 @@ MAP_CSS = (".leaflet-interactive:focus{outline:none}"
            ".pa-district{display:inline-block;transform:translate(-50%,-50%);font:700 12px/1.1 sans-serif;color:#111;"
            "white-space:nowrap;pointer-events:none;text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff,0 0 2px #fff}"
            ".pa-popup{font:13px/1.4 sans-serif}.pa-icon{background:none;border:none}"
-           ".pa-place{font:600 12px/1 sans-serif;color:#333;white-space:nowrap;background:none;border:none;"
-           "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;transform:translate(-50%,-50%)}")
+           ".pa-place{display:inline-block;font:600 12px/1 sans-serif;color:#333;white-space:nowrap;"
+           "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;transform:translate(-50%,-50%)}"
+           # landmarks: a small symbol of their kind before the name (schools, Kitas, stations, parks)
+           ".pa-landmark{font:italic 500 11px/1 sans-serif;color:#3a3a3a}"
+           ".pa-landmark::before{content:'';display:inline-block;width:8px;height:8px;margin-right:3px;"
+           "vertical-align:-1px;border:1px solid #fff;border-radius:50%;background:#777}"
+           ".pa-lm-school::before{background:#3f6fb5}.pa-lm-kindergarten::before{background:#e08a1e}"
+           ".pa-lm-park::before{background:#4c9a2a}.pa-lm-station::before{background:#222;border-radius:1px}")
 
 
 SHADINGS = {"full": 1.0, "translucent": 0.45, "outline": 0.0}

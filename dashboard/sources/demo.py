@@ -826,6 +826,29 @@ def _base_map(outline):
     return lines, places
 
 
+SCHOOL_STEMS = ("Grundschule", "Gesamtschule", "Realschule", "Gymnasium")
+PARKS = [("Stadtpark", (-420.0, 260.0)), ("Lindenpark", (2700.0, 1250.0)), ("Heidepark", (150.0, -2700.0))]
+"""The demo's parks: name and offset from the centre (metres)."""
+
+
+def _landmarks(partners: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The demo's landmarks for the base map, as an OpenStreetMap extract gives them: the schools
+    and Kitas among the partners at their addresses, the station on the railway where it passes
+    the Bahnhofsviertel, and three parks."""
+    organisation = partners["organisation"].astype(str)
+    school = organisation.str.startswith(SCHOOL_STEMS).to_numpy()
+    kita = organisation.str.startswith("Kita ").to_numpy()
+    chosen = partners[school | kita]
+    rail = railway_line()  # the station 300 m east of the quarter's middle, on the line
+    station_at = rail.interpolate(rail.project(shapely.Point(CENTRE[0] + 1000, CENTRE[1] - 600)) + 300)
+    return gpd.GeoDataFrame(
+        {"name": [*chosen["organisation"], f"Bahnhof {MUNICIPALITY.split(' (')[0]}", *(name for name, _ in PARKS)],
+         "kind": [*np.where(school, "school", "kindergarten")[school | kita], "station", *["park"] * len(PARKS)]},
+        geometry=[*chosen.geometry, station_at,
+                  *(shapely.Point(CENTRE[0] + dx, CENTRE[1] + dy) for _, (dx, dy) in PARKS)],
+        crs=schema.DEFAULT_CRS)
+
+
 def generate_demo_workspace(seed: int = SEED) -> Workspace:
     """Build the fictional demo city (same seed, same data)."""
     rng = np.random.default_rng(seed)
@@ -857,6 +880,8 @@ def generate_demo_workspace(seed: int = SEED) -> Workspace:
     street_nodes, street_edges = _streets(seed, outline, cells)
     addresses = _addresses(street_edges, districts, cells)
     base_lines, base_places = _base_map(outline)
+    placed_partners = _with_addresses(partners.drop(columns="stem"), addresses, districts)
+    base_places = pd.concat([base_places, _landmarks(placed_partners)], ignore_index=True)
     return Workspace(
         meta=meta,
         districts=districts,
@@ -867,7 +892,7 @@ def generate_demo_workspace(seed: int = SEED) -> Workspace:
         indicator_catalogue=catalogue.copy(),
         indicators=indicators,
         family_centres=_with_addresses(centres, addresses, districts),
-        partners=_with_addresses(partners.drop(columns="stem"), addresses, districts),
+        partners=placed_partners,
         networks=networks,
         memberships=memberships,
         addresses=addresses.drop(columns="district"),

@@ -197,12 +197,20 @@ def _network(lines, highway, names, crs):
 RAILWAYS = frozenset({"rail", "light_rail", "narrow_gauge", "subway", "tram"})
 WATERWAYS = frozenset({"river", "canal", "stream"})
 PLACES = frozenset({"city", "town", "village", "suburb", "quarter", "neighbourhood", "hamlet"})
+LANDMARKS = {  # (OSM key, value) → landmark kind of the base map; named objects only
+    ("amenity", "school"): "school", ("amenity", "kindergarten"): "kindergarten",
+    ("railway", "station"): "station", ("railway", "halt"): "station", ("public_transport", "station"): "station",
+    ("leisure", "park"): "park",
+}
+"""Landmarks people find their way by: schools, Kitas, stations and parks (a node, or the middle
+of a way's nodes for an area; parks mapped only as multipolygon relations are not read)."""
 
 
 def read_base_map(path, area: gpd.GeoSeries, *, margin_m: float = DEFAULT_MARGIN_M):
     """(base_lines, base_places) of an OpenStreetMap extract within ``margin_m`` of ``area``:
-    railways (kind ``rail``), rivers, canals and streams (kind ``water``) and named places
-    (towns, villages, quarters …) for the base map. Empty frames for a line layer."""
+    railways (kind ``rail``), rivers, canals and streams (kind ``water``), named places
+    (towns, villages, quarters …) and named landmarks (:data:`LANDMARKS`: kinds ``school``,
+    ``kindergarten``, ``station``, ``park``) for the base map. Empty frames for a line layer."""
     path = Path(path)
     crs = area.crs
     lines = gpd.GeoDataFrame({"kind": pd.Series(dtype=object), "name": pd.Series(dtype=object)},
@@ -215,14 +223,26 @@ def read_base_map(path, area: gpd.GeoSeries, *, margin_m: float = DEFAULT_MARGIN
 
     kinds, names, coords, place_rows = [], [], [], []
     processor = osmium.FileProcessor(str(path)).with_locations().with_filter(
-        osmium.filter.KeyFilter("railway", "waterway", "place"))
+        osmium.filter.KeyFilter("railway", "waterway", "place", "amenity", "leisure", "public_transport"))
     for obj in processor:
         tags = dict(obj.tags)
+        landmark = next((LANDMARKS[k, tags[k]] for k in ("amenity", "railway", "public_transport", "leisure")
+                         if (k, tags.get(k)) in LANDMARKS), None) if tags.get("name") else None
         if obj.is_node():
             if tags.get("place") in PLACES and tags.get("name"):
                 place_rows.append((tags["name"], tags["place"], obj.location.lon, obj.location.lat))
+            elif landmark:
+                place_rows.append((tags["name"], landmark, obj.location.lon, obj.location.lat))
             continue
         if not obj.is_way():
+            continue
+        if landmark:  # an area (school grounds, a park, a station building): the middle of its nodes
+            try:
+                lon_lat = np.asarray([(node.lon, node.lat) for node in obj.nodes], float)
+            except osmium.InvalidLocationError:
+                continue
+            if len(lon_lat):
+                place_rows.append((tags["name"], landmark, *lon_lat.mean(axis=0)))
             continue
         kind = "rail" if tags.get("railway") in RAILWAYS else "water" if tags.get("waterway") in WATERWAYS else None
         if kind is None:
@@ -252,6 +272,10 @@ def read_base_map(path, area: gpd.GeoSeries, *, margin_m: float = DEFAULT_MARGIN
         keep = shapely.intersects(points, bounds)
         places = gpd.GeoDataFrame(frame.loc[keep, ["name", "kind"]].reset_index(drop=True), geometry=points[keep],
                                   crs=crs)
+        # one station mapped as railway=station and public_transport=station, or node and area: once
+        rounded = np.round(shapely.get_coordinates(places.geometry.to_numpy()) / 100)
+        places = places[~pd.DataFrame({"name": places["name"], "kind": places["kind"], "x": rounded[:, 0],
+                                       "y": rounded[:, 1]}).duplicated().to_numpy()].reset_index(drop=True)
     return lines.reset_index(drop=True), places
 
 
