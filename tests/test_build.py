@@ -448,7 +448,8 @@ source = "Jobcenter"
 [indicators.catalogue.unemployment]
 label_de = "Arbeitslosenquote"
 label_en = "Unemployment"
-unit = "%"
+unit = "% der Erwerbspersonen"
+unit_en = "% of the labour force"
 category = "Arbeit"
 higher_is_need = true
 source = "Agentur für Arbeit"
@@ -461,6 +462,10 @@ source = "Agentur für Arbeit"
     assert ws.population_cells is None and ws.total_population() == 2000 * len(ids)
     ind = ws.indicators.set_index(["district_id", "indicator"])["value"]
     assert ind[(ids[1], "sgb2_u15")] == 11.5 and np.isnan(ind[(ids[2], "unemployment")])
+    from dashboard.present.i18n import own_unit  # the unit in English where the recipe gives one
+
+    units = {e["indicator"]: (own_unit(e, "de"), own_unit(e, "en")) for e in ws.indicator_catalogue.to_dict("records")}
+    assert units == {"sgb2_u15": ("%", "%"), "unemployment": ("% der Erwerbspersonen", "% of the labour force")}
     cov = C.coverage(ws)  # district tables: reach from district points, target population from the table
     kita = cov.table.set_index(["district_id", "phase_id"]).loc[(ids[0], "kita"), "target_population"]
     assert kita == pytest.approx(100 * 3 / 6)
