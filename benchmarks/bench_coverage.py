@@ -43,21 +43,21 @@ def all_measures(ws, params=None):
     return cov, C.gaps(cov, ws), C.duplicates(ws, params, demand=demand), C.broken_transitions(cov, ws), demand
 
 
-def bench_demo():
+def bench_demo(repeat: int = 5):
     from dashboard.analysis import coverage as C
     from dashboard.model.workspace import read_workspace
 
     ws = read_workspace(ROOT / "geodata" / "demo_city.gpkg")
     all_measures(ws)
-    t_all, (cov, gaps, dups, trans, demand) = timed(lambda: all_measures(ws), 5)
-    t_cov, _ = timed(lambda: C.coverage(ws, demand=demand), 5)
+    t_all, (cov, gaps, dups, trans, demand) = timed(lambda: all_measures(ws), repeat)
+    t_cov, _ = timed(lambda: C.coverage(ws, demand=demand), repeat)
     print(f"demo city ({len(ws.population_cells)} cells, {len(ws.offers)} offers, {len(ws.life_phases)} phases):")
     print(f"  all measures incl. preparing the population:  {t_all:6.3f} s "
           f"({len(gaps)} gaps, {len(dups)} duplicate pairs, {len(trans)} broken transitions)")
     print(f"  coverage table with prepared population:      {t_cov:6.3f} s")
 
 
-def bench_2sfca():
+def bench_2sfca(n: int = 448, n_offers: int = 10_000):
     import pandas as pd
     from access import Access
     from scipy.spatial import cKDTree
@@ -65,11 +65,11 @@ def bench_2sfca():
     from dashboard.analysis.accessibility import two_step_fca
 
     rng = np.random.default_rng(42)
-    n, h, radius = 448, 100.0, 1000.0
+    h, radius = 100.0, 1000.0
     gx, gy = np.meshgrid(350_000 + h / 2 + np.arange(n) * h, 5_600_000 + h / 2 + np.arange(n) * h)
     demand_xy = np.column_stack([gx.ravel(), gy.ravel()])
     demand = rng.poisson(20, len(demand_xy)).astype(float)
-    supply_xy = rng.uniform(0, n * h, (10_000, 2)) + [350_000, 5_600_000]
+    supply_xy = rng.uniform(0, n * h, (n_offers, 2)) + [350_000, 5_600_000]
     supply = rng.integers(1, 5, len(supply_xy)).astype(float)
 
     from dashboard.analysis.accessibility import detect_lattice
@@ -130,9 +130,14 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--skip-large", action="store_true")
     parser.add_argument("--large-child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes: runs in seconds (the test run's check)")
     args = parser.parse_args()
     if args.large_child:
         large_case()
+        return
+    if args.smoke:
+        bench_demo(repeat=1)
+        bench_2sfca(n=60, n_offers=200)
         return
     bench_demo()
     bench_2sfca()

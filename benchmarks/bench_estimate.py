@@ -72,14 +72,17 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cells", type=int, default=1_000_000)
     parser.add_argument("--districts", type=int, default=400)
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes: runs in seconds (the test run's check)")
     args = parser.parse_args()
+    if args.smoke:
+        args.cells, args.districts = 10_000, 20
     import pandas as pd
 
     from dashboard.sources.estimate import register_on_grid
 
     rng = np.random.default_rng(1)
     shared = ROOT.parent / "shared" / "data"
-    if (shared / "arnsberg").exists():
+    if (shared / "arnsberg").exists() and not args.smoke:
         from test_estimate import real_grid
 
         cells, units = real_grid("arnsberg")

@@ -1,6 +1,6 @@
 """Map benchmark: prints figures, asserts nothing.
 
-    .venv/bin/python benchmarks/bench_map.py [--offers 5000] [--districts 300] [--no-browser]
+    .venv/bin/python benchmarks/bench_map.py [--offers 5000] [--districts 300] [--no-browser] [--smoke]
 
 1. synthetic workspace (default 5,000 offers, 300 districts): Python time to build the
    map (base map + overlays rendered to the strings st_folium sends), payload bytes,
@@ -25,6 +25,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+
+REPEATS = {"n": 5}  # 1 with --smoke
 
 
 def build_map_strings(ws, lang="de", point_table=None):
@@ -77,6 +80,7 @@ def apptest_times(workspace: Path, runs: int = 3):
 
 
 def browser_time(workspace: Path, expected_offers: int, repeats: int = 3):
+    repeats = min(repeats, REPEATS["n"])
     """Median seconds from clicking 'Karte' to all offers drawn (and from a deep link)."""
     from urllib.parse import urlparse
 
@@ -126,7 +130,10 @@ def main():
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--base-map", action="store_true", help="only the base map's cost on the demo city")
     parser.add_argument("--extract", help="with --base-map: an extract of ../shared/data/osm (e.g. heidelberg)")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes: runs in seconds (the test run's check)")
     args = parser.parse_args()
+    if args.smoke:
+        args.offers, args.districts, REPEATS["n"] = 200, 20, 1
     if args.base_map:
         return base_map_cost(extract=args.extract, browser=not args.no_browser)
 
@@ -144,9 +151,9 @@ def main():
         print(f"  load + validate:                      {time.perf_counter() - t0:6.2f} s")
         from dashboard.present import mapview
 
-        build = [build_map_strings(ws) for _ in range(3)]
+        build = [build_map_strings(ws) for _ in range(min(3, REPEATS["n"]))]
         table = mapview.offer_point_table(ws, ws.offers)
-        warm = [build_map_strings(ws, point_table=table)[0] for _ in range(3)]
+        warm = [build_map_strings(ws, point_table=table)[0] for _ in range(min(3, REPEATS["n"]))]
         print(f"  Python time to build the map (cold):  {statistics.median(b[0] for b in build):6.2f} s")
         print(f"  ... with cached offer features:       {statistics.median(warm):6.2f} s")
         print(f"  payload to the browser:               {build[0][1] / 1e6:6.2f} MB")
@@ -160,7 +167,7 @@ def main():
             print(f"  Chromium: deep link /map -> painted:  {deep:6.2f} s (incl. Streamlit start-up)")
 
     demo = ROOT / "geodata" / "demo_city.gpkg"
-    first, rerun = apptest_times(demo, runs=5)
+    first, rerun = apptest_times(demo, runs=min(5, REPEATS["n"]))
     print("demo city:")
     print(f"  map page server time, first run:      {first:6.2f} s")
     print(f"  map page server time, filter change:  {rerun:6.2f} s (median of 5)")
@@ -220,7 +227,8 @@ def base_map_cost(repeats: int = 5, extract: str | None = None, browser: bool = 
         full = ROOT / "geodata" / "demo_city.gpkg" if shown is demo else write_workspace(shown, Path(tmp) / "x.gpkg")
         without, _ = browser_time(bare, sited, repeats)
         with_base, _ = browser_time(full, sited, repeats)
-    print(f"  Chromium: click 'Karte' -> painted, without base map: {without:6.2f} s (median of {repeats})")
+    print(f"  Chromium: click 'Karte' -> painted, without base map: {without:6.2f} s "
+          f"(median of {min(repeats, REPEATS['n'])})")
     print(f"  Chromium: click 'Karte' -> painted, with base map:    {with_base:6.2f} s "
           f"({100 * (with_base / without - 1):+.0f} %)")
 

@@ -39,7 +39,11 @@ def main():
     parser.add_argument("--offers", type=int, default=1000)
     parser.add_argument("--radius", type=float, default=1000.0)
     parser.add_argument("--networkx-offers", type=int, default=30, help="offers timed with networkx (scaled)")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes: runs in seconds (the test run's check)")
     args = parser.parse_args()
+    if args.smoke:  # the smaller extract, a few cells and offers
+        args.extract = str(Path(args.extract).with_name("lauf_an_der_pegnitz.osm.pbf"))
+        args.cells, args.offers, args.networkx_offers = 2_000, 20, 2
 
     import geopandas as gpd
     import networkx as nx

@@ -1,6 +1,6 @@
 """Partner view, Lotse and networks benchmark: prints figures, asserts nothing.
 
-    .venv/bin/python benchmarks/bench_partner.py [--offers 5000] [--districts 300]
+    .venv/bin/python benchmarks/bench_partner.py [--offers 5000] [--districts 300] [--smoke]
 
 For the demo city and a synthetic workspace: offers near a family (Lotse, one address),
 the Wegweiser PDF, one organisation's reach and nearby offers (partner view), and the
@@ -19,7 +19,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
 
 
+REPEAT = {"n": 5}  # 1 with --smoke
+
+
 def timed(fn, repeat=5):
+    repeat = min(repeat, REPEAT["n"])
     runs = []
     for _ in range(repeat):
         t0 = time.perf_counter()
@@ -60,7 +64,9 @@ def bench(name, ws):
         g = networks.network_graph(ws)
         seconds, pos = timed(lambda: networks.layout(g), repeat=3)
         print(f"{name}: network layout ({g.number_of_nodes()} nodes) {seconds * 1000:.0f} ms")
-        seconds, _ = timed(lambda: networks.network_figure(ws, positions=pos), repeat=3)
+        from dashboard.present.network_chart import network_figure
+
+        seconds, _ = timed(lambda: network_figure(ws, positions=pos), repeat=3)
         print(f"{name}: network figure {seconds * 1000:.0f} ms")
 
 
@@ -68,7 +74,10 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--offers", type=int, default=5000)
     parser.add_argument("--districts", type=int, default=300)
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes: runs in seconds (the test run's check)")
     args = parser.parse_args()
+    if args.smoke:
+        args.offers, args.districts, REPEAT["n"] = 200, 20, 1
     from dashboard.model.workspace import read_workspace
     from dashboard.sources.synthetic import generate_synthetic_workspace
 
