@@ -9,6 +9,8 @@ The lines are merged per kind, simplified (a few metres) and sent as integer del
 from __future__ import annotations
 
 import functools
+import threading
+import weakref
 
 import numpy as np
 import pandas as pd
@@ -37,10 +39,30 @@ MAIN_ROADS = frozenset({"motorway", "trunk", "trunk_link", "primary", "primary_l
                         "secondary_link", "tertiary", "tertiary_link"})
 
 
+_LINES: dict[int, pd.DataFrame] = {}
+_LINES_LOCK = threading.Lock()
+
+
 def base_lines(ws) -> pd.DataFrame:
     """The lines of the base map: kind (``street``, ``main_road``, ``rail``, ``water``), name
     (None where the source names none) and geometry (workspace CRS), merged per kind and name
-    (a street becomes one long line to write its name along) and simplified."""
+    (a street becomes one long line to write its name along) and simplified. Computed once per
+    workspace object and shared by the web map and the printed maps (any thread); forgotten
+    with the workspace."""
+    key = id(ws)
+    with _LINES_LOCK:
+        if key in _LINES:
+            return _LINES[key]
+    lines = _base_lines(ws)
+    try:
+        weakref.finalize(ws, _LINES.pop, key, None)  # the id may be reused once ws is gone
+    except TypeError:  # an object without weak references (a stand-in in a test): not kept
+        return lines
+    with _LINES_LOCK:
+        return _LINES.setdefault(key, lines)
+
+
+def _base_lines(ws) -> pd.DataFrame:
     kinds, names, geoms = [], [], []
     if ws.has_streets:
         edges = ws.street_edges

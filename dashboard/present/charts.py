@@ -110,7 +110,6 @@ def _scale_bar_and_north(ax, bounds, lang, scale: float = 1.0):
                 arrowprops={"arrowstyle": "-|>", "color": "black", "lw": 1.5 * scale})
 
 
-_BASE_LINES: dict = {}
 PRINT_STYLES = {  # kind → (colour, width in points, casing colour or None, dashes)
     "street": ("#ffffff", 1.6, "#b9b9b9", None),
     "main_road": ("#fde3b8", 2.6, "#c8a46a", None),
@@ -125,18 +124,6 @@ LIGHT_STYLES = {  # district and city maps: the streets as a faint web, railway 
 }
 
 
-def _lines(ws):
-    """The base map's merged lines (:func:`dashboard.present.basemap.base_lines`), once per workspace."""
-    from dashboard.present.basemap import base_lines
-
-    key = (id(ws.street_edges), id(getattr(ws, "base_lines", None)))
-    if key not in _BASE_LINES:
-        if len(_BASE_LINES) > 8:
-            _BASE_LINES.clear()
-        _BASE_LINES[key] = (ws.street_edges, base_lines(ws))  # the frame kept: its id stays unique
-    return _BASE_LINES[key][1]
-
-
 def draw_base_map(ax, ws, bounds, *, light: bool = False, names: bool = False, max_names: int = 40,
                   fontsize: float = 5.5) -> list[str]:
     """Streets (main roads wider), the railway and rivers within ``bounds`` (metres) under a
@@ -145,7 +132,9 @@ def draw_base_map(ax, ws, bounds, *, light: bool = False, names: bool = False, m
     the names written."""
     if ws.street_edges is None and getattr(ws, "base_lines", None) is None:
         return []
-    lines = _lines(ws)
+    from dashboard.present.basemap import base_lines
+
+    lines = base_lines(ws)  # once per workspace, shared with the web map
     if lines.empty:
         return []
     box = shapely.box(*bounds)
