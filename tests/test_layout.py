@@ -76,6 +76,26 @@ def test_the_partner_map_owns_the_screen(browser, app_url, width, height):
         context.close()
 
 
+CUT_LABELS = """() => [...document.querySelectorAll('[data-testid=stMain] button')].filter(b => b.offsetWidth > 0)
+    .filter(b => [...b.querySelectorAll('*')].some(e => getComputedStyle(e).textOverflow === 'ellipsis'
+                                                       && e.scrollWidth > e.clientWidth)).map(b => b.innerText)"""
+
+
+@pytest.mark.parametrize("width,height", SCREENS)
+def test_no_button_label_is_cut(browser, app_url, width, height):
+    """The Lotse's address search beside the map: "Suchen" read "Such…" at 1440 px (its column
+    was a fifth of the panel, one pixel too narrow)."""
+    context = new_context(browser, width=width, height=height)
+    try:
+        page = context.new_page()
+        page.goto(f"{app_url}/lotse")
+        settled(page, has_map=True)
+        assert page.get_by_role("button", name="Suchen").is_visible()
+        assert page.evaluate(CUT_LABELS) == []
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("width,height", [*SCREENS, (768, 1024)])
 def test_the_lotse_result_fits_the_screen(browser, app_url, width, height):
     """On a planner's screen the map owns it with the family's form over it; on a tablet the

@@ -364,6 +364,25 @@ def test_the_wegweiser_map_names_its_streets_and_the_district_as_text(demo_ws):
     assert numbers and min(a.get_zorder() for a in numbers) > star.get_zorder()
 
 
+def test_the_wegweiser_map_shows_landmarks_with_their_names_as_text(demo_ws):
+    """Near the Stadtpark the hand-out names the park and the schools around it, each beside a
+    symbol of its kind's colour, as text in the PDF."""
+    from matplotlib.colors import to_hex
+
+    from dashboard.present import charts
+    from dashboard.present.maps import LANDMARK_COLOURS
+
+    ws = demo_ws.current()
+    park = ws.base_places.loc[ws.base_places["name"] == "Stadtpark", "geometry"].iloc[0]
+    home = ws.addresses.loc[ws.addresses.distance(park).idxmin()].geometry
+    found = offers_for_family(ws, home.x, home.y, FamilySituation(child_ages=(1, 4)))
+    text = " ".join(pdf_text(wegweiser_pdf(ws, home.x, home.y, found)).split())
+    assert "Stadtpark" in text and "Grundschule Mühlenbach (Altstadt)" in text
+    ax = charts.wegweiser_map(ws, home.x, home.y, found[~found["outreach"]].head(10)).axes[0]
+    symbols = {to_hex(c.get_facecolor()[0]) for c in ax.collections if c.get_zorder() == 2.55}
+    assert {LANDMARK_COLOURS["park"], LANDMARK_COLOURS["school"]} <= symbols
+
+
 def test_networks_page_rings_the_partners_own_organisation_and_explains_the_row(demo_ws):
     """A signed-in partner finds its own organisation ringed and named in the graph; the
     partners in no network are headed by a note in the graph and counted in a sentence."""

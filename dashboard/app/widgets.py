@@ -209,7 +209,7 @@ def position_picker(ws: Workspace, key: str, initial: tuple[float, float] | None
     if state not in st.session_state:
         st.session_state[state] = initial
     controls = controls if controls is not None else st.container()
-    c1, c2 = controls.columns([4, 1], vertical_alignment="bottom")
+    c1, c2 = controls.columns([3, 1], vertical_alignment="bottom")  # room for "Suchen" in a narrow panel
     text = c1.text_input(t("address_search"), key=f"{key}_address", placeholder=example_address(ws))
     if c2.button(t("address_find"), key=f"{key}_find") and text.strip():
         hit = cache.find_address(ws, text)

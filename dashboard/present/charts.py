@@ -127,9 +127,10 @@ LIGHT_STYLES = {  # district and city maps: the streets as a faint web, railway 
 def draw_base_map(ax, ws, bounds, *, light: bool = False, names: bool = False, max_names: int = 40,
                   fontsize: float = 5.5) -> list[str]:
     """Streets (main roads wider), the railway and rivers within ``bounds`` (metres) under a
-    printed map; ``names``: street names written along their streets as text (searchable and
-    read aloud in a PDF made from SVG), the longest streets first, none over another. Returns
-    the names written."""
+    printed map; ``names``: landmarks (schools, Kitas, stations, parks of ``base_places``: a
+    symbol of their kind's colour and their name) and street names written along their streets
+    as text (searchable and read aloud in a PDF made from SVG), landmarks first, then the longest
+    streets, none over another. Returns the street names written."""
     if ws.street_edges is None and getattr(ws, "base_lines", None) is None:
         return []
     from dashboard.present.basemap import base_lines
@@ -163,7 +164,7 @@ def draw_base_map(ax, ws, bounds, *, light: bool = False, names: bool = False, m
     fig = ax.figure
     ax_box = ax.get_position()
     metres_per_point = (bounds[2] - bounds[0]) / (fig.get_figwidth() * ax_box.width * 72)
-    placed, written = [], []
+    placed, written = _landmarks(ax, ws, box, fontsize, metres_per_point), []
     for name, line, length in zip(pieces["name"], pieces["geometry"], pieces["length"]):
         width = len(name) * fontsize * 0.56 * metres_per_point
         if length < width * 1.1 or len(written) >= max_names:
@@ -181,6 +182,29 @@ def draw_base_map(ax, ws, bounds, *, light: bool = False, names: bool = False, m
         ax.text(mid.x, mid.y, name, fontsize=fontsize, rotation=angle, rotation_mode="anchor", ha="center",
                 va="center", color="#333333", bbox=TEXT_BOX, zorder=2.5)
     return written
+
+
+def _landmarks(ax, ws, box, fontsize: float, metres_per_point: float) -> list:
+    """The landmarks inside ``box`` as a small symbol and their name beside it (italic text);
+    a name that would run off the map or over another is left out, the symbol stays. Returns
+    the areas the names cover (metres), for the street names to keep clear of."""
+    places = getattr(ws, "base_places", None)
+    if places is None or not len(places) or "kind" not in places:
+        return []
+    marks = places[places["kind"].isin(list(maps.LANDMARK_COLOURS)).to_numpy()
+                   & shapely.contains(box, places.geometry.to_numpy())]
+    placed = []
+    for name, kind, point in zip(marks["name"], marks["kind"], marks.geometry):
+        ax.scatter([point.x], [point.y], s=22, marker={"station": "s", "school": "^"}.get(kind, "o"),
+                   c=maps.LANDMARK_COLOURS[kind], edgecolors="white", linewidths=0.6, zorder=2.55)
+        gap, half = fontsize * 0.8 * metres_per_point, fontsize * 0.7 * metres_per_point
+        label = shapely.box(point.x + gap, point.y - half, point.x + gap + len(str(name)) * fontsize * 0.56
+                            * metres_per_point, point.y + half)
+        if box.contains(label) and not any(label.intersects(other) for other in placed):
+            placed.append(label)
+            ax.text(point.x + gap, point.y, str(name), fontsize=fontsize, style="italic", ha="left", va="center",
+                    color="#333333", bbox=TEXT_BOX, zorder=2.55)
+    return placed
 
 
 def _to_aspect(bounds, aspect: float | None) -> tuple:

@@ -108,6 +108,9 @@ class _Css(RawMacroElement):
         self.css = css
 
 
+LANDMARK_COLOURS = {"school": "#3f6fb5", "kindergarten": "#e08a1e", "park": "#4c9a2a", "station": "#222222"}
+"""The symbol colour of each landmark kind, on screen (MAP_CSS) and in print (charts)."""
+
 MAP_CSS = (".leaflet-interactive:focus{outline:none}"
            # the map fills its frame, whose height the page sets (a map beside a panel fills the screen)
            "#map_div{height:100vh!important}"
@@ -120,8 +123,8 @@ MAP_CSS = (".leaflet-interactive:focus{outline:none}"
            ".pa-landmark{font:italic 500 11px/1 sans-serif;color:#3a3a3a}"
            ".pa-landmark::before{content:'';display:inline-block;width:8px;height:8px;margin-right:3px;"
            "vertical-align:-1px;border:1px solid #fff;border-radius:50%;background:#777}"
-           ".pa-lm-school::before{background:#3f6fb5}.pa-lm-kindergarten::before{background:#e08a1e}"
-           ".pa-lm-park::before{background:#4c9a2a}.pa-lm-station::before{background:#222;border-radius:1px}")
+           + "".join(f".pa-lm-{kind}::before{{background:{colour}}}" for kind, colour in LANDMARK_COLOURS.items())
+           + ".pa-lm-station::before{border-radius:1px}")
 
 
 SHADINGS = {"full": 1.0, "translucent": 0.45, "outline": 0.0}

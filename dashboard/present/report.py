@@ -40,6 +40,7 @@ class _Document(FPDF):
         # the same font under matplotlib's name: text in an embedded SVG map stays text
         self.add_font("DejaVu Sans", "", str(FONT_DIR / "DejaVuSans.ttf"))
         self.add_font("DejaVu Sans", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+        self.add_font("DejaVu Sans", "I", str(FONT_DIR / "DejaVuSans-Oblique.ttf"))  # landmark names
         self.set_font("DejaVu", size=9)
         self.set_auto_page_break(True, margin=18)
         self.set_margins(15, 15, 15)
