@@ -208,7 +208,9 @@ def test_the_base_map_reads_railways_water_and_place_names():
     area = gpd.GeoSeries([shapely.convex_hull(shapely.union_all(lines))], crs=CRS)
     base_lines, places = streets.read_base_map(path, area, margin_m=0)
     assert {"rail", "water"} <= set(base_lines["kind"]) and base_lines.crs == area.crs
-    assert "Lauf an der Pegnitz" in set(places["name"]) and set(places["kind"]) <= streets.PLACES
+    assert "Lauf an der Pegnitz" in set(places["name"])
+    assert set(places["kind"]) <= streets.PLACES | set(streets.LANDMARKS.values())  # places and landmarks
+    assert {"Bertleinschule", "Barth-Park"} <= set(places["name"])  # a school and a park of Lauf
     assert shapely.intersects(places.geometry.to_numpy(), area.iloc[0]).all()
     grid, _ = streets.read_base_map(OSM / "nothing.gpkg", area)  # a line layer has no base map
     assert grid.empty
