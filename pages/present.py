@@ -69,7 +69,6 @@ st.markdown(
     [data-testid="stToolbar"] {display: none !important;}
     [data-testid="stMainBlockContainer"] {padding: 0.75rem 1.5rem 0 !important; max-width: 100%;}
     .pa-slide h1 {font-size: 2.2rem; padding: 0 0 0.25rem;}
-    .pa-slide li, .pa-slide p {font-size: 1.6rem; line-height: 1.45;}
     .pa-side li, .pa-side p {font-size: 1.25rem; line-height: 1.4;}
     .pa-side h3 {font-size: 1.4rem; padding: 0.6rem 0 0.2rem;}
     .pa-chain {list-style: none; padding: 0; margin: 0;}
