@@ -47,11 +47,12 @@ def build_map_strings(ws, lang="de", point_table=None):
     spec = mapview.ChoroplethSpec(indicator="sgb2_u15", year=2025)
     m = maps.base_map(ws.districts)
     shading, title, classes, _ = mapview.choropleth(ws, spec, tp, 3, lang)
-    shading.add_to(m)
-    maps.Legend(maps.legend_html(title, classes, mapview.overlay_symbols(ws, lang))).add_to(m)
+    shaded = folium.FeatureGroup(name="Thema", control=False)  # as on the page: a layer group
+    shading.add_to(shaded)
+    maps.Legend(maps.legend_html(title, classes, mapview.overlay_symbols(ws, lang))).add_to(shaded)
     offers = filters.filter_offers(ws, filters.OfferFilter())
     points, areas = mapview.offer_layers(ws, offers, (), lang, point_table=point_table)
-    groups = [mapview.feature_group(points, "Angebote"), mapview.feature_group(areas, "Aufsuchend"),
+    groups = [shaded, mapview.feature_group(points, "Angebote"), mapview.feature_group(areas, "Aufsuchend"),
               mapview.feature_group(mapview.family_centre_layer(ws, ws.family_centres, lang), "FZ"),
               mapview.feature_group(mapview.partner_layer(ws, ws.partners, lang), "Partner")]
     m.get_root().render()
@@ -88,8 +89,8 @@ def browser_time(workspace: Path, expected_offers: int, repeats: int = 3):
     from playwright.sync_api import sync_playwright
 
     proc, url = start_app(workspace)
-    js_count = """(n) => window.feature_group && window.feature_group.length >= 4 &&
-        window.feature_group[0].getLayers()[0].getLayers().length >= n &&
+    js_count = """(n) => window.feature_group && window.feature_group.length >= 5 &&
+        window.feature_group[1].getLayers()[0].getLayers().length >= n &&
         document.querySelector('.leaflet-overlay-pane canvas') !== null"""
     nav, deep = [], []
     try:

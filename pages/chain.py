@@ -79,7 +79,7 @@ with right:
 
 with left:
     mine = cache.offers_serving(ws, focus, phase)
-    m = widgets.base_map(ws.districts[ws.districts["district_id"] == focus], ws=ws)
+    m = widgets.base_map(ws.districts, ws=ws)  # stays in the browser: the district and phase come as layer groups
     layers = []
     cells = cache.district_cells(ws, cov, focus, phase)
     if len(cells):
@@ -87,8 +87,9 @@ with left:
         layers.append(mapview.reach_cells_layer(ws, cells, counts, cfg.disclosure_threshold, lang))
     points, areas = mapview.offer_layers(ws, mine, (phase,), lang, session.may_see_personal_contacts())
     layers += [points, areas, mapview.focus_layer(ws, focus, lang)]
-    maps.Legend(mapview.reach_legend(labels[phase], lang)).add_to(m)
+    legend = mapview.unlisted_group(maps.Legend(mapview.reach_legend(labels[phase], lang)))
     widgets.show_map(m, key="chain_map", height=460, returned_objects=[],
-                     feature_group_to_add=[mapview.feature_group(layer, layer.layer_name) for layer in layers])
+                     feature_group_to_add=[legend, *(mapview.feature_group(layer, layer.layer_name) for layer in layers)],
+                     fit=maps.view_of(ws.districts[ws.districts["district_id"] == focus]))
     st.markdown(f"**{t('offers_serving')}** ({len(mine)})")
     widgets.dataframe(district_tables.offer_table(mine, lang), hide_index=True, width="stretch")

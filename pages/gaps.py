@@ -96,9 +96,8 @@ with left:
                 st.caption(t("n_changed_cells", lost=int(counts.get("lost", 0)), gained=int(counts.get("gained", 0))))
                 change_map = widgets.base_map(ws.districts, ws=ws)
                 layer, legend = mapview.changed_cells_layer(ws, changed, lang)
-                layer.add_to(change_map)
-                maps.Legend(legend).add_to(change_map)
-                widgets.show_map(change_map, key="gaps_change_map", height=420, returned_objects=[])
+                widgets.show_map(change_map, key="gaps_change_map", height=420, returned_objects=[],
+                                 feature_group_to_add=[mapview.unlisted_group(layer, maps.Legend(legend))])
     matrix = C.public_table(cov.table, cfg.disclosure_threshold)
     st.download_button(
         t("download_xlsx"),
@@ -109,16 +108,14 @@ with left:
 
 with right:
     st.markdown(f"**{t('map_gaps')}**")
-    m = widgets.base_map(ws.districts, ws=ws)
+    m = widgets.base_map(ws.districts, ws=ws)  # stays in the browser: other rules redraw its layer groups
     layer, legend = mapview.gap_count_layer(ws, gaps, lang)
-    layer.add_to(m)
-    maps.Legend(legend).add_to(m)
-    groups = []
+    groups = [mapview.unlisted_group(layer, maps.Legend(legend))]
     if len(dups):
         ids = set(dups["offer_a"]) | set(dups["offer_b"])
         involved = ws.offers[ws.offers["offer_id"].isin(ids)]
         points, _ = mapview.offer_layers(ws, involved, (), lang, session.may_see_personal_contacts())
         link = mapview.duplicate_links_layer(ws, dups, lang)
-        groups = [mapview.feature_group(link, t("tab_duplicates")), mapview.feature_group(points, t("layer_offers"))]
-    widgets.show_map(m, key="gaps_map", height=520, feature_group_to_add=groups or None, returned_objects=[],
-                layer_control=maps.folium.LayerControl(collapsed=True) if groups else None)
+        groups += [mapview.feature_group(link, t("tab_duplicates")), mapview.feature_group(points, t("layer_offers"))]
+    widgets.show_map(m, key="gaps_map", height=520, feature_group_to_add=groups, returned_objects=[],
+                     layer_control=maps.folium.LayerControl(collapsed=True) if len(groups) > 1 else None)

@@ -158,17 +158,19 @@ with panel:
         st.selectbox(t("walk_from_site"), [""] + list(sites), key="walk_site", on_change=start_at_site,
                      format_func=lambda k: sites[k][0] if k in sites else t("walk_from_site_none"))
 with area:
+    # the base map stays in the browser; what a choice changes (the shading and its legend, the
+    # offers, the focus) comes in layer groups, redrawn without reloading the map
     m = widgets.base_map(ws.districts, ws=ws, panel=True)
     shading, title, legend_classes, _ = cache.choropleth(ws, spec, cfg.disclosure_threshold, lang)
-    shading.add_to(m)
-    maps.Legend(maps.legend_html(title, legend_classes, mapview.overlay_symbols(ws, lang),
-                                 t("legend_symbols"))).add_to(m)
+    shaded = mapview.unlisted_group(shading, maps.Legend(maps.legend_html(
+        title, legend_classes, mapview.overlay_symbols(ws, lang), t("legend_symbols"))), name=t("map_theme"))
 
     points, areas = mapview.offer_layers(ws, offers, offer_filter.life_phases, lang, personal,
                                          point_table=cache.offer_point_table(ws, lang, personal),
                                          outreach_items=cache.outreach_items(ws, lang, personal),
                                          beneath=mapview.shade_beneath(shading.features, shading.shade))
     groups = [
+        shaded,
         mapview.feature_group(points, t("layer_offers")),
         mapview.feature_group(areas, t("layer_outreach")),
         mapview.feature_group(mapview.family_centre_layer(ws, centres, lang, personal), t("layer_family_centres")),
@@ -179,7 +181,7 @@ with area:
         groups.append(mapview.feature_group(mapview.partner_layer(ws, partners, lang, personal), t("layer_partners")))
     if st.session_state["c_grid"] and ws.population_cells is not None:
         grid_phase = spec.phase if spec.kind == "population" else (offer_filter.life_phases or [spec.phase])[0]
-        groups.insert(0, mapview.feature_group(cache.grid_layer(ws, grid_phase, cfg.disclosure_threshold, lang),
+        groups.insert(1, mapview.feature_group(cache.grid_layer(ws, grid_phase, cfg.disclosure_threshold, lang),
                                                t("layer_grid") + ": " + maps.safe_label(phase_label[grid_phase])))
     groups.append(mapview.feature_group(mapview.district_names_layer(ws, t("layer_district_names")),
                                         t("layer_district_names")))
@@ -280,15 +282,18 @@ def ranking():
 
 
 def offer_list():
-    """The offers the map shows (of the chosen district, on site or coming to it) as a list."""
+    """The offers the map shows (of the chosen district, on site or coming to it) as a list,
+    made only when opened (thousands of rows would hold up the browser at every choice)."""
     if focus:
         serving = set(cache.offers_serving(ws, focus)["offer_id"])
         listed = offers[offers["offer_id"].isin(serving)]
         title = t("offer_list_district", district=md(district_label[focus]), n=len(listed))
     else:
         listed, title = offers, t("offer_list", n=len(offers))
-    with st.expander(title):
-        widgets.plain_table(district_tables.offer_list(ws, listed, lang))
+    box = st.expander(title, key="offer_list_open", on_change="rerun")
+    if box.open:
+        with box:
+            widgets.long_table(district_tables.offer_list(ws, listed, lang))
 
 
 with panel:

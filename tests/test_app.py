@@ -53,7 +53,7 @@ def test_map_page_sends_only_local_assets():
     links = args["js_links"] + args["css_links"]
     assert links and all(link.startswith("/app/static/vendor/") for link in links)
     assert "L.Icon.Default.imagePath" in args["script"]
-    assert args["script"].count('"district_id"') >= 14
+    assert args["feature_group"].count('"district_id"') >= 14  # the shading, drawn as a layer group
 
 
 def test_other_workspace_from_environment(monkeypatch, demo_ws, tmp_path):

@@ -26,7 +26,14 @@ BENCHMARKS = [
     ("bench_map.py", ["--no-browser"], ["Python time to build the map", "demo city:", "filter change"], False, False),
     ("bench_map.py", [], ["Chromium: click 'Karte' -> painted"], False, True),
     ("bench_map.py", ["--base-map"], ["demo city base map", "with base map"], False, True),
+    ("bench_interactions.py", [], ["open map ('Karte')", "filter: a life phase", "Lotse: search an address"],
+     False, True),
 ]
+
+
+def test_every_benchmark_is_run_here():
+    scripts = {p.name for p in (ROOT / "benchmarks").glob("bench_*.py")}
+    assert scripts == {b[0] for b in BENCHMARKS}
 
 
 @pytest.mark.parametrize("script, extra, words, shared, browser",

@@ -4,6 +4,8 @@ import pytest
 from conftest import ARTIFACTS, PageWatch, app_idle, launch, new_context, rerun, settled, wait_for_map
 from playwright.sync_api import expect
 
+from dashboard.analysis import filters
+
 pytestmark = pytest.mark.browser
 
 
@@ -33,7 +35,8 @@ def test_map_page_renders_all_layers_offline(page, app_url, demo_ws):
     frame = open_map(page, app_url)
     paths = frame.eval_on_selector_all(".leaflet-overlay-pane path", "els => els.length")
     assert paths >= 14  # one shaded polygon per Sozialraum (+ outreach outlines)
-    offers, outreach, centres, partners, names, view = frame.evaluate(LAYER_COUNTS)
+    shading, offers, outreach, centres, partners, names, view = frame.evaluate(LAYER_COUNTS)
+    assert shading == len(demo_ws.districts)  # the shaded districts come as a layer group too
     assert offers == demo_ws.offers.geometry.notna().sum() and names == len(demo_ws.districts)
     assert view == 0  # the group that frames the map draws nothing and is not in the layer list
     overlays = frame.eval_on_selector_all(".leaflet-control-layers-overlays label", "els => els.map(e => e.innerText)")
@@ -46,7 +49,7 @@ def test_map_page_renders_all_layers_offline(page, app_url, demo_ws):
     assert frame.query_selector(".leaflet-overlay-pane canvas") is not None  # offers drawn on canvas
     popup = frame.evaluate("""() => {  // an outreach area's popup lists each of its offers
         let hit = null;
-        window.feature_group[1].eachLayer(g => g.eachLayer(x => { hit = hit || x; }));
+        window.feature_group[2].eachLayer(g => g.eachLayer(x => { hit = hit || x; }));
         hit.openPopup(hit.getBounds().getCenter());
         const el = document.querySelector('.leaflet-popup-content');
         return {text: el.innerText, parts: el.querySelectorAll('hr').length + 1,
@@ -86,6 +89,36 @@ def test_clicking_a_district_opens_its_panel(page, app_url, demo_ws):
     frame.wait_for_function("window.feature_group && window.feature_group.length >= 5", timeout=30_000)
     app_idle(page)
     page.screenshot(path=str(ARTIFACTS / "map_district_panel.png"), full_page=True)
+    assert page.watch.external == [] and page.watch.console_errors == [], page.watch.console_errors
+
+
+def test_a_choice_redraws_the_layers_in_the_same_map(page, app_url, demo_ws):
+    """A filter, the shading's theme or its measure: the map stays in the browser (the same
+    frame, Leaflet and the base map not loaded again) and only its layer groups are drawn
+    again, once per choice, with the new legend."""
+    frame = open_map(page, app_url)
+    app_idle(page)
+    frame.evaluate("() => { window.paProbe = 'the same frame'; }")
+
+    def choose(action):
+        drawn = frame.evaluate("() => window.paDrawn")
+        rerun(page, action)
+        app_idle(page)
+        frame.wait_for_function("(n) => window.paDrawn > n", arg=drawn, timeout=30_000)
+        assert frame.evaluate("() => window.paProbe") == "the same frame"
+        return frame.evaluate(LAYER_COUNTS)
+
+    page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text="Lebensphasen").click()
+    counts = choose(lambda: page.get_by_role("option", name="Kita-Alter (3–<6)").click())
+    page.keyboard.press("Escape")
+    kita = filters.filter_offers(demo_ws, filters.OfferFilter(life_phases=("kita",)))
+    assert counts[1] == kita.geometry.notna().sum()
+    counts = choose(lambda: page.get_by_text("Zielgruppe einer Lebensphase", exact=True).click())
+    legend = frame.query_selector(".pa-legend").inner_text()
+    assert "Frühe Kindheit" in legend and "SGB-II" not in legend
+    choose(lambda: page.get_by_text("Anteil an der Bevölkerung", exact=True).click())
+    expect(frame.locator(".pa-legend")).to_contain_text("% der Bevölkerung")
+    assert len(frame.query_selector_all(".pa-legend")) == 1
     assert page.watch.external == [] and page.watch.console_errors == [], page.watch.console_errors
 
 

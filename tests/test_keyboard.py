@@ -42,11 +42,11 @@ def test_choose_a_district_and_read_its_figures(wide, app_url):
     settled(wide, has_map=True)
     choose(wide, "Sozialraum im Fokus", "Westf")
     wide.wait_for_selector("h3:has-text('Westfeld')", timeout=30_000)
-    # its figures (population, indicators, offers per phase, the offers as a list): tables a screen
-    # reader reads as tables; the keyboard reaches what follows them in the panel (which scrolls
-    # to it), up to the link to the district's profile
+    # its figures (population, indicators, offers per phase; the offers as a list once opened):
+    # tables a screen reader reads as tables; the keyboard reaches what follows them in the panel
+    # (which scrolls to it), up to the link to the district's profile
     wide.wait_for_function("""() => document.querySelectorAll(
-        '[class*="st-key-pa_panel_"] [data-testid="stTable"] table').length === 4""", timeout=30_000)
+        '[class*="st-key-pa_panel_"] [data-testid="stTable"] table').length === 3""", timeout=30_000)
     tab_to(wide, "Sozialraumprofil öffnen", tag="a")
     assert focus_is_visible(wide)
     assert wide.evaluate("""() => { const r = document.activeElement.getBoundingClientRect();

@@ -291,3 +291,27 @@ def test_contrast_and_blend():
     assert round(maps.contrast_ratio("#000000", "#ffffff"), 1) == 21.0
     assert maps.blend("#000000", 0.5, "#ffffff") in ("#7f7f7f", "#808080")
     assert maps.ring_for("#ffffcc") == "#111111" and maps.ring_for("#253494") == "#ffffff"
+
+
+def test_a_legend_in_a_layer_group_changes_the_maps_one_legend(demo_ws):
+    """The map page sends its legend with the layer groups (a new measure redraws them, the map
+    stays): the legend finds its map through the group, and a map keeps one legend control,
+    whose content the next group replaces."""
+    from streamlit_folium import _get_feature_group_string
+
+    m = maps.base_map(demo_ws.districts)
+    group = mapview.unlisted_group(maps.Legend("<b>Kita-Alter</b>"), name="Thema")
+    script = _get_feature_group_string(group, m, 0)
+    assert "})(map_div);" in script  # the map, as streamlit-folium names it in the frame
+    assert "m._paLegend" in script and "Kita-Alter" in script
+    assert "feature_group_feature_group_0" in script and group.control is False
+    with pytest.raises(ValueError, match="not on a map"):
+        maps.Legend("x")._template.module.script(maps.Legend("x"), {})
+
+
+def test_the_drawn_stamp_keeps_only_the_groups_of_its_run():
+    stamp = maps.DrawnStamp(4)
+    script = stamp._template.module.script(stamp, {})
+    assert "window.feature_group.slice(-3)" in script and "window.paDrawn" in script
+    alone = maps.DrawnStamp(1)
+    assert "0 ? " in alone._template.module.script(alone, {})  # the only group: forget all before it

@@ -10,6 +10,7 @@ import pytest
 from apptest_util import map_args, run_app, table_value
 
 from dashboard.analysis import filters
+from dashboard.app import widgets
 from dashboard.model.workspace import write_workspace
 from dashboard.present.format import format_count
 
@@ -54,6 +55,9 @@ def test_map_page_shows_all_offers_by_default(demo_ws):
     assert len(found["partner_id"]) == len(demo_ws.partners)
     assert f"{len(demo_ws.offers)} von {len(demo_ws.offers)} Angeboten" in at.caption[0].value
     assert "Fiktive Demodaten" in at.warning[0].value
+    at.session_state["offer_list_open"] = True  # the whole city's list: a scrolling grid
+    at.run()
+    assert len(at.dataframe[-1].value) == len(demo_ws.offers) >= widgets.LONG_TABLE_ROWS
 
 
 def test_phase_filter_changes_counts_and_payload(demo_ws):
@@ -95,8 +99,8 @@ def test_url_restores_the_view(demo_ws):
     assert at.slider(key="c_k").value == 4
     assert at.selectbox(key="district").value == "SR03"
     assert at.subheader[0].value == "Nordstadt"
-    script = map_args(at)["script"]
-    assert "Kita-Alter" in script and "% der Bevölkerung" in script  # legend of the chosen theme
+    legend = map_args(at)["feature_group"]
+    assert "Kita-Alter" in legend and "% der Bevölkerung" in legend  # legend of the chosen theme
     expected = filters.filter_offers(demo_ws, filters.OfferFilter(life_phases=("early_childhood", "kita"),
                                                                   cost_free=True))
     assert f"{len(expected)} von" in at.caption[0].value
@@ -127,8 +131,12 @@ def test_clicking_a_district_opens_its_panel(demo_ws):
     assert not at.exception
     assert at.selectbox(key="district").value == "SR07"
     assert at.subheader[0].value == "Westfeld"
+    # population, indicators, offers per phase; the offers as a list only once opened (a city's
+    # thousands of rows would hold up the browser at every choice); the ranking folded away
+    assert len(at.table) == 3 and len(at.dataframe) == 1
+    at.session_state["offer_list_open"] = True
+    at.run()
     tables = [table_value(t) for t in at.table]  # plain tables: they wrap in the panel, nothing is cut off
-    # population, indicators, offers per phase, the offers as a list; the ranking folded away
     assert len(tables) == 4 and len(at.dataframe) == 1
     assert "Frühe Kindheit (0–<3)" in list(tables[0].iloc[:, 0])
     serving = cache_free_offers_serving(demo_ws, "SR07")
@@ -139,19 +147,42 @@ def test_clicking_a_district_opens_its_panel(demo_ws):
     assert '"district_id":"SR07"' in fg and "#d7191c" in fg  # highlighted outline
 
 
+def test_a_choice_redraws_layers_and_keeps_the_map(demo_ws):
+    """Only the layer groups change with a filter, a district, the theme or its measure: the
+    map's script (a new one reloads the whole frame: Leaflet, base map and all) stays the same,
+    and a rerun that changes nothing sends the same groups (the browser draws nothing again)."""
+    at = run_app(PAGE)
+    first = map_args(at)
+    at.run()
+    assert map_args(at) == first
+    scripts, groups = {first["script"]}, {first["feature_group"]}
+    steps = [lambda: at.sidebar.multiselect(key="f_phases").set_value(["kita"]),
+             lambda: at.selectbox(key="district").set_value("SR03"),
+             lambda: at.radio(key="c_kind").set_value("population"),
+             lambda: at.radio(key="c_measure").set_value("share")]
+    for step in steps:
+        step().run()
+        assert not at.exception
+        args = map_args(at)
+        scripts.add(args["script"])
+        groups.add(args["feature_group"])
+    assert len(scripts) == 1 and len(groups) == 1 + len(steps)
+    assert "% der Bevölkerung" in args["feature_group"]  # the new measure's legend came with the groups
+
+
 def test_indicator_year_and_classes_in_legend():
     at = run_app(PAGE)
     at.selectbox(key="c_year").set_value(2024).run()
     at.slider(key="c_k").set_value(3).run()
-    script = map_args(at)["script"]
-    assert "Jahr 2024" in script and "Quelle: Fiktiv: Jobcenter (Demo)" in script
-    assert script.count("pa-class") == 3  # no value is withheld in 2024
+    legend = map_args(at)["feature_group"]
+    assert "Jahr 2024" in legend and "Quelle: Fiktiv: Jobcenter (Demo)" in legend
+    assert legend.count("pa-class") == 3  # no value is withheld in 2024
 
 
 def test_withheld_indicator_is_drawn_as_no_data():
     at = run_app(PAGE, query={"ind": "single_parent", "year": "2025"})
-    script = map_args(at)["script"]
-    assert "keine Angabe" in script and "#bdbdbd" in script
+    shading = map_args(at)["feature_group"]
+    assert "keine Angabe" in shading and "#bdbdbd" in shading
 
 
 def test_grid_layer_can_be_shown():
@@ -209,7 +240,7 @@ def test_english_map_page():
     assert not at.exception
     assert at.title[0].value == "Map"
     assert "Shown:" in at.caption[0].value
-    assert "Source: " in map_args(at)["script"]
+    assert "Source: " in map_args(at)["feature_group"]
 
 
 def test_outreach_areas_are_not_points(demo_ws):
@@ -234,9 +265,10 @@ def test_point_on_no_district_is_ignored():
 
 def test_scale_in_metres_and_data_stand_as_a_date():
     at = run_app(PAGE, query={"kind": "population", "phase": "kita"})
-    script = map_args(at)["script"]
-    assert "L.control.scale({imperial: false})" in script and "L.control.scale()" not in script
-    assert "Datenstand: 31.12.2025" in script and "Jahr 2025-12-31" not in script  # the legend
+    args = map_args(at)
+    assert "L.control.scale({imperial: false})" in args["script"] and "L.control.scale()" not in args["script"]
+    legend = args["feature_group"]
+    assert "Datenstand: 31.12.2025" in legend and "Jahr 2025-12-31" not in legend
 
 
 def test_format_stand():

@@ -56,6 +56,26 @@ def test_the_extracts_become_one_walkable_network(real):
     assert np.allclose(start, graph.node_xy[graph.u], atol=0.01)
 
 
+def test_the_nearest_street_equals_geos(real):
+    """``snap`` (sampled k-d tree, exact check of the candidates) against GEOS's nearest
+    search on the real streets: the same distance to the street for points near streets, far
+    from any (beyond the hull) and exactly on one, and the meeting point on the street found."""
+    _, _, edges, graph, _ = real
+    rng = np.random.default_rng(11)
+    lo, hi = graph.node_xy.min(axis=0), graph.node_xy.max(axis=0)
+    span = hi - lo
+    points = np.vstack([rng.uniform(lo - 0.2 * span, hi + 0.2 * span, (3000, 2)),
+                        graph.node_xy[rng.choice(graph.n, 3000)] + rng.normal(0, 40, (3000, 2)),
+                        graph.node_xy[rng.choice(graph.n, 200)]])
+    snapped = walking.snap(graph, points)
+    lines = edges.geometry.to_numpy()
+    _, geos = shapely.STRtree(lines).query_nearest(shapely.points(points), return_distance=True, all_matches=False)
+    assert np.allclose(snapped.connector, geos, rtol=0, atol=1e-6)
+    met = shapely.line_interpolate_point(lines[snapped.edge], snapped.along)  # stored length = line length
+    assert np.allclose(shapely.distance(shapely.points(points), met), geos, rtol=0, atol=1e-6)
+    assert (snapped.connector[-200:] < 0.01).all()  # a node: on its streets (to the centimetre)
+
+
 def test_shortest_paths_equal_networkx(real):
     _, _, _, graph, g = real
     rng = np.random.default_rng(7)
@@ -214,3 +234,41 @@ def test_the_base_map_reads_railways_water_and_place_names():
     assert shapely.intersects(places.geometry.to_numpy(), area.iloc[0]).all()
     grid, _ = streets.read_base_map(OSM / "nothing.gpkg", area)  # a line layer has no base map
     assert grid.empty
+
+
+def test_the_inserted_points_around_each_point_match_a_search_per_street():
+    """``_cuts_around`` (one sort, no loop) against a search on each point's own street, with
+    points exactly at an inserted point, on streets with none and beyond the last one."""
+    from types import SimpleNamespace
+
+    from dashboard.analysis.walking import _cuts_around
+
+    rng = np.random.default_rng(3)
+    cut_edge = np.sort(rng.integers(0, 40, 300))
+    cut_along = np.round(rng.uniform(0, 100, 300), 0)
+    order = np.lexsort((cut_along, cut_edge))
+    placed = SimpleNamespace(cut_edge=cut_edge[order], cut_along=cut_along[order])
+    edge = rng.integers(0, 50, 2000)
+    along = np.round(rng.uniform(0, 100, 2000), 0)  # many ties with the inserted points
+    before, after = _cuts_around(placed, edge, along)
+    for i in range(len(edge)):
+        lo, hi = np.searchsorted(placed.cut_edge, edge[i], "left"), np.searchsorted(placed.cut_edge, edge[i], "right")
+        j = np.searchsorted(placed.cut_along[lo:hi], along[i], side="right")
+        assert before[i] == (lo + j - 1 if j > 0 else -1)
+        assert after[i] == (lo + j if j < hi - lo else -1)
+
+
+def test_the_nearest_street_beyond_the_first_candidates_is_found():
+    """Twenty short streets a little farther away than a street whose samples lie just beyond
+    theirs: the first candidates are all theirs, the nearest street is found in the second search."""
+    from dashboard.analysis.walking import NEAREST_CANDIDATES, StreetPieces
+
+    angles = np.linspace(0.3, 2.8, 20)
+    tiny = [shapely.LineString([(100.1 * np.cos(a), 100 + 100.1 * np.sin(a)),
+                                (100.11 * np.cos(a), 100 + 100.11 * np.sin(a))]) for a in angles]
+    street = shapely.LineString([(-7.4, 0), (7.6, 0)])  # 100 m below the point, sampled at its ends
+    pieces = StreetPieces.of(np.array([*tiny, street], dtype=object))
+    assert 2 * len(tiny) > NEAREST_CANDIDATES
+    piece, dist, fraction = pieces.nearest(np.array([[0.0, 100.0]]))
+    assert pieces.edge[piece[0]] == len(tiny) and dist[0] == pytest.approx(100.0)
+    assert fraction[0] == pytest.approx(7.4 / 15)

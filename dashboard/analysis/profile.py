@@ -40,20 +40,44 @@ class DistrictFigures:
     partners: list[str]
 
 
+@dataclass
+class CityParts:
+    """What every district's figures take from the whole city (computed once for a report of
+    many districts): published person counts (district × phase), published coverage table,
+    the districts each offer serves, gaps, broken transitions and duplicate pairs."""
+
+    persons: pd.DataFrame
+    published: pd.DataFrame
+    served: pd.DataFrame
+    gaps: pd.DataFrame
+    transitions: pd.DataFrame
+    duplicates: pd.DataFrame | None
+
+
+def city_parts(ws, cov: C.Coverage, *, threshold: int = 3, duplicates: pd.DataFrame | None = None) -> CityParts:
+    """The city-wide parts of :func:`district_figures` for ``cov`` (see :class:`CityParts`)."""
+    # as every page publishes it: protected against subtraction from the district's and the city's totals
+    return CityParts(persons=protect_counts(cov.matrix("target_population").astype(float), threshold),
+                     published=C.public_table(cov.table, threshold), served=offer_districts(ws, ws.offers),
+                     gaps=C.gaps(cov, ws, threshold), transitions=C.broken_transitions(cov, ws, threshold),
+                     duplicates=duplicates)
+
+
 def district_figures(ws, district_id: str, cov: C.Coverage, *, threshold: int = 3,
-                     duplicates: pd.DataFrame | None = None) -> DistrictFigures:
+                     duplicates: pd.DataFrame | None = None, city: CityParts | None = None) -> DistrictFigures:
     """The figures of ``district_id`` from a coverage result (see :func:`dashboard.analysis.coverage.coverage`);
-    ``duplicates``: :func:`dashboard.analysis.coverage.duplicates` of the same parameters."""
+    ``duplicates``: :func:`dashboard.analysis.coverage.duplicates` of the same parameters; ``city``:
+    :func:`city_parts` of the same coverage, threshold and duplicates (else computed here)."""
     rows = ws.districts[ws.districts["district_id"] == district_id]
     if rows.empty:
         raise KeyError(f"unknown district {district_id!r}")
+    city = city or city_parts(ws, cov, threshold=threshold, duplicates=duplicates)
+    duplicates = city.duplicates
     row = rows.iloc[0]
     phases = list(ws.life_phases["phase_id"])
     table = cov.table[cov.table["district_id"] == district_id].set_index("phase_id").reindex(phases)
 
-    # as every page publishes it: protected against subtraction from the district's and the city's totals
-    persons = protect_counts(cov.matrix("target_population").astype(float), threshold).loc[district_id].reindex(
-        table.index)
+    persons = city.persons.loc[district_id].reindex(table.index)
     district_total = float(cov.totals.get(district_id, np.nan))
     city_totals = cov.city.set_index("phase_id")["target_population"].reindex(phases)
     city_all = float(cov.totals.sum())
@@ -69,17 +93,16 @@ def district_figures(ws, district_id: str, cov: C.Coverage, *, threshold: int = 
         "unit_en": item["entry"].get("unit_en"), "year": item["year"]} for item in indicator_summary(ws, district_id, cov.totals)],
         columns=["indicator", "label_de", "label_en", "value", "previous", "change", "city", "unit", "unit_en", "year"])
 
-    published = C.public_table(cov.table, threshold)  # reach shares as every page publishes them
+    published = city.published  # reach shares as every page publishes them
     shown = published[published["district_id"] == district_id].set_index("phase_id").reindex(phases)
     chain = pd.DataFrame({"phase_id": phases, "reach_share": shown["reach_share"].to_numpy(),
                           "offers": table["offers"].to_numpy()})
     chain["status"] = np.where(table["target_population"].to_numpy() <= 0, "none",
                                np.where(chain["reach_share"] < cov.params.min_reach, "gap", "ok"))
 
-    served = offer_districts(ws, ws.offers)
+    served = city.served
     mine_ids = served.loc[served["district_id"] == district_id, "offer_id"]
-    gaps = C.gaps(cov, ws, threshold)
-    transitions = C.broken_transitions(cov, ws, threshold)
+    gaps, transitions = city.gaps, city.transitions
     if duplicates is None or duplicates.empty:
         local = pd.DataFrame(columns=["offer_a", "name_a", "provider_a", "offer_b", "name_b", "provider_b", "overlap",
                                       "distance_m"])

@@ -23,6 +23,7 @@ import numpy as np
 import shapely
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
+from scipy.spatial import cKDTree
 
 TINY_M = 1e-6
 """Length (metres) given to zero-length links (a point exactly on a street, two points at one
@@ -34,6 +35,12 @@ CHUNK_BYTES = 200_000_000
 WALKING_SPEED_KMH = 4.5
 """Default walking speed; the pram/older-people profile walks slower (:data:`SPEEDS_KMH`)."""
 SPEEDS_KMH = {"default": WALKING_SPEED_KMH, "slow": 3.0}
+SAMPLE_SPACING_M = 15.0
+"""Greatest distance (metres) between the points sampled along every street piece for the
+nearest-street search (:func:`snap`): more points, fewer candidates per search."""
+NEAREST_CANDIDATES = 16
+"""Sampled street points looked at first per searched point; a point whose candidates may
+lie beyond them is searched again with all sampled points in reach."""
 
 
 def walking_minutes(distance_m, speed_kmh: float = WALKING_SPEED_KMH):
@@ -56,11 +63,15 @@ class StreetGraph:
     v: np.ndarray
     length: np.ndarray
     lines: np.ndarray
-    tree: shapely.STRtree = field(repr=False)
 
     @property
     def n(self) -> int:
         return len(self.node_xy)
+
+    @cached_property
+    def pieces(self) -> StreetPieces:
+        """The streets as straight pieces with points sampled along them (for :func:`snap`)."""
+        return StreetPieces.of(self.lines)
 
     def matrix(self) -> csr_matrix:
         """Symmetric sparse adjacency (shortest of parallel edges)."""
@@ -83,7 +94,78 @@ def graph_from_layers(nodes, edges) -> StreetGraph:
     v = position[np.asarray(edges["v"], np.int64)]
     lines = edges.geometry.to_numpy()
     return StreetGraph(shapely.get_coordinates(nodes.geometry.to_numpy()), u, v,
-                       np.asarray(edges["length_m"], float), lines, shapely.STRtree(lines))
+                       np.asarray(edges["length_m"], float), lines)
+
+
+@dataclass(frozen=True, eq=False)
+class StreetPieces:
+    """Every street line cut into its straight pieces (from ``a`` to ``b``, metres; ``edge``:
+    the line's index, ``start``: metres along the line where the piece begins, ``line_length``:
+    each line's own length) and points sampled along each piece at most
+    :data:`SAMPLE_SPACING_M` apart (``sample_piece``, in a k-d tree)."""
+
+    a: np.ndarray
+    b: np.ndarray
+    edge: np.ndarray
+    start: np.ndarray
+    line_length: np.ndarray
+    sample_piece: np.ndarray
+    tree: cKDTree
+
+    @classmethod
+    def of(cls, lines: np.ndarray) -> StreetPieces:
+        coords, line = shapely.get_coordinates(lines, return_index=True)
+        step = np.hypot(*(coords[1:] - coords[:-1]).T)
+        same = line[1:] == line[:-1]
+        walked = np.r_[0.0, np.cumsum(np.where(same, step, 0.0))]  # metres along each line, restarting
+        first = np.r_[True, ~same]
+        walked -= np.repeat(walked[first], np.diff(np.r_[np.flatnonzero(first), len(coords)]))
+        a, b, edge, start = coords[:-1][same], coords[1:][same], line[:-1][same], walked[:-1][same]
+        line_length = np.zeros(len(lines))
+        np.add.at(line_length, edge, step[same])
+        # samples at both ends of every piece and between, at most SAMPLE_SPACING_M apart: any
+        # point of a piece lies within half that of one of its samples
+        count = np.maximum(np.ceil(step[same] / SAMPLE_SPACING_M).astype(np.int64), 1) + 1
+        piece = np.repeat(np.arange(len(a)), count)
+        k = np.arange(len(piece)) - np.repeat(np.cumsum(count) - count, count)
+        fraction = k / np.repeat(count - 1, count)
+        samples = a[piece] + fraction[:, None] * (b - a)[piece]
+        return cls(a, b, edge, start, line_length, piece, cKDTree(samples))
+
+    def distance(self, xy: np.ndarray, piece: np.ndarray):
+        """(metres from each point to its piece, fraction along the piece of the nearest spot)."""
+        a, ab = self.a[piece], self.b[piece] - self.a[piece]
+        fraction = np.clip(((xy - a) * ab).sum(axis=1) / np.maximum((ab * ab).sum(axis=1), 1e-12), 0.0, 1.0)
+        return np.hypot(*(xy - a - fraction[:, None] * ab).T), fraction
+
+    def nearest(self, xy: np.ndarray):
+        """(piece, distance in metres, fraction along it) of the street piece nearest to each
+        point, exactly: the true nearest piece has a sample within (distance to the nearest
+        sample + half the spacing), so the pieces of all samples that close are compared. Most
+        points find them among their nearest :data:`NEAREST_CANDIDATES` samples; the rest are
+        searched again within that radius. Both cores search."""
+        k = min(NEAREST_CANDIDATES, self.tree.n)
+        sample_dist, sample = self.tree.query(xy, k=k, workers=-1)
+        sample_dist, sample = sample_dist.reshape(len(xy), k), sample.reshape(len(xy), k)
+        reach = sample_dist[:, 0] + SAMPLE_SPACING_M / 2 + TOLERANCE_M
+        piece = self.sample_piece[sample]
+        near = sample_dist <= reach[:, None]  # only these samples' pieces can be the nearest
+        dist, fraction = np.full((len(xy), k), np.inf), np.zeros((len(xy), k))
+        dist[near], fraction[near] = self.distance(np.repeat(xy, near.sum(axis=1), axis=0), piece[near])
+        best = np.argmin(dist, axis=1)
+        rows = np.arange(len(xy))
+        out = [piece[rows, best], dist[rows, best], fraction[rows, best]]
+        again = np.flatnonzero(sample_dist[:, -1] <= reach) if k == NEAREST_CANDIDATES else np.zeros(0, np.int64)
+        if len(again):  # candidates may lie beyond the first k samples: all samples in reach
+            found = self.tree.query_ball_point(xy[again], reach[again], return_sorted=False, workers=-1)
+            sizes = np.fromiter(map(len, found), np.int64, len(found))
+            point = np.repeat(np.arange(len(again)), sizes)
+            candidate = self.sample_piece[np.concatenate(found).astype(np.int64)]
+            d, f = self.distance(xy[again][point], candidate)
+            order = np.lexsort((d, point))
+            first = order[np.r_[True, point[order][1:] != point[order][:-1]]]
+            out[0][again], out[1][again], out[2][again] = candidate[first], d[first], f[first]
+        return tuple(out)
 
 
 def _symmetric(u, v, weight, n) -> csr_matrix:
@@ -106,18 +188,17 @@ class Snapped:
 
 
 def snap(graph: StreetGraph, xy: np.ndarray) -> Snapped:
-    """The nearest street of each point (ties: the first) and where on it the point meets it."""
+    """The nearest street of each point (of equally near ones, any) and where on it the point
+    meets it (:meth:`StreetPieces.nearest`)."""
     xy = np.asarray(xy, float).reshape(-1, 2)
-    points = shapely.points(xy)
-    hit, dist = graph.tree.query_nearest(points, return_distance=True, all_matches=False)
-    edge = np.empty(len(xy), np.int64)
-    connector = np.empty(len(xy))
-    edge[hit[0]] = hit[1]
-    connector[hit[0]] = dist
-    lines = graph.lines[edge]
-    along = shapely.line_locate_point(lines, points)
+    if not len(xy):
+        return Snapped(np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
+    pieces = graph.pieces
+    piece, connector, fraction = pieces.nearest(xy)
+    edge = pieces.edge[piece]
+    along = pieces.start[piece] + fraction * np.hypot(*(pieces.b[piece] - pieces.a[piece]).T)
     # measure along the street as the edge's stored length does (the line's own length)
-    scale = graph.length[edge] / np.maximum(shapely.length(lines), TINY_M)
+    scale = graph.length[edge] / np.maximum(pieces.line_length[edge], TINY_M)
     return Snapped(edge, np.clip(along * scale, 0, graph.length[edge]), connector)
 
 
@@ -218,20 +299,32 @@ def attach(placed: PlacedNetwork, xy) -> tuple[np.ndarray, np.ndarray]:
     return _attach(placed, snap(placed.graph, xy))
 
 
+def _cuts_around(placed: PlacedNetwork, edge: np.ndarray, along: np.ndarray):
+    """For points on streets (their ``edge`` and metres ``along`` it): the index into the
+    placed network's cut arrays of the inserted point just before each on its street (-1:
+    none, the street's start is next) and just after it (-1: none). An inserted point at the
+    same place counts as before. One sort of cuts and points together, no loop."""
+    n_cut = len(placed.cut_edge)
+    lo = np.searchsorted(placed.cut_edge, edge, side="left")
+    hi = np.searchsorted(placed.cut_edge, edge, side="right")
+    kind = np.r_[np.zeros(n_cut, np.int8), np.ones(len(edge), np.int8)]  # cuts before points at a tie
+    order = np.lexsort((kind, np.r_[placed.cut_along, along], np.r_[placed.cut_edge, edge]))
+    is_point = order >= n_cut
+    cuts_before = np.empty(len(edge), np.int64)  # cuts sorted before each point (all streets)
+    cuts_before[order[is_point] - n_cut] = np.cumsum(~is_point)[is_point]
+    return np.where(cuts_before > lo, cuts_before - 1, -1), np.where(cuts_before < hi, cuts_before, -1)
+
+
 def _attach(placed: PlacedNetwork, s: Snapped):
     graph = placed.graph
     k = len(s.edge)
-    lo = np.searchsorted(placed.cut_edge, s.edge, side="left")
-    hi = np.searchsorted(placed.cut_edge, s.edge, side="right")
     before_node, before_along = graph.u[s.edge].copy(), np.zeros(k)
     after_node, after_along = graph.v[s.edge].copy(), graph.length[s.edge].copy()
-    for i in np.flatnonzero(hi > lo):  # streets with inserted points: the neighbours on it
-        alongs = placed.cut_along[lo[i]:hi[i]]
-        j = np.searchsorted(alongs, s.along[i], side="right")
-        if j > 0:
-            before_node[i], before_along[i] = placed.cut_node[lo[i] + j - 1], alongs[j - 1]
-        if j < len(alongs):
-            after_node[i], after_along[i] = placed.cut_node[lo[i] + j], alongs[j]
+    if len(placed.cut_edge):  # streets with inserted points: the neighbours on it
+        before, after = _cuts_around(placed, s.edge, s.along)
+        b, a = before >= 0, after >= 0
+        before_node[b], before_along[b] = placed.cut_node[before[b]], placed.cut_along[before[b]]
+        after_node[a], after_along[a] = placed.cut_node[after[a]], placed.cut_along[after[a]]
     point = np.concatenate([np.arange(k), np.arange(k)])
     node = np.concatenate([before_node, after_node])
     offset = np.concatenate([s.connector + (s.along - before_along), s.connector + (after_along - s.along)])

@@ -31,15 +31,18 @@ def show_map(m, *, key: str, height: int = 620, fit=None, **kwargs):
     if problems:
         st.error(t("assets_missing", detail="; ".join(problems[:3])))
         return None
+    import folium
+
     groups = kwargs.get("feature_group_to_add") or []
     groups = groups if isinstance(groups, list) else [groups]
+    # the map itself stays in the browser; its layer groups are redrawn when they change
+    # (streamlit-folium compares them), and the last one counts the drawings
+    view = folium.FeatureGroup(name=t("layer_view"), control=False)
     if fit is not None:
-        import folium
-
-        view = folium.FeatureGroup(name=t("layer_view"), control=False)
         maps.FitTo(fit).add_to(view)
-        groups = [*groups, view]
-        kwargs["feature_group_to_add"] = groups
+    maps.DrawnStamp(len(groups) + 1).add_to(view)
+    groups = [*groups, view]
+    kwargs["feature_group_to_add"] = groups
     external = maps.external_urls(m) + [u for g in groups for u in maps.external_urls(g)]
     if external:
         raise RuntimeError(f"map would load external resources: {external}")
@@ -113,6 +116,20 @@ def plain_table(frame) -> None:
     every text, headings included, is escaped: a name such as ``![x](http://…)`` stays text."""
     shown = frame.rename(columns=lambda c: md(c)).map(lambda v: md(v) if isinstance(v, str) else v)
     st.table(shown, hide_index=True, border="horizontal")
+
+
+LONG_TABLE_ROWS = 200
+"""From this many rows a list is shown as a scrolling grid (the browser draws only the rows
+in view) instead of a wrapping table (every row in the page)."""
+
+
+def long_table(frame) -> None:
+    """A list that may be long (the offers of a city): a wrapping :func:`plain_table` up to
+    :data:`LONG_TABLE_ROWS` rows, a scrolling grid beyond."""
+    if len(frame) < LONG_TABLE_ROWS:
+        plain_table(frame)
+    else:
+        dataframe(frame, hide_index=True, width="stretch")
 
 
 def page_header(title: str, ws: Workspace) -> None:

@@ -257,6 +257,23 @@ class FitTo(RawMacroElement):
         self.view_json = _script_json(_view(view))
 
 
+class DrawnStamp(RawMacroElement):
+    """Counts in the map's frame how often its layers were drawn (``window.paDrawn``: 1 when
+    the map is first drawn, +1 whenever changed layers are drawn again), and lets the frame
+    forget the layer groups it has removed (streamlit-folium keeps every group it ever drew
+    in ``window.feature_group``). Tests and benchmarks wait on the count: the map's own
+    state, not a time. Belongs in the last of ``groups`` layer groups drawn with the map."""
+
+    _template = Template("{% macro script(this, kwargs) %}"
+                         "window.feature_group = {{ this.keep }} ? window.feature_group.slice(-{{ this.keep }}) : [];"
+                         " window.paDrawn = (window.paDrawn || 0) + 1;{% endmacro %}")
+
+    def __init__(self, groups: int):
+        super().__init__()
+        self._name = "DrawnStamp"
+        self.keep = int(groups) - 1  # the groups drawn before this one in the same run
+
+
 class OfflineMap(folium.Map):
     """A folium Map whose JS/CSS are the local Leaflet copies only.
 
@@ -598,27 +615,43 @@ class ColumnTable:
         return {"lon": self.lon[pos].tolist(), "lat": self.lat[pos].tolist(), "cols": cols}
 
 
+def _map_name(element) -> str:
+    """The JS name of the map an element is drawn on (directly or inside a layer group)."""
+    while element is not None and not isinstance(element, folium.Map):
+        element = element._parent
+    if element is None:
+        raise ValueError("the element is not on a map")
+    return element.get_name()
+
+
 class Legend(RawMacroElement):
     """A Leaflet control (bottom left, above the scale; the right side may lie under a panel)
-    showing the given, already escaped HTML."""
+    showing the given, already escaped HTML. A map has one legend: added in a layer group
+    that is drawn again (another measure), it changes the legend's content in place."""
 
     _template = Template("""
 {% macro script(this, kwargs) %}
-var {{ this.get_name() }} = L.control({position: "bottomleft"});
-{{ this.get_name() }}.onAdd = function() {
-    var div = L.DomUtil.create("div", "pa-legend leaflet-control");
-    div.style.cssText = "background:rgba(255,255,255,0.9);padding:5px 7px;border-radius:4px;"
-        + "font:11px/1.3 sans-serif;max-width:230px;max-height:60vh;overflow:auto;"
-        + "box-shadow:0 1px 4px rgba(0,0,0,.3)";
-    div.innerHTML = {{ this.html_json }};
-    L.DomEvent.disableClickPropagation(div);
-    if (window.ResizeObserver) {  // fonts, styles or the folded symbols change its size: frame again
+(function(m) {
+  var legend = m._paLegend;
+  if (!legend) {
+    legend = L.control({position: "bottomleft"});
+    legend.onAdd = function() {
+      var div = L.DomUtil.create("div", "pa-legend leaflet-control");
+      div.style.cssText = "background:rgba(255,255,255,0.9);padding:5px 7px;border-radius:4px;"
+          + "font:11px/1.3 sans-serif;max-width:230px;max-height:60vh;overflow:auto;"
+          + "box-shadow:0 1px 4px rgba(0,0,0,.3)";
+      L.DomEvent.disableClickPropagation(div);
+      if (window.ResizeObserver) {  // fonts, styles or the folded symbols change its size: frame again
         new ResizeObserver(function() { if (window.paRefit) { window.paRefit(); } }).observe(div);
-    }
-    return div;
-};
-{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
-if (window.paRefit) { window.paRefit(); }
+      }
+      return div;
+    };
+    legend.addTo(m);
+    m._paLegend = legend;
+  }
+  legend.getContainer().innerHTML = {{ this.html_json }};
+  if (window.paRefit) { window.paRefit(); }
+})({{ this.map_name }});
 {% endmacro %}
 """)
 
@@ -630,6 +663,10 @@ if (window.paRefit) { window.paRefit(); }
     @property
     def html_json(self) -> str:
         return _script_json(self.html_text)
+
+    @property
+    def map_name(self) -> str:
+        return _map_name(self)
 
 
 def _column_values(series: pd.Series) -> list:

@@ -517,6 +517,15 @@ def feature_group(layer: maps.GeoJsonLayer, name: str, show: bool = True) -> fol
     return group
 
 
+def unlisted_group(*elements, name: str = "") -> folium.FeatureGroup:
+    """A layer group not in the layer list (the shading, its legend): drawn with the map's
+    other groups, so a change redraws it without reloading the map."""
+    group = folium.FeatureGroup(name=maps.safe_label(name), control=False)
+    for element in elements:
+        element.add_to(group)
+    return group
+
+
 def district_at(ws, lat: float, lon: float) -> str | None:
     """The district_id at a WGS84 point (e.g. a map click), or None outside."""
     point = gpd.GeoSeries([shapely.Point(lon, lat)], crs=schema.DISPLAY_CRS).to_crs(ws.crs).iloc[0]

@@ -102,7 +102,8 @@ def render(ws, figures: DistrictFigures, params: C.CoverageParams, *, lang: str 
 
 
 def district_profile(ws, district_id: str, cov: C.Coverage, *, lang: str = "de", threshold: int = 3,
-                     duplicates: pd.DataFrame | None = None) -> Profile:
-    """The profile of ``district_id`` in ``lang`` (:func:`dashboard.analysis.profile.district_figures`, rendered)."""
-    figures = district_figures(ws, district_id, cov, threshold=threshold, duplicates=duplicates)
+                     duplicates: pd.DataFrame | None = None, city=None) -> Profile:
+    """The profile of ``district_id`` in ``lang`` (:func:`dashboard.analysis.profile.district_figures`,
+    rendered; ``city``: its :func:`~dashboard.analysis.profile.city_parts`, shared by many profiles)."""
+    figures = district_figures(ws, district_id, cov, threshold=threshold, duplicates=duplicates, city=city)
     return render(ws, figures, cov.params, lang=lang, threshold=threshold)

@@ -19,6 +19,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from dashboard.analysis import coverage as C
+from dashboard.analysis.profile import CityParts, city_parts
 from dashboard.analysis.walking import WALKING_SPEED_KMH
 from dashboard.model.life_phases import phase_priority
 from dashboard.present import charts
@@ -135,7 +136,7 @@ class _Document(FPDF):
         self.set_font("DejaVu", size=9)
 
 
-def _profile_chapter(pdf: _Document, ws, profile: Profile, cov, lang: str, threshold: int):
+def _profile_chapter(pdf: _Document, ws, profile: Profile, cov, lang: str, threshold: int, city: CityParts):
     w = pdf.words
     pdf.add_page()
     pdf.h1(f"{w['profile']} {profile.name}")
@@ -143,7 +144,8 @@ def _profile_chapter(pdf: _Document, ws, profile: Profile, cov, lang: str, thres
     bits.append(w["need"].format(r=profile.need_rank, n=profile.need_of) if C.has_need_index(ws)
                 else t("no_need_index", lang))
     pdf.para(" · ".join(bits))
-    fig = charts.need_map(ws, cov.need["score"], district_id=profile.district_id, offers=_offers_of(ws, profile),
+    fig = charts.need_map(ws, cov.need["score"], district_id=profile.district_id,
+                          offers=_offers_of(ws, profile, city.served),
                           partners=ws.partners, lang=lang, attribution=profile.fictional_label or "")
     pdf.image_bytes(charts.to_bytes(fig, "jpeg", dpi=130), 180)
     pdf.h2(w["population"])
@@ -184,10 +186,8 @@ def _rules(words: dict, ws, cov, lang: str, threshold: int) -> str:
                                   access_rule(cov.params, lang), population_notes(ws, lang)]))
 
 
-def _offers_of(ws, profile: Profile):
-    from dashboard.analysis.district import offer_districts
-
-    served = offer_districts(ws, ws.offers)
+def _offers_of(ws, profile: Profile, served: pd.DataFrame):
+    """The offers serving the profile's district (``served``: offer_id → district_id pairs)."""
     return ws.offers[ws.offers["offer_id"].isin(served.loc[served["district_id"] == profile.district_id, "offer_id"])]
 
 
@@ -231,12 +231,12 @@ def report_pdf(ws, district_ids=None, *, cov=None, lang: str = "de", threshold: 
              else f"{words['profile']} {names[ids[0]]}")
     fictional = fictional_label(ws.meta, lang) if ws.is_fictional else None
     pdf = _Document(title, fictional, lang)
-    duplicates = C.duplicates(ws, cov.params, demand=demand)
+    city = city_parts(ws, cov, threshold=threshold, duplicates=C.duplicates(ws, cov.params, demand=demand))
     if city_summary:
         _city_summary(pdf, ws, cov, lang, threshold)
     for district_id in ids:
-        profile = district_profile(ws, district_id, cov, lang=lang, threshold=threshold, duplicates=duplicates)
-        _profile_chapter(pdf, ws, profile, cov, lang, threshold)
+        profile = district_profile(ws, district_id, cov, lang=lang, threshold=threshold, city=city)
+        _profile_chapter(pdf, ws, profile, cov, lang, threshold, city)
     return bytes(pdf.output())
 
 
