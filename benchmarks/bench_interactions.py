@@ -177,6 +177,15 @@ def measure(workspace: Path, repeats: int) -> dict[str, list[float]]:
                 try:
                     session.map_steps(district_name)
                     session.gaps_and_lotse(address)
+                except Exception:
+                    shot = Path(tempfile.gettempdir()) / "bench_interactions_failed.png"
+                    session.page.screenshot(path=str(shot), full_page=True)
+                    state = session.page.evaluate(f"""() => {{ const f = ({MAP_FRAME})(); const w = f && f.contentWindow;
+                        return w ? {{map: !!w.map, groups: (w.feature_group || []).length, drawn: w.paDrawn,
+                                     paths: w.document.querySelectorAll('.leaflet-overlay-pane path').length}}
+                                 : 'no map frame'; }}""")
+                    print(f"failed after {list(session.times)}; map frame: {state}; screenshot: {shot}")
+                    raise
                 finally:
                     session.close()
                 if watch.external:

@@ -173,17 +173,17 @@ with area:
         shaded,
         mapview.feature_group(points, t("layer_offers")),
         mapview.feature_group(areas, t("layer_outreach")),
-        mapview.feature_group(mapview.family_centre_layer(ws, centres, lang, personal), t("layer_family_centres")),
+        mapview.feature_group(cache.family_centre_layer(ws, centres, lang, personal), t("layer_family_centres")),
     ]
     # partners have no life phases: with a phase chosen they are off until asked for, so the
     # matching offers are what the map shows
     if show_partners:
-        groups.append(mapview.feature_group(mapview.partner_layer(ws, partners, lang, personal), t("layer_partners")))
+        groups.append(mapview.feature_group(cache.partner_layer(ws, partners, lang, personal), t("layer_partners")))
     if st.session_state["c_grid"] and ws.population_cells is not None:
         grid_phase = spec.phase if spec.kind == "population" else (offer_filter.life_phases or [spec.phase])[0]
         groups.insert(1, mapview.feature_group(cache.grid_layer(ws, grid_phase, cfg.disclosure_threshold, lang),
                                                t("layer_grid") + ": " + maps.safe_label(phase_label[grid_phase])))
-    groups.append(mapview.feature_group(mapview.district_names_layer(ws, t("layer_district_names")),
+    groups.append(mapview.feature_group(cache.district_names_layer(ws, t("layer_district_names")),
                                         t("layer_district_names")))
     if focus:
         groups.append(mapview.feature_group(mapview.focus_layer(ws, focus, lang), t("layer_focus")))

@@ -225,6 +225,35 @@ def offer_point_table(ws: Workspace, lang: str, personal: bool):
     return mapview.offer_point_table(ws, ws.offers, lang, personal)
 
 
+@st.cache_resource(show_spinner=False, max_entries=32, hash_funcs=KEYS)
+def _site_features(ws: Workspace, kind: str, ids: tuple, lang: str, personal: bool):
+    sites = ws.family_centres if kind == "centres" else ws.partners
+    return mapview.site_features(sites[sites["centre_id" if kind == "centres" else "partner_id"].isin(ids)], kind,
+                                 lang, personal)
+
+
+def family_centre_layer(ws: Workspace, centres, lang: str, personal: bool):
+    """:func:`mapview.family_centre_layer` of these Familienzentren, features cached (shared, read-only)."""
+    return mapview.family_centre_layer(ws, centres, lang, personal, features=_site_features(
+        ws, "centres", tuple(centres["centre_id"]), lang, personal))
+
+
+def partner_layer(ws: Workspace, partners, lang: str, personal: bool):
+    """:func:`mapview.partner_layer` of these partners, features cached (shared, read-only)."""
+    return mapview.partner_layer(ws, partners, lang, personal, features=_site_features(
+        ws, "partners", tuple(partners["partner_id"]), lang, personal))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4, hash_funcs=KEYS)
+def _district_name_features(ws: Workspace):
+    return mapview.district_name_features(ws)
+
+
+def district_names_layer(ws: Workspace, name: str):
+    """:func:`mapview.district_names_layer`, features cached per workspace."""
+    return mapview.district_names_layer(ws, name, features=_district_name_features(ws))
+
+
 @st.cache_resource(show_spinner=False, max_entries=8, hash_funcs=KEYS)
 def outreach_items(ws: Workspace, lang: str, personal: bool):
     """Popup properties of every outreach offer (by offer_id) per language and role."""

@@ -324,18 +324,25 @@ def _site_properties(frame, id_col, title_col, show_personal, lang: str = "de") 
     }
 
 
-def family_centre_layer(ws, centres, lang="de", show_personal=False):
-    """Familienzentren as purple squares."""
-    props = _site_properties(centres, "centre_id", "name", show_personal, lang)
-    return maps.GeoJsonLayer(maps.point_features(centres, props), name=t("layer_family_centres", lang),
+def site_features(sites, kind: str, lang="de", show_personal=False) -> list[dict]:
+    """Map features of Familienzentren (``kind`` 'centres') or partners ('partners') with
+    their escaped popup texts (:func:`family_centre_layer`, :func:`partner_layer`)."""
+    id_col, title_col = ("centre_id", "name") if kind == "centres" else ("partner_id", "organisation")
+    return maps.point_features(sites, _site_properties(sites, id_col, title_col, show_personal, lang))
+
+
+def family_centre_layer(ws, centres, lang="de", show_personal=False, features=None):
+    """Familienzentren as purple squares (``features``: their :func:`site_features`, if made already)."""
+    features = site_features(centres, "centres", lang, show_personal) if features is None else features
+    return maps.GeoJsonLayer(features, name=t("layer_family_centres", lang),
                              points="icon", popup=popup_spec(ws, SITE_ROWS, lang),
                              styles={"": maps.square_icon(maps.FAMILY_CENTRE_COLOUR)}, style_key="_")
 
 
-def partner_layer(ws, partners, lang="de", show_personal=False):
-    """Network partners as green diamonds."""
-    props = _site_properties(partners, "partner_id", "organisation", show_personal, lang)
-    return maps.GeoJsonLayer(maps.point_features(partners, props), name=t("layer_partners", lang),
+def partner_layer(ws, partners, lang="de", show_personal=False, features=None):
+    """Network partners as green diamonds (``features``: their :func:`site_features`, if made already)."""
+    features = site_features(partners, "partners", lang, show_personal) if features is None else features
+    return maps.GeoJsonLayer(features, name=t("layer_partners", lang),
                              points="icon", popup=popup_spec(ws, SITE_ROWS, lang),
                              styles={"": maps.diamond_icon(maps.PARTNER_COLOUR)}, style_key="_")
 
@@ -544,15 +551,20 @@ def bounds_around(points, min_span_m: float = 600) -> list[list[float]]:
             [float(max(lat.max(), mid_lat + half_lat)), float(max(lon.max(), mid_lon + half_lon))]]
 
 
-def district_names_layer(ws, name: str):
-    """The districts' names on the map (escaped), at their inner points, so a reader finds a
-    district without hovering; not clickable (clicks reach the district beneath)."""
+def district_name_features(ws) -> list[dict]:
+    """The districts' names (escaped) at their inner points, as map features."""
     frame = gpd.GeoDataFrame(geometry=ws.districts.geometry.representative_point().to_numpy(), crs=ws.crs,
                              index=ws.districts.index)
     styles = ws.districts["name"].map(lambda v: {"size": 0, "html": (
         f'<span class="pa-district">{html.escape(str(v))}</span>')})
-    return maps.GeoJsonLayer(maps.point_features(frame, {"_": pd.Series("", index=frame.index)}, styles), name=name,
-                             points="icon", interactive=False)
+    return maps.point_features(frame, {"_": pd.Series("", index=frame.index)}, styles)
+
+
+def district_names_layer(ws, name: str, features=None):
+    """The districts' names on the map, so a reader finds a district without hovering; not
+    clickable (clicks reach the district beneath). ``features``: :func:`district_name_features`."""
+    features = district_name_features(ws) if features is None else features
+    return maps.GeoJsonLayer(features, name=name, points="icon", interactive=False)
 
 
 def numbered_offers_layer(ws, found: pd.DataFrame, name: str):
