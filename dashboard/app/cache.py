@@ -228,8 +228,7 @@ def offer_point_table(ws: Workspace, lang: str, personal: bool):
 @st.cache_resource(show_spinner=False, max_entries=32, hash_funcs=KEYS)
 def _site_features(ws: Workspace, kind: str, ids: tuple, lang: str, personal: bool):
     sites = ws.family_centres if kind == "centres" else ws.partners
-    return mapview.site_features(sites[sites["centre_id" if kind == "centres" else "partner_id"].isin(ids)], kind,
-                                 lang, personal)
+    return mapview.site_features(sites[sites[mapview.SITE_KINDS[kind][0]].isin(ids)], kind, lang, personal)
 
 
 def family_centre_layer(ws: Workspace, centres, lang: str, personal: bool):

@@ -324,10 +324,14 @@ def _site_properties(frame, id_col, title_col, show_personal, lang: str = "de") 
     }
 
 
+SITE_KINDS = {"centres": ("centre_id", "name"), "partners": ("partner_id", "organisation")}
+"""Kind of site → (its id column, its title column)."""
+
+
 def site_features(sites, kind: str, lang="de", show_personal=False) -> list[dict]:
     """Map features of Familienzentren (``kind`` 'centres') or partners ('partners') with
     their escaped popup texts (:func:`family_centre_layer`, :func:`partner_layer`)."""
-    id_col, title_col = ("centre_id", "name") if kind == "centres" else ("partner_id", "organisation")
+    id_col, title_col = SITE_KINDS[kind]
     return maps.point_features(sites, _site_properties(sites, id_col, title_col, show_personal, lang))
 
 
