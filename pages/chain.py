@@ -79,7 +79,7 @@ with right:
 
 with left:
     mine = cache.offers_serving(ws, focus, phase)
-    m = widgets.base_map(ws.districts, ws=ws)  # stays in the browser: the district and phase come as layer groups
+    m = widgets.base_map(cache.district_view(ws), ws=ws)  # stays in the browser: the district and phase come as layer groups
     layers = []
     cells = cache.district_cells(ws, cov, focus, phase)
     if len(cells):
@@ -90,6 +90,6 @@ with left:
     legend = mapview.unlisted_group(maps.Legend(mapview.reach_legend(labels[phase], lang)))
     widgets.show_map(m, key="chain_map", height=460, returned_objects=[],
                      feature_group_to_add=[legend, *(mapview.feature_group(layer, layer.layer_name) for layer in layers)],
-                     fit=maps.view_of(ws.districts[ws.districts["district_id"] == focus]))
+                     fit=cache.district_view(ws, focus))
     st.markdown(f"**{t('offers_serving')}** ({len(mine)})")
     widgets.dataframe(district_tables.offer_table(mine, lang), hide_index=True, width="stretch")

@@ -94,7 +94,7 @@ with left:
                 changed = cache.changed_cells(ws, params, phase)
                 counts = changed["change"].value_counts()
                 st.caption(t("n_changed_cells", lost=int(counts.get("lost", 0)), gained=int(counts.get("gained", 0))))
-                change_map = widgets.base_map(ws.districts, ws=ws)
+                change_map = widgets.base_map(cache.district_view(ws), ws=ws)
                 layer, legend = mapview.changed_cells_layer(ws, changed, lang)
                 widgets.show_map(change_map, key="gaps_change_map", height=420, returned_objects=[],
                                  feature_group_to_add=[mapview.unlisted_group(layer, maps.Legend(legend))])
@@ -108,7 +108,7 @@ with left:
 
 with right:
     st.markdown(f"**{t('map_gaps')}**")
-    m = widgets.base_map(ws.districts, ws=ws)  # stays in the browser: other rules redraw its layer groups
+    m = widgets.base_map(cache.district_view(ws), ws=ws)  # stays in the browser: other rules redraw its layer groups
     layer, legend = mapview.gap_count_layer(ws, gaps, lang)
     groups = [mapview.unlisted_group(layer, maps.Legend(legend))]
     if len(dups):

@@ -160,14 +160,15 @@ with panel:
 with area:
     # the base map stays in the browser; what a choice changes (the shading and its legend, the
     # offers, the focus) comes in layer groups, redrawn without reloading the map
-    m = widgets.base_map(ws.districts, ws=ws, panel=True)
+    m = widgets.base_map(cache.district_view(ws), ws=ws, panel=True)
     shading, title, legend_classes, _ = cache.choropleth(ws, spec, cfg.disclosure_threshold, lang)
     shaded = mapview.unlisted_group(shading, maps.Legend(maps.legend_html(
         title, legend_classes, mapview.overlay_symbols(ws, lang), t("legend_symbols"))), name=t("map_theme"))
 
     points, areas = mapview.offer_layers(ws, offers, offer_filter.life_phases, lang, personal,
                                          point_table=cache.offer_point_table(ws, lang, personal),
-                                         outreach_items=cache.outreach_items(ws, lang, personal),
+                                         outreach_features=cache.outreach_features(
+                                             ws, offers, offer_filter.life_phases, lang, personal),
                                          beneath=mapview.shade_beneath(shading.features, shading.shade))
     groups = [
         shaded,
@@ -199,10 +200,8 @@ with area:
             lat, lon = start.iloc[0].y, start.iloc[0].x
         groups += [mapview.feature_group(mapview.walking_area_layer(ws, walk[0], lang), t("layer_walking_areas")),
                    mapview.feature_group(mapview.position_layer(ws, lat, lon, t("walk_area_start")), t("walk_area_start"))]
-    shown_area = walk[0].geometry if walk is not None else \
-        ws.districts.geometry[ws.districts["district_id"] == focus] if focus else ws.districts.geometry
-    result = widgets.show_map(m, key="atlas_map", height=680, feature_group_to_add=groups,
-                              fit=maps.view_of(gpd.GeoSeries(shown_area, crs=ws.crs)),
+    view = maps.view_of(walk[0]) if walk is not None else cache.district_view(ws, focus)
+    result = widgets.show_map(m, key="atlas_map", height=680, feature_group_to_add=groups, fit=view,
                               layer_control=maps.folium.LayerControl(collapsed=True, position="topleft"),
                               returned_objects=["last_clicked"])
 # ---- below the map: the link and the downloads ----------------------------------------

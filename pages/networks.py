@@ -49,7 +49,7 @@ with map_col:
     if chosen:
         st.markdown(f"**{md(t('net_members_map', name=names[chosen]))}**")
     focus = members[members.geometry.notna()]
-    m = widgets.base_map(ws.districts, outlines=ws.districts, ws=ws)
+    m = widgets.base_map(cache.district_view(ws), outlines=ws.districts, ws=ws)
     shown = members if chosen else ws.partners
     groups = [mapview.feature_group(mapview.partner_layer(ws, shown, lang, personal), t("layer_partners"))]
     kwargs = {}

@@ -40,7 +40,7 @@ panel, area = widgets.map_stage("profile")  # the map owns the screen, the popul
 with area:
     served = cache.offers_serving(ws, focus)
     personal = session.may_see_personal_contacts()
-    m = widgets.base_map(ws.districts, ws=ws, panel=True)  # stays in the browser: the district comes as layer groups
+    m = widgets.base_map(cache.district_view(ws), ws=ws, panel=True)  # stays in the browser: the district comes as layer groups
     points, areas = mapview.offer_layers(ws, served, (), lang, personal)
     layers = [points, areas, mapview.family_centre_layer(ws, ws.family_centres, lang, personal),
               mapview.partner_layer(ws, ws.partners, lang, personal), mapview.focus_layer(ws, focus, lang)]
@@ -48,7 +48,7 @@ with area:
         [html.escape(profile.name)], [], mapview.overlay_symbols(ws, lang), t("legend_symbols"))))
     widgets.show_map(m, key="profile_map", height=430,
                      feature_group_to_add=[legend, *(mapview.feature_group(layer, layer.layer_name) for layer in layers)],
-                     returned_objects=[], fit=maps.view_of(ws.districts[ws.districts["district_id"] == focus]))
+                     returned_objects=[], fit=cache.district_view(ws, focus))
 with panel:
     st.markdown(f"**{t('panel_population')}**")
     widgets.plain_table(profile.population[["phase_label", "persons", "share", "city_share"]].rename(columns={

@@ -315,3 +315,49 @@ def test_the_drawn_stamp_keeps_only_the_groups_of_its_run():
     assert "window.feature_group.slice(-3)" in script and "window.paDrawn" in script
     alone = maps.DrawnStamp(1)
     assert "0 ? " in alone._template.module.script(alone, {})  # the only group: forget all before it
+
+
+def test_a_view_reprojects_only_the_hull_and_keeps_the_bounds(demo_ws):
+    """map_centre, bounds_of and view_of take the hull in the workspace's CRS and reproject its
+    corners only: the bounds are those of every vertex reprojected."""
+    for frame in (demo_ws.districts, demo_ws.districts.iloc[[3]], demo_ws.family_centres):
+        full = frame.to_crs(4326).total_bounds
+        (south, west), (north, east) = maps.bounds_of(frame)
+        assert np.allclose([west, south, east, north], full, rtol=0, atol=1e-9)
+    view = maps.view_of(demo_ws.districts.iloc[[3]])
+    hull = shapely.convex_hull(shapely.union_all(demo_ws.districts.iloc[[3]].to_crs(4326).geometry.to_numpy()))
+    expected = [[round(lat, 5), round(lon, 5)] for lon, lat in shapely.get_coordinates(
+        hull.simplify(0.0005).exterior)[:-1]]
+    assert view["outline"] == expected
+    centre, bounds = maps.map_centre(demo_ws.districts)
+    assert np.allclose(centre, [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2])
+    assert maps.base_map(maps.view_of(demo_ws.districts)).location == maps.base_map(demo_ws.districts).location
+    assert maps.view_of(demo_ws.districts.iloc[:0])["outline"] is None
+
+
+def test_shared_features_write_their_json_once_and_the_same(demo_ws):
+    features = mapview.district_name_features(demo_ws)
+    shared = maps.Features(features)
+    first, second = (maps.GeoJsonLayer(shared, name="x") for _ in range(2))
+    assert first.data_json == maps.GeoJsonLayer(features, name="x").data_json
+    assert first.data_json is second.data_json  # written once, embedded by every layer
+
+
+def test_a_layer_group_renders_like_folium_without_its_own_add_statement(demo_ws):
+    """LayerGroup skips folium's re-templating; streamlit-folium adds groups to the map itself,
+    so the group's script is folium's without the redundant ``addTo``."""
+    from streamlit_folium import _get_feature_group_string
+
+    def script(group_class):
+        m = maps.base_map(demo_ws.districts)
+        group = group_class(name="Namen")
+        mapview.district_names_layer(demo_ws, "Namen").add_to(group)
+        text = _get_feature_group_string(group, m, 0)
+        layer = next(iter(group._children.values()))
+        return text.replace(group.get_name(), "GROUP").replace(layer.get_name(), "LAYER")
+
+    folium_text, ours = script(folium.FeatureGroup), script(maps.LayerGroup)
+    assert "GROUP.addTo(map_div);" in folium_text
+    lines = lambda text: [line for line in text.split("\n") if line.strip()]  # noqa: E731
+    assert lines(ours) == [line for line in lines(folium_text) if "GROUP.addTo(map_div);" not in line]
+    assert "map_div.addLayer(GROUP);" in ours

@@ -250,6 +250,21 @@ def test_outreach_areas_are_not_points(demo_ws):
     assert all(f["properties"]["_style"]["dashArray"] for f in areas)
 
 
+def test_cached_outreach_areas_follow_the_filter(demo_ws):
+    """The outreach areas are cached per offers and phases (by a digest of the offers' ids):
+    back and forth between filters, the map shows exactly the areas made afresh."""
+    from dashboard.present import mapview
+
+    at = run_app(PAGE)
+    for phases, free in ((["early_childhood"], False), (["early_childhood"], True), (["youth"], False),
+                         (["early_childhood"], False), (["kita"], False), ([], True), ([], False)):
+        at.sidebar.multiselect(key="f_phases").set_value(phases)
+        at.sidebar.checkbox(key="f_free").set_value(free).run()
+        offers = filters.filter_offers(demo_ws, filters.OfferFilter(life_phases=tuple(phases), cost_free=free))
+        fresh = mapview.outreach_area_features(demo_ws, offers[offers.geometry.isna()], tuple(phases), "de", False)
+        assert layers(at).get("offer_ids", []) == json.loads(json.dumps(fresh)), (phases, free)
+
+
 def test_empty_filter_result_still_renders():
     at = run_app(PAGE, query={"langs": "Ukrainisch", "prov": "Jobcenter Lindenbrück", "free": "1", "bf": "1"})
     assert not at.exception

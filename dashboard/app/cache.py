@@ -7,6 +7,7 @@ numbers and codes, never words: a language switch re-renders and recomputes noth
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import streamlit as st
@@ -116,10 +117,10 @@ def filter_options(ws: Workspace) -> dict:
     return options(ws)
 
 
-@st.cache_data(show_spinner=False, max_entries=64, hash_funcs=KEYS)
-def _choropleth(ws: Workspace, spec, threshold: int, lang: str):
+@st.cache_resource(show_spinner=False, max_entries=64, hash_funcs=KEYS)
+def _choropleth(ws: Workspace, spec, threshold: int, lang: str):  # shared, read-only: no copy per run
     layer, title, classes, _ = mapview.choropleth(ws, spec, target_population(ws), threshold, lang)
-    return layer.features, layer.layer_name, title, classes
+    return maps.Features(layer.features), layer.layer_name, title, classes
 
 
 def choropleth(ws: Workspace, spec, threshold: int, lang: str):
@@ -129,10 +130,10 @@ def choropleth(ws: Workspace, spec, threshold: int, lang: str):
         title, classes, None
 
 
-@st.cache_data(show_spinner=False, max_entries=16, hash_funcs=KEYS)
-def _grid(ws: Workspace, phase: str, threshold: int, lang: str):
+@st.cache_resource(show_spinner=False, max_entries=16, hash_funcs=KEYS)
+def _grid(ws: Workspace, phase: str, threshold: int, lang: str):  # shared, read-only: no copy per run
     layer = mapview.grid_layer(ws, phase, threshold, lang, tp=target_population(ws))
-    return layer.features, layer.layer_name
+    return maps.Features(layer.features), layer.layer_name
 
 
 def grid_layer(ws: Workspace, phase: str, threshold: int, lang: str):
@@ -170,6 +171,15 @@ def base_map_data(ws: Workspace):
     from dashboard.present.basemap import base_map_data as _base_map_data
 
     return _base_map_data(ws)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4, hash_funcs=KEYS)
+def base_map_json(ws: Workspace) -> str | None:
+    """:func:`base_map_data` as the JSON text the map embeds, or None (nothing to draw)."""
+    from dashboard.present.basemap import base_map_json as _base_map_json
+
+    data = base_map_data(ws)
+    return None if data is None else _base_map_json(data)
 
 
 @st.cache_data(show_spinner=False, max_entries=16, hash_funcs=KEYS)
@@ -225,27 +235,34 @@ def offer_point_table(ws: Workspace, lang: str, personal: bool):
     return mapview.offer_point_table(ws, ws.offers, lang, personal)
 
 
+def ids_key(ids) -> str:
+    """A short digest of a list of ids: the cache key of what is made for exactly these records
+    (Streamlit's own hashing of thousands of ids took ~10 ms per run)."""
+    return hashlib.blake2b("\x1f".join(map(str, ids)).encode(), digest_size=16).hexdigest()
+
+
 @st.cache_resource(show_spinner=False, max_entries=32, hash_funcs=KEYS)
-def _site_features(ws: Workspace, kind: str, ids: tuple, lang: str, personal: bool):
+def _site_features(ws: Workspace, kind: str, key: str, lang: str, personal: bool, _ids: list):
     sites = ws.family_centres if kind == "centres" else ws.partners
-    return mapview.site_features(sites[sites[mapview.SITE_KINDS[kind][0]].isin(ids)], kind, lang, personal)
+    return maps.Features(mapview.site_features(sites[sites[mapview.SITE_KINDS[kind][0]].isin(_ids)], kind, lang,
+                                               personal))
 
 
 def family_centre_layer(ws: Workspace, centres, lang: str, personal: bool):
     """:func:`mapview.family_centre_layer` of these Familienzentren, features cached (shared, read-only)."""
     return mapview.family_centre_layer(ws, centres, lang, personal, features=_site_features(
-        ws, "centres", tuple(centres["centre_id"]), lang, personal))
+        ws, "centres", ids_key(centres["centre_id"]), lang, personal, list(centres["centre_id"])))
 
 
 def partner_layer(ws: Workspace, partners, lang: str, personal: bool):
     """:func:`mapview.partner_layer` of these partners, features cached (shared, read-only)."""
     return mapview.partner_layer(ws, partners, lang, personal, features=_site_features(
-        ws, "partners", tuple(partners["partner_id"]), lang, personal))
+        ws, "partners", ids_key(partners["partner_id"]), lang, personal, list(partners["partner_id"])))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4, hash_funcs=KEYS)
 def _district_name_features(ws: Workspace):
-    return mapview.district_name_features(ws)
+    return maps.Features(mapview.district_name_features(ws))
 
 
 def district_names_layer(ws: Workspace, name: str):
@@ -258,6 +275,29 @@ def outreach_items(ws: Workspace, lang: str, personal: bool):
     """Popup properties of every outreach offer (by offer_id) per language and role."""
     outreach = ws.offers[ws.offers.geometry.isna()]
     return mapview.offer_popup_items(ws, outreach, lang, personal).set_axis(outreach["offer_id"].to_numpy())
+
+
+@st.cache_resource(show_spinner=False, max_entries=32, hash_funcs=KEYS)
+def _outreach_features(ws: Workspace, key: str, phases: tuple, lang: str, personal: bool, _ids: list):
+    outreach = ws.offers[ws.offers["offer_id"].isin(_ids) & ws.offers.geometry.isna()]
+    return maps.Features(mapview.outreach_area_features(ws, outreach, phases, lang, personal,
+                                                        outreach_items(ws, lang, personal)))
+
+
+def outreach_features(ws: Workspace, offers, phases: tuple, lang: str, personal: bool) -> list[dict]:
+    """:func:`mapview.outreach_area_features` of the outreach offers among ``offers`` (the
+    chosen ``phases`` colour them), cached per offers, phases, language and role (shared,
+    read-only)."""
+    ids = list(offers.loc[offers.geometry.isna(), "offer_id"])
+    return _outreach_features(ws, ids_key(ids), tuple(phases), lang, personal, ids)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16, hash_funcs=KEYS)
+def district_view(ws: Workspace, district_id: str | None = None) -> dict:
+    """The view a map is fitted to (:func:`maps.view_of`): one district, or the whole city.
+    Cached: the first reprojection in each script run's new thread sets up PROJ (~10 ms)."""
+    shown = ws.districts if district_id is None else ws.districts[ws.districts["district_id"] == district_id]
+    return maps.view_of(shown)
 
 
 @st.cache_resource(show_spinner=False, hash_funcs=KEYS)

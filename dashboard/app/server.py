@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import sys
+import tomllib
+from pathlib import Path
 
 from dashboard.model.settings import ENTRY_SCRIPT
+
+PROJECT_CONFIG = Path(ENTRY_SCRIPT).resolve().parents[2] / ".streamlit" / "config.toml"
+"""The app's Streamlit settings (no usage statistics, no error details, no file watcher, no
+garbage collection after every run …); :func:`serve` passes them as options, so they hold
+when the app is started from another folder, where Streamlit would not find this file."""
 
 
 def serve(streamlit_args: list[str]) -> int:
@@ -19,8 +26,21 @@ def serve(streamlit_args: list[str]) -> int:
     net_util.get_external_ip = lambda: None
     _page_language(_default_language())
     _session_routes()
-    sys.argv = ["streamlit", "run", str(ENTRY_SCRIPT), *streamlit_args]
+    sys.argv = ["streamlit", "run", str(ENTRY_SCRIPT), *project_options(), *streamlit_args]
     return streamlit_cli.main()
+
+
+def project_options(path: Path = PROJECT_CONFIG) -> list[str]:
+    """The settings in ``path`` as ``streamlit run`` options (``--section.name=value``); options
+    given to :func:`serve` come after them and win. No file (an installed package): none."""
+    if not path.is_file():
+        return []
+    options = []
+    for section, values in tomllib.loads(path.read_text(encoding="utf-8")).items():
+        for name, value in values.items():
+            text = str(value).lower() if isinstance(value, bool) else str(value)
+            options.append(f"--{section}.{name}={text}")
+    return options
 
 
 def _default_language() -> str:

@@ -31,13 +31,12 @@ def show_map(m, *, key: str, height: int = 620, fit=None, **kwargs):
     if problems:
         st.error(t("assets_missing", detail="; ".join(problems[:3])))
         return None
-    import folium
 
     groups = kwargs.get("feature_group_to_add") or []
     groups = groups if isinstance(groups, list) else [groups]
     # the map itself stays in the browser; its layer groups are redrawn when they change
     # (streamlit-folium compares them), and the last one counts the drawings
-    view = folium.FeatureGroup(name=t("layer_view"), control=False)
+    view = maps.LayerGroup(name=t("layer_view"), control=False)
     if fit is not None:
         maps.FitTo(fit).add_to(view)
     maps.DrawnStamp(len(groups) + 1).add_to(view)
@@ -92,7 +91,8 @@ def map_stage(key: str):
 
 
 def base_map(fit, outlines=None, private: bool = False, ws: Workspace | None = None, panel: bool = False):
-    """The offline base map fitted to ``fit`` (a GeoDataFrame), with the configured tiles and
+    """The offline base map fitted to ``fit`` (a GeoDataFrame or a view,
+    :func:`cache.district_view`), with the configured tiles and
     the app's URL path; ``outlines``: districts drawn as hoverable outlines. ``private``: a
     map around a family's address never loads tiles (a tile server would learn the area).
     Without a tile server, the workspace's own streets, railways, water and place names
@@ -102,7 +102,7 @@ def base_map(fit, outlines=None, private: bool = False, ws: Workspace | None = N
     m = maps.base_map(fit, base_url_path=st.get_option("server.baseUrlPath") or "",
                       tile_url=tile_url, tile_attribution=cfg.tile_attribution, panel=panel)
     if ws is not None and not tile_url:
-        data = cache.base_map_data(ws)
+        data = cache.base_map_json(ws)
         if data is not None:
             basemap.BaseMapLayer(data).add_to(m)
     if outlines is not None:

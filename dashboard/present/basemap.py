@@ -8,7 +8,6 @@ The lines are merged per kind, simplified (a few metres) and sent as integer del
 
 from __future__ import annotations
 
-import functools
 import threading
 import weakref
 
@@ -293,20 +292,23 @@ class BaseMapLayer(RawMacroElement, Layer):
 {% endmacro %}
 """)
 
-    def __init__(self, data: dict):
+    def __init__(self, data: dict | str):
+        """``data``: :func:`base_map_data`, or its JSON text made before (:func:`base_map_json`:
+        ~0.3 MB for a city, not worth writing again on every script run)."""
         super().__init__(name="base", overlay=False, control=False)
         self._name = "BaseMapLayer"
-        self.data = data
+        self.data_json = data if isinstance(data, str) else base_map_json(data)
         self.name_zoom = STREET_NAME_ZOOM
         self.font_px = NAME_FONT_PX
-
-    @functools.cached_property
-    def data_json(self) -> str:
-        return _script_json(self.data)
 
     @property
     def styles_json(self) -> str:
         return _script_json(STYLES)
+
+
+def base_map_json(data: dict) -> str:
+    """:func:`base_map_data` as the JSON text :class:`BaseMapLayer` embeds."""
+    return _script_json(data)
 
 
 def base_map_data(ws) -> dict | None:

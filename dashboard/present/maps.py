@@ -52,6 +52,12 @@ class RawMacroElement(MacroElement):
             child.render(**kwargs)
 
 
+class LayerGroup(RawMacroElement, folium.FeatureGroup):
+    """folium's FeatureGroup without compiling its rendered output as a template again (see
+    :class:`_Raw`; ~1 ms per group and script run). streamlit-folium adds the group to the map
+    itself (``map_div.addLayer``), so the group's own ``addTo`` statement is left out."""
+
+
 def safe_label(text) -> str:
     """A label from the data for folium's own templates (layer names): HTML-escaped and
     without Jinja delimiters."""
@@ -336,9 +342,23 @@ def to_display(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return frame.to_crs(schema.DISPLAY_CRS)
 
 
+def display_hull(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> shapely.Geometry:
+    """The convex hull of geometries in any CRS, in WGS84 (lon, lat): the hull is taken in the
+    frame's own CRS and only its corners are reprojected (a city's districts: a few dozen
+    points instead of every vertex, ~20 ms per map on the demo city); then the hull of the
+    reprojected corners. Empty geometry for an empty frame."""
+    points = shapely.get_coordinates(frame.geometry.to_numpy() if isinstance(frame, gpd.GeoDataFrame)
+                                     else frame.to_numpy())
+    if len(points) == 0:
+        return shapely.Point()
+    corners = shapely.get_coordinates(shapely.convex_hull(shapely.multipoints(points)))
+    lon_lat = gpd.GeoSeries(shapely.points(corners), crs=frame.crs).to_crs(schema.DISPLAY_CRS)
+    return shapely.convex_hull(shapely.multipoints(shapely.get_coordinates(lon_lat.to_numpy())))
+
+
 def map_centre(districts: gpd.GeoDataFrame) -> tuple[list[float], list[list[float]]]:
     """([lat, lon] centre, [[south, west], [north, east]] bounds) of the districts."""
-    minx, miny, maxx, maxy = to_display(districts).total_bounds
+    [[miny, minx], [maxy, maxx]] = bounds_of(districts)
     return [(miny + maxy) / 2, (minx + maxx) / 2], [[miny, minx], [maxy, maxx]]
 
 
@@ -355,11 +375,16 @@ def district_layer(districts: gpd.GeoDataFrame, name: str, tooltip_label: str) -
     )
 
 
-def base_map(districts: gpd.GeoDataFrame, *, base_url_path: str = "", tile_url: str | None = None,
+def base_map(districts: gpd.GeoDataFrame | dict, *, base_url_path: str = "", tile_url: str | None = None,
              tile_attribution: str = "", panel: bool = False) -> OfflineMap:
-    """An offline map fitted to the districts (no layers yet); ``panel``: a panel lies over the
-    map's right side (kept clear when fitting, see :class:`_FitView`)."""
-    centre, bounds = map_centre(districts)
+    """An offline map fitted to the districts (no layers yet), or to a view made before
+    (:func:`view_of`); ``panel``: a panel lies over the map's right side (kept clear when
+    fitting, see :class:`_FitView`)."""
+    if isinstance(districts, dict):
+        bounds = districts["bounds"]
+        centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
+    else:
+        centre, bounds = map_centre(districts)
     m = OfflineMap(centre, zoom_start=12, base_url_path=base_url_path, tile_url=tile_url,
                    tile_attribution=tile_attribution)
     m.add_child(_FitView(bounds, panel=panel))
@@ -368,7 +393,7 @@ def base_map(districts: gpd.GeoDataFrame, *, base_url_path: str = "", tile_url: 
 
 def bounds_of(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> list[list[float]]:
     """[[south, west], [north, east]] in WGS84 of geometries in any CRS (for :class:`FitTo`)."""
-    minx, miny, maxx, maxy = frame.to_crs(schema.DISPLAY_CRS).total_bounds
+    minx, miny, maxx, maxy = shapely.bounds(display_hull(frame))
     return [[miny, minx], [maxy, maxx]]
 
 
@@ -376,17 +401,27 @@ def view_of(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> dict:
     """The view a map is fitted to (:class:`FitTo`): the bounds of geometries in any CRS and
     their outline (convex hull, [[lat, lon], …] in WGS84, at most a few dozen points), so the
     legend is kept off the shown area itself, not off its whole bounding box."""
-    shown = frame.to_crs(schema.DISPLAY_CRS)
-    hull = shapely.convex_hull(shapely.union_all(shown.geometry.to_numpy()))
+    hull = display_hull(frame)
+    minx, miny, maxx, maxy = shapely.bounds(hull)
+    bounds = [[miny, minx], [maxy, maxx]]
     if hull.geom_type != "Polygon":
-        return {"bounds": bounds_of(frame), "outline": None}
+        return {"bounds": bounds, "outline": None}
     ring = shapely.get_coordinates(hull.simplify(0.0005).exterior)[:-1]
-    return {"bounds": bounds_of(frame), "outline": [[round(lat, 5), round(lon, 5)] for lon, lat in ring]}
+    return {"bounds": bounds, "outline": [[round(lat, 5), round(lon, 5)] for lon, lat in ring]}
 
 
 # ---------------------------------------------------------------------------------------
 # Layers: one compact GeoJSON per layer, styles and escaped texts in the properties.
 # ---------------------------------------------------------------------------------------
+
+
+class Features(list):
+    """Map features made once and shared (a cache's copy, read-only): their GeoJSON text, which
+    every :class:`GeoJsonLayer` of them embeds, is written once too."""
+
+    @functools.cached_property
+    def collection_json(self) -> str:
+        return _script_json({"type": "FeatureCollection", "features": self})
 
 
 def _script_json(data) -> str:
@@ -515,6 +550,8 @@ var {{ this.get_name() }} = (function() {
 
     @functools.cached_property
     def data_json(self) -> str:
+        if isinstance(self.features, Features):
+            return self.features.collection_json
         return _script_json({"type": "FeatureCollection", "features": self.features})
 
 
@@ -778,6 +815,7 @@ def blend(colour: str, opacity: float, under: str = MAP_BACKGROUND) -> str:
     return "#" + "".join(f"{v:02x}" for v in mixed)
 
 
+@functools.lru_cache(maxsize=4096)
 def ring_for(beneath: str) -> str:
     """The ring (:data:`RINGS`) with the higher contrast against ``beneath`` (at least 4.3:1)."""
     return max(RINGS, key=lambda ring: contrast_ratio(ring, beneath))

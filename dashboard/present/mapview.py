@@ -238,7 +238,8 @@ def _rings(ws, offers: pd.DataFrame, beneath: dict | None) -> np.ndarray:
 
 
 def offer_layers(ws, offers: pd.DataFrame, chosen_phases=(), lang="de", show_personal=False, point_table=None,
-                 outreach_items: pd.Series | None = None, beneath: dict | None = None):
+                 outreach_items: pd.Series | None = None, beneath: dict | None = None,
+                 outreach_features: list[dict] | None = None):
     """(points layer, outreach-areas layer) for the given (filtered) offers.
 
     Points are circle markers coloured by the earliest chosen phase of each offer;
@@ -247,6 +248,8 @@ def offer_layers(ws, offers: pd.DataFrame, chosen_phases=(), lang="de", show_per
     :func:`offer_popup_items` of all outreach offers, indexed by offer_id) save rebuilding them.
     ``beneath`` (:func:`shade_beneath`): the district colours under the points; each point's
     ring is then dark or white, whichever stands out more (WCAG non-text contrast ≥ 3:1).
+    ``outreach_features``: the outreach offers' areas as made by :func:`outreach_area_features`
+    for the same offers and phases (a cache's copy).
     """
     chain = list(ws.life_phases["phase_id"])
     colours = dict(zip(ws.life_phases["phase_id"], ws.life_phases["colour"]))
@@ -261,20 +264,34 @@ def offer_layers(ws, offers: pd.DataFrame, chosen_phases=(), lang="de", show_per
                for p, c in colours.items() for r in maps.RINGS}
     points = maps.PointTableLayer(shown, name=t("layer_offers", lang), popup=popup_spec(ws, OFFER_ROWS, lang),
                                   styles=circles, style_key="look")
-    outreach = offers[~sited]
+    if outreach_features is None:
+        outreach_features = outreach_area_features(ws, offers[~sited], chosen_phases, lang, show_personal,
+                                                   outreach_items)
+    area_layer = maps.GeoJsonLayer(outreach_features, name=t("layer_outreach", lang),
+                                   popup=popup_spec(ws, OFFER_ROWS, lang))
+    return points, area_layer
+
+
+def outreach_area_features(ws, outreach: pd.DataFrame, chosen_phases=(), lang="de", show_personal=False,
+                           outreach_items: pd.Series | None = None) -> list[dict]:
+    """The map features of outreach offers (no site of their own): one dotted outline per
+    distinct service area, listing every offer serving it, coloured by the earliest chosen
+    phase the offers share (grey when they differ). ``outreach_items``: popup items of all
+    outreach offers by offer_id (:func:`offer_popup_items`), else made here."""
+    if outreach.empty:
+        return []
+    chain = list(ws.life_phases["phase_id"])
+    colours = dict(zip(ws.life_phases["phase_id"], ws.life_phases["colour"]))
+    phase = filters.first_phase(outreach["life_phases"], chain, chosen_phases)
     if outreach_items is not None:
         items = pd.Series(outreach_items.reindex(outreach["offer_id"]).to_numpy(), index=outreach.index)
     else:
-        items = offer_popup_items(ws, outreach, lang, show_personal) if len(outreach) else pd.Series(dtype=object)
-    area_layer = maps.GeoJsonLayer(_outreach_features(ws, outreach, phase[~sited], items, colours, lang),
-                                   name=t("layer_outreach", lang), popup=popup_spec(ws, OFFER_ROWS, lang))
-    return points, area_layer
+        items = offer_popup_items(ws, outreach, lang, show_personal)
+    return _outreach_features(ws, outreach, phase, items, colours, lang)
 
 
 def _outreach_features(ws, outreach, phase, items, colours, lang) -> list[dict]:
     """One dotted outline per distinct service area, listing every outreach offer serving it."""
-    if outreach.empty:
-        return []
     key = outreach["service_area"].map(lambda a: tuple(sorted(a)))
     groups = pd.DataFrame({"key": key, "offer_id": outreach["offer_id"], "phase": phase, "item": items,
                            "name": _esc(outreach["name"])}).groupby("key", sort=True)
@@ -523,7 +540,7 @@ def focus_layer(ws, district_id: str, lang: str = "de"):
 
 
 def feature_group(layer: maps.GeoJsonLayer, name: str, show: bool = True) -> folium.FeatureGroup:
-    group = folium.FeatureGroup(name=name, show=show)
+    group = maps.LayerGroup(name=name, show=show)
     layer.add_to(group)
     return group
 
@@ -531,7 +548,7 @@ def feature_group(layer: maps.GeoJsonLayer, name: str, show: bool = True) -> fol
 def unlisted_group(*elements, name: str = "") -> folium.FeatureGroup:
     """A layer group not in the layer list (the shading, its legend): drawn with the map's
     other groups, so a change redraws it without reloading the map."""
-    group = folium.FeatureGroup(name=maps.safe_label(name), control=False)
+    group = maps.LayerGroup(name=maps.safe_label(name), control=False)
     for element in elements:
         element.add_to(group)
     return group
