@@ -62,19 +62,19 @@ with left:
         widgets.dataframe(gap_view, hide_index=True, width="stretch", column_config={
             heading["reach_share"]: percent, heading["offers_per_1000"]: number,
             heading["target_population"]: number, heading["reached"]: number})
-        st.download_button(t("download_csv"), to_csv(gap_view), "luecken.csv", "text/csv", key="dl_gaps")
+        st.download_button(t("download_csv"), lambda: to_csv(gap_view), "luecken.csv", "text/csv", key="dl_gaps")
     with tab_dups:
         st.markdown(t("n_duplicates", n=len(dups)))
         widgets.dataframe(dup_view, hide_index=True, width="stretch", column_config={
             heading["overlap"]: percent, heading["distance_m"]: st.column_config.NumberColumn(format="%.0f"),
             heading["shared_persons"]: number})
-        st.download_button(t("download_csv"), to_csv(dup_view), "parallelstrukturen.csv", "text/csv",
+        st.download_button(t("download_csv"), lambda: to_csv(dup_view), "parallelstrukturen.csv", "text/csv",
                            key="dl_dups")
     with tab_transitions:
         st.markdown(t("n_transitions", n=len(transitions)))
         widgets.dataframe(transition_view, hide_index=True, width="stretch", column_config={
             heading["reach_from"]: percent, heading["reach_to"]: percent})
-        st.download_button(t("download_csv"), to_csv(transition_view), "uebergaenge.csv", "text/csv",
+        st.download_button(t("download_csv"), lambda: to_csv(transition_view), "uebergaenge.csv", "text/csv",
                            key="dl_transitions")
     if ws.has_streets:
         with tabs[3]:
@@ -84,7 +84,7 @@ with left:
             difference = district_tables.difference_table(ws, compared, lang)
             difference = difference[difference[t("heading.phase_label")].isin([labels[p] for p in chosen])]
             widgets.dataframe(difference, hide_index=True, width="stretch")
-            st.download_button(t("download_csv"), to_csv(difference), "luftlinie_strassennetz.csv", "text/csv",
+            st.download_button(t("download_csv"), lambda: to_csv(difference), "luftlinie_strassennetz.csv", "text/csv",
                                key="dl_difference")
             if ws.population_cells is not None and len(ws.population_cells):
                 # where the numbers changed: default the phase that changed most
@@ -99,11 +99,12 @@ with left:
                 widgets.show_map(change_map, key="gaps_change_map", height=420, returned_objects=[],
                                  feature_group_to_add=[mapview.unlisted_group(layer, maps.Legend(legend))])
     matrix = C.public_table(cov.table, cfg.disclosure_threshold)
-    st.download_button(
-        t("download_xlsx"),
-        to_xlsx({t("sheet_gaps"): gap_view, t("sheet_duplicates"): dup_view, t("sheet_transitions"): transition_view,
-                 t("sheet_coverage_table"): matrix, **({t("sheet_difference"): difference} if ws.has_streets else {})}),
-        "luecken_parallelstrukturen.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    sheets = {t("sheet_gaps"): gap_view, t("sheet_duplicates"): dup_view, t("sheet_transitions"): transition_view,
+              t("sheet_coverage_table"): matrix, **({t("sheet_difference"): difference} if ws.has_streets else {})}
+    st.download_button(  # deferred: the workbook is written only when someone clicks (it took ~0.7 s of
+        t("download_xlsx"), lambda: to_xlsx(sheets),  # every run with 5,000 offers); its words are made now,
+        "luecken_parallelstrukturen.xlsx",  # in the reader's language (a click runs outside the page's run)
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="dl_xlsx")
 
 with right:
