@@ -1,0 +1,57 @@
+"""Where the next offers should go (MCLP): exact against brute force, never below greedy."""
+
+from itertools import combinations
+
+import numpy as np
+import pytest
+
+from dashboard.analysis import sites
+
+
+def brute_force(weights, cell, site, n_sites, k):
+    return max(sites.reached_weight(weights, cell, site, chosen) for chosen in combinations(range(n_sites), k))
+
+
+def random_case(rng, n_cells=60, n_sites=12, density=0.15):
+    weights = rng.integers(0, 30, n_cells).astype(float)
+    reach = rng.random((n_cells, n_sites)) < density
+    cell, site = np.nonzero(reach)
+    return weights, cell, site
+
+
+def test_a_hand_made_case_where_greedy_is_not_best():
+    """Four cells (7, 7, 6, 6 persons): candidate 0 reaches cells 0 and 1 (14), candidate 1
+    cells 0 and 2 (13), candidate 2 cells 1 and 3 (13). Greedy takes 0 first and then adds 6:
+    20; the exact choice {1, 2} reaches everyone: 26."""
+    weights = np.array([7, 7, 6, 6], float)
+    cell = np.array([0, 1, 0, 2, 1, 3])
+    site = np.array([0, 0, 1, 1, 2, 2])
+    greedy, gains = sites.greedy_sites(weights, cell, site, 3, 2)
+    assert greedy[0] == 0 and list(gains) == [14, 6]
+    best = sites.best_sites(weights, cell, site, 3, 2)
+    assert sorted(best.sites) == [1, 2] and best.reached == 26 and best.greedy_reached == 20
+    assert best.gap == 0 and best.method == "milp" and list(best.gain) == [13, 13]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_exact_equals_brute_force_and_is_never_below_greedy(seed):
+    rng = np.random.default_rng(seed)
+    weights, cell, site = random_case(rng, n_sites=8 + seed % 5)
+    n_sites = 8 + seed % 5
+    for k in (1, 2, 3, 4):
+        best = sites.best_sites(weights, cell, site, n_sites, k)
+        assert best.reached == pytest.approx(brute_force(weights, cell, site, n_sites, k)), k
+        assert best.reached >= best.greedy_reached - 1e-9
+        assert best.reached == pytest.approx(sites.reached_weight(weights, cell, site, best.sites))
+        assert best.gain.sum() == pytest.approx(best.reached) and np.all(np.diff(best.gain) <= 1e-9)
+        assert best.gap == pytest.approx(0, abs=1e-9) and len(set(best.sites)) == len(best.sites) <= k
+
+
+def test_nothing_to_reach_and_fewer_useful_sites_than_k():
+    weights = np.array([0.0, 0.0, 5.0])
+    best = sites.best_sites(weights, [0, 1], [0, 1], 3, 2)  # only cells of weight 0 reachable
+    assert len(best.sites) == 0 and best.reached == 0
+    best = sites.best_sites(weights, [0, 2, 2], [0, 1, 2], 3, 3)  # two candidates reach the one cell
+    assert best.reached == 5 and len(best.sites) == 2 and best.method == "greedy"
+    assert list(best.gain) == [5, 0]  # the second adds nothing once the first reaches the cell
+    assert sites.best_sites(weights, [], [], 3, 2).reached == 0
