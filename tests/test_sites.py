@@ -30,7 +30,17 @@ def test_a_hand_made_case_where_greedy_is_not_best():
     assert greedy[0] == 0 and list(gains) == [14, 6]
     best = sites.best_sites(weights, cell, site, 3, 2)
     assert sorted(best.sites) == [1, 2] and best.reached == 26 and best.greedy_reached == 20
-    assert best.gap == 0 and best.method == "milp" and list(best.gain) == [13, 13]
+    assert best.gap == 0 and best.method == "lp" and list(best.gain) == [13, 13]
+
+
+def test_a_fractional_relaxation_goes_to_the_integer_search():
+    """A case (found by search) whose LP relaxation is not a choice of sites: the integer
+    search decides, and its answer is the brute-force one."""
+    weights = np.array([1.0, 1.0, 3.0, 3.0])
+    cell, site = np.array([0, 1, 1, 2, 2, 3, 3]), np.array([1, 2, 3, 0, 2, 0, 3])
+    best = sites.best_sites(weights, cell, site, 4, 2)
+    assert best.method == "milp" and best.gap == pytest.approx(0)
+    assert best.reached == brute_force(weights, cell, site, 4, 2) == 7
 
 
 @pytest.mark.parametrize("seed", range(12))
