@@ -21,7 +21,7 @@ BENCHMARKS = [
     ("bench_partner.py", [], ["offers_for_family", "Wegweiser PDF", "network figure"], False, False),
     ("bench_coverage.py", [], ["all measures", "2SFCA", "PySAL access"], False, False),
     ("bench_estimate.py", [], ["register on grid", "summary:"], False, False),
-    ("bench_sites.py", [], ["greedy:", "exact (HiGHS):", "summary:"], False, False),
+    ("bench_sites.py", [], ["greedy:", "exact (HiGHS):", "spopt MCLP (CBC)", "summary:"], False, False),
     ("bench_language_switch.py", [], ["first switch German -> English", "later switches to English"], False, False),
     ("bench_network.py", [], ["build the network from the PBF", "networkx"], True, False),
     ("bench_map.py", ["--no-browser"], ["Python time to build the map", "demo city:", "filter change"], False, False),

@@ -65,3 +65,25 @@ def test_nothing_to_reach_and_fewer_useful_sites_than_k():
     assert best.reached == 5 and len(best.sites) == 2 and best.method == "greedy"
     assert list(best.gain) == [5, 0]  # the second adds nothing once the first reaches the cell
     assert sites.best_sites(weights, [], [], 3, 2).reached == 0
+
+
+def test_the_same_objective_as_pysal_spopt():
+    """The reference: PySAL spopt's MCLP (CBC through PuLP) on the same cells, candidates and
+    radius reaches the same persons."""
+    import pulp
+    from scipy.spatial import cKDTree
+    from scipy.spatial.distance import cdist
+    from spopt.locate import MCLP
+
+    rng = np.random.default_rng(3)
+    cells, candidates = rng.uniform(0, 4000, (400, 2)), rng.uniform(0, 4000, (30, 2))
+    weights = rng.poisson(5, 400).astype(float)
+    near = cKDTree(candidates).query_ball_point(cells, 600.0)
+    cell = np.repeat(np.arange(400), [len(p) for p in near])
+    site = np.concatenate(near).astype(np.int64)
+    for k in (2, 4):
+        ours = sites.best_sites(weights, cell, site, 30, k)
+        reference = MCLP.from_cost_matrix(cdist(cells, candidates), weights, service_radius=600.0, p_facilities=k)
+        reference = reference.solve(pulp.PULP_CBC_CMD(msg=False))
+        theirs = [j for j in range(30) if len(reference.fac2cli[j]) > 0]
+        assert ours.reached == pytest.approx(sites.reached_weight(weights, cell, site, theirs)), k
