@@ -166,16 +166,10 @@ def district_cells(ws: Workspace, cov: C.Coverage, district_id: str, phase_id: s
 
 
 @st.cache_resource(show_spinner=False, max_entries=4, hash_funcs=KEYS)
-def base_map_data(ws: Workspace):
-    """The workspace's own base map (see :func:`dashboard.present.basemap.base_map_data`), shared."""
-    from dashboard.present.basemap import base_map_data as _base_map_data
-
-    return _base_map_data(ws)
-
-
-@st.cache_resource(show_spinner=False, max_entries=4, hash_funcs=KEYS)
 def base_map_json(ws: Workspace) -> str | None:
-    """:func:`base_map_data` as the JSON text the map embeds, or None (nothing to draw)."""
+    """The workspace's own base map (:func:`dashboard.present.basemap.base_map_data`) as the JSON
+    text the map embeds, or None (nothing to draw); shared."""
+    from dashboard.present.basemap import base_map_data
     from dashboard.present.basemap import base_map_json as _base_map_json
 
     data = base_map_data(ws)
