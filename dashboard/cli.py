@@ -11,6 +11,8 @@
     lotse    WORKSPACE --address "STREET NO[, POSTCODE PLACE]" [--children "1;4"] [--pregnant] [--parents]
              [--older] [--max-distance M] [--out FILE.pdf]   offers near a family, nearest first
     networks WORKSPACE                 network summary, cross-sector ties and holes
+    sites    WORKSPACE --phase ID[,ID] --k N [--radius M] [--candidates FILE|addresses|grid] [--need-weighted]
+             [--format csv|xlsx] [--out FILE]   where k new offers reach the most persons not reached today
     build    RECIPE.toml --out WORKSPACE.gpkg   build a workspace from a municipality's own files
     user     add NAME --role planner|partner|viewer [--organisation ID] [--sso] | list   accounts
     serve    [STREAMLIT OPTIONS]       start the app (streamlit run dashboard/app/main.py) without any outside request
@@ -311,6 +313,56 @@ def _networks(args) -> int:
     return 0
 
 
+def _sites(args) -> int:
+    from pathlib import Path
+
+    from dashboard.analysis import coverage as cov_mod
+    from dashboard.analysis import suggest
+    from dashboard.present.export import to_csv, to_xlsx
+    from dashboard.present.sentences import site_sentences, suggestion_assumptions, suggestion_summary
+
+    fmt = args.format or (Path(args.out).suffix.lstrip(".").lower() if args.out else "csv")
+    if fmt not in ("csv", "xlsx") or (fmt == "xlsx" and not args.out):
+        print("error: --format csv, or xlsx with --out FILE", file=sys.stderr)
+        return 2
+    ws = read_workspace(args.workspace).current()
+    params = cov_mod.CoverageParams(radius_m=args.radius, detour=args.detour)
+    if args.candidates in ("addresses", "grid"):
+        candidates = args.candidates
+    else:
+        from dashboard.sources.candidates import read_candidates
+
+        candidates = suggest.layer_candidates(read_candidates(args.candidates, ws), ws.crs)
+    phases = [p.strip() for p in args.phase.split(",") if p.strip()]
+    found = suggest.suggest_sites(ws, phases, args.k, params, candidates=candidates,
+                                  need_weighted=args.need_weighted, threshold=args.threshold)
+    table = found.sites.assign(sentence=site_sentences(found, ws, args.lang, args.threshold))
+    table = table[["rank", "label", "district_id", "district_name", "x", "y", "new_persons", "new_persons_high_need",
+                   "sentence"]].round({"x": 1, "y": 1})
+    choice = found.choice
+    solver = pd_frame({"objective": [choice.reached], "greedy_objective": [choice.greedy_reached],
+                       "bound": [choice.bound], "optimality_gap": [choice.gap], "method": [choice.method],
+                       "summary": [suggestion_summary(found, ws, args.lang, args.threshold)],
+                       "assumptions": [suggestion_assumptions(found, args.lang)]})
+    print(suggestion_summary(found, ws, "en", args.threshold), file=sys.stderr)
+    print(f"objective {choice.reached:,.1f} (greedy {choice.greedy_reached:,.1f}), optimality gap {choice.gap:.1e}, "
+          f"method {choice.method}", file=sys.stderr)
+    print(suggestion_assumptions(found, "en"), file=sys.stderr)
+    data = to_csv(table) if fmt == "csv" else to_xlsx({"sites": table, "solver": solver})
+    if args.out:
+        Path(args.out).write_bytes(data)
+        print(f"wrote {len(table)} sites to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(data.decode("utf-8-sig"))
+    return 0
+
+
+def pd_frame(columns: dict):
+    import pandas as pd
+
+    return pd.DataFrame(columns)
+
+
 def _vendor(args) -> int:
     for target in offline.fetch_assets():
         print(f"fetched {offline.STATIC_DIR.relative_to(offline.ROOT) / target}")
@@ -404,6 +456,21 @@ def main(argv=None) -> int:
     p = sub.add_parser("networks", help="network summary, cross-sector ties and holes")
     p.add_argument("workspace")
     p.set_defaults(func=_networks)
+    p = sub.add_parser("sites", help="Standortvorschlag: where k new offers reach the most persons not reached today")
+    p.add_argument("workspace")
+    p.add_argument("--phase", required=True, help="life phase id; several separated by ',' (a Familienzentrum)")
+    p.add_argument("--k", type=int, required=True, help="number of new sites")
+    p.add_argument("--radius", type=float, default=1000.0, help="walking distance in metres (default 1000)")
+    p.add_argument("--detour", type=float, default=1.3, help="network/straight-line factor (default 1.3)")
+    p.add_argument("--candidates", default="grid",
+                   help="candidate sites: a file (GeoPackage/GeoJSON points, CSV/XLSX with coordinates or "
+                        "addresses), 'addresses' (the address list) or 'grid' (populated cells; default)")
+    p.add_argument("--need-weighted", action="store_true", help="weight persons by their district's need index")
+    p.add_argument("--threshold", type=int, default=3, help="smallest person count shown (default 3)")
+    p.add_argument("--format", choices=["csv", "xlsx"], help="default: from --out, else csv")
+    p.add_argument("--out", help="output file (default: CSV to standard output)")
+    p.add_argument("--lang", choices=["de", "en"], default="en", help="language of the sentences (default en)")
+    p.set_defaults(func=_sites)
     sub.add_parser("serve", help="start the app (options go to 'streamlit run'); makes no outside request")
     sub.add_parser("vendor", help="re-fetch the pinned map libraries").set_defaults(func=_vendor)
     args = parser.parse_args(argv)

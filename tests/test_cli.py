@@ -133,3 +133,41 @@ def test_difference_command(tmp_path):
     listed = cli("difference", str(DEMO))
     header = listed.stdout.splitlines()[0]
     assert header.startswith("District;Life phase;Target population;Reach straight line (%)")
+
+
+def test_sites_command_with_a_candidate_list(tmp_path, demo_ws):
+    import pandas as pd
+
+    a = demo_ws.addresses.head(40)
+    listed = tmp_path / "standorte.csv"
+    pd.DataFrame({"Name": [f"=Ort {i}" if i == 0 else f"Ort {i}" for i in range(len(a))],
+                  "Adresse": (a["street"] + " " + a["number"].astype(str)).to_numpy()}).to_csv(listed, sep=";",
+                                                                                             index=False)
+    out = tmp_path / "sites.xlsx"
+    result = cli("sites", "geodata/demo_city.gpkg", "--phase", "kita", "--k", "2", "--candidates", str(listed),
+                 "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "The 2 proposed sites together reach" in result.stderr and "from the planner's list" in result.stderr
+    sites = pd.read_excel(out, sheet_name="sites")
+    solver = pd.read_excel(out, sheet_name="solver")
+    assert list(sites["rank"]) == [1, 2]
+    assert not sites.astype(str).apply(lambda c: c.str.startswith(("=", "+", "@"))).any().any()
+    assert solver["objective"].iat[0] >= solver["greedy_objective"].iat[0]
+    assert solver["optimality_gap"].iat[0] == 0.0
+    # CSV to standard output: the same sites
+    result = cli("sites", "geodata/demo_city.gpkg", "--phase", "kita", "--k", "2", "--candidates", str(listed))
+    assert result.returncode == 0 and result.stdout.splitlines()[0].startswith("rank;label")
+    assert len(result.stdout.splitlines()) == 3
+
+
+def test_sites_command_names_bad_input(tmp_path):
+    listed = tmp_path / "standorte.csv"
+    listed.write_text("Name;Adresse\nSchule;Gibtsnichtweg 99\n", encoding="utf-8")
+    result = cli("sites", "geodata/demo_city.gpkg", "--phase", "kita", "--k", "2", "--candidates", str(listed))
+    assert result.returncode == 1
+    assert "standorte.csv, row 2, field 'Adresse'" in result.stderr and "Traceback" not in result.stderr
+    listed.write_text("Name;Telefon\nSchule;123\n", encoding="utf-8")
+    result = cli("sites", "geodata/demo_city.gpkg", "--phase", "kita", "--k", "2", "--candidates", str(listed))
+    assert result.returncode == 1 and "needs coordinates" in result.stderr
+    result = cli("sites", "geodata/demo_city.gpkg", "--phase", "nope", "--k", "2")
+    assert result.returncode == 1 and "Unknown value 'nope'" in result.stderr

@@ -220,6 +220,36 @@ TEXT: dict[str, tuple[str, str]] = {
                                 "oder 'python -m dashboard streets').",
                                 "Walking areas need a street network in the workspace (recipe: [streets], or "
                                 "'python -m dashboard streets')."),
+    "site_sentence": ("Standort {rank} – {place} {where}: erreicht {n} Personen ({phases}), die heute nicht erreicht "
+                      "werden, davon {high} in Sozialräumen mit hohem Bedarf.",
+                      "Site {rank} – {place} {where}: reaches {n} persons ({phases}) not reached today, {high} of "
+                      "them in districts of high need."),
+    "site_unnamed": ("ohne Namen", "unnamed"),
+    "site_in_district": ("({district})", "({district})"),
+    "site_outside": ("(außerhalb der Sozialräume)", "(outside the districts)"),
+    "sites_summary": ("Die {k} vorgeschlagenen Standorte erreichen zusammen {n} Personen ({phases}), die heute nicht "
+                      "erreicht werden (heute nicht erreicht: {left}); davon {high} in Sozialräumen mit hohem Bedarf.",
+                      "The {k} proposed sites together reach {n} persons ({phases}) not reached today (not reached "
+                      "today: {left}); {high} of them in districts of high need."),
+    "sites_none": ("Kein möglicher Standort erreicht Personen ({phases}), die heute nicht erreicht werden.",
+                   "No candidate site reaches persons ({phases}) not reached today."),
+    "sites_assumptions": ("Annahmen: {rule}; bestehende Angebote ({today}) zählen als erreichend; {need}; mögliche "
+                          "Standorte: {source}; Datenstand {stand}; {exact}.",
+                          "Assumptions: {rule}; existing offers ({today}) count as reaching; {need}; candidate "
+                          "sites: {source}; data as of {stand}; {exact}."),
+    "sites_all_offers": ("alle im Arbeitsbereich", "all in the workspace"),
+    "sites_valid_on": ("gültig am {day}", "valid on {day}"),
+    "sites_need_weighted": ("Personen gewichtet nach dem Bedarfsindex ihres Sozialraums",
+                            "persons weighted by their district's need index"),
+    "sites_not_need_weighted": ("jede Person zählt gleich (ohne Bedarfsgewichtung)",
+                                "every person counts alike (no need weighting)"),
+    "sites_source.layer": ("{n} aus der Liste der Planung", "{n} from the planner's list"),
+    "sites_source.addresses": ("{n} aus dem Adressverzeichnis", "{n} from the address list"),
+    "sites_source.grid": ("{n} Mittelpunkte bewohnter Rasterzellen", "{n} centres of populated grid cells"),
+    "sites_thinned": (" (von {given}; je {size}-m-Quadrat einer)", " (of {given}; one per {size} m square)"),
+    "sites_exact": ("exakt gelöst (beweisbar bestmögliche Auswahl)", "solved exactly (the proven best choice)"),
+    "sites_gap": ("beste in der Rechenzeit gefundene Auswahl, höchstens {gap} % unter dem Optimum",
+                  "the best choice found within the time limit, at most {gap} % below the optimum"),
     "walk_network": ("{dist} m Fußweg auf dem Straßennetz", "{dist} m on foot along the streets"),
     "walk_straight": ("{dist} m Fußweg (Luftlinie × {detour}; kein Straßennetz im Arbeitsbereich)",
                       "{dist} m on foot (straight line × {detour}; no street network in the workspace)"),
@@ -861,6 +891,16 @@ PROBLEMS: dict[str, tuple[str, str]] = {
                              "The id {record} is taken already; please choose another."),
     "parameter_range": ("Wert {value!r} liegt außerhalb des erlaubten Bereichs ({range}).",
                         "Value {value!r} is out of range ({range})."),
+    "sites_need_grid": ("Ein Standortvorschlag braucht ein Bevölkerungsraster (Zellen mit Personen je Altersgruppe); "
+                        "dieser Arbeitsbereich hat nur Tabellen je Sozialraum.",
+                        "A site suggestion needs a population grid (cells with persons per age band); this workspace "
+                        "has district tables only."),
+    "no_candidates": ("Keine möglichen Standorte ({source}): die Liste ist leer oder hat keine Lage.",
+                      "No candidate sites ({source}): the list is empty or has no positions."),
+    "candidates_no_position": ("Die Liste der möglichen Standorte braucht Koordinaten (x/y, Breite/Länge) oder eine "
+                               "Adresse (Spalten gefunden: {columns}).", "The list of candidate sites needs coordinates "
+                               "(x/y, latitude/longitude) or an address (columns found: {columns})."),
+    "missing_value": ("Bitte einen Wert angeben.", "Please give a value."),
     "threshold_too_small": ("Die Geheimhaltungsschwelle muss mindestens 1 sein, nicht {value!r}.",
                             "The disclosure threshold must be at least 1, not {value!r}."),
     "password_short": ("Das Passwort braucht mindestens {n} Zeichen.", "The password needs at least {n} characters."),

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.analysis import coverage as C
-from dashboard.present.format import format_count, format_number
+from dashboard.present.format import format_count, format_date, format_number, format_stand
 from dashboard.present.i18n import phase_labels, phase_words, t
 
 
@@ -174,3 +174,57 @@ def barrier_sentence(found: pd.DataFrame, lang: str = "de", site_names=None) -> 
         return t("barrier_walk", lang, barriers=barriers)
     sites = list(dict.fromkeys(site_names[p] for p in found["point"]))
     return t("barrier_sites", lang, barriers=barriers, n=len(sites), sites=", ".join(sites))
+
+
+def site_sentences(suggestion, ws, lang: str = "de", threshold: int = 3) -> list[str]:
+    """One sentence per proposed site of :func:`dashboard.analysis.suggest.suggest_sites`, e.g.
+    'Standort 1 – Waldallee 21 (Westfeld): erreicht 89 Personen (Frühe Hilfen), die heute
+    nicht erreicht werden, davon 89 in Sozialräumen mit hohem Bedarf.' (published counts;
+    withheld stays withheld)."""
+    phases = _phase_list(suggestion, ws, lang)
+    out = []
+    for row in suggestion.sites.itertuples():
+        place = row.label if isinstance(row.label, str) and row.label else t("site_unnamed", lang)
+        where = t("site_in_district", lang, district=row.district_name) if isinstance(row.district_name, str) \
+            else t("site_outside", lang)
+        out.append(t("site_sentence", lang, rank=row.rank, place=place, where=where, phases=phases,
+                     n=format_count(row.new_persons, threshold, lang),
+                     high=format_count(row.new_persons_high_need, threshold, lang)))
+    return out
+
+
+def suggestion_summary(suggestion, ws, lang: str = "de", threshold: int = 3) -> str:
+    """All proposed sites together, against the persons not reached today."""
+    if not len(suggestion.sites):
+        return t("sites_none", lang, phases=_phase_list(suggestion, ws, lang))
+    return t("sites_summary", lang, k=len(suggestion.sites), phases=_phase_list(suggestion, ws, lang),
+             n=format_count(suggestion.new_persons, threshold, lang),
+             high=format_count(suggestion.new_persons_high_need, threshold, lang),
+             left=format_count(suggestion.unreached, threshold, lang))
+
+
+def suggestion_assumptions(suggestion, lang: str = "de") -> str:
+    """What the proposal rests on, in one sentence: distance rule, existing offers, need
+    weights, candidates, data stand and how exact the solution is."""
+    a = suggestion.assumptions
+    rule = t("walk_network", lang, dist=int(a["radius_m"])) if a["network"] else \
+        t("walk_straight", lang, dist=int(a["radius_m"]), detour=format_number(a["detour"], 1, lang))
+    source = t(f"sites_source.{a['source']}", lang, n=format_count(a["candidates"], 0, lang))
+    if a["thinned_m"]:
+        source += t("sites_thinned", lang, given=format_count(a["candidates_given"], 0, lang),
+                    size=int(a["thinned_m"]))
+    choice = suggestion.choice
+    if choice.method == "milp" and choice.gap > 0:
+        exact = t("sites_gap", lang, gap=format_number(100 * choice.gap, 1, lang))
+    else:
+        exact = t("sites_exact", lang)
+    return t("sites_assumptions", lang, rule=rule, source=source, exact=exact,
+             need=t("sites_need_weighted" if a["need_weighted"] else "sites_not_need_weighted", lang),
+             stand=format_stand(a["data_stand"], lang) if a["data_stand"] else t("unknown", lang),
+             today=t("sites_valid_on", lang, day=format_date(a["valid_on"], lang)) if a.get("valid_on")
+             else t("sites_all_offers", lang))
+
+
+def _phase_list(suggestion, ws, lang: str) -> str:
+    labels = phase_labels(ws.life_phases, lang)
+    return ", ".join(labels.get(p, p) for p in suggestion.assumptions["phases"])
