@@ -11,6 +11,8 @@
     lotse    WORKSPACE --address "STREET NO[, POSTCODE PLACE]" [--children "1;4"] [--pregnant] [--parents]
              [--older] [--max-distance M] [--out FILE.pdf]   offers near a family, nearest first
     networks WORKSPACE                 network summary, cross-sector ties and holes
+    scenario list|show|compare|export|import WORKSPACE [SCENARIO_ID|FILE] [--out FILE] [--valid-on DATE]
+                                       what-if scenarios: list, their changes, scenario − Ist, file exchange
     sites    WORKSPACE --phase ID[,ID] --k N [--radius M] [--candidates FILE|addresses|grid] [--need-weighted]
              [--format csv|xlsx] [--out FILE]   where k new offers reach the most persons not reached today
     build    RECIPE.toml --out WORKSPACE.gpkg   build a workspace from a municipality's own files
@@ -357,6 +359,81 @@ def _sites(args) -> int:
     return 0
 
 
+def _scenario(args) -> int:
+    from pathlib import Path
+
+    from dashboard.sources import scenarios as store
+
+    ws = read_workspace(args.workspace)
+    if args.action == "list":
+        table = ws.scenarios.copy()
+        counts = ws.scenario_changes.groupby("scenario_id").size()
+        table["changes"] = table["scenario_id"].map(counts).fillna(0).astype(int)
+        cols = ["scenario_id", "name", "shared", "changes", "created_by", "created_at"]
+        sys.stdout.write(table[cols].to_csv(sep=";", index=False) if len(table) else "no scenarios\n")
+        return 0
+    if args.action == "import":
+        if not args.target:
+            print("error: the scenario FILE to import is missing", file=sys.stderr)
+            return 2
+        path = Path(args.target)
+        _, scenario_id = store.import_scenario(args.workspace, path.read_bytes(), path.name, user=args.user,
+                                               role="planner")
+        print(f"imported {path.name} as scenario {scenario_id}")
+        return 0
+    if not args.target:
+        print("error: SCENARIO_ID is missing (python -m dashboard scenario list WORKSPACE)", file=sys.stderr)
+        return 2
+    if args.action == "export":
+        data = store.export_scenario(ws, args.target)
+        if args.out:
+            Path(args.out).write_bytes(data)
+            print(f"wrote scenario {args.target} to {args.out}", file=sys.stderr)
+        else:
+            sys.stdout.write(data.decode("utf-8") + "\n")
+        return 0
+    if args.action == "show":
+        table = ws.scenario_changes[ws.scenario_changes["scenario_id"] == args.target]
+        if not (ws.scenarios["scenario_id"] == args.target).any():
+            store.export_scenario(ws, args.target)  # raises the 'unknown record' problem
+        sys.stdout.write(table.drop(columns=["scenario_id"]).to_csv(sep=";", index=False))
+        return 0
+    from dashboard.analysis import coverage as cov_mod
+    from dashboard.analysis import scenario as what_if
+    from dashboard.present.export import to_csv, to_xlsx
+
+    params = cov_mod.CoverageParams(radius_m=args.radius, valid_on=_day(args.valid_on))
+    ist = ws.current()
+    scen = what_if.apply_scenario(ist, args.target)
+    demand = cov_mod.prepare_demand(ist)
+    ist_cov = cov_mod.coverage(ist, params, demand)
+    scen_cov = what_if.scenario_coverage(ist, scen, params, ist_demand=demand, ist_cov=ist_cov,
+                                         threshold=args.threshold)
+    table = what_if.compare(ist_cov, scen_cov, ist, scen, params, args.threshold)
+    if args.changed_only:
+        table = table[what_if.changed_rows(table)]
+    data = to_xlsx({"scenario_vs_ist": table}) if args.out and args.out.lower().endswith(".xlsx") else to_csv(table)
+    if args.out:
+        Path(args.out).write_bytes(data)
+        print(f"wrote {len(table)} rows to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(data.decode("utf-8-sig"))
+    return 0
+
+
+def _day(text):
+    from datetime import date
+
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        from dashboard.model.problems import problem
+
+        raise ProblemError([problem("not_a_date", field="valid-on", value=text)]) from None
+
+
 def pd_frame(columns: dict):
     import pandas as pd
 
@@ -456,6 +533,17 @@ def main(argv=None) -> int:
     p = sub.add_parser("networks", help="network summary, cross-sector ties and holes")
     p.add_argument("workspace")
     p.set_defaults(func=_networks)
+    p = sub.add_parser("scenario", help="what-if scenarios: list, show, compare with Ist, export, import")
+    p.add_argument("action", choices=["list", "show", "compare", "export", "import"])
+    p.add_argument("workspace")
+    p.add_argument("target", nargs="?", help="scenario id (show, compare, export) or file (import)")
+    p.add_argument("--out", help="output file (compare: CSV or XLSX; export: JSON)")
+    p.add_argument("--radius", type=float, default=1000.0, help="walking distance in metres (default 1000)")
+    p.add_argument("--valid-on", help="compare on this day (YYYY-MM-DD): offers closed before it are gone")
+    p.add_argument("--changed-only", action="store_true", help="only districts and phases the scenario changes")
+    p.add_argument("--threshold", type=int, default=3, help="smallest person count shown (default 3)")
+    p.add_argument("--user", default=os.environ.get("USER", "cli"), help="recorded as the importer")
+    p.set_defaults(func=_scenario)
     p = sub.add_parser("sites", help="Standortvorschlag: where k new offers reach the most persons not reached today")
     p.add_argument("workspace")
     p.add_argument("--phase", required=True, help="life phase id; several separated by ',' (a Familienzentrum)")

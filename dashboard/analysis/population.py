@@ -20,23 +20,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from dashboard.sources.estimate import MIN_SHARE, OPEN_BAND_YEARS, area_shares  # noqa: F401 - MIN_SHARE re-exported
-
-
-def phase_band_weights(age_bands: pd.DataFrame, life_phases: pd.DataFrame) -> pd.DataFrame:
-    """Share of each age band (rows, by ``column``) that belongs to each phase (columns).
-
-    Share = overlap in years / band width; e.g. band 25–<30 and phase 18–<27 → 2/5.
-    """
-    lo = age_bands["age_from"].to_numpy(float)
-    hi = age_bands["age_to"].to_numpy(float)
-    hi = np.where(np.isnan(hi), lo + OPEN_BAND_YEARS, hi)
-    p_lo = life_phases["age_from"].to_numpy(float)
-    p_hi = life_phases["age_to"].to_numpy(float)
-    p_hi = np.where(np.isnan(p_hi), np.inf, p_hi)
-    overlap = np.clip(np.minimum(hi[:, None], p_hi[None, :]) - np.maximum(lo[:, None], p_lo[None, :]), 0, None)
-    return pd.DataFrame(overlap / (hi - lo)[:, None], index=list(age_bands["column"]),
-                        columns=list(life_phases["phase_id"]))
+from dashboard.sources.estimate import (  # noqa: F401 - re-exported
+    MIN_SHARE,
+    OPEN_BAND_YEARS,
+    area_shares,
+    phase_band_weights,
+)
 
 
 def cell_district_shares(cells: gpd.GeoDataFrame, districts: gpd.GeoDataFrame):

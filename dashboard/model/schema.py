@@ -53,6 +53,12 @@ def topics_of(meta: dict | None) -> tuple[str, ...]:
     return tuple(t.strip() for t in given.split(";") if t.strip()) if given else TOPICS
 
 
+# What a scenario change does (dashboard.analysis.scenario): add a record (offer or Familienzentrum)
+# at a point, move one, close one (from a date), change its fields (phases, capacity, service area),
+# add a housing area (a polygon with persons per phase), or change the population of a district
+# and phase by a percentage.
+SCENARIO_ACTIONS = ("add", "move", "close", "change", "housing", "population")
+
 # Service area value meaning "the whole municipality".
 CITY_WIDE = "city"
 
@@ -266,6 +272,21 @@ LAYERS: dict[str, Layer] = {
             geometry="Point",
             required=False,
         ),
+        Layer(  # what-if scenarios (dashboard.analysis.scenario): a name and who may see it …
+            "scenarios",
+            (C("scenario_id"), C("name"), C("description", nullable=True), C("shared", "bool"),
+             C("created_by", nullable=True), C("created_at", nullable=True), C("version", "int")),
+            id_column="scenario_id",
+            required=False,
+        ),
+        Layer(  # … and its changes on top of the real data, in order; never mixed into the real layers
+            "scenario_changes",
+            (C("change_id"), C("scenario_id"), C("position", "int"), C("action", vocab="scenario_actions"),
+             C("layer", nullable=True), C("record_id", nullable=True), C("fields", nullable=True),
+             C("valid_from", "date", nullable=True), C("wkt", nullable=True)),
+            id_column="change_id",
+            required=False,
+        ),
         Layer(
             "memberships",
             (C("network_id"), C("partner_id"), C("role", required=False, nullable=True)),
@@ -280,6 +301,7 @@ REFERENCES = {
     ("indicators", "indicator"): ("indicator_catalogue", "indicator"),
     ("population_districts", "district_id"): ("districts", "district_id"),
     ("memberships", "network_id"): ("networks", "network_id"),
+    ("scenario_changes", "scenario_id"): ("scenarios", "scenario_id"),
     ("memberships", "partner_id"): ("partners", "partner_id"),
     ("networks", "coordinator"): ("partners", "partner_id"),
     ("offers", "partner_id"): ("partners", "partner_id"),

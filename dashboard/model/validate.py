@@ -199,6 +199,7 @@ def validate_tables(tables: dict[str, pd.DataFrame], file: str) -> tuple[dict, l
         "categories": schema.CATEGORIES,
         "audiences": schema.AUDIENCES,
         "legal_domains": schema.LEGAL_DOMAINS,
+        "scenario_actions": schema.SCENARIO_ACTIONS,
         "topics": schema.topics_of(_meta_dict(tables.get("meta"))),
     }
     district_crs = None

@@ -70,6 +70,8 @@ class Workspace:
     street_edges: gpd.GeoDataFrame = None
     base_lines: gpd.GeoDataFrame = None  # base map: railways and water lines (kind 'rail' / 'water')
     base_places: gpd.GeoDataFrame = None  # base map: place names
+    scenarios: pd.DataFrame = None  # what-if scenarios (never applied to the layers above) …
+    scenario_changes: pd.DataFrame = None  # … and their changes (dashboard.analysis.scenario)
     path: Path | None = field(default=None, compare=False)
     # secret of the cell-key method (:mod:`dashboard.analysis.cellkey`): read from the key file
     # beside the GeoPackage (:func:`cell_key_secret`); an unsaved workspace gets a random one
@@ -79,7 +81,7 @@ class Workspace:
         crs = self.districts.crs
         for name in ("age_bands", "indicator_catalogue", "indicators", "family_centres",
                      "partners", "networks", "memberships", "history", "addresses", "street_nodes", "street_edges",
-                     "base_lines", "base_places"):
+                     "base_lines", "base_places", "scenarios", "scenario_changes"):
             if getattr(self, name) is None:
                 setattr(self, name, _empty(name, crs))
         self.life_phases = self.life_phases.sort_values("position").reset_index(drop=True)

@@ -900,6 +900,15 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "candidates_no_position": ("Die Liste der möglichen Standorte braucht Koordinaten (x/y, Breite/Länge) oder eine "
                                "Adresse (Spalten gefunden: {columns}).", "The list of candidate sites needs coordinates "
                                "(x/y, latitude/longitude) or an address (columns found: {columns})."),
+    "scenario_record_gone": ("Die Änderung betrifft den Eintrag {record}, den es nicht (mehr) gibt; bitte die Änderung "
+                             "im Szenario entfernen oder anpassen.", "The change concerns the record {record}, which "
+                             "does not exist (any more); please remove or adjust the change in the scenario."),
+    "scenario_file_format": ("Keine Szenario-Datei des Präventionsatlas (Feld 'format' fehlt oder ist anders).",
+                             "Not a Präventionsatlas scenario file (field 'format' missing or different)."),
+    "scenario_bad_geometry": ("Die Lage (WKT) ist nicht lesbar.", "The position (WKT) cannot be read."),
+    "scenario_other_crs": ("Das Szenario wurde in einem anderen Koordinatensystem ({crs}) gespeichert als dieser "
+                           "Arbeitsbereich.", "The scenario was saved in another coordinate system ({crs}) than "
+                           "this workspace."),
     "missing_value": ("Bitte einen Wert angeben.", "Please give a value."),
     "threshold_too_small": ("Die Geheimhaltungsschwelle muss mindestens 1 sein, nicht {value!r}.",
                             "The disclosure threshold must be at least 1, not {value!r}."),

@@ -33,6 +33,22 @@ MIN_SHARE = 0.001
 """A cell's part in a district below this share (0.1 % of its area) counts as none."""
 
 
+def phase_band_weights(age_bands: pd.DataFrame, life_phases: pd.DataFrame) -> pd.DataFrame:
+    """Share of each age band (rows, by ``column``) that belongs to each phase (columns).
+
+    Share = overlap in years / band width; e.g. band 25–<30 and phase 18–<27 → 2/5.
+    """
+    lo = age_bands["age_from"].to_numpy(float)
+    hi = age_bands["age_to"].to_numpy(float)
+    hi = np.where(np.isnan(hi), lo + OPEN_BAND_YEARS, hi)
+    p_lo = life_phases["age_from"].to_numpy(float)
+    p_hi = life_phases["age_to"].to_numpy(float)
+    p_hi = np.where(np.isnan(p_hi), np.inf, p_hi)
+    overlap = np.clip(np.minimum(hi[:, None], p_hi[None, :]) - np.maximum(lo[:, None], p_lo[None, :]), 0, None)
+    return pd.DataFrame(overlap / (hi - lo)[:, None], index=list(age_bands["column"]),
+                        columns=list(life_phases["phase_id"]))
+
+
 def area_shares(cells: gpd.GeoDataFrame, units: gpd.GeoDataFrame | gpd.GeoSeries):
     """Sparse cell→unit allocation (units: districts, blocks): (cell index, unit index,
     share), shares per cell sum to 1 (by area; persons spread evenly over a cell).

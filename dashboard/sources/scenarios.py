@@ -1,0 +1,437 @@
+"""Storing scenarios in the workspace file: create, change, share, delete, export, import.
+
+Every call is one transaction on the workspace file, like an edit (:mod:`dashboard.sources.editing`):
+under the file's lock the workspace is read, the scenario layers changed, the scenario
+checked by applying it (a change whose record is gone, a bad field: nothing is written) and
+the file replaced atomically. The real layers (offers, population, …) are written back as
+they were read. Only planners create and change scenarios; partners and viewers see the
+shared ones (:func:`visible_scenarios`).
+
+An exported scenario is a JSON file (``{"format": "praeventionsatlas-scenario", "version": 1,
+"scenario": {...}, "changes": [...]}``, geometries as WKT in the workspace's CRS, named in
+the file); importing it gives it a new id, so it never overwrites another.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from dashboard.model import schema
+from dashboard.model.problems import ProblemError, Problems, problem
+from dashboard.model.workspace import read_workspace, validate_workspace, write_workspace
+from dashboard.sources.editing import EditError, PermissionDenied, _locked
+from dashboard.sources.estimate import OPEN_BAND_YEARS, area_shares, phase_band_weights
+
+EXPORT_FORMAT = "praeventionsatlas-scenario"
+EXPORT_VERSION = 1
+
+
+ID_COLUMNS = {"offers": "offer_id", "family_centres": "centre_id"}
+"""The layers a scenario adds to or changes, with their id column."""
+HOUSING_PREFIX = "SZ-"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change of a scenario (see the module doc); ``geometry`` in the workspace CRS."""
+
+    change_id: str
+    action: str
+    layer: str | None = None
+    record_id: str | None = None
+    fields: dict | None = None
+    valid_from: date | None = None
+    geometry: object = None
+
+
+def changes_of(ws, scenario_id: str) -> list[Change]:
+    """The changes of a scenario in their order."""
+    rows = ws.scenario_changes[ws.scenario_changes["scenario_id"] == scenario_id]
+    rows = rows.assign(_p=pd.to_numeric(rows["position"], errors="coerce")).sort_values("_p", kind="stable")
+    out = []
+    for r in rows.itertuples():  # a scenario holds a handful of changes
+        valid = pd.Timestamp(r.valid_from).date() if r.valid_from is not None and not pd.isna(r.valid_from) else None
+        out.append(Change(r.change_id, r.action, _none(r.layer), _none(r.record_id),
+                          json.loads(r.fields) if isinstance(r.fields, str) and r.fields else None, valid,
+                          shapely.from_wkt(r.wkt) if isinstance(r.wkt, str) and r.wkt else None))
+    return out
+
+
+def _none(value):
+    return None if value is None or (isinstance(value, float) and np.isnan(value)) else value
+
+
+def apply_scenario(ws, scenario_id: str):
+    """A new workspace with the scenario's changes made (``ws`` stays as it is). Raises
+    :class:`ProblemError` naming the change that cannot be made (its record is gone, …)."""
+    if not (ws.scenarios["scenario_id"] == scenario_id).any():
+        raise EditError("scenarios", scenario_id, "unknown_record", record=scenario_id)
+    return apply_changes(ws, changes_of(ws, scenario_id))
+
+
+def apply_changes(ws, changes: list[Change]):
+    """``ws`` with ``changes`` made, in order (see :func:`apply_scenario`)."""
+    frames = {"offers": ws.offers.copy(), "family_centres": ws.family_centres.copy()}
+    cells = ws.population_cells.copy() if ws.population_cells is not None else None
+    tables = ws.population_districts.copy() if ws.population_districts is not None else None
+    found = Problems("scenario")
+    for change in changes:
+        layer = change.layer
+        if change.action in ("add", "move", "close", "change") and layer not in ID_COLUMNS:
+            found.add("unknown_value", field="layer", value=layer, known=", ".join(ID_COLUMNS),
+                      record_id=change.change_id)
+            continue
+        if change.action == "add":
+            frames[layer] = _added(frames[layer], layer, change, ws.crs)
+            continue
+        if change.action in ("move", "close", "change"):
+            frame = frames[layer]
+            rows = np.flatnonzero(frame[ID_COLUMNS[layer]].to_numpy() == change.record_id)
+            if not len(rows):
+                found.add("scenario_record_gone", layer=layer, record_id=change.change_id, record=change.record_id)
+                continue
+            frames[layer] = _changed(frame, rows[0], change)
+        elif change.action == "housing":
+            if cells is not None:
+                cells = _housing_cell(ws, cells, change)
+            elif tables is not None:
+                tables = _housing_table(ws, tables, change)
+        elif change.action == "population":
+            cells, tables = _scaled(ws, cells, tables, change)
+    found.raise_if_any(ProblemError)
+    return replace(ws, offers=frames["offers"], family_centres=frames["family_centres"], population_cells=cells,
+                   population_districts=tables)
+
+
+def _added(frame: gpd.GeoDataFrame, layer: str, change: Change, crs) -> gpd.GeoDataFrame:
+    spec = schema.LAYERS[layer]
+    record = {c.name: None for c in spec.columns}
+    record.update({k: _typed(spec, k, v) for k, v in (change.fields or {}).items()})
+    record[ID_COLUMNS[layer]] = record.get(ID_COLUMNS[layer]) or f"{HOUSING_PREFIX}{change.change_id[:8]}"
+    record.update({"version": 1, "retired": False})
+    new = pd.DataFrame([record]).astype(object)
+    for column in new.columns:  # typed like the loaded layer: numbers, dates, flags
+        kind = frame[column].dtype if column in frame.columns else None
+        if kind is not None and pd.api.types.is_numeric_dtype(kind) and not pd.api.types.is_bool_dtype(kind):
+            new[column] = pd.to_numeric(new[column], errors="coerce").astype(kind if kind.kind == "f" else float)
+        elif kind is not None and pd.api.types.is_datetime64_any_dtype(kind):
+            new[column] = pd.to_datetime(new[column], errors="coerce")
+    new = gpd.GeoDataFrame(new, geometry=[change.geometry], crs=crs)
+    return pd.concat([frame, new[[c for c in new.columns if c in frame.columns or c == "geometry"]]],
+                     ignore_index=True)
+
+
+def _typed(spec, name: str, value):
+    """A field value from JSON as the analysis expects it: lists as tuples, dates as timestamps."""
+    column = next((c for c in spec.columns if c.name == name), None)
+    if column is None or value is None:
+        return value
+    if column.kind == "list":
+        return tuple(value) if isinstance(value, (list, tuple)) else tuple(
+            v.strip() for v in str(value).split(schema.LIST_SEPARATOR) if v.strip())
+    if column.kind == "date":
+        return pd.Timestamp(value)
+    return value
+
+
+def _changed(frame: gpd.GeoDataFrame, row: int, change: Change) -> gpd.GeoDataFrame:
+    frame = frame.copy()
+    if change.action == "move":
+        geoms = frame.geometry.to_numpy().copy()
+        geoms[row] = change.geometry
+        return frame.set_geometry(gpd.GeoSeries(geoms, index=frame.index, crs=frame.crs))
+    if change.action == "close":
+        if change.valid_from is None or "valid_to" not in frame.columns:
+            return frame.drop(index=frame.index[row]).reset_index(drop=True)
+        frame["valid_to"] = frame["valid_to"].astype(object)
+        frame.at[frame.index[row], "valid_to"] = pd.Timestamp(change.valid_from - timedelta(days=1))
+        return frame
+    spec = schema.LAYERS["offers" if "offer_id" in frame.columns else "family_centres"]
+    for name, value in (change.fields or {}).items():
+        if name not in frame.columns:
+            frame[name] = None
+        frame[name] = frame[name].astype(object)
+        frame.at[frame.index[row], name] = _typed(spec, name, value)
+    return frame
+
+
+def _band_values(ws, persons: dict) -> dict:
+    """Persons per phase → persons per age band: each phase's persons spread over its bands in
+    proportion to the years they share."""
+    weights = phase_band_weights(ws.age_bands, ws.life_phases)  # band share in phase (of the band's years)
+    years = weights.mul(_band_widths(ws.age_bands), axis=0)  # years a band shares with each phase
+    out = pd.Series(0.0, index=weights.index)
+    for phase, n in persons.items():
+        if phase in years.columns and years[phase].sum() > 0:
+            out += float(n) * years[phase] / years[phase].sum()
+    return out.to_dict()
+
+
+def _band_widths(age_bands: pd.DataFrame) -> pd.Series:
+    lo, hi = age_bands["age_from"].to_numpy(float), age_bands["age_to"].to_numpy(float)
+    return pd.Series(np.where(np.isnan(hi), OPEN_BAND_YEARS, hi - lo), index=list(age_bands["column"]))
+
+
+def _housing_cell(ws, cells: gpd.GeoDataFrame, change: Change) -> gpd.GeoDataFrame:
+    values = _band_values(ws, (change.fields or {}).get("persons", {}))
+    row = {c: None for c in cells.columns if c != "geometry"}
+    row.update({"cell_id": f"{HOUSING_PREFIX}{change.change_id[:8]}", **values})
+    if "persons_total" in cells.columns:
+        row["persons_total"] = float(sum(values.values()))
+    new = gpd.GeoDataFrame(pd.DataFrame([row]), geometry=[change.geometry], crs=cells.crs)
+    return pd.concat([cells, new], ignore_index=True)
+
+
+def _housing_table(ws, tables: pd.DataFrame, change: Change) -> pd.DataFrame:
+    values = _band_values(ws, (change.fields or {}).get("persons", {}))
+    point = change.geometry.representative_point() if change.geometry is not None else None
+    hit = ws.districts.sindex.query(point, predicate="intersects") if point is not None else []
+    if not len(hit):
+        return tables
+    district = ws.districts["district_id"].iat[int(hit[0])]
+    tables = tables.copy()
+    rows = tables["district_id"] == district
+    for band, n in values.items():
+        if band in tables.columns:
+            tables.loc[rows, band] = tables.loc[rows, band].astype(float).fillna(0.0) + n
+    return tables
+
+
+def _scaled(ws, cells, tables, change: Change):
+    f = change.fields or {}
+    district, phase, percent = f.get("district_id"), f.get("phase_id"), float(f.get("percent", 0.0))
+    weights = phase_band_weights(ws.age_bands, ws.life_phases)
+    if phase not in weights.columns:
+        return cells, tables
+    factor = 1.0 + percent / 100.0 * weights[phase]  # per band: only its years within the phase change
+    if cells is not None:
+        cells = cells.copy()
+        rows = main_district_of_cells(ws, cells) == district
+        for band, k in factor.items():
+            if band in cells.columns and k != 1.0:
+                cells.loc[rows, band] = cells.loc[rows, band].astype(float) * k
+    elif tables is not None:
+        tables = tables.copy()
+        rows = tables["district_id"] == district
+        for band, k in factor.items():
+            if band in tables.columns and k != 1.0:
+                tables.loc[rows, band] = tables.loc[rows, band].astype(float) * k
+    return cells, tables
+
+
+def main_district_of_cells(ws, cells: gpd.GeoDataFrame) -> np.ndarray:
+    """(cells,) the id of the district holding the largest share of each cell (None: none)."""
+    cell_idx, district_idx, share = area_shares(cells, ws.districts)
+    main = np.full(len(cells), -1, np.int64)
+    order = np.argsort(share, kind="stable")
+    main[cell_idx[order]] = district_idx[order]
+    ids = np.append(ws.districts["district_id"].to_numpy(object), None)
+    return ids[main]
+
+
+
+def may_change_scenarios(role: str) -> bool:
+    """Planners create and change scenarios; partners and viewers only look at shared ones."""
+    return role == "planner"
+
+
+def visible_scenarios(ws, role: str) -> pd.DataFrame:
+    """The scenarios a role may see: all for planners, the shared ones for everyone else."""
+    table = ws.scenarios
+    if may_change_scenarios(role):
+        return table.reset_index(drop=True)
+    return table[table["shared"].fillna(False).astype(bool).to_numpy()].reset_index(drop=True)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _transaction(path, role: str, change):
+    """Read, change (``change(ws) -> ws``), check and write the workspace at ``path``."""
+    if not may_change_scenarios(role):
+        raise PermissionDenied("scenarios", None, role=role)
+    path = Path(path)
+    with _locked(path):
+        ws = read_workspace(path)
+        new = change(ws)
+        for scenario_id in new.scenarios["scenario_id"]:
+            apply_changes(new, changes_of(new, scenario_id))  # every scenario still applies
+        write_workspace(new, path)  # validates everything first; atomic replace
+    return new
+
+
+def create_scenario(path, name: str, *, user: str, role: str, description: str | None = None,
+                    shared: bool = False, scenario_id: str | None = None):
+    """A new, empty scenario; returns (workspace, scenario id)."""
+    found = Problems(Path(path).name)
+    if not str(name or "").strip():
+        found.add("missing_value", layer="scenarios", field="name")
+    found.raise_if_any(ProblemError)
+    scenario_id = scenario_id or f"S{uuid.uuid4().hex[:8]}"
+
+    def change(ws):
+        if (ws.scenarios["scenario_id"] == scenario_id).any():
+            raise EditError("scenarios", scenario_id, "id_exists", record=scenario_id)
+        row = pd.DataFrame([{"scenario_id": scenario_id, "name": str(name).strip(), "description": description,
+                             "shared": bool(shared), "created_by": user, "created_at": _now(), "version": 1}])
+        return replace(ws, scenarios=pd.concat([ws.scenarios, row.astype(object)], ignore_index=True))
+
+    return _transaction(path, role, change), scenario_id
+
+
+def _row(ws, scenario_id: str) -> int:
+    rows = ws.scenarios.index[ws.scenarios["scenario_id"] == scenario_id]
+    if not len(rows):
+        raise EditError("scenarios", scenario_id, "unknown_record", record=scenario_id)
+    return rows[0]
+
+
+def _bump(ws, scenario_id: str, **values):
+    table = ws.scenarios.copy().astype(object)
+    i = _row(ws, scenario_id)
+    for key, value in values.items():
+        table.at[i, key] = value
+    table.at[i, "version"] = int(pd.to_numeric(table.at[i, "version"], errors="coerce") or 0) + 1
+    return replace(ws, scenarios=table)
+
+
+def add_change(path, scenario_id: str, action: str, *, user: str, role: str, layer: str | None = None,
+               record_id: str | None = None, fields: dict | None = None, valid_from: date | None = None,
+               geometry=None) -> tuple:
+    """Append one change (see :mod:`dashboard.analysis.scenario` for the actions); returns
+    (workspace, change id). ``geometry``: a shapely geometry in the workspace's CRS."""
+    change_id = uuid.uuid4().hex
+
+    def change(ws):
+        _row(ws, scenario_id)
+        own = ws.scenario_changes[ws.scenario_changes["scenario_id"] == scenario_id]
+        position = int(pd.to_numeric(own["position"], errors="coerce").max()) + 1 if len(own) else 1
+        row = pd.DataFrame([{"change_id": change_id, "scenario_id": scenario_id, "position": position,
+                             "action": action, "layer": layer, "record_id": record_id,
+                             "fields": json.dumps(fields, ensure_ascii=False, default=str) if fields else None,
+                             "valid_from": pd.Timestamp(valid_from) if valid_from else None,
+                             "wkt": shapely.to_wkt(geometry, rounding_precision=2) if geometry is not None else None}])
+        ws = replace(ws, scenario_changes=pd.concat([ws.scenario_changes, row.astype(object)], ignore_index=True))
+        _check_change(ws, Change(change_id, action, layer, record_id, fields, valid_from, geometry))
+        return _bump(ws, scenario_id)
+
+    return _transaction(path, role, change), change_id
+
+
+def _check_change(ws, change: Change) -> None:
+    """A change whose result would not be a valid workspace is refused (field, vocabulary, …)."""
+    applied = apply_changes(ws, [change])
+    problems = [p for p in validate_workspace(applied, "scenario") if p.layer in ("offers", "family_centres",
+                                                                                  "population_cells")]
+    if problems:
+        raise ProblemError(problems)
+
+
+def remove_change(path, scenario_id: str, change_id: str, *, user: str, role: str):
+    """Take one change out of a scenario."""
+    def change(ws):
+        _row(ws, scenario_id)
+        table = ws.scenario_changes
+        keep = ~((table["scenario_id"] == scenario_id) & (table["change_id"] == change_id))
+        if keep.all():
+            raise EditError("scenario_changes", change_id, "unknown_record", record=change_id)
+        return _bump(replace(ws, scenario_changes=table[keep].reset_index(drop=True)), scenario_id)
+
+    return _transaction(path, role, change)
+
+
+def update_scenario(path, scenario_id: str, *, user: str, role: str, **values):
+    """Rename, describe or share a scenario (``name``, ``description``, ``shared``)."""
+    unknown = set(values) - {"name", "description", "shared"}
+    if unknown:
+        raise ValueError(f"unknown fields: {sorted(unknown)}")  # a programming error
+    return _transaction(path, role, lambda ws: _bump(ws, scenario_id, **values))
+
+
+def delete_scenario(path, scenario_id: str, *, user: str, role: str):
+    """Remove a scenario and its changes (the real data is not touched)."""
+    def change(ws):
+        _row(ws, scenario_id)
+        return replace(ws, scenarios=ws.scenarios[ws.scenarios["scenario_id"] != scenario_id].reset_index(drop=True),
+                       scenario_changes=ws.scenario_changes[ws.scenario_changes["scenario_id"] != scenario_id]
+                       .reset_index(drop=True))
+
+    return _transaction(path, role, change)
+
+
+def export_scenario(ws, scenario_id: str) -> bytes:
+    """The scenario and its changes as a JSON file (UTF-8)."""
+    row = ws.scenarios.loc[_row(ws, scenario_id)]
+    changes = ws.scenario_changes[ws.scenario_changes["scenario_id"] == scenario_id]
+    changes = changes.assign(_p=pd.to_numeric(changes["position"], errors="coerce")).sort_values("_p")
+
+    def plain(value):
+        if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+            return None
+        return value.date().isoformat() if isinstance(value, pd.Timestamp) else value
+
+    document = {
+        "format": EXPORT_FORMAT, "version": EXPORT_VERSION, "crs": str(ws.crs.to_string()),
+        "municipality": ws.meta.get("municipality_name"),
+        "scenario": {k: plain(row[k]) for k in ("name", "description", "shared")},
+        "changes": [{"action": c.action, "layer": plain(c.layer), "record_id": plain(c.record_id),
+                     "fields": json.loads(c.fields) if isinstance(c.fields, str) and c.fields else None,
+                     "valid_from": plain(pd.Timestamp(c.valid_from)) if plain(c.valid_from) else None,
+                     "wkt": plain(c.wkt)} for c in changes.itertuples()],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2, default=str).encode("utf-8")
+
+
+def import_scenario(path, data: bytes, file: str, *, user: str, role: str):
+    """A scenario from an exported file, under a new id; returns (workspace, scenario id).
+    Bad files are problems naming the file, the change (row) and the field."""
+    found = Problems(file)
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        found.add("upload_unreadable", detail=str(exc)[:120])
+        found.raise_if_any(ProblemError)
+    if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
+        found.add("scenario_file_format", field="format")
+        found.raise_if_any(ProblemError)
+    changes = document.get("changes") or []
+    for n, c in enumerate(changes, start=1):
+        if not isinstance(c, dict) or c.get("action") not in schema.SCENARIO_ACTIONS:
+            found.add("unknown_value", row=n, field="action", value=(c or {}).get("action") if isinstance(c, dict)
+                      else c, known=", ".join(schema.SCENARIO_ACTIONS))
+        elif c.get("wkt"):
+            try:
+                shapely.from_wkt(c["wkt"])
+            except shapely.errors.GEOSException:
+                found.add("scenario_bad_geometry", row=n, field="wkt")
+    found.raise_if_any(ProblemError)
+    meta = document.get("scenario") or {}
+    scenario_id = f"S{uuid.uuid4().hex[:8]}"
+    crs = document.get("crs")
+
+    def change(ws):
+        if crs and not ws.crs.equals(crs):
+            raise ProblemError([problem("scenario_other_crs", file=file, crs=crs)])
+        row = pd.DataFrame([{"scenario_id": scenario_id, "name": str(meta.get("name") or file),
+                             "description": meta.get("description"), "shared": bool(meta.get("shared", False)),
+                             "created_by": user, "created_at": _now(), "version": 1}])
+        rows = pd.DataFrame([{"change_id": uuid.uuid4().hex, "scenario_id": scenario_id, "position": n,
+                              "action": c["action"], "layer": c.get("layer"), "record_id": c.get("record_id"),
+                              "fields": json.dumps(c["fields"], ensure_ascii=False) if c.get("fields") else None,
+                              "valid_from": pd.Timestamp(c["valid_from"]) if c.get("valid_from") else None,
+                              "wkt": c.get("wkt")} for n, c in enumerate(changes, start=1)],
+                            columns=list(ws.scenario_changes.columns))
+        return replace(ws, scenarios=pd.concat([ws.scenarios, row.astype(object)], ignore_index=True),
+                       scenario_changes=pd.concat([ws.scenario_changes, rows.astype(object)], ignore_index=True))
+
+    return _transaction(path, role, change), scenario_id
