@@ -66,21 +66,36 @@ def test_move_close_and_change():
     assert err.value.problem.code == "scenario_record_gone"
 
 
+def scenario_table(ws, scen, params=C.CoverageParams(), threshold=1):
+    return what_if.scenario_coverage(ws, scen, params, threshold=threshold).table.set_index(["district_id", "phase_id"])
+
+
 def test_housing_and_population_changes_by_hand():
-    ws = tiny([offer("o1", [YOUNG], 500, 500)])
-    area = shapely.box(X0 + 1200, Y0 + 200, X0 + 1400, Y0 + 400)  # in Ost
-    housed = what_if.apply_changes(ws, [Change("h1", "housing", fields={"name": "Neubau", "persons": {YOUNG: 60}},
-                                               geometry=area)])
-    before, after = table_of(ws), table_of(housed)
-    assert after.at[("D1", YOUNG), "target_population"] == pytest.approx(before.at[("D1", YOUNG), "target_population"] + 60)
-    assert after.at[("D0", YOUNG), "target_population"] == pytest.approx(before.at[("D0", YOUNG), "target_population"])
+    ws = tiny([offer("o1", [YOUNG], 500, 500)])  # reaches West's middle, nothing in Ost
+    before = table_of(ws)
+    near = shapely.box(X0 + 400, Y0 + 400, X0 + 600, Y0 + 600)  # in West, beside the offer
+    far = shapely.box(X0 + 1700, Y0 + 700, X0 + 1900, Y0 + 900)  # in Ost, out of reach
+    housed = what_if.apply_changes(ws, [
+        Change("h1", "housing", fields={"name": "Neubau West", "persons": {YOUNG: 60, "kita": 30}}, geometry=near),
+        Change("h2", "housing", fields={"name": "Neubau Ost", "persons": {YOUNG: 40}}, geometry=far)])
+    assert housed.population_cells is ws.population_cells  # the real population stays as it is
+    after = scenario_table(ws, housed)
+    for district, phase, n, hit in (("D0", YOUNG, 60, 60), ("D0", "kita", 30, 0), ("D1", YOUNG, 40, 0)):
+        assert after.at[(district, phase), "target_population"] == pytest.approx(
+            before.at[(district, phase), "target_population"] + n)
+        assert after.at[(district, phase), "reached"] == pytest.approx(before.at[(district, phase), "reached"] + hit)
     grown = what_if.apply_changes(ws, [Change("p1", "population", fields={"district_id": "D0", "phase_id": YOUNG,
                                                                           "percent": 50})])
-    after = table_of(grown)
-    assert after.at[("D0", YOUNG), "target_population"] == pytest.approx(1.5 * before.at[("D0", YOUNG), "target_population"])
-    assert after.at[("D1", YOUNG), "target_population"] == pytest.approx(before.at[("D1", YOUNG), "target_population"])
-    assert after.at[("D0", "kita"), "target_population"] == pytest.approx(before.at[("D0", "kita"), "target_population"],
-                                                                          rel=0.05)
+    after = scenario_table(ws, grown)
+    for column in ("target_population", "reached"):
+        assert after.at[("D0", YOUNG), column] == pytest.approx(1.5 * before.at[("D0", YOUNG), column])
+        assert after.at[("D1", YOUNG), column] == pytest.approx(before.at[("D1", YOUNG), column])
+        assert after.at[("D0", "kita"), column] == pytest.approx(before.at[("D0", "kita"), column])
+    assert after.at[("D0", YOUNG), "reach_share"] == pytest.approx(before.at[("D0", YOUNG), "reach_share"])
+    with pytest.raises(ProblemError) as err:
+        what_if.apply_changes(ws, [Change("p2", "population", fields={"district_id": "D9", "phase_id": "toddlers",
+                                                                      "percent": 5000})])
+    assert {p.field for p in err.value.problems} == {"district_id", "phase_id", "percent"}
 
 
 def test_a_scenarios_persons_reached_are_published_from_ist_and_cell_key_counts():
@@ -90,8 +105,8 @@ def test_a_scenarios_persons_reached_are_published_from_ist_and_cell_key_counts(
     demand = C.prepare_demand(ws)
     ist_cov = C.coverage(ws, C.CoverageParams(), demand)
     ist = C.public_table(ist_cov.table, 3).set_index(["district_id", "phase_id"])
-    scen = what_if.apply_changes(ws, [Change("c1", "add", "offers", fields=NEW_OFFER,
-                                             geometry=shapely.Point(X0 + 1500, Y0 + 500))])
+    scen = what_if.apply_changes(ws, [Change("c1", "add", "offers", fields=NEW_OFFER,  # Ost's far corner
+                                             geometry=shapely.Point(X0 + 1900, Y0 + 100))])
     published = what_if.scenario_coverage(ws, scen, ist_demand=demand, ist_cov=ist_cov).table \
         .set_index(["district_id", "phase_id"])
     true = C.coverage(scen).table.set_index(["district_id", "phase_id"])
@@ -103,6 +118,7 @@ def test_a_scenarios_persons_reached_are_published_from_ist_and_cell_key_counts(
         np.argsort(demand.cell_idx)] == 1))
     expected = cellkey.publish_area_counts(demand.persons[:, k:k + 1], demand.keys[:, k:k + 1], [cells],
                                            cellkey.PerturbationTable(), 3)[0, 0]
+    assert published.at[("D1", YOUNG), "reached"] < 400 - cellkey.PerturbationTable().max_deviation  # not cut
     assert shown == pytest.approx(expected)
     # an offer that newly reaches one cell of 4 persons: withheld at a threshold of 5
     one = what_if.apply_changes(ws, [Change("c2", "add", "offers", fields=NEW_OFFER,

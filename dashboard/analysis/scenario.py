@@ -13,11 +13,16 @@ changes made, in their order, on which every analysis can run:
   without a date, or for a layer without validity dates, it is gone from the scenario.
 * ``change``: fields of the record (life phases, capacity, service area, …).
 * ``housing``: a new housing area, the change's polygon, with ``persons`` per life phase
-  (fields ``{"name": …, "persons": {phase_id: n}}``): one more population unit, the persons
-  spread over the age bands of each phase in proportion to the years they share.
-* ``population``: every population cell of a district (the district holding most of the
-  cell) changes by ``percent`` in the age bands of a phase (fields ``{"district_id",
-  "phase_id", "percent"}``), in the bands' share of years within the phase.
+  (fields ``{"name": …, "persons": {phase_id: n}}``, made up by the planner): they count in
+  the district holding a point inside the area, as reached when a matching sited offer is
+  within reach of that point (or a matching outreach offer serves the district).
+* ``population``: the persons of a district and phase change by ``percent`` (fields
+  ``{"district_id", "phase_id", "percent"}``).
+
+Housing areas and population changes are kept beside the records (``ws.scenario``, a
+:class:`dashboard.sources.scenarios.ScenarioView`); the population layers stay the real ones,
+so every count of a free area in a scenario (walking areas, a site's reach) counts real
+persons only, and the 2SFCA is computed on the real population.
 
 Published figures of a scenario (:func:`scenario_coverage`) are made from published figures
 of the real data: a district's persons reached in the scenario are its published Ist figure
@@ -33,8 +38,10 @@ from dataclasses import replace
 
 import numpy as np
 import pandas as pd
+import shapely
 
 from dashboard.analysis import coverage as C
+from dashboard.analysis import filters
 from dashboard.analysis.cellkey import PerturbationTable, publish_area_counts
 from dashboard.sources.scenarios import Change, apply_changes, apply_scenario, changes_of  # noqa: F401 - re-exported
 
@@ -42,13 +49,10 @@ from dashboard.sources.scenarios import Change, apply_changes, apply_scenario, c
 # Published figures of a scenario, and the comparison with Ist
 # ---------------------------------------------------------------------------------------
 
-def _cell_reached(cov: C.Coverage, demand: C.Demand, ws) -> np.ndarray:
+def _cell_reached(cov: C.Coverage, demand: C.Demand) -> np.ndarray:
     """(cells, phases) reached by a sited offer or by an outreach offer serving the cell's main district."""
-    main = np.full(len(demand.xy), -1, np.int64)
-    order = np.argsort(demand.share, kind="stable")
-    main[demand.cell_idx[order]] = demand.district_idx[order]
     outreach = cov.matrix("outreach_offers").to_numpy() > 0  # (districts, phases)
-    by_outreach = np.vstack([outreach, np.zeros((1, outreach.shape[1]), bool)])[main]
+    by_outreach = np.vstack([outreach, np.zeros((1, outreach.shape[1]), bool)])[_main(demand)]
     return cov.cell_reached | by_outreach
 
 
@@ -57,79 +61,122 @@ def scenario_coverage(ist_ws, scen_ws, params: C.CoverageParams = C.CoveragePara
                       scen_demand: C.Demand | None = None, threshold: int = 3,
                       perturbation: PerturbationTable | None = None) -> C.Coverage:
     """The scenario's coverage with published persons: ``target_population`` and ``reached``
-    made from the Ist figures (see the module doc), ``reach_share`` from them; every other
-    measure as computed on the scenario. Population cells of the scenario are the Ist cells
-    (same order) followed by its housing areas."""
+    made from the published Ist figures (see the module doc), ``reach_share`` and the rates
+    from them; the other measures (offers, places, 2SFCA: on the real population) as computed
+    on the scenario's records."""
     ist_demand = ist_demand or C.prepare_demand(ist_ws)
     ist_cov = ist_cov or C.coverage(ist_ws, params, ist_demand)
     scen_demand = scen_demand or C.prepare_demand(scen_ws)
     scen_cov = C.coverage(scen_ws, params, scen_demand)
     table = scen_cov.table.copy()
     ist_public = C.public_table(ist_cov.table, threshold)
-    if ist_demand.units is None or ist_ws.population_cells is None or not len(ist_ws.population_cells):
-        # district tables only: one point per district, no free areas; published like the Ist figures
-        return replace(scen_cov, table=C.public_table(table, threshold))
-    n_real = len(ist_demand.xy)
-    was = _cell_reached(ist_cov, ist_demand, ist_ws)
-    now = _cell_reached(scen_cov, scen_demand, scen_ws)
-    real_now = now[:n_real]
-    main = np.full(n_real, -1, np.int64)
-    order = np.argsort(ist_demand.share, kind="stable")
-    main[ist_demand.cell_idx[order]] = ist_demand.district_idx[order]
     D, P = ist_demand.n_districts, len(ist_demand.phases)
-    table_p = perturbation or PerturbationTable()
-    gained = np.zeros((D, P))
-    lost = np.zeros((D, P))
-    keys = ist_demand.keys
-    for k in range(P):
-        for sign, mask in ((1, real_now[:, k] & ~was[:, k]), (-1, was[:, k] & ~real_now[:, k])):
-            if not mask.any():
-                continue
-            areas = [np.flatnonzero(mask & (main == d)) for d in range(D)]
-            if keys is None:
-                counts = np.full(D, np.nan)
-            else:
-                counts = publish_area_counts(ist_demand.persons[:, k:k + 1], keys[:, k:k + 1], areas, table_p,
-                                             threshold)[:, 0]
-            (gained if sign > 0 else lost)[:, k] = counts
-    # the population factor per district and phase (scenario cells ÷ Ist cells: one factor per
-    # district and phase, as the changes are made), and the housing areas' persons (exact)
-    ist_real = ist_demand.per_district(ist_demand.persons)
-    scen_real = _per_district_real(scen_demand, n_real)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        factor = np.where(ist_real > 0, scen_real / ist_real, 1.0)
-    housing_target, housing_reached = _housing_persons(scen_demand, n_real, now)
     ist_target = ist_public["target_population"].to_numpy(float).reshape(D, P)
     ist_reached = ist_public["reached"].to_numpy(float).reshape(D, P)
+    if ws_has_cells(ist_ws):
+        delta = _reached_delta(ist_ws, ist_demand, ist_cov, scen_ws, scen_demand, scen_cov, threshold,
+                               perturbation or PerturbationTable())
+    else:  # district tables: one point per district, a district is reached as a whole (no free areas)
+        delta = C.public_table(table, threshold)["reached"].to_numpy(float).reshape(D, P) - ist_reached
+    view = getattr(scen_ws, "scenario", None)
+    factor = np.ones((D, P))
+    housing_target, housing_reached = np.zeros((D, P)), np.zeros((D, P))
+    if view is not None:
+        ids = list(ist_ws.districts["district_id"])
+        for (district, phase), f in view.factors.items():
+            if district in ids and phase in ist_demand.phases:
+                factor[ids.index(district), ist_demand.phases.index(phase)] *= f
+        housing_target, housing_reached = housing_persons(scen_ws, scen_cov, params, view.housing, ist_demand.phases)
     target = factor * ist_target + housing_target
-    reached = np.clip(factor * (ist_reached + gained - lost) + housing_reached, 0, target)
+    reached = np.clip(factor * (ist_reached + delta) + housing_reached, 0, target)
     table["target_population"] = target.ravel()
     table["reached"] = reached.ravel()
     with np.errstate(invalid="ignore", divide="ignore"):
-        table["reach_share"] = table["reached"] / table["target_population"].where(table["target_population"] > 0)
-        per_1000 = 1000.0 / table["target_population"].where(table["target_population"] > 0)
-    table["offers_per_1000"] = table["offers"] * per_1000
-    table["places_per_1000"] = table["capacity"] * per_1000
+        positive = table["target_population"].where(table["target_population"] > 0)
+        table["reach_share"] = table["reached"] / positive
+        table["offers_per_1000"] = table["offers"] * 1000.0 / positive
+        table["places_per_1000"] = table["capacity"] * 1000.0 / positive
     return replace(scen_cov, table=table)
 
 
-def _per_district_real(demand: C.Demand, n_real: int) -> np.ndarray:
-    real = demand.cell_idx < n_real
-    v = demand.persons[demand.cell_idx[real]] * demand.share[real, None]
-    out = np.zeros((demand.n_districts, demand.persons.shape[1]))
-    np.add.at(out, demand.district_idx[real], v)
+def ws_has_cells(ws) -> bool:
+    return ws.population_cells is not None and len(ws.population_cells) > 0
+
+
+def _reached_delta(ist_ws, ist_demand, ist_cov, scen_ws, scen_demand, scen_cov, threshold, table_p) -> np.ndarray:
+    """(districts, phases) published persons newly reached minus those no longer reached: the
+    cells whose state changes, per district (the one holding most of a cell), counted by the
+    cell-key method (withheld: NaN)."""
+    was = _cell_reached(ist_cov, ist_demand)
+    now = _cell_reached(scen_cov, scen_demand)
+    main = _main(ist_demand)
+    D, P = ist_demand.n_districts, len(ist_demand.phases)
+    delta = np.zeros((D, P))
+    keys = ist_demand.keys
+    for k in range(P):
+        for sign, mask in ((1.0, now[:, k] & ~was[:, k]), (-1.0, was[:, k] & ~now[:, k])):
+            if not mask.any():
+                continue
+            areas = [np.flatnonzero(mask & (main == d)) for d in range(D)]
+            counts = np.full(D, np.nan) if keys is None else publish_area_counts(
+                ist_demand.persons[:, k:k + 1], keys[:, k:k + 1], areas, table_p, threshold)[:, 0]
+            delta[:, k] += sign * np.where([len(a) == 0 for a in areas], 0.0, counts)
+    return delta
+
+
+def _main(demand: C.Demand) -> np.ndarray:
+    main = np.full(len(demand.xy), -1, np.int64)
+    order = np.argsort(demand.share, kind="stable")  # the largest share written last wins
+    main[demand.cell_idx[order]] = demand.district_idx[order]
+    return main
+
+
+def housing_persons(scen_ws, scen_cov: C.Coverage, params: C.CoverageParams, housing, phases):
+    """(districts, phases) persons of the housing areas (in the district holding a point inside
+    each area) and of them those reached: a matching sited offer of the scenario within reach
+    of that point, or a matching outreach offer serving the district."""
+    D, P = len(scen_ws.districts), len(phases)
+    target, reached = np.zeros((D, P)), np.zeros((D, P))
+    if not housing:
+        return target, reached
+    points = shapely.point_on_surface(np.array([h.geometry for h in housing], dtype=object))
+    xy = shapely.get_coordinates(points)
+    hit, district = scen_ws.districts.sindex.query(points, predicate="intersects")
+    where = np.full(len(housing), -1, np.int64)
+    where[hit[::-1]] = district[::-1]
+    offers = C._valid_offers(scen_ws, params)
+    sited = offers[offers.geometry.notna()]
+    has = filters.membership_matrix(sited["life_phases"], phases)
+    near = _near_sited(scen_ws, sited, xy, params)  # (housing, sited) within reach
+    outreach = scen_cov.matrix("outreach_offers").to_numpy() > 0
+    for h, area in enumerate(housing):
+        if where[h] < 0:
+            continue
+        for phase, n in area.persons.items():
+            k = phases.index(phase)
+            target[where[h], k] += n
+            if (near[h] & has[:, k]).any() or outreach[where[h], k]:
+                reached[where[h], k] += n
+    return target, reached
+
+
+def _near_sited(ws, sited, xy: np.ndarray, params: C.CoverageParams) -> np.ndarray:
+    """(points, sited offers) whether each offer is within ``params.radius_m`` of each point:
+    walked on the street network where the workspace has one, else straight line × detour."""
+    site_xy = shapely.get_coordinates(sited.geometry.to_numpy()).reshape(-1, 2)
+    out = np.zeros((len(xy), len(site_xy)), bool)
+    if not len(site_xy):
+        return out
+    if ws.has_streets:
+        from dashboard.analysis.walking import pairs_within, place, street_graph
+
+        placed = place(street_graph(ws), {"offers": site_xy}, attached={"points": xy})
+        offer, point, _ = pairs_within(placed, "offers", "points", params.radius_m)
+        out[point, offer] = True
+    else:
+        out[:] = np.hypot(xy[:, None, 0] - site_xy[None, :, 0], xy[:, None, 1] - site_xy[None, :, 1]) \
+            <= params.straight_m
     return out
-
-
-def _housing_persons(demand: C.Demand, n_real: int, reached: np.ndarray):
-    new = demand.cell_idx >= n_real
-    target = np.zeros((demand.n_districts, demand.persons.shape[1]))
-    hit = np.zeros_like(target)
-    if new.any():
-        v = demand.persons[demand.cell_idx[new]] * demand.share[new, None]
-        np.add.at(target, demand.district_idx[new], v)
-        np.add.at(hit, demand.district_idx[new], v * reached[demand.cell_idx[new]])
-    return target, hit
 
 
 def compare(ist_cov: C.Coverage, scen_cov: C.Coverage, ist_ws, scen_ws, params: C.CoverageParams = C.CoverageParams(),

@@ -76,6 +76,8 @@ class Workspace:
     # secret of the cell-key method (:mod:`dashboard.analysis.cellkey`): read from the key file
     # beside the GeoPackage (:func:`cell_key_secret`); an unsaved workspace gets a random one
     cell_key_secret: bytes | None = field(default_factory=lambda: os.urandom(32), compare=False, repr=False)
+    # a what-if scenario applied to this copy (dashboard.sources.scenarios.ScenarioView); None: the real data
+    scenario: object = field(default=None, compare=False, repr=False)
 
     def __post_init__(self):
         crs = self.districts.crs
@@ -141,7 +143,7 @@ class Workspace:
         """Layers as stored in the file: lists joined with ';', dates as ISO text."""
         out = {"meta": pd.DataFrame({"key": list(self.meta), "value": [str(v) for v in self.meta.values()]})}
         for f in fields(self):
-            if f.name in ("meta", "path", "cell_key_secret"):
+            if f.name in ("meta", "path", "cell_key_secret", "scenario"):
                 continue
             frame = getattr(self, f.name)
             if frame is None:

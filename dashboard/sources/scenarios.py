@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -29,7 +29,6 @@ from dashboard.model import schema
 from dashboard.model.problems import ProblemError, Problems, problem
 from dashboard.model.workspace import read_workspace, validate_workspace, write_workspace
 from dashboard.sources.editing import EditError, PermissionDenied, _locked
-from dashboard.sources.estimate import OPEN_BAND_YEARS, area_shares, phase_band_weights
 
 EXPORT_FORMAT = "praeventionsatlas-scenario"
 EXPORT_VERSION = 1
@@ -37,7 +36,7 @@ EXPORT_VERSION = 1
 
 ID_COLUMNS = {"offers": "offer_id", "family_centres": "centre_id"}
 """The layers a scenario adds to or changes, with their id column."""
-HOUSING_PREFIX = "SZ-"
+SCENARIO_ID_PREFIX = "SZ-"
 
 
 @dataclass(frozen=True)
@@ -73,27 +72,62 @@ def _none(value):
 def apply_scenario(ws, scenario_id: str):
     """A new workspace with the scenario's changes made (``ws`` stays as it is). Raises
     :class:`ProblemError` naming the change that cannot be made (its record is gone, …)."""
-    if not (ws.scenarios["scenario_id"] == scenario_id).any():
+    rows = ws.scenarios[ws.scenarios["scenario_id"] == scenario_id]
+    if rows.empty:
         raise EditError("scenarios", scenario_id, "unknown_record", record=scenario_id)
-    return apply_changes(ws, changes_of(ws, scenario_id))
+    return apply_changes(ws, changes_of(ws, scenario_id), scenario_id, str(rows["name"].iat[0]))
 
 
-def apply_changes(ws, changes: list[Change]):
-    """``ws`` with ``changes`` made, in order (see :func:`apply_scenario`)."""
+@dataclass(frozen=True)
+class Housing:
+    """A planned housing area: ``persons`` per life phase (made up by the planner, not secret)."""
+
+    change_id: str
+    name: str | None
+    geometry: object
+    persons: dict
+
+
+@dataclass(frozen=True)
+class ScenarioView:
+    """What a scenario changes besides records: its housing areas and population factors per
+    (district id, phase id); ``base``: the Ist workspace it was made from. The population
+    layers themselves stay the real ones, so every count of a free area (walking areas, a
+    site's reach) counts real persons only; the changes enter the published district figures
+    (:func:`dashboard.analysis.scenario.scenario_coverage`)."""
+
+    scenario_id: str | None
+    name: str | None
+    housing: tuple = ()
+    factors: dict = field(default_factory=dict)
+    base: object = field(default=None, repr=False, compare=False)
+
+
+MAX_PERCENT = 1000.0  # a population change of more than +1,000 % is a typing error
+
+
+def apply_changes(ws, changes: list[Change], scenario_id: str | None = None, name: str | None = None):
+    """``ws`` with ``changes`` made, in order (see :func:`apply_scenario`): offers and
+    Familienzentren changed, housing areas and population changes in ``ws.scenario``
+    (:class:`ScenarioView`)."""
     frames = {"offers": ws.offers.copy(), "family_centres": ws.family_centres.copy()}
-    cells = ws.population_cells.copy() if ws.population_cells is not None else None
-    tables = ws.population_districts.copy() if ws.population_districts is not None else None
+    housing, factors = [], {}
+    phases = set(ws.life_phases["phase_id"])
+    districts = set(ws.districts["district_id"])
     found = Problems("scenario")
     for change in changes:
-        layer = change.layer
+        layer, fields = change.layer, change.fields or {}
         if change.action in ("add", "move", "close", "change") and layer not in ID_COLUMNS:
             found.add("unknown_value", field="layer", value=layer, known=", ".join(ID_COLUMNS),
                       record_id=change.change_id)
             continue
+        if change.action in ("add", "move") and change.geometry is not None and \
+                shapely.get_type_id(change.geometry) != 0:
+            found.add("scenario_bad_geometry", field="wkt", record_id=change.change_id)
+            continue
         if change.action == "add":
             frames[layer] = _added(frames[layer], layer, change, ws.crs)
-            continue
-        if change.action in ("move", "close", "change"):
+        elif change.action in ("move", "close", "change"):
             frame = frames[layer]
             rows = np.flatnonzero(frame[ID_COLUMNS[layer]].to_numpy() == change.record_id)
             if not len(rows):
@@ -101,22 +135,48 @@ def apply_changes(ws, changes: list[Change]):
                 continue
             frames[layer] = _changed(frame, rows[0], change)
         elif change.action == "housing":
-            if cells is not None:
-                cells = _housing_cell(ws, cells, change)
-            elif tables is not None:
-                tables = _housing_table(ws, tables, change)
+            persons = fields.get("persons") or {}
+            if change.geometry is None or shapely.get_type_id(change.geometry) not in (3, 6):
+                found.add("scenario_bad_geometry", field="wkt", record_id=change.change_id)
+            for phase, n in persons.items():
+                if phase not in phases:
+                    found.add("unknown_life_phase", field="persons", value=phase, known=", ".join(sorted(phases)),
+                              record_id=change.change_id)
+                elif not _number(n) or float(n) < 0:
+                    found.add("parameter_range", field="persons", value=n, range=">= 0", record_id=change.change_id)
+            housing.append(Housing(change.change_id, fields.get("name"), change.geometry,
+                                   {p: float(n) for p, n in persons.items() if p in phases and _number(n)}))
         elif change.action == "population":
-            cells, tables = _scaled(ws, cells, tables, change)
+            district, phase, percent = fields.get("district_id"), fields.get("phase_id"), fields.get("percent")
+            if district not in districts:
+                found.add("unknown_value", field="district_id", value=district, known=", ".join(sorted(districts)),
+                          record_id=change.change_id)
+            if phase not in phases:
+                found.add("unknown_life_phase", field="phase_id", value=phase, known=", ".join(sorted(phases)),
+                          record_id=change.change_id)
+            if not _number(percent) or not -100.0 <= float(percent) <= MAX_PERCENT:
+                found.add("parameter_range", field="percent", value=percent, range=f"-100 … {MAX_PERCENT:.0f}",
+                          record_id=change.change_id)
+            elif district in districts and phase in phases:
+                factors[(district, phase)] = factors.get((district, phase), 1.0) * (1.0 + float(percent) / 100.0)
     found.raise_if_any(ProblemError)
-    return replace(ws, offers=frames["offers"], family_centres=frames["family_centres"], population_cells=cells,
-                   population_districts=tables)
+    base = ws.scenario.base if getattr(ws, "scenario", None) is not None else ws
+    view = ScenarioView(scenario_id, name, tuple(housing), factors, base)
+    return replace(ws, offers=frames["offers"], family_centres=frames["family_centres"], scenario=view)
+
+
+def _number(value) -> bool:
+    try:
+        return np.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
 
 
 def _added(frame: gpd.GeoDataFrame, layer: str, change: Change, crs) -> gpd.GeoDataFrame:
     spec = schema.LAYERS[layer]
     record = {c.name: None for c in spec.columns}
     record.update({k: _typed(spec, k, v) for k, v in (change.fields or {}).items()})
-    record[ID_COLUMNS[layer]] = record.get(ID_COLUMNS[layer]) or f"{HOUSING_PREFIX}{change.change_id[:8]}"
+    record[ID_COLUMNS[layer]] = record.get(ID_COLUMNS[layer]) or f"{SCENARIO_ID_PREFIX}{change.change_id[:8]}"
     record.update({"version": 1, "retired": False})
     new = pd.DataFrame([record]).astype(object)
     for column in new.columns:  # typed like the loaded layer: numbers, dates, flags
@@ -162,81 +222,6 @@ def _changed(frame: gpd.GeoDataFrame, row: int, change: Change) -> gpd.GeoDataFr
         frame[name] = frame[name].astype(object)
         frame.at[frame.index[row], name] = _typed(spec, name, value)
     return frame
-
-
-def _band_values(ws, persons: dict) -> dict:
-    """Persons per phase → persons per age band: each phase's persons spread over its bands in
-    proportion to the years they share."""
-    weights = phase_band_weights(ws.age_bands, ws.life_phases)  # band share in phase (of the band's years)
-    years = weights.mul(_band_widths(ws.age_bands), axis=0)  # years a band shares with each phase
-    out = pd.Series(0.0, index=weights.index)
-    for phase, n in persons.items():
-        if phase in years.columns and years[phase].sum() > 0:
-            out += float(n) * years[phase] / years[phase].sum()
-    return out.to_dict()
-
-
-def _band_widths(age_bands: pd.DataFrame) -> pd.Series:
-    lo, hi = age_bands["age_from"].to_numpy(float), age_bands["age_to"].to_numpy(float)
-    return pd.Series(np.where(np.isnan(hi), OPEN_BAND_YEARS, hi - lo), index=list(age_bands["column"]))
-
-
-def _housing_cell(ws, cells: gpd.GeoDataFrame, change: Change) -> gpd.GeoDataFrame:
-    values = _band_values(ws, (change.fields or {}).get("persons", {}))
-    row = {c: None for c in cells.columns if c != "geometry"}
-    row.update({"cell_id": f"{HOUSING_PREFIX}{change.change_id[:8]}", **values})
-    if "persons_total" in cells.columns:
-        row["persons_total"] = float(sum(values.values()))
-    new = gpd.GeoDataFrame(pd.DataFrame([row]), geometry=[change.geometry], crs=cells.crs)
-    return pd.concat([cells, new], ignore_index=True)
-
-
-def _housing_table(ws, tables: pd.DataFrame, change: Change) -> pd.DataFrame:
-    values = _band_values(ws, (change.fields or {}).get("persons", {}))
-    point = change.geometry.representative_point() if change.geometry is not None else None
-    hit = ws.districts.sindex.query(point, predicate="intersects") if point is not None else []
-    if not len(hit):
-        return tables
-    district = ws.districts["district_id"].iat[int(hit[0])]
-    tables = tables.copy()
-    rows = tables["district_id"] == district
-    for band, n in values.items():
-        if band in tables.columns:
-            tables.loc[rows, band] = tables.loc[rows, band].astype(float).fillna(0.0) + n
-    return tables
-
-
-def _scaled(ws, cells, tables, change: Change):
-    f = change.fields or {}
-    district, phase, percent = f.get("district_id"), f.get("phase_id"), float(f.get("percent", 0.0))
-    weights = phase_band_weights(ws.age_bands, ws.life_phases)
-    if phase not in weights.columns:
-        return cells, tables
-    factor = 1.0 + percent / 100.0 * weights[phase]  # per band: only its years within the phase change
-    if cells is not None:
-        cells = cells.copy()
-        rows = main_district_of_cells(ws, cells) == district
-        for band, k in factor.items():
-            if band in cells.columns and k != 1.0:
-                cells.loc[rows, band] = cells.loc[rows, band].astype(float) * k
-    elif tables is not None:
-        tables = tables.copy()
-        rows = tables["district_id"] == district
-        for band, k in factor.items():
-            if band in tables.columns and k != 1.0:
-                tables.loc[rows, band] = tables.loc[rows, band].astype(float) * k
-    return cells, tables
-
-
-def main_district_of_cells(ws, cells: gpd.GeoDataFrame) -> np.ndarray:
-    """(cells,) the id of the district holding the largest share of each cell (None: none)."""
-    cell_idx, district_idx, share = area_shares(cells, ws.districts)
-    main = np.full(len(cells), -1, np.int64)
-    order = np.argsort(share, kind="stable")
-    main[cell_idx[order]] = district_idx[order]
-    ids = np.append(ws.districts["district_id"].to_numpy(object), None)
-    return ids[main]
-
 
 
 def may_change_scenarios(role: str) -> bool:
