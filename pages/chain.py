@@ -11,7 +11,7 @@ from dashboard.present import district_tables, maps, mapview, sentences
 from dashboard.present.format import md
 from dashboard.present.i18n import phase_labels
 
-ws = cache.workspace()
+ws = widgets.scenario_workspace(cache.workspace())
 cfg = state.settings()
 lang = state.lang()
 labels = phase_labels(ws.life_phases, lang)

@@ -13,7 +13,7 @@ from dashboard.present.export import to_csv, to_xlsx
 from dashboard.present.format import format_number, md
 from dashboard.present.i18n import phase_labels
 
-ws = cache.workspace()
+ws = widgets.scenario_workspace(cache.workspace())
 cfg = state.settings()
 lang = state.lang()
 labels = phase_labels(ws.life_phases, lang)

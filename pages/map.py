@@ -18,7 +18,7 @@ from dashboard.present import charts, classify, district_tables, export, maps, m
 from dashboard.present.format import format_number, md
 from dashboard.present.i18n import headed, own_label, phase_labels
 
-ws = cache.workspace()
+ws = widgets.scenario_workspace(cache.workspace())
 cfg = state.settings()
 lang = state.lang()
 tp = cache.target_population(ws)

@@ -24,7 +24,7 @@ from dashboard.present.format import format_date, format_number, md
 from dashboard.present.i18n import phase_labels
 from dashboard.sources import editing
 
-ws = cache.workspace()
+ws = widgets.scenario_workspace(cache.workspace())
 cfg = state.settings()
 lang = state.lang()
 widgets.page_header(t("page_partner"), ws)

@@ -11,7 +11,7 @@ from dashboard.present import charts, sentences
 from dashboard.present import profile as present_profile
 from dashboard.present.format import html_text
 
-ws = cache.workspace()
+ws = widgets.scenario_workspace(cache.workspace())
 cfg = state.settings()
 lang = state.lang()
 names = dict(zip(ws.districts["district_id"], ws.districts["name"]))

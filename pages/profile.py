@@ -12,7 +12,7 @@ from dashboard.present import profile as present_profile
 from dashboard.present.export import to_xlsx
 from dashboard.present.format import md
 
-ws = cache.workspace()
+ws = widgets.scenario_workspace(cache.workspace())
 cfg = state.settings()
 lang = state.lang()
 names = dict(zip(ws.districts["district_id"], ws.districts["name"]))

@@ -60,6 +60,7 @@ def test_move_close_and_change():
     changed = what_if.apply_changes(ws, [Change("c4", "change", "offers", "o2", fields={"life_phases": [YOUNG, "kita"],
                                                                                       "capacity": 40})])
     assert changed.offers["life_phases"].iat[1] == (YOUNG, "kita") and changed.offers["capacity"].iat[1] == 40
+    assert changed.offers.dtypes.equals(ws.offers.dtypes)
     assert table_of(changed).at[("D0", YOUNG), "offers"] == 2
     with pytest.raises(ProblemError) as err:
         what_if.apply_changes(ws, [Change("c5", "move", "offers", "nope", geometry=shapely.Point(X0, Y0))])

@@ -14,6 +14,7 @@ import streamlit as st
 
 from dashboard.analysis import coverage as C
 from dashboard.analysis import district, networks
+from dashboard.analysis import scenario as what_if
 from dashboard.analysis.cellkey import PerturbationTable
 from dashboard.analysis.filters import options
 from dashboard.analysis.nearby import snap_point
@@ -64,7 +65,7 @@ def workspace_key(ws: Workspace) -> tuple:
     view without retired records differs from the whole file)."""
     stat = ws.path.stat()
     return (_digest(str(ws.path), stat.st_mtime_ns, stat.st_size), len(ws.offers), len(ws.family_centres),
-            len(ws.partners))
+            len(ws.partners), getattr(ws.scenario, "scenario_id", None))
 
 
 KEYS = {Workspace: workspace_key, C.Coverage: lambda cov: cov.params}
@@ -89,8 +90,28 @@ def cell_persons(ws: Workspace):
 
 @st.cache_resource(show_spinner=False, max_entries=32, hash_funcs=KEYS)
 def coverage(ws: Workspace, params: C.CoverageParams) -> C.Coverage:
-    """All coverage measures (shared, read-only) for one set of parameters."""
+    """All coverage measures (shared, read-only) for one set of parameters; for a scenario's
+    workspace with its published persons (:func:`dashboard.analysis.scenario.scenario_coverage`)."""
+    if ws.scenario is not None:
+        base = ws.scenario.base
+        return what_if.scenario_coverage(base, ws, params, ist_demand=demand(base), ist_cov=coverage(base, params),
+                                         scen_demand=demand(ws), threshold=settings().disclosure_threshold,
+                                         perturbation=perturbation())
     return C.coverage(ws, params, demand=demand(ws))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8, hash_funcs=KEYS)
+def scenario_workspace(ws: Workspace, scenario_id: str) -> Workspace:
+    """The workspace with a scenario's changes made (shared, read-only; the real data untouched)."""
+    return what_if.apply_scenario(ws, scenario_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=16, hash_funcs=KEYS)
+def scenario_comparison(scen: Workspace, params: C.CoverageParams):
+    """Scenario − Ist per district and phase (:func:`dashboard.analysis.scenario.compare`)."""
+    base = scen.scenario.base
+    return what_if.compare(coverage(base, params), coverage(scen, params), base, scen, params,
+                           settings().disclosure_threshold)
 
 
 @st.cache_data(show_spinner=False, max_entries=32, hash_funcs=KEYS)

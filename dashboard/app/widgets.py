@@ -295,3 +295,41 @@ def dataframe(data, **kwargs):
 def yes_no_word(value) -> str:
     """'ja', 'nein' or 'unbekannt' for a yes / no / unknown choice."""
     return t("unknown") if value is None else t("yes") if value else t("no")
+
+
+SCENARIO_KEY = "scenario"
+
+
+def scenario_workspace(ws: Workspace) -> Workspace:
+    """The sidebar's choice between the real data ("Ist") and a scenario the user may see
+    (kept in the URL as ``sc``); returns ``ws`` or the scenario applied to it, with a notice
+    on the page that the figures are a what-if. A scenario that no longer applies (a record it
+    changes is gone) is named and the page shows Ist."""
+    from dashboard.app import session
+    from dashboard.model.problems import ProblemError
+    from dashboard.present.problems import text
+    from dashboard.sources.scenarios import visible_scenarios
+
+    visible = visible_scenarios(ws, session.role())
+    ids = [""] + list(visible["scenario_id"])
+    names = dict(zip(visible["scenario_id"], visible["name"]))
+    if SCENARIO_KEY not in st.session_state:
+        st.session_state[SCENARIO_KEY] = st.query_params.get("sc", "")
+    if st.session_state[SCENARIO_KEY] not in ids:
+        st.session_state[SCENARIO_KEY] = ""
+    if len(ids) == 1:
+        st.query_params.pop("sc", None)
+        return ws
+    choice = st.sidebar.selectbox(t("scenario_choice"), ids, key=SCENARIO_KEY,
+                                  format_func=lambda i: names.get(i, t("scenario_ist")))
+    if not choice:
+        st.query_params.pop("sc", None)
+        return ws
+    st.query_params["sc"] = choice
+    try:
+        scenario = cache.scenario_workspace(ws, choice)
+    except ProblemError as exc:
+        st.error(t("scenario_broken", name=md(names[choice]), detail=md(text(exc.problem, lang()))))
+        return ws
+    st.info(t("scenario_notice", name=md(names[choice])), icon=":material/science:")
+    return scenario

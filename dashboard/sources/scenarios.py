@@ -178,13 +178,21 @@ def _added(frame: gpd.GeoDataFrame, layer: str, change: Change, crs) -> gpd.GeoD
     record.update({k: _typed(spec, k, v) for k, v in (change.fields or {}).items()})
     record[ID_COLUMNS[layer]] = record.get(ID_COLUMNS[layer]) or f"{SCENARIO_ID_PREFIX}{change.change_id[:8]}"
     record.update({"version": 1, "retired": False})
+    kinds = {c.name: c.kind for c in spec.columns}
+    for name, kind in kinds.items():  # an empty list is an empty tuple, as the loader gives it
+        if kind == "list" and record.get(name) is None:
+            record[name] = ()
     new = pd.DataFrame([record]).astype(object)
-    for column in new.columns:  # typed like the loaded layer: numbers, dates, flags
+    for column in new.columns:  # typed like the loaded layer: texts, numbers, dates, flags
         kind = frame[column].dtype if column in frame.columns else None
-        if kind is not None and pd.api.types.is_numeric_dtype(kind) and not pd.api.types.is_bool_dtype(kind):
-            new[column] = pd.to_numeric(new[column], errors="coerce").astype(kind if kind.kind == "f" else float)
-        elif kind is not None and pd.api.types.is_datetime64_any_dtype(kind):
+        if kind is None or kind == object:
+            continue
+        if pd.api.types.is_datetime64_any_dtype(kind):
             new[column] = pd.to_datetime(new[column], errors="coerce")
+        elif pd.api.types.is_numeric_dtype(kind) and not pd.api.types.is_bool_dtype(kind):
+            new[column] = pd.to_numeric(new[column], errors="coerce").astype(kind)
+        else:
+            new[column] = new[column].astype(kind)
     new = gpd.GeoDataFrame(new, geometry=[change.geometry], crs=crs)
     return pd.concat([frame, new[[c for c in new.columns if c in frame.columns or c == "geometry"]]],
                      ignore_index=True)
@@ -219,8 +227,12 @@ def _changed(frame: gpd.GeoDataFrame, row: int, change: Change) -> gpd.GeoDataFr
     for name, value in (change.fields or {}).items():
         if name not in frame.columns:
             frame[name] = None
+        kind = frame[name].dtype
         frame[name] = frame[name].astype(object)
         frame.at[frame.index[row], name] = _typed(spec, name, value)
+        if kind != object:  # typed as loaded (a capacity stays a whole number)
+            frame[name] = pd.to_numeric(frame[name], errors="coerce").astype(kind) \
+                if pd.api.types.is_numeric_dtype(kind) else frame[name].astype(kind)
     return frame
 
 
