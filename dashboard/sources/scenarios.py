@@ -185,7 +185,7 @@ def _added(frame: gpd.GeoDataFrame, layer: str, change: Change, crs) -> gpd.GeoD
     new = pd.DataFrame([record]).astype(object)
     for column in new.columns:  # typed like the loaded layer: texts, numbers, dates, flags
         kind = frame[column].dtype if column in frame.columns else None
-        if kind is None or kind == object:
+        if kind is None or pd.api.types.is_object_dtype(kind):
             continue
         if pd.api.types.is_datetime64_any_dtype(kind):
             new[column] = pd.to_datetime(new[column], errors="coerce")
@@ -230,7 +230,7 @@ def _changed(frame: gpd.GeoDataFrame, row: int, change: Change) -> gpd.GeoDataFr
         kind = frame[name].dtype
         frame[name] = frame[name].astype(object)
         frame.at[frame.index[row], name] = _typed(spec, name, value)
-        if kind != object:  # typed as loaded (a capacity stays a whole number)
+        if not pd.api.types.is_object_dtype(kind):  # typed as loaded (a capacity stays a whole number)
             frame[name] = pd.to_numeric(frame[name], errors="coerce").astype(kind) \
                 if pd.api.types.is_numeric_dtype(kind) else frame[name].astype(kind)
     return frame
