@@ -333,3 +333,15 @@ def find_address(ws: Workspace, text: str) -> dict:
 def network_layout(ws: Workspace) -> dict:
     """Node positions of the cooperation graph."""
     return networks.layout(networks.network_graph(ws))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16, hash_funcs=KEYS)
+def site_suggestion(ws: Workspace, phases: tuple, k: int, params: C.CoverageParams, source: str, need_weighted: bool,
+                    candidates_key: str = "", _candidates=None):
+    """:func:`dashboard.analysis.suggest.suggest_sites` (shared, read-only): ``source`` 'grid',
+    'addresses' or 'layer' (then ``_candidates``, keyed by ``candidates_key``, a digest of the file)."""
+    from dashboard.analysis import suggest
+
+    return suggest.suggest_sites(ws, list(phases), k, params, candidates=_candidates if source == "layer" else source,
+                                 need_weighted=need_weighted, threshold=settings().disclosure_threshold,
+                                 demand=demand(ws), cov=coverage(ws, params))

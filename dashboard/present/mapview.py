@@ -610,3 +610,51 @@ def position_layer(ws, lat: float, lon: float, label: str):
                              popup={"title": "n", "rows": []},
                              styles={"": {"radius": 9, "color": "#ffffff", "weight": 2, "fillColor": "#d7191c",
                                           "fillOpacity": 1.0}}, style_key="_")
+
+
+DIFFERENCE_COLOURS = {"less": "#d6604d", "same": "#f7f7f7", "more": "#4393c3", "withheld": "#bdbdbd"}
+
+
+def difference_layer(ws, table: pd.DataFrame, phase: str, lang: str = "de", threshold: int = 3):
+    """Districts coloured by the scenario's change of persons reached in ``phase`` (rows of
+    :func:`dashboard.analysis.scenario.compare`, published figures): blue more, red fewer,
+    white unchanged, grey withheld; the tooltip gives Ist → scenario and the gap's fate.
+    Returns (layer, legend HTML)."""
+    rows = table[table["phase_id"] == phase].set_index("district_id").reindex(ws.districts["district_id"])
+    change = rows["reached_change"].to_numpy(float)
+    kind = np.where(np.isnan(change), "withheld", np.where(change > 0.5, "more", np.where(change < -0.5, "less", "same")))
+    gap = rows["gap_change"].fillna(0).to_numpy()
+    tips = []
+    for name, a, b, c, g in zip(ws.districts["name"], rows["reached_ist"], rows["reached_scenario"], change, gap):
+        fate = t("scenario_gap.closed" if g < 0 else "scenario_gap.opened", lang) if g else ""
+        shown = "–" if np.isnan(c) else (f"+{c:.0f}" if c > 0 else f"{c:.0f}")
+        tips.append(f"<b>{html.escape(str(name))}</b>: {format_count(a, threshold, lang)} → "
+                    f"{format_count(b, threshold, lang)} ({shown})" + (f"<br>{html.escape(fate)}" if fate else ""))
+    style = [{"color": "#444444", "weight": 1, "fillColor": DIFFERENCE_COLOURS[k], "fillOpacity": 0.7} for k in kind]
+    name = t("layer_scenario_difference", lang, phase=phase_labels(ws.life_phases, lang).get(phase, phase))
+    layer = maps.GeoJsonLayer(maps.area_features(ws.districts.geometry, {"district_id": list(rows.index),
+                                                                         "_tooltip": tips}, style),
+                              name=name, control=False)
+    classes = [(DIFFERENCE_COLOURS[k], t(f"difference_class.{k}", lang)) for k in ("more", "same", "less", "withheld")]
+    return layer, maps.legend_html([html.escape(name)], classes, [])
+
+
+def housing_layer(ws, housing, lang: str = "de"):
+    """A scenario's housing areas (outlined, hatched orange) with name and persons in the tooltip."""
+    labels = phase_labels(ws.life_phases, lang)
+    geoms = gpd.GeoSeries([h.geometry for h in housing], crs=ws.crs)
+    tips = [f"<b>{html.escape(str(h.name or t('layer_housing', lang)))}</b><br>" + "<br>".join(
+        f"{html.escape(labels.get(p, p))}: {format_count(n, 0, lang)}" for p, n in h.persons.items()) for h in housing]
+    return maps.GeoJsonLayer(maps.area_features(geoms, {"_tooltip": tips},
+                                                {"color": "#e66101", "weight": 2, "fillColor": "#fdb863",
+                                                 "fillOpacity": 0.45}), name=t("layer_housing", lang))
+
+
+def proposed_sites_layer(ws, sites: pd.DataFrame, name: str, lang: str = "de"):
+    """Proposed sites (:func:`dashboard.analysis.suggest.suggest_sites`) as numbered markers,
+    their label as tooltip (escaped)."""
+    frame = gpd.GeoDataFrame({"name": [str(v) if isinstance(v, str) and v else t("site_unnamed", lang)
+                                       for v in sites["label"]],
+                              "offer_id": [f"site{r}" for r in sites["rank"]]},
+                             geometry=gpd.points_from_xy(sites["x"], sites["y"]), crs=ws.crs)
+    return numbered_offers_layer(ws, frame, name)

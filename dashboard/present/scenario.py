@@ -49,7 +49,7 @@ def change_sentences(ws, scenario_id: str, lang: str = "de") -> list[str]:
             out.append(t("scenario_change.move", lang, name=record))
         elif c.action == "change":
             out.append(t("scenario_change.change", lang, name=record, what=", ".join(
-                t(f"heading.{k}", lang) if f"heading.{k}" in _HEADINGS else k for k in f)))
+                t(f"scenario_field.{k}", lang) if f"scenario_field.{k}" in _FIELDS else k for k in f)))
         elif c.action == "housing":
             persons = "; ".join(f"{labels.get(p, p)}: {format_count(n, 0, lang)}" for p, n in
                                 (f.get("persons") or {}).items())
@@ -62,13 +62,13 @@ def change_sentences(ws, scenario_id: str, lang: str = "de") -> list[str]:
     return out
 
 
-def _heading_keys() -> set:
+def _field_keys() -> set:
     from dashboard.present.i18n import TEXT
 
-    return {k for k in TEXT if k.startswith("heading.")}
+    return {k for k in TEXT if k.startswith("scenario_field.")}
 
 
-_HEADINGS = _heading_keys()
+_FIELDS = _field_keys()
 
 
 def effect_table(table: pd.DataFrame, ws, lang: str = "de", changed_only: bool = True) -> pd.DataFrame:

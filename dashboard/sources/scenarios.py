@@ -268,8 +268,10 @@ def _transaction(path, role: str, change):
 
 
 def create_scenario(path, name: str, *, user: str, role: str, description: str | None = None,
-                    shared: bool = False, scenario_id: str | None = None):
-    """A new, empty scenario; returns (workspace, scenario id)."""
+                    shared: bool = False, scenario_id: str | None = None, changes: list[dict] | None = None):
+    """A new scenario, empty or with ``changes`` (dicts of :func:`add_change`'s arguments:
+    ``action``, ``layer``, ``record_id``, ``fields``, ``valid_from``, ``geometry``) in one
+    transaction; returns (workspace, scenario id)."""
     found = Problems(Path(path).name)
     if not str(name or "").strip():
         found.add("missing_value", layer="scenarios", field="name")
@@ -281,7 +283,10 @@ def create_scenario(path, name: str, *, user: str, role: str, description: str |
             raise EditError("scenarios", scenario_id, "id_exists", record=scenario_id)
         row = pd.DataFrame([{"scenario_id": scenario_id, "name": str(name).strip(), "description": description,
                              "shared": bool(shared), "created_by": user, "created_at": _now(), "version": 1}])
-        return replace(ws, scenarios=pd.concat([ws.scenarios, row.astype(object)], ignore_index=True))
+        ws = replace(ws, scenarios=pd.concat([ws.scenarios, row.astype(object)], ignore_index=True))
+        for change in changes or []:
+            ws = _with_change(ws, scenario_id, uuid.uuid4().hex, **change)
+        return ws
 
     return _transaction(path, role, change), scenario_id
 
@@ -310,26 +315,34 @@ def add_change(path, scenario_id: str, action: str, *, user: str, role: str, lay
     change_id = uuid.uuid4().hex
 
     def change(ws):
-        _row(ws, scenario_id)
-        own = ws.scenario_changes[ws.scenario_changes["scenario_id"] == scenario_id]
-        position = int(pd.to_numeric(own["position"], errors="coerce").max()) + 1 if len(own) else 1
-        row = pd.DataFrame([{"change_id": change_id, "scenario_id": scenario_id, "position": position,
-                             "action": action, "layer": layer, "record_id": record_id,
-                             "fields": json.dumps(fields, ensure_ascii=False, default=str) if fields else None,
-                             "valid_from": pd.Timestamp(valid_from) if valid_from else None,
-                             "wkt": shapely.to_wkt(geometry, rounding_precision=2) if geometry is not None else None}])
-        ws = replace(ws, scenario_changes=pd.concat([ws.scenario_changes, row.astype(object)], ignore_index=True))
-        _check_change(ws, Change(change_id, action, layer, record_id, fields, valid_from, geometry))
-        return _bump(ws, scenario_id)
+        return _bump(_with_change(ws, scenario_id, change_id, action, layer, record_id, fields, valid_from, geometry),
+                     scenario_id)
 
     return _transaction(path, role, change), change_id
 
 
-def _check_change(ws, change: Change) -> None:
-    """A change whose result would not be a valid workspace is refused (field, vocabulary, …)."""
-    applied = apply_changes(ws, [change])
-    problems = [p for p in validate_workspace(applied, "scenario") if p.layer in ("offers", "family_centres",
-                                                                                  "population_cells")]
+def _with_change(ws, scenario_id: str, change_id: str, action: str, layer: str | None = None,
+                 record_id: str | None = None, fields: dict | None = None, valid_from: date | None = None,
+                 geometry=None):
+    """``ws`` with one change appended to the scenario (checked: it must apply)."""
+    _row(ws, scenario_id)
+    own = ws.scenario_changes[ws.scenario_changes["scenario_id"] == scenario_id]
+    position = int(pd.to_numeric(own["position"], errors="coerce").max()) + 1 if len(own) else 1
+    row = pd.DataFrame([{"change_id": change_id, "scenario_id": scenario_id, "position": position,
+                         "action": action, "layer": layer, "record_id": record_id,
+                         "fields": json.dumps(fields, ensure_ascii=False, default=str) if fields else None,
+                         "valid_from": pd.Timestamp(valid_from) if valid_from else None,
+                         "wkt": shapely.to_wkt(geometry, rounding_precision=2) if geometry is not None else None}])
+    ws = replace(ws, scenario_changes=pd.concat([ws.scenario_changes, row.astype(object)], ignore_index=True))
+    _check_scenario(ws, scenario_id)
+    return ws
+
+
+def _check_scenario(ws, scenario_id: str) -> None:
+    """A scenario whose result would not be a valid workspace is refused (a field, a vocabulary
+    term, a record that is gone: each named)."""
+    applied = apply_changes(ws, changes_of(ws, scenario_id))
+    problems = [p for p in validate_workspace(applied, "scenario") if p.layer in ("offers", "family_centres")]
     if problems:
         raise ProblemError(problems)
 
