@@ -339,8 +339,8 @@ def _sites(args) -> int:
     found = suggest.suggest_sites(ws, phases, args.k, params, candidates=candidates,
                                   need_weighted=args.need_weighted, threshold=args.threshold)
     table = found.sites.assign(sentence=site_sentences(found, ws, args.lang, args.threshold))
-    table = table[["rank", "label", "district_id", "district_name", "x", "y", "new_persons", "new_persons_high_need",
-                   "sentence"]].round({"x": 1, "y": 1})
+    table = table[["rank", "label", "near_address", "district_id", "district_name", "x", "y", "new_persons",
+                   "new_persons_high_need", "sentence"]].round({"x": 1, "y": 1})
     choice = found.choice
     solver = pd_frame({"objective": [choice.reached], "greedy_objective": [choice.greedy_reached],
                        "bound": [choice.bound], "optimality_gap": [choice.gap], "method": [choice.method],

@@ -70,7 +70,8 @@ with area:
         shown = tuple(found.assumptions["phases"])
         offers = ws.offers[ws.offers["life_phases"].map(lambda ps: bool(set(ps) & set(shown)))]
         points, areas = mapview.offer_layers(ws, offers, shown, lang, session.may_see_personal_contacts())
-        proposed = mapview.proposed_sites_layer(ws, found.sites, t("layer_proposed_sites"), lang)
+        proposed = mapview.proposed_sites_layer(ws, found.sites, t("layer_proposed_sites"),
+                                                sentences.site_places(found, lang))
         groups = [mapview.feature_group(areas, areas.layer_name), mapview.feature_group(points, points.layer_name),
                   mapview.feature_group(proposed, t("layer_proposed_sites"))]
     widgets.show_map(m, key="sites_map", height=520, returned_objects=[], feature_group_to_add=groups or None,
@@ -84,6 +85,7 @@ if found is not None:
     st.caption(sentences.suggestion_assumptions(found, lang))
     widgets.cell_key_note(ws, cfg)
     table = found.sites.assign(
+        label=sentences.site_places(found, lang),
         new_persons=[format_count(v, cfg.disclosure_threshold, lang) for v in found.sites["new_persons"]],
         new_persons_high_need=[format_count(v, cfg.disclosure_threshold, lang)
                                for v in found.sites["new_persons_high_need"]])
@@ -107,12 +109,11 @@ if found is not None:
                     try:
                         additions = [
                             {"action": "add", "layer": "offers", "geometry": shapely.Point(row.x, row.y),
-                             "fields": {"name": t("sites_new_offer", n=row.rank, place=row.label if isinstance(
-                                 row.label, str) and row.label else row.rank), "provider": provider,
+                             "fields": {"name": t("sites_new_offer", n=row.rank, place=place), "provider": provider,
                                  "category": category, "sectors": sectors, "audience": audience,
                                  "life_phases": list(found.assumptions["phases"]),
                                  "last_updated": date.today().isoformat()}}
-                            for row in found.sites.itertuples()]
+                            for row, place in zip(found.sites.itertuples(), sentences.site_places(found, lang))]
                         _, sid = store.create_scenario(cfg.workspace, name, user=user, role=session.role(),
                                                        changes=additions)
                         st.success(t("sites_scenario_made", name=md(name)))

@@ -532,3 +532,50 @@ def test_street_names_at_street_zoom_and_names_never_collide(page, app_url, demo
                             timeout=30_000)
     assert set(frame.evaluate("() => window.paStreetNames")) <= set(demo_ws.base_lines["name"].dropna())
     assert page.watch.console_errors == [], page.watch.console_errors
+
+
+def test_scenario_effect_map_and_site_proposal_render(browser, demo_ws, tmp_path):
+    """A shared scenario's page draws the difference map (legend, districts, the new offer);
+    the site suggestion draws its numbered proposals; nothing leaves the machine."""
+    import shutil
+    from urllib.parse import urlparse
+
+    import shapely
+
+    from conftest import DEMO
+    from dashboard.sources import scenarios as store
+
+    path = tmp_path / "stadt.gpkg"
+    shutil.copy(DEMO, path)
+    _, sid = store.create_scenario(path, "Elterncafé Westfeld", user="anna", role="planner", shared=True, changes=[
+        {"action": "add", "layer": "offers", "geometry": shapely.Point(428838, 5699052),
+         "fields": {"name": "Elterncafé Westfeld", "provider": "Stadt", "category": "Treffpunkt",
+                    "sectors": ["Bildung"], "life_phases": ["early_childhood"], "audience": ["Eltern"],
+                    "last_updated": "2026-12-01"}}])
+    server = launch(path)
+    context = new_context(browser)
+    try:
+        page = context.new_page()
+        watch = PageWatch(page, urlparse(server.url).netloc)
+        page.goto(server.url)
+        page.get_by_role("link", name="Szenarien").first.click()
+        page.wait_for_selector("h1:has-text('Szenarien')", timeout=60_000)
+        frame = wait_for_map(page)
+        frame.wait_for_selector("text=Szenario − Ist", timeout=30_000)
+        frame.wait_for_function("document.querySelectorAll('.leaflet-marker-icon').length >= 1", timeout=30_000)
+        assert frame.evaluate("document.querySelectorAll('.leaflet-overlay-pane path').length") >= len(demo_ws.districts)
+        page.screenshot(path=str(ARTIFACTS / "scenario_effect.png"), full_page=True)
+        page.get_by_role("link", name="Standortvorschlag").first.click()
+        page.wait_for_selector("h1:has-text('Standortvorschlag')", timeout=60_000)
+        page.wait_for_selector('iframe[data-testid="stCustomComponentV1"]', timeout=60_000)
+        app_idle(page)
+        rerun(page, lambda: page.get_by_role("button", name="Vorschlag berechnen").click())
+        page.wait_for_selector("text=vorgeschlagenen Standorte erreichen zusammen", timeout=60_000)
+        frame = wait_for_map(page)
+        frame.wait_for_function("[...document.querySelectorAll('.leaflet-marker-icon')]"
+                                ".filter(e => /^[0-9]+$/.test(e.innerText.trim())).length >= 3", timeout=30_000)
+        page.screenshot(path=str(ARTIFACTS / "site_proposal.png"), full_page=True)
+        assert watch.external == [] and watch.console_errors == [], (watch.failed, watch.console_errors)
+    finally:
+        context.close()
+        server.stop()

@@ -113,7 +113,8 @@ class SiteSuggestion:
     workspace CRS), ``label``, ``district_id``, ``district_name`` (the district it lies in,
     None outside every district), ``new_persons`` and ``new_persons_high_need`` (published:
     what the site adds to the ones ranked before it; NaN withheld), ``gain`` (the objective's
-    gain, need-weighted persons with ``need_weighted``); ``new_persons``/
+    gain, need-weighted persons with ``need_weighted``), ``near_address`` (the nearest address
+    of the workspace's list within 200 m, None where none); ``new_persons``/
     ``new_persons_high_need``: all sites together (published); ``unreached``: the cells'
     persons not reached today (published); ``choice``: the solver's answer
     (:class:`dashboard.analysis.sites.SiteChoice`); ``assumptions``: what the result rests on
@@ -237,6 +238,7 @@ def suggest_sites(ws, phase_ids, k: int, params: CoverageParams = CoverageParams
         "district_name": np.where(inside >= 0, ws.districts["name"].to_numpy()[np.maximum(inside, 0)], None),
         "new_persons": published[:n], "new_persons_high_need": published[n:2 * n],
         "gain": choice.gain,
+        "near_address": _near_addresses(ws, xy),
     })
     assumptions = {
         "phases": phase_ids, "k": int(k), "radius_m": float(params.radius_m), "detour": float(params.detour),
@@ -270,6 +272,23 @@ def _unreached_demand(ws, demand: Demand, phase_ids, cov: Coverage):
     if demand.secret:  # the same record keys as the demand's (they depend on cell and phase only)
         view.__dict__["keys"] = demand.keys
     return view
+
+
+NEAR_ADDRESS_M = 200.0
+
+
+def _near_addresses(ws, xy: np.ndarray) -> np.ndarray:
+    """(points,) the nearest address of the workspace's list within :data:`NEAR_ADDRESS_M`
+    metres of each point ("street number"), None where there is none."""
+    out = np.full(len(xy), None, object)
+    a = ws.addresses[ws.addresses.geometry.notna()] if len(ws.addresses) else ws.addresses
+    if not len(xy) or not len(a):
+        return out
+    dist, nearest = cKDTree(shapely.get_coordinates(a.geometry.to_numpy())).query(xy, distance_upper_bound=NEAR_ADDRESS_M)
+    found = np.isfinite(dist)
+    labels = (a["street"].astype(str) + " " + a["number"].astype(str)).to_numpy(object)
+    out[found] = labels[nearest[found]]
+    return out
 
 
 def _district_of(ws, xy: np.ndarray) -> np.ndarray:

@@ -27,7 +27,7 @@ home_alias = st.Page(lambda: st.switch_page(pages[0], query_params=st.query_para
 footer = [st.Page(state.page_file(name), title=state.t(f"page_{name}"), icon=icon, url_path=name, visibility="hidden")
           for name, icon in state.FOOTER_PAGES.items()]
 session.account_badge()
-navigation = st.navigation([*pages, home_alias, *footer])
+navigation = st.navigation([*pages, home_alias, *footer], expanded=True)
 for page in footer:  # e.g. the accessibility statement, reachable from every page
     st.sidebar.page_link(page, label=page.title, icon=page.icon)
 guard.run_guarded(navigation)

@@ -225,6 +225,7 @@ TEXT: dict[str, tuple[str, str]] = {
                       "Site {rank} – {place} {where}: reaches {n} persons ({phases}) not reached today, {high} of "
                       "them in districts of high need."),
     "site_unnamed": ("ohne Namen", "unnamed"),
+    "site_near": ("nahe {address}", "near {address}"),
     "site_in_district": ("({district})", "({district})"),
     "site_outside": ("(außerhalb der Sozialräume)", "(outside the districts)"),
     "sites_summary": ("Die {k} vorgeschlagenen Standorte erreichen zusammen {n} Personen ({phases}), die heute nicht "
@@ -720,7 +721,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "scenario_col.duplicates": ("Parallelstrukturen Δ", "Duplicate offers Δ"),
     "scenario_effect.gaps_closed": ("{n} Lücke(n) geschlossen: {which}.", "{n} gap(s) closed: {which}."),
     "scenario_effect.gaps_opened": ("{n} neue Lücke(n): {which}.", "{n} new gap(s): {which}."),
-    "scenario_effect.reached": ("{phase}: {n} Personen erreicht gegenüber heute.", "{phase}: {n} persons reached compared with today."),
+    "scenario_effect.more": ("{phase}: {n} Personen mehr erreicht als heute.", "{phase}: {n} more persons reached than today."),
+    "scenario_effect.fewer": ("{phase}: {n} Personen weniger erreicht als heute.", "{phase}: {n} fewer persons reached than today."),
     "scenario_effect.reached_withheld": ("{phase}: die Veränderung ist in mindestens einem Sozialraum zu klein, um sie zu zeigen (Geheimhaltung).",
                                          "{phase}: the change is too small to be shown in at least one district (statistical secrecy)."),
     "scenario_effect.duplicates": ("{n} neue Parallelstruktur(en) (gleichartige Angebote mit überlappendem Einzugsbereich).",

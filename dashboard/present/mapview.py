@@ -650,11 +650,10 @@ def housing_layer(ws, housing, lang: str = "de"):
                                                  "fillOpacity": 0.45}), name=t("layer_housing", lang))
 
 
-def proposed_sites_layer(ws, sites: pd.DataFrame, name: str, lang: str = "de"):
+def proposed_sites_layer(ws, sites: pd.DataFrame, name: str, places: list[str]):
     """Proposed sites (:func:`dashboard.analysis.suggest.suggest_sites`) as numbered markers,
-    their label as tooltip (escaped)."""
-    frame = gpd.GeoDataFrame({"name": [str(v) if isinstance(v, str) and v else t("site_unnamed", lang)
-                                       for v in sites["label"]],
+    their ``places`` (:func:`dashboard.present.sentences.site_places`) as tooltip (escaped)."""
+    frame = gpd.GeoDataFrame({"name": list(places),
                               "offer_id": [f"site{r}" for r in sites["rank"]]},
                              geometry=gpd.points_from_xy(sites["x"], sites["y"]), crs=ws.crs)
     return numbered_offers_layer(ws, frame, name)

@@ -18,11 +18,12 @@ from dashboard.present.i18n import fictional_label, phase_labels, t
 
 
 def _signed(value, lang: str, threshold: int = 3) -> str:
-    """'+12', '−3', '±0' or 'keine Angabe' (withheld)."""
+    """'↑ 12', '↓ 3', '±0' or 'keine Angabe' (withheld). Arrows, not '+' and '-': a table cell
+    starting with them would be a formula in a spreadsheet (and get a guarding apostrophe)."""
     if value is None or pd.isna(value):
         return t("not_disclosed", lang)
     v = round(float(value))
-    return "±0" if v == 0 else (f"+{format_count(v, 0, lang)}" if v > 0 else f"−{format_count(-v, 0, lang)}")
+    return "±0" if v == 0 else (f"↑ {format_count(v, 0, lang)}" if v > 0 else f"↓ {format_count(-v, 0, lang)}")
 
 
 def _share(value, lang: str) -> str:
@@ -113,9 +114,9 @@ def effect_sentences(table: pd.DataFrame, ws, lang: str = "de") -> list[str]:
         total = rows["reached_change"].to_numpy(float)
         if np.isnan(total).any():
             out.append(t("scenario_effect.reached_withheld", lang, phase=labels.get(phase, phase)))
-        elif total.sum() != 0:
-            out.append(t("scenario_effect.reached", lang, phase=labels.get(phase, phase),
-                         n=_signed(total.sum(), lang)))
+        elif round(total.sum()) != 0:
+            out.append(t("scenario_effect.more" if total.sum() > 0 else "scenario_effect.fewer", lang,
+                         phase=labels.get(phase, phase), n=format_count(abs(total.sum()), 0, lang)))
     new_pairs = int(table["duplicates_change"].clip(lower=0).sum())
     if new_pairs:
         out.append(t("scenario_effect.duplicates", lang, n=new_pairs))

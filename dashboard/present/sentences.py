@@ -183,13 +183,25 @@ def site_sentences(suggestion, ws, lang: str = "de", threshold: int = 3) -> list
     withheld stays withheld)."""
     phases = _phase_list(suggestion, ws, lang)
     out = []
-    for row in suggestion.sites.itertuples():
-        place = row.label if isinstance(row.label, str) and row.label else t("site_unnamed", lang)
+    for row, place in zip(suggestion.sites.itertuples(), site_places(suggestion, lang)):
         where = t("site_in_district", lang, district=row.district_name) if isinstance(row.district_name, str) \
             else t("site_outside", lang)
         out.append(t("site_sentence", lang, rank=row.rank, place=place, where=where, phases=phases,
                      n=format_count(row.new_persons, threshold, lang),
                      high=format_count(row.new_persons_high_need, threshold, lang)))
+    return out
+
+
+def site_places(suggestion, lang: str = "de") -> list[str]:
+    """How each proposed site is named: the candidate's name or address; a grid cell by the
+    nearest address ('nahe Waldallee 21'), else its cell id."""
+    out = []
+    for row in suggestion.sites.itertuples():
+        near = getattr(row, "near_address", None)
+        if suggestion.candidates.source == "grid" and isinstance(near, str) and near:
+            out.append(t("site_near", lang, address=near))
+        else:
+            out.append(row.label if isinstance(row.label, str) and row.label else t("site_unnamed", lang))
     return out
 
 
