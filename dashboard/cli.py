@@ -3,7 +3,7 @@
     demo     [--out FILE] [--seed N]   write the fictional demo workspace
     validate WORKSPACE                 check a workspace, list every problem
     info     WORKSPACE                 summary of a workspace
-    coverage WORKSPACE [--radius M] [--detour F] [--decay none|gaussian] [--measure NAME] [--format csv|xlsx]
+    coverage WORKSPACE [--scenario ID] [--radius M] [--detour F] [--decay none|gaussian] [--measure NAME] [--format csv|xlsx]
                        [--out FILE]
                                        district × phase coverage table
     report   WORKSPACE [--district ID ...] --out FILE.pdf [--lang de|en]
@@ -40,6 +40,27 @@ from dashboard.present.problems import report
 MEASURE_NAMES = ("reach_share", "offers_per_1000", "places_per_1000", "access_2sfca", "offers", "target_population")
 
 
+def _analysed(args):
+    """The workspace to analyse: the real data, or with ``--scenario ID`` that scenario applied."""
+    ws = read_workspace(args.workspace).current()
+    if getattr(args, "scenario", None):
+        from dashboard.analysis.scenario import apply_scenario
+
+        return apply_scenario(ws, args.scenario)
+    return ws
+
+
+def _coverage_of(ws, params, threshold: int, demand=None):
+    """Coverage of the real data, or a scenario's with its published persons."""
+    from dashboard.analysis import coverage as cov_mod
+
+    if ws.scenario is None:
+        return cov_mod.coverage(ws, params, demand=demand)
+    from dashboard.analysis.scenario import scenario_coverage
+
+    return scenario_coverage(ws.scenario.base, ws, params, scen_demand=demand, threshold=threshold)
+
+
 def _demo(args) -> int:
     from dashboard.sources.demo import generate_demo_workspace
 
@@ -71,11 +92,11 @@ def _coverage(args) -> int:
     from dashboard.present.export import to_csv, to_xlsx
     from dashboard.present.sentences import gaps_in_words, transitions_in_words
 
-    ws = read_workspace(args.workspace).current()
+    ws = _analysed(args)
     params = cov_mod.CoverageParams(radius_m=args.radius, detour=args.detour, min_reach=args.min_reach,
                                     decay=args.decay)
     demand = cov_mod.prepare_demand(ws)
-    result = cov_mod.coverage(ws, params, demand=demand)
+    result = _coverage_of(ws, params, args.threshold, demand)
     shown = cov_mod.public_table(result.table, args.threshold)
     if args.measure == "all":
         table = shown
@@ -113,10 +134,10 @@ def _gaps(args) -> int:
     from dashboard.present.export import to_csv, to_xlsx
     from dashboard.present.sentences import ranked_gaps
 
-    ws = read_workspace(args.workspace).current()
+    ws = _analysed(args)
     params = cov_mod.CoverageParams(radius_m=args.radius, detour=args.detour, min_reach=args.min_reach,
                                     decay=args.decay)
-    table = ranked_gaps(cov_mod.coverage(ws, params), ws, args.lang, args.threshold)
+    table = ranked_gaps(_coverage_of(ws, params, args.threshold), ws, args.lang, args.threshold)
     fmt = args.format or (Path(args.out).suffix.lstrip(".").lower() if args.out else "csv")
     if fmt not in ("csv", "xlsx"):
         print(f"error: unknown format {fmt!r} (csv or xlsx)", file=sys.stderr)
@@ -160,11 +181,13 @@ def _report(args) -> int:
     import time
     from pathlib import Path
 
+    from dashboard.analysis.coverage import CoverageParams
     from dashboard.present.report import report_pdf
 
     started = time.perf_counter()
-    ws = read_workspace(args.workspace).current()
-    pdf = report_pdf(ws, args.district or None, lang=args.lang, threshold=args.threshold)
+    ws = _analysed(args)
+    cov = _coverage_of(ws, CoverageParams(), args.threshold) if ws.scenario is not None else None
+    pdf = report_pdf(ws, args.district or None, cov=cov, lang=args.lang, threshold=args.threshold)
     Path(args.out).write_bytes(pdf)
     what = f"{len(args.district)} district(s)" if args.district else f"whole city ({len(ws.districts)} districts)"
     print(f"wrote {what} to {args.out} ({len(pdf) / 1e6:.1f} MB, {time.perf_counter() - started:.1f} s)")
@@ -327,7 +350,7 @@ def _sites(args) -> int:
     if fmt not in ("csv", "xlsx") or (fmt == "xlsx" and not args.out):
         print("error: --format csv, or xlsx with --out FILE", file=sys.stderr)
         return 2
-    ws = read_workspace(args.workspace).current()
+    ws = _analysed(args)
     params = cov_mod.CoverageParams(radius_m=args.radius, detour=args.detour)
     if args.candidates in ("addresses", "grid"):
         candidates = args.candidates
@@ -460,6 +483,7 @@ def main(argv=None) -> int:
         p.set_defaults(func=func)
     p = sub.add_parser("coverage", help="district × phase coverage table")
     p.add_argument("workspace")
+    p.add_argument("--scenario", help="analyse this scenario (its id, see 'scenario list') instead of the real data")
     p.add_argument("--radius", type=float, default=1000.0, help="walking distance in metres (default 1000)")
     p.add_argument("--detour", type=float, default=1.3, help="network/straight-line factor (default 1.3)")
     p.add_argument("--decay", choices=("none", "gaussian"), default="none",
@@ -473,6 +497,7 @@ def main(argv=None) -> int:
     p.set_defaults(func=_coverage)
     p = sub.add_parser("gaps", help="the ranked gaps (district, phase, published figures, rank, sentence)")
     p.add_argument("workspace")
+    p.add_argument("--scenario", help="analyse this scenario (its id, see 'scenario list') instead of the real data")
     p.add_argument("--radius", type=float, default=1000.0, help="walking distance in metres (default 1000)")
     p.add_argument("--detour", type=float, default=1.3, help="network/straight-line factor (default 1.3)")
     p.add_argument("--decay", choices=("none", "gaussian"), default="none")
@@ -513,6 +538,7 @@ def main(argv=None) -> int:
     p.set_defaults(func=_user)
     p = sub.add_parser("report", help="Sozialraumprofil PDF (one or more districts, or the whole city)")
     p.add_argument("workspace")
+    p.add_argument("--scenario", help="analyse this scenario (its id, see 'scenario list') instead of the real data")
     p.add_argument("--district", action="append", help="district id (repeatable); default: whole city")
     p.add_argument("--out", required=True, help="PDF file to write")
     p.add_argument("--lang", choices=["de", "en"], default="de")
@@ -546,6 +572,7 @@ def main(argv=None) -> int:
     p.set_defaults(func=_scenario)
     p = sub.add_parser("sites", help="Standortvorschlag: where k new offers reach the most persons not reached today")
     p.add_argument("workspace")
+    p.add_argument("--scenario", help="analyse this scenario (its id, see 'scenario list') instead of the real data")
     p.add_argument("--phase", required=True, help="life phase id; several separated by ',' (a Familienzentrum)")
     p.add_argument("--k", type=int, required=True, help="number of new sites")
     p.add_argument("--radius", type=float, default=1000.0, help="walking distance in metres (default 1000)")

@@ -277,6 +277,18 @@ def test_scenario_command_line(stored, tmp_path):
     result = cli("scenario", "import", str(stored), str(exported))
     assert result.returncode == 0 and "imported s.json as scenario" in result.stdout
     assert len(read_workspace(stored).scenarios) == 2
+    # the other commands on the scenario: coverage, gaps, the sites and the PDF report
+    ist = cli("coverage", str(stored), "--measure", "reach_share")
+    what_if_cov = cli("coverage", str(stored), "--scenario", sid, "--measure", "reach_share")
+    assert ist.returncode == 0 and what_if_cov.returncode == 0, what_if_cov.stderr
+    row = [line for line in what_if_cov.stdout.splitlines() if line.startswith("SR07")][0]
+    assert row != [line for line in ist.stdout.splitlines() if line.startswith("SR07")][0]
+    gaps = cli("gaps", str(stored), "--scenario", sid)
+    assert gaps.returncode == 0 and "Westfeld;early_childhood" not in gaps.stdout.replace('"', "")
+    assert "Westfeld;early_childhood" in cli("gaps", str(stored)).stdout.replace('"', "")
+    pdf = tmp_path / "westfeld.pdf"
+    assert cli("report", str(stored), "--scenario", sid, "--district", "SR07", "--out", str(pdf)).returncode == 0
+    assert pdf.read_bytes().startswith(b"%PDF")
     result = cli("scenario", "compare", str(stored), "nope")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     result = cli("scenario", "compare", str(stored), sid, "--valid-on", "morgen")
