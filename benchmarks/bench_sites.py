@@ -69,6 +69,65 @@ def main():
           f"({'the same' if abs(reached - best.reached) < 1e-6 else 'DIFFERENT'}), {t_spopt / t_exact:.0f}× our time")
     print(f"summary: greedy {t_greedy:.3f} s, exact {t_exact:.3f} s, spopt {t_spopt:.3f} s, "
           f"exact − greedy {best.reached - gains.sum():,.0f} persons")
+    workspaces(args)
+
+
+def workspaces(args):
+    """The whole question on workspaces: the demo city (street network, 6,450 cells) and, where
+    ../shared is beside the project, the real streets of Lauf an der Pegnitz (OpenStreetMap)
+    with a made-up population (the extract has none)."""
+    from dashboard.analysis import suggest
+    from dashboard.analysis.coverage import CoverageParams, coverage, prepare_demand
+    from dashboard.model.workspace import read_workspace
+
+    ws = read_workspace(ROOT / "geodata" / "demo_city.gpkg").current()
+    demand = prepare_demand(ws)
+    cov = coverage(ws, CoverageParams(), demand)
+    for source in ("grid", "addresses"):
+        t0 = time.perf_counter()
+        found = suggest.suggest_sites(ws, "kita", args.k, candidates=source, need_weighted=True, demand=demand, cov=cov)
+        print(f"  demo city, kita, k = {args.k}, {source} ({len(found.candidates):,} candidates, walked): "
+              f"{time.perf_counter() - t0:.2f} s, objective {found.choice.reached:,.1f} "
+              f"(greedy {found.choice.greedy_reached:,.1f}), gap {found.choice.gap:.1e}, {found.choice.method}")
+    extract = ROOT.parent / "shared" / "data" / "osm" / "lauf_an_der_pegnitz.osm.pbf"
+    if not extract.exists():
+        print("  (no ../shared/data/osm: the real extract is left out)")
+        return
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+
+    from dashboard.model.life_phases import default_life_phases
+    from dashboard.model.workspace import Workspace
+    from dashboard.sources import streets
+
+    crs = "EPSG:25832"
+    lines, _, _ = streets._osm_ways(extract, gpd.GeoSeries([], crs=crs).crs)
+    hull = shapely.convex_hull(shapely.union_all(lines))
+    nodes, edges = streets.read_streets(extract, gpd.GeoSeries([hull], crs=crs), margin_m=0)
+    x0, y0, x1, y1 = hull.bounds
+    gx, gy = np.meshgrid(np.arange(x0, x1, 100.0), np.arange(y0, y1, 100.0))
+    inside = shapely.contains_xy(hull, gx + 50, gy + 50)
+    gx, gy = gx[inside], gy[inside]
+    rng = np.random.default_rng(7)
+    cells = gpd.GeoDataFrame({"cell_id": [f"c{i}" for i in range(len(gx))],
+                              "age_0_3": rng.poisson(2, len(gx)).astype(float)},
+                             geometry=shapely.box(gx, gy, gx + 100, gy + 100), crs=crs)
+    districts = gpd.GeoDataFrame({"district_id": ["A"], "name": ["Lauf"], "parent_id": None, "parent_name": None},
+                                 geometry=[hull], crs=crs)
+    offers = gpd.GeoDataFrame(pd.DataFrame({
+        "offer_id": ["o1"], "name": ["Bestand"], "provider": ["x"], "category": ["Beratung"], "sectors": [("Soziales",)],
+        "life_phases": [("early_childhood",)], "audience": [("Eltern",)], "service_area": [()], "capacity": [None],
+        "valid_from": [pd.NaT], "valid_to": [pd.NaT]}), geometry=[hull.centroid], crs=crs)
+    real = Workspace(meta={"schema_version": "1.0"}, districts=districts, life_phases=default_life_phases(),
+                     offers=offers, age_bands=pd.DataFrame({"column": ["age_0_3"], "age_from": [0.0], "age_to": [3.0]}),
+                     population_cells=cells, street_nodes=nodes, street_edges=edges)
+    t0 = time.perf_counter()
+    found = suggest.suggest_sites(real, "early_childhood", args.k, candidates="grid")
+    print(f"  Lauf an der Pegnitz (OSM streets, {len(edges):,} edges; {len(cells):,} made-up cells), k = {args.k}, "
+          f"grid candidates ({len(found.candidates):,}): {time.perf_counter() - t0:.2f} s, "
+          f"objective {found.choice.reached:,.0f} persons (greedy {found.choice.greedy_reached:,.0f}), "
+          f"gap {found.choice.gap:.1e}, {found.choice.method}")
 
 
 if __name__ == "__main__":

@@ -180,13 +180,14 @@ def _near_sited(ws, sited, xy: np.ndarray, params: C.CoverageParams) -> np.ndarr
 
 
 def compare(ist_cov: C.Coverage, scen_cov: C.Coverage, ist_ws, scen_ws, params: C.CoverageParams = C.CoverageParams(),
-            threshold: int = 3) -> pd.DataFrame:
+            threshold: int = 3, ist_demand: C.Demand | None = None, scen_demand: C.Demand | None = None
+            ) -> pd.DataFrame:
     """Scenario − Ist per district and phase: for each measure (target population, persons
     reached, reach share, offers, 2SFCA) the Ist value, the scenario's and the difference;
     ``gap_ist``/``gap_scenario`` and ``gap_change`` (+1 opened, −1 closed, 0 none);
     ``duplicates_ist``/``duplicates_scenario`` (pairs of alike offers of the phase in the
     district). Persons are published figures (Ist: :func:`coverage.public_table`; scenario:
-    :func:`scenario_coverage`)."""
+    :func:`scenario_coverage`). ``ist_demand``/``scen_demand``: the prepared demands, if at hand."""
     ist = C.public_table(ist_cov.table, threshold)
     scen = C.public_table(scen_cov.table, threshold)  # its persons are published already; rounded alike
     keys = ["district_id", "district_name", "phase_id"]
@@ -205,17 +206,17 @@ def compare(ist_cov: C.Coverage, scen_cov: C.Coverage, ist_ws, scen_ws, params: 
     gap_b = (out["target_population_scenario"] > 0) & (out["reach_share_scenario"].fillna(1.0) < min_reach)
     out["gap_ist"], out["gap_scenario"] = gap_a.to_numpy(), gap_b.to_numpy()
     out["gap_change"] = gap_b.astype(int).to_numpy() - gap_a.astype(int).to_numpy()
-    out["duplicates_ist"] = _duplicate_counts(ist_ws, params, out)
-    out["duplicates_scenario"] = _duplicate_counts(scen_ws, params, out)
+    out["duplicates_ist"] = _duplicate_counts(ist_ws, params, out, ist_demand)
+    out["duplicates_scenario"] = _duplicate_counts(scen_ws, params, out, scen_demand)
     out["duplicates_change"] = out["duplicates_scenario"] - out["duplicates_ist"]
     return out.reset_index(drop=True)
 
 
-def _duplicate_counts(ws, params, out: pd.DataFrame) -> np.ndarray:
+def _duplicate_counts(ws, params, out: pd.DataFrame, demand: C.Demand | None = None) -> np.ndarray:
     """Pairs of alike offers per district (of the first offer's site) and phase, in ``out``'s rows."""
     from dashboard.analysis.district import offer_districts
 
-    pairs = C.duplicates(ws, params)
+    pairs = C.duplicates(ws, params, demand=demand)
     if pairs.empty:
         return np.zeros(len(out), int)
     where = offer_districts(ws, ws.offers[ws.offers["offer_id"].isin(pairs["offer_a"])])

@@ -111,7 +111,7 @@ def scenario_comparison(scen: Workspace, params: C.CoverageParams):
     """Scenario − Ist per district and phase (:func:`dashboard.analysis.scenario.compare`)."""
     base = scen.scenario.base
     return what_if.compare(coverage(base, params), coverage(scen, params), base, scen, params,
-                           settings().disclosure_threshold)
+                           settings().disclosure_threshold, ist_demand=demand(base), scen_demand=demand(scen))
 
 
 @st.cache_data(show_spinner=False, max_entries=32, hash_funcs=KEYS)
