@@ -541,8 +541,8 @@ def test_scenario_effect_map_and_site_proposal_render(browser, demo_ws, tmp_path
     from urllib.parse import urlparse
 
     import shapely
-
     from conftest import DEMO
+
     from dashboard.sources import scenarios as store
 
     path = tmp_path / "stadt.gpkg"
