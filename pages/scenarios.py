@@ -106,7 +106,7 @@ for change, sentence in zip(changes, sentences):
 
 if planner:
     with st.expander(t("scenario_add_change")):
-        kinds = ["add", "close", "move", "change", "housing", "population"]
+        kinds = ["add", "add_centre", "close", "move", "change", "housing", "population"]
         kind = st.radio(t("scenario_change_kind"), kinds, horizontal=True, key="scn_kind",
                         format_func=lambda k: t(f"scenario_kind.{k}"))
         offer_names = dict(zip(ws.offers["offer_id"], ws.offers["name"] + " – " + ws.offers["provider"]))
@@ -125,6 +125,13 @@ if planner:
                                                      key="scn_add_capacity")
                 address = st.text_input(t("address_search"), key="scn_add_address",
                                         placeholder=widgets.example_address(ws))
+            elif kind == "add_centre":
+                fields["name"] = st.text_input(t("scenario_field.centre_name"), key="scn_centre_name")
+                fields["provider"] = st.text_input(t("scenario_field.provider"), key="scn_centre_provider")
+                fields["life_phases"] = st.multiselect(t("life_phases"), phases, key="scn_centre_phases",
+                                                       format_func=labels.get)
+                address = st.text_input(t("address_search"), key="scn_centre_address",
+                                        placeholder=widgets.example_address(ws))
             elif kind in ("close", "move", "change"):
                 record = st.selectbox(t("scenario_offer"), list(offer_names), key="scn_offer", format_func=offer_names.get)
                 if kind == "close":
@@ -138,6 +145,9 @@ if planner:
                                                            format_func=labels.get)
                     fields["capacity"] = st.number_input(t("scenario_field.capacity"), min_value=0, value=None, step=1,
                                                          key="scn_change_capacity")
+                    areas = {schema.CITY_WIDE: t("scenario_whole_city"), **district_names}
+                    fields["service_area"] = st.multiselect(t("scenario_field.service_area"), list(areas),
+                                                            key="scn_change_area", format_func=areas.get)
             elif kind == "housing":
                 fields["name"] = st.text_input(t("scenario_housing_name"), key="scn_housing_name")
                 address = st.text_input(t("scenario_housing_centre"), key="scn_housing_address",
@@ -157,18 +167,21 @@ if planner:
                                                     key="scn_pop_percent")
             if st.form_submit_button(t("scenario_add")):
                 geometry = None
+                if kind == "add_centre":
+                    kind, layer_of = "add", "family_centres"
+                else:
+                    layer_of = "offers" if kind in ("add", "close", "move", "change") else None
                 if kind in ("add", "move", "housing"):
                     geometry = position_of(address)
                     if geometry is not None and kind == "housing":
                         geometry = shapely.box(geometry.x - size / 2, geometry.y - size / 2,
                                                geometry.x + size / 2, geometry.y + size / 2)
                         fields["persons"] = {p: n for p, n in fields["persons"].items() if n}
-                if kind == "add":
+                if kind == "add" and layer_of == "offers":
                     fields["last_updated"] = date.today().isoformat()
                 fields = {k: v for k, v in fields.items() if v not in (None, [], "")}
                 if geometry is not None or kind not in ("add", "move", "housing"):
-                    layer = "offers" if kind in ("add", "close", "move", "change") else None
-                    done = store_call(store.add_change, pick, kind, layer=layer, record_id=record,
+                    done = store_call(store.add_change, pick, kind, layer=layer_of, record_id=record,
                                       fields=fields or None, valid_from=valid_from, geometry=geometry)
                     if done is not None:
                         st.rerun()

@@ -173,3 +173,27 @@ def test_a_viewer_gets_the_suggestion_but_cannot_turn_it_into_a_scenario(town):
     at.button[[b.label for b in at.button].index("Vorschlag berechnen")].click().run()
     assert "vorgeschlagenen Standorte" in shown_text(at) or "Kein möglicher Standort" in shown_text(at)
     assert "Szenario anlegen" not in [b.label for b in at.button]
+
+
+def test_a_planner_adds_a_familienzentrum_and_an_outreach_area(town, demo_ws):
+    path, shared, _ = town
+    at = run_app(PAGE, session=PLANNER, query={"sc": shared})
+    assert at.selectbox(key="scn_pick").value == shared
+    a = demo_ws.addresses.iloc[2000]
+    at.radio(key="scn_kind").set_value("add_centre").run()
+    at.text_input(key="scn_centre_name").input("Familienzentrum Westfeld")
+    at.text_input(key="scn_centre_provider").input("Stadt")
+    at.multiselect(key="scn_centre_phases").set_value(["early_childhood", "kita"])
+    at.text_input(key="scn_centre_address").input(f"{a['street']} {a['number']}")
+    at.button[[b.label for b in at.button].index("Änderung speichern")].click().run()
+    offer = demo_ws.offers["offer_id"].iat[5]
+    at.radio(key="scn_kind").set_value("change").run()
+    at.selectbox(key="scn_offer").set_value(offer)
+    at.multiselect(key="scn_change_area").set_value(["SR07"])
+    at.button[[b.label for b in at.button].index("Änderung speichern")].click().run()
+    stored = read_workspace(path)
+    mine = stored.scenario_changes[stored.scenario_changes["scenario_id"] == shared]
+    assert list(mine["layer"]) == ["offers", "family_centres", "offers"]
+    assert json.loads(mine["fields"].iat[2]) == {"service_area": ["SR07"]}
+    text = shown_text(at)
+    assert "Neues Familienzentrum „Familienzentrum Westfeld“" in text and "ändert: Einzugsgebiet" in text
