@@ -365,13 +365,18 @@ def _sites(args) -> int:
     table = table[["rank", "label", "near_address", "district_id", "district_name", "x", "y", "new_persons",
                    "new_persons_high_need", "sentence"]].round({"x": 1, "y": 1})
     choice = found.choice
-    solver = pd_frame({"objective": [choice.reached], "greedy_objective": [choice.greedy_reached],
-                       "bound": [choice.bound], "optimality_gap": [choice.gap], "method": [choice.method],
-                       "summary": [suggestion_summary(found, ws, args.lang, args.threshold)],
+    # the solver's own objective is an exact count (or need-weighted count) of a free area: only
+    # its published form (cell-key) and ratios rounded to 0.1 % leave the library
+    greedy_share = round(choice.greedy_reached / choice.reached, 3) if choice.reached > 0 else 1.0
+    gap = round(choice.gap, 3) if choice.gap != float("inf") else None
+    solver = pd_frame({"objective_persons_published": [found.new_persons], "need_weighted": [args.need_weighted],
+                       "optimality_gap": [gap], "greedy_share_of_objective": [greedy_share],
+                       "method": [choice.method], "summary": [suggestion_summary(found, ws, args.lang, args.threshold)],
                        "assumptions": [suggestion_assumptions(found, args.lang)]})
     print(suggestion_summary(found, ws, "en", args.threshold), file=sys.stderr)
-    print(f"objective {choice.reached:,.1f} (greedy {choice.greedy_reached:,.1f}), optimality gap {choice.gap:.1e}, "
-          f"method {choice.method}", file=sys.stderr)
+    print(f"objective: {found.new_persons:,.0f} persons newly reached (published); optimality gap "
+          f"{'unknown' if gap is None else f'{100 * gap:.1f} %'}; the greedy choice reaches {100 * greedy_share:.1f} % "
+          f"of the objective{' (need-weighted)' if args.need_weighted else ''}; method {choice.method}", file=sys.stderr)
     print(suggestion_assumptions(found, "en"), file=sys.stderr)
     data = to_csv(table) if fmt == "csv" else to_xlsx({"sites": table, "solver": solver})
     if args.out:
