@@ -103,6 +103,7 @@ def test_a_scenarios_persons_reached_are_published_from_ist_and_cell_key_counts(
     """The difference of the scenario and Ist is a count of a free area (the cells an added
     offer reaches): published by the cell-key method, withheld when small."""
     ws = tiny([offer("o1", [YOUNG], 500, 500)])
+    ws.cell_key_secret = b"alpha" * 8  # the same figures every run (a perturbation that is not 0)
     demand = C.prepare_demand(ws)
     ist_cov = C.coverage(ws, C.CoverageParams(), demand)
     ist = C.public_table(ist_cov.table, 3).set_index(["district_id", "phase_id"])
@@ -121,6 +122,9 @@ def test_a_scenarios_persons_reached_are_published_from_ist_and_cell_key_counts(
                                            cellkey.PerturbationTable(), 3)[0, 0]
     assert published.at[("D1", YOUNG), "reached"] < 400 - cellkey.PerturbationTable().max_deviation  # not cut
     assert shown == pytest.approx(expected)
+    # the city's figure is the sum of the published district figures, never the true one
+    city = what_if.scenario_coverage(ws, scen, ist_demand=demand, ist_cov=ist_cov).city.set_index("phase_id")
+    assert city.at[YOUNG, "reached"] == pytest.approx(published.xs(YOUNG, level="phase_id")["reached"].sum())
     # an offer that newly reaches one cell of 4 persons: withheld at a threshold of 5
     one = what_if.apply_changes(ws, [Change("c2", "add", "offers", fields=NEW_OFFER,
                                             geometry=shapely.Point(X0 + 1950, Y0 + 950))])

@@ -96,7 +96,23 @@ def scenario_coverage(ist_ws, scen_ws, params: C.CoverageParams = C.CoveragePara
         table["reach_share"] = table["reached"] / positive
         table["offers_per_1000"] = table["offers"] * 1000.0 / positive
         table["places_per_1000"] = table["capacity"] * 1000.0 / positive
-    return replace(scen_cov, table=table)
+    return replace(scen_cov, table=table, city=_city_from(scen_cov.city, table))
+
+
+def _city_from(city: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+    """The city's row per phase from the published district figures (withheld in a district:
+    withheld for the city too, so no sum gives away what a district withholds)."""
+    sums = table.groupby("phase_id", sort=False)[["target_population", "reached"]].agg(
+        lambda column: column.sum(skipna=False)).reindex(city["phase_id"])
+    city = city.copy()
+    city["target_population"] = sums["target_population"].to_numpy()
+    city["reached"] = sums["reached"].to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        positive = city["target_population"].where(city["target_population"] > 0)
+        city["reach_share"] = city["reached"] / positive
+        city["offers_per_1000"] = city["offers"] * 1000.0 / positive
+        city["places_per_1000"] = city["capacity"] * 1000.0 / positive
+    return city
 
 
 def ws_has_cells(ws) -> bool:
