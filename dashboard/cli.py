@@ -435,9 +435,11 @@ def _scenario(args) -> int:
     scen = what_if.apply_scenario(ist, args.target)
     demand = cov_mod.prepare_demand(ist)
     ist_cov = cov_mod.coverage(ist, params, demand)
+    scen_demand = cov_mod.prepare_demand(scen)
     scen_cov = what_if.scenario_coverage(ist, scen, params, ist_demand=demand, ist_cov=ist_cov,
-                                         threshold=args.threshold)
-    table = what_if.compare(ist_cov, scen_cov, ist, scen, params, args.threshold)
+                                         scen_demand=scen_demand, threshold=args.threshold)
+    table = what_if.compare(ist_cov, scen_cov, ist, scen, params, args.threshold, ist_demand=demand,
+                            scen_demand=scen_demand)
     if args.changed_only:
         table = table[what_if.changed_rows(table)]
     data = to_xlsx({"scenario_vs_ist": table}) if args.out and args.out.lower().endswith(".xlsx") else to_csv(table)

@@ -131,6 +131,14 @@ class Demand:
         row = pd.Series(np.arange(len(sited)), index=position).loc[point].to_numpy() if len(point) else point
         return cell, row, dist
 
+    @cached_property
+    def main_district(self) -> np.ndarray:
+        """(cells,) index of the district holding the largest share of each cell (-1: none)."""
+        main = np.full(len(self.xy), -1, np.int64)
+        order = np.argsort(self.share, kind="stable")  # the largest share written last wins
+        main[self.cell_idx[order]] = self.district_idx[order]
+        return main
+
     def per_district(self, values: np.ndarray) -> np.ndarray:
         """Sum a per-cell quantity (cells,) or (cells, k) over districts by area share."""
         v = values[self.cell_idx] * (self.share if values.ndim == 1 else self.share[:, None])

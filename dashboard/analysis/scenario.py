@@ -52,7 +52,7 @@ from dashboard.sources.scenarios import Change, apply_changes, apply_scenario, c
 def _cell_reached(cov: C.Coverage, demand: C.Demand) -> np.ndarray:
     """(cells, phases) reached by a sited offer or by an outreach offer serving the cell's main district."""
     outreach = cov.matrix("outreach_offers").to_numpy() > 0  # (districts, phases)
-    by_outreach = np.vstack([outreach, np.zeros((1, outreach.shape[1]), bool)])[_main(demand)]
+    by_outreach = np.vstack([outreach, np.zeros((1, outreach.shape[1]), bool)])[demand.main_district]
     return cov.cell_reached | by_outreach
 
 
@@ -125,7 +125,7 @@ def _reached_delta(ist_ws, ist_demand, ist_cov, scen_ws, scen_demand, scen_cov, 
     cell-key method (withheld: NaN)."""
     was = _cell_reached(ist_cov, ist_demand)
     now = _cell_reached(scen_cov, scen_demand)
-    main = _main(ist_demand)
+    main = ist_demand.main_district
     D, P = ist_demand.n_districts, len(ist_demand.phases)
     delta = np.zeros((D, P))
     keys = ist_demand.keys
@@ -138,13 +138,6 @@ def _reached_delta(ist_ws, ist_demand, ist_cov, scen_ws, scen_demand, scen_cov, 
                 ist_demand.persons[:, k:k + 1], keys[:, k:k + 1], areas, table_p, threshold)[:, 0]
             delta[:, k] += sign * np.where([len(a) == 0 for a in areas], 0.0, counts)
     return delta
-
-
-def _main(demand: C.Demand) -> np.ndarray:
-    main = np.full(len(demand.xy), -1, np.int64)
-    order = np.argsort(demand.share, kind="stable")  # the largest share written last wins
-    main[demand.cell_idx[order]] = demand.district_idx[order]
-    return main
 
 
 def housing_persons(scen_ws, scen_cov: C.Coverage, params: C.CoverageParams, housing, phases):

@@ -134,7 +134,7 @@ def unreached_persons(ws, phase_ids, cov: Coverage, demand: Demand) -> np.ndarra
     """(cells,) persons of the ``phase_ids`` (summed) not reached today: outside the reach of
     every matching sited offer and not in a district served by a matching outreach offer
     (a cell counts in the district holding most of it)."""
-    main = _main_district(demand)
+    main = demand.main_district
     left = np.zeros(len(demand.xy))
     for phase in phase_ids:
         k = demand.phases.index(phase)
@@ -142,14 +142,6 @@ def unreached_persons(ws, phase_ids, cov: Coverage, demand: Demand) -> np.ndarra
         by_outreach = np.isin(main, np.flatnonzero(ws.districts["district_id"].isin(rows["district_id"]).to_numpy()))
         left += demand.persons[:, k] * ~(cov.cell_reached[:, k] | by_outreach)
     return left
-
-
-def _main_district(demand: Demand) -> np.ndarray:
-    """(cells,) index of the district holding the largest share of each cell (-1: none)."""
-    main = np.full(len(demand.xy), -1, np.int64)
-    order = np.argsort(demand.share, kind="stable")  # the largest share written last wins
-    main[demand.cell_idx[order]] = demand.district_idx[order]
-    return main
 
 
 def candidate_pairs(demand: Demand, candidates: Candidates, radius_m: float, detour: float, ws=None):
@@ -202,7 +194,7 @@ def suggest_sites(ws, phase_ids, k: int, params: CoverageParams = CoverageParams
         found.raise_if_any(ProblemError)
 
     persons = unreached_persons(ws, phase_ids, cov, demand)
-    main = _main_district(demand)
+    main = demand.main_district
     need = cov.need if cov.need is not None else need_index(ws)
     need_score = need["score"].reindex(ws.districts["district_id"]).to_numpy(float)
     need_class = need["need_class"].reindex(ws.districts["district_id"]).to_numpy()
