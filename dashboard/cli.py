@@ -15,6 +15,8 @@
                                        what-if scenarios: list, their changes, scenario − Ist, file exchange
     sites    WORKSPACE --phase ID[,ID] --k N [--radius M] [--candidates FILE|addresses|grid] [--need-weighted]
              [--format csv|xlsx] [--out FILE]   where k new offers reach the most persons not reached today
+    targets  list|set|retire|import WORKSPACE [FILE] [--id ID] [--district ID] [--phase ID] [--measure M]
+             [--value V] [--due DATE] [--note TEXT]   targets (Zielwerte), with history
     build    RECIPE.toml --out WORKSPACE.gpkg   build a workspace from a municipality's own files
     user     add NAME --role planner|partner|viewer [--organisation ID] [--sso] | list   accounts
     serve    [STREAMLIT OPTIONS]       start the app (streamlit run dashboard/app/main.py) without any outside request
@@ -451,6 +453,52 @@ def _scenario(args) -> int:
     return 0
 
 
+def _targets(args) -> int:
+    from pathlib import Path
+
+    from dashboard.sources import targets as store
+
+    if args.action == "list":
+        ws = read_workspace(args.workspace)
+        table = store.current(ws.targets) if not args.all else ws.targets
+        cols = ["target_id", "district_id", "phase_id", "measure", "value", "due", "note", "set_by", "set_on",
+                "version"] + (["retired"] if args.all else [])
+        if not len(table):
+            print("no targets")
+            return 0
+        out = table[cols].copy()
+        for col in ("due", "set_on"):
+            out[col] = out[col].map(lambda d: "" if d is None or d != d else str(d)[:10])
+        sys.stdout.write(out.to_csv(sep=";", index=False))
+        return 0
+    if args.action == "import":
+        if not args.file:
+            print("error: the FILE to import (CSV/XLSX) is missing", file=sys.stderr)
+            return 2
+        path = Path(args.file)
+        _, ids = store.import_targets(args.workspace, path.name, path.read_bytes(), user=args.user, role="planner")
+        print(f"imported {len(ids)} targets from {path.name}")
+        return 0
+    if args.action == "retire":
+        if not args.id:
+            print("error: --id TARGET_ID is missing", file=sys.stderr)
+            return 2
+        store.retire_target(args.workspace, args.id, user=args.user, role="planner")
+        print(f"retired target {args.id}")
+        return 0
+    values = {"district_id": args.district, "phase_id": args.phase, "measure": args.measure, "value": args.value,
+              "due": args.due, "note": args.note}
+    if args.id:  # change only what was given
+        ws = read_workspace(args.workspace)
+        row = ws.targets[ws.targets["target_id"] == args.id]
+        if len(row):
+            old = row.iloc[0]
+            values = {k: (v if v is not None else old[k]) for k, v in values.items()}
+    _, target_id = store.set_target(args.workspace, values, user=args.user, role="planner", target_id=args.id)
+    print(f"saved target {target_id}")
+    return 0
+
+
 def _day(text):
     from datetime import date
 
@@ -577,6 +625,20 @@ def main(argv=None) -> int:
     p.add_argument("--threshold", type=int, default=3, help="smallest person count shown (default 3)")
     p.add_argument("--user", default=os.environ.get("USER", "cli"), help="recorded as the importer")
     p.set_defaults(func=_scenario)
+    p = sub.add_parser("targets", help="targets (Zielwerte): list, set (add or change), retire, import from CSV/XLSX")
+    p.add_argument("action", choices=["list", "set", "retire", "import"])
+    p.add_argument("workspace")
+    p.add_argument("file", nargs="?", help="import: CSV/XLSX with district_id, phase_id, measure, value, due, note")
+    p.add_argument("--id", help="the target to change or retire (see 'targets list')")
+    p.add_argument("--district", help="district id or name (empty: the whole city)")
+    p.add_argument("--phase", help="life phase id (needed by the coverage measures)")
+    p.add_argument("--measure", help="what is measured, e.g. reach_share, gaps, outreach_share")
+    p.add_argument("--value", help="the value to reach: a share as 0.8 or '80 %%', a count, a rate")
+    p.add_argument("--due", help="the day by which it is to be reached (YYYY-MM-DD)")
+    p.add_argument("--note", help="why, who agreed (free text)")
+    p.add_argument("--all", action="store_true", help="list: retired targets too")
+    p.add_argument("--user", default=os.environ.get("USER", "cli"), help="recorded as the one who set it")
+    p.set_defaults(func=_targets)
     p = sub.add_parser("sites", help="Standortvorschlag: where k new offers reach the most persons not reached today")
     p.add_argument("workspace")
     p.add_argument("--scenario", help="analyse this scenario (its id, see 'scenario list') instead of the real data")

@@ -13,7 +13,7 @@ from dashboard.sources.demo import generate_demo_workspace
 
 LAYERS = ["districts", "life_phases", "offers", "age_bands", "population_cells", "indicator_catalogue",
           "indicators", "family_centres", "partners", "networks", "memberships", "addresses", "street_edges",
-          "base_lines", "base_places"]
+          "base_lines", "base_places", "population_years"]
 
 
 def assert_same_workspace(a, b):
@@ -72,7 +72,7 @@ def test_demo_city_is_realistic(demo_ws):
     assert set(ws.offers["sectors"].explode()) == set(schema.SECTORS)
     outreach = ws.offers[ws.offers.geometry.isna()]
     assert len(outreach) >= 10 and outreach["service_area"].map(len).gt(0).all()
-    assert ws.indicators["year"].nunique() == 2
+    assert ws.indicators["year"].nunique() == 3  # three years of history (Qualitätskreislauf)
 
 
 def test_dense_core_and_villages(demo_ws):

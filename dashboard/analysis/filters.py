@@ -8,6 +8,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from dashboard.sources.timeline import valid_on
+
 
 @dataclass(frozen=True)
 class OfferFilter:
@@ -95,9 +97,7 @@ def offer_mask(ws, f: OfferFilter) -> np.ndarray:
     if f.barrier_free:
         keep &= is_yes(offers["barrier_free"])
     if f.valid_on is not None:
-        day = pd.Timestamp(f.valid_on)
-        start, end = offers["valid_from"], offers["valid_to"]
-        keep &= ((start.isna() | (start <= day)) & (end.isna() | (end >= day))).to_numpy()
+        keep &= valid_on(offers, f.valid_on)
     return keep
 
 

@@ -26,6 +26,9 @@ import pandas as pd
 BETTER = {
     "reach_share": 1, "offers_per_1000": 1, "places_per_1000": 1, "access_2sfca": 1, "offers": 1, "capacity": 1,
     "gaps": -1, "duplicates": -1, "broken_transitions": -1,
+    # the quality goals' indicators (dashboard.analysis.quality): higher is better for each
+    "parents_reach": 1, "outreach_share": 1, "need_correlation": 1, "new_offers_high_need": 1,
+    "multi_sector_networks": 1, "inclusion_cost_free": 1, "inclusion_barrier_free": 1, "inclusion_languages": 1,
 }
 """+1: higher is better, −1: lower is better."""
 TRENDS = ("better", "same", "worse", "unknown")

@@ -59,6 +59,20 @@ def topics_of(meta: dict | None) -> tuple[str, ...]:
 # and phase by a percentage.
 SCENARIO_ACTIONS = ("add", "move", "close", "change", "housing", "population")
 
+# What a target (Zielwert, dashboard.analysis.quality) can be set on: the coverage measures of a
+# district × phase (or the city), the counts of gaps, Parallelstrukturen and broken transitions,
+# and the indicators of the quality goals (Qualitätsziele).
+TARGET_MEASURES = (
+    "reach_share", "offers_per_1000", "places_per_1000", "access_2sfca", "offers",
+    "gaps", "duplicates", "broken_transitions",
+    "parents_reach", "outreach_share", "need_correlation", "new_offers_high_need", "multi_sector_networks",
+    "inclusion_cost_free", "inclusion_barrier_free", "inclusion_languages",
+)
+# The quality goals of the programme kinderstark (Kreis Viersen's wording), in order.
+QUALITY_GOALS = ("participation", "parents", "outreach", "unequal", "inclusion", "transitions", "cooperation")
+# A planner's qualitative assessment of a goal without figures (e.g. Beteiligungsorientierung).
+ASSESSMENT_RATINGS = ("achieved", "largely", "partly", "not_yet")
+
 # Service area value meaning "the whole municipality".
 CITY_WIDE = "city"
 
@@ -202,6 +216,8 @@ LAYERS: dict[str, Layer] = {
                 C("provider"),
                 C("address", nullable=True),
                 C("life_phases", "list", required=False, nullable=True, vocab="life_phases"),
+                C("valid_from", "date", required=False, nullable=True),
+                C("valid_to", "date", required=False, nullable=True),
                 *CONTACT_AND_RECORD,
             ),
             geometry="Point",
@@ -287,6 +303,37 @@ LAYERS: dict[str, Layer] = {
             id_column="change_id",
             required=False,
         ),
+        Layer(  # population of other years than the main layers' (meta 'population_year'): one row per
+            # year and unit (unit_id: a cell_id of population_cells or a district_id of
+            # population_districts, whichever the workspace has), the same age-band columns
+            "population_years",
+            (C("year", "int"), C("unit_id"), C("persons_total", "float", required=False, nullable=True)),
+            required=False,
+        ),
+        Layer(  # targets (Zielwerte): reach `value` of `measure` by `due`, per district × phase or city-wide
+            "targets",
+            (C("target_id"), C("district_id", nullable=True), C("phase_id", nullable=True, vocab="life_phases"),
+             C("measure", vocab="target_measures"), C("value", "float"), C("due", "date"),
+             C("note", nullable=True), C("set_by", nullable=True), C("set_on", "date", nullable=True),
+             C("retired", "bool", required=False, nullable=True), C("version", "int", required=False, nullable=True)),
+            id_column="target_id",
+            required=False,
+        ),
+        Layer(  # a planner's assessment of a quality goal without figures, with a note and a day
+            "assessments",
+            (C("assessment_id"), C("goal", vocab="quality_goals"), C("district_id", nullable=True),
+             C("rating", vocab="assessment_ratings"), C("note", nullable=True), C("assessed_on", "date"),
+             C("assessed_by", nullable=True),
+             C("retired", "bool", required=False, nullable=True), C("version", "int", required=False, nullable=True)),
+            id_column="assessment_id",
+            required=False,
+        ),
+        Layer(  # comparison values (Kreis, NRW, similar municipalities) per measure and year
+            "reference_values",
+            (C("area"), C("measure", vocab="target_measures"), C("phase_id", nullable=True, vocab="life_phases"),
+             C("year", "int"), C("value", "float", nullable=True), C("source", nullable=True)),
+            required=False,
+        ),
         Layer(
             "memberships",
             (C("network_id"), C("partner_id"), C("role", required=False, nullable=True)),
@@ -302,6 +349,8 @@ REFERENCES = {
     ("population_districts", "district_id"): ("districts", "district_id"),
     ("memberships", "network_id"): ("networks", "network_id"),
     ("scenario_changes", "scenario_id"): ("scenarios", "scenario_id"),
+    ("targets", "district_id"): ("districts", "district_id"),
+    ("assessments", "district_id"): ("districts", "district_id"),
     ("memberships", "partner_id"): ("partners", "partner_id"),
     ("networks", "coordinator"): ("partners", "partner_id"),
     ("offers", "partner_id"): ("partners", "partner_id"),
@@ -309,5 +358,6 @@ REFERENCES = {
     ("street_edges", "v"): ("street_nodes", "node_id"),
 }
 
-META_KEYS = ("schema_version", "municipality_name", "ags", "crs", "data_stand", "sources", "licences")
+META_KEYS = ("schema_version", "municipality_name", "ags", "crs", "data_stand", "sources", "licences",
+             "population_year")
 PERSONAL_CONTACT_COLUMNS = ("contact_person", "contact_email", "contact_phone")

@@ -200,6 +200,9 @@ def validate_tables(tables: dict[str, pd.DataFrame], file: str) -> tuple[dict, l
         "audiences": schema.AUDIENCES,
         "legal_domains": schema.LEGAL_DOMAINS,
         "scenario_actions": schema.SCENARIO_ACTIONS,
+        "target_measures": schema.TARGET_MEASURES,
+        "quality_goals": schema.QUALITY_GOALS,
+        "assessment_ratings": schema.ASSESSMENT_RATINGS,
         "topics": schema.topics_of(_meta_dict(tables.get("meta"))),
     }
     district_crs = None
@@ -214,8 +217,10 @@ def validate_tables(tables: dict[str, pd.DataFrame], file: str) -> tuple[dict, l
             continue
         df = _numbered(tables[name])
         columns = list(spec.columns)
-        if name in ("population_cells", "population_districts"):
-            columns += [schema.Column(b, "float", nullable=True) for b in band_columns]
+        if name in ("population_cells", "population_districts", "population_years"):
+            # an empty population_years layer need not carry the age bands
+            required = name != "population_years" or len(df) > 0
+            columns += [schema.Column(b, "float", required=required, nullable=True) for b in band_columns]
         missing = [col.name for col in columns if col.required and col.name not in df.columns]
         for col in missing:
             c.at(name, "column_missing", field=col)
@@ -250,6 +255,31 @@ def validate_tables(tables: dict[str, pd.DataFrame], file: str) -> tuple[dict, l
     return typed, c.items
 
 
+def _check_population_years(t: dict, c: Collector) -> None:
+    """Other years' population: each (year, unit) once, each unit a cell (or district) of the
+    main population layer, and the main layers' year given in meta 'population_year'."""
+    years = t.get("population_years")
+    if years is None or not len(years) or not {"year", "unit_id"} <= set(years.columns):
+        return
+    dup = years.duplicated(["year", "unit_id"], keep="first").to_numpy()
+    c.add_rows(years, "population_years", dup, "duplicate_id", "unit_id",
+               lambda i: {"value": f"{years.at[i, 'year']}/{years.at[i, 'unit_id']}", "other": "–"})
+    cells, districts = t.get("population_cells"), t.get("population_districts")
+    main, col, target = ((cells, "cell_id", "population_cells") if cells is not None
+                         else (districts, "district_id", "population_districts"))
+    if main is not None and col in main.columns:
+        bad = (years["unit_id"].notna() & ~years["unit_id"].isin(set(main[col].dropna()))).to_numpy()
+        c.add_rows(years, "population_years", bad, "unknown_reference", "unit_id",
+                   lambda i: {"value": years.at[i, "unit_id"], "target": target})
+    meta = t.get("meta")
+    given = dict(zip(meta["key"], meta["value"])).get("population_year") if meta is not None and "key" in meta else None
+    try:
+        int(str(given))
+    except ValueError:
+        rows = meta.index[meta["key"] == "population_year"] if meta is not None and "key" in meta else []
+        c.at("meta", "population_year_missing", row=rows[0] if len(rows) else None, field="value", found=given)
+
+
 def _check_layer_rules(t: dict, c: Collector, band_columns) -> None:
     """Rules across columns and layers: counts, ages, colours, references, locations."""
     meta = t.get("meta")
@@ -260,7 +290,7 @@ def _check_layer_rules(t: dict, c: Collector, band_columns) -> None:
             c.at("meta", "schema_version", row=rows[0] if len(rows) else None, field="value",
                   found=version, expected=schema.SCHEMA_VERSION)
 
-    for name in ("population_cells", "population_districts"):
+    for name in ("population_cells", "population_districts", "population_years"):
         df = t.get(name)
         if df is None:
             continue
@@ -289,10 +319,13 @@ def _check_layer_rules(t: dict, c: Collector, band_columns) -> None:
         c.add_rows(edges, "street_edges", bad, "street_length", "length_m", lambda i: {"value": edges.at[i, "length_m"]})
 
     offers = t.get("offers")
-    if offers is not None and {"valid_from", "valid_to"} <= set(offers.columns):
-        bad = (offers["valid_from"] > offers["valid_to"]).to_numpy()
-        c.add_rows(offers, "offers", bad, "date_order", "valid_to",
-                   lambda i: {"start": offers.at[i, "valid_from"].date(), "end": offers.at[i, "valid_to"].date()})
+    for name in ("offers", "family_centres"):
+        df = t.get(name)
+        if df is not None and {"valid_from", "valid_to"} <= set(df.columns):
+            bad = (df["valid_from"] > df["valid_to"]).to_numpy()
+            c.add_rows(df, name, bad, "date_order", "valid_to",
+                       lambda i, df=df: {"start": df.at[i, "valid_from"].date(), "end": df.at[i, "valid_to"].date()})
+    _check_population_years(t, c)
 
     def ids(layer, col):
         df = t.get(layer)

@@ -78,12 +78,19 @@ class Workspace:
     cell_key_secret: bytes | None = field(default_factory=lambda: os.urandom(32), compare=False, repr=False)
     # a what-if scenario applied to this copy (dashboard.sources.scenarios.ScenarioView); None: the real data
     scenario: object = field(default=None, compare=False, repr=False)
+    # the day this copy shows (dashboard.sources.timeline.AsOf); None: the data as they are today
+    as_of: object = field(default=None, compare=False, repr=False)
+    population_years: pd.DataFrame = None  # population of other years (meta 'population_year': the main layers')
+    targets: pd.DataFrame = None  # Zielwerte (dashboard.analysis.quality)
+    assessments: pd.DataFrame = None  # qualitative assessments of quality goals
+    reference_values: pd.DataFrame = None  # comparison values (Kreis, NRW, other municipalities)
 
     def __post_init__(self):
         crs = self.districts.crs
         for name in ("age_bands", "indicator_catalogue", "indicators", "family_centres",
                      "partners", "networks", "memberships", "history", "addresses", "street_nodes", "street_edges",
-                     "base_lines", "base_places", "scenarios", "scenario_changes"):
+                     "base_lines", "base_places", "scenarios", "scenario_changes", "population_years", "targets",
+                     "assessments", "reference_values"):
             if getattr(self, name) is None:
                 setattr(self, name, _empty(name, crs))
         self.life_phases = self.life_phases.sort_values("position").reset_index(drop=True)
@@ -143,7 +150,7 @@ class Workspace:
         """Layers as stored in the file: lists joined with ';', dates as ISO text."""
         out = {"meta": pd.DataFrame({"key": list(self.meta), "value": [str(v) for v in self.meta.values()]})}
         for f in fields(self):
-            if f.name in ("meta", "path", "cell_key_secret", "scenario"):
+            if f.name in ("meta", "path", "cell_key_secret", "scenario", "as_of"):
                 continue
             frame = getattr(self, f.name)
             if frame is None:

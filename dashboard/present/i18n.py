@@ -937,6 +937,28 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "{value!r} ist kein Ja/Nein-Wert.",
         "{value!r} is not a yes/no value.",
     ),
+    "target_needs_phase": (
+        "Ein Zielwert für {measure} braucht eine Lebensphase.",
+        "A target for {measure} needs a life phase.",
+    ),
+    "target_city_only": (
+        "Ein Zielwert für {measure} gilt für die ganze Stadt (ohne Sozialraum und Lebensphase).",
+        "A target for {measure} is city-wide (no district, no life phase).",
+    ),
+    "target_value_range": (
+        "Zielwert {value} liegt nicht zwischen {low} und {high} (Anteile als 0–1 oder mit %, Anzahlen ganz).",
+        "Target value {value} is not between {low} and {high} (shares as 0–1 or with %, counts whole).",
+    ),
+    "assessment_needs_note": (
+        "Eine Einschätzung braucht eine Begründung (Notiz).",
+        "An assessment needs a reason (note).",
+    ),
+    "population_year_missing": (
+        "Die Ebene population_years enthält Bevölkerung anderer Jahre, aber meta 'population_year' "
+        "(das Jahr der Hauptebene) fehlt oder ist keine Jahreszahl ({found!r}).",
+        "The layer population_years holds other years' population, but meta 'population_year' "
+        "(the main layer's year) is missing or not a year ({found!r}).",
+    ),
     "date_order": (
         "Gültig-ab ({start}) liegt nach Gültig-bis ({end}).",
         "Valid-from ({start}) is after valid-to ({end}).",

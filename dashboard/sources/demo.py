@@ -849,6 +849,68 @@ def _landmarks(partners: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         crs=schema.DEFAULT_CRS)
 
 
+# The demo's history (Qualitätskreislauf): the main population layer is the year 2025; the two
+# years before are kept in 'population_years'. Yearly growth of the persons per settlement kind
+# (the suburbs grow, the villages shrink a little), children's bands in deprived districts more.
+POPULATION_YEAR = 2025
+PAST_YEARS = (2023, 2024)
+KIND_GROWTH = {"core": 0.004, "suburb": 0.015, "village": -0.006}
+CHILD_GROWTH_PER_DEPRIVATION = 0.03
+# Offers that opened in 2024 or 2025 (their valid_from moved there), a share, high-need districts
+# more often: the city steered by need.
+NEW_OFFER_SHARE = 0.12
+NEW_CENTRE = ("FZ12", "2024-08-01")  # a Familienzentrum opened in the demo's history
+
+
+def _history(seed: int, cells, districts, offers, indicators, centres):
+    """Past years for the demo: population of :data:`PAST_YEARS` per cell, indicators of the year
+    before the first, offers and a Familienzentrum opened in 2024/2025. Its own random stream, so
+    the present-day demo does not change."""
+    rng = np.random.default_rng(seed + 29)
+    hit = districts.sindex.query(cells.geometry.centroid, predicate="intersects")
+    district_of = np.zeros(len(cells), int)
+    district_of[hit[0]] = hit[1]
+    kinds = np.array([d[2] for d in DISTRICTS])[district_of]
+    depriv = np.array([d[4] for d in DISTRICTS])[district_of]
+    bands = list(AGE_BANDS["column"])
+    current = cells[bands].to_numpy(float)
+    growth = np.repeat(np.array([KIND_GROWTH[k] for k in kinds])[:, None], len(bands), axis=1)
+    growth[:, _CHILD_BANDS] += CHILD_GROWTH_PER_DEPRIVATION * (depriv[:, None] - 0.4)
+    rows = []
+    for year in PAST_YEARS:
+        factor = (1.0 + growth) ** (year - POPULATION_YEAR)
+        known = np.isfinite(current)
+        past = np.full(current.shape, np.nan)
+        past[known] = rng.poisson(current[known] * factor[known])
+        past[known & (np.nansum(np.where(known, past, 0), axis=1, keepdims=True) < 3)] = np.nan
+        frame = pd.DataFrame(past, columns=bands)
+        frame.insert(0, "unit_id", cells["cell_id"].to_numpy())
+        frame.insert(0, "year", year)
+        rows.append(frame[(np.nansum(past, axis=1) > 0) | np.isnan(past).any(axis=1)])  # withheld stays withheld
+    population_years = pd.concat(rows, ignore_index=True)
+
+    first = indicators[indicators["year"] == indicators["year"].min()]
+    earlier = first.assign(year=first["year"] - 1)
+    spread = first.groupby("indicator")["value"].transform("std").fillna(0.0).to_numpy()
+    earlier["value"] = np.clip(np.round(earlier["value"].to_numpy() + rng.normal(0, 0.08, len(first)) * spread, 1),
+                               0.1, None)
+    indicators = pd.concat([earlier, indicators], ignore_index=True)
+
+    offers = offers.copy()
+    place = np.full(len(offers), 0.5)  # outreach offers: middling
+    sited = np.flatnonzero(offers.geometry.notna().to_numpy())
+    hit = districts.sindex.query(offers.geometry.to_numpy()[sited], predicate="intersects")
+    place[sited[hit[0]]] = np.array([d[4] for d in DISTRICTS])[hit[1]]
+    early = pd.to_datetime(offers["valid_from"]) < pd.Timestamp("2024-01-01")
+    opened = early.to_numpy() & (rng.random(len(offers)) < NEW_OFFER_SHARE * (0.5 + place))
+    days = pd.Timestamp("2024-01-15") + pd.to_timedelta(rng.integers(0, 700, opened.sum()), unit="D")
+    offers.loc[opened, "valid_from"] = days.strftime("%Y-%m-%d").to_numpy()
+    centres = centres.copy()
+    centres["valid_from"] = np.where(centres["centre_id"] == NEW_CENTRE[0], NEW_CENTRE[1], None)
+    centres["valid_to"] = None
+    return population_years, indicators, offers, centres
+
+
 def generate_demo_workspace(seed: int = SEED) -> Workspace:
     """Build the fictional demo city (same seed, same data)."""
     rng = np.random.default_rng(seed)
@@ -864,6 +926,7 @@ def generate_demo_workspace(seed: int = SEED) -> Workspace:
         "ags": "05999999",
         "crs": schema.DEFAULT_CRS,
         "data_stand": "2025-12-31",
+        "population_year": str(POPULATION_YEAR),
         "sources": f"{FICTIONAL_LABEL}. Erzeugt mit 'python -m dashboard demo' (Startwert {seed}).",
         "licences": "CC0 1.0 (fiktive Demodaten)",
         "fictional": "true",
@@ -882,6 +945,7 @@ def generate_demo_workspace(seed: int = SEED) -> Workspace:
     base_lines, base_places = _base_map(outline)
     placed_partners = _with_addresses(partners.drop(columns="stem"), addresses, districts)
     base_places = pd.concat([base_places, _landmarks(placed_partners)], ignore_index=True)
+    population_years, indicators, offers, centres = _history(seed, cells, districts, offers, indicators, centres)
     return Workspace(
         meta=meta,
         districts=districts,
@@ -889,6 +953,7 @@ def generate_demo_workspace(seed: int = SEED) -> Workspace:
         offers=_with_addresses(offers, addresses, districts),
         age_bands=AGE_BANDS.copy(),
         population_cells=cells,
+        population_years=population_years,
         indicator_catalogue=catalogue.copy(),
         indicators=indicators,
         family_centres=_with_addresses(centres, addresses, districts),
