@@ -15,6 +15,8 @@
                                        what-if scenarios: list, their changes, scenario − Ist, file exchange
     sites    WORKSPACE --phase ID[,ID] --k N [--radius M] [--candidates FILE|addresses|grid] [--need-weighted]
              [--format csv|xlsx] [--out FILE]   where k new offers reach the most persons not reached today
+    monitoring WORKSPACE --out BERICHT.pdf [--xlsx FILE] [--since DATE] [--days D1,D2] [--lang de|en]
+                                       the Monitoringbericht (quality goals, targets, what changed)
     targets  list|set|retire|import WORKSPACE [FILE] [--id ID] [--district ID] [--phase ID] [--measure M]
              [--value V] [--due DATE] [--note TEXT]   targets (Zielwerte), with history
     build    RECIPE.toml --out WORKSPACE.gpkg   build a workspace from a municipality's own files
@@ -453,6 +455,30 @@ def _scenario(args) -> int:
     return 0
 
 
+def _monitoring(args) -> int:
+    from pathlib import Path
+
+    from dashboard.analysis import coverage as cov_mod
+    from dashboard.analysis import quality
+    from dashboard.present import quality as words
+    from dashboard.sources.targets import current
+
+    ws = read_workspace(args.workspace)  # retired records too: they count on the days they were valid
+    days = [_day(d.strip(), "days") for d in args.days.split(",")] if args.days else None
+    params = cov_mod.CoverageParams(radius_m=args.radius)
+    mon = quality.monitor(ws, days, params, args.threshold)
+    since, changes = quality.changes_since(mon, ws, _day(args.since, "since"), params, args.threshold)
+    status = quality.target_table(mon, current(ws.targets))
+    assessments = current(ws.assessments)
+    Path(args.out).write_bytes(words.monitoring_pdf(ws, mon, status, changes, since, args.lang, assessments))
+    print(f"wrote the Monitoringbericht ({len(mon.days)} report days, {len(status)} targets) to {args.out}",
+          file=sys.stderr)
+    if args.xlsx:
+        Path(args.xlsx).write_bytes(words.monitoring_xlsx(ws, mon, status, changes, args.lang, assessments))
+        print(f"wrote the workbook to {args.xlsx}", file=sys.stderr)
+    return 0
+
+
 def _targets(args) -> int:
     from pathlib import Path
 
@@ -499,7 +525,7 @@ def _targets(args) -> int:
     return 0
 
 
-def _day(text):
+def _day(text, field: str = "valid-on"):
     from datetime import date
 
     if not text:
@@ -509,7 +535,7 @@ def _day(text):
     except ValueError:
         from dashboard.model.problems import problem
 
-        raise ProblemError([problem("not_a_date", field="valid-on", value=text)]) from None
+        raise ProblemError([problem("not_a_date", field=field, value=text)]) from None
 
 
 def pd_frame(columns: dict):
@@ -625,6 +651,18 @@ def main(argv=None) -> int:
     p.add_argument("--threshold", type=int, default=3, help="smallest person count shown (default 3)")
     p.add_argument("--user", default=os.environ.get("USER", "cli"), help="recorded as the importer")
     p.set_defaults(func=_scenario)
+    p = sub.add_parser("monitoring", help="Monitoringbericht: quality goals, targets and changes over the report days "
+                                          "(PDF, optionally XLSX)")
+    p.add_argument("workspace")
+    p.add_argument("--out", required=True, help="the PDF to write")
+    p.add_argument("--xlsx", help="also write the workbook")
+    p.add_argument("--since", help="list what changed since this day (YYYY-MM-DD; default: the report day before "
+                                   "the last)")
+    p.add_argument("--days", help="report days, separated by ',' (default: 31 December of each population year)")
+    p.add_argument("--radius", type=float, default=1000.0, help="walking distance in metres (default 1000)")
+    p.add_argument("--threshold", type=int, default=3, help="smallest person count shown (default 3)")
+    p.add_argument("--lang", choices=["de", "en"], default="de", help="language of the report (default de)")
+    p.set_defaults(func=_monitoring)
     p = sub.add_parser("targets", help="targets (Zielwerte): list, set (add or change), retire, import from CSV/XLSX")
     p.add_argument("action", choices=["list", "set", "retire", "import"])
     p.add_argument("workspace")

@@ -25,6 +25,8 @@ BENCHMARKS = [
      False),
     ("bench_scenario.py", [], ["store one change", "first comparison", "after the first run", "summary:"], False,
      False),
+    ("bench_monitoring.py", [], ["measures of every report day", "Monitoringbericht PDF + XLSX",
+                                 "page 'Qualitätsziele': first load", "summary:"], False, False),
     ("bench_language_switch.py", [], ["first switch German -> English", "later switches to English"], False, False),
     ("bench_network.py", [], ["build the network from the PBF", "networkx"], True, False),
     ("bench_map.py", ["--no-browser"], ["Python time to build the map", "demo city:", "filter change"], False, False),

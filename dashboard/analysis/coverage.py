@@ -28,7 +28,7 @@ Rules (documented for planners):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 
@@ -149,18 +149,32 @@ class Demand:
         return out
 
 
-def prepare_demand(ws) -> Demand:
+def prepare_demand(ws, like: Demand | None = None) -> Demand:
     """Demand locations for the analysis: population cell centres, or, for workspaces with
-    district tables only, one point per district (its representative point)."""
+    district tables only, one point per district (its representative point).
+
+    ``like``: a demand prepared for the same cells and districts (e.g. the same workspace in
+    another year, :mod:`dashboard.sources.timeline`) whose places are reused — cell centres,
+    shares, grid and the street network with its offers, when every sited offer of ``ws`` is
+    among them; only the persons are counted anew."""
     phases = list(ws.life_phases["phase_id"])
     if ws.population_cells is not None and len(ws.population_cells):
         cells = ws.population_cells
-        xy = _cell_centres(cells.geometry.to_numpy())
+        units = cells["cell_id"].to_numpy()
+        same = like is not None and like.units is not None and np.array_equal(like.units, units) \
+            and like.phases == phases and like.n_districts == len(ws.districts)
         persons = np.nan_to_num(cell_phase_population(ws)[phases].to_numpy(float))
+        if same:
+            xy, cell_idx, district_idx, share, lattice = like.xy, like.cell_idx, like.district_idx, like.share, \
+                like.lattice
+            sited = ws.offers.loc[ws.offers.geometry.notna(), "offer_id"]
+            if like.walk is None or like.walk_offers.get_indexer(sited).min(initial=0) >= 0:
+                tp = target_population(ws, shares=(cell_idx, district_idx, share))
+                return replace(like, persons=persons, target=tp, secret=getattr(ws, "cell_key_secret", None))
+        xy = _cell_centres(cells.geometry.to_numpy())
         cell_idx, district_idx, share = cell_district_shares(cells, ws.districts)
         lattice = acc.detect_lattice(xy)
         tp = target_population(ws, shares=(cell_idx, district_idx, share))
-        units = cells["cell_id"].to_numpy()
     else:
         tp = target_population(ws)
         points = ws.districts.geometry.representative_point()

@@ -93,11 +93,14 @@ class Snapshot:
     served: pd.DataFrame = field(repr=False)  # offer_districts of the day's offers
 
 
-def snapshot(whole, day, params: C.CoverageParams = C.CoverageParams(), threshold: int = 3) -> Snapshot:
-    """Measure the workspace ``whole`` (retired records included) as it was on ``day``."""
+def snapshot(whole, day, params: C.CoverageParams = C.CoverageParams(), threshold: int = 3,
+             like: C.Demand | None = None) -> Snapshot:
+    """Measure the workspace ``whole`` (retired records included) as it was on ``day``;
+    ``like``: the demand of ``whole`` (its places are reused, see
+    :func:`dashboard.analysis.coverage.prepare_demand`)."""
     ws = timeline.as_of(whole, day)
     params = replace(params, valid_on=None)  # the copy holds only the day's records already
-    demand = C.prepare_demand(ws)
+    demand = C.prepare_demand(ws, like)
     cov = C.coverage(ws, params, demand)
     published = C.public_table(cov.table, threshold)
     city = publish(cov.city, threshold)
@@ -140,12 +143,14 @@ def _yes_share(values: pd.Series) -> tuple[float, int, int]:
     return (yes.sum() / n if n else np.nan), n, int((~known).sum())
 
 
-def indicators(snap: Snapshot, previous: Snapshot | None = None, qp: QualityParams = QualityParams()) -> pd.DataFrame:
+def indicators(snap: Snapshot, previous: Snapshot | None = None, qp: QualityParams = QualityParams(),
+               nets: pd.DataFrame | None = None) -> pd.DataFrame:
     """The quality goals' indicators on the snapshot's day (see the module doc): one row per
     indicator with ``goal``, ``measure``, ``value`` (NaN: withheld or unknown), ``basis`` (how
     many offers/networks/districts it is computed from) and ``unknown`` (how many of them lack
     the fact). ``previous``: the report day before (for the new offers; without it that
-    indicator is unknown)."""
+    indicator is unknown). ``nets``: :func:`dashboard.analysis.networks.network_summary` of the
+    workspace, if at hand."""
     ws, pub, city = snap.ws, snap.published, snap.city.set_index("phase_id")
     rows = []
 
@@ -200,12 +205,13 @@ def indicators(snap: Snapshot, previous: Snapshot | None = None, qp: QualityPara
         int(known.sum()), int((~known).sum()))
 
     add("transitions", "broken_transitions", len(snap.broken), len(ws.districts))
-    nets = network_summary(ws)
+    nets = network_summary(ws) if nets is None else nets
     add("cooperation", "multi_sector_networks", _share(float(nets["cross_sector"].sum()), float(len(nets))), len(nets))
     return pd.DataFrame(rows, columns=["goal", "measure", "value", "basis", "unknown"])
 
 
-def values(snap: Snapshot, previous: Snapshot | None = None, qp: QualityParams = QualityParams()) -> pd.DataFrame:
+def values(snap: Snapshot, previous: Snapshot | None = None, qp: QualityParams = QualityParams(),
+           nets: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every published value of one report day in long form: ``district_id`` (None: the city),
     ``phase_id`` (None: all phases), ``measure``, ``value``. District × phase and city × phase
     coverage measures, counts of gaps, Parallelstrukturen and broken transitions per district
@@ -227,7 +233,7 @@ def values(snap: Snapshot, previous: Snapshot | None = None, qp: QualityParams =
                                    "value": counts.to_numpy(float)}))
         parts.append(pd.DataFrame({"district_id": [None], "phase_id": [None], "measure": [measure],
                                    "value": [float(len(districts))]}))
-    quality = indicators(snap, previous, qp)
+    quality = indicators(snap, previous, qp, nets)
     quality = quality[quality["measure"] != "broken_transitions"]
     parts.append(pd.DataFrame({"district_id": None, "phase_id": None, "measure": quality["measure"].to_numpy(),
                                "value": quality["value"].to_numpy(float)}))
@@ -267,9 +273,11 @@ def monitor(whole, days=None, params: C.CoverageParams = C.CoverageParams(), thr
     workspace without population years: today)."""
     days = sorted(pd.Timestamp(d).date() for d in (days or timeline.year_ends(whole) or [date.today()]))
     snaps, tables = [], []
+    like = C.prepare_demand(whole)  # every offer placed once: each day reuses the places
+    nets = network_summary(whole)  # networks have no dates
     for day in days:
-        snap = snapshot(whole, day, params, threshold)
-        tables.append(values(snap, snaps[-1] if snaps else None, qp).assign(day=day))
+        snap = snapshot(whole, day, params, threshold, like)
+        tables.append(values(snap, snaps[-1] if snaps else None, qp, nets).assign(day=day))
         snaps.append(snap)
     table = pd.concat(tables, ignore_index=True)
     return Monitoring(snaps, table[["day", "district_id", "phase_id", "measure", "value"]])
@@ -315,4 +323,44 @@ def changes(before: Snapshot, after: Snapshot) -> dict[str, pd.DataFrame]:
         labels = {"gaps": ("gaps_closed", "gaps_opened"), "transitions": ("transitions_fixed", "transitions_broken"),
                   "duplicates": ("duplicates_resolved", "duplicates_new")}[name]
         out[labels[0]], out[labels[1]] = gone, came
+    return out
+
+
+def changes_since(mon: Monitoring, whole, since=None, params: C.CoverageParams = C.CoverageParams(),
+                  threshold: int = 3) -> tuple[date | None, dict | None]:
+    """(the day compared with, :func:`changes` from it to the last report day). ``since``
+    defaults to the report day before the last; a day that is no report day is measured on its
+    own. (None, None) with a single report day and no ``since``."""
+    if since is None:
+        if len(mon.snapshots) < 2:
+            return None, None
+        return mon.snapshots[-2].day, changes(mon.snapshots[-2], mon.snapshots[-1])
+    since = pd.Timestamp(since).date()
+    before = next((s for s in mon.snapshots if s.day == since), None) or snapshot(whole, since, params, threshold)
+    # (a day of its own is measured without reusing places: it is asked for rarely)
+    return since, changes(before, mon.snapshots[-1])
+
+
+GROUP_MEASURES = ("reach_share", "offers_per_1000", "places_per_1000", "offers", "target_population")
+
+
+def group_values(mon: Monitoring, groups: pd.Series, measure: str, phase_id: str) -> pd.DataFrame:
+    """``measure`` of one life phase for groups of districts (e.g. the municipalities of a Kreis:
+    ``groups`` maps district_id → group name) on every report day: rows the groups (in order of
+    appearance), columns the days. From the published district figures: a group whose sum has a
+    withheld part is withheld (NaN)."""
+    if measure not in GROUP_MEASURES:
+        raise ValueError(f"measure must be one of {GROUP_MEASURES}")  # a programming error
+    names = list(pd.unique(groups.dropna()))
+    out = pd.DataFrame(index=pd.Index(names, name="group"))
+    for snap in mon.snapshots:
+        pub = snap.published[snap.published["phase_id"] == phase_id]
+        pub = pub.assign(group=pub["district_id"].map(groups))
+        strict = pub.groupby("group")[["target_population", "reached"]].agg(lambda v: v.sum(skipna=False))
+        plain = pub.groupby("group")[["offers", "capacity"]].sum()
+        target = strict["target_population"].where(strict["target_population"] > 0)
+        value = {"reach_share": strict["reached"] / target, "offers_per_1000": plain["offers"] * 1000.0 / target,
+                 "places_per_1000": plain["capacity"] * 1000.0 / target, "offers": plain["offers"].astype(float),
+                 "target_population": strict["target_population"]}[measure]
+        out[snap.day] = value.reindex(names).to_numpy(float)
     return out

@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard.analysis import coverage as C
-from dashboard.analysis import district, networks
+from dashboard.analysis import district, networks, quality
 from dashboard.analysis import scenario as what_if
 from dashboard.analysis.cellkey import PerturbationTable
 from dashboard.analysis.filters import options
@@ -98,6 +98,32 @@ def coverage(ws: Workspace, params: C.CoverageParams) -> C.Coverage:
                                          scen_demand=demand(ws), threshold=settings().disclosure_threshold,
                                          perturbation=perturbation())
     return C.coverage(ws, params, demand=demand(ws))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4, hash_funcs=KEYS)
+def monitoring(ws: Workspace, params: C.CoverageParams, threshold: int) -> quality.Monitoring:
+    """Every measure on every report day (shared, read-only); ``ws`` the whole workspace,
+    retired records included (:func:`workspace` with ``include_retired``)."""
+    return quality.monitor(ws, None, params, threshold)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16, hash_funcs=KEYS)
+def changes_since(ws: Workspace, params: C.CoverageParams, threshold: int, since):
+    """(day, what changed from it to the last report day) (shared, read-only)."""
+    return quality.changes_since(monitoring(ws, params, threshold), ws, since, params, threshold)
+
+
+@st.cache_data(show_spinner=False, max_entries=256, hash_funcs=KEYS)
+def series_png(ws: Workspace, params: C.CoverageParams, threshold: int, measure: str, district_id, phase_id,
+               lang: str, target_values: tuple, title: str | None, size: tuple) -> bytes:
+    """The small line chart of one measure over the report days as PNG
+    (:func:`dashboard.present.quality.series_chart`), drawn once per choice."""
+    from dashboard.present import charts
+    from dashboard.present import quality as words
+
+    fig = words.series_chart(monitoring(ws, params, threshold), measure, district_id, phase_id, lang, target_values,
+                             title, size)
+    return charts.to_bytes(fig, "png", dpi=110)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8, hash_funcs=KEYS)

@@ -23,7 +23,7 @@ PAGES = {
     "home": ":material/home:", "map": ":material/map:", "chain": ":material/timeline:",
     "gaps": ":material/troubleshoot:", "profile": ":material/description:", "partner": ":material/handshake:",
     "lotse": ":material/family_restroom:", "networks": ":material/hub:", "present": ":material/slideshow:",
-    "scenarios": ":material/science:", "sites": ":material/add_location_alt:",
+    "scenarios": ":material/science:", "sites": ":material/add_location_alt:", "quality": ":material/monitoring:",
     "edit": ":material/edit_note:", "import": ":material/upload_file:", "account": ":material/login:",
 }
 FOOTER_PAGES = {"statement": ":material/accessibility_new:"}

@@ -872,6 +872,185 @@ TEXT: dict[str, tuple[str, str]] = {
     "classes": ("Klassen", "Classes"),
     "legend_symbols": ("Symbole der Angebote und Partner", "Symbols of offers and partners"),
     "population_register": ("Bevölkerung des Arbeitsbereichs", "Workspace population"),
+    # Qualitätskreislauf (dashboard.analysis.quality, dashboard.present.quality, pages/quality.py)
+    "page_quality": ("Qualitätsziele", "Quality goals"),
+    "goal.participation": ("Beteiligungsorientierung", "Participation"),
+    "goal.parents": ("Eltern stärken – Kinder stärken", "Strengthen parents – strengthen children"),
+    "goal.outreach": ("Aufsuchender Ansatz", "Outreach"),
+    "goal.unequal": ("Ungleiches ungleich behandeln", "Treat unequal things unequally"),
+    "goal.inclusion": ("Soziale Inklusion", "Social inclusion"),
+    "goal.transitions": ("Fließende (Bildungs-)Übergänge", "Smooth (educational) transitions"),
+    "goal.cooperation": ("Multiprofessionelle Zusammenarbeit", "Multi-professional cooperation"),
+    "measure.reach_share": ("Erreichte Zielgruppe", "Target population reached"),
+    "measure.offers_per_1000": ("Angebote je 1.000 der Zielgruppe", "Offers per 1,000 of the target population"),
+    "measure.places_per_1000": ("Plätze je 1.000 der Zielgruppe", "Places per 1,000 of the target population"),
+    "measure.access_2sfca": ("Erreichbarkeit (2SFCA, Angebote je 1.000)", "Accessibility (2SFCA, offers per 1,000)"),
+    "measure.offers": ("Angebote", "Offers"),
+    "measure.gaps": ("Lücken", "Gaps"),
+    "measure.duplicates": ("Parallelstrukturen (Paare)", "Parallel structures (pairs)"),
+    "measure.broken_transitions": ("Abbrechende Übergänge", "Broken transitions"),
+    "measure.parents_reach": ("Erreichte Zielgruppe von der Schwangerschaft bis zum Kita-Alter",
+                              "Target population reached from pregnancy to Kita age"),
+    "measure.outreach_share": ("Zielgruppe mit aufsuchendem Angebot", "Target population with an outreach offer"),
+    "measure.need_correlation": ("Rangkorrelation Bedarf ↔ Angebote je 1.000",
+                                 "Rank correlation need ↔ offers per 1,000"),
+    "measure.new_offers_high_need": ("Neue Angebote in Sozialräumen mit hohem Bedarf",
+                                     "New offers in districts of high need"),
+    "measure.multi_sector_networks": ("Netzwerke über mehrere Rechtskreise", "Networks spanning several legal domains"),
+    "measure.inclusion_cost_free": ("Kostenfreie Angebote (hoher Bedarf)", "Free offers (high need)"),
+    "measure.inclusion_barrier_free": ("Barrierefreie Angebote (hoher Bedarf)", "Barrier-free offers (high need)"),
+    "measure.inclusion_languages": ("Angebote in weiteren Hauptsprachen (hoher Bedarf)",
+                                    "Offers in further main languages (high need)"),
+    "measure_def.parents_reach": (
+        "Anteil der Zielgruppe von Schwangerschaft, 0–3 und Kita-Alter, der in Reichweite eines passenden Angebots "
+        "wohnt (aus den veröffentlichten Stadtsummen je Lebensphase).",
+        "Share of the target population of pregnancy, 0–3 and Kita age living within reach of a matching offer "
+        "(from the city's published totals per life phase)."),
+    "measure_def.outreach_share": (
+        "Anteil der Zielgruppe aller Lebensphasen, der in einem Sozialraum wohnt, den ein aufsuchendes Angebot "
+        "seiner Lebensphase bedient. Wird ein beteiligter Sozialraumwert zurückgehalten, wird auch der Anteil "
+        "zurückgehalten.",
+        "Share of the target population of all life phases living in a district served by an outreach offer "
+        "of its phase. Where a district figure in it is withheld, the share is withheld too."),
+    "measure_def.need_correlation": (
+        "Rangkorrelation (Spearman, −1 bis +1) zwischen dem Bedarfsindex der Sozialräume und ihren Angeboten je "
+        "1.000 der Zielgruppe: positiv heißt, wo der Bedarf höher ist, gibt es mehr Angebote.",
+        "Rank correlation (Spearman, −1 to +1) between the districts' need index and their offers per 1,000 of "
+        "the target population: positive means more offers where the need is higher."),
+    "measure_def.new_offers_high_need": (
+        "Anteil der seit dem vorigen Stichtag eröffneten Angebote, die in Sozialräumen mit hohem Bedarf "
+        "(Bedarfsklassen 4–5) liegen oder nur solche bedienen; stadtweite aufsuchende Angebote zählen nicht mit.",
+        "Share of the offers opened since the previous report day that lie in (or serve only) districts of high "
+        "need (need classes 4–5); city-wide outreach offers do not count."),
+    "measure_def.inclusion_cost_free": (
+        "Unter den Angeboten in (oder für) Sozialräume(n) mit hohem Bedarf: Anteil kostenfreier Angebote, "
+        "gezählt unter denen, bei denen es bekannt ist.",
+        "Among the offers in (or serving) districts of high need: share free of charge, among those where "
+        "it is known."),
+    "measure_def.inclusion_barrier_free": (
+        "Wie oben: Anteil barrierefreier Angebote, unter denen, bei denen es bekannt ist.",
+        "As above: share barrier-free, among those where it is known."),
+    "measure_def.inclusion_languages": (
+        "Wie oben: Anteil der Angebote, die neben Deutsch eine Hauptsprache der Stadt anbieten (Metadaten "
+        "'main_languages'; ohne Angabe: irgendeine weitere Sprache).",
+        "As above: share offered in a main language of the city besides German (meta 'main_languages'; "
+        "if not given: any further language)."),
+    "measure_def.broken_transitions": (
+        "Anzahl der Stellen, an denen in einem Sozialraum eine Lebensphase gut erreicht wird und die nächste "
+        "nicht (oder deutlich schlechter).",
+        "Number of places where a district reaches a life phase well and the next one not (or far less)."),
+    "measure_def.multi_sector_networks": (
+        "Anteil der Netzwerke, deren Mitglieder aus mehr als einem Rechtskreis kommen (z. B. SGB VIII und SGB V).",
+        "Share of networks whose members come from more than one legal domain (e.g. SGB VIII and SGB V)."),
+    "measure_def.participation": (
+        "Keine Kennzahl in den Daten: die Einschätzung einer Planerin oder eines Planers mit Begründung und Datum.",
+        "No figure in the data: a planner's assessment with a reason and a date."),
+    "trend.better": ("besser", "better"),
+    "trend.worse": ("schlechter", "worse"),
+    "trend.same": ("gleich", "same"),
+    "trend.unknown": ("unbekannt", "unknown"),
+    "status.met": ("erreicht", "met"),
+    "status.on_track": ("auf Kurs", "on track"),
+    "status.at_risk": ("gefährdet", "at risk"),
+    "status.missed": ("verfehlt", "missed"),
+    "status.unknown": ("unbekannt", "unknown"),
+    "rating.achieved": ("erreicht", "achieved"),
+    "rating.largely": ("überwiegend erreicht", "largely achieved"),
+    "rating.partly": ("teilweise erreicht", "partly achieved"),
+    "rating.not_yet": ("noch nicht erreicht", "not yet achieved"),
+    "quality_city": ("Gesamtstadt", "Whole city"),
+    "quality_tab.goals": ("Qualitätsziele", "Quality goals"),
+    "quality_tab.targets": ("Zielwerte", "Targets"),
+    "quality_tab.districts": ("Sozialräume im Zeitverlauf", "Districts over time"),
+    "quality_tab.changes": ("Was hat sich geändert?", "What changed?"),
+    "quality_tab.reference": ("Vergleichswerte", "Comparison values"),
+    "quality_tab.report": ("Monitoringbericht", "Monitoring report"),
+    "quality_rating": ("Einschätzung", "Assessment"),
+    "quality_note": ("Begründung", "Reason"),
+    "quality_assessed_on": ("Datum der Einschätzung", "Date of the assessment"),
+    "quality_save_assessment": ("Einschätzung speichern", "Save the assessment"),
+    "quality_new_target": ("Neuen Zielwert setzen", "Set a new target"),
+    "quality_target_value": ("Zielwert", "Target value"),
+    "quality_target_value_help": ("Anteile als „80 %“ oder „0,8“; Anzahlen ganz (z. B. 2 Lücken); Kennzahlen je "
+                                  "1.000 mit Komma.",
+                                  "Shares as “80 %” or “0.8”; counts whole (e.g. 2 gaps); rates per 1,000 as "
+                                  "numbers."),
+    "quality_save_target": ("Zielwert speichern", "Save the target"),
+    "quality_retire_target": ("Zielwert zurückziehen", "Retire a target"),
+    "quality_retire": ("Zurückziehen", "Retire"),
+    "quality_import_targets": ("Zielwerte aus einer Tabelle (CSV/XLSX)", "Targets from a table (CSV/XLSX)"),
+    "quality_import_targets_help": ("Spalten district_id (oder Name; leer: Gesamtstadt), phase_id, measure, value, "
+                                    "due, note. Alle Zeilen oder keine.",
+                                    "Columns district_id (or name; empty: whole city), phase_id, measure, value, due, "
+                                    "note. All rows or none."),
+    "quality_import": ("Einlesen", "Import"),
+    "quality_groups": ("Gemeinden bzw. Bezirke nebeneinander", "Municipalities or boroughs side by side"),
+    "quality_one_day": ("Nur ein Stichtag: noch nichts zu vergleichen.", "Only one report day: nothing to compare yet."),
+    "quality_since": ("Vergleichen mit dem Stichtag", "Compare with the report day"),
+    "quality_import_reference": ("Vergleichswerte aus einer Tabelle (CSV/XLSX)", "Comparison values from a table (CSV/XLSX)"),
+    "quality_import_reference_help": ("Spalten area, measure, phase_id (kann leer sein), year, value, source. "
+                                      "Eine Zeile für dasselbe Gebiet, dieselbe Kennzahl und dasselbe Jahr ersetzt "
+                                      "die alte.",
+                                      "Columns area, measure, phase_id (may be empty), year, value, source. A row for "
+                                      "the same area, measure and year replaces the old one."),
+    "quality_report_help": ("Ein PDF für den Rat: jedes Qualitätsziel mit Wert, Entwicklung und Stand des Ziels, "
+                            "die Zielwerte, die Änderungen seit dem gewählten Stichtag und die Vergleichswerte; "
+                            "Quellen und Datenstand auf jeder Seite.",
+                            "A PDF for the council: each quality goal with value, trend and target status, the "
+                            "targets, the changes since the chosen report day and the comparison values; sources "
+                            "and data stand on every page."),
+    "quality_download_pdf": ("Monitoringbericht als PDF", "Monitoring report as PDF"),
+    "quality_download_xlsx": ("Monitoringbericht als Excel-Tabelle", "Monitoring report as Excel workbook"),
+    "quality_all_phases": ("alle Lebensphasen", "all life phases"),
+    "quality_intro": (
+        "Die sieben Qualitätsziele der Präventionskette (kinderstark – NRW schafft Chancen), gemessen an den "
+        "Stichtagen {days}. Alle Werte sind veröffentlichte Werte: was die Geheimhaltung zurückhält, steht als "
+        "„keine Angabe“.",
+        "The prevention chain's seven quality goals (kinderstark – NRW schafft Chancen), measured on the report "
+        "days {days}. All values are published values: what secrecy withholds reads “not disclosed”."),
+    "quality_no_assessment": ("Noch keine Einschätzung.", "No assessment yet."),
+    "quality_assessment": ("Einschätzung vom {day} ({who}): {rating}. {note}", "Assessment of {day} ({who}): {rating}. {note}"),
+    "quality_basis": ("Grundlage: {basis}; unbekannt: {unknown}", "Basis: {basis}; unknown: {unknown}"),
+    "quality_trend_line": ("{measure}: {value} ({trend} als am {day})", "{measure}: {value} ({trend} than on {day})"),
+    "quality_changes_title": ("Was sich seit dem {since} geändert hat (bis {until})",
+                              "What changed since {since} (until {until})"),
+    "quality_change.opened": ("Angebote eröffnet", "Offers opened"),
+    "quality_change.closed": ("Angebote beendet", "Offers closed"),
+    "quality_change.gaps_closed": ("Lücken geschlossen", "Gaps closed"),
+    "quality_change.gaps_opened": ("Lücken neu entstanden", "New gaps"),
+    "quality_change.duplicates_resolved": ("Parallelstrukturen aufgelöst", "Parallel structures resolved"),
+    "quality_change.duplicates_new": ("Parallelstrukturen neu entstanden", "New parallel structures"),
+    "quality_change.transitions_fixed": ("Abbrechende Übergänge behoben", "Broken transitions fixed"),
+    "quality_change.transitions_broken": ("Übergänge neu abbrechend", "Transitions newly broken"),
+    "quality_targets": ("Zielwerte", "Targets"),
+    "quality_no_targets": ("Noch keine Zielwerte gesetzt.", "No targets set yet."),
+    "quality_target_line": ("{where} · {phase} · {measure}: Ziel {value} bis {due}; zuletzt {last} ({trend}) – {status}",
+                            "{where} · {phase} · {measure}: target {value} by {due}; last {last} ({trend}) – {status}"),
+    "quality_reference": ("Vergleichswerte", "Comparison values"),
+    "quality_no_reference": ("Keine Vergleichswerte geladen.", "No comparison values loaded."),
+    "quality_pdf_title": ("Monitoringbericht Präventionskette {city}", "Prevention chain monitoring report {city}"),
+    "quality_pdf.goals": ("Qualitätsziele", "Quality goals"),
+    "quality_pdf.sources": ("Quellen: {sources} · Datenstand: {stand} · Stichtage: {days}",
+                            "Sources: {sources} · data as of: {stand} · report days: {days}"),
+    "quality_sheet.goals": ("Qualitätsziele", "Quality goals"),
+    "quality_sheet.targets": ("Zielwerte", "Targets"),
+    "quality_sheet.changes": ("Änderungen", "Changes"),
+    "quality_sheet.districts": ("Sozialräume", "Districts"),
+    "quality_sheet.reference": ("Vergleichswerte", "Comparison values"),
+    "quality_sheet.notes": ("Hinweise", "Notes"),
+    "heading.goal": ("Qualitätsziel", "Quality goal"),
+    "heading.measure": ("Kennzahl", "Measure"),
+    "heading.trend": ("Entwicklung", "Trend"),
+    "heading.status": ("Stand des Ziels", "Target status"),
+    "heading.target": ("Ziel", "Target"),
+    "heading.due": ("bis", "by"),
+    "heading.where": ("Gebiet", "Area"),
+    "heading.quality_change": ("Änderung", "Change"),
+    "heading.area": ("Vergleichsgebiet", "Comparison area"),
+    "heading.last_value": ("Letzter Wert", "Last value"),
+    "heading.note": ("Notiz", "Note"),
+    "heading.offer": ("Angebot", "Offer"),
+    "heading.day": ("Stichtag", "Report day"),
 }
 
 

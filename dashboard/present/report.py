@@ -60,9 +60,15 @@ class _Document(FPDF):
         self.ln(2)
 
     def footer(self):
-        self.set_y(-12)
         self.set_font("DejaVu", size=7)
         self.set_text_color(110)
+        note = getattr(self, "page_note", None)  # e.g. sources and data stand, on every page
+        if note:
+            self.set_y(-19)
+            self.set_font("DejaVu", size=6)
+            self.multi_cell(0, 2.8, note, align="L", new_x="LMARGIN", new_y="NEXT")
+            self.set_font("DejaVu", size=7)
+        self.set_y(-12)
         self.cell(0, 5, f"{self.words['created']} {self.created}", align="L")
         self.set_x(self.l_margin)
         self._page_count = True  # the one place where the alias may stand

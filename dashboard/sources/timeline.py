@@ -11,7 +11,7 @@ Rules (documented for planners in the README, section "Change over time"):
   layer ``population_years`` other years, per unit (cell or district) with the same age bands.
   A day uses the latest year up to the day's year; before the first year, the first year (and
   the result says so: :attr:`AsOf.population_exact` is false). A unit missing in a year had no
-  inhabitants that year.
+  inhabitants that year (it stays in the layer with 0 persons: the places are the same every year).
 * **Indicators** (need index): only the years up to the day's year.
 * Networks, partners and life phases have no dates: they are today's.
 """
@@ -84,9 +84,10 @@ def _population_of(ws, year: int):
     key = "cell_id" if cells else "district_id"
     rows = ws.population_years[ws.population_years["year"] == year].drop(columns=["year"]).set_index("unit_id")
     values = [c for c in main.columns if c not in (key, "geometry") and c in rows.columns]
-    kept = main[main[key].isin(rows.index)].copy()
+    kept = main.copy()  # every unit stays (the same places every year); one missing in the year: nobody lived there
+    given = kept[key].isin(rows.index).to_numpy()
     for column in values:
-        kept[column] = rows[column].reindex(kept[key]).to_numpy()
+        kept[column] = np.where(given, rows[column].reindex(kept[key]).to_numpy(float), 0.0)
     other = [c for c in main.columns if c not in values and c not in (key, "geometry", "classes_estimated")]
     for column in other:  # a value of the main year that this year does not give is unknown
         kept[column] = np.nan

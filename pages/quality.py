@@ -1,0 +1,203 @@
+"""Qualitätsziele: the Qualitätskreislauf. The seven quality goals measured on the report days
+(value, trend, target status), the targets (planners set, change and retire them, or import a
+table), every district's change over time, what changed since an earlier day, comparison values
+(Kreis, NRW, other municipalities) and the council's Monitoringbericht as PDF and XLSX."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.analysis import quality as Q
+from dashboard.analysis.coverage import CoverageParams
+from dashboard.app import cache, session, state, widgets
+from dashboard.app.state import t
+from dashboard.model import schema
+from dashboard.model.problems import ProblemError
+from dashboard.present import quality as words
+from dashboard.present.format import format_date, md
+from dashboard.present.i18n import phase_labels
+from dashboard.present.problems import message
+from dashboard.sources import targets as store
+
+whole = cache.workspace(include_retired=True)  # retired records count on the days they were valid
+cfg = state.settings()
+lang = state.lang()
+role = session.role()
+planner = store.may_set_targets(role)
+user = st.session_state.get("user") or role
+threshold = cfg.disclosure_threshold
+labels = phase_labels(whole.life_phases, lang)
+districts = dict(zip(whole.districts["district_id"], whole.districts["name"]))
+widgets.page_header(t("page_quality"), whole)
+
+params = CoverageParams()
+mon = cache.monitoring(whole, params, threshold)
+targets = store.current(whole.targets)
+status = Q.target_table(mon, targets)
+assessments = store.current(whole.assessments)
+day_names = {d: format_date(pd.Timestamp(d), lang) for d in mon.days}
+st.caption(t("quality_intro", days=", ".join(day_names.values())))
+
+
+def store_call(action, *args, **kwargs) -> bool:
+    """A change of the stored targets/assessments/comparison values; problems in the UI
+    language, nothing half-written."""
+    try:
+        action(cfg.workspace, *args, user=user, role=role, **kwargs)
+        return True
+    except ProblemError as exc:  # shown at the top of the page's next run
+        st.session_state["_quality_problems"] = [message(p, lang) for p in exc.problems[:20]]
+        st.rerun()
+
+
+for line in st.session_state.pop("_quality_problems", []):
+    st.error(line)
+
+tab_goals, tab_targets, tab_districts, tab_changes, tab_reference, tab_report = st.tabs(
+    [t(f"quality_tab.{k}") for k in ("goals", "targets", "districts", "changes", "reference", "report")])
+
+with tab_goals:
+    widgets.plain_table(words.goal_table(mon, whole, lang, status, assessments))
+    for goal, measures in Q.GOAL_MEASURES.items():
+        st.subheader(t(f"goal.{goal}"))
+        if not measures:
+            st.caption(t("measure_def.participation"))
+            st.write(md(words.assessment_text(assessments, goal, lang)))
+            if planner:
+                with st.form(f"quality_assess_{goal}", clear_on_submit=True):
+                    rating = st.selectbox(t("quality_rating"), schema.ASSESSMENT_RATINGS, key=f"q_rating_{goal}",
+                                          format_func=lambda r: t(f"rating.{r}"))
+                    note = st.text_area(t("quality_note"), key=f"q_note_{goal}")
+                    day = st.date_input(t("quality_assessed_on"), value=date.today(), key=f"q_day_{goal}",
+                                        format="DD.MM.YYYY")
+                    if st.form_submit_button(t("quality_save_assessment")):
+                        if store_call(store.set_assessment, {"goal": goal, "rating": rating, "note": note,
+                                                             "assessed_on": day}):
+                            st.rerun()
+            continue
+        columns = st.columns(len(measures))
+        for column, measure in zip(columns, measures):
+            with column:
+                series = mon.series(measure)
+                mine = status[(status["measure"] == measure) & status["district_id"].isna()] if len(status) \
+                    else status
+                st.metric(words.measure_label(measure, lang), words.format_value(measure, series.iloc[-1], lang),
+                          words.trend_text(series.to_numpy(float), measure, lang), delta_color="off")
+                if series.notna().sum() >= 2:
+                    st.image(cache.series_png(whole, params, threshold, measure, None, None, lang,
+                                              tuple(mine["value"]), "", (3.6, 1.9)),
+                             alt=words.series_alt_text(mon, measure, lang=lang, targets=mine))
+                if f"measure_def.{measure}" in words._definitions():
+                    st.caption(t(f"measure_def.{measure}"))
+
+with tab_targets:
+    shown = words.target_rows(status, whole, lang)
+    if len(shown):
+        widgets.plain_table(shown)
+    else:
+        st.info(t("quality_no_targets"))
+    if planner:
+        measure_options = list(schema.TARGET_MEASURES)
+        with st.form("quality_target_form", clear_on_submit=True):
+            st.markdown(f"**{t('quality_new_target')}**")
+            where = st.selectbox(t("heading.where"), [None, *districts], key="q_t_district",
+                                 format_func=lambda d: t("quality_city") if d is None else districts[d])
+            phase = st.selectbox(t("heading.phase_label"), [None, *labels], key="q_t_phase",
+                                 format_func=lambda p: t("quality_all_phases") if p is None else labels[p])
+            measure = st.selectbox(t("heading.measure"), measure_options, key="q_t_measure",
+                                   format_func=lambda m: words.measure_label(m, lang))
+            value = st.text_input(t("quality_target_value"), key="q_t_value", help=t("quality_target_value_help"))
+            due = st.date_input(t("heading.due"), value=date(date.today().year + 1, 12, 31), key="q_t_due",
+                                format="DD.MM.YYYY")
+            note = st.text_input(t("heading.note"), key="q_t_note")
+            if st.form_submit_button(t("quality_save_target"), type="primary"):
+                if store_call(store.set_target, {"district_id": where, "phase_id": phase, "measure": measure,
+                                                 "value": value, "due": due, "note": note}):
+                    st.rerun()
+        if len(targets):
+            with st.form("quality_retire_form"):
+                names = {r.target_id: f"{words._where(r.district_id, whole, lang)} · {words._phase(r.phase_id, whole, lang)}"
+                                      f" · {words.measure_label(r.measure, lang)} ({r.target_id})"
+                         for r in targets.itertuples()}
+                pick = st.selectbox(t("quality_retire_target"), list(names), format_func=names.get, key="q_retire")
+                if st.form_submit_button(t("quality_retire")):
+                    if store_call(store.retire_target, pick):
+                        st.rerun()
+        upload = st.file_uploader(t("quality_import_targets"), type=["csv", "xlsx"], key="q_t_upload",
+                                  help=t("quality_import_targets_help"))
+        if upload is not None and st.button(t("quality_import"), key="q_t_import"):
+            if store_call(lambda path, **kw: store.import_targets(path, upload.name, upload.getvalue(), **kw)):
+                st.rerun()
+
+with tab_districts:
+    left, right = st.columns(2)
+    measure = left.selectbox(t("heading.measure"), Q.COVERAGE_MEASURES + Q.COUNT_MEASURES, key="q_d_measure",
+                             format_func=lambda m: words.measure_label(m, lang))
+    per_phase = measure in Q.COVERAGE_MEASURES
+    phase = right.selectbox(t("heading.phase_label"), list(labels), key="q_d_phase", format_func=labels.get,
+                            disabled=not per_phase)
+    phase = phase if per_phase else None
+    widgets.plain_table(words.district_table(mon, whole, measure, phase, lang))
+    focus = st.selectbox(t("heading.where"), [None, *districts], key="q_d_focus",
+                         format_func=lambda d: t("quality_city") if d is None else districts[d])
+    mine = status[(status["measure"] == measure) & (status["district_id"].fillna("") == (focus or ""))
+                  & (status["phase_id"].fillna("") == (phase or ""))] if len(status) else status
+    if mon.series(measure, focus, phase).notna().sum() >= 2:
+        st.image(cache.series_png(whole, params, threshold, measure, focus, phase, lang, tuple(mine["value"]),
+                                  t("quality_city") if focus is None else districts[focus], (6.0, 2.4)),
+                 alt=words.series_alt_text(mon, measure, focus, phase, lang, mine,
+                                           t("quality_city") if focus is None else districts[focus]))
+    groups = whole.districts.set_index("district_id")["parent_name"]
+    if groups.dropna().nunique() > 1 and measure in Q.GROUP_MEASURES and phase is not None:
+        st.markdown(f"**{t('quality_groups')}**")
+        table = Q.group_values(mon, groups, measure, phase)
+        shown = pd.DataFrame({t("heading.where"): table.index})
+        for day in table.columns:
+            shown[day_names[day]] = [words.format_value(measure, v, lang) for v in table[day]]
+        widgets.plain_table(shown)
+
+with tab_changes:
+    earlier = mon.days[:-1]
+    if not earlier:
+        st.info(t("quality_one_day"))
+    else:
+        since = st.selectbox(t("quality_since"), earlier[::-1], key="q_since", format_func=day_names.get)
+        day, changes = cache.changes_since(whole, params, threshold, since)
+        st.markdown(f"**{t('quality_changes_title', since=day_names[day], until=day_names[mon.days[-1]])}**")
+        for line in words.change_lines(changes, lang):
+            st.markdown(f"- {md(line)}")
+        details = words.change_details(changes, whole, lang)
+        if len(details):
+            widgets.long_table(details)
+
+with tab_reference:
+    ref = words.reference_table(mon, whole.reference_values, whole, lang)
+    if len(ref):
+        widgets.plain_table(ref)
+    else:
+        st.info(t("quality_no_reference"))
+    if planner:
+        upload = st.file_uploader(t("quality_import_reference"), type=["csv", "xlsx"], key="q_r_upload",
+                                  help=t("quality_import_reference_help"))
+        if upload is not None and st.button(t("quality_import"), key="q_r_import"):
+            if store_call(lambda path, **kw: store.import_reference_values(path, upload.name, upload.getvalue(),
+                                                                           **kw)):
+                st.rerun()
+
+with tab_report:
+    earlier = mon.days[:-1]
+    since = st.selectbox(t("quality_since"), earlier[::-1], key="q_report_since", format_func=day_names.get) \
+        if earlier else None
+    st.caption(t("quality_report_help"))
+
+    def _report(kind: str) -> bytes:
+        day, changes = cache.changes_since(whole, params, threshold, since) if since else (None, None)
+        if kind == "pdf":
+            return words.monitoring_pdf(whole, mon, status, changes, day, lang, assessments)
+        return words.monitoring_xlsx(whole, mon, status, changes, lang, assessments)
+
+    st.download_button(t("quality_download_pdf"), lambda: _report("pdf"), "monitoringbericht.pdf", "application/pdf",
+                       key="q_pdf")
+    st.download_button(t("quality_download_xlsx"), lambda: _report("xlsx"), "monitoringbericht.xlsx",
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="q_xlsx")
