@@ -124,6 +124,11 @@ with tab_targets:
                 if st.form_submit_button(t("quality_retire")):
                     if store_call(store.retire_target, pick):
                         st.rerun()
+        with st.expander(t("quality_target_history")):
+            from dashboard.sources.editing import history_table
+
+            history = history_table(whole, "targets")
+            widgets.dataframe(history.drop(columns=["change_id", "layer"]), hide_index=True, width="stretch")
         upload = st.file_uploader(t("quality_import_targets"), type=["csv", "xlsx"], key="q_t_upload",
                                   help=t("quality_import_targets_help"))
         if upload is not None and st.button(t("quality_import"), key="q_t_import"):

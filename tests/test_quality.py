@@ -15,6 +15,7 @@ from dashboard.analysis import coverage as C
 from dashboard.analysis import quality as Q
 from dashboard.model.life_phases import default_life_phases
 from dashboard.model.workspace import Workspace
+from dashboard.present import quality as words
 
 CRS = "EPSG:25832"
 X0, Y0 = 400_000.0, 5_700_000.0
@@ -137,6 +138,17 @@ def test_a_withheld_district_figure_withholds_the_sum_it_is_part_of():
     values = Q.values(snap, None, EARLY)
     d0 = values[(values["district_id"] == "D0") & (values["phase_id"] == "early_childhood")].set_index("measure")
     assert d0["value"][["reach_share", "offers_per_1000", "access_2sfca"]].isna().all()
+    # … and every table and chart people see says so
+    mon = Q.monitor(ws, [date(2024, 12, 31), date(2025, 12, 31)], NARROW, qp=EARLY)
+    shown = words.district_table(mon, ws, "reach_share", "early_childhood", "de").set_index("Gebiet")
+    assert (shown.loc["Bezirk 0"].iloc[:2] == "keine Angabe").all() and shown.loc["Bezirk 0", "Entwicklung"] == "unbekannt"
+    assert "keine Angabe" in words.series_alt_text(mon, "reach_share", "D0", "early_childhood", "de")
+    assert words.goal_table(mon, ws, "de").set_index("Kennzahl").loc[
+        "Zielgruppe mit aufsuchendem Angebot", "31.12.2025"] == "keine Angabe"
+    groups = Q.group_values(mon, pd.Series({"D0": "Nord", "D2": "Nord", "D3": "Süd", "D4": "Süd"}), "reach_share",
+                            "early_childhood")
+    assert groups.loc["Nord"].isna().all()  # a sum with a withheld part
+    assert groups.loc["Süd"].iloc[-1] == pytest.approx(0.5)  # D3 none, D4 all 400 (Y) of 800
 
 
 def test_monitoring_series_trend_and_target_status():

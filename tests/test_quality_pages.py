@@ -59,6 +59,8 @@ def test_a_planner_sets_a_target_and_sees_its_status(town):
     assert (row["Gebiet"], row["Lebensphase"], row["Kennzahl"]) == ("Bahnhofsviertel", "Kita-Alter (3–<6)",
                                                                     "Erreichte Zielgruppe")
     assert row["Ziel"].startswith("≥ 80 % bis 31.12.") and row["Stand des Ziels"] in ("gefährdet", "auf Kurs")
+    history = [d.value for d in at.dataframe if "user" in d.value.columns][0]
+    assert set(history["user"]) == {"anna"} and "value" in set(history["field"])  # who set what, when
     # a bad value is named in German and nothing is stored
     at.text_input(key="q_t_value").input("viel")
     [b for b in at.button if b.label == "Zielwert speichern"][0].click().run()

@@ -978,6 +978,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "quality_save_target": ("Zielwert speichern", "Save the target"),
     "quality_retire_target": ("Zielwert zurückziehen", "Retire a target"),
     "quality_retire": ("Zurückziehen", "Retire"),
+    "quality_target_history": ("Verlauf der Zielwerte (wer hat wann was gesetzt)", "History of the targets (who set what when)"),
     "quality_import_targets": ("Zielwerte aus einer Tabelle (CSV/XLSX)", "Targets from a table (CSV/XLSX)"),
     "quality_import_targets_help": ("Spalten district_id (oder Name; leer: Gesamtstadt), phase_id, measure, value, "
                                     "due, note. Alle Zeilen oder keine.",
