@@ -135,3 +135,28 @@ def test_bad_population_years_are_named_and_nothing_is_written(whole, workspace_
     found = [p for p in err.value.problems if p.code == code]
     assert found and found[0].field == field
     assert workspace_copy.read_bytes() == before
+
+
+def test_edits_after_the_day_are_undone(workspace_copy):
+    import shapely
+
+    from dashboard.sources.editing import edit_record
+
+    ws = read_workspace(workspace_copy)
+    offer = ws.offers[ws.offers.geometry.notna() & (ws.offers["life_phases"].map(len) == 1)].iloc[0]
+    before_phases, before_point = offer["life_phases"], offer.geometry
+    moved = shapely.Point(before_point.x + 250, before_point.y)
+    edit_record(workspace_copy, "offers", offer["offer_id"], {"life_phases": ("seniors",), "geometry": moved,
+                                                             "capacity": 99, "cost_free": None},
+                user="anna", role="planner")
+    ws = read_workspace(workspace_copy)
+    then = timeline.as_of(ws, date(2025, 12, 31)).offers.set_index("offer_id").loc[offer["offer_id"]]
+    now = timeline.as_of(ws, date.today()).offers.set_index("offer_id").loc[offer["offer_id"]]
+    assert then["life_phases"] == before_phases and then.geometry.equals(before_point)
+    assert (pd.isna(then["capacity"]) and pd.isna(offer["capacity"])) or then["capacity"] == offer["capacity"]
+    assert then["cost_free"] == offer["cost_free"]
+    assert now["life_phases"] == ("seniors",) and now.geometry.equals(moved) and now["capacity"] == 99
+    # the coverage of that day is the coverage of the records as they were
+    old = timeline.as_of(read_workspace(workspace_copy), date(2025, 12, 31))
+    assert old.offers["capacity"].dtype.kind == "f" and str(old.offers["valid_from"].dtype).startswith("datetime64")
+    coverage(old)  # the analysis runs on the records set back

@@ -6,7 +6,10 @@ Rules (documented for planners in the README, section "Change over time"):
   on or before the day and its ``valid_to`` is empty or on or after it. Retired records count
   on the days they were valid (retiring an offer sets its ``valid_to`` to that day); a record
   without dates counts on every day (the source does not say when it opened: unknown, not
-  guessed).
+  guessed). A record is shown as it was on the day: every edit made after the day (the
+  ``history`` layer: field, old value) is undone, the latest first — phases, place, capacity
+  and every other field except the validity dates (``valid_from``/``valid_to``: a later edit of
+  them corrects when the record was valid, as retiring an offer "ended in March" does).
 * **Population.** The main population layer holds the year in meta ``population_year``; the
   layer ``population_years`` other years, per unit (cell or district) with the same age bands.
   A day uses the latest year up to the day's year; before the first year, the first year (and
@@ -96,12 +99,86 @@ def _population_of(ws, year: int):
     return kept.reset_index(drop=True)
 
 
+KEPT_FIELDS = ("valid_from", "valid_to", "retired", "version", "last_updated")
+"""Fields never set back: the dates say when a record was valid (a later edit of them corrects
+that knowledge, e.g. an offer retired today that ended in March), the others are bookkeeping."""
+
+
+def _typed(value, column, crs=None):
+    """A history text (``old``) back in the column's type."""
+    import shapely
+
+    from dashboard.model.validate import split_list
+
+    if value is None or (isinstance(value, float) and np.isnan(value)) or str(value).strip() in ("", "<NA>", "nan",
+                                                                                                 "NaT", "None"):
+        return () if column is not None and column.kind == "list" else None
+    if column is None:  # the geometry
+        return shapely.from_wkt(str(value))
+    if column.kind == "list":
+        return split_list(value)
+    if column.kind == "date":
+        return pd.Timestamp(str(value))
+    if column.kind == "bool":
+        return str(value).strip().lower() in ("true", "1", "ja", "yes")
+    if column.kind in ("int", "float"):
+        return float(value)
+    return str(value)
+
+
+def undo_edits(frame: pd.DataFrame, layer: str, history: pd.DataFrame, day) -> pd.DataFrame:
+    """``frame`` (offers or Familienzentren) as it was at the end of ``day``: the fields edited
+    later set back to their old values (latest edit first). Records added later stay (when they
+    opened is their ``valid_from``'s business)."""
+    from dashboard.model import schema
+
+    if not len(history) or not len(frame):
+        return frame
+    end = pd.Timestamp(day) + pd.Timedelta(days=1)
+    at = pd.to_datetime(history["at"], utc=True, errors="coerce").dt.tz_localize(None)
+    later = history[(history["layer"] == layer) & (at >= end).to_numpy() & history["field"].notna().to_numpy()
+                    & (history["action"] != "add").to_numpy() & ~history["field"].isin(KEPT_FIELDS).to_numpy()]
+    if not len(later):
+        return frame
+    spec = schema.LAYERS[layer]
+    columns = {c.name: c for c in spec.columns}
+    id_col = spec.id_column
+    out = frame.copy()
+    rows = pd.Series(np.arange(len(out)), index=out[id_col].to_numpy())
+    for change in later.assign(_at=at[later.index]).sort_values("_at", ascending=False).itertuples():
+        if change.record_id not in rows.index or (change.field != "geometry" and change.field not in columns):
+            continue
+        i = int(rows[change.record_id])
+        value = _typed(change.old, columns.get(change.field))
+        if change.field == "geometry":
+            geoms = out.geometry.to_numpy().copy()
+            geoms[i] = value
+            out = out.set_geometry(gpd_series(geoms, out.crs))
+        else:
+            out[change.field] = out[change.field].astype(object)
+            out.iat[i, out.columns.get_loc(change.field)] = value
+    for name, column in columns.items():  # the types the analysis expects
+        if name in out.columns and column.kind == "date":
+            out[name] = pd.to_datetime(out[name])
+        elif name in out.columns and column.kind in ("int", "float"):
+            out[name] = pd.to_numeric(out[name], errors="coerce")
+    return out
+
+
+def gpd_series(values, crs):
+    import geopandas as gpd
+
+    return gpd.GeoSeries(values, crs=crs)
+
+
 def as_of(ws, day) -> object:
     """A copy of ``ws`` as it was on ``day`` (see the module doc). ``ws`` should be the whole
     workspace, retired records included (they count on the days they were valid)."""
     day = pd.Timestamp(day).date()
-    offers = ws.offers[valid_on(ws.offers, day)].reset_index(drop=True)
-    centres = ws.family_centres[valid_on(ws.family_centres, day)].reset_index(drop=True)
+    offers = undo_edits(ws.offers, "offers", ws.history, day)
+    centres = undo_edits(ws.family_centres, "family_centres", ws.history, day)
+    offers = offers[valid_on(offers, day)].reset_index(drop=True)
+    centres = centres[valid_on(centres, day)].reset_index(drop=True)
     changes = {"offers": offers, "family_centres": centres}
     for name, frame in changes.items():
         if "retired" in frame.columns:  # valid that day, whether retired since or not
