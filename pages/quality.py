@@ -35,6 +35,9 @@ params = CoverageParams()
 mon = cache.monitoring(whole, params, threshold)
 targets = store.current(whole.targets)
 status = Q.target_table(mon, targets)
+scenario = widgets.scenario_workspace(cache.workspace())  # targets checked against a scenario, if one is chosen
+if scenario.scenario is not None and len(status):
+    status = Q.check_targets(status, cache.scenario_values(scenario, params, threshold))
 assessments = store.current(whole.assessments)
 day_names = {d: format_date(pd.Timestamp(d), lang) for d in mon.days}
 st.caption(t("quality_intro", days=", ".join(day_names.values())))
@@ -92,7 +95,8 @@ with tab_goals:
                     st.caption(t(f"measure_def.{measure}"))
 
 with tab_targets:
-    shown = words.target_rows(status, whole, lang)
+    shown = words.target_rows(status, whole, lang,
+                              scenario.scenario.name if scenario.scenario is not None else None)
     if len(shown):
         widgets.plain_table(shown)
     else:

@@ -108,3 +108,25 @@ def test_cli_monitoring_writes_pdf_and_xlsx(tmp_path, workspace_copy, capsys):
     assert len(pages) > 2 and all("Datenstand: 31.12.2025" in page and "Quellen:" in page for page in pages)
     assert main(["monitoring", str(workspace_copy), "--out", str(pdf), "--since", "gestern"]) == 1
     assert "since" in capsys.readouterr().err
+
+
+def test_a_target_is_checked_against_a_shared_scenario(town):
+    import shapely
+
+    from dashboard.sources import scenarios
+
+    offer = {"name": "Elterncafé Westfeld", "provider": "Stadt", "category": "Treffpunkt",
+             "sectors": ["Kinder- und Jugendhilfe"], "life_phases": ["early_childhood", "kita"], "audience": ["Eltern"],
+             "last_updated": "2026-12-01"}
+    _, sid = scenarios.create_scenario(town, "Elterncafé Westfeld", user="anna", role="planner", shared=True,
+                                       changes=[{"action": "add", "layer": "offers", "fields": offer,
+                                                 "geometry": shapely.Point(428838, 5699052)}])
+    store.set_target(town, {"district_id": "SR07", "phase_id": "early_childhood", "measure": "reach_share",
+                            "value": "50 %", "due": "2027-12-31"}, user="anna", role="planner")
+    ist = run_app(PAGE)
+    row = [t for t in tables(ist) if "Stand des Ziels" in t.columns and "Gebiet" in t.columns][0].iloc[0]
+    assert row["Letzter Wert"] == "20 %" and "Ziel im Szenario" not in row.index
+    at = run_app(PAGE, query={"sc": sid})
+    row = [t for t in tables(at) if "Stand des Ziels" in t.columns and "Gebiet" in t.columns][0].iloc[0]
+    assert row["Letzter Wert"] == "20 %"  # the real figures stay the real ones …
+    assert row["Im Szenario „Elterncafé Westfeld“"] == "61 %" and row["Ziel im Szenario"] == "erreicht"  # … beside

@@ -101,11 +101,16 @@ def snapshot(whole, day, params: C.CoverageParams = C.CoverageParams(), threshol
     ws = timeline.as_of(whole, day)
     params = replace(params, valid_on=None)  # the copy holds only the day's records already
     demand = C.prepare_demand(ws, like)
-    cov = C.coverage(ws, params, demand)
+    return snapshot_of(ws, C.coverage(ws, params, demand), demand, ws.as_of.day, threshold)
+
+
+def snapshot_of(ws, cov: C.Coverage, demand: C.Demand, day, threshold: int = 3) -> Snapshot:
+    """A snapshot of a workspace whose coverage is at hand (e.g. a scenario's published
+    coverage, :func:`dashboard.analysis.scenario.scenario_coverage`)."""
     published = C.public_table(cov.table, threshold)
     city = publish(cov.city, threshold)
-    return Snapshot(ws.as_of.day, ws, cov, published, city, C.gaps(cov, ws, threshold),
-                    C.duplicates(ws, params, demand), C.broken_transitions(cov, ws, threshold),
+    return Snapshot(pd.Timestamp(day).date(), ws, cov, published, city, C.gaps(cov, ws, threshold),
+                    C.duplicates(ws, cov.params, demand), C.broken_transitions(cov, ws, threshold),
                     offer_districts(ws, ws.offers))
 
 
@@ -363,4 +368,25 @@ def group_values(mon: Monitoring, groups: pd.Series, measure: str, phase_id: str
                  "places_per_1000": plain["capacity"] * 1000.0 / target, "offers": plain["offers"].astype(float),
                  "target_population": strict["target_population"]}[measure]
         out[snap.day] = value.reindex(names).to_numpy(float)
+    return out
+
+
+def check_targets(status: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
+    """The targets of :func:`target_table` checked against other values (long form as
+    :func:`values`, e.g. a scenario's): columns ``scenario_value`` and ``scenario_met`` (True /
+    False; None when the value is withheld or unknown)."""
+    from dashboard.analysis.trends import direction
+
+    out = status.copy()
+    found, met = [], []
+    for row in status.itertuples(index=False):
+        district = None if pd.isna(row.district_id) else row.district_id
+        phase = None if pd.isna(row.phase_id) else row.phase_id
+        mine = values[(values["measure"] == row.measure) & _same(values["district_id"], district)
+                      & _same(values["phase_id"], phase)]["value"]
+        value = float(mine.iloc[0]) if len(mine) else np.nan
+        found.append(value)
+        met.append(None if not np.isfinite(value) else bool((value - float(row.value)) * direction(row.measure) >= 0))
+    out["scenario_value"] = found
+    out["scenario_met"] = met
     return out

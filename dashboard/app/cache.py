@@ -113,6 +113,19 @@ def changes_since(ws: Workspace, params: C.CoverageParams, threshold: int, since
     return quality.changes_since(monitoring(ws, params, threshold), ws, since, params, threshold)
 
 
+@st.cache_resource(show_spinner=False, max_entries=8, hash_funcs=KEYS)
+def scenario_values(scen: Workspace, params: C.CoverageParams, threshold: int):
+    """Every measure of a scenario in the long form of :func:`dashboard.analysis.quality.values`
+    (its published coverage; new offers against Ist), to check the targets against."""
+    from datetime import date
+
+    base = scen.scenario.base
+    now = date.today()
+    scen_snap = quality.snapshot_of(scen, coverage(scen, params), demand(scen), now, threshold)
+    base_snap = quality.snapshot_of(base, coverage(base, params), demand(base), now, threshold)
+    return quality.values(scen_snap, base_snap)
+
+
 @st.cache_data(show_spinner=False, max_entries=256, hash_funcs=KEYS)
 def series_png(ws: Workspace, params: C.CoverageParams, threshold: int, measure: str, district_id, phase_id,
                lang: str, target_values: tuple, title: str | None, size: tuple) -> bytes:

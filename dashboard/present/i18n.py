@@ -978,6 +978,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "quality_save_target": ("Zielwert speichern", "Save the target"),
     "quality_retire_target": ("Zielwert zurückziehen", "Retire a target"),
     "quality_retire": ("Zurückziehen", "Retire"),
+    "quality_in_scenario": ("Im Szenario „{name}“", "In the scenario “{name}”"),
+    "quality_scenario_met": ("Ziel im Szenario", "Target in the scenario"),
+    "quality_not_met": ("nicht erreicht", "not met"),
     "quality_target_history": ("Verlauf der Zielwerte (wer hat wann was gesetzt)", "History of the targets (who set what when)"),
     "quality_import_targets": ("Zielwerte aus einer Tabelle (CSV/XLSX)", "Targets from a table (CSV/XLSX)"),
     "quality_import_targets_help": ("Spalten district_id (oder Name; leer: Gesamtstadt), phase_id, measure, value, "

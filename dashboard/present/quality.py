@@ -128,9 +128,12 @@ def district_table(mon: Q.Monitoring, ws, measure: str, phase_id: str | None, la
     return pd.DataFrame(rows)
 
 
-def target_rows(status: pd.DataFrame, ws, lang: str = "de") -> pd.DataFrame:
-    """The targets with their last value, trend and status, for people to read."""
+def target_rows(status: pd.DataFrame, ws, lang: str = "de", scenario: str | None = None) -> pd.DataFrame:
+    """The targets with their last value, trend and status, for people to read; with the
+    columns of :func:`dashboard.analysis.quality.check_targets`, the value in the scenario
+    ``scenario`` (its name) and whether the target is met there."""
     rows = []
+    checked = "scenario_value" in status.columns
     for _, r in status.iterrows():
         rows.append({t("heading.where", lang): _where(r["district_id"], ws, lang),
                      t("heading.phase_label", lang): _phase(r["phase_id"], ws, lang),
@@ -141,10 +144,17 @@ def target_rows(status: pd.DataFrame, ws, lang: str = "de") -> pd.DataFrame:
                      t("heading.trend", lang): trend_text([r["previous_value"], r["last_value"]], r["measure"], lang),
                      t("heading.status", lang): t(f"status.{r['status']}", lang),
                      "note": r.get("note") if isinstance(r.get("note"), str) else ""})
+        if checked:
+            met = r["scenario_met"]
+            rows[-1][t("quality_in_scenario", lang, name=scenario or "–")] = \
+                format_value(r["measure"], r["scenario_value"], lang)
+            rows[-1][t("quality_scenario_met", lang)] = t(
+                "status.unknown" if met is None or pd.isna(met) else "status.met" if met else "quality_not_met", lang)
     table = pd.DataFrame(rows)
     if len(table):  # the last day's column under one heading
         day_cols = [c for c in table.columns if c not in {t(f"heading.{k}", lang) for k in
-                    ("where", "phase_label", "measure", "target", "trend", "status")} | {"note"}]
+                    ("where", "phase_label", "measure", "target", "trend", "status")} | {"note"}
+                    and c not in (t("quality_in_scenario", lang, name=scenario or "–"), t("quality_scenario_met", lang))]
         table = table.rename(columns={day_cols[0]: t("heading.last_value", lang)}) if len(day_cols) == 1 else table
         table = table.rename(columns={"note": t("heading.note", lang)})
     return table
