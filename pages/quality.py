@@ -86,7 +86,8 @@ with tab_goals:
                 mine = status[(status["measure"] == measure) & status["district_id"].isna()] if len(status) \
                     else status
                 st.metric(words.measure_label(measure, lang), words.format_value(measure, series.iloc[-1], lang),
-                          words.trend_text(series.to_numpy(float), measure, lang), delta_color="off")
+                          words.trend_text(series.to_numpy(float), measure, lang), delta_color="off",
+                          delta_arrow="off")  # the arrow is in the text: where the value went
                 if series.notna().sum() >= 2:
                     st.image(cache.series_png(whole, params, threshold, measure, None, None, lang,
                                               tuple(mine["value"]), "", (3.6, 1.9)),

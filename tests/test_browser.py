@@ -579,3 +579,28 @@ def test_scenario_effect_map_and_site_proposal_render(browser, demo_ws, tmp_path
     finally:
         context.close()
         server.stop()
+
+
+def test_quality_goals_page_shows_goals_charts_and_a_report(page, app_url, tmp_path):
+    """What a planner sees on Qualitätsziele: the goals over three report days, each chart drawn
+    (an image that loaded, with its words as alternative text), what changed; the report downloads."""
+    page.goto(app_url)
+    page.get_by_role("link", name="Qualitätsziele").first.click()
+    page.wait_for_selector("h1:has-text('Qualitätsziele')", timeout=60_000)
+    settled(page)
+    page.wait_for_selector("table:has-text('Ungleiches ungleich behandeln')", timeout=60_000)
+    for day in ("31.12.2023", "31.12.2024", "31.12.2025"):
+        assert page.locator(f"table th:has-text('{day}')").count() >= 1
+    page.wait_for_function("[...document.querySelectorAll('img[alt*=\"Entwicklung\"]')]"
+                           ".filter(i => i.complete && i.naturalWidth > 100).length >= 6", timeout=60_000)
+    page.screenshot(path=str(ARTIFACTS / "quality_goals_tab.png"), full_page=True)
+    page.get_by_role("tab", name="Was hat sich geändert?").click()
+    page.wait_for_selector("text=Angebote eröffnet: 17", timeout=30_000)
+    page.get_by_role("tab", name="Monitoringbericht").click()
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("button", name="Monitoringbericht als PDF").click()
+    path = tmp_path / "bericht.pdf"
+    download.value.save_as(path)
+    assert path.read_bytes().startswith(b"%PDF")
+    page.screenshot(path=str(ARTIFACTS / "quality_goals.png"), full_page=True)
+    assert page.watch.external == [] and page.watch.console_errors == [], (page.watch.failed, page.watch.console_errors)
