@@ -168,7 +168,7 @@ def visible_texts(at) -> list[str]:
 
 
 @pytest.mark.parametrize("name", ["home", "map", "chain", "gaps", "profile", "partner", "lotse", "networks",
-                                  "present", "edit", "import", "account"])
+                                  "present", "edit", "import", "account", "quality"])
 def test_english_pages_speak_english(name, demo_ws):
     """The English UI shows no German words: neither its own texts nor the vocabularies and
     workspace texts from the data (the data keeps its German terms)."""
@@ -187,7 +187,7 @@ ENGLISH_WORDS = ("Choose", "Select all", "not disclosed", "Reach", "Gaps", "Offe
 
 
 @pytest.mark.parametrize("name", ["home", "map", "chain", "gaps", "profile", "partner", "lotse", "networks",
-                                  "present", "edit", "import", "account"])
+                                  "present", "edit", "import", "account", "quality"])
 def test_german_pages_speak_german(name):
     at = run_app(f"pages/{name}.py", session={"role": "planner", "user": "anna"})
     texts = visible_texts(at)
