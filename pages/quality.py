@@ -92,7 +92,7 @@ with tab_goals:
                     st.image(cache.series_png(whole, params, threshold, measure, None, None, lang,
                                               tuple(mine["value"]), "", (3.6, 1.9)),
                              alt=words.series_alt_text(mon, measure, lang=lang, targets=mine))
-                if f"measure_def.{measure}" in words._definitions():
+                if words.has_definition(measure):
                     st.caption(t(f"measure_def.{measure}"))
 
 with tab_targets:
@@ -122,7 +122,7 @@ with tab_targets:
                     st.rerun()
         if len(targets):
             with st.form("quality_retire_form"):
-                names = {r.target_id: f"{words._where(r.district_id, whole, lang)} · {words._phase(r.phase_id, whole, lang)}"
+                names = {r.target_id: f"{words.area_name(r.district_id, whole, lang)} · {words.phase_name(r.phase_id, whole, lang)}"
                                       f" · {words.measure_label(r.measure, lang)} ({r.target_id})"
                          for r in targets.itertuples()}
                 pick = st.selectbox(t("quality_retire_target"), list(names), format_func=names.get, key="q_retire")

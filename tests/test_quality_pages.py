@@ -129,4 +129,5 @@ def test_a_target_is_checked_against_a_shared_scenario(town):
     at = run_app(PAGE, query={"sc": sid})
     row = [t for t in tables(at) if "Stand des Ziels" in t.columns and "Gebiet" in t.columns][0].iloc[0]
     assert row["Letzter Wert"] == "20 %"  # the real figures stay the real ones …
-    assert row["Im Szenario „Elterncafé Westfeld“"] == "61 %" and row["Ziel im Szenario"] == "erreicht"  # … beside
+    in_scenario = int(row["Im Szenario „Elterncafé Westfeld“"].rstrip(" %"))  # cell-key published: ±2 persons
+    assert 58 <= in_scenario <= 64 and row["Ziel im Szenario"] == "erreicht"  # … the scenario's beside them

@@ -55,13 +55,15 @@ def _day_heading(day, lang):
     return format_date(pd.Timestamp(day), lang)
 
 
-def _where(district_id, ws, lang) -> str:
+def area_name(district_id, ws, lang: str = "de") -> str:
+    """A district's name, or the whole city for none."""
     if district_id is None or pd.isna(district_id):
         return t("quality_city", lang)
     return dict(zip(ws.districts["district_id"], ws.districts["name"])).get(district_id, str(district_id))
 
 
-def _phase(phase_id, ws, lang) -> str:
+def phase_name(phase_id, ws, lang: str = "de") -> str:
+    """A life phase's label, or all phases for none."""
     if phase_id is None or pd.isna(phase_id):
         return t("quality_all_phases", lang)
     return phase_labels(ws.life_phases, lang).get(phase_id, str(phase_id))
@@ -129,35 +131,28 @@ def district_table(mon: Q.Monitoring, ws, measure: str, phase_id: str | None, la
 
 
 def target_rows(status: pd.DataFrame, ws, lang: str = "de", scenario: str | None = None) -> pd.DataFrame:
-    """The targets with their last value, trend and status, for people to read; with the
-    columns of :func:`dashboard.analysis.quality.check_targets`, the value in the scenario
-    ``scenario`` (its name) and whether the target is met there."""
+    """The targets with their last value (the last report day's), trend and status, for people to
+    read; with the columns of :func:`dashboard.analysis.quality.check_targets`, the value in the
+    scenario ``scenario`` (its name) and whether the target is met there."""
     rows = []
     checked = "scenario_value" in status.columns
     for _, r in status.iterrows():
-        rows.append({t("heading.where", lang): _where(r["district_id"], ws, lang),
-                     t("heading.phase_label", lang): _phase(r["phase_id"], ws, lang),
-                     t("heading.measure", lang): measure_label(r["measure"], lang),
-                     t("heading.target", lang): target_text(r, lang),
-                     _day_heading(r["last_day"], lang) if r["last_day"] is not None else "–":
-                         format_value(r["measure"], r["last_value"], lang),
-                     t("heading.trend", lang): trend_text([r["previous_value"], r["last_value"]], r["measure"], lang),
-                     t("heading.status", lang): t(f"status.{r['status']}", lang),
-                     "note": r.get("note") if isinstance(r.get("note"), str) else ""})
+        row = {t("heading.where", lang): area_name(r["district_id"], ws, lang),
+               t("heading.phase_label", lang): phase_name(r["phase_id"], ws, lang),
+               t("heading.measure", lang): measure_label(r["measure"], lang),
+               t("heading.target", lang): target_text(r, lang),
+               t("heading.last_value", lang): format_value(r["measure"], r["last_value"], lang),
+               t("heading.trend", lang): trend_text([r["previous_value"], r["last_value"]], r["measure"], lang),
+               t("heading.status", lang): t(f"status.{r['status']}", lang),
+               t("heading.note", lang): r.get("note") if isinstance(r.get("note"), str) else ""}
         if checked:
             met = r["scenario_met"]
-            rows[-1][t("quality_in_scenario", lang, name=scenario or "–")] = \
-                format_value(r["measure"], r["scenario_value"], lang)
-            rows[-1][t("quality_scenario_met", lang)] = t(
+            row[t("quality_in_scenario", lang, name=scenario or "–")] = format_value(r["measure"], r["scenario_value"],
+                                                                                   lang)
+            row[t("quality_scenario_met", lang)] = t(
                 "status.unknown" if met is None or pd.isna(met) else "status.met" if met else "quality_not_met", lang)
-    table = pd.DataFrame(rows)
-    if len(table):  # the last day's column under one heading
-        day_cols = [c for c in table.columns if c not in {t(f"heading.{k}", lang) for k in
-                    ("where", "phase_label", "measure", "target", "trend", "status")} | {"note"}
-                    and c not in (t("quality_in_scenario", lang, name=scenario or "–"), t("quality_scenario_met", lang))]
-        table = table.rename(columns={day_cols[0]: t("heading.last_value", lang)}) if len(day_cols) == 1 else table
-        table = table.rename(columns={"note": t("heading.note", lang)})
-    return table
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def change_lines(changes: dict, lang: str = "de") -> list[str]:
@@ -205,7 +200,7 @@ def reference_table(mon: Q.Monitoring, references: pd.DataFrame, ws, lang: str =
         day = by_year.get(int(r["year"]))
         own = mon.series(r["measure"], None, phase).get(day, np.nan) if day else np.nan
         rows.append({t("heading.measure", lang): measure_label(r["measure"], lang),
-                     t("heading.phase_label", lang): _phase(phase, ws, lang),
+                     t("heading.phase_label", lang): phase_name(phase, ws, lang),
                      t("heading.year", lang): int(r["year"]),
                      t("heading.area", lang): r["area"],
                      t("heading.value", lang): format_value(r["measure"], r["value"], lang),
@@ -272,8 +267,8 @@ def monitoring_xlsx(ws, mon: Q.Monitoring, status: pd.DataFrame, changes: dict |
     long = long[long["measure"].isin(Q.COVERAGE_MEASURES + Q.COUNT_MEASURES)]
     districts = pd.DataFrame({
         t("heading.day", lang): [format_date(pd.Timestamp(d), lang) for d in long["day"]],
-        t("heading.where", lang): [_where(d, ws, lang) for d in long["district_id"]],
-        t("heading.phase_label", lang): [_phase(p, ws, lang) for p in long["phase_id"]],
+        t("heading.where", lang): [area_name(d, ws, lang) for d in long["district_id"]],
+        t("heading.phase_label", lang): [phase_name(p, ws, lang) for p in long["phase_id"]],
         t("heading.measure", lang): [measure_label(m, lang) for m in long["measure"]],
         t("heading.value", lang): [format_value(m, v, lang) for m, v in zip(long["measure"], long["value"])],
     })
@@ -328,7 +323,7 @@ def monitoring_pdf(ws, mon: Q.Monitoring, status: pd.DataFrame, changes: dict | 
             for _, r in mine.iterrows():
                 state = t("status." + r["status"], lang)
                 pdf.para(f"{t('heading.target', lang)}: {target_text(r, lang)} – {state}")
-            if f"measure_def.{measure}" in _definitions():
+            if has_definition(measure):
                 pdf.para(t(f"measure_def.{measure}", lang), size=7)
             if series.notna().sum() >= 2:
                 fig = series_chart(mon, measure, lang=lang, target_values=tuple(mine["value"]), size=(4.2, 1.5),
@@ -357,7 +352,8 @@ def monitoring_pdf(ws, mon: Q.Monitoring, status: pd.DataFrame, changes: dict | 
     return bytes(pdf.output())
 
 
-def _definitions() -> set:
+def has_definition(measure: str) -> bool:
+    """Whether the measure has a definition in words (``measure_def.<measure>``)."""
     from dashboard.present.i18n import TEXT
 
-    return {k for k in TEXT if k.startswith("measure_def.")}
+    return f"measure_def.{measure}" in TEXT
