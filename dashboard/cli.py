@@ -3,7 +3,7 @@
     demo     [--out FILE] [--seed N]   write the fictional demo workspace
     validate WORKSPACE                 check a workspace, list every problem
     info     WORKSPACE                 summary of a workspace
-    coverage WORKSPACE [--scenario ID] [--radius M] [--detour F] [--decay none|gaussian] [--measure NAME] [--format csv|xlsx]
+    coverage WORKSPACE [--scenario ID | --as-of DAY] [--radius M] [--detour F] [--decay none|gaussian] [--measure NAME] [--format csv|xlsx]
                        [--out FILE]
                                        district × phase coverage table
     report   WORKSPACE [--district ID ...] --out FILE.pdf [--lang de|en]
@@ -45,7 +45,16 @@ MEASURE_NAMES = ("reach_share", "offers_per_1000", "places_per_1000", "access_2s
 
 
 def _analysed(args):
-    """The workspace to analyse: the real data, or with ``--scenario ID`` that scenario applied."""
+    """The workspace to analyse: the real data, with ``--as-of DAY`` as it was that day
+    (:func:`dashboard.sources.timeline.as_of`), or with ``--scenario ID`` that scenario applied."""
+    if getattr(args, "as_of", None):
+        from dashboard.sources.timeline import as_of
+
+        if getattr(args, "scenario", None):
+            print("error: --as-of and --scenario do not go together (a scenario is built on today's data)",
+                  file=sys.stderr)
+            raise SystemExit(2)
+        return as_of(read_workspace(args.workspace), _day(args.as_of, "as-of"))
     ws = read_workspace(args.workspace).current()
     if getattr(args, "scenario", None):
         from dashboard.analysis.scenario import apply_scenario
@@ -565,6 +574,8 @@ def main(argv=None) -> int:
     p = sub.add_parser("coverage", help="district × phase coverage table")
     p.add_argument("workspace")
     p.add_argument("--scenario", help="analyse this scenario (its id, see 'scenario list') instead of the real data")
+    p.add_argument("--as-of", help="the workspace as it was on this day (YYYY-MM-DD): offers valid then, the "
+                                   "population of that year")
     p.add_argument("--radius", type=float, default=1000.0, help="walking distance in metres (default 1000)")
     p.add_argument("--detour", type=float, default=1.3, help="network/straight-line factor (default 1.3)")
     p.add_argument("--decay", choices=("none", "gaussian"), default="none",
@@ -579,6 +590,8 @@ def main(argv=None) -> int:
     p = sub.add_parser("gaps", help="the ranked gaps (district, phase, published figures, rank, sentence)")
     p.add_argument("workspace")
     p.add_argument("--scenario", help="analyse this scenario (its id, see 'scenario list') instead of the real data")
+    p.add_argument("--as-of", help="the workspace as it was on this day (YYYY-MM-DD): offers valid then, the "
+                                   "population of that year")
     p.add_argument("--radius", type=float, default=1000.0, help="walking distance in metres (default 1000)")
     p.add_argument("--detour", type=float, default=1.3, help="network/straight-line factor (default 1.3)")
     p.add_argument("--decay", choices=("none", "gaussian"), default="none")

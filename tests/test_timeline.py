@@ -160,3 +160,16 @@ def test_edits_after_the_day_are_undone(workspace_copy):
     old = timeline.as_of(read_workspace(workspace_copy), date(2025, 12, 31))
     assert old.offers["capacity"].dtype.kind == "f" and str(old.offers["valid_from"].dtype).startswith("datetime64")
     coverage(old)  # the analysis runs on the records set back
+
+
+def test_cli_coverage_and_gaps_as_of_a_day(demo_path, capsys):
+    from dashboard.cli import main
+
+    assert main(["coverage", str(demo_path), "--as-of", "2023-12-31", "--measure", "offers"]) == 0
+    shown = pd.read_csv(__import__("io").StringIO(capsys.readouterr().out), sep=";", index_col=0)
+    expected = coverage(timeline.as_of(read_workspace(demo_path), date(2023, 12, 31))).matrix("offers")
+    assert (shown.to_numpy() == expected.to_numpy()).all()
+    today = coverage(read_workspace(demo_path).current()).matrix("offers")
+    assert not (shown.to_numpy() == today.to_numpy()).all()
+    assert main(["gaps", str(demo_path), "--as-of", "31.12.2023"]) == 1
+    assert "as-of" in capsys.readouterr().err
