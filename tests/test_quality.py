@@ -204,3 +204,23 @@ def test_demo_city_monitoring_has_three_years_and_every_goal(demo_ws):
     reach = last[(last["measure"] == "reach_share") & last["district_id"].notna()]
     merged = reach.merge(pub[["district_id", "phase_id", "reach_share"]], on=["district_id", "phase_id"])
     pd.testing.assert_series_equal(merged["value"], merged["reach_share"], check_names=False)
+
+
+def test_the_workspace_configures_its_indicators_and_bad_settings_are_named(demo_ws, workspace_copy):
+    ws = town()
+    ws.meta.update({"quality_high_need_classes": "5", "quality_parents_phases": "seniors"})
+    qp = Q.QualityParams.from_meta(ws.meta)
+    assert qp.high_need_classes == (5,) and qp.parents_phases == ("seniors",)
+    mon = Q.monitor(ws, [date(2024, 12, 31), date(2025, 12, 31)], NARROW)  # the meta's choices by default
+    # only D0 is of high need now: A (free), B (not free), C (unknown) serve it → 1 of 2 known
+    assert mon.series("inclusion_cost_free").iloc[-1] == pytest.approx(0.5)
+    # 65+: D0, D1 (B) and every district (C) in 2025: all 1,000 reached
+    assert mon.series("parents_reach").iloc[-1] == pytest.approx(1.0)
+    from dashboard.model.workspace import WorkspaceError, write_workspace
+
+    bad = Workspace(**{**demo_ws.__dict__, "meta": {**demo_ws.meta, "quality_need_supply": "viele",
+                                                     "quality_parents_phases": "kita;teens"}})
+    with pytest.raises(WorkspaceError) as err:
+        write_workspace(bad, workspace_copy)
+    assert {(p.field, p.params.get("value")) for p in err.value.problems} == {("quality_need_supply", "viele"),
+                                                                          ("quality_parents_phases", "teens")}

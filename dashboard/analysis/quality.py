@@ -76,6 +76,25 @@ class QualityParams:
     main_languages: tuple[str, ...] | None = None  # None: meta 'main_languages', else any besides German
     need_supply: str = "offers_per_1000"  # or "access_2sfca"
 
+    @classmethod
+    def from_meta(cls, meta: dict) -> "QualityParams":
+        """The workspace's own choices (meta keys, checked on load): ``quality_parents_phases``
+        (';'-separated phase ids), ``quality_high_need_classes`` (e.g. '4;5'),
+        ``quality_need_supply`` ('offers_per_1000' or 'access_2sfca'), ``main_languages``."""
+        def items(key):
+            return tuple(v.strip() for v in str(meta.get(key) or "").split(";") if v.strip())
+
+        found = {}
+        if items("quality_parents_phases"):
+            found["parents_phases"] = items("quality_parents_phases")
+        if items("quality_high_need_classes"):
+            found["high_need_classes"] = tuple(int(v) for v in items("quality_high_need_classes"))
+        if str(meta.get("quality_need_supply") or "").strip():
+            found["need_supply"] = str(meta["quality_need_supply"]).strip()
+        if items("main_languages"):
+            found["main_languages"] = items("main_languages")
+        return cls(**found)
+
 
 @dataclass
 class Snapshot:
@@ -272,10 +291,12 @@ def _same(column: pd.Series, value) -> np.ndarray:
 
 
 def monitor(whole, days=None, params: C.CoverageParams = C.CoverageParams(), threshold: int = 3,
-            qp: QualityParams = QualityParams()) -> Monitoring:
+            qp: QualityParams | None = None) -> Monitoring:
     """Measure ``whole`` (retired records included) on every report day (default: the 31
     December of each population year, :func:`dashboard.sources.timeline.year_ends`; a
-    workspace without population years: today)."""
+    workspace without population years: today); ``qp`` default: the workspace's own choices
+    (:meth:`QualityParams.from_meta`)."""
+    qp = qp if qp is not None else QualityParams.from_meta(whole.meta)
     days = sorted(pd.Timestamp(d).date() for d in (days or timeline.year_ends(whole) or [date.today()]))
     snaps, tables = [], []
     like = C.prepare_demand(whole)  # every offer placed once: each day reuses the places

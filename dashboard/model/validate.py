@@ -280,6 +280,26 @@ def _check_population_years(t: dict, c: Collector) -> None:
         c.at("meta", "population_year_missing", row=rows[0] if len(rows) else None, field="value", found=given)
 
 
+def _check_quality_meta(t: dict, c: Collector) -> None:
+    """The quality goals' settings in meta (dashboard.analysis.quality.QualityParams.from_meta)."""
+    meta = t.get("meta")
+    if meta is None or not {"key", "value"} <= set(meta.columns):
+        return
+    given = dict(zip(meta["key"], meta["value"]))
+    rows = {k: i for i, k in zip(meta.index, meta["key"])}
+    phases = t.get("life_phases")
+    known = set(phases["phase_id"]) if phases is not None and "phase_id" in phases else set()
+    checks = {
+        "quality_parents_phases": (lambda v: v in known, ", ".join(sorted(known))),
+        "quality_high_need_classes": (lambda v: v in ("1", "2", "3", "4", "5"), "1, 2, 3, 4, 5"),
+        "quality_need_supply": (lambda v: v in ("offers_per_1000", "access_2sfca"), "offers_per_1000, access_2sfca"),
+    }
+    for key, (ok, allowed) in checks.items():
+        for item in (v.strip() for v in str(given.get(key) or "").split(";") if v.strip()):
+            if not ok(item):
+                c.at("meta", "unknown_value", row=rows.get(key), field=key, value=item, known=allowed)
+
+
 def _check_layer_rules(t: dict, c: Collector, band_columns) -> None:
     """Rules across columns and layers: counts, ages, colours, references, locations."""
     meta = t.get("meta")
@@ -290,6 +310,7 @@ def _check_layer_rules(t: dict, c: Collector, band_columns) -> None:
             c.at("meta", "schema_version", row=rows[0] if len(rows) else None, field="value",
                   found=version, expected=schema.SCHEMA_VERSION)
 
+    _check_quality_meta(t, c)
     for name in ("population_cells", "population_districts", "population_years"):
         df = t.get(name)
         if df is None:
