@@ -168,13 +168,15 @@ with tab_districts:
         widgets.plain_table(shown)
 
 with tab_changes:
-    earlier = mon.days[:-1]
-    if not earlier:
+    last = mon.days[-1]
+    default = mon.days[-2] if len(mon.days) > 1 else date(last.year - 1, 12, 31)
+    since = st.date_input(t("quality_since_day"), value=default, max_value=last, key="q_since", format="DD.MM.YYYY",
+                          help=t("quality_since_help"))
+    if since >= last:
         st.info(t("quality_one_day"))
     else:
-        since = st.selectbox(t("quality_since"), earlier[::-1], key="q_since", format_func=day_names.get)
         day, changes = cache.changes_since(whole, params, threshold, since)
-        st.markdown(f"**{t('quality_changes_title', since=day_names[day], until=day_names[mon.days[-1]])}**")
+        st.markdown(f"**{t('quality_changes_title', since=format_date(pd.Timestamp(day), lang), until=day_names[last])}**")
         for line in words.change_lines(changes, lang):
             st.markdown(f"- {md(line)}")
         details = words.change_details(changes, whole, lang)

@@ -79,6 +79,12 @@ def test_districts_over_time_changes_and_municipalities_side_by_side(town):
     assert set(groups["Gebiet"]) == {"Mitte", "Ost", "Nord-West", "Süd"}
     lines = [m.value for m in at.markdown if "Angebote eröffnet" in str(m.value)]
     assert lines and "17" in lines[0]  # 17 offers opened in 2025 in the demo city
+    from datetime import date
+
+    at.date_input(key="q_since").set_value(date(2025, 6, 1)).run()  # any day, e.g. the last council report
+    assert any("seit dem 01.06.2025" in str(m.value) for m in at.markdown)
+    opened = [m.value for m in at.markdown if "Angebote eröffnet" in str(m.value)][0]
+    assert int(opened.rsplit(" ", 1)[-1]) < 17  # fewer opened since June than in the whole year
 
 
 def test_the_monitoringbericht_downloads(town):

@@ -989,8 +989,13 @@ TEXT: dict[str, tuple[str, str]] = {
                                     "note. All rows or none."),
     "quality_import": ("Einlesen", "Import"),
     "quality_groups": ("Gemeinden bzw. Bezirke nebeneinander", "Municipalities or boroughs side by side"),
-    "quality_one_day": ("Nur ein Stichtag: noch nichts zu vergleichen.", "Only one report day: nothing to compare yet."),
+    "quality_one_day": ("Bitte einen Tag vor dem letzten Stichtag wählen.", "Please choose a day before the last report day."),
     "quality_since": ("Vergleichen mit dem Stichtag", "Compare with the report day"),
+    "quality_since_day": ("Was hat sich seit diesem Tag geändert?", "What changed since this day?"),
+    "quality_since_help": ("Verglichen wird mit dem letzten Stichtag; jeder frühere Tag ist möglich (z. B. der "
+                           "letzte Ratsbericht).",
+                           "Compared with the last report day; any earlier day will do (e.g. the last council "
+                           "report)."),
     "quality_import_reference": ("Vergleichswerte aus einer Tabelle (CSV/XLSX)", "Comparison values from a table (CSV/XLSX)"),
     "quality_import_reference_help": ("Spalten area, measure, phase_id (kann leer sein), year, value, source. "
                                       "Eine Zeile für dasselbe Gebiet, dieselbe Kennzahl und dasselbe Jahr ersetzt "
