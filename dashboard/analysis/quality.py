@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -280,10 +281,21 @@ class Monitoring:
         return [s.day for s in self.snapshots]
 
     def series(self, measure: str, district_id: str | None = None, phase_id: str | None = None) -> pd.Series:
-        """One measure's values per day (index: the days; NaN: withheld or unknown)."""
+        """One measure's values per day (index: the days; NaN: withheld or unknown, or not measured)."""
+        found = self._by_key.get((measure, district_id, phase_id))
+        return pd.Series(found if found is not None else np.full(len(self.days), np.nan), index=self.days,
+                         name="value")
+
+    @cached_property
+    def _by_key(self) -> dict:
+        """(measure, district or None, phase or None) → values in day order (one pass over the table)."""
         v = self.values
-        mine = v[(v["measure"] == measure) & _same(v["district_id"], district_id) & _same(v["phase_id"], phase_id)]
-        return mine.set_index("day")["value"].reindex(self.days)
+        keys = list(zip(v["measure"], v["district_id"], v["phase_id"]))
+        position = {d: i for i, d in enumerate(self.days)}
+        out: dict = {}
+        for key, day, value in zip(keys, v["day"], v["value"].to_numpy(float)):
+            out.setdefault(key, np.full(len(self.days), np.nan))[position[day]] = value
+        return out
 
 
 def _same(column: pd.Series, value) -> np.ndarray:

@@ -35,8 +35,13 @@ def _digest(path: str, mtime_ns: int, size: int) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
+def _read(path: str, digest: str) -> Workspace:
+    return read_workspace(path)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _load(path: str, digest: str, include_retired: bool) -> Workspace:
-    ws = read_workspace(path)
+    ws = _read(path, digest)  # one read of the file for both views
     return ws if include_retired else ws.current()
 
 

@@ -218,14 +218,20 @@ def series_chart(mon: Q.Monitoring, measure: str, district_id=None, phase_id=Non
 
     series = mon.series(measure, district_id, phase_id)
     scale = 100.0 if measure in SHARE_MEASURES else 1.0
-    fig, ax = figure(size, layout="constrained")
+    fig, ax = figure(size)  # fixed margins: a constrained layout costs more than the drawing
+    fig.subplots_adjust(left=0.13, right=0.97, bottom=0.16, top=0.86 if title != "" else 0.95)
     x = pd.to_datetime(pd.Series(series.index))
     ax.plot(x, series.to_numpy(float) * scale, marker="o", color="#2c7fb8", linewidth=1.6)
     for value in target_values:
         ax.axhline(float(value) * scale, color="#d95f02", linestyle="--", linewidth=1)
         ax.annotate(t("heading.target", lang), (x.iloc[0], float(value) * scale), fontsize=6, color="#d95f02",
                     va="bottom")
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
     ax.set_xticks(x, [format_date(d, lang) for d in x], fontsize=6)
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=measure in COUNT_MEASURES))
+    ax.yaxis.set_major_formatter(FuncFormatter(  # German decimal commas on the axis too
+        lambda v, _: format_number(v, 0 if float(v).is_integer() else 1, lang)))
     ax.tick_params(axis="y", labelsize=6)
     if measure in SHARE_MEASURES:
         ax.set_ylabel("%", fontsize=6)
