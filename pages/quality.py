@@ -104,27 +104,48 @@ with tab_targets:
         st.info(t("quality_no_targets"))
     if planner:
         measure_options = list(schema.TARGET_MEASURES)
+        names = {r.target_id: f"{words.area_name(r.district_id, whole, lang)} · {words.phase_name(r.phase_id, whole, lang)}"
+                              f" · {words.measure_label(r.measure, lang)} ({r.target_id})" for r in targets.itertuples()}
+        if st.session_state.pop("_q_t_saved", False) or st.session_state.get("q_t_pick") not in (None, *names):
+            st.session_state["q_t_pick"] = None
+
+        pick = st.selectbox(t("quality_edit_target"), [None, *names], key="q_t_pick",
+                            format_func=lambda k: t("quality_new_target") if k is None else names[k])
+        row = targets.set_index("target_id").loc[pick] if pick else None
+        suffix = "" if pick is None else f"_{pick}"  # the chosen target's own form, filled with its values
+
+        def given(column):
+            return None if row is None or pd.isna(row[column]) else row[column]
+
         with st.form("quality_target_form", clear_on_submit=True):
-            st.markdown(f"**{t('quality_new_target')}**")
-            where = st.selectbox(t("heading.where"), [None, *districts], key="q_t_district",
+            st.markdown(f"**{t('quality_new_target') if pick is None else names[pick]}**")
+            options = [None, *districts]
+            where = st.selectbox(t("heading.where"), options, index=options.index(given("district_id")),
+                                 key=f"q_t_district{suffix}",
                                  format_func=lambda d: t("quality_city") if d is None else districts[d])
-            phase = st.selectbox(t("heading.phase_label"), [None, *labels], key="q_t_phase",
+            options = [None, *labels]
+            phase = st.selectbox(t("heading.phase_label"), options, index=options.index(given("phase_id")),
+                                 key=f"q_t_phase{suffix}",
                                  format_func=lambda p: t("quality_all_phases") if p is None else labels[p])
-            measure = st.selectbox(t("heading.measure"), measure_options, key="q_t_measure",
+            measure = st.selectbox(t("heading.measure"), measure_options, key=f"q_t_measure{suffix}",
+                                   index=measure_options.index(given("measure") or measure_options[0]),
                                    format_func=lambda m: words.measure_label(m, lang))
-            value = st.text_input(t("quality_target_value"), key="q_t_value", help=t("quality_target_value_help"))
-            due = st.date_input(t("heading.due"), value=date(date.today().year + 1, 12, 31), key="q_t_due",
-                                format="DD.MM.YYYY")
-            note = st.text_input(t("heading.note"), key="q_t_note")
+            value = st.text_input(t("quality_target_value"), key=f"q_t_value{suffix}",
+                                  value="" if row is None else words.format_value(row["measure"], row["value"], lang),
+                                  help=t("quality_target_value_help"))
+            due = st.date_input(t("heading.due"), key=f"q_t_due{suffix}", format="DD.MM.YYYY",
+                                value=date(date.today().year + 1, 12, 31) if row is None else
+                                pd.Timestamp(row["due"]).date())
+            note = st.text_input(t("heading.note"), key=f"q_t_note{suffix}", value=given("note") or "")
             if st.form_submit_button(t("quality_save_target"), type="primary"):
+                version = int(targets.set_index("target_id").loc[pick, "version"]) if pick else None
                 if store_call(store.set_target, {"district_id": where, "phase_id": phase, "measure": measure,
-                                                 "value": value, "due": due, "note": note}):
+                                                 "value": value, "due": due, "note": note},
+                              target_id=pick, expected_version=version):
+                    st.session_state["_q_t_saved"] = True
                     st.rerun()
         if len(targets):
             with st.form("quality_retire_form"):
-                names = {r.target_id: f"{words.area_name(r.district_id, whole, lang)} · {words.phase_name(r.phase_id, whole, lang)}"
-                                      f" · {words.measure_label(r.measure, lang)} ({r.target_id})"
-                         for r in targets.itertuples()}
                 pick = st.selectbox(t("quality_retire_target"), list(names), format_func=names.get, key="q_retire")
                 if st.form_submit_button(t("quality_retire")):
                     if store_call(store.retire_target, pick):

@@ -61,6 +61,18 @@ def test_a_planner_sets_a_target_and_sees_its_status(town):
     assert row["Ziel"].startswith("≥ 80 % bis 31.12.") and row["Stand des Ziels"] in ("gefährdet", "auf Kurs")
     history = [d.value for d in at.dataframe if "user" in d.value.columns][0]
     assert set(history["user"]) == {"anna"} and "value" in set(history["field"])  # who set what, when
+    # change it: the form shows its values, the save is an edit with history
+    target_id = saved["target_id"].iloc[0]
+    at.selectbox(key="q_t_pick").set_value(target_id).run()
+    mine = f"_{target_id}"
+    assert at.text_input(key=f"q_t_value{mine}").value == "80 %" and at.selectbox(key=f"q_t_district{mine}").value == "SR02"
+    assert at.selectbox(key=f"q_t_phase{mine}").value == "kita"
+    at.text_input(key=f"q_t_value{mine}").input("85 %")
+    [b for b in at.button if b.label == "Zielwert speichern"][0].click().run()
+    saved = store.current(read_workspace(town).targets)
+    assert not at.error, [e.value for e in at.error]
+    assert len(saved) == 1 and saved["value"].iloc[0] == pytest.approx(0.85) and saved["version"].iloc[0] == 2
+    assert at.selectbox(key="q_t_pick").value is None  # back to a new target
     # a bad value is named in German and nothing is stored
     at.text_input(key="q_t_value").input("viel")
     [b for b in at.button if b.label == "Zielwert speichern"][0].click().run()

@@ -976,6 +976,7 @@ TEXT: dict[str, tuple[str, str]] = {
                                   "Shares as “80 %” or “0.8”; counts whole (e.g. 2 gaps); rates per 1,000 as "
                                   "numbers."),
     "quality_save_target": ("Zielwert speichern", "Save the target"),
+    "quality_edit_target": ("Zielwert setzen oder ändern", "Set or change a target"),
     "quality_retire_target": ("Zielwert zurückziehen", "Retire a target"),
     "quality_retire": ("Zurückziehen", "Retire"),
     "quality_in_scenario": ("Im Szenario „{name}“", "In the scenario “{name}”"),
