@@ -99,6 +99,9 @@ class Session:
     def choose(self, box_label: str, option: str, in_sidebar: bool = False):
         scope = self.page.locator('[data-testid="stSidebar"]') if in_sidebar else self.page
         box = scope.locator('[data-testid="stSelectbox"], [data-testid="stMultiSelect"]').filter(has_text=box_label).first
+        # in the middle of the view first: at the screen's lower edge (a long navigation above the
+        # sidebar's filters) its list would open below the window
+        box.evaluate("e => e.scrollIntoView({block: 'center'})")
         box.click()
         return lambda: self.page.get_by_role("option", name=option, exact=True).first.click()
 
