@@ -164,13 +164,10 @@ def prepare_demand(ws, like: Demand | None = None) -> Demand:
         same = like is not None and like.units is not None and np.array_equal(like.units, units) \
             and like.phases == phases and like.n_districts == len(ws.districts)
         persons = np.nan_to_num(cell_phase_population(ws)[phases].to_numpy(float))
-        if same:
-            xy, cell_idx, district_idx, share, lattice = like.xy, like.cell_idx, like.district_idx, like.share, \
-                like.lattice
-            sited = ws.offers.loc[ws.offers.geometry.notna(), "offer_id"]
-            if like.walk is None or like.walk_offers.get_indexer(sited).min(initial=0) >= 0:
-                tp = target_population(ws, shares=(cell_idx, district_idx, share))
-                return replace(like, persons=persons, target=tp, secret=getattr(ws, "cell_key_secret", None))
+        sited = ws.offers.loc[ws.offers.geometry.notna(), "offer_id"]
+        if same and (like.walk is None or like.walk_offers.get_indexer(sited).min(initial=0) >= 0):
+            tp = target_population(ws, shares=(like.cell_idx, like.district_idx, like.share))
+            return replace(like, persons=persons, target=tp, secret=getattr(ws, "cell_key_secret", None))
         xy = _cell_centres(cells.geometry.to_numpy())
         cell_idx, district_idx, share = cell_district_shares(cells, ws.districts)
         lattice = acc.detect_lattice(xy)

@@ -46,6 +46,7 @@ from dashboard.analysis.networks import network_summary
 from dashboard.analysis.secrecy import publish
 from dashboard.analysis.trends import target_status, trend
 from dashboard.model import schema
+from dashboard.model.workspace import not_retired
 from dashboard.sources import timeline
 
 GOAL_MEASURES = {
@@ -327,7 +328,7 @@ def target_table(mon: Monitoring, targets: pd.DataFrame, today: date | None = No
     ``last_value``, ``previous_value``, ``trend``, ``status``."""
     today = today or date.today()
     rows = []
-    live = targets if "retired" not in targets.columns else targets[~targets["retired"].fillna(False).astype(bool)]
+    live = not_retired(targets)
     for t in live.itertuples(index=False):
         district = None if pd.isna(t.district_id) else t.district_id
         phase = None if pd.isna(t.phase_id) else t.phase_id

@@ -42,6 +42,14 @@ def _empty(layer: str, crs=None) -> pd.DataFrame:
     return frame
 
 
+def not_retired(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of an editable layer (offers, Familienzentren, partners, targets, assessments)
+    that are not retired (all rows when the layer has no ``retired`` column)."""
+    if "retired" not in frame.columns or not frame["retired"].fillna(False).astype(bool).any():
+        return frame
+    return frame[~frame["retired"].fillna(False).astype(bool).to_numpy()].reset_index(drop=True)
+
+
 @dataclass
 class Workspace:
     """All layers of one municipality's workspace, typed (see :mod:`dashboard.schema`).
@@ -106,8 +114,9 @@ class Workspace:
         changes = {}
         for name in ("offers", "family_centres", "partners"):
             frame = getattr(self, name)
-            if "retired" in frame.columns and frame["retired"].fillna(False).astype(bool).any():
-                changes[name] = frame[~frame["retired"].fillna(False).astype(bool).to_numpy()].reset_index(drop=True)
+            kept = not_retired(frame)
+            if kept is not frame:
+                changes[name] = kept
         return replace(self, **changes) if changes else self
 
     @property

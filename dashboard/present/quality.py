@@ -15,6 +15,7 @@ import pandas as pd
 
 from dashboard.analysis import quality as Q
 from dashboard.analysis.trends import trend
+from dashboard.model.workspace import not_retired
 from dashboard.present.format import format_count, format_date, format_number, format_stand
 from dashboard.present.i18n import fictional_label, meta_text, phase_labels, t
 from dashboard.sources.targets import COUNT_MEASURES, SHARE_MEASURES
@@ -108,7 +109,8 @@ def assessment_text(assessments: pd.DataFrame | None, goal: str, lang: str = "de
     """The latest (not retired) city-wide assessment of ``goal`` in words."""
     if assessments is None or not len(assessments):
         return t("quality_no_assessment", lang)
-    live = assessments[(assessments["goal"] == goal) & ~assessments["retired"].fillna(False).astype(bool)]
+    live = not_retired(assessments)
+    live = live[live["goal"] == goal]
     live = live[live["district_id"].isna()] if "district_id" in live else live
     if not len(live):
         return t("quality_no_assessment", lang)

@@ -29,7 +29,7 @@ import pandas as pd
 
 from dashboard.model import schema
 from dashboard.model.problems import ProblemError, Problems
-from dashboard.model.workspace import read_workspace, write_workspace
+from dashboard.model.workspace import not_retired, read_workspace, write_workspace
 from dashboard.sources.editing import ConflictError, EditError, PermissionDenied, _locked, _text, same_value
 
 SHARE_MEASURES = ("reach_share", "parents_reach", "outreach_share", "new_offers_high_need", "multi_sector_networks",
@@ -53,9 +53,7 @@ def may_set_targets(role: str) -> bool:
 
 def current(frame: pd.DataFrame) -> pd.DataFrame:
     """The records not retired."""
-    if "retired" not in frame.columns or not len(frame):
-        return frame
-    return frame[~frame["retired"].fillna(False).astype(bool).to_numpy()].reset_index(drop=True)
+    return not_retired(frame)
 
 
 def _blank(value) -> bool:

@@ -27,6 +27,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from dashboard.model.workspace import not_retired
+
 
 @dataclass(frozen=True)
 class AsOf:
@@ -183,9 +185,7 @@ def as_of(ws, day) -> object:
     for name, frame in changes.items():
         if "retired" in frame.columns:  # valid that day, whether retired since or not
             changes[name] = frame.assign(retired=False)
-    partners = ws.partners
-    if "retired" in partners.columns:  # partners have no dates: today's
-        changes["partners"] = partners[~partners["retired"].fillna(False).astype(bool).to_numpy()].reset_index(drop=True)
+    changes["partners"] = not_retired(ws.partners)  # partners have no dates: today's
     years = population_years(ws)
     year, exact = None, True
     if years and population_year(ws) is not None:
