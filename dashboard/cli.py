@@ -20,6 +20,11 @@
     targets  list|set|retire|import WORKSPACE [FILE] [--id ID] [--district ID] [--phase ID] [--measure M]
              [--value V] [--due DATE] [--note TEXT]   targets (Zielwerte), with history
     build    RECIPE.toml --out WORKSPACE.gpkg   build a workspace from a municipality's own files
+    workspace copy SOURCE TARGET       copy a workspace between a GeoPackage and PostgreSQL/PostGIS
+                                       (postgresql://user@host/db?schema=NAME), losslessly
+    workspace migrate URL              bring a database workspace's schema up to this program's level
+
+WORKSPACE is a GeoPackage file or a database URL (postgresql://user@host/db?schema=NAME).
     user     add NAME --role planner|partner|viewer [--organisation ID] [--sso] | list   accounts
     serve    [STREAMLIT OPTIONS]       start the app (streamlit run dashboard/app/main.py) without any outside request
     vendor                             re-fetch the pinned map libraries (npm)
@@ -559,6 +564,27 @@ def _vendor(args) -> int:
     return 0
 
 
+def _workspace(args) -> int:
+    from dashboard.model import postgis
+    from dashboard.model.store import copy_workspace, location_name
+
+    if args.action == "migrate":
+        if not postgis.is_database_url(args.source):
+            print("error: migrate takes a database URL (postgresql://user@host/db?schema=NAME)", file=sys.stderr)
+            return 2
+        before = postgis.migrate(postgis.parse_url(args.source))
+        print(f"{location_name(args.source)}: schema level {before} -> {postgis.SCHEMA_LEVEL}")
+        return 0
+    if not args.target:
+        print("error: TARGET is missing (python -m dashboard workspace copy SOURCE TARGET)", file=sys.stderr)
+        return 2
+    copy_workspace(args.source, args.target)
+    ws = read_workspace(args.target)
+    counts = ", ".join(f"{n} {k}" for k, n in ws.counts().items() if n)
+    print(f"copied {location_name(args.source)} -> {location_name(args.target)}: {counts}")
+    return 0
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(prog="praeventionsatlas", description="Präventionsatlas tools")
@@ -706,6 +732,11 @@ def main(argv=None) -> int:
     p.add_argument("--out", help="output file (default: CSV to standard output)")
     p.add_argument("--lang", choices=["de", "en"], default="en", help="language of the sentences (default en)")
     p.set_defaults(func=_sites)
+    p = sub.add_parser("workspace", help="copy a workspace between GeoPackage and PostgreSQL/PostGIS; migrate")
+    p.add_argument("action", choices=["copy", "migrate"])
+    p.add_argument("source", help="copy: the workspace to copy; migrate: the database URL")
+    p.add_argument("target", nargs="?", help="copy: where to (a .gpkg file or postgresql://…?schema=NAME)")
+    p.set_defaults(func=_workspace)
     sub.add_parser("serve", help="start the app (options go to 'streamlit run'); makes no outside request")
     sub.add_parser("vendor", help="re-fetch the pinned map libraries").set_defaults(func=_vendor)
     args = parser.parse_args(argv)

@@ -36,9 +36,100 @@ def demo_ws():
     return read_workspace(DEMO)
 
 
+@pytest.fixture(scope="session")
+def pg():
+    """A throwaway PostgreSQL 15 + PostGIS server for this test run (tests/pgserver.py); skipped
+    with the reason where the binaries are not installed (``make database`` installs them)."""
+    from pgserver import Server, missing
+
+    reason = missing()
+    if reason:
+        pytest.skip(reason)
+    server = Server().start()
+    yield server
+    from dashboard.model import postgis
+
+    postgis.close_pools()
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_demo_template(pg) -> str:
+    """Name of a database holding the demo workspace in schema ``demo`` (a template: copied, never used)."""
+    from dashboard.model import postgis
+    from dashboard.model.store import copy_workspace
+
+    pg.create_database("demo_template")
+    copy_workspace(DEMO, pg.url("demo", "demo_template"))
+    postgis.close_pools()  # a template database must have no open connection
+    return "demo_template"
+
+
+_pg_databases = iter(range(1, 1_000_000))
+
+
 @pytest.fixture
-def workspace_copy(tmp_path) -> Path:
-    """A private copy of the demo workspace file."""
+def pg_workspace(pg, pg_demo_template) -> str:
+    """URL of a private copy of the demo workspace in the database (a fresh database each test)."""
+    from dashboard.model import postgis
+
+    name = f"t{next(_pg_databases)}"
+    pg.create_database(name, template=pg_demo_template)
+    yield pg.url("demo", name)
+    postgis.close_pools()
+
+
+def content_of(location) -> str:
+    """What a workspace holds, as a stamp that changes with any write: a file's SHA-256, a
+    database's change counter."""
+    import hashlib
+
+    from dashboard.model.workspace import is_database
+
+    if is_database(location):
+        from dashboard.model.store import change_stamp
+
+        return str(change_stamp(location))
+    return hashlib.sha256(Path(location).read_bytes()).hexdigest()
+
+
+PAGE_TEST_MARKS = ("run_app(", "new_app(", "AppTest.")
+
+
+def pytest_generate_tests(metafunc):
+    """Every page test (one that runs the app through AppTest) runs once per workspace back end,
+    GeoPackage and PostgreSQL/PostGIS, so the two cannot drift."""
+    import inspect
+
+    try:
+        source = inspect.getsource(metafunc.function)
+    except (OSError, TypeError):
+        return
+    if any(mark in source for mark in PAGE_TEST_MARKS) and "backend" in metafunc.fixturenames:
+        metafunc.parametrize("backend", ["gpkg", "postgis"], indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def backend(request, monkeypatch):
+    """The workspace back end of this test: 'gpkg' (the default) or 'postgis', where the app's
+    workspace (environment and the built-in default) and ``workspace_copy`` are a private copy of
+    the demo in the test database."""
+    name = getattr(request, "param", "gpkg")
+    if name == "postgis":
+        from dashboard.model import settings
+
+        url = request.getfixturevalue("pg_workspace")
+        monkeypatch.setenv("PRAEVENTIONSATLAS_WORKSPACE", url)
+        monkeypatch.setattr(settings, "DEMO_WORKSPACE", url)
+        request.node.workspace_url = url
+    return name
+
+
+@pytest.fixture
+def workspace_copy(request, tmp_path, backend):
+    """A private copy of the demo workspace: a file, or (back end 'postgis') the test database's."""
+    if backend == "postgis":
+        return request.node.workspace_url
     target = tmp_path / "stadt.gpkg"
     shutil.copy(DEMO, target)
     return target

@@ -15,12 +15,13 @@ def _default_workspace(monkeypatch):
     monkeypatch.delenv("PRAEVENTIONSATLAS_LANG", raising=False)
 
 
-def test_landing_page_says_what_is_loaded(demo_ws):
+def test_landing_page_says_what_is_loaded(demo_ws, backend):
     at = run_app()
     assert not at.exception
     text = shown(" ".join(m.value for m in at.markdown))
     assert "Lindenbrück (fiktive Demostadt)" in text
-    assert "2025-12-31" in text and "05999999" in text and "demo_city.gpkg" in text
+    assert "2025-12-31" in text and "05999999" in text
+    assert ("demo_city.gpkg" if backend == "gpkg" else "?schema=demo") in text
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Sozialräume"] == "14"
     assert metrics["Familienzentren"] == "12"

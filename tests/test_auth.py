@@ -335,3 +335,22 @@ def test_session_cookie_values_are_signed_and_expire():
     forged = b64.urlsafe_b64encode(json.dumps({"u": "admin", "e": 9e9, "n": "x"}).encode()).rstrip(b"=").decode()
     assert keys.read(f"{forged}.{mac}", 1030.0) is None and keys.read("garbage", 1030.0) is None
     assert keys.make("anna", 1000.0)[1].nonce != session.nonce  # a new nonce each sign-in
+
+
+def test_client_address_behind_trusted_proxies():
+    """Behind the city's reverse proxies the throttle counts the client named in X-Forwarded-For,
+    never an address the client wrote into the header itself; without trusted proxies the
+    header is ignored."""
+    from dashboard.model.problems import ProblemError
+    from dashboard.model.settings import client_address, from_env
+
+    trusted = from_env({"PRAEVENTIONSATLAS_TRUSTED_PROXIES": "10.0.0.5, 10.0.1.0/24"}).trusted_proxies
+    assert client_address("203.0.113.9", "198.51.100.7", trusted) == "203.0.113.9"  # not through a proxy
+    assert client_address("10.0.0.5", "198.51.100.7", trusted) == "198.51.100.7"
+    assert client_address("10.0.0.5", "6.6.6.6, 198.51.100.7, 10.0.1.3", trusted) == "198.51.100.7"  # two proxies
+    assert client_address("10.0.0.5", None, trusted) == "10.0.0.5"
+    assert client_address("10.0.0.5", "kein-ip", trusted) == "10.0.0.5"
+    assert client_address("10.0.0.5", "198.51.100.7", ()) == "10.0.0.5"
+    with pytest.raises(ProblemError) as caught:
+        from_env({"PRAEVENTIONSATLAS_TRUSTED_PROXIES": "10.0.0.5, kein-netz"})
+    assert caught.value.problem.field == "PRAEVENTIONSATLAS_TRUSTED_PROXIES"

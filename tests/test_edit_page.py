@@ -98,21 +98,21 @@ def test_position_by_address_sets_the_saved_point(town, demo_ws):
 @pytest.mark.parametrize("layer, record_id", [("offers", "A0005"), ("offers", None), ("family_centres", None),
                                               ("partners", None)])
 def test_saving_unchanged_changes_nothing(town, demo_ws, layer, record_id):
-    """Open a record and save it as it is: the file stays byte for byte the same, no history
-    row; an outreach offer (no site) does not get one."""
-    import hashlib
+    """Open a record and save it as it is: the file stays byte for byte the same (the database
+    unchanged), no history row; an outreach offer (no site) does not get one."""
+    from conftest import content_of
 
     id_col = editing.ID_COLUMNS[layer]
     frame = getattr(demo_ws, layer)
     if record_id is None:
         record_id = frame[frame.geometry.isna()].iloc[0][id_col] if layer == "offers" else frame.iloc[0][id_col]
-    before = hashlib.sha256(town.read_bytes()).hexdigest()
+    before = content_of(town)
     at = run_app(PAGE, session={"role": "planner", "user": "anna"})
     at.selectbox(key="edit_layer").set_value(layer).run()
     at.selectbox(key="edit_record").set_value(record_id).run()
     at.button[1].click().run()
     assert at.info[0].value == "Nichts geändert – nichts gespeichert."
-    assert hashlib.sha256(town.read_bytes()).hexdigest() == before
+    assert content_of(town) == before
     assert len(read_workspace(town).history) == len(demo_ws.history)
 
 

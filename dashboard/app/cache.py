@@ -23,7 +23,8 @@ from dashboard.analysis.profile import district_figures
 from dashboard.analysis.walking import WALKING_SPEED_KMH
 from dashboard.app.state import lang, settings, t
 from dashboard.model.problems import Problem, WorkspaceError
-from dashboard.model.workspace import Workspace, content_hash, read_workspace
+from dashboard.model.store import change_stamp
+from dashboard.model.workspace import Workspace, content_hash, is_database, read_workspace
 from dashboard.present import maps, mapview
 from dashboard.present.problems import report
 from dashboard.sources.geocode import address_index, locate
@@ -35,28 +36,37 @@ def _digest(path: str, mtime_ns: int, size: int) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _read(path: str, digest: str) -> Workspace:
-    return read_workspace(path)
+def _read(location: str, stamp: str) -> Workspace:
+    return read_workspace(location)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _load(path: str, digest: str, include_retired: bool) -> Workspace:
-    ws = _read(path, digest)  # one read of the file for both views
+def _load(location: str, stamp: str, include_retired: bool) -> Workspace:
+    ws = _read(location, stamp)  # one read for both views
     return ws if include_retired else ws.current()
 
 
+def _stamp(location) -> str:
+    """What the cached workspace is keyed on: a database's change counter (one query, bumped
+    by every edit on any app server), a file's content digest (recomputed when its
+    modification time or size changed)."""
+    if is_database(location):
+        return f"db:{change_stamp(location)[1]}"
+    stat = Path(location).stat()
+    return _digest(str(location), stat.st_mtime_ns, stat.st_size)
+
+
 def workspace(include_retired: bool = False) -> Workspace:
-    """The configured workspace, loaded once per file content and shared (treat as read-only);
+    """The configured workspace, loaded once per content and shared (treat as read-only);
     retired records are left out unless ``include_retired`` (editing, import).
 
-    A missing or invalid file stops the page with every problem listed in the UI language.
+    A missing or invalid workspace stops the page with every problem listed in the UI language.
     """
-    path = Path(settings().workspace)
+    location = settings().workspace
     try:
-        stat = path.stat()
-        return _load(str(path), _digest(str(path), stat.st_mtime_ns, stat.st_size), include_retired)
+        return _load(str(location), _stamp(location), include_retired)
     except FileNotFoundError:
-        error = WorkspaceError([Problem(path.name, None, None, None, "file_missing")])
+        error = WorkspaceError([Problem(Path(location).name, None, None, None, "file_missing")])
     except WorkspaceError as exc:
         error = exc
     st.error(t("workspace_error"))
@@ -66,11 +76,12 @@ def workspace(include_retired: bool = False) -> Workspace:
 
 
 def workspace_key(ws: Workspace) -> tuple:
-    """Cache key of a loaded workspace: its file's content digest and the rows it holds (the
-    view without retired records differs from the whole file)."""
-    stat = ws.path.stat()
-    return (_digest(str(ws.path), stat.st_mtime_ns, stat.st_size), len(ws.offers), len(ws.family_centres),
-            len(ws.partners), getattr(ws.scenario, "scenario_id", None))
+    """Cache key of a loaded workspace: its content (a database's change counter when read, a
+    file's digest) and the rows it holds (the view without retired records differs from the
+    whole workspace)."""
+    content = f"db:{ws.revision[0]}" if ws.revision is not None else _stamp(ws.path)
+    return (content, len(ws.offers), len(ws.family_centres), len(ws.partners),
+            getattr(ws.scenario, "scenario_id", None))
 
 
 KEYS = {Workspace: workspace_key, C.Coverage: lambda cov: cov.params}

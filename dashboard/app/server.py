@@ -116,19 +116,21 @@ def _session_routes() -> None:
 
 def _installation():
     """(accounts file, shared store, session keys) of the configured installation, or None."""
-    from dashboard.model.accounts import AuthStore, store_path
+    from dashboard.model.accounts import open_auth_store
     from dashboard.model.problems import ProblemError
     from dashboard.model.sessions import session_keys
     from dashboard.model.settings import from_env
 
     try:
-        accounts = from_env().accounts
+        settings = from_env()
+        accounts = settings.accounts
+        if accounts is None or not accounts.exists():
+            return None
+        store = open_auth_store(accounts, settings.workspace)
     except ProblemError:
         return None
-    if accounts is None or not accounts.exists():
-        return None
-    keys = session_keys(accounts)
-    return (accounts, AuthStore(store_path(accounts)), keys) if keys else None
+    keys = session_keys(accounts, database=store if hasattr(store, "session_secret") else None)
+    return (accounts, store, keys) if keys else None
 
 
 def _cookie_options(request) -> dict:

@@ -15,17 +15,17 @@ log = logging.getLogger("praeventionsatlas")
 
 
 def sign_in_guard():
-    """The throttles for local sign-in: counted in the shared store beside the accounts file
-    (every server process of the installation sees the same counts)."""
-    store = _store()
-    return _guard(str(store.path)) if store is not None else _memory_guard()
+    """The throttles for local sign-in: counted in the installation's shared store (every server
+    process sees the same counts; :func:`dashboard.model.accounts.open_auth_store`)."""
+    where = _store_key()
+    return _guard(*where) if where is not None else _memory_guard()
 
 
 @st.cache_resource(show_spinner=False)
-def _guard(path: str):
+def _guard(accounts: str, workspace: str):
     from dashboard.model.accounts import SignInGuard
 
-    return SignInGuard.shared(_open_store(path))  # the same store as sign-in tickets and revocations
+    return SignInGuard.shared(_open_store(accounts, workspace))  # the same store as tickets and revocations
 
 
 @st.cache_resource(show_spinner=False)
@@ -35,28 +35,33 @@ def _memory_guard():
     return SignInGuard()
 
 
-def _store():
-    """The shared sign-in store of the configured accounts file (None without one)."""
-    from dashboard.model.accounts import store_path
-
+def _store_key() -> tuple[str, str] | None:
     path = settings().accounts
     if path is None or not path.exists():
         return None
-    return _open_store(str(store_path(path)))
+    return str(path), str(settings().workspace)
+
+
+def _store():
+    """The shared sign-in store of the installation (None without an accounts file)."""
+    where = _store_key()
+    return _open_store(*where) if where is not None else None
 
 
 @st.cache_resource(show_spinner=False)
-def _open_store(path: str):
-    from dashboard.model.accounts import AuthStore
+def _open_store(accounts: str, workspace: str):
+    from dashboard.model.accounts import open_auth_store
 
-    return AuthStore(path)
+    return open_auth_store(accounts, workspace)
 
 
 def _keys():
     from dashboard.model.sessions import session_keys
 
-    path = settings().accounts
-    return session_keys(path) if path is not None and path.exists() else None
+    store = _store()
+    if store is None:
+        return None
+    return session_keys(settings().accounts, database=store if hasattr(store, "session_secret") else None)
 
 
 def _route(name: str) -> str:
@@ -136,9 +141,16 @@ def restore_sign_in() -> None:
 
 
 def client_address() -> str | None:
-    """The browser's address as the server sees it (a reverse proxy's address behind one)."""
+    """The browser's address: as the server sees it, or, behind a trusted reverse proxy
+    (``PRAEVENTIONSATLAS_TRUSTED_PROXIES``), as the proxy's ``X-Forwarded-For`` names it."""
+    from dashboard.model.settings import client_address as resolve
+
     address = st.context.ip_address
-    return address if isinstance(address, str) else None
+    peer = address if isinstance(address, str) else None
+    trusted = settings().trusted_proxies
+    if not trusted:
+        return peer
+    return resolve(peer, st.context.headers.get("X-Forwarded-For"), trusted)
 
 
 def role() -> str:

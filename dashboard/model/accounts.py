@@ -295,6 +295,17 @@ def store_path(accounts_path: str | os.PathLike) -> Path:
     return path.with_name(path.name + ".state.sqlite")
 
 
+def open_auth_store(accounts_path: str | os.PathLike, workspace=None):
+    """The installation's shared sign-in store: in the workspace's database when ``workspace``
+    is a database URL (app servers on several machines share it), else the file beside the
+    accounts file (:func:`store_path`; the server processes of one machine share it)."""
+    from dashboard.model.postgis import DatabaseAuthStore, is_database_url
+
+    if workspace is not None and is_database_url(workspace):
+        return DatabaseAuthStore(workspace)
+    return AuthStore(store_path(accounts_path))
+
+
 @dataclass
 class Throttle:
     """Failed sign-ins per key, with a growing wait and no lock-out.

@@ -38,18 +38,38 @@ def read_secret(file: str | os.PathLike, create: bool = True, renew: bool = Fals
     return secret
 
 
-def write_new_secret(secret: bytes, file: Path) -> bool:
-    """Write ``secret`` to a new file (0600) in one step; False when the file existed."""
-    fd, tmp = tempfile.mkstemp(prefix=".secret-", dir=file.parent)
+def _temp_copy(secret: bytes, folder: Path) -> str:
+    """A temporary file (0600) in ``folder`` holding ``secret`` (hex), flushed to disk."""
+    fd, tmp = tempfile.mkstemp(prefix=".secret-", dir=folder)
     try:
         os.fchmod(fd, 0o600)
         with os.fdopen(fd, "w") as out:
             out.write(secret.hex() + "\n")
             out.flush()
             os.fsync(out.fileno())
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return tmp
+
+
+def write_new_secret(secret: bytes, file: Path) -> bool:
+    """Write ``secret`` to a new file (0600) in one step; False when the file existed."""
+    tmp = _temp_copy(secret, Path(file).parent)
+    try:
         os.link(tmp, file)
         return True
     except FileExistsError:
         return False
     finally:
         os.unlink(tmp)
+
+
+def replace_secret(secret: bytes, file: Path) -> None:
+    """Write ``secret`` to ``file`` (0600), replacing what it held, in one step."""
+    tmp = _temp_copy(secret, Path(file).parent)
+    try:
+        os.replace(tmp, file)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)

@@ -72,14 +72,18 @@ class SessionKeys:
         return session if session.expires > now else None
 
 
-def session_keys(accounts_path: str | os.PathLike, env: dict | None = None) -> SessionKeys | None:
+def session_keys(accounts_path: str | os.PathLike, env: dict | None = None, database=None) -> SessionKeys | None:
     """The installation's session keys: from ``PRAEVENTIONSATLAS_SESSION_SECRET`` (any text; set
-    the same for every server process), else from ``<accounts file>.session-key`` (made once,
-    0600). None when neither can be had (sign-in then lasts for the page only)."""
+    the same for every server process), else from the workspace's database (``database``: a
+    :class:`dashboard.model.postgis.DatabaseAuthStore`; made once, shared by every app server),
+    else from ``<accounts file>.session-key`` (made once, 0600). None when none can be had
+    (sign-in then lasts for the page only)."""
     env = os.environ if env is None else env
     given = env.get("PRAEVENTIONSATLAS_SESSION_SECRET", "")
     if given:
         return SessionKeys(hashlib.sha256(given.encode()).digest())
+    if database is not None:
+        return SessionKeys(database.session_secret())
     path = Path(accounts_path)
     secret = read_secret(path.with_name(path.name + ".session-key"))
     return SessionKeys(secret) if secret else None

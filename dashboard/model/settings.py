@@ -2,7 +2,7 @@
 
 | variable                          | meaning                                        | default                    |
 |-----------------------------------|------------------------------------------------|----------------------------|
-| PRAEVENTIONSATLAS_WORKSPACE       | workspace GeoPackage to open                   | geodata/demo_city.gpkg     |
+| PRAEVENTIONSATLAS_WORKSPACE       | workspace to open: a GeoPackage or a database URL (postgresql://user@host/db?schema=NAME) | geodata/demo_city.gpkg |
 | PRAEVENTIONSATLAS_TILE_URL        | background tile URL template (none = offline)  | unset: no background tiles |
 | PRAEVENTIONSATLAS_TILE_ATTRIBUTION| attribution shown for those tiles              | ""                         |
 | PRAEVENTIONSATLAS_LANG            | default UI language, "de" or "en"              | de                         |
@@ -13,6 +13,7 @@
 | PRAEVENTIONSATLAS_A11Y_CONTACT    | feedback contact of the accessibility statement (e-mail, phone, office) | unset: "ask the operator" |
 | PRAEVENTIONSATLAS_A11Y_CHECKED    | date of the last accessibility check (ISO) if the municipality checked again | the product's check |
 | PRAEVENTIONSATLAS_A11Y_OMBUDS     | the enforcement body's contact                 | NRW's Ombudsstelle        |
+| PRAEVENTIONSATLAS_TRUSTED_PROXIES | reverse proxies (addresses or networks, ',') whose X-Forwarded-For names the client | none: the peer is the client |
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ ENTRY_SCRIPT = ROOT / "dashboard" / "app" / "main.py"  # what `streamlit run` st
 
 @dataclass(frozen=True)
 class Settings:
-    workspace: Path = DEMO_WORKSPACE
+    workspace: Path | str = DEMO_WORKSPACE  # a GeoPackage, or a database URL (str)
     tile_url: str | None = None
     tile_attribution: str = ""
     lang: str = "de"
@@ -41,6 +42,7 @@ class Settings:
     a11y_contact: str = ""
     a11y_checked: str = ""
     a11y_ombuds: str = ""
+    trusted_proxies: tuple = ()  # ipaddress networks of the reverse proxies in front of the app
 
     def __post_init__(self):
         if self.lang not in ("de", "en"):
@@ -56,6 +58,48 @@ class Settings:
         if not 0 < self.ckm_variance < largest:
             raise ProblemError([problem("unknown_value", file="environment", field="PRAEVENTIONSATLAS_CKM_VARIANCE",
                                         value=self.ckm_variance, known=f"> 0 und < {largest:g}")])
+
+
+def _networks(text: str) -> tuple:
+    import ipaddress
+
+    found = []
+    for item in (p.strip() for p in text.split(",") if p.strip()):
+        try:
+            found.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ProblemError([problem("unknown_value", file="environment", field="PRAEVENTIONSATLAS_TRUSTED_PROXIES",
+                                        value=item, known="IP-Adressen oder Netze, z. B. 10.0.0.5, 10.1.0.0/16")]) from None
+    return tuple(found)
+
+
+def client_address(peer: str | None, forwarded_for: str | None, trusted_proxies: tuple) -> str | None:
+    """The client's address: the peer, unless the peer is a trusted reverse proxy; then the
+    right-most address of ``X-Forwarded-For`` that is not a trusted proxy (addresses a client
+    wrote into the header itself stand left of it and are never taken)."""
+    import ipaddress
+
+    def trusted(address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in network for network in trusted_proxies)
+
+    if peer is None or not trusted_proxies or not trusted(peer):
+        return peer
+    chain = [a.strip() for a in (forwarded_for or "").split(",") if a.strip()]
+    for address in reversed(chain):
+        if not trusted(address):
+            try:
+                return str(ipaddress.ip_address(address))
+            except ValueError:
+                return peer  # a malformed header: the proxy is all that is known
+    return peer
+
+
+def _is_url(text: str) -> bool:
+    return text.strip().lower().startswith(("postgresql://", "postgres://"))
 
 
 def from_env(env: dict | None = None) -> Settings:
@@ -78,7 +122,8 @@ def from_env(env: dict | None = None) -> Settings:
                                             value=env[name])]) from None
     workspace = env.get("PRAEVENTIONSATLAS_WORKSPACE")
     return Settings(
-        workspace=Path(workspace).expanduser() if workspace else DEMO_WORKSPACE,
+        workspace=(DEMO_WORKSPACE if not workspace else workspace.strip() if _is_url(workspace)
+                   else Path(workspace).expanduser()),
         tile_url=env.get("PRAEVENTIONSATLAS_TILE_URL") or None,
         tile_attribution=env.get("PRAEVENTIONSATLAS_TILE_ATTRIBUTION", ""),
         lang=env.get("PRAEVENTIONSATLAS_LANG", "de"),
@@ -88,4 +133,5 @@ def from_env(env: dict | None = None) -> Settings:
         a11y_contact=env.get("PRAEVENTIONSATLAS_A11Y_CONTACT", "").strip(),
         a11y_checked=env.get("PRAEVENTIONSATLAS_A11Y_CHECKED", "").strip(),
         a11y_ombuds=env.get("PRAEVENTIONSATLAS_A11Y_OMBUDS", "").strip(),
+        trusted_proxies=_networks(env.get("PRAEVENTIONSATLAS_TRUSTED_PROXIES", "")),
     )

@@ -88,6 +88,9 @@ class Workspace:
     scenario: object = field(default=None, compare=False, repr=False)
     # the day this copy shows (dashboard.sources.timeline.AsOf); None: the data as they are today
     as_of: object = field(default=None, compare=False, repr=False)
+    # a database workspace's (change counter, {layer: counter}) when read (dashboard.model.postgis);
+    # None for a file
+    revision: tuple | None = field(default=None, compare=False, repr=False)
     population_years: pd.DataFrame = None  # population of other years (meta 'population_year': the main layers')
     targets: pd.DataFrame = None  # Zielwerte (dashboard.analysis.quality)
     assessments: pd.DataFrame = None  # qualitative assessments of quality goals
@@ -101,7 +104,9 @@ class Workspace:
                      "assessments", "reference_values"):
             if getattr(self, name) is None:
                 setattr(self, name, _empty(name, crs))
-        self.life_phases = self.life_phases.sort_values("position").reset_index(drop=True)
+        if not (self.life_phases["position"].is_monotonic_increasing and self.life_phases.index.equals(
+                pd.RangeIndex(len(self.life_phases)))):  # sorted already: the same frame (a cheap change check)
+            self.life_phases = self.life_phases.sort_values("position").reset_index(drop=True)
 
     @property
     def crs(self):
@@ -155,11 +160,14 @@ class Workspace:
             "indicators": int(self.indicators["indicator"].nunique()) if len(self.indicators) else 0,
         }
 
-    def tables(self) -> dict[str, pd.DataFrame]:
-        """Layers as stored in the file: lists joined with ';', dates as ISO text."""
+    def tables(self, layers=None) -> dict[str, pd.DataFrame]:
+        """Layers as stored in the file: lists joined with ';', dates as ISO text (all, or those
+        named in ``layers``)."""
         out = {"meta": pd.DataFrame({"key": list(self.meta), "value": [str(v) for v in self.meta.values()]})}
         for f in fields(self):
-            if f.name in ("meta", "path", "cell_key_secret", "scenario", "as_of"):
+            if f.name in ("meta", "path", "cell_key_secret", "scenario", "as_of", "revision"):
+                continue
+            if layers is not None and f.name not in layers:
                 continue
             frame = getattr(self, f.name)
             if frame is None:
@@ -234,12 +242,24 @@ def remove_stale_temp_files(path: str | os.PathLike) -> list[Path]:
     return removed
 
 
-def read_workspace(path: str | os.PathLike) -> Workspace:
+def is_database(location) -> bool:
+    """Whether ``location`` is a database workspace's URL (:mod:`dashboard.model.postgis`)."""
+    from dashboard.model.postgis import is_database_url
+
+    return is_database_url(location)
+
+
+def read_workspace(path) -> Workspace:
     """Read and validate a workspace GeoPackage (first removing what interrupted saves left
-    beside it, see :func:`remove_stale_temp_files`).
+    beside it, see :func:`remove_stale_temp_files`) or, given a ``postgresql://`` URL, a
+    database workspace (:func:`dashboard.model.postgis.read_workspace`).
 
     Raises :class:`WorkspaceError` listing every problem (file, layer, row, field).
     """
+    if is_database(path):
+        from dashboard.model import postgis
+
+        return postgis.read_workspace(path)
     path = Path(path)
     name = path.name
     if path.parent.is_dir():
@@ -295,11 +315,16 @@ def validate_workspace(ws: Workspace, file: str = "<workspace>") -> list[Problem
     return validate_tables(ws.tables(), file)[1]
 
 
-def write_workspace(ws: Workspace, path: str | os.PathLike) -> Path:
-    """Validate ``ws`` and write it to ``path`` atomically; returns the path.
+def write_workspace(ws: Workspace, path):
+    """Validate ``ws`` and write it to ``path`` atomically; returns the path. A ``postgresql://``
+    URL replaces that database workspace in one transaction (:mod:`dashboard.model.postgis`).
 
     On any problem nothing is written and an existing file stays as it was.
     """
+    if is_database(path):
+        from dashboard.model import postgis
+
+        return postgis.write_workspace(ws, path)
     path = Path(path)
     tables = ws.tables()
     _, problems = validate_tables(tables, path.name)

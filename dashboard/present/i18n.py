@@ -1068,6 +1068,33 @@ PROBLEMS: dict[str, tuple[str, str]] = {
                              "The workspace holds no address directory (house coordinates); choose coordinate "
                              "columns or add the directory with a build recipe ([geocoding])."),
     "file_missing": ("Datei nicht gefunden.", "File not found."),
+    "database_schema_invalid": (
+        "Die Datenbank-Adresse nennt kein gültiges Schema ('{value}'); erwartet z. B. "
+        "postgresql://nutzer@server/datenbank?schema=arnsberg (Kleinbuchstaben, Ziffern, _).",
+        "The database URL names no valid schema ('{value}'); expected e.g. "
+        "postgresql://user@server/database?schema=arnsberg (lower-case letters, digits, _).",
+    ),
+    "database_unreachable": ("Die Datenbank ist nicht erreichbar ({detail}).", "The database cannot be reached ({detail})."),
+    "database_workspace_missing": (
+        "Im Schema '{schema}' liegt kein Arbeitsstand; anlegen mit: python -m dashboard workspace copy DATEI.gpkg URL.",
+        "Schema '{schema}' holds no workspace; create one with: python -m dashboard workspace copy FILE.gpkg URL.",
+    ),
+    "database_newer": (
+        "Der Arbeitsstand in der Datenbank hat Schema-Stufe {level}, dieses Programm kennt nur {known}: "
+        "bitte das Programm aktualisieren.",
+        "The database workspace is at schema level {level}, this program knows only {known}: please update "
+        "the program.",
+    ),
+    "database_no_postgis": (
+        "Die Erweiterung PostGIS fehlt in der Datenbank und kann nicht angelegt werden ({detail}); bitte als "
+        "Eigentümer der Datenbank ausführen: CREATE EXTENSION postgis;",
+        "The database lacks the PostGIS extension and it cannot be created ({detail}); please run as the "
+        "database's owner: CREATE EXTENSION postgis;",
+    ),
+    "database_crs_no_epsg": (
+        "Das Koordinatensystem {crs} hat keinen EPSG-Code; PostGIS braucht einen (z. B. EPSG:25832).",
+        "The coordinate system {crs} has no EPSG code; PostGIS needs one (e.g. EPSG:25832).",
+    ),
     "file_unreadable": (
         "Datei ist kein lesbares GeoPackage ({detail}).",
         "File is not a readable GeoPackage ({detail}).",

@@ -1,19 +1,17 @@
 """Editing offers, Familienzentren and partners with history, roles and lost-update checks.
 
-Every change is one transaction on the workspace file: under an exclusive lock the file is
-read, the record's ``version`` is compared with the version the editor started from (a
-different version means someone else saved in between: :class:`ConflictError`, nothing is
-written), the change is validated with the whole workspace and written atomically together
-with its history rows (who, when, what, old → new). Records are retired, never deleted.
+Every change is one transaction on the workspace (:func:`dashboard.model.store.transaction`:
+the whole file under an exclusive lock, or only the changed rows of a database): the record's
+``version`` is compared with the version the editor started from (a different version means
+someone else saved in between: :class:`ConflictError`, nothing is written), the change is
+validated with the whole workspace and written atomically together with its history rows (who,
+when, what, old → new). Records are retired, never deleted.
 """
 
 from __future__ import annotations
 
-import fcntl
 import uuid
-from contextlib import contextmanager
 from datetime import date, datetime, timezone
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -21,7 +19,8 @@ import shapely
 
 from dashboard.model import schema
 from dashboard.model.problems import ProblemError, problem
-from dashboard.model.workspace import Workspace, read_workspace, write_workspace
+from dashboard.model.store import StaleWrite, transaction
+from dashboard.model.workspace import Workspace
 
 ID_COLUMNS = {"offers": "offer_id", "family_centres": "centre_id", "partners": "partner_id"}
 """The layers people edit and import into, with the column holding each record's id."""
@@ -57,17 +56,6 @@ class PermissionDenied(EditError):
     """The role may not make this change."""
 
     default_code = "denied"
-
-
-@contextmanager
-def _locked(path: Path):
-    lock = path.with_name(f".{path.name}.lock")
-    with open(lock, "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def may_edit(role: str, organisation: str | None, layer: str, record: pd.Series | None) -> bool:
@@ -183,13 +171,12 @@ def changed_fields(shown: dict, submitted: dict, tolerance_m: float = GEOMETRY_T
     return changes
 
 
-def _apply(path: Path, layer: str, record_id: str | None, changes: dict, *, user: str, role: str,
+def _apply(path, layer: str, record_id: str | None, changes: dict, *, user: str, role: str,
            organisation: str | None, expected_version: int | None, action: str, today: date | None = None):
     if layer not in ID_COLUMNS:
         raise ValueError(f"layer must be one of {tuple(ID_COLUMNS)}")  # a programming error, not the user's
-    path = Path(path)
-    with _locked(path):
-        ws = read_workspace(path)
+    with transaction(path) as edit:
+        ws = edit.workspace
         frame = getattr(ws, layer).copy()
         id_col = ID_COLUMNS[layer]
         if action == "add":
@@ -250,8 +237,12 @@ def _apply(path: Path, layer: str, record_id: str | None, changes: dict, *, user
                              for f, o, n in history])
         ws = Workspace(**{**ws.__dict__, layer: frame,
                           "history": pd.concat([ws.history, rows], ignore_index=True)})
-        write_workspace(ws, path)  # validates everything first; atomic replace
-        return read_workspace(path)
+        try:
+            return edit.save(ws)  # validates everything first; atomic (file) or row by row (database)
+        except StaleWrite as exc:  # saved by someone else after this transaction read the record
+            if action == "add":
+                raise EditError(layer, record_id, "id_exists", record=record_id) from exc
+            raise ConflictError(layer, record_id, version=exc.version, expected=old_version) from exc
 
 
 def edit_record(path, layer, record_id, changes, *, user, role, organisation=None, expected_version=None):

@@ -24,8 +24,9 @@ import pyproj
 
 from dashboard.model import schema
 from dashboard.model.problems import Problem, ProblemError, Problems, problem
-from dashboard.model.workspace import Workspace, read_workspace, validate_workspace, write_workspace
-from dashboard.sources.editing import ID_COLUMNS, _locked
+from dashboard.model.store import StaleWrite, transaction
+from dashboard.model.workspace import Workspace, validate_workspace
+from dashboard.sources.editing import ID_COLUMNS, ConflictError
 from dashboard.sources.tables import (
     HEAD_ROWS,
     as_text,
@@ -315,9 +316,8 @@ def commit_import(path: str | Path, table: pd.DataFrame, plan: ImportPlan, file:
     """Append the records (all or nothing) with history; raises ValueError with the problems."""
     from dashboard.model.workspace import WorkspaceError
 
-    path = Path(path)
-    with _locked(path):
-        ws = read_workspace(path)
+    with transaction(path) as edit:
+        ws = edit.workspace
         new, problems = prepare_import(ws, table, plan, file)
         if problems:
             raise WorkspaceError(problems)
@@ -328,5 +328,7 @@ def commit_import(path: str | Path, table: pd.DataFrame, plan: ImportPlan, file:
                                 "action": "import", "field": None, "old": None, "new": file})
         merged = _merged(ws, plan.layer, new)
         merged = Workspace(**{**merged.__dict__, "history": pd.concat([ws.history, history], ignore_index=True)})
-        write_workspace(merged, path)
-    return read_workspace(path)
+        try:
+            return edit.save(merged)
+        except StaleWrite as exc:  # an id the import adds was added by someone else meanwhile
+            raise ConflictError(plan.layer, exc.record_id, version=exc.version, expected=exc.expected) from exc

@@ -18,7 +18,6 @@ import json
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -27,8 +26,9 @@ import shapely
 
 from dashboard.model import schema
 from dashboard.model.problems import ProblemError, Problems, problem
-from dashboard.model.workspace import read_workspace, validate_workspace, write_workspace
-from dashboard.sources.editing import EditError, PermissionDenied, _locked
+from dashboard.model.store import StaleWrite, location_name, transaction
+from dashboard.model.workspace import validate_workspace
+from dashboard.sources.editing import ConflictError, EditError, PermissionDenied
 
 EXPORT_FORMAT = "praeventionsatlas-scenario"
 EXPORT_VERSION = 1
@@ -257,14 +257,14 @@ def _transaction(path, role: str, change):
     """Read, change (``change(ws) -> ws``), check and write the workspace at ``path``."""
     if not may_change_scenarios(role):
         raise PermissionDenied("scenarios", None, role=role)
-    path = Path(path)
-    with _locked(path):
-        ws = read_workspace(path)
-        new = change(ws)
+    with transaction(path) as edit:
+        new = change(edit.workspace)
         for scenario_id in new.scenarios["scenario_id"]:
             apply_changes(new, changes_of(new, scenario_id))  # every scenario still applies
-        write_workspace(new, path)  # validates everything first; atomic replace
-    return new
+        try:
+            return edit.save(new)  # validates everything first; atomic (file) or row by row (database)
+        except StaleWrite as exc:
+            raise ConflictError("scenarios", exc.record_id, version=exc.version, expected=exc.expected) from exc
 
 
 def create_scenario(path, name: str, *, user: str, role: str, description: str | None = None,
@@ -272,7 +272,7 @@ def create_scenario(path, name: str, *, user: str, role: str, description: str |
     """A new scenario, empty or with ``changes`` (dicts of :func:`add_change`'s arguments:
     ``action``, ``layer``, ``record_id``, ``fields``, ``valid_from``, ``geometry``) in one
     transaction; returns (workspace, scenario id)."""
-    found = Problems(Path(path).name)
+    found = Problems(location_name(path))
     if not str(name or "").strip():
         found.add("missing_value", layer="scenarios", field="name")
     found.raise_if_any(ProblemError)

@@ -29,8 +29,9 @@ import pandas as pd
 
 from dashboard.model import schema
 from dashboard.model.problems import ProblemError, Problems
-from dashboard.model.workspace import not_retired, read_workspace, write_workspace
-from dashboard.sources.editing import ConflictError, EditError, PermissionDenied, _locked, _text, same_value
+from dashboard.model.store import StaleWrite, location_name, transaction
+from dashboard.model.workspace import not_retired
+from dashboard.sources.editing import ConflictError, EditError, PermissionDenied, _text, same_value
 
 SHARE_MEASURES = ("reach_share", "parents_reach", "outreach_share", "new_offers_high_need", "multi_sector_networks",
                   "inclusion_cost_free", "inclusion_barrier_free", "inclusion_languages")
@@ -168,13 +169,12 @@ def _save(path, layer: str, records: list[tuple[str | None, dict, int | None]], 
     state. History rows for every changed field. Returns (workspace, ids)."""
     if not may_set_targets(role):
         raise PermissionDenied(layer, None, role=role)
-    path = Path(path)
     id_col = ID_COLUMNS[layer]
     by, on = ("set_by", "set_on") if layer == "targets" else ("assessed_by", None)
-    with _locked(path):
-        ws = read_workspace(path)
+    with transaction(path) as edit:
+        ws = edit.workspace
         frame = getattr(ws, layer).copy().astype(object)
-        found = Problems(file or path.name)
+        found = Problems(file or location_name(path))
         checked = []
         for n, (record_id, values, _) in enumerate(records):
             row = n + 2 if file else None  # CSV rows: the header is row 1
@@ -214,8 +214,10 @@ def _save(path, layer: str, records: list[tuple[str | None, dict, int | None]], 
                               "record_id": r, "action": a, "field": f, "old": o, "new": n}
                              for r, a, f, o, n in history])
         ws = replace(ws, **{layer: frame, "history": pd.concat([ws.history, rows], ignore_index=True)})
-        write_workspace(ws, path)  # validates everything first; atomic replace
-        return read_workspace(path), ids
+        try:
+            return edit.save(ws), ids  # validates everything first; atomic (file) or row by row (database)
+        except StaleWrite as exc:
+            raise ConflictError(layer, exc.record_id, version=exc.version, expected=exc.expected) from exc
 
 
 def set_target(path, values: dict, *, user: str, role: str, target_id: str | None = None,
@@ -311,9 +313,8 @@ def import_reference_values(path, name: str, data: bytes, *, user: str, role: st
     new = pd.DataFrame({"area": area, "measure": measure, "phase_id": phase.replace("", None),
                         "year": year.astype(int), "value": value.astype(float),
                         "source": source.replace("", None)}).astype(object)
-    path = Path(path)
-    with _locked(path):
-        ws = read_workspace(path)
+    with transaction(path) as edit:
+        ws = edit.workspace
         unknown = new["phase_id"].notna() & ~new["phase_id"].isin(set(ws.life_phases["phase_id"]))
         for i in np.flatnonzero(unknown.to_numpy()):
             found.add("unknown_life_phase", layer="reference_values", row=rows[i], field="phase_id",
@@ -326,5 +327,7 @@ def import_reference_values(path, name: str, data: bytes, *, user: str, role: st
             old = old[~pd.MultiIndex.from_frame(old[key].fillna("").astype({"year": int})).isin(mine)]
         table = pd.concat([old, new], ignore_index=True) if len(old) else new
         ws = replace(ws, reference_values=table.reset_index(drop=True))
-        write_workspace(ws, path)  # unknown phases are named by the validation; atomic replace
-        return read_workspace(path)
+        try:
+            return edit.save(ws)  # unknown phases are named by the validation; atomic replace
+        except StaleWrite as exc:
+            raise ConflictError("reference_values", None, version=exc.version, expected=exc.expected) from exc
