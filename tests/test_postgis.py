@@ -237,6 +237,7 @@ def test_two_processes_no_lost_update(pg, pg_workspace, tmp_path):
     loc = postgis.parse_url(url)
     with psycopg.connect(loc.conninfo) as conn:
         conn.execute(f'UPDATE "{loc.schema}".offers SET capacity = 0 WHERE offer_id = ANY(%s)', ([shared, own_a, own_b],))
+    start = editing.version_of(read_workspace(url), "offers", shared)  # that update was an edit, too
     barrier = str(tmp_path / "start")
     script = tmp_path / "writer.py"
     script.write_text(WRITER)
@@ -258,7 +259,7 @@ def test_two_processes_no_lost_update(pg, pg_workspace, tmp_path):
     assert final.loc[own_a, "capacity"] == 50 and final.loc[own_b, "capacity"] == 50
     history = read_workspace(url).history
     assert (history["record_id"] == shared).sum() == saved  # history rows in the same transactions
-    assert final.loc[shared, "version"] == 1 + saved
+    assert final.loc[shared, "version"] == start + saved
 
 
 KILLED = r"""
@@ -370,3 +371,29 @@ def test_sign_in_state_is_shared_through_the_database(pg, pg_workspace, tmp_path
     assert store.redeem_ticket(ticket, now=1001.0) is None  # once only
     store.revoke("n1", expires=2000.0, now=1000.0)
     assert second.is_revoked("n1") and not second.is_revoked("n2")
+
+
+def test_edits_outside_the_app_are_seen_and_checked(pg, pg_workspace):
+    """An edit in QGIS or SQL bumps the change counter (every app server sees it at its next
+    read) and the record's version (an editor who opened it before gets the conflict); a bad
+    value written there is named like any problem of the workspace."""
+    url = pg_workspace
+    ws = read_workspace(url)
+    loc = postgis.parse_url(url)
+    record = ws.offers["offer_id"].iloc[2]
+    opened = editing.version_of(ws, "offers", record)
+    with psycopg.connect(loc.conninfo) as conn:  # as QGIS would
+        conn.execute(f'UPDATE "{loc.schema}".offers SET name = %s WHERE offer_id = %s', ("Aus QGIS", record))
+    seen = read_workspace(url)
+    assert seen.revision[0] > ws.revision[0]
+    assert seen.offers.set_index("offer_id").loc[record, "name"] == "Aus QGIS"
+    assert editing.version_of(seen, "offers", record) == opened + 1
+    with pytest.raises(editing.ConflictError):
+        editing.edit_record(url, "offers", record, {"name": "Überschrieben"}, user="ana", role="planner",
+                            expected_version=opened)
+    with psycopg.connect(loc.conninfo) as conn:
+        conn.execute(f'UPDATE "{loc.schema}".offers SET life_phases = %s WHERE offer_id = %s', ("gibtsnicht", record))
+    with pytest.raises(WorkspaceError) as caught:
+        read_workspace(url)
+    bad = [p for p in caught.value.problems if p.field == "life_phases"]
+    assert bad and bad[0].layer == "offers" and bad[0].record_id == record and bad[0].row is not None

@@ -4,6 +4,8 @@ process; signing out revokes it for both."""
 
 from __future__ import annotations
 
+import re
+
 from conftest import DEMO, app_idle, launch, new_context
 
 from dashboard.model.accounts import add_account
@@ -54,6 +56,60 @@ def test_sign_in_survives_reload_url_and_the_second_process(browser, tmp_path):
         context.add_cookies([{"name": COOKIE, "value": cookie["value"], "domain": cookie["domain"], "path": "/",
                               "httpOnly": True, "sameSite": "Strict"}])
         page.goto(second.url + "/account")
+        assert not signed_in(page)
+    finally:
+        context.close()
+        first.stop()
+        second.stop()
+
+
+def offers_shown(page, count: int) -> None:
+    """Wait until the start page's metrics show ``count`` (the number of offers)."""
+    page.get_by_test_id("stMetricValue").filter(has_text=re.compile(rf"^\s*{count}\s*$")).first.wait_for(
+        timeout=60_000)
+
+
+def test_two_app_servers_on_one_database_behave_as_one(browser, tmp_path, pg_workspace):
+    """Two app servers with nothing shared but the database (each its own copy of the accounts
+    file, as on two machines): a sign-in on one holds on the other, an edit saved through one is
+    shown by the other at its next rerun, a sign-out on the other ends the session on both."""
+    from dashboard.model.workspace import read_workspace
+    from dashboard.sources import editing
+
+    servers = []
+    for machine in ("app1", "app2"):
+        (tmp_path / machine).mkdir()
+        accounts = tmp_path / machine / "konten.toml"
+        add_account(accounts, "anna", "planner", "geheim123")
+        servers.append(launch(pg_workspace, {"PRAEVENTIONSATLAS_ACCOUNTS": str(accounts)}))
+    first, second = servers
+    context = new_context(browser, width=1400, height=1000)
+    try:
+        page = context.new_page()
+        page.goto(second.url + "/")
+        app_idle(page)
+        count = len(read_workspace(pg_workspace).current().offers)
+        offers_shown(page, count)
+        page.goto(first.url + "/account")
+        page.get_by_label("Benutzername").fill("anna")
+        page.get_by_label("Passwort").fill("geheim123")
+        with page.expect_response(lambda r: r.url.endswith("/_pa/session"), timeout=60_000) as handed:
+            page.get_by_role("button", name="Anmelden").click()
+        assert handed.value.status == 204
+        page.wait_for_selector("text=Angemeldet als anna", timeout=60_000)
+        page.goto(second.url + "/account")  # the other server knows the session
+        assert signed_in(page)
+        ws = read_workspace(pg_workspace)  # an edit saved through the first server's code
+        form = {**editing.form_values(ws.offers.iloc[0], "offers"), "name": "Neues Familiencafé"}
+        editing.add_record(pg_workspace, "offers", form, user="anna", role="planner", record_id="NEU9")
+        page.goto(second.url + "/")
+        offers_shown(page, count + 1)
+        with page.expect_response(lambda r: r.url.endswith("/_pa/signout"), timeout=60_000):
+            page.goto(second.url + "/account")
+            app_idle(page)
+            page.get_by_role("button", name="Abmelden").click()
+        page.wait_for_selector("text=Nur lesen", timeout=60_000)
+        page.goto(first.url + "/account")
         assert not signed_in(page)
     finally:
         context.close()

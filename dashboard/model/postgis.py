@@ -207,10 +207,58 @@ def _migration_2(cur, s: str) -> None:
         cur.execute(sql.SQL("CREATE TABLE {} (" + columns + ")").format(_q(s, name)))
 
 
+WRITER_SETTING = "praeventionsatlas.writer"  # set (SET LOCAL) to 'app' in the app's own write transactions
+
+
+def _migration_3(cur, s: str) -> None:
+    """Edits made outside the app (QGIS, SQL) are counted like the app's: a statement on a layer
+    table bumps its change counter and the workspace's (every app server reads it at its next
+    rerun, checked like any read), and an update of a versioned record raises its version (an
+    editor who opened it before gets the conflict message)."""
+    from psycopg import sql
+
+    cur.execute(sql.SQL("""
+        CREATE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql AS $body$
+        BEGIN
+            IF coalesce(current_setting('""" + WRITER_SETTING + """', true), '') = 'app' THEN
+                RETURN NULL;
+            END IF;
+            EXECUTE format('UPDATE %I.atlas_layers SET counter = counter + 1 WHERE layer = %L',
+                           TG_TABLE_SCHEMA, TG_TABLE_NAME);
+            EXECUTE format('UPDATE %I.atlas_counter SET counter = counter + 1', TG_TABLE_SCHEMA);
+            RETURN NULL;
+        END $body$""").format(_q(s, "atlas_outside_edit")))
+    cur.execute(sql.SQL("""
+        CREATE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql AS $body$
+        DECLARE tracked boolean;
+        BEGIN
+            IF coalesce(current_setting('""" + WRITER_SETTING + """', true), '') = 'app' THEN
+                RETURN NEW;
+            END IF;
+            EXECUTE format('SELECT coalesce(%L = ANY(columns), true) FROM %I.atlas_layers WHERE layer = %L',
+                           'version', TG_TABLE_SCHEMA, TG_TABLE_NAME) INTO tracked;
+            IF NOT tracked THEN  -- the layer had no versions yet: from now on it has (unedited records: 1)
+                EXECUTE format('UPDATE %I.atlas_layers SET columns = array_append(columns, %L) WHERE layer = %L',
+                               TG_TABLE_SCHEMA, 'version', TG_TABLE_NAME);
+            END IF;
+            NEW.version := coalesce(OLD.version, 1) + 1;
+            RETURN NEW;
+        END $body$""").format(_q(s, "atlas_outside_version")))
+    for name, spec in schema.LAYERS.items():
+        cur.execute(sql.SQL("CREATE TRIGGER atlas_outside_edit AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {} "
+                            "FOR EACH STATEMENT EXECUTE FUNCTION {}()").format(_q(s, name),
+                                                                              _q(s, "atlas_outside_edit")))
+        if any(c.name == "version" for c in spec.columns):
+            cur.execute(sql.SQL("CREATE TRIGGER atlas_outside_version BEFORE UPDATE ON {} "
+                                "FOR EACH ROW EXECUTE FUNCTION {}()").format(_q(s, name),
+                                                                            _q(s, "atlas_outside_version")))
+
+
 MIGRATIONS = (
     (1, "layers, meta, change counters, cell-key secret", _migration_1),
     (2, "sign-in state shared by the app servers: failed attempts, tickets, revoked sessions, session key",
      _migration_2),
+    (3, "edits outside the app (QGIS, SQL) counted and versioned", _migration_3),
 )
 """(version, what it does, function(cursor, schema)): applied in order, each once."""
 SCHEMA_LEVEL = MIGRATIONS[-1][0]
@@ -563,6 +611,7 @@ def write_workspace(ws, location) -> DatabaseLocation:
     migrate(loc, create=True)
     _migrated.add(loc)
     with connection(loc) as conn, conn.cursor() as cur:
+        cur.execute(f"SET LOCAL {WRITER_SETTING} = 'app'")  # the app counts its own writes (_bump)
         present: dict[str, list[str] | None] = {}
         for layer in schema.LAYERS:
             cur.execute(sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(_q(loc.schema, layer)))
@@ -635,6 +684,7 @@ def save_changes(before, after) -> int:
         raise WorkspaceError(problems)
     srid = _srid(after)
     with connection(loc) as conn, conn.cursor() as cur:
+        cur.execute(f"SET LOCAL {WRITER_SETTING} = 'app'")  # the app counts its own writes (_bump)
         s = loc.schema
         written: dict[str, list[str]] = {}
         for layer in changed:
