@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -14,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from pgserver import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "geodata" / "demo_city.gpkg"
@@ -135,12 +135,6 @@ def workspace_copy(request, tmp_path, backend):
     return target
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class AppServer:
     """The app as `make run` starts it (`python -m dashboard serve`) on a loopback port.
 
@@ -195,7 +189,7 @@ def launch(workspace: Path | None = None, env_extra: dict | None = None, args: t
         env["PRAEVENTIONSATLAS_WORKSPACE"] = str(workspace)
     env.update(env_extra or {})
     for _attempt in range(3):
-        port = _free_port()
+        port = free_port()
         extra = tuple(args_for_port(port)) if args_for_port else ()
         proc = subprocess.Popen(
             [sys.executable, "-m", "dashboard", "serve", "--server.port", str(port),

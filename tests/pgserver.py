@@ -30,7 +30,8 @@ def missing() -> str | None:
     return None
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1 (also the app servers' of the tests)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -42,7 +43,7 @@ class Server:
     def __init__(self, database: str = "atlas"):
         self.database = database
         self.folder = Path(tempfile.mkdtemp(prefix="atlas-pg-"))
-        self.port = _free_port()
+        self.port = free_port()
         self.process_user = "postgres" if os.geteuid() == 0 else None
 
     def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:

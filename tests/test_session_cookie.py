@@ -21,6 +21,18 @@ def signed_in(page) -> bool:
     return sidebar.get_by_text("Angemeldet als anna", exact=False).count() > 0
 
 
+def sign_in_anna(page, url: str) -> None:
+    """Sign in as anna / geheim123 on the server at ``url``: the page hands its one-time ticket
+    to the server, which answers with the session cookie."""
+    page.goto(url + "/account")
+    page.get_by_label("Benutzername").fill("anna")
+    page.get_by_label("Passwort").fill("geheim123")
+    with page.expect_response(lambda r: r.url.endswith("/_pa/session"), timeout=60_000) as handed:
+        page.get_by_role("button", name="Anmelden").click()
+    assert handed.value.status == 204
+    page.wait_for_selector("text=Angemeldet als anna", timeout=60_000)
+
+
 def test_sign_in_survives_reload_url_and_the_second_process(browser, tmp_path):
     accounts = tmp_path / "konten.toml"
     add_account(accounts, "anna", "planner", "geheim123")
@@ -29,13 +41,7 @@ def test_sign_in_survives_reload_url_and_the_second_process(browser, tmp_path):
     context = new_context(browser, width=1400, height=1000)
     try:
         page = context.new_page()
-        page.goto(first.url + "/account")
-        page.get_by_label("Benutzername").fill("anna")
-        page.get_by_label("Passwort").fill("geheim123")
-        with page.expect_response(lambda r: r.url.endswith("/_pa/session"), timeout=60_000) as handed:
-            page.get_by_role("button", name="Anmelden").click()  # the page hands its ticket to the server
-        assert handed.value.status == 204
-        page.wait_for_selector("text=Angemeldet als anna", timeout=60_000)
+        sign_in_anna(page, first.url)
         cookie = next((c for c in context.cookies() if c["name"] == COOKIE), None)
         assert cookie and cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["path"] == "/"
         assert "anna" not in cookie["value"] or "." in cookie["value"]  # signed, not a bare name
@@ -90,13 +96,7 @@ def test_two_app_servers_on_one_database_behave_as_one(browser, tmp_path, pg_wor
         app_idle(page)
         count = len(read_workspace(pg_workspace).current().offers)
         offers_shown(page, count)
-        page.goto(first.url + "/account")
-        page.get_by_label("Benutzername").fill("anna")
-        page.get_by_label("Passwort").fill("geheim123")
-        with page.expect_response(lambda r: r.url.endswith("/_pa/session"), timeout=60_000) as handed:
-            page.get_by_role("button", name="Anmelden").click()
-        assert handed.value.status == 204
-        page.wait_for_selector("text=Angemeldet als anna", timeout=60_000)
+        sign_in_anna(page, first.url)
         page.goto(second.url + "/account")  # the other server knows the session
         assert signed_in(page)
         ws = read_workspace(pg_workspace)  # an edit saved through the first server's code

@@ -440,10 +440,9 @@ def _read_layers(cur, s: str, layers, state: dict, stored: dict) -> dict:
         cur.execute(sql.SQL("SELECT {} FROM {} ORDER BY fid").format(sql.SQL(", ").join(select), _q(s, layer)))
         data = pd.DataFrame.from_records(cur.fetchall(), columns=cols + (["geometry"] if spec.geometry else []))
         for c in cols:  # dates as the GeoPackage reader gives them
-            if spec.geometry is None or c != "geometry":
-                first = data[c].dropna()
-                if len(first) and isinstance(first.iloc[0], dt.date):
-                    data[c] = pd.to_datetime(data[c])
+            first = data[c].dropna()
+            if len(first) and isinstance(first.iloc[0], dt.date):
+                data[c] = pd.to_datetime(data[c])
         if spec.geometry:
             wkb = data.pop("geometry").to_numpy()
             geoms = shapely.from_wkb(np.array([None if g is None else bytes(g) for g in wkb], dtype=object))
@@ -755,22 +754,6 @@ def save_changes(before, after) -> int:
         if not written:
             return before.revision[0]
         return _bump(cur, s, written)
-
-
-@contextmanager
-def transaction(location):
-    """``with transaction(url) as edit:`` ``edit.workspace`` is the workspace as it is now;
-    ``edit.save(new)`` writes what ``new`` changed (:func:`save_changes`)."""
-    yield _Edit(read_workspace(location))
-
-
-class _Edit:
-    def __init__(self, workspace):
-        self.workspace = workspace
-
-    def save(self, new):
-        save_changes(self.workspace, new)
-        return read_workspace(self.workspace.path)
 
 
 class DatabaseAuthStore:
