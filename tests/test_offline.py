@@ -75,7 +75,8 @@ def test_serve_makes_no_outside_request(tmp_path):
     import sys
     import threading
 
-    from conftest import ROOT, _free_port
+    from conftest import ROOT
+    from pgserver import free_port
 
     attempts = []
     proxy = socket.socket()
@@ -99,7 +100,7 @@ def test_serve_makes_no_outside_request(tmp_path):
     def start(command):
         """Run until the URL banner is printed: Streamlit makes its public-IP lookup (if any)
         synchronously before it prints the first URL, so by then every attempt is recorded."""
-        proc = subprocess.Popen([*command, "--server.port", str(_free_port())], cwd=ROOT, env=env,
+        proc = subprocess.Popen([*command, "--server.port", str(free_port())], cwd=ROOT, env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         lines, banner = [], threading.Event()
 
