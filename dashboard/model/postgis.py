@@ -767,51 +767,51 @@ class DatabaseAuthStore:
         self._session_secret = None
         ensure_current(self.location)
 
-    def _run(self, statement: str, params=(), fetch: bool = False):
-        table = re.search(r"\{(\w+)\}", statement).group(1)
+    def _run(self, table: str, statement: str, params=(), fetch: bool = False):
+        """Run ``statement`` with ``{}`` standing for ``table`` in the workspace's schema."""
         with connection(self.location) as conn:
-            cur = conn.execute(sql_text(statement.replace("{" + table + "}", "{}"), self.location.schema, table), params)
+            cur = conn.execute(sql_text(statement, self.location.schema, table), params)
             return cur.fetchone() if fetch else None
 
     def failures(self, key: str) -> tuple[int, float]:
-        row = self._run("SELECT count, last FROM {atlas_auth_failures} WHERE key = %s", (key,), fetch=True)
+        row = self._run("atlas_auth_failures", "SELECT count, last FROM {} WHERE key = %s", (key,), fetch=True)
         return (int(row[0]), float(row[1])) if row else (0, 0.0)
 
     def add_failure(self, key: str, now: float, forget_s: float) -> int:
-        return self._run("INSERT INTO {atlas_auth_failures} AS f VALUES (%s, 1, %s) ON CONFLICT (key) DO UPDATE SET "
+        return self._run("atlas_auth_failures", "INSERT INTO {} AS f VALUES (%s, 1, %s) ON CONFLICT (key) DO UPDATE SET "
                          "count = CASE WHEN %s - f.last >= %s THEN 1 ELSE f.count + 1 END, last = excluded.last "
                          "RETURNING count", (key, now, now, forget_s), fetch=True)[0]
 
     def clear_failures(self, key: str) -> None:
-        self._run("DELETE FROM {atlas_auth_failures} WHERE key = %s", (key,))
+        self._run("atlas_auth_failures", "DELETE FROM {} WHERE key = %s", (key,))
 
     def issue_ticket(self, user: str, now: float, valid_s: float = 120.0) -> str:
         import secrets
 
         token = secrets.token_urlsafe(32)
-        self._run("DELETE FROM {atlas_auth_tickets} WHERE expires < %s", (now,))
-        self._run("INSERT INTO {atlas_auth_tickets} VALUES (%s, %s, %s)", (token, user, now + valid_s))
+        self._run("atlas_auth_tickets", "DELETE FROM {} WHERE expires < %s", (now,))
+        self._run("atlas_auth_tickets", "INSERT INTO {} VALUES (%s, %s, %s)", (token, user, now + valid_s))
         return token
 
     def redeem_ticket(self, token: str, now: float) -> str | None:
         """The ticket's user, once (the ticket is gone afterwards); None if unknown or expired."""
-        row = self._run("DELETE FROM {atlas_auth_tickets} WHERE token = %s RETURNING username, expires", (token,),
+        row = self._run("atlas_auth_tickets", "DELETE FROM {} WHERE token = %s RETURNING username, expires", (token,),
                         fetch=True)
         return row[0] if row and row[1] >= now else None
 
     def revoke(self, nonce: str, expires: float, now: float) -> None:
-        self._run("DELETE FROM {atlas_auth_revoked} WHERE expires < %s", (now,))
-        self._run("INSERT INTO {atlas_auth_revoked} VALUES (%s, %s) ON CONFLICT (nonce) DO UPDATE SET "
+        self._run("atlas_auth_revoked", "DELETE FROM {} WHERE expires < %s", (now,))
+        self._run("atlas_auth_revoked", "INSERT INTO {} VALUES (%s, %s) ON CONFLICT (nonce) DO UPDATE SET "
                   "expires = excluded.expires", (nonce, expires))
 
     def is_revoked(self, nonce: str) -> bool:
-        return self._run("SELECT 1 FROM {atlas_auth_revoked} WHERE nonce = %s", (nonce,), fetch=True) is not None
+        return self._run("atlas_auth_revoked", "SELECT 1 FROM {} WHERE nonce = %s", (nonce,), fetch=True) is not None
 
     def session_secret(self) -> bytes:
         """The installation's session key (made once, the same for every app server)."""
         import os
 
         if self._session_secret is None:
-            self._run("INSERT INTO {atlas_session_key} VALUES (1, %s) ON CONFLICT (id) DO NOTHING", (os.urandom(32),))
-            self._session_secret = bytes(self._run("SELECT secret FROM {atlas_session_key}", fetch=True)[0])
+            self._run("atlas_session_key", "INSERT INTO {} VALUES (1, %s) ON CONFLICT (id) DO NOTHING", (os.urandom(32),))
+            self._session_secret = bytes(self._run("atlas_session_key", "SELECT secret FROM {}", fetch=True)[0])
         return self._session_secret
