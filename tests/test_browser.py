@@ -31,8 +31,8 @@ def open_map(page, app_url):
     return frame
 
 
-def test_map_page_renders_all_layers_offline(page, app_url, demo_ws):
-    frame = open_map(page, app_url)
+def check_all_layers_drawn(frame, demo_ws):
+    """Every layer of the demo workspace drawn on the map, with its count of features."""
     paths = frame.eval_on_selector_all(".leaflet-overlay-pane path", "els => els.length")
     assert paths >= 14  # one shaded polygon per Sozialraum (+ outreach outlines)
     shading, offers, outreach, centres, partners, names, view = frame.evaluate(LAYER_COUNTS)
@@ -47,6 +47,11 @@ def test_map_page_renders_all_layers_offline(page, app_url, demo_ws):
     assert outreach >= 2
     assert centres == len(demo_ws.family_centres) and partners == len(demo_ws.partners)
     assert frame.query_selector(".leaflet-overlay-pane canvas") is not None  # offers drawn on canvas
+
+
+def test_map_page_renders_all_layers_offline(page, app_url, demo_ws):
+    frame = open_map(page, app_url)
+    check_all_layers_drawn(frame, demo_ws)
     popup = frame.evaluate("""() => {  // an outreach area's popup lists each of its offers
         let hit = null;
         window.feature_group[2].eachLayer(g => g.eachLayer(x => { hit = hit || x; }));
@@ -67,6 +72,26 @@ def test_map_page_renders_all_layers_offline(page, app_url, demo_ws):
     assert page.watch.external == [], page.watch.external
     assert page.watch.failed == [], page.watch.failed
     assert page.watch.console_errors == [], page.watch.console_errors
+
+
+def test_map_page_renders_from_a_postgis_workspace(browser, pg_workspace, demo_ws):
+    """The same map, drawn from the demo workspace in PostgreSQL/PostGIS by `python -m dashboard
+    serve`: every layer with every feature, nothing fetched from outside."""
+    from urllib.parse import urlparse
+
+    server = launch(env_extra={"PRAEVENTIONSATLAS_WORKSPACE": pg_workspace})
+    context = new_context(browser)
+    try:
+        page = context.new_page()
+        page.watch = PageWatch(page, urlparse(server.url).netloc)
+        frame = open_map(page, server.url)
+        check_all_layers_drawn(frame, demo_ws)
+        app_idle(page)
+        assert page.watch.external == [] and page.watch.failed == [], (page.watch.external, page.watch.failed)
+        assert page.watch.console_errors == [], page.watch.console_errors
+    finally:
+        context.close()
+        server.stop()
 
 
 def test_clicking_a_district_opens_its_panel(page, app_url, demo_ws):
