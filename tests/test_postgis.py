@@ -262,6 +262,54 @@ def test_two_processes_no_lost_update(pg, pg_workspace, tmp_path):
     assert final.loc[shared, "version"] == start + saved
 
 
+SCENARIO_WRITER = r"""
+import json, os, sys, time
+from dashboard.sources import scenarios
+from dashboard.sources.editing import ConflictError
+url, scenario_id, me, n, barrier = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
+open(barrier + "." + me, "w").close()
+while not all(os.path.exists(barrier + "." + x) for x in sys.argv[6:]):
+    time.sleep(0.01)
+done = {"saved": 0, "conflicts": 0, "stale": []}
+for i in range(n):
+    try:
+        scenarios.add_change(url, scenario_id, "population", user=me, role="planner",
+                             fields={"district_id": "SR03", "phase_id": "kita", "percent": 1})
+        done["saved"] += 1
+    except ConflictError as exc:
+        done["conflicts"] += 1
+        done["stale"].append(str(vars(exc.__cause__)))
+print(json.dumps(done))
+"""
+
+
+def test_two_planners_adding_to_one_scenario_both_land(pg, pg_workspace, tmp_path):
+    """Two processes × 15 changes to the same scenario at the same moment (nobody's form is
+    stale: each change is made on the scenario as it is): every change lands, in one numbered
+    order, as on a GeoPackage, where the lock queues them; none is turned away as a conflict."""
+    from dashboard.sources import scenarios
+
+    url = pg_workspace
+    _, scenario_id = scenarios.create_scenario(url, "Kita-Ausbau", user="anna", role="planner")
+    barrier, script = str(tmp_path / "start"), tmp_path / "scenario_writer.py"
+    script.write_text(SCENARIO_WRITER)
+    procs = [subprocess.Popen([sys.executable, str(script), url, scenario_id, me, "15", barrier, "anna", "ben"],
+                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for me in ("anna", "ben")]
+    results = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=1200)
+        assert proc.returncode == 0, err[-2000:]
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    print("changes per process:", results)
+    postgis._cache.clear()
+    ws = read_workspace(url)
+    changes = ws.scenario_changes[ws.scenario_changes["scenario_id"] == scenario_id]
+    assert [r["conflicts"] for r in results] == [0, 0] and [r["saved"] for r in results] == [15, 15], results
+    assert sorted(changes["position"].astype(int)) == list(range(1, 31))  # one order, no number twice
+    assert int(ws.scenarios.set_index("scenario_id").loc[scenario_id, "version"]) == 31
+
+
 KILLED = r"""
 import sys, time
 from dashboard.model import postgis

@@ -657,14 +657,32 @@ def _row_digests(layer: str, frame: pd.DataFrame, srid: int) -> tuple[list[str],
     return names, rows, digest
 
 
-def save_changes(before, after) -> int:
+def _writers_lock(s: str) -> str:
+    """Key of a schema's writer lock (an advisory lock; see :func:`sole_writer`)."""
+    return f"praeventionsatlas-writers:{s}"
+
+
+@contextmanager
+def sole_writer(loc: DatabaseLocation):
+    """Hold the workspace's writer lock exclusively for the block: every app save takes it
+    shared (:func:`save_changes`), so none commits until the block ends. For the retry of a
+    change that went stale: it reads, computes and saves without another app writer slipping
+    in between, however often others write (no writer starves). Saves of different records
+    still run side by side otherwise; a save inside the block passes ``sole=True``."""
+    with connection(loc) as conn:
+        conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (_writers_lock(loc.schema),))
+        yield
+
+
+def save_changes(before, after, sole: bool = False) -> int:
     """Write what differs between the workspace ``before`` (as read, with its revision) and
     ``after`` to the database, row by row, in one transaction; returns the new change counter.
 
     Per changed layer: records (by the layer's id) added, changed or gone. A versioned record
     (column ``version``) that changed or went is locked and its version compared with
     ``before``'s; a layer without ids is replaced whole if no one changed it since ``before``.
-    Raises :class:`StaleWrite` (nothing written) when someone else was first.
+    Raises :class:`StaleWrite` (nothing written) when someone else was first. ``sole``: the
+    caller holds :func:`sole_writer` (this save then does not wait for it).
     """
     from psycopg import errors, sql
 
@@ -685,6 +703,8 @@ def save_changes(before, after) -> int:
     with connection(loc) as conn, conn.cursor() as cur:
         cur.execute(f"SET LOCAL {WRITER_SETTING} = 'app'")  # the app counts its own writes (_bump)
         s = loc.schema
+        if not sole:  # waits while a retrying writer holds the workspace alone
+            cur.execute("SELECT pg_advisory_xact_lock_shared(hashtext(%s))", (_writers_lock(s),))
         written: dict[str, list[str]] = {}
         for layer in changed:
             spec = schema.LAYERS[layer]

@@ -23,7 +23,7 @@ from dashboard.model.postgis import StaleWrite
 from dashboard.model.secretfile import replace_secret
 from dashboard.model.workspace import Workspace, is_database, key_file, read_workspace, write_workspace
 
-__all__ = ["StaleWrite", "transaction", "location_name", "change_stamp", "copy_workspace"]
+__all__ = ["StaleWrite", "transaction", "transactions", "location_name", "change_stamp", "copy_workspace"]
 
 
 def location_name(location) -> str:
@@ -55,25 +55,72 @@ class _FileEdit:
 
 
 class _DatabaseEdit:
-    def __init__(self, workspace: Workspace):
-        self.workspace = workspace
+    def __init__(self, workspace: Workspace, sole: bool = False):
+        self.workspace, self.sole = workspace, sole
 
     def save(self, new: Workspace) -> Workspace:
-        postgis.save_changes(self.workspace, new)  # validates everything first; one transaction
+        postgis.save_changes(self.workspace, new, sole=self.sole)  # validates everything first; one transaction
         return read_workspace(self.workspace.path)
 
 
 @contextmanager
-def transaction(location):
+def transaction(location, sole: bool = False):
     """``edit.workspace`` is the workspace as it is now; ``edit.save(new)`` writes ``new`` (only
     what changed, on a database) and returns the workspace as stored. Nothing is written if the
-    block raises or ``save`` is not called."""
+    block raises or ``save`` is not called. ``sole`` (database): no other app writer commits
+    while the block runs (:func:`postgis.sole_writer`); a file's lock always does that."""
     if is_database(location):
-        yield _DatabaseEdit(read_workspace(location))
+        if sole:
+            with postgis.sole_writer(postgis.parse_url(location)):
+                yield _DatabaseEdit(read_workspace(location), sole=True)
+        else:
+            yield _DatabaseEdit(read_workspace(location))
         return
     path = Path(location)
     with _locked(path):
         yield _FileEdit(path)
+
+
+class _Attempt:
+    """One try of :func:`transactions`: ``with attempt as edit`` is :func:`transaction`; a
+    :class:`StaleWrite` leaving the block is swallowed (and the next try made) unless this is the
+    last try."""
+
+    def __init__(self, location, last: bool, sole: bool):
+        self.location, self.last, self.sole, self.stale = location, last, sole, False
+
+    def __enter__(self):
+        self._context = transaction(self.location, sole=self.sole)
+        return self._context.__enter__()
+
+    def __exit__(self, kind, error, trace):
+        handled = self._context.__exit__(kind, error, trace)
+        if kind is not None and issubclass(kind, StaleWrite) and not self.last:
+            self.stale = True
+            return True
+        return handled
+
+
+def transactions(location, tries: int = 5):
+    """Transactions for a change computed from the workspace as it is *now* (with its own check
+    of the version a person's form started from), tried again on the newer state when someone
+    else saved a record it touches in between (database back end; a file's lock lets writers in
+    one at a time, so its first try always holds). A try after a stale one holds the workspace's
+    writer lock alone (``sole``), so it cannot go stale through another app writer, however busy
+    they are. Thus two planners adding to one scenario at the same moment both land, as they
+    queue on a file; a form opened on an older version still gets its conflict from the
+    caller's own check. After ``tries`` stale tries (edits outside the app, e.g. in QGIS, take
+    no writer lock) the last :class:`StaleWrite` propagates.
+
+    >>> for attempt in transactions(location):               # doctest: +SKIP
+    ...     with attempt as edit:
+    ...         return edit.save(change(edit.workspace))
+    """
+    for n in range(tries):
+        attempt = _Attempt(location, last=n == tries - 1, sole=n > 0)
+        yield attempt
+        if not attempt.stale:
+            return
 
 
 def change_stamp(location) -> tuple:
