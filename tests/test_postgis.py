@@ -202,6 +202,20 @@ def test_one_edit_does_not_wait_for_another_record(pg, pg_workspace):
     assert "ws" in done and done["ws"].offers.set_index("offer_id").loc[b, "capacity"] == 3
 
 
+def run_side_by_side(commands: list[list[str]], folder) -> list[dict]:
+    """Run Python scripts at the same time; the JSON each prints last. Their output goes to
+    files, not pipes: a pipe read only after another process ended could fill and stall a
+    writer inside its transaction, which the other would then wait for."""
+    logs = [(folder / f"proc{i}.out", folder / f"proc{i}.err") for i in range(len(commands))]
+    procs = [subprocess.Popen([sys.executable, *command], cwd=ROOT, stdout=open(out, "w"), stderr=open(err, "w"))
+             for command, (out, err) in zip(commands, logs)]
+    results = []
+    for proc, (out, err) in zip(procs, logs):
+        assert proc.wait(timeout=1200) == 0, err.read_text()[-2000:]
+        results.append(json.loads(out.read_text().strip().splitlines()[-1]))
+    return results
+
+
 WRITER = r"""
 import json, sys
 from dashboard.model.workspace import read_workspace
@@ -241,14 +255,8 @@ def test_two_processes_no_lost_update(pg, pg_workspace, tmp_path):
     barrier = str(tmp_path / "start")
     script = tmp_path / "writer.py"
     script.write_text(WRITER)
-    procs = [subprocess.Popen([sys.executable, str(script), url, shared, own, "100", barrier, own_a, own_b],
-                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for own in (own_a, own_b)]
-    results = []
-    for proc in procs:
-        out, err = proc.communicate(timeout=1200)
-        assert proc.returncode == 0, err[-2000:]
-        results.append(json.loads(out.strip().splitlines()[-1]))
+    results = run_side_by_side([[str(script), url, shared, own, "100", barrier, own_a, own_b] for own in (own_a, own_b)],
+                               tmp_path)
     print("edits per process:", results)
     postgis._cache.clear()
     final = read_workspace(url).offers.set_index("offer_id")
@@ -293,14 +301,8 @@ def test_two_planners_adding_to_one_scenario_both_land(pg, pg_workspace, tmp_pat
     _, scenario_id = scenarios.create_scenario(url, "Kita-Ausbau", user="anna", role="planner")
     barrier, script = str(tmp_path / "start"), tmp_path / "scenario_writer.py"
     script.write_text(SCENARIO_WRITER)
-    procs = [subprocess.Popen([sys.executable, str(script), url, scenario_id, me, "15", barrier, "anna", "ben"],
-                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for me in ("anna", "ben")]
-    results = []
-    for proc in procs:
-        out, err = proc.communicate(timeout=1200)
-        assert proc.returncode == 0, err[-2000:]
-        results.append(json.loads(out.strip().splitlines()[-1]))
+    results = run_side_by_side([[str(script), url, scenario_id, me, "15", barrier, "anna", "ben"]
+                                for me in ("anna", "ben")], tmp_path)
     print("changes per process:", results)
     postgis._cache.clear()
     ws = read_workspace(url)
