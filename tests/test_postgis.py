@@ -216,6 +216,35 @@ def run_side_by_side(commands: list[list[str]], folder) -> list[dict]:
     return results
 
 
+def test_a_save_that_waits_too_long_is_named_busy(pg, pg_workspace, monkeypatch):
+    """A record someone holds locked (an open QGIS edit session, a hung client) or the writer
+    lock a retrying save holds alone: a save waits LOCK_TIMEOUT_S, then says so in German and
+    English, naming the workspace; nothing is written, and the next save after the lock goes works."""
+    monkeypatch.setattr(postgis, "LOCK_TIMEOUT_S", 1)
+    url = pg_workspace
+    ws = read_workspace(url)
+    record = ws.offers["offer_id"].iloc[3]
+    loc = postgis.parse_url(url)
+    for hold in (f'SELECT * FROM "{loc.schema}".offers WHERE offer_id = %s FOR UPDATE',
+                 "SELECT pg_advisory_xact_lock(hashtext('praeventionsatlas-writers:' || %s))"):
+        holder = psycopg.connect(loc.conninfo)
+        holder.execute(hold, (record if "offers" in hold else loc.schema,))
+        try:
+            with pytest.raises(WorkspaceError) as caught:
+                editing.edit_record(url, "offers", record, {"capacity": 77}, user="ana", role="planner")
+        finally:
+            holder.rollback()
+            holder.close()
+        assert [p.code for p in caught.value.problems] == ["database_busy"]
+        german = report(caught.value.problems, "de")
+        assert "belegt (länger als 1 s)" in german and "Nichts wurde gespeichert" in german and loc.name in german
+        assert "busy with another save" in report(caught.value.problems, "en")
+        postgis._cache.clear()
+        assert read_workspace(url).revision[0] == ws.revision[0]  # nothing written
+    done = editing.edit_record(url, "offers", record, {"capacity": 77}, user="ana", role="planner")
+    assert done.offers.set_index("offer_id").loc[record, "capacity"] == 77
+
+
 WRITER = r"""
 import json, sys
 from dashboard.model.workspace import read_workspace

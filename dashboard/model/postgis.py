@@ -48,6 +48,7 @@ PG_TYPES = {"str": "text", "list": "text", "date": "date", "int": "bigint", "flo
 GEOMETRY_TYPES = {"Polygon": "MultiPolygon", "Point": "Point", "LineString": "LineString"}
 POOL_SIZE = 8  # connections per app process and database
 CONNECT_TIMEOUT_S = 10
+LOCK_TIMEOUT_S = 30  # how long a save waits for a record or lock someone else holds before it gives up (s)
 
 
 def is_database_url(location) -> bool:
@@ -136,9 +137,18 @@ def connection(loc: DatabaseLocation):
         yield conn
     except BaseException as exc:
         cm.__exit__(type(exc), exc, exc.__traceback__)
+        if isinstance(exc, psycopg.errors.LockNotAvailable):  # lock_timeout: another save held it too long
+            raise WorkspaceError([Problem(loc.name, None, None, None, "database_busy",
+                                          {"seconds": LOCK_TIMEOUT_S})]) from exc
         raise
     else:
         cm.__exit__(None, None, None)
+
+
+def _wait_at_most(conn_or_cursor) -> None:
+    """Within this transaction, wait for a lock at most :data:`LOCK_TIMEOUT_S` (then
+    :func:`connection` names the workspace as busy; nothing is written)."""
+    conn_or_cursor.execute(f"SET LOCAL lock_timeout = '{int(LOCK_TIMEOUT_S * 1000)}ms'")
 
 
 def close_pools() -> None:
@@ -670,6 +680,7 @@ def sole_writer(loc: DatabaseLocation):
     in between, however often others write (no writer starves). Saves of different records
     still run side by side otherwise; a save inside the block passes ``sole=True``."""
     with connection(loc) as conn:
+        _wait_at_most(conn)
         conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (_writers_lock(loc.schema),))
         yield
 
@@ -702,6 +713,7 @@ def save_changes(before, after, sole: bool = False) -> int:
     srid = _srid(after)
     with connection(loc) as conn, conn.cursor() as cur:
         cur.execute(f"SET LOCAL {WRITER_SETTING} = 'app'")  # the app counts its own writes (_bump)
+        _wait_at_most(cur)
         s = loc.schema
         if not sole:  # waits while a retrying writer holds the workspace alone
             cur.execute("SELECT pg_advisory_xact_lock_shared(hashtext(%s))", (_writers_lock(s),))

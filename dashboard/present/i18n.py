@@ -1075,6 +1075,12 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "postgresql://user@server/database?schema=arnsberg (lower-case letters, digits, _).",
     ),
     "database_unreachable": ("Die Datenbank ist nicht erreichbar ({detail}).", "The database cannot be reached ({detail})."),
+    "database_busy": (
+        "Die Datenbank ist gerade durch eine andere Speicherung belegt (länger als {seconds} s). Nichts wurde "
+        "gespeichert; bitte gleich noch einmal speichern.",
+        "The database is busy with another save (longer than {seconds} s). Nothing was saved; please save again "
+        "in a moment.",
+    ),
     "database_workspace_missing": (
         "Im Schema '{schema}' liegt kein Arbeitsstand; anlegen mit: python -m dashboard workspace copy DATEI.gpkg URL.",
         "Schema '{schema}' holds no workspace; create one with: python -m dashboard workspace copy FILE.gpkg URL.",
