@@ -14,10 +14,11 @@ Besides them the schema holds:
   transaction as its last statement: caches are keyed on it (:func:`change_counter`);
 - ``atlas_secret``: the cell-key secret (the GeoPackage keeps it in a file beside it).
 
-Writes are row-level transactions (:func:`transaction`): only the records that changed are
-written, each versioned record is locked (``SELECT … FOR UPDATE``) and its version compared
-with the version the change was computed from; a difference raises :class:`StaleWrite` and
-nothing is written. Editing one offer does not wait for an edit of another.
+Writes are row-level transactions (:func:`save_changes`, used through
+:func:`dashboard.model.store.transaction`): only the records that changed are written, each
+versioned record is locked (``SELECT … FOR UPDATE``) and its version compared with the version
+the change was computed from; a difference raises :class:`StaleWrite` and nothing is written.
+Editing one offer does not wait for an edit of another.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from dashboard.model.postgis import StaleWrite
 from dashboard.model.secretfile import replace_secret
 from dashboard.model.workspace import Workspace, is_database, key_file, read_workspace, write_workspace
 
-__all__ = ["StaleWrite", "transaction", "transactions", "location_name", "change_stamp", "copy_workspace"]
+__all__ = ["StaleWrite", "transaction", "save_current", "location_name", "change_stamp", "copy_workspace"]
 
 
 def location_name(location) -> str:
@@ -81,46 +81,31 @@ def transaction(location, sole: bool = False):
         yield _FileEdit(path)
 
 
-class _Attempt:
-    """One try of :func:`transactions`: ``with attempt as edit`` is :func:`transaction`; a
-    :class:`StaleWrite` leaving the block is swallowed (and the next try made) unless this is the
-    last try."""
+def save_current(location, change, tries: int = 5) -> Workspace:
+    """Save ``change(workspace)``, computed from the workspace as it is *now* (with its own check
+    of the version a person's form started from); ``change`` returns the workspace to save, or
+    None when there is nothing to save. Returns the workspace as stored (as read, if nothing was
+    saved).
 
-    def __init__(self, location, last: bool, sole: bool):
-        self.location, self.last, self.sole, self.stale = location, last, sole, False
-
-    def __enter__(self):
-        self._context = transaction(self.location, sole=self.sole)
-        return self._context.__enter__()
-
-    def __exit__(self, kind, error, trace):
-        handled = self._context.__exit__(kind, error, trace)
-        if kind is not None and issubclass(kind, StaleWrite) and not self.last:
-            self.stale = True
-            return True
-        return handled
-
-
-def transactions(location, tries: int = 5):
-    """Transactions for a change computed from the workspace as it is *now* (with its own check
-    of the version a person's form started from), tried again on the newer state when someone
-    else saved a record it touches in between (database back end; a file's lock lets writers in
-    one at a time, so its first try always holds). A try after a stale one holds the workspace's
-    writer lock alone (``sole``), so it cannot go stale through another app writer, however busy
-    they are. Thus two planners adding to one scenario at the same moment both land, as they
-    queue on a file; a form opened on an older version still gets its conflict from the
-    caller's own check. After ``tries`` stale tries (edits outside the app, e.g. in QGIS, take
-    no writer lock) the last :class:`StaleWrite` propagates.
-
-    >>> for attempt in transactions(location):               # doctest: +SKIP
-    ...     with attempt as edit:
-    ...         return edit.save(change(edit.workspace))
+    When someone else saved a record the change touches between its read and its write
+    (database back end; a file's lock lets writers in one at a time, so its first try always
+    holds), the change is computed again on the newer state. A try after a stale one holds the
+    workspace's writer lock alone (``sole``), so it cannot go stale through another app writer,
+    however busy they are. Thus two planners adding to one scenario at the same moment both
+    land, as they queue on a file; a form opened on an older version still gets its conflict
+    from ``change``'s own check. After ``tries`` stale tries (edits outside the app, e.g. in
+    QGIS, take no writer lock) the last :class:`StaleWrite` propagates.
     """
     for n in range(tries):
-        attempt = _Attempt(location, last=n == tries - 1, sole=n > 0)
-        yield attempt
-        if not attempt.stale:
-            return
+        with transaction(location, sole=n > 0) as edit:
+            new = change(edit.workspace)
+            if new is None:
+                return edit.workspace
+            try:
+                return edit.save(new)  # validates everything first; atomic (file) or row by row (database)
+            except StaleWrite:
+                if n == tries - 1:
+                    raise
 
 
 def change_stamp(location) -> tuple:

@@ -19,7 +19,7 @@ import shapely
 
 from dashboard.model import schema
 from dashboard.model.problems import ProblemError, problem
-from dashboard.model.store import StaleWrite, transactions
+from dashboard.model.store import StaleWrite, save_current
 from dashboard.model.workspace import Workspace
 
 ID_COLUMNS = {"offers": "offer_id", "family_centres": "centre_id", "partners": "partner_id"}
@@ -175,71 +175,73 @@ def _apply(path, layer: str, record_id: str | None, changes: dict, *, user: str,
            organisation: str | None, expected_version: int | None, action: str, today: date | None = None):
     if layer not in ID_COLUMNS:
         raise ValueError(f"layer must be one of {tuple(ID_COLUMNS)}")  # a programming error, not the user's
+    old_version = None
+
+    def change(ws):
+        nonlocal record_id, changes, old_version
+        frame = getattr(ws, layer).copy()
+        id_col = ID_COLUMNS[layer]
+        if action == "add":
+            record_id = record_id or f"{id_col[0].upper()}{uuid.uuid4().hex[:8]}"
+            if (frame[id_col] == record_id).any():
+                raise EditError(layer, record_id, "id_exists", record=record_id)
+            if not may_edit(role, organisation, layer, None):
+                raise PermissionDenied(layer, None, role=role)
+            if role == "partner":
+                changes = {**changes, "partner_id": organisation}
+            new = {c.name: None for c in schema.LAYERS[layer].columns}
+            new.update({id_col: record_id, "version": 1, "retired": False})
+            frame = pd.concat([frame, pd.DataFrame([new]).astype(object)], ignore_index=True)
+            old_version = None
+        rows = frame.index[frame[id_col] == record_id]
+        if len(rows) == 0:
+            raise EditError(layer, record_id, "unknown_record", record=record_id)
+        i = rows[0]
+        if action != "add":
+            record = frame.loc[i]
+            if not may_edit(role, organisation, layer, record):
+                raise PermissionDenied(layer, record_id, role=role)
+            old_version = version_of(ws, layer, record_id)
+            if expected_version is not None and expected_version != old_version:
+                raise ConflictError(layer, record_id, version=old_version, expected=expected_version)
+            if role == "partner" and "partner_id" in changes and changes["partner_id"] != organisation:
+                raise PermissionDenied(layer, record_id, role=role)
+        known = {c.name for c in schema.LAYERS[layer].columns} | {"geometry"}
+        unknown = set(changes) - known
+        if unknown:
+            raise ValueError(f"unknown fields: {', '.join(sorted(unknown))}")  # a programming error
+        at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        history = []
+        for field, value in changes.items():
+            old = frame.at[i, field] if field in frame.columns else None
+            if same_value(old, value, 0.0):
+                continue
+            if field == "geometry":
+                frame = frame.set_geometry(frame.geometry.astype(object))
+                frame.loc[i, "geometry"] = value
+            else:
+                if field not in frame.columns:
+                    frame[field] = None
+                frame[field] = frame[field].astype(object)
+                frame.at[i, field] = value
+            history.append((field, _text(old) if action != "add" else None, _text(value)))
+        if action == "add":
+            history.insert(0, (None, None, None))
+        if not history:
+            return None  # nothing changed: nothing to save
+        frame["version"] = frame["version"].astype(object) if "version" in frame else None
+        frame.at[i, "version"] = (old_version or 0) + 1
+        if layer == "offers":
+            frame["last_updated"] = frame["last_updated"].astype(object)
+            frame.at[i, "last_updated"] = pd.Timestamp(today or date.today())
+        rows = pd.DataFrame([{"change_id": uuid.uuid4().hex, "at": at, "user": user, "layer": layer,
+                              "record_id": record_id, "action": action, "field": f, "old": o, "new": n}
+                             for f, o, n in history])
+        return Workspace(**{**ws.__dict__, layer: frame,
+                            "history": pd.concat([ws.history, rows], ignore_index=True)})
+
     try:
-        for attempt in transactions(path):  # computed again when someone else saved in between
-            with attempt as edit:
-                ws = edit.workspace
-                frame = getattr(ws, layer).copy()
-                id_col = ID_COLUMNS[layer]
-                if action == "add":
-                    record_id = record_id or f"{id_col[0].upper()}{uuid.uuid4().hex[:8]}"
-                    if (frame[id_col] == record_id).any():
-                        raise EditError(layer, record_id, "id_exists", record=record_id)
-                    if not may_edit(role, organisation, layer, None):
-                        raise PermissionDenied(layer, None, role=role)
-                    if role == "partner":
-                        changes = {**changes, "partner_id": organisation}
-                    new = {c.name: None for c in schema.LAYERS[layer].columns}
-                    new.update({id_col: record_id, "version": 1, "retired": False})
-                    frame = pd.concat([frame, pd.DataFrame([new]).astype(object)], ignore_index=True)
-                    old_version = None
-                rows = frame.index[frame[id_col] == record_id]
-                if len(rows) == 0:
-                    raise EditError(layer, record_id, "unknown_record", record=record_id)
-                i = rows[0]
-                if action != "add":
-                    record = frame.loc[i]
-                    if not may_edit(role, organisation, layer, record):
-                        raise PermissionDenied(layer, record_id, role=role)
-                    old_version = version_of(ws, layer, record_id)
-                    if expected_version is not None and expected_version != old_version:
-                        raise ConflictError(layer, record_id, version=old_version, expected=expected_version)
-                    if role == "partner" and "partner_id" in changes and changes["partner_id"] != organisation:
-                        raise PermissionDenied(layer, record_id, role=role)
-                known = {c.name for c in schema.LAYERS[layer].columns} | {"geometry"}
-                unknown = set(changes) - known
-                if unknown:
-                    raise ValueError(f"unknown fields: {', '.join(sorted(unknown))}")  # a programming error
-                at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-                history = []
-                for field, value in changes.items():
-                    old = frame.at[i, field] if field in frame.columns else None
-                    if same_value(old, value, 0.0):
-                        continue
-                    if field == "geometry":
-                        frame = frame.set_geometry(frame.geometry.astype(object))
-                        frame.loc[i, "geometry"] = value
-                    else:
-                        if field not in frame.columns:
-                            frame[field] = None
-                        frame[field] = frame[field].astype(object)
-                        frame.at[i, field] = value
-                    history.append((field, _text(old) if action != "add" else None, _text(value)))
-                if action == "add":
-                    history.insert(0, (None, None, None))
-                if not history:
-                    return ws
-                frame["version"] = frame["version"].astype(object) if "version" in frame else None
-                frame.at[i, "version"] = (old_version or 0) + 1
-                if layer == "offers":
-                    frame["last_updated"] = frame["last_updated"].astype(object)
-                    frame.at[i, "last_updated"] = pd.Timestamp(today or date.today())
-                rows = pd.DataFrame([{"change_id": uuid.uuid4().hex, "at": at, "user": user, "layer": layer,
-                                      "record_id": record_id, "action": action, "field": f, "old": o, "new": n}
-                                     for f, o, n in history])
-                ws = Workspace(**{**ws.__dict__, layer: frame,
-                                  "history": pd.concat([ws.history, rows], ignore_index=True)})
-                return edit.save(ws)  # validates everything first; atomic (file) or row by row (database)
+        return save_current(path, change)  # computed again when someone else saved in between
     except StaleWrite as exc:  # saved by someone else after each try read the record
         if action == "add":
             raise EditError(layer, record_id, "id_exists", record=record_id) from exc

@@ -26,7 +26,7 @@ import shapely
 
 from dashboard.model import schema
 from dashboard.model.problems import ProblemError, Problems, problem
-from dashboard.model.store import StaleWrite, location_name, transactions
+from dashboard.model.store import StaleWrite, location_name, save_current
 from dashboard.model.workspace import validate_workspace
 from dashboard.sources.editing import ConflictError, EditError, PermissionDenied
 
@@ -257,13 +257,15 @@ def _transaction(path, role: str, change):
     """Read, change (``change(ws) -> ws``), check and write the workspace at ``path``."""
     if not may_change_scenarios(role):
         raise PermissionDenied("scenarios", None, role=role)
+
+    def checked(ws):
+        new = change(ws)
+        for scenario_id in new.scenarios["scenario_id"]:
+            apply_changes(new, changes_of(new, scenario_id))  # every scenario still applies
+        return new
+
     try:
-        for attempt in transactions(path):  # computed again when someone else saved in between
-            with attempt as edit:
-                new = change(edit.workspace)
-                for scenario_id in new.scenarios["scenario_id"]:
-                    apply_changes(new, changes_of(new, scenario_id))  # every scenario still applies
-                return edit.save(new)  # validates everything first; atomic (file) or row by row (database)
+        return save_current(path, checked)  # computed again when someone else saved in between
     except StaleWrite as exc:
         raise ConflictError("scenarios", exc.record_id, version=exc.version, expected=exc.expected) from exc
 

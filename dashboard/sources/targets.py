@@ -29,7 +29,7 @@ import pandas as pd
 
 from dashboard.model import schema
 from dashboard.model.problems import ProblemError, Problems
-from dashboard.model.store import StaleWrite, location_name, transactions
+from dashboard.model.store import StaleWrite, location_name, save_current
 from dashboard.model.workspace import not_retired
 from dashboard.sources.editing import ConflictError, EditError, PermissionDenied, _text, same_value
 
@@ -171,52 +171,54 @@ def _save(path, layer: str, records: list[tuple[str | None, dict, int | None]], 
         raise PermissionDenied(layer, None, role=role)
     id_col = ID_COLUMNS[layer]
     by, on = ("set_by", "set_on") if layer == "targets" else ("assessed_by", None)
+    ids: list[str] = []
+
+    def change(ws):
+        nonlocal ids
+        frame = getattr(ws, layer).copy().astype(object)
+        found = Problems(file or location_name(path))
+        checked = []
+        for n, (record_id, values, _) in enumerate(records):
+            row = n + 2 if file else None  # CSV rows: the header is row 1
+            checked.append(check(ws, values, found, row) if check else values)
+        found.raise_if_any(ProblemError)
+        at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        history, ids = [], []  # afresh on every try
+        for (record_id, _, expected), values in zip(records, checked):
+            if record_id is None:
+                record_id = f"{'Z' if layer == 'targets' else 'E'}{uuid.uuid4().hex[:8]}"
+                new = {c.name: None for c in schema.LAYERS[layer].columns}
+                new.update({id_col: record_id, "version": 0, "retired": False})
+                frame = pd.concat([frame, pd.DataFrame([new]).astype(object)], ignore_index=True)
+                history.append((record_id, "add", None, None, None))
+            rows = frame.index[frame[id_col] == record_id]
+            if not len(rows):
+                raise EditError(layer, record_id, "unknown_record", record=record_id)
+            i = rows[0]
+            version = int(pd.to_numeric(frame.at[i, "version"], errors="coerce") or 0)
+            if expected is not None and expected != version:
+                raise ConflictError(layer, record_id, version=version, expected=expected)
+            changed = False
+            for name, value in {**values, by: user, **({on: pd.Timestamp(date.today())} if on else {})}.items():
+                old = frame.at[i, name]
+                if same_value(old, value, 0.0):
+                    continue
+                frame.at[i, name] = value
+                if name not in (by, on):
+                    changed = True
+                    history.append((record_id, action, name, None if action == "add" else _text(old), _text(value)))
+            if changed or action == "add":
+                frame.at[i, "version"] = version + 1
+            ids.append(record_id)
+        if not history:
+            return None  # nothing changed: nothing to save
+        rows = pd.DataFrame([{"change_id": uuid.uuid4().hex, "at": at, "user": user, "layer": layer,
+                              "record_id": r, "action": a, "field": f, "old": o, "new": n}
+                             for r, a, f, o, n in history])
+        return replace(ws, **{layer: frame, "history": pd.concat([ws.history, rows], ignore_index=True)})
+
     try:
-        for attempt in transactions(path):  # computed again when someone else saved in between
-            with attempt as edit:
-                ws = edit.workspace
-                frame = getattr(ws, layer).copy().astype(object)
-                found = Problems(file or location_name(path))
-                checked = []
-                for n, (record_id, values, _) in enumerate(records):
-                    row = n + 2 if file else None  # CSV rows: the header is row 1
-                    checked.append(check(ws, values, found, row) if check else values)
-                found.raise_if_any(ProblemError)
-                at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-                history, ids = [], []
-                for (record_id, _, expected), values in zip(records, checked):
-                    if record_id is None:
-                        record_id = f"{'Z' if layer == 'targets' else 'E'}{uuid.uuid4().hex[:8]}"
-                        new = {c.name: None for c in schema.LAYERS[layer].columns}
-                        new.update({id_col: record_id, "version": 0, "retired": False})
-                        frame = pd.concat([frame, pd.DataFrame([new]).astype(object)], ignore_index=True)
-                        history.append((record_id, "add", None, None, None))
-                    rows = frame.index[frame[id_col] == record_id]
-                    if not len(rows):
-                        raise EditError(layer, record_id, "unknown_record", record=record_id)
-                    i = rows[0]
-                    version = int(pd.to_numeric(frame.at[i, "version"], errors="coerce") or 0)
-                    if expected is not None and expected != version:
-                        raise ConflictError(layer, record_id, version=version, expected=expected)
-                    changed = False
-                    for name, value in {**values, by: user, **({on: pd.Timestamp(date.today())} if on else {})}.items():
-                        old = frame.at[i, name]
-                        if same_value(old, value, 0.0):
-                            continue
-                        frame.at[i, name] = value
-                        if name not in (by, on):
-                            changed = True
-                            history.append((record_id, action, name, None if action == "add" else _text(old), _text(value)))
-                    if changed or action == "add":
-                        frame.at[i, "version"] = version + 1
-                    ids.append(record_id)
-                if not history:
-                    return ws, ids
-                rows = pd.DataFrame([{"change_id": uuid.uuid4().hex, "at": at, "user": user, "layer": layer,
-                                      "record_id": r, "action": a, "field": f, "old": o, "new": n}
-                                     for r, a, f, o, n in history])
-                ws = replace(ws, **{layer: frame, "history": pd.concat([ws.history, rows], ignore_index=True)})
-                return edit.save(ws), ids  # validates everything first; atomic (file) or row by row (database)
+        return save_current(path, change), ids  # computed again when someone else saved in between
     except StaleWrite as exc:
         raise ConflictError(layer, exc.record_id, version=exc.version, expected=exc.expected) from exc
 
@@ -314,22 +316,21 @@ def import_reference_values(path, name: str, data: bytes, *, user: str, role: st
     new = pd.DataFrame({"area": area, "measure": measure, "phase_id": phase.replace("", None),
                         "year": year.astype(int), "value": value.astype(float),
                         "source": source.replace("", None)}).astype(object)
+    def change(ws):
+        unknown = new["phase_id"].notna() & ~new["phase_id"].isin(set(ws.life_phases["phase_id"]))
+        for i in np.flatnonzero(unknown.to_numpy()):
+            found.add("unknown_life_phase", layer="reference_values", row=rows[i], field="phase_id",
+                      value=new["phase_id"].iloc[i], known=", ".join(ws.life_phases["phase_id"]))
+        found.raise_if_any(ProblemError)
+        old = ws.reference_values.astype(object)
+        if not replace_all and len(old):
+            key = ["area", "measure", "phase_id", "year"]
+            mine = pd.MultiIndex.from_frame(new[key].fillna(""))
+            old = old[~pd.MultiIndex.from_frame(old[key].fillna("").astype({"year": int})).isin(mine)]
+        table = pd.concat([old, new], ignore_index=True) if len(old) else new
+        return replace(ws, reference_values=table.reset_index(drop=True))
+
     try:
-        for attempt in transactions(path):  # computed again when someone else saved in between
-            with attempt as edit:
-                ws = edit.workspace
-                unknown = new["phase_id"].notna() & ~new["phase_id"].isin(set(ws.life_phases["phase_id"]))
-                for i in np.flatnonzero(unknown.to_numpy()):
-                    found.add("unknown_life_phase", layer="reference_values", row=rows[i], field="phase_id",
-                              value=new["phase_id"].iloc[i], known=", ".join(ws.life_phases["phase_id"]))
-                found.raise_if_any(ProblemError)
-                old = ws.reference_values.astype(object)
-                if not replace_all and len(old):
-                    key = ["area", "measure", "phase_id", "year"]
-                    mine = pd.MultiIndex.from_frame(new[key].fillna(""))
-                    old = old[~pd.MultiIndex.from_frame(old[key].fillna("").astype({"year": int})).isin(mine)]
-                table = pd.concat([old, new], ignore_index=True) if len(old) else new
-                ws = replace(ws, reference_values=table.reset_index(drop=True))
-                return edit.save(ws)  # unknown phases are named by the validation; atomic replace
+        return save_current(path, change)  # unknown phases are named by the validation; atomic replace
     except StaleWrite as exc:
         raise ConflictError("reference_values", None, version=exc.version, expected=exc.expected) from exc
