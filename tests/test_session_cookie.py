@@ -33,6 +33,14 @@ def sign_in_anna(page, url: str) -> None:
     page.wait_for_selector("text=Angemeldet als anna", timeout=60_000)
 
 
+def sign_out(page) -> None:
+    """Press "Abmelden" on the account page shown; wait for the server's sign-out answer and
+    the read-only view."""
+    with page.expect_response(lambda r: r.url.endswith("/_pa/signout"), timeout=60_000):
+        page.get_by_role("button", name="Abmelden").click()
+    page.wait_for_selector("text=Nur lesen", timeout=60_000)
+
+
 def test_sign_in_survives_reload_url_and_the_second_process(browser, tmp_path):
     accounts = tmp_path / "konten.toml"
     add_account(accounts, "anna", "planner", "geheim123")
@@ -52,9 +60,7 @@ def test_sign_in_survives_reload_url_and_the_second_process(browser, tmp_path):
         assert signed_in(page) and page.get_by_text("Importieren dürfen nur", exact=False).count() == 0
         page.goto(second.url + "/account")  # the other process
         assert signed_in(page)
-        with page.expect_response(lambda r: r.url.endswith("/_pa/signout"), timeout=60_000):
-            page.get_by_role("button", name="Abmelden").click()
-        page.wait_for_selector("text=Nur lesen", timeout=60_000)
+        sign_out(page)
         assert not any(c["name"] == COOKIE for c in context.cookies())
         page.goto(first.url + "/account")
         assert not signed_in(page)
@@ -104,11 +110,9 @@ def test_two_app_servers_on_one_database_behave_as_one(browser, tmp_path, pg_wor
         editing.add_record(pg_workspace, "offers", form, user="anna", role="planner", record_id="NEU9")
         page.goto(second.url + "/")
         offers_shown(page, count + 1)
-        with page.expect_response(lambda r: r.url.endswith("/_pa/signout"), timeout=60_000):
-            page.goto(second.url + "/account")
-            app_idle(page)
-            page.get_by_role("button", name="Abmelden").click()
-        page.wait_for_selector("text=Nur lesen", timeout=60_000)
+        page.goto(second.url + "/account")
+        app_idle(page)
+        sign_out(page)
         page.goto(first.url + "/account")
         assert not signed_in(page)
     finally:
